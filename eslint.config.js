@@ -1,0 +1,27 @@
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+
+export default tseslint.config(
+  { ignores: ['dist/', 'docs/api/', 'node_modules/', 'storybook-static/', 'coverage/', 'bench/results/', 'examples/**/dist/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: {
+        window: 'readonly', document: 'readonly', navigator: 'readonly', console: 'readonly', process: 'readonly',
+        setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly',
+        WebSocket: 'readonly', URL: 'readonly', Blob: 'readonly', TextEncoder: 'readonly', AbortController: 'readonly',
+        AbortSignal: 'readonly', localStorage: 'readonly', indexedDB: 'readonly', globalThis: 'readonly', performance: 'readonly',
+        structuredClone: 'readonly', queueMicrotask: 'readonly', Buffer: 'readonly', location: 'readonly', fetch: 'readonly',
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/server/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'error' },
+  },
+)

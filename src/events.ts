@@ -1,0 +1,38 @@
+/**
+ * A typed emitter over nanoevents, the only file that imports it. Listener
+ * exceptions are caught and handed to `onThrow`, so one broken listener can
+ * neither stop the others nor unwind lifeline's own state changes.
+ * @module
+ */
+import { createNanoEvents } from 'nanoevents'
+
+/** A map from event name to listener signature. @internal */
+export type EventMap = { [name: string]: (...args: never[]) => void }
+
+/** @internal */
+export interface Emitter<E extends EventMap> {
+  on<K extends keyof E & string>(event: K, listener: E[K]): () => void
+  emit<K extends keyof E & string>(event: K, ...args: Parameters<E[K]>): void
+  /** True when `event` has at least one listener. */
+  has(event: keyof E & string): boolean
+}
+
+/** @internal */
+export function createEmitter<E extends EventMap>(onThrow: (err: unknown, event: string) => void): Emitter<E> {
+  type Loose = { [name: string]: (...args: unknown[]) => void }
+  const inner = createNanoEvents<Loose>()
+  return {
+    on: (event, listener) => inner.on(event, listener as unknown as Loose[string]),
+    emit(event, ...args) {
+      // Copy first: a listener may unsubscribe itself or others while we iterate.
+      for (const listener of [...(inner.events[event] ?? [])]) {
+        try {
+          listener(...args)
+        } catch (err) {
+          onThrow(err, event)
+        }
+      }
+    },
+    has: (event) => (inner.events[event]?.length ?? 0) > 0,
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The wire format seam. A {@link Protocol} turns {@link Message}s into frames
+ * and frames back into messages; everything above it (calls, events, topics,
+ * heartbeat) speaks only in messages. The client and `lifeline/server` share
+ * this file.
+ * @module
+ */
+
+/** A request id. lifeline's client makes numbers; peers may use strings. */
+export type Id = number | string
+
+/** A JSON-RPC style error object. */
+export interface ErrorObject {
+  code: number
+  message: string
+  data?: unknown
+}
+
+/** One protocol message, in either direction. */
+export type Message =
+  | { type: 'request'; id: Id; method: string; params?: unknown }
+  | { type: 'notification'; method: string; params?: unknown }
+  | { type: 'response'; id: Id; result: unknown }
+  | { type: 'error'; id: Id | null; error: ErrorObject }
+
+/** Parameters of the subscribe request, by convention. */
+export interface SubscribeParams {
+  topic: string
+  /** The last sequence number the client saw, so the server can replay what came after it. */
+  after?: number
+  /** Extra, application-defined subscription parameters. */
+  params?: unknown
+}
+
+/** Result of the subscribe request, by convention. Any other result counts as a plain confirmation. */
+export interface SubscribeResult {
+  /** The topic's latest sequence number when the subscription started. */
+  seq?: number | null
+  /** True when `after` was older than the history the server keeps: messages were lost. */
+  gap?: boolean
+}
+
+/** Parameters of a topic message notification (method {@link Protocol.publish}), by convention. */
+export interface PublishParams {
+  topic: string
+  /** Per-topic sequence number, when the server numbers messages. */
+  seq?: number
+  data: unknown
+}
+
+/**
+ * A wire format. The default is `jsonRpc()`; write your own for a dialect
+ * (see docs/protocol.md).
+ * @example
+ * const dialect: Protocol = { ...jsonRpc(), encode: myEncode, decode: myDecode }
+ */
+export interface Protocol {
+  /**
+   * Encode one message, or several as one batch frame. Throws (a `ProtocolError`)
+   * when a value cannot be encoded, for example a BigInt or a cycle.
+   */
+  encode(message: Message | readonly Message[]): string
+  /**
+   * Decode one inbound frame into its messages (several for a batch). Throws
+   * a `ProtocolError` carrying the frame when it is malformed.
+   */
+  decode(frame: string): Message[]
+  /** Method of the request sent as a heartbeat probe. Any reply, even an error, proves life. */
+  readonly ping: string
+  /** Method of the subscribe request; its params are {@link SubscribeParams}. */
+  readonly subscribe: string
+  /** Method of the unsubscribe notification; its params are `{ topic }`. */
+  readonly unsubscribe: string
+  /** Method of the notification that carries a topic message; its params are {@link PublishParams}. */
+  readonly publish: string
+}
