@@ -31,6 +31,8 @@ export interface Contract {
 }
 
 type Part<C, K extends keyof Contract> = C extends { [P in K]-?: infer M } ? (unknown extends M ? never : M) : never
+/** `M[K]` when the contract has that part and name, else `F` (a missing part must not yield `never`). */
+type Lookup<M, K, F> = [M] extends [never] ? F : K extends keyof M ? M[K] : F
 
 /** Names of the contract's methods, or any string without a contract. */
 export type MethodName<C> = [Part<C, 'methods'>] extends [never] ? string : keyof Part<C, 'methods'> & string
@@ -44,9 +46,7 @@ export type CallArgs<C, K extends string, Opts> = [Part<C, 'methods'>] extends [
   : K extends keyof Part<C, 'methods'> ? [...ParamsOf<Part<C, 'methods'>[K]>, options?: Opts] : never
 
 /** What `call` resolves with: the method's (awaited) return type, or `unknown`. */
-export type ResultOf<C, K extends string> = K extends keyof Part<C, 'methods'>
-  ? Part<C, 'methods'>[K] extends (...args: never[]) => infer R ? Awaited<R> : unknown
-  : unknown
+export type ResultOf<C, K extends string> = Lookup<Part<C, 'methods'>, K, unknown> extends (...args: never[]) => infer R ? Awaited<R> : unknown
 
 /** The arguments of `notify` after the method name (no options). */
 export type NotifyArgs<C, K extends string> = [Part<C, 'methods'>] extends [never]
@@ -56,16 +56,16 @@ export type NotifyArgs<C, K extends string> = [Part<C, 'methods'>] extends [neve
 /** Names of server events, or any string. */
 export type EventName<C> = [Part<C, 'events'>] extends [never] ? string : keyof Part<C, 'events'> & string
 /** Payload of a server event, or `unknown`. */
-export type EventOf<C, K extends string> = K extends keyof Part<C, 'events'> ? Part<C, 'events'>[K] : unknown
+export type EventOf<C, K extends string> = Lookup<Part<C, 'events'>, K, unknown>
 
 /** Names of topics, or any string. */
 export type TopicName<C> = [Part<C, 'topics'>] extends [never] ? string : keyof Part<C, 'topics'> & string
 /** Message payload of a topic, or `unknown`. */
-export type TopicOf<C, K extends string> = K extends keyof Part<C, 'topics'> ? Part<C, 'topics'>[K] : unknown
+export type TopicOf<C, K extends string> = Lookup<Part<C, 'topics'>, K, unknown>
 
 /** Names of methods the server may call on the client, or any string. */
 export type HandlerName<C> = [Part<C, 'handlers'>] extends [never] ? string : keyof Part<C, 'handlers'> & string
 /** The function `handle` takes for a method: params in, result (or a promise of it) out. */
-export type HandlerOf<C, K extends string> = K extends keyof Part<C, 'handlers'>
-  ? Part<C, 'handlers'>[K] extends (...args: infer A) => infer R ? (...args: A) => R | Promise<R> : never
-  : (params: unknown) => unknown
+export type HandlerOf<C, K extends string> = Lookup<Part<C, 'handlers'>, K, (params: unknown) => unknown> extends (...args: infer A) => infer R
+  ? (...args: A) => R | Promise<R>
+  : never

@@ -7,10 +7,10 @@
 import { createNanoEvents } from 'nanoevents'
 
 /** A map from event name to listener signature. @internal */
-export type EventMap = { [name: string]: (...args: never[]) => void }
+export type EventMap<E> = { [K in keyof E]: (...args: never[]) => void }
 
 /** @internal */
-export interface Emitter<E extends EventMap> {
+export interface Emitter<E extends EventMap<E>> {
   on<K extends keyof E & string>(event: K, listener: E[K]): () => void
   emit<K extends keyof E & string>(event: K, ...args: Parameters<E[K]>): void
   /** True when `event` has at least one listener. */
@@ -18,7 +18,7 @@ export interface Emitter<E extends EventMap> {
 }
 
 /** @internal */
-export function createEmitter<E extends EventMap>(onThrow: (err: unknown, event: string) => void): Emitter<E> {
+export function createEmitter<E extends EventMap<E>>(onThrow: (err: unknown, event: string) => void): Emitter<E> {
   type Loose = { [name: string]: (...args: unknown[]) => void }
   const inner = createNanoEvents<Loose>()
   return {

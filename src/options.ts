@@ -105,11 +105,11 @@ export interface Logger {
 /** Event targets lifeline listens to for network and visibility changes. */
 export interface EnvironmentOptions {
   /** Receives `online`, `offline`, `pageshow`. @default globalThis.window when it exists */
-  window?: EventTarget
+  window?: EventTarget | undefined
   /** Receives `visibilitychange`; its `visibilityState` is read. @default globalThis.document when it exists */
-  document?: EventTarget & { readonly visibilityState?: string }
+  document?: (EventTarget & { readonly visibilityState?: string }) | undefined
   /** Its `onLine` is read at start. @default globalThis.navigator when it exists */
-  navigator?: { readonly onLine?: boolean }
+  navigator?: { readonly onLine?: boolean } | undefined
   /** Time source for every timer. @default the global timers */
   clock?: Clock
   /** Random source for jitter. @default Math.random */

@@ -14,6 +14,6 @@ import type { BackoffOptions } from '../options'
  * backoff(3, { initialDelay: 1000, maxDelay: 30000, factor: 2, jitter: 'full' }, Math.random) // 0–8000
  */
 export function backoff(attempt: number, o: BackoffOptions, random: () => number): number {
-  const capped = Math.min(o.maxDelay, o.initialDelay * o.factor ** attempt)
+  const capped = Math.min(o.maxDelay, o.initialDelay && o.initialDelay * o.factor ** attempt)
   return Math.round(capped * (o.jitter === 'full' ? random() : 1 - o.jitter * random()))
 }

@@ -1,0 +1,46 @@
+/**
+ * Liveness watchdog for one open socket. Silence for `interval` sends a ping;
+ * silence for `timeout` after it means the path is dead. Any inbound frame
+ * counts as life, so a busy connection never pings.
+ * @module
+ */
+import { createTimer, type Clock } from '../timers'
+
+/** @internal */
+export interface Heartbeat {
+  /** An inbound frame arrived: the socket is alive. */
+  seen(): void
+  /** Ping now and start waiting for any frame. */
+  probe(): void
+  /** Ends the watchdog; part of the socket's teardown. */
+  stop(): void
+}
+
+/**
+ * Starts watching at once. `ping` sends one probe; `dead` runs at most once.
+ * @example
+ * const hb = createHeartbeat({ interval: 25000, timeout: 10000 }, clock, sendPing, abandonSocket)
+ * socket.onmessage = () => hb.seen()
+ * @internal
+ */
+export function createHeartbeat(
+  o: { interval: number; timeout: number },
+  clock: Clock,
+  ping: () => void,
+  dead: () => void,
+): Heartbeat {
+  const timer = createTimer(clock)
+  const probe = () => {
+    const due = clock.now() + o.timeout
+    timer.set(o.timeout, () =>
+      // Background tabs and sleeping laptops fire timers late, and the reply
+      // may be queued behind this timer. A late timer proves nothing about the
+      // socket, so ask again instead of declaring it dead.
+      clock.now() - due > o.timeout / 2 ? probe() : dead(),
+    )
+    ping()
+  }
+  const seen = () => timer.set(o.interval, probe)
+  seen()
+  return { seen, probe, stop: timer.clear }
+}

@@ -1,0 +1,160 @@
+// The link over `ws` against a real `ws` server, with a fault-injecting TCP
+// proxy in between. Options are small so recoveries take milliseconds; the
+// deadlines are generous so a slow machine does not fail them.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
+import { createLink, type ClientCloseEvent, type Link, type State } from '../../src/connection/reconnect'
+import { resolveOptions, type ClientOptions, type WebSocketConstructor } from '../../src/options'
+import { createFaultProxy, createPingServer, until, type FaultProxy } from '../helpers/fault-proxy'
+
+const timing = {
+  connectTimeout: 300,
+  reconnect: { initialDelay: 20, maxDelay: 100 },
+  heartbeat: { interval: 150, timeout: 150 },
+} satisfies ClientOptions
+
+let server: Awaited<ReturnType<typeof createPingServer>>
+let proxy: FaultProxy
+let link: Link | undefined
+let sockets: WebSocket[]
+
+/** ws, recording every socket it makes so tests can check none is left open. */
+class TrackedWebSocket extends WebSocket {
+  constructor(...args: ConstructorParameters<typeof WebSocket>) {
+    super(...args)
+    sockets.push(this)
+  }
+}
+
+function connect(o: ClientOptions = {}) {
+  const closes: ClientCloseEvent[] = []
+  const states: State[] = []
+  const delays: number[] = []
+  let opens = 0
+  let messages = 0
+  let overlap = false
+  const l: Link = createLink(proxy.url('/live'), resolveOptions({
+    WebSocket: TrackedWebSocket as unknown as WebSocketConstructor,
+    ...timing,
+    ...o,
+  }), {
+    state: (next) => states.push(next),
+    open: () => {
+      opens++
+      overlap ||= sockets.filter((s) => s.readyState === WebSocket.OPEN).length > 1
+    },
+    message: () => messages++,
+    close: (info) => closes.push(info),
+    reconnecting: (info) => delays.push(info.delay),
+    error: () => {},
+    ping: () => l.socket?.send('ping'),
+    closing: () => {},
+  })
+  link = l
+  l.start()
+  return {
+    link: l, closes, states, delays,
+    get opens() {
+      return opens
+    },
+    get messages() {
+      return messages
+    },
+    /** True if an open ever happened while another socket was still open. */
+    get overlap() {
+      return overlap
+    },
+  }
+}
+
+beforeEach(async () => {
+  sockets = []
+  server = await createPingServer()
+  proxy = await createFaultProxy(server.port)
+})
+afterEach(async () => {
+  link?.stop()
+  link = undefined
+  await proxy.close()
+  await server.close()
+})
+
+describe('recovers through a fault-injecting proxy', () => {
+  it('connection reset (RST): reconnects within maxDelay', async () => {
+    const c = connect()
+    await until(() => c.opens === 1, 'first open')
+    proxy.reset()
+    await until(() => c.opens === 2, 'reopen after RST')
+    expect(c.closes[0]).toMatchObject({ code: 1006, wasClean: false, willReconnect: true })
+    expect(Math.max(...c.delays)).toBeLessThanOrEqual(timing.reconnect.maxDelay)
+    expect(c.overlap).toBe(false)
+  })
+
+  it('blackhole: the heartbeat declares the silent socket dead and abandons it', async () => {
+    const c = connect()
+    await until(() => c.opens === 1, 'first open')
+    // Pings answered for a while: the heartbeat keeps a healthy socket.
+    await until(() => c.messages >= 3, 'three pongs')
+    expect(c.closes).toEqual([])
+    proxy.set('blackhole')
+    await until(() => c.closes.some((e) => e.reason === 'heartbeat timeout'), 'heartbeat timeout')
+    expect(c.closes[0]).toEqual({ code: 1006, reason: 'heartbeat timeout', wasClean: false, willReconnect: true })
+    // New attempts are blackholed too, so they hit connectTimeout.
+    await until(() => c.closes.some((e) => e.reason === 'connect timeout'), 'connect timeout')
+    proxy.set('pass')
+    await until(() => c.opens === 2, 'reopen after the path heals')
+    expect(c.overlap).toBe(false)
+  })
+
+  it('refused connections: keeps retrying, capped, and connects once accepted again', async () => {
+    const c = connect()
+    await until(() => c.opens === 1, 'first open')
+    proxy.set('refuse')
+    proxy.reset()
+    await until(() => c.delays.length >= 4, 'several retries')
+    expect(c.link.state).toBe('reconnecting')
+    expect(c.delays.every((d) => d >= 0 && d <= timing.reconnect.maxDelay)).toBe(true)
+    proxy.set('pass')
+    await until(() => c.opens === 2, 'reopen after refusals')
+  })
+
+  it('handshake never completes: connectTimeout abandons the attempt, the next one succeeds', async () => {
+    const c = connect()
+    await until(() => c.opens === 1, 'first open')
+    proxy.set('stall')
+    proxy.reset()
+    await until(() => c.closes.some((e) => e.reason === 'connect timeout'), 'connect timeout')
+    expect(c.closes.find((e) => e.reason === 'connect timeout')).toEqual({ code: 1006, reason: 'connect timeout', wasClean: false, willReconnect: true })
+    proxy.set('pass')
+    await until(() => c.opens === 2, 'reopen after stalls')
+  })
+
+  it('a first connection that cannot be made is retried like any other', async () => {
+    proxy.set('refuse')
+    const c = connect()
+    await until(() => c.delays.length >= 2, 'retries of the first connection')
+    expect(c.states[0]).toBe('connecting')
+    proxy.set('pass')
+    await until(() => c.opens === 1, 'first open')
+  })
+
+  it('a server close in the 4400 range is final', async () => {
+    await server.close()
+    server = await createPingServer((socket) => socket.close(4401, 'unauthorized'))
+    await proxy.close()
+    proxy = await createFaultProxy(server.port)
+    const c = connect()
+    await until(() => c.link.state === 'closed', 'final close')
+    expect(c.closes).toEqual([{ code: 4401, reason: 'unauthorized', wasClean: true, willReconnect: false, why: 'close 4401 not retryable' }])
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(proxy.accepted).toBe(1)
+  })
+
+  it('stop() closes the socket cleanly and leaves none open', async () => {
+    const c = connect()
+    await until(() => c.opens === 1, 'first open')
+    c.link.stop(4000, 'done')
+    await until(() => sockets.every((s) => s.readyState === WebSocket.CLOSED) && server.wss.clients.size === 0, 'sockets closed')
+    expect(c.closes).toEqual([{ code: 4000, reason: 'done', wasClean: true, willReconnect: false, why: 'closed by client' }])
+  })
+})
