@@ -1,0 +1,48 @@
+// A dialect for a server that speaks `{id, method, params}` with no version field, answers `{id, result}`
+// or `{id, error}` and pushes events as `{method, params}`. docs/protocol.md shows it importing 'lifeline'.
+import { ProtocolError, type Message, type Protocol } from '../src/index'
+
+type Wire = { id?: unknown; method?: unknown; params?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown; data?: unknown } }
+const isId = (id: unknown): id is string | number => typeof id === 'string' || typeof id === 'number'
+
+function toWire(m: Message): Wire {
+  if (m.type === 'request') return { id: m.id, method: m.method, params: m.params }
+  if (m.type === 'notification') return { method: m.method, params: m.params }
+  return m.type === 'response' ? { id: m.id, result: m.result ?? null } : { id: m.id, error: m.error }
+}
+
+function toMessage(w: Wire): Message | undefined {
+  if (typeof w !== 'object' || w === null) return
+  const { id, method, params, error } = w
+  if (typeof method === 'string') return id === undefined ? { type: 'notification', method, params } : isId(id) ? { type: 'request', id, method, params } : undefined
+  if (isId(id) && 'result' in w) return { type: 'response', id, result: w.result }
+  if (typeof error?.code === 'number' && typeof error.message === 'string' && (isId(id) || id == null))
+    return { type: 'error', id: id ?? null, error: { code: error.code, message: error.message, data: error.data } }
+}
+
+/** The dialect. Ping, subscribe, unsubscribe and publish use the server's own method names. */
+export const dialect: Protocol = {
+  ping: 'ping', subscribe: 'subscribe', unsubscribe: 'unsubscribe', publish: 'publish',
+  encode(message) {
+    try {
+      return JSON.stringify(Array.isArray(message) ? message.map(toWire) : toWire(message as Message))
+    } catch (cause) {
+      throw new ProtocolError('cannot encode', message, { cause }) // a BigInt or a cycle
+    }
+  },
+  decode(frame) {
+    let data: unknown
+    try {
+      // Refuse keys that could reach a prototype once a payload is spread or merged.
+      data = JSON.parse(frame, (key, value: unknown) => {
+        if (['__proto__', 'constructor', 'prototype'].includes(key)) throw new TypeError(key)
+        return value
+      })
+    } catch (cause) {
+      throw new ProtocolError('bad frame', frame, { cause })
+    }
+    const messages = (Array.isArray(data) ? data : [data]).map(toMessage)
+    if (!messages.length || messages.includes(undefined)) throw new ProtocolError('bad frame', frame)
+    return messages as Message[]
+  },
+}

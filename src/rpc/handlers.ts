@@ -1,0 +1,63 @@
+/**
+ * Requests the server sends to the client, answered by `handle` functions.
+ * @module
+ */
+import { isRpcError, RpcError } from '../errors'
+import { InternalError, MethodNotFound } from '../protocol/json-rpc'
+import type { ErrorObject, Message } from '../protocol/protocol'
+
+type Request = Extract<Message, { type: 'request' }>
+
+/** @internal */
+export interface Handlers {
+  /** One function per method; a second one for the same method throws a TypeError. Returns `unhandle`. */
+  handle(method: string, fn: (params: unknown) => unknown): () => void
+  /** Answer `m` with its handler's result, or an error message; never throws. */
+  request(m: Request): void
+}
+
+const toError = (err: unknown): ErrorObject =>
+  isRpcError(err)
+    ? { code: err.code, message: err.message, data: err.data }
+    : // The message only: a stack would leak client internals to the server.
+      { code: InternalError, message: err instanceof Error ? err.message : String(err) }
+
+/**
+ * @param reply write one message back (throws when it cannot be encoded)
+ * @param error report what the peer cannot be told: only a reply that failed
+ * @internal
+ */
+export function createHandlers(reply: (m: Message) => void, error: (err: unknown) => void): Handlers {
+  const fns = new Map<string, (params: unknown) => unknown>()
+
+  const send = (m: Message) => {
+    try {
+      reply(m)
+    } catch (err) {
+      error(err)
+      // The peer still waits for an answer: tell it the result could not be sent.
+      if (m.type == 'response') send({ type: 'error', id: m.id, error: toError(err) })
+    }
+  }
+
+  return {
+    handle(method, fn) {
+      if (fns.has(method)) throw new TypeError(`lifeline: ${method} already has a handler`)
+      fns.set(method, fn)
+      return () => {
+        if (fns.get(method) == fn) fns.delete(method)
+      }
+    },
+    async request({ id, method, params }) {
+      const fn = fns.get(method)
+      let m: Message
+      try {
+        if (!fn) throw new RpcError(MethodNotFound, 'Method not found')
+        m = { type: 'response', id, result: await fn(params) }
+      } catch (err) {
+        m = { type: 'error', id, error: toError(err) }
+      }
+      send(m)
+    },
+  }
+}
