@@ -1,0 +1,161 @@
+/**
+ * Inbound frames of one connection: decode, route each message (ping,
+ * subscribe, unsubscribe, methods, answers to the server's own calls),
+ * enforce the in-flight limit, and answer: one reply per request, batches
+ * as one batch, topic replays right after the subscribe answer.
+ * @module
+ */
+import type { RawData } from 'ws'
+import { isRpcError, RpcError } from '../errors'
+import { InternalError, InvalidParams, InvalidRequest, MethodNotFound, ParseError } from '../protocol/json-rpc'
+import type { ErrorObject, Id, Message, Protocol } from '../protocol/protocol'
+import type { Conn } from './connection'
+import type { Topics } from './topics'
+import type { Context, MethodHandler, ServerOptions, ServerStats } from './types'
+
+/** Error code: the connection already has `maxInFlight` requests running. */
+export const TooManyRequests = -32000
+/** Error code: the connection already has `maxSubscriptions` topics. */
+export const TooManySubscriptions = -32001
+/** Error code: `authorizeSubscribe` refused the topic. */
+export const Forbidden = 403
+
+/** What a connection's dispatcher needs from its server. @internal */
+export interface DispatchOptions<Auth> {
+  protocol: Protocol
+  methods: ReadonlyMap<string, MethodHandler<Auth>>
+  topics: Topics
+  stats: ServerStats
+  maxInFlight: number
+  maxSubscriptions: number
+  authorizeSubscribe: ServerOptions<Auth>['authorizeSubscribe']
+  /** True once `close()` began: new work is not started. */
+  closing(): boolean
+  /** A frame was fully answered. */
+  idle(conn: Conn<Auth>): void
+  report(err: unknown, ctx?: Context<Auth>): void
+}
+
+type Outcome = { result: unknown; after?: string[] }
+/** Runs synchronously when the answer is written, so nothing is published in between. */
+type Finish = () => { reply?: Message; after?: string[] }
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v == 'object' && v !== null && !Array.isArray(v)
+const fail = (id: Id | null, error: ErrorObject): Message => ({ type: 'error', id, error })
+
+/** @internal */
+export function createDispatch<Auth>(conn: Conn<Auth>, o: DispatchOptions<Auth>): (data: RawData, isBinary: boolean) => void {
+  const { protocol, stats } = o
+  // Subscribes waiting for authorizeSubscribe; an unsubscribe meanwhile cancels them.
+  const waiting = new Map<string, object>()
+
+  const toError = (err: unknown): ErrorObject => {
+    if (isRpcError(err) && Number.isInteger(err.code)) {
+      return err.data === undefined ? { code: err.code, message: String(err.message) } : { code: err.code, message: String(err.message), data: err.data }
+    }
+    o.report(err, conn.ctx)
+    return { code: InternalError, message: 'Internal error' }
+  }
+
+  async function subscribe(params: unknown): Promise<() => Outcome> {
+    const after = isObj(params) ? params.after : undefined
+    if (!isObj(params) || typeof params.topic != 'string' || !params.topic ||
+      (after !== undefined && !(Number.isSafeInteger(after) && (after as number) >= 0))) throw new RpcError(InvalidParams, 'Invalid params')
+    const topic = params.topic
+    if (!conn.topics.has(topic) && conn.topics.size + waiting.size >= o.maxSubscriptions) {
+      throw new RpcError(TooManySubscriptions, 'Too many subscriptions')
+    }
+    const token = {}
+    waiting.set(topic, token)
+    try {
+      if (o.authorizeSubscribe && !(await o.authorizeSubscribe(topic, conn.ctx, params.params))) throw new RpcError(Forbidden, 'Forbidden')
+    } catch (err) {
+      if (waiting.get(topic) === token) waiting.delete(topic)
+      throw err
+    }
+    return () => {
+      // Unsubscribed (or gone) while being authorized: confirm without subscribing.
+      if (waiting.get(topic) !== token || conn.socket.readyState !== conn.socket.OPEN) return { result: null }
+      waiting.delete(topic)
+      const { result, replay } = o.topics.add(conn, topic, after as number | undefined)
+      return { result, after: replay }
+    }
+  }
+
+  async function invoke(method: string, params: unknown): Promise<() => Outcome> {
+    if (method === protocol.subscribe) return subscribe(params)
+    const result: unknown = await o.methods.get(method)!(params, conn.ctx)
+    return () => ({ result })
+  }
+
+  async function run(m: Message): Promise<Finish | undefined> {
+    if (m.type == 'response' || m.type == 'error') {
+      if (m.id !== null) conn.settle(m)
+      return
+    }
+    const id = m.type == 'request' ? m.id : undefined
+    const answer = (outcome: Outcome): Finish => () => ({
+      ...(id !== undefined && { reply: { type: 'response', id, result: outcome.result } }),
+      ...(outcome.after && { after: outcome.after }),
+    })
+    const error = (e: ErrorObject): Finish | undefined => {
+      if (id === undefined) return
+      stats.errors++
+      return () => ({ reply: fail(id, e) })
+    }
+    if (m.method === protocol.ping) return answer({ result: 'pong' })
+    // Draining for close(): new work waits for the next server; the client resends after 1012.
+    if (o.closing()) return
+    if (m.method === protocol.unsubscribe) {
+      const topic = isObj(m.params) ? m.params.topic : undefined
+      if (typeof topic == 'string') {
+        waiting.delete(topic)
+        o.topics.remove(conn, topic)
+      }
+      return answer({ result: null })
+    }
+    if (m.method !== protocol.subscribe && !o.methods.has(m.method)) return error({ code: MethodNotFound, message: 'Method not found' })
+    if (conn.inFlight >= o.maxInFlight) return error({ code: TooManyRequests, message: 'Too many requests' })
+    stats.calls++
+    conn.inFlight++
+    try {
+      const finish = await invoke(m.method, m.params)
+      return () => answer(finish())()
+    } catch (err) {
+      return error(toError(err))
+    } finally {
+      conn.inFlight--
+    }
+  }
+
+  async function frame(data: RawData, isBinary: boolean) {
+    conn.alive = true
+    const text = isBinary ? undefined : String(data)
+    let messages: Message[]
+    try {
+      if (text === undefined) throw new TypeError('binary frame')
+      messages = protocol.decode(text)
+    } catch (err) {
+      stats.malformed++
+      const parse = text === undefined || (err as { cause?: unknown }).cause instanceof SyntaxError
+      conn.write(fail(null, parse ? { code: ParseError, message: 'Parse error' } : { code: InvalidRequest, message: 'Invalid Request' }))
+      return
+    }
+    const finishes = await Promise.all(messages.map(run))
+    const replies: Message[] = []
+    const after: string[] = []
+    for (const finish of finishes) {
+      const out = finish?.()
+      if (out?.reply) replies.push(out.reply)
+      if (out?.after) after.push(...out.after)
+    }
+    // A batch is answered with a batch, even of one.
+    if (replies.length) conn.write(replies.length > 1 || /^\s*\[/.test(text) ? replies : replies[0]!)
+    for (const f of after) conn.send(f)
+    o.idle(conn)
+  }
+
+  return (data, isBinary) => {
+    frame(data, isBinary).catch((err: unknown) => o.report(err, conn.ctx))
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * `lifeline/server`: a Node server for lifeline's protocol, on `ws`.
+ * Node only; the browser bundles never import it.
+ * @packageDocumentation
+ */
+export { createServer } from './server'
+export { createHistory } from './history'
+export type { HistoryOptions, HistoryStore, HistoryEntry } from './history'
+export { TooManyRequests, TooManySubscriptions, Forbidden } from './dispatch'
+export type {
+  CallOptions, Context, MethodHandler, ListenOptions, Server, ServerHeartbeatOptions, ServerOptions, ServerStats,
+} from './types'
+export { ParseError, InvalidRequest, MethodNotFound, InvalidParams, InternalError, jsonRpc } from '../protocol/json-rpc'
+export type { Protocol, Message, Id, ErrorObject, SubscribeParams, SubscribeResult, PublishParams } from '../protocol/protocol'
+export {
+  LifelineError, RpcError, TimeoutError, ConnectionClosedError, ProtocolError,
+  isRpcError, isTimeoutError, isConnectionClosedError, isProtocolError,
+} from '../errors'

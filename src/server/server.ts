@@ -1,0 +1,197 @@
+/**
+ * `createServer`: wires the upgrade checks, connections, topics, heartbeat
+ * and graceful shutdown around one `ws` server in `noServer` mode, so every
+ * way of listening (own port, existing http server, manual upgrades) takes
+ * the same path.
+ * @module
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { createConn, type Conn } from './connection'
+import { createDispatch, type DispatchOptions } from './dispatch'
+import { startHeartbeat } from './heartbeat'
+import { resolveServerOptions } from './options'
+import { createStats } from './stats'
+import { createTopics } from './topics'
+import type { Context, Server, ServerOptions } from './types'
+import { authenticate, closeReason, originAllowed, pathMatches, refuse } from './upgrade'
+
+const noop = () => {}
+/** After the deadline, sockets get this long to finish their closing handshake before being cut. */
+const GRACE = 1000
+
+/**
+ * Start a lifeline server: JSON-RPC methods, events, topics with history,
+ * server-to-client calls and heartbeats, on `ws`.
+ * @example
+ * import { createServer } from 'lifeline/server'
+ * const server = createServer({ port: 8080, methods: { echo: (params) => params } })
+ * await server.ready
+ * setInterval(() => server.publish('clock', { now: Date.now() }), 1000)
+ */
+export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Server<Auth> {
+  const o = resolveServerOptions(options)
+  const stats = createStats()
+  const conns = new Set<Conn<Auth>>()
+  const clients = new Map<string, Context<Auth>>()
+  // Every upgraded socket, accepted or being refused (a superset of conns), so close() can end them all.
+  const sockets = new Set<WebSocket>()
+  const topics = createTopics(o.history, o.protocol)
+  const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxPayload, clientTracking: false, perMessageDeflate: false })
+  const own = options.port !== undefined
+  const http: HttpServer | undefined = own
+    ? createHttpServer((_req, res) => res.writeHead(426, { 'Content-Type': 'text/plain' }).end('Upgrade Required'))
+    : options.server
+  let stopping = false
+  let closed: Promise<void> | undefined
+  let onEmpty = noop
+
+  // A throwing hook or onError must never take the process down.
+  const report = (err: unknown, ctx?: Context<Auth>) => {
+    try {
+      o.report(err, ctx)
+    } catch {
+      /* nowhere left to report to */
+    }
+  }
+  const hook = (fn: () => void, ctx: Context<Auth>) => {
+    try {
+      fn()
+    } catch (err) {
+      report(err, ctx)
+    }
+  }
+
+  const idle = (conn: Conn<Auth>) => {
+    if (stopping && !conn.inFlight && conn.socket.readyState === conn.socket.OPEN) conn.ctx.close(1012, 'Service restart')
+  }
+
+  const dispatch: DispatchOptions<Auth> = {
+    ...o, topics, stats, idle, report,
+    authorizeSubscribe: options.authorizeSubscribe,
+    closing: () => stopping,
+  }
+
+  function accept(socket: WebSocket, request: IncomingMessage, auth: Auth) {
+    const conn = createConn(socket, request, auth, { ...o, encode: (m) => o.protocol.encode(m), stats, report })
+    conns.add(conn)
+    clients.set(conn.ctx.id, conn.ctx)
+    stats.connections++
+    stats.accepted++
+    socket.on('message', createDispatch(conn, dispatch))
+    socket.on('pong', () => (conn.alive = true))
+    socket.once('close', (code, reason) => {
+      conns.delete(conn)
+      clients.delete(conn.ctx.id)
+      stats.connections--
+      topics.drop(conn)
+      conn.closed()
+      if (options.onDisconnect) hook(() => options.onDisconnect?.(conn.ctx, code, String(reason)), conn.ctx)
+    })
+    if (options.onConnect) hook(() => options.onConnect?.(conn.ctx), conn.ctx)
+  }
+
+  function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    if (!pathMatches(request, options.path)) return false
+    socket.on('error', noop)
+    const refused = (status: number, reason?: string) => {
+      stats.rejected++
+      refuse(socket, status, reason)
+    }
+    if (stopping) return refused(503), true
+    if (!originAllowed(request, options.allowedOrigins)) return refused(403), true
+    authenticate(request, options.authenticate, (err) => report(err)).then((verdict) => {
+      if (socket.destroyed) return
+      if (stopping) return refused(503)
+      if (!verdict.ok && options.authRejection === 'http') return refused(verdict.status, verdict.reason)
+      if (!verdict.ok) stats.rejected++
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        // ws reports protocol violations (oversize, bad UTF-8) here after closing the socket itself.
+        ws.on('error', () => stats.malformed++)
+        // Browsers cannot read an HTTP status from a failed upgrade; they can read a close code.
+        if (verdict.ok) accept(ws, request, verdict.auth)
+        else ws.close(4000 + verdict.status, closeReason(verdict.reason))
+        sockets.add(ws)
+        ws.once('close', () => {
+          sockets.delete(ws)
+          if (!sockets.size) onEmpty()
+        })
+      })
+    }).catch((err: unknown) => {
+      // For instance handleUpgrade called twice with one socket: the caller's bug, not a crash.
+      report(err)
+      socket.destroy()
+    })
+    return true
+  }
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Another listener may serve this path; only when there is none would the socket hang.
+    if (!handleUpgrade(request, socket, head) && (own || http?.listenerCount('upgrade') === 1)) refuse(socket, 404)
+  }
+  http?.on('upgrade', onUpgrade)
+
+  let settleReady: (err?: Error) => void = noop
+  const ready = new Promise<void>((resolve, reject) => {
+    settleReady = (err) => (err ? reject(err) : resolve())
+    if (!http || http.listening) resolve()
+    else http.once('listening', () => resolve())
+  })
+  // Nobody has to await `ready`; an unobserved rejection must not crash the process.
+  ready.catch(noop)
+  if (own) {
+    http?.on('error', (err) => settleReady(err))
+    http?.listen(options.port, options.host)
+  }
+
+  const stopHeartbeat = o.heartbeat ? startHeartbeat(conns, o.heartbeat, () => stats.dropped++) : noop
+
+  const empty = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (!sockets.size) return resolve()
+      const timer = setTimeout(resolve, ms)
+      onEmpty = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+
+  async function shutdown() {
+    stopping = true
+    if (own) http?.close(noop)
+    else http?.off('upgrade', onUpgrade)
+    stopHeartbeat()
+    settleReady(new Error('lifeline/server: closed'))
+    for (const conn of conns) idle(conn)
+    await empty(o.shutdownTimeout)
+    // Deadline: in-flight requests lose their answers; every client hears 1012 and reconnects.
+    for (const conn of conns) conn.ctx.close(1012, 'Service restart')
+    await empty(GRACE)
+    for (const ws of sockets) ws.terminate()
+    await empty(GRACE)
+    if (own) http?.closeAllConnections()
+    wss.close()
+  }
+
+  const address = () => http?.address() ?? null
+  return {
+    ready,
+    address,
+    get port() {
+      const a = address()
+      return typeof a == 'object' && a ? a.port : undefined
+    },
+    clients,
+    get stats() {
+      return { ...stats }
+    },
+    publish: topics.publish,
+    broadcast(event, params) {
+      const frame = o.protocol.encode({ type: 'notification', method: event, params })
+      for (const conn of conns) conn.send(frame)
+    },
+    handleUpgrade,
+    close: () => (closed ??= shutdown()),
+  }
+}

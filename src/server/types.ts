@@ -1,0 +1,209 @@
+/**
+ * Public types of `lifeline/server`: its options, the per-client context
+ * methods receive, and the server object.
+ * @module
+ */
+import type { IncomingMessage, Server as HttpServer } from 'node:http'
+import type { Server as HttpsServer } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
+import type { Protocol } from '../protocol/protocol'
+import type { HistoryOptions, HistoryStore } from './history'
+
+/** Options of {@link Context.call}. */
+export interface CallOptions {
+  /** Milliseconds to wait for the client's answer. @default the server's `callTimeout` */
+  timeout?: number
+}
+
+/**
+ * One connected client, as methods, hooks and `server.clients` see it.
+ * @example
+ * methods: { whoami: (_params, ctx) => ({ id: ctx.id, user: ctx.auth }) }
+ */
+export interface Context<Auth = unknown> {
+  /** A random id, unique per connection. */
+  readonly id: string
+  /** What `authenticate` returned for this connection (undefined without `authenticate`). */
+  readonly auth: Auth
+  /** The HTTP upgrade request: headers, URL, remote address. */
+  readonly request: IncomingMessage
+  /** Topics this client is subscribed to. */
+  readonly topics: ReadonlySet<string>
+  /**
+   * Ask the client (its `client.handle(method, fn)`) and wait for the answer. Rejects with
+   * `RpcError` when the client answers with an error, `TimeoutError`, or `ConnectionClosedError`.
+   */
+  call(method: string, params?: unknown, options?: CallOptions): Promise<unknown>
+  /** Send an event (a notification) to this client; it arrives at `client.listen(event)`. */
+  notify(event: string, params?: unknown): void
+  /** Close this connection. @default code 1000 */
+  close(code?: number, reason?: string): void
+}
+
+/** A method the clients may call: its result, or a thrown `RpcError`, is the answer. */
+export type MethodHandler<Auth = unknown> = (params: unknown, ctx: Context<Auth>) => unknown
+
+/** Server-side heartbeat: ws ping frames; a client that has not answered by the next one is terminated. */
+export interface ServerHeartbeatOptions {
+  /** Milliseconds between pings; also the time a client has to answer. @default 30000 */
+  interval?: number
+}
+
+/** Counters, readable at any time from `server.stats`. */
+export interface ServerStats {
+  /** Clients connected now. */
+  connections: number
+  /** Connections accepted since start. */
+  accepted: number
+  /** Upgrades refused: origin, authentication, or the server was closing. */
+  rejected: number
+  /** Requests and notifications dispatched to a method or to subscribe. */
+  calls: number
+  /** Error answers sent (not counting malformed frames). */
+  errors: number
+  /** Clients the server cut off: missed heartbeats or too slow to read. */
+  dropped: number
+  /** Frames that could not be decoded (answered with -32700 or -32600), or broke the WebSocket protocol. */
+  malformed: number
+}
+
+/**
+ * How and where the server listens: exactly one of `port`, `server` or `noServer`.
+ * @example
+ * { port: 8080 }                 // an http server of its own (plain HTTP requests get 426)
+ * { server: httpServer }         // upgrades on an existing http/https server (Express: app.listen())
+ * { noServer: true }             // you route upgrades to server.handleUpgrade()
+ */
+export type ListenOptions =
+  | {
+      /** Listen on this port (0: any free one) with an http server of its own. */
+      port: number
+      /** Interface to listen on. @default every interface (Node's default) */
+      host?: string
+      server?: undefined
+      noServer?: undefined
+    }
+  | {
+      /** Handle upgrades of this http or https server; it is not closed by `close()`. */
+      server: HttpServer | HttpsServer
+      port?: undefined
+      host?: undefined
+      noServer?: undefined
+    }
+  | {
+      /** Listen nowhere: hand upgrades to `server.handleUpgrade()`. */
+      noServer: true
+      port?: undefined
+      host?: undefined
+      server?: undefined
+    }
+
+/**
+ * Options of {@link createServer}.
+ * @example
+ * createServer({ port: 8080, methods: { add: ([a, b]: number[]) => a + b } })
+ */
+export type ServerOptions<Auth = unknown> = ListenOptions & {
+  /** Only upgrades to this path are handled. @default undefined (every path) */
+  path?: string
+  /** Methods clients may call, by name. Names starting with `rpc.` are reserved. @default {} */
+  methods?: Record<string, MethodHandler<Auth>>
+  /**
+   * Decide who may connect, at the upgrade. Return what identifies the client (it becomes
+   * `ctx.auth`); return `false`, `null` or `undefined`, or throw, to refuse. Throw an error with
+   * `status` (or `code`) 403 to refuse as forbidden; its message is then the close reason.
+   * @default undefined (everyone may connect)
+   * @example
+   * authenticate: (req) => verifyToken(new URL(req.url!, 'http://x').searchParams.get('token'))
+   */
+  authenticate?: (request: IncomingMessage) => Auth | Promise<Auth>
+  /**
+   * How a refused authentication is told. `'close'`: accept the upgrade, then close at once
+   * with 4401 (unauthorized) or 4403 (forbidden), which browsers can read and lifeline's client
+   * does not retry. `'http'`: answer the upgrade with HTTP 401 or 403 (browsers see only 1006).
+   * @default 'close'
+   */
+  authRejection?: 'close' | 'http'
+  /**
+   * Decide who may subscribe to a topic. Refusing answers the subscribe with error 403.
+   * @default undefined (everyone may subscribe to everything)
+   */
+  authorizeSubscribe?: (topic: string, ctx: Context<Auth>, params: unknown) => boolean | Promise<boolean>
+  /**
+   * Origins (`https://app.example.com`) allowed besides the server's own; `'*'` allows any; a
+   * function decides. Upgrades without an Origin header (non-browser clients) are always allowed.
+   * @default [] (same-origin browser pages only)
+   */
+  allowedOrigins?: readonly string[] | '*' | ((origin: string, request: IncomingMessage) => boolean)
+  /** Largest inbound frame, bytes; a bigger one closes the connection with 1009. @default 1048576 */
+  maxPayload?: number
+  /** Requests one connection may have running at once; more are answered with -32000. @default 32 */
+  maxInFlight?: number
+  /** Topics one connection may subscribe to; more are answered with -32001. @default 1000 */
+  maxSubscriptions?: number
+  /** Bytes waiting to be written to one client above which it is cut off as too slow. @default 8388608 */
+  maxBufferedAmount?: number
+  /** Ping clients and reap those that stop answering; `false` turns it off. @default { interval: 30000 } */
+  heartbeat?: ServerHeartbeatOptions | false
+  /**
+   * Topic history: limits for the built-in store, a {@link HistoryStore} (share one between
+   * servers so a restarted server keeps sequence numbers), or `false` to keep nothing.
+   * @default { limit: 100, maxAge: 300000 }
+   */
+  history?: HistoryOptions | HistoryStore | false
+  /** Default timeout of `ctx.call`, ms. @default 30000 */
+  callTimeout?: number
+  /** How long `close()` lets in-flight requests finish before closing every client, ms. @default 10000 */
+  shutdownTimeout?: number
+  /** The wire format; must match the clients'. @default jsonRpc() */
+  protocol?: Protocol
+  /** Called once per client after it connected. @default undefined */
+  onConnect?: (ctx: Context<Auth>) => void
+  /** Called once per client after its socket closed. @default undefined */
+  onDisconnect?: (ctx: Context<Auth>, code: number, reason: string) => void
+  /**
+   * Receives errors the clients are not told about: methods that threw something other than
+   * an `RpcError`, failing hooks. @default a `console.error` line
+   */
+  onError?: (error: unknown, ctx?: Context<Auth>) => void
+}
+
+/**
+ * The object {@link createServer} returns.
+ * @example
+ * const server = createServer({ port: 8080 })
+ * await server.ready
+ * server.publish('prices', { btc: 97000 })
+ * console.log(server.stats.connections)
+ * process.on('SIGTERM', () => server.close())
+ */
+export interface Server<Auth = unknown> {
+  /** Resolves once listening (`port` and `server` modes; at once with `noServer`); rejects if listening fails. */
+  readonly ready: Promise<void>
+  /** The port listened on, once listening. */
+  readonly port: number | undefined
+  /** The listening address (`net.Server#address()`), or null. */
+  address(): AddressInfo | string | null
+  /** Connected clients by id. */
+  readonly clients: ReadonlyMap<string, Context<Auth>>
+  /** A snapshot of the counters. */
+  readonly stats: ServerStats
+  /**
+   * Send `data` to every subscriber of `topic` and keep it in the topic's history.
+   * Returns its sequence number. Throws when `data` cannot be encoded.
+   */
+  publish(topic: string, data?: unknown): number
+  /** Send an event (a notification) to every connected client. */
+  broadcast(event: string, params?: unknown): void
+  /**
+   * Hand over an HTTP upgrade (for `noServer`). Returns false, leaving the socket alone, when
+   * the path does not match; otherwise the server owns the socket.
+   */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean
+  /**
+   * Stop accepting, let in-flight requests finish (up to `shutdownTimeout`), then close every
+   * client with 1012 (service restart) so it reconnects. Idempotent.
+   */
+  close(): Promise<void>
+}

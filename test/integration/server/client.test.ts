@@ -1,0 +1,126 @@
+// The real client against the real server: every feature end to end.
+import { describe, expect, it } from 'vitest'
+import { isRpcError } from '../../../src/index'
+import { client } from './client-helper'
+import { start, url, until } from './helpers'
+
+describe('client and server', () => {
+  it('calls methods and gets results and typed errors', async () => {
+    const server = await start({
+      methods: {
+        add: (p) => (p as number[]).reduce((a, b) => a + b, 0),
+        fail: () => { throw new Error('hidden') },
+      },
+    })
+    const c = client(url(server))
+    expect(await c.call('add', [1, 2, 3])).toBe(6)
+    const internal = await c.call('fail').catch((e: unknown) => e)
+    expect(isRpcError(internal) && [internal.code, internal.message]).toEqual([-32603, 'Internal error'])
+    const missing = await c.call('nope').catch((e: unknown) => e)
+    expect(isRpcError(missing) && missing.code).toBe(-32601)
+  })
+
+  it('delivers ctx.notify and broadcast to client.listen', async () => {
+    const server = await start({ methods: { poke: (_p, ctx) => void ctx.notify('poked', { by: 'server' }) } })
+    const c = client(url(server))
+    const got: unknown[] = []
+    c.listen('poked', (p) => got.push(['poked', p]))
+    c.listen('news', (p) => got.push(['news', p]))
+    await c.call('poke')
+    server.broadcast('news', { headline: 'hi' })
+    await until(() => got.length === 2)
+    expect(got).toEqual([['poked', { by: 'server' }], ['news', { headline: 'hi' }]])
+  })
+
+  it('answers server-to-client calls with client.handle', async () => {
+    const server = await start()
+    const c = client(url(server))
+    c.handle('confirm', (p) => ({ ok: (p as { q: string }).q === 'sure?' }))
+    await c.ready()
+    await until(() => server.clients.size)
+    const ctx = [...server.clients.values()][0]!
+    expect(await ctx.call('confirm', { q: 'sure?' })).toEqual({ ok: true })
+    const err = await ctx.call('unhandled', {}).catch((e: unknown) => e)
+    expect(isRpcError(err) && err.code).toBe(-32601)
+  })
+
+  it('resumes topics after a dropped connection: missed messages once, in order', async () => {
+    const server = await start()
+    const c = client(url(server))
+    const got: [unknown, number | undefined][] = []
+    const sub = c.subscribe('room', (data, meta) => got.push([data, meta.seq]))
+    await sub.ready
+    server.publish('room', 'a')
+    await until(() => got.length === 1)
+    const reopened = new Promise((r) => c.on('open', () => r(null)))
+    // The server drops the client; it publishes while the client is away.
+    ;[...server.clients.values()][0]!.close(1012, 'bye')
+    await until(() => !server.clients.size)
+    server.publish('room', 'b')
+    server.publish('room', 'c')
+    await reopened
+    server.publish('room', 'd')
+    await until(() => got.length === 4)
+    expect(got).toEqual([['a', 1], ['b', 2], ['c', 3], ['d', 4]])
+  })
+
+  it('tells the app about a gap when messages were lost while it was away', async () => {
+    const server = await start({ history: { limit: 1 } })
+    server.publish('t', 0)
+    const c = client(url(server))
+    const got: unknown[] = []
+    let gaps = 0
+    await c.subscribe('t', (d) => got.push(d), { onGap: () => gaps++ }).ready
+    ;[...server.clients.values()][0]!.close(1012)
+    await until(() => !server.clients.size)
+    server.publish('t', 1)
+    server.publish('t', 2)
+    await until(() => gaps === 1)
+    server.publish('t', 3)
+    await until(() => got.length)
+    expect(got).toEqual([3])
+  })
+
+  // The server answers a topic without messages with `seq: null`; the client resumes it from 0.
+  it('resumes a topic that was empty when it subscribed', async () => {
+    const server = await start()
+    const c = client(url(server))
+    const got: unknown[] = []
+    await c.subscribe('empty', (d) => got.push(d)).ready
+    ;[...server.clients.values()][0]!.close(1012)
+    await until(() => !server.clients.size)
+    server.publish('empty', 'while away')
+    await until(() => server.clients.size)
+    server.publish('empty', 'live')
+    await until(() => got.length === 2)
+    expect(got).toEqual(['while away', 'live'])
+  })
+
+  it('stops, without retrying, when the server refuses authentication', async () => {
+    const server = await start({ authenticate: () => false })
+    const c = client(url(server))
+    const closes: number[] = []
+    c.on('close', (e) => closes.push(e.code))
+    // The socket opens (the close code needs one) and is closed at once.
+    await until(() => c.state === 'closed')
+    await expect(c.ready()).rejects.toThrow()
+    expect(closes).toEqual([4401])
+    await new Promise((r) => setTimeout(r, 200))
+    expect(server.stats).toMatchObject({ rejected: 1, accepted: 0 })
+  })
+
+  it('stays connected through server pings and client heartbeats', async () => {
+    const server = await start({ heartbeat: { interval: 100 } })
+    const c = client(url(server), { heartbeat: { interval: 50, timeout: 1000 } })
+    let closes = 0
+    let pongs = 0
+    c.on('close', () => closes++)
+    c.on('message', (data) => void (String(data).includes('"result":"pong"') && pongs++))
+    await c.ready()
+    await new Promise((r) => setTimeout(r, 500))
+    expect(closes).toBe(0)
+    // The client probed a silent line several times and the server answered each probe.
+    expect(pongs).toBeGreaterThanOrEqual(2)
+    expect(server.stats).toMatchObject({ dropped: 0, connections: 1 })
+  })
+})
