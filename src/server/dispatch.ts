@@ -115,7 +115,8 @@ export function createDispatch<Auth>(conn: Conn<Auth>, o: DispatchOptions<Auth>)
       return answer({ result: null })
     }
     if (m.method !== protocol.subscribe && !o.methods.has(m.method)) return error({ code: MethodNotFound, message: 'Method not found' })
-    if (conn.inFlight >= o.maxInFlight) return error({ code: TooManyRequests, message: 'Too many requests' })
+    // Only requests are refused: a notification has no reply to carry the refusal, so it would vanish silently.
+    if (id !== undefined && conn.inFlight >= o.maxInFlight) return error({ code: TooManyRequests, message: 'Too many requests' })
     stats.calls++
     conn.inFlight++
     try {
