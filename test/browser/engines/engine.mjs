@@ -1,0 +1,79 @@
+// The one interface every engine adapter implements, and the page wrapper that
+// turns an adapter's raw `run(expression)` into what scenarios use. Scenarios
+// only ever see `Page`, so they never know which engine they drive.
+import { until } from '../lib/util.mjs'
+
+/**
+ * @typedef {object} RawPage
+ * @property {(expression: string) => Promise<unknown>} run evaluates an expression in the page, awaiting a promise
+ * @property {() => Promise<void>} reload reloads and waits for `load`
+ * @property {() => Promise<void>} close
+ *
+ * @typedef {object} Engine
+ * @property {string} version
+ * @property {(url: string) => Promise<RawPage>} open navigates a fresh page and waits for `load`
+ * @property {() => Promise<void>} close
+ *
+ * @typedef {() => Promise<Engine>} Launch
+ *
+ * @typedef {object} Page
+ * @property {<A, R>(fn: (arg: A) => R | Promise<R>, arg?: A) => Promise<R>} evaluate runs `fn` in the page (its source, not its closure)
+ * @property {<A, R>(fn: (arg: A) => R | Promise<R>, arg?: A, options?: { timeout?: number, what?: string }) => Promise<R>} waitFor polls until `fn` returns something truthy
+ * @property {() => Promise<void>} reload
+ * @property {() => Promise<void>} close
+ */
+
+/**
+ * Wraps a raw page. Errors thrown in the page come back as one engine-neutral
+ * message (each driver formats them differently), with the page's uncaught
+ * errors attached.
+ * @param {RawPage} raw
+ * @returns {Page}
+ */
+export function wrapPage(raw) {
+  const evaluate = async (fn, arg) => {
+    const out = await raw.run(`(${settle})(${fn}, ${arg === undefined ? 'undefined' : JSON.stringify(arg)})`)
+    if (!out?.ok) throw Object.assign(new Error(`in the page: ${out?.error}${await pageErrors(raw)}`), { inPage: true })
+    return out.value
+  }
+  const waitFor = async (fn, arg, { timeout = 10_000, what = String(fn) } = {}) => {
+    try {
+      return await until(() => evaluate(fn, arg), timeout, what)
+    } catch (err) {
+      if (err.inPage) throw err
+      throw new Error(err.message + await pageErrors(raw), { cause: err })
+    }
+  }
+  return { evaluate, waitFor, reload: () => raw.reload(), close: () => raw.close() }
+}
+
+/**
+ * A RawPage in a fresh Playwright or Puppeteer browser context (their page
+ * APIs agree on everything used here); closing it drops the context's storage.
+ * @returns {Promise<RawPage>}
+ */
+export async function contextPage(context, url) {
+  const page = await context.newPage()
+  await page.goto(url)
+  return {
+    run: (expression) => page.evaluate(expression),
+    reload: async () => { await page.reload() },
+    close: () => context.close(),
+  }
+}
+
+// Runs in the page (by its source): a result or an error, never a throw
+// across the driver, so every engine reports errors the same way.
+const settle = async (fn, arg) => {
+  try {
+    return { ok: true, value: await fn(arg) }
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }
+  }
+}
+
+// pages/harness.js collects these; a page without it reports nothing.
+async function pageErrors(raw) {
+  const errors = await raw.run('window.__errors || []').catch(() => [])
+  return errors.length ? `\n    page errors: ${errors.join(' | ')}` : ''
+}
