@@ -1,0 +1,72 @@
+// The whole client through 1,000 reconnects with calls, a subscription and
+// queued frames in play, then close(): every promise settled, and no timer,
+// environment listener or socket left behind.
+import { expect, it } from 'vitest'
+import { WebSocket } from 'ws'
+import { createClient, type WebSocketConstructor } from '../../src/index'
+import type { Clock } from '../../src/timers'
+import { CountingTarget } from '../helpers/fake-socket'
+import { start, until, url } from './server/helpers'
+
+const CYCLES = 1000
+
+const pending = new Set<unknown>()
+const clock: Clock = {
+  now: () => Date.now(),
+  setTimeout(fn, ms) {
+    const handle = setTimeout(() => {
+      pending.delete(handle)
+      fn()
+    }, ms)
+    pending.add(handle)
+    return handle
+  },
+  clearTimeout(handle) {
+    pending.delete(handle)
+    clearTimeout(handle as ReturnType<typeof setTimeout>)
+  },
+}
+
+const sockets: WebSocket[] = []
+class TrackedWebSocket extends WebSocket {
+  constructor(...args: ConstructorParameters<typeof WebSocket>) {
+    super(...args)
+    sockets.push(this)
+  }
+}
+
+it(`settles everything and leaves nothing behind after ${CYCLES} client reconnects`, async () => {
+  const server = await start({ methods: { echo: (p: unknown) => p, hang: () => new Promise(() => {}) } })
+  const window = new CountingTarget()
+  const document = Object.assign(new CountingTarget(), { visibilityState: 'visible' })
+  const client = createClient(url(server), {
+    WebSocket: TrackedWebSocket as unknown as WebSocketConstructor,
+    heartbeat: { interval: 1000, timeout: 1000 },
+    reconnect: { backoff: () => 0 },
+    environment: { clock, window, document, navigator: { onLine: true } },
+  })
+  const sub = client.subscribe('news', () => {})
+  const settled: Array<Promise<unknown>> = []
+  let opens = 0
+  client.on('open', () => {
+    if (++opens >= CYCLES) return
+    // Each cycle leaves a call in flight and a frame queued, then drops the socket.
+    settled.push(client.call('hang', { n: opens }).catch((e: unknown) => e))
+    client.reconnect()
+    client.notify('echo', { n: opens })
+  })
+  await until(() => opens >= CYCLES, 60_000)
+  await sub.ready
+  settled.push(client.call('hang').catch((e: unknown) => e))
+  client.close()
+
+  const outcomes = await Promise.all(settled)
+  expect(outcomes).toHaveLength(CYCLES)
+  expect(outcomes.every((o) => o instanceof Error)).toBe(true)
+  expect(pending.size).toBe(0)
+  expect(window.listeners).toBe(0)
+  expect(document.listeners).toBe(0)
+  expect(sockets.length).toBeGreaterThanOrEqual(CYCLES)
+  await until(() => sockets.every((s) => s.readyState === WebSocket.CLOSED), 10_000)
+  await until(() => server.clients.size === 0, 10_000)
+}, 90_000)
