@@ -7,13 +7,13 @@ import { createEmitter } from './events'
 import { ClientClosedError, ConnectionClosedError, ProtocolError, QueueFullError, RpcError, TimeoutError, isConnectionClosedError } from './errors'
 import { resolveOptions, socketUrl, type ClientOptions, type UrlInput } from './options'
 import { createLink, type ClientCloseEvent, type ReconnectingInfo, type State } from './connection/reconnect'
-import { createOutbox, type DropReason, type Frame, type OutboxItem } from './outbox/outbox'
+import { createOutbox, type DropReason, type Frame, type OutboxItem, type Writer } from './outbox/outbox'
 import { createCalls } from './rpc/calls'
 import { createSubscriptions, type Subscription, type SubscribeOptions } from './rpc/subscriptions'
 import { createHandlers } from './rpc/handlers'
-import { createStream } from './rpc/stream'
+import { createStream, type Stream } from './rpc/stream'
 import { jsonRpc } from './protocol/json-rpc'
-import type { Message, SubscribeParams } from './protocol/protocol'
+import type { Message } from './protocol/protocol'
 import type {
   CallArgs, Contract, EventName, EventOf, HandlerName, HandlerOf, MethodName, NotifyArgs, ResultOf, TopicName, TopicOf,
 } from './contract'
@@ -149,8 +149,6 @@ export interface Client<C extends Contract = Contract> {
   handle<K extends HandlerName<C>>(method: K, fn: HandlerOf<C, K>): () => void
 }
 
-const closedError = () => new ClientClosedError('client closed')
-
 /**
  * Creates a client and, unless `lazy`, starts connecting.
  * @param url - `ws:`/`wss:` URL (or `http:`/`https:`), or a provider called before every attempt.
@@ -160,81 +158,69 @@ const closedError = () => new ClientClosedError('client closed')
  * await client.call('room.join', { room: 'lobby' })
  */
 export function createClient<C extends Contract = Contract>(url: UrlInput, options: ClientOptions = {}): Client<C> {
-  if (typeof url !== 'function') socketUrl(url)
+  if (typeof url != 'function') socketUrl(url)
   const o = resolveOptions(options)
-  if (!o.WebSocket) throw new TypeError('lifeline: no WebSocket here; pass options.WebSocket (for example from "ws")')
   const protocol = options.protocol === false ? undefined : options.protocol ?? jsonRpc()
+  const { queue: q, env: { clock } } = o
   // Raw mode without a ping frame has no way to probe, and silence alone is no proof of death.
-  if (!protocol && o.heartbeat && o.heartbeat.ping === undefined) o.heartbeat = false
-  const { clock } = o.env
-  const hb = o.heartbeat
+  const hb = (o.heartbeat = !protocol && o.heartbeat && o.heartbeat.ping == undefined ? false : o.heartbeat)
 
-  const lifecycle = createEmitter<LifecycleEvents>((err, event) => {
-    if (event === 'error') queueMicrotask(() => { throw err })
-    else report(err)
-  })
+  // A throwing 'error' listener is rethrown outside, like any uncaught error; reporting it again would loop.
+  const lifecycle = createEmitter<LifecycleEvents>((err, event) => event == 'error' ? queueMicrotask(() => { throw err }) : report(err))
   const report = (err: unknown) => lifecycle.emit('error', err)
   const events = createEmitter<{ [name: string]: (payload: unknown) => void }>(report)
-  const streams = new Set<{ end(): void }>()
+  const streams = new Set<Stream<unknown>>()
   let waiters: Array<[() => void, (err: Error) => void]> = []
+  const closed = () => new ClientClosedError('lifeline: client closed')
+  const needProtocol = () => {
+    if (!protocol) throw new TypeError('lifeline: raw mode (protocol: false) has no RPC')
+    return protocol
+  }
 
-  const socket = () => (link.state === 'open' ? link.socket : undefined)
+  const socket = () => (link.state == 'open' ? link.socket : undefined)
   const calls = createCalls(clock, (id) => outbox?.remove(id))
-  const outbox = o.queue ? createOutbox(o.queue, clock, {
+  const outbox = q ? createOutbox(q, clock, {
     drop(items, reason) {
-      for (const item of items) {
-        if (item.call !== undefined) {
-          calls.reject(item.call, reason === 'expired' ? new TimeoutError('expired in the outbox')
-            : reason === 'closed' ? closedError() : new QueueFullError('dropped from a full outbox'))
-        }
+      for (const { call } of items) {
+        if (call != undefined) calls.reject(call, reason == 'closed' ? closed() : new (reason == 'expired' ? TimeoutError : QueueFullError)('lifeline: outbox ' + reason))
       }
       lifecycle.emit('drop', { items: items.map((i) => i.frame), reason })
     },
     error: report,
   }) : undefined
-  const hwm = o.queue ? o.queue.highWaterMark : Infinity
-  const writer = {
-    ready() {
+  const writer: Writer = {
+    ready: () => {
       const ws = socket()
-      return !!ws && !(ws.bufferedAmount > hwm)
+      return !!ws && !(ws.bufferedAmount > (q ? q.highWaterMark : 1 / 0))
     },
-    write(item: OutboxItem) {
-      socket()?.send(item.frame as string)
-      if (item.call !== undefined) calls.sent(item.call)
+    write: ({ frame, call }) => {
+      socket()?.send(frame as string)
+      if (call != undefined) calls.sent(call)
     },
   }
 
-  /** Queues or writes one item; without an outbox it must be writable now. */
+  /** Queues or writes one item; without an outbox (or for volatile frames) it must be writable now. */
   const push = (item: OutboxItem, volatile?: boolean): SendResult => {
-    if (link.state === 'closed') throw closedError()
+    if (link.state == 'closed') throw closed()
     if (outbox && !volatile) return outbox.push(item)
-    if ((outbox ? !outbox.size : true) && socket() && writer.ready()) {
-      writer.write(item)
-      return 'sent'
-    }
+    if (!outbox?.size && writer.ready()) return writer.write(item), 'sent'
     if (volatile) return 'dropped'
-    throw new ConnectionClosedError('lifeline: not open and queueing is off (queue: false)')
+    throw new ConnectionClosedError('lifeline: not open and queue is false')
   }
+  const encode = (m: Message | Message[]) => needProtocol().encode(m)
 
-  const encode = (m: Message | Message[]) => {
-    if (!protocol) throw new TypeError('lifeline: this needs a protocol (protocol: false is raw mode)')
-    return protocol.encode(m)
-  }
-
-  /** Registers a call, hands its frame to `put`, and returns its promise. */
-  const request = (method: string, params: unknown, opt: CallOptions, put: (item: OutboxItem) => void): Promise<unknown> => {
+  /** Registers a call and hands its frame to `put`; every failure becomes a rejection. */
+  const request = (method: string, params: unknown, { timeout = o.callTimeout, signal, resend }: CallOptions, put: (item: OutboxItem) => unknown = push): Promise<unknown> => {
     try {
-      if (link.state === 'closed') throw closedError()
+      if (link.state == 'closed') throw closed()
+      signal?.throwIfAborted()
       const id = calls.id()
       const frame = encode({ type: 'request', id, method, params })
-      const promise = calls.add(id, {
-        timeout: opt.timeout ?? o.callTimeout, resend: !!opt.resend, frame,
-        ...(opt.signal ? { signal: opt.signal } : {}),
-      })
+      const promise = calls.add(id, { timeout, signal, resend: !!resend, frame })
       try {
         put({ frame, call: id })
       } catch (err) {
-        calls.reject(id, err as Error)
+        calls.reject(id, err)
       }
       return promise
     } catch (err) {
@@ -243,69 +229,59 @@ export function createClient<C extends Contract = Contract>(url: UrlInput, optio
   }
 
   const subs = createSubscriptions({
-    request: (_topic, params) => request(protocol?.subscribe ?? '', params, {}, (item) => push(item)),
-    unsubscribe(topic) {
-      // The server forgets a closed socket's subscriptions by itself, so only an open one is told.
-      if (socket()) writer.write({ frame: encode({ type: 'notification', method: protocol?.unsubscribe ?? '', params: { topic } }) })
-    },
+    // Only called while open; written at once so a subscribe never waits behind queued frames.
+    request: (_topic, params) => request(needProtocol().subscribe, params, {}, writer.write),
+    // The server forgets a closed socket's topics by itself, so only an open one is told.
+    unsubscribe: (topic) => socket() && writer.write({ frame: encode({ type: 'notification', method: needProtocol().unsubscribe, params: { topic } }) }),
     error: report,
   })
   // A reply only means something on the socket its request came in on, so it is never queued.
-  const handlers = createHandlers((m) => {
-    try {
-      if (socket()) writer.write({ frame: encode(m) })
-    } catch (err) {
-      report(err)
-    }
-  }, report)
+  const handlers = createHandlers((m) => socket() && writer.write({ frame: encode(m) }), report)
 
   /** On every open: one batched frame re-subscribes every topic, before the outbox flushes. */
   const resubscribe = () => {
-    const list = protocol ? subs.resubscribe() : []
-    if (!list.length) return
-    const batch: Message[] = []
-    for (const params of list) {
+    const ids: number[] = []
+    const batch = subs.resubscribe().map((params): Message => {
       const id = calls.id()
-      batch.push({ type: 'request', id, method: protocol!.subscribe, params })
+      ids.push(id)
       calls.add(id, { timeout: o.callTimeout, resend: false, frame: '' }).then(
         (result) => subs.settled(params.topic, { result }),
         // A drop mid-subscribe is not a refusal: the next open re-sends it.
         (error) => isConnectionClosedError(error) || subs.settled(params.topic, { error }),
       )
-    }
-    writer.write({ frame: encode(batch) })
-    for (const m of batch) calls.sent((m as { id: number }).id)
+      return { type: 'request', id, method: needProtocol().subscribe, params }
+    })
+    if (batch.length) writer.write({ frame: encode(batch) })
+    ids.map(calls.sent)
   }
 
-  const dispatch = (data: unknown) => {
-    if (!protocol || typeof data !== 'string') return
+  const dispatch = (frame: unknown) => {
+    if (!protocol || typeof frame != 'string') return
     let messages: Message[]
     try {
-      messages = protocol.decode(data)
+      messages = protocol.decode(frame)
     } catch (err) {
-      return report(err instanceof ProtocolError ? err : new ProtocolError('undecodable frame', data, { cause: err }))
+      return report(err)
     }
     for (const m of messages) {
-      if (m.type === 'request') handlers.request(m)
-      else if (m.type === 'notification') {
-        if (m.method === protocol.publish) subs.deliver(m.params)
-        else events.emit(m.method, m.params)
-      } else if (!calls.settle(m)) {
-        report(m.type === 'error' && m.id === null
+      if (m.type == 'request') handlers.request(m)
+      else if (m.type == 'notification') m.method == protocol.publish ? subs.deliver(m.params) : events.emit(m.method, m.params)
+      else if (!calls.settle(m)) {
+        report(m.type == 'error' && m.id == null
           ? new RpcError(m.error.code, m.error.message, m.error.data)
-          : new ProtocolError(`response to unknown id ${String(m.id)}`, data))
+          : new ProtocolError('lifeline: response to unknown id', frame))
       }
     }
   }
 
   const link = createLink(url, o, {
     state(next, prev) {
-      if (next === 'closed') {
+      if (next == 'closed') {
         outbox?.close()
-        calls.fail(closedError())
+        calls.fail(closed())
         subs.close()
         for (const s of streams) s.end()
-        for (const [, reject] of waiters) reject(closedError())
+        for (const [, reject] of waiters) reject(closed())
         waiters = []
       }
       lifecycle.emit('state', next, prev)
@@ -318,19 +294,22 @@ export function createClient<C extends Contract = Contract>(url: UrlInput, optio
       lifecycle.emit('open')
     },
     message(data) {
-      if (hb && hb.pong !== undefined && data === hb.pong) return
-      lifecycle.emit('message', data)
-      dispatch(data)
+      if (!hb || data !== hb.pong) {
+        lifecycle.emit('message', data)
+        dispatch(data)
+      }
     },
     close(info) {
       outbox?.detach()
       subs.dropped()
       // A final close fails every call with ClientClosedError in the state hook instead.
-      if (info.willReconnect) for (const item of calls.dropped()) {
-        try {
-          push(item)
-        } catch (err) {
-          calls.reject(item.call!, err as Error)
+      if (info.willReconnect) {
+        for (const item of calls.dropped()) {
+          try {
+            push(item)
+          } catch (err) {
+            calls.reject(item.call!, err)
+          }
         }
       }
       lifecycle.emit('close', info)
@@ -341,35 +320,44 @@ export function createClient<C extends Contract = Contract>(url: UrlInput, optio
     error: report,
     ping() {
       const ws = socket()
-      if (!ws || !hb) return
-      if (!protocol) return ws.send(hb.ping!)
       // Any reply proves life, an error included; the heartbeat, not this promise, judges.
-      request(protocol.ping, undefined, { timeout: hb.timeout }, (item) => writer.write(item)).catch(() => {})
+      if (ws && hb) protocol ? request(protocol.ping, undefined, { timeout: hb.timeout }, writer.write).catch(() => {}) : ws.send(hb.ping!)
     },
   })
 
   const client: Client<C> = {
-    get state() { return link.state },
-    get subprotocol() { return link.socket?.protocol ?? '' },
-    get queued() { return outbox?.size ?? 0 },
-    on: (event, listener) => lifecycle.on(event, listener),
-    ready: () => link.state === 'open' ? Promise.resolve()
-      : link.state === 'closed' ? Promise.reject(closedError())
-      : new Promise((resolve, reject) => { waiters.push([resolve, reject]) }),
+    get state() {
+      return link.state
+    },
+    get subprotocol() {
+      return link.socket?.protocol ?? ''
+    },
+    get queued() {
+      return outbox ? outbox.size : 0
+    },
+    on: lifecycle.on,
+    ready: () => new Promise((resolve, reject) => {
+      if (link.state == 'open') resolve()
+      else if (link.state == 'closed') reject(closed())
+      else waiters.push([resolve, reject])
+    }),
     connect: () => link.start(),
     reconnect: () => link.restart('reconnect() called'),
     close: (code, reason) => link.stop(code, reason),
     send: (data, opt) => push({ frame: data, persist: true }, opt?.queue === false),
     notify: (method, ...[params]) => push({ frame: encode({ type: 'notification', method, params }), persist: true }),
-    call: (method, ...[params, opt]) => request(method, params, (opt ?? {}) as CallOptions, (item) => push(item)) as never,
+    call: (method, ...[params, opt]) => request(method, params, opt ?? {}) as never,
     listen: ((event: string, handler?: (payload: unknown) => void) => {
       if (handler) return events.on(event, handler)
-      const off = events.on(event, (v) => stream.push(v))
-      const stream = createStream<unknown>(() => { off(); streams.delete(stream) })
+      const stream = createStream<unknown>(() => {
+        off()
+        streams.delete(stream)
+      })
+      const off = events.on(event, stream.push)
       streams.add(stream)
       return stream
     }) as Client<C>['listen'],
-    subscribe: (topic, handler, opts) => subs.subscribe(topic, handler as never, opts) as never,
+    subscribe: (topic, handler, opts) => (needProtocol(), subs.subscribe(topic, handler as never, opts) as never),
     handle: (method, fn) => handlers.handle(method, fn as (params: unknown) => unknown),
   }
   if (!o.lazy) link.start()

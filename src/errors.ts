@@ -8,9 +8,6 @@
 /** Base class of every lifeline error. */
 export class LifelineError extends Error {
   override name: string = 'LifelineError'
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
-  }
 }
 
 /**

@@ -13,8 +13,6 @@ export type EventMap<E> = { [K in keyof E]: (...args: never[]) => void }
 export interface Emitter<E extends EventMap<E>> {
   on<K extends keyof E & string>(event: K, listener: E[K]): () => void
   emit<K extends keyof E & string>(event: K, ...args: Parameters<E[K]>): void
-  /** True when `event` has at least one listener. */
-  has(event: keyof E & string): boolean
 }
 
 /** @internal */
@@ -24,8 +22,8 @@ export function createEmitter<E extends EventMap<E>>(onThrow: (err: unknown, eve
   return {
     on: (event, listener) => inner.on(event, listener as unknown as Loose[string]),
     emit(event, ...args) {
-      // Copy first: a listener may unsubscribe itself or others while we iterate.
-      for (const listener of [...(inner.events[event] ?? [])]) {
+      // Unbinding replaces the array (nanoevents filters), so iterating this one stays safe.
+      for (const listener of inner.events[event] ?? []) {
         try {
           listener(...args)
         } catch (err) {
@@ -33,6 +31,5 @@ export function createEmitter<E extends EventMap<E>>(onThrow: (err: unknown, eve
         }
       }
     },
-    has: (event) => (inner.events[event]?.length ?? 0) > 0,
   }
 }

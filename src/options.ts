@@ -153,104 +153,89 @@ export interface Resolved {
   WebSocket: WebSocketConstructor | undefined
   protocols: Provider<string | string[] | undefined>
   binaryType: BinaryType | undefined
-  lazy: boolean
+  lazy: boolean | undefined
   connectTimeout: number
   reconnect: Required<Omit<ReconnectOptions, 'shouldReconnect'>> & Pick<ReconnectOptions, 'shouldReconnect'> | false
-  heartbeat: { interval: number; timeout: number; ping: string | undefined; pong: string | undefined } | false
-  queue: Required<Omit<QueueOptions, 'ttl' | 'storage'>> & { ttl: number; storage: OutboxStorage | undefined } | false
+  heartbeat: { interval: number; timeout: number; ping?: string | undefined; pong?: string | undefined } | false
+  queue: Required<Omit<QueueOptions, 'ttl' | 'storage'>> & { ttl: number; storage?: OutboxStorage | undefined } | false
   callTimeout: number
   logger: Logger | undefined
   env: { [K in keyof EnvironmentOptions]-?: EnvironmentOptions[K] | (K extends 'clock' | 'random' ? never : undefined) }
 }
 
-const fail = (name: string, value: unknown, want: string): never => {
-  throw new RangeError(`lifeline: option ${name} must be ${want}, got ${String(value)}`)
+const fail = (name: string, want: string): never => {
+  throw new RangeError(`lifeline: ${name} must be ${want}`)
 }
 
-/** A number option: defaulted, then checked to be a number >= min (Infinity allowed where said). */
-const num = (name: string, value: unknown, fallback: number, min = 0, infinite = false): number => {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || Number.isNaN(value) || value < min || (!infinite && !Number.isFinite(value))) {
-    fail(name, value, `a ${infinite ? '' : 'finite '}number >= ${min}`)
+/** A number option: [name, default, minimum, Infinity allowed]. */
+type Row = [string, number, number, boolean?]
+
+/**
+ * Copies one section of the options (so keys without a row pass through),
+ * fills in its number defaults and checks each against its row.
+ */
+const section = (prefix: string, input: object | undefined, rows: Row[]): Record<string, unknown> => {
+  const out: Record<string, unknown> = { ...input }
+  for (const [key, fallback, min, infinite] of rows) {
+    const value = (out[key] ??= fallback)
+    if (typeof value != 'number' || !(value >= min) || (!infinite && value == Infinity)) {
+      fail(prefix + key, `a ${infinite ? '' : 'finite '}number >= ${min}`)
+    }
   }
-  return value as number
+  return out
+}
+
+/** Fills in a string option with its first choice and checks it is one of them. */
+const oneOf = (options: Record<string, unknown>, name: string, choices: string[]) => {
+  if (!choices.includes((options[name] ??= choices[0]) as string)) fail('queue.' + name, choices.join(' or '))
 }
 
 /**
  * Turns a URL into a WebSocket URL, as browsers do: http→ws, https→wss,
- * relative to the page when there is one. Throws a TypeError otherwise.
+ * relative to the page when there is one. Throws a TypeError otherwise
+ * (the URL constructor's own for a URL that does not parse).
  * @internal
  */
 export function socketUrl(input: string | URL): string {
-  const base = (globalThis as { location?: { href?: string } }).location?.href
-  let url: URL
-  try {
-    url = new URL(String(input), base)
-  } catch {
-    throw new TypeError(`lifeline: invalid URL ${String(input)}`)
-  }
-  const scheme = { 'http:': 'ws:', 'https:': 'wss:', 'ws:': 'ws:', 'wss:': 'wss:' }[url.protocol]
-  if (!scheme) throw new TypeError(`lifeline: URL scheme must be ws:, wss:, http: or https:, got ${url.protocol} in ${String(input)}`)
-  url.protocol = scheme
+  const url = new URL(input, (globalThis as { location?: { href: string } }).location?.href)
+  url.protocol = url.protocol.replace('http', 'ws')
+  if (!/^wss?:$/.test(url.protocol)) throw new TypeError(`lifeline: URL scheme must be ws(s) or http(s): ${input}`)
   url.hash = ''
   return url.href
 }
 
 /** Validates options and fills in defaults. @internal */
-export function resolveOptions(o: ClientOptions = {}): Resolved {
-  const g = globalThis as { window?: EventTarget; document?: Resolved['env']['document']; navigator?: { onLine?: boolean } }
-  const r = o.reconnect
-  const reconnect: Resolved['reconnect'] = r === false ? false : (() => {
-    const initialDelay = num('reconnect.initialDelay', r?.initialDelay, 1000)
-    const maxDelay = num('reconnect.maxDelay', r?.maxDelay, Math.max(30000, initialDelay))
-    if (maxDelay < initialDelay) fail('reconnect.maxDelay', maxDelay, `>= reconnect.initialDelay (${initialDelay})`)
-    const jitter = r?.jitter ?? 'full'
-    if (jitter !== 'full' && (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1))) fail('reconnect.jitter', jitter, "'full' or a number from 0 to 1")
-    return {
-      initialDelay, maxDelay, jitter,
-      factor: num('reconnect.factor', r?.factor, 2, 1),
-      maxRetries: num('reconnect.maxRetries', r?.maxRetries, Infinity, 0, true),
-      resetAfter: num('reconnect.resetAfter', r?.resetAfter, 5000),
-      backoff: r?.backoff ?? backoff,
-      ...(r?.shouldReconnect ? { shouldReconnect: r.shouldReconnect } : {}),
-    }
-  })()
-  const h = o.heartbeat
-  const q = o.queue
-  const overflow = q ? q.overflow ?? 'drop-oldest' : 'drop-oldest'
-  if (!['drop-oldest', 'drop-newest', 'error'].includes(overflow)) fail('queue.overflow', overflow, "'drop-oldest', 'drop-newest' or 'error'")
-  const onClose = q ? q.onClose ?? 'flush' : 'flush'
-  if (onClose !== 'flush' && onClose !== 'discard') fail('queue.onClose', onClose, "'flush' or 'discard'")
-  if (o.WebSocket !== undefined && typeof o.WebSocket !== 'function') throw new TypeError('lifeline: option WebSocket must be a WebSocket constructor')
-  const WS = o.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket
-  return {
-    WebSocket: WS,
-    protocols: o.protocols,
-    binaryType: o.binaryType,
-    lazy: !!o.lazy,
-    connectTimeout: num('connectTimeout', o.connectTimeout, 10000, 1),
-    reconnect,
-    heartbeat: h === false ? false : {
-      interval: num('heartbeat.interval', h?.interval, 25000, 1),
-      timeout: num('heartbeat.timeout', h?.timeout, 10000, 1),
-      ping: h?.ping,
-      pong: h?.pong,
-    },
-    queue: q === false ? false : {
-      maxMessages: num('queue.maxMessages', q?.maxMessages, 1000, 1, true),
-      maxBytes: num('queue.maxBytes', q?.maxBytes, 1 << 20, 1, true),
-      ttl: num('queue.ttl', q?.ttl, Infinity, 1, true),
-      highWaterMark: num('queue.highWaterMark', q?.highWaterMark, 1 << 18, 0, true),
-      overflow, onClose,
-      storage: q?.storage,
-    },
-    callTimeout: num('callTimeout', o.callTimeout, 30000, 1, true),
-    logger: o.logger,
-    env: {
-      window: g.window, document: g.document, navigator: g.navigator,
-      ...o.environment,
-      clock: o.environment?.clock ?? systemClock,
-      random: o.environment?.random ?? Math.random,
-    },
+export function resolveOptions(options: ClientOptions = {}): Resolved {
+  const g = globalThis as Partial<Resolved['env']> & { WebSocket?: WebSocketConstructor }
+  const { reconnect: r, heartbeat, queue } = options
+  const o = section('', options, [['connectTimeout', 10000, 1], ['callTimeout', 30000, 1, true]])
+  const WS = (o.WebSocket ??= g.WebSocket)
+  if (WS !== undefined && typeof WS != 'function') throw new TypeError('lifeline: WebSocket must be a constructor')
+  o.env = { window: g.window, document: g.document, navigator: g.navigator, clock: systemClock, random: Math.random, ...options.environment }
+  if (r !== false) {
+    // maxDelay defaults to initialDelay when that is larger than 30000.
+    const re = (o.reconnect = section('reconnect.', { maxDelay: Math.max(30000, r?.initialDelay ?? 0), ...r }, [
+      ['initialDelay', 1000, 0],
+      ['maxDelay', 30000, 0],
+      ['factor', 2, 1],
+      ['maxRetries', Infinity, 0, true],
+      ['resetAfter', 5000, 0],
+    ])) as Exclude<Resolved['reconnect'], false>
+    re.backoff ??= backoff
+    const jitter = (re.jitter ??= 'full')
+    if (jitter != 'full' && !(typeof jitter == 'number' && jitter >= 0 && jitter <= 1)) fail('reconnect.jitter', "'full' or 0 to 1")
+    if (re.maxDelay < re.initialDelay) fail('reconnect.maxDelay', '>= initialDelay')
   }
+  if (heartbeat !== false) o.heartbeat = section('heartbeat.', heartbeat, [['interval', 25000, 1], ['timeout', 10000, 1]])
+  if (queue !== false) {
+    const q = (o.queue = section('queue.', queue, [
+      ['maxMessages', 1000, 1, true],
+      ['maxBytes', 1 << 20, 1, true],
+      ['ttl', Infinity, 1, true],
+      ['highWaterMark', 1 << 18, 0, true],
+    ]))
+    oneOf(q, 'overflow', ['drop-oldest', 'drop-newest', 'error'])
+    oneOf(q, 'onClose', ['flush', 'discard'])
+  }
+  return o as unknown as Resolved
 }

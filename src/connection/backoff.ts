@@ -13,7 +13,8 @@ import type { BackoffOptions } from '../options'
  * @example
  * backoff(3, { initialDelay: 1000, maxDelay: 30000, factor: 2, jitter: 'full' }, Math.random) // 0–8000
  */
-export function backoff(attempt: number, o: BackoffOptions, random: () => number): number {
-  const capped = Math.min(o.maxDelay, o.initialDelay && o.initialDelay * o.factor ** attempt)
-  return Math.round(capped * (o.jitter === 'full' ? random() : 1 - o.jitter * random()))
+export function backoff(attempt: number, { initialDelay, maxDelay, factor, jitter }: BackoffOptions, random: () => number): number {
+  // `initialDelay &&` keeps 0 * Infinity (a huge attempt) from becoming NaN.
+  const capped = Math.min(maxDelay, initialDelay && initialDelay * factor ** attempt)
+  return Math.round(capped * (jitter == 'full' ? random() : 1 - jitter * random()))
 }

@@ -1,7 +1,7 @@
 /**
  * One native WebSocket at a time: the only module that touches `WebSocket`.
- * Every socket gets a generation number; opening or dropping moves the
- * generation on, so an abandoned socket can never reach the link again.
+ * Only the current socket's events get through: opening or dropping replaces
+ * it, so an abandoned socket can never reach the link again.
  * @module
  */
 import type { CloseInfo, WebSocketConstructor } from '../options'
@@ -27,11 +27,9 @@ export interface Connection {
 /** @internal */
 export function createConnection(WS: WebSocketConstructor, binaryType: BinaryType | undefined): Connection {
   let socket: WebSocket | undefined
-  let generation = 0
   const drop = (code?: number, reason?: string) => {
     const s = socket
     socket = undefined
-    generation++
     if (!s) return
     // onerror stays a no-op: `ws` throws on an 'error' event nobody listens to.
     s.onopen = s.onmessage = s.onclose = null
@@ -48,17 +46,14 @@ export function createConnection(WS: WebSocketConstructor, binaryType: BinaryTyp
     },
     open(url, protocols, on) {
       drop()
-      const s = new WS(url, protocols)
-      const mine = ++generation
-      const live = () => mine === generation
-      socket = s
+      const s = (socket = new WS(url, protocols))
       if (binaryType) s.binaryType = binaryType
       // An 'error' is always followed by 'close', which is where failures are handled.
       s.onerror = () => {}
-      s.onopen = () => live() && on.open(s)
-      s.onmessage = (e) => live() && on.message(e.data)
+      s.onopen = () => s == socket && on.open(s)
+      s.onmessage = (e) => s == socket && on.message(e.data)
       s.onclose = (e) => {
-        if (!live()) return
+        if (s != socket) return
         // close() on a closed socket is a no-op; dropping here just detaches.
         drop()
         on.close({ code: e.code, reason: e.reason, wasClean: e.wasClean })

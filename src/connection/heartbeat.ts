@@ -24,23 +24,23 @@ export interface Heartbeat {
  * @internal
  */
 export function createHeartbeat(
-  o: { interval: number; timeout: number },
+  { interval, timeout }: { interval: number; timeout: number },
   clock: Clock,
   ping: () => void,
   dead: () => void,
 ): Heartbeat {
   const timer = createTimer(clock)
   const probe = () => {
-    const due = clock.now() + o.timeout
-    timer.set(o.timeout, () =>
+    const due = clock.now() + timeout
+    timer.set(timeout, () =>
       // Background tabs and sleeping laptops fire timers late, and the reply
       // may be queued behind this timer. A late timer proves nothing about the
       // socket, so ask again instead of declaring it dead.
-      clock.now() - due > o.timeout / 2 ? probe() : dead(),
+      clock.now() - due > timeout / 2 ? probe() : dead(),
     )
     ping()
   }
-  const seen = () => timer.set(o.interval, probe)
+  const seen = () => timer.set(interval, probe)
   seen()
   return { seen, probe, stop: timer.clear }
 }

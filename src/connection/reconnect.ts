@@ -6,7 +6,7 @@
  */
 import { createTimer } from '../timers'
 import { socketUrl, type CloseInfo, type Provider, type Resolved, type UrlInput, type WebSocketConstructor } from '../options'
-import { createConnection } from './connection'
+import { createConnection, type SocketEvents } from './connection'
 import { retryable } from './close-codes'
 import { createHeartbeat, type Heartbeat } from './heartbeat'
 
@@ -70,31 +70,42 @@ const lostInfo = (reason: string): CloseInfo => ({ code: 1006, reason, wasClean:
  */
 export function createLink(url: UrlInput, options: Resolved, hooks: LinkHooks): Link {
   const { env, reconnect: r, heartbeat } = options
+  const { clock, document, navigator } = env
+  const should = r && r.shouldReconnect
   const conn = createConnection(options.WebSocket as WebSocketConstructor, options.binaryType)
-  const retry = createTimer(env.clock)
+  const retry = createTimer(clock)
   // connectTimeout while an attempt runs, then resetAfter while open: never both.
-  const timer = createTimer(env.clock)
+  const timer = createTimer(clock)
   let state: State = 'idle'
   let attempt = 0
-  // Moves on whenever the current attempt or socket is given up; stale callbacks compare it.
+  // Moves on whenever the current attempt or socket is given up; every step
+  // after a hook compares it, since a hook may have called stop() or restart().
   let epoch = 0
   let offline = false
   let beat: Heartbeat | undefined
 
-  const announce = (prev: State, next: State, reason: string) => {
-    options.logger?.debug(`lifeline: ${prev} -> ${next} (${reason})`)
-    hooks.state(next, prev, reason)
-  }
-  const setState = (next: State, reason: string) => {
-    const prev = state
+  /** Sets the state; a change is logged and announced. */
+  const move = (next: State, reason: string, prev = state) => {
     state = next
-    if (prev !== next) announce(prev, next, reason)
+    if (prev != next) {
+      options.logger?.debug(`lifeline: ${prev} -> ${next} (${reason})`)
+      hooks.state(next, prev, reason)
+    }
+  }
+
+  /** Reports the socket that ended (if any), moves to `next` and, unless a hook moved on, runs `then`. */
+  const step = (next: State, reason: string, then: () => unknown, info?: CloseInfo) => {
+    const my = epoch
+    if (info) hooks.close({ ...info, willReconnect: true })
+    if (my == epoch) move(next, reason)
+    if (my == epoch) then()
   }
 
   // The one teardown path of an attempt or socket and everything timed for it.
   const drop = (code?: number, reason?: string) => {
     epoch++
     timer.clear()
+    retry.clear()
     beat?.stop()
     beat = undefined
     conn.drop(code, reason)
@@ -102,19 +113,18 @@ export function createLink(url: UrlInput, options: Resolved, hooks: LinkHooks): 
 
   const end = (info: CloseInfo, why: string) => {
     drop(info.code, info.reason)
-    retry.clear()
     listen(false)
     const prev = state
     // Closed before the hooks run, so a hook calling stop() again is a no-op.
     state = 'closed'
     hooks.close({ ...info, willReconnect: false, why })
-    announce(prev, 'closed', why)
+    move('closed', why, prev)
   }
 
+  /** The close-code table, unless `shouldReconnect` says otherwise. */
   const allowed = (info: CloseInfo): boolean => {
-    if (!r || !r.shouldReconnect) return retryable(info)
     try {
-      return r.shouldReconnect(info, attempt)
+      return should ? should(info, attempt) : retryable(info)
     } catch (err) {
       hooks.error(err)
       return retryable(info)
@@ -132,96 +142,84 @@ export function createLink(url: UrlInput, options: Resolved, hooks: LinkHooks): 
         : !offline && attempt >= r.maxRetries
           ? 'retries exhausted'
           : ''
-    if (my !== epoch) return
-    if (why || !r) return end(info ?? lostInfo(reason), why)
-    if (info) hooks.close({ ...info, willReconnect: true })
-    if (my === epoch) setState('reconnecting', reason)
-    // Offline, attempts would fail without telling us anything: wait for `online`.
-    if (my !== epoch || offline) return
-    const delay = r.backoff(attempt++, r, env.random)
-    retry.set(delay, connect)
-    hooks.reconnecting({ attempt, delay, reason })
+    if (my != epoch) return
+    if (!r || why) return end(info ?? lostInfo(reason), why)
+    step('reconnecting', reason, () => {
+      // Offline, attempts would fail without telling us anything: wait for `online`.
+      if (offline) return
+      const delay = r.backoff(attempt++, r, env.random)
+      retry.set(delay, connect)
+      hooks.reconnecting({ attempt, delay, reason })
+    }, info)
   }
 
   // A close event only for a socket that existed: a stuck provider has none.
   const timeout = (reason: string) => lost(conn.socket && lostInfo(reason), reason)
 
-  const opened = (socket: WebSocket) => {
-    const my = epoch
-    timer.clear()
-    // Counting restarts only once a connection proved stable, so a server
-    // that accepts and drops at once still sees the delays grow.
-    if (r) timer.set(r.resetAfter, () => (attempt = 0))
-    if (heartbeat) beat = createHeartbeat(heartbeat, env.clock, () => hooks.ping(), () => timeout('heartbeat timeout'))
-    setState('open', 'open')
-    if (my === epoch) hooks.open(socket)
+  const events: SocketEvents = {
+    open(socket) {
+      // Ends the connect timeout. Counting restarts only once a connection proved
+      // stable, so a server that accepts and drops at once still sees the delays grow.
+      r ? timer.set(r.resetAfter, () => (attempt = 0)) : timer.clear()
+      if (heartbeat) beat = createHeartbeat(heartbeat, clock, hooks.ping, () => timeout('heartbeat timeout'))
+      step('open', 'open', () => hooks.open(socket))
+    },
+    message(data) {
+      beat?.seen()
+      hooks.message(data)
+    },
+    close: (info) => lost(info, `close ${info.code}`),
   }
 
   const connect = async () => {
     drop()
-    retry.clear()
     const my = epoch
     // Covers the providers too: a provider that never settles is a stuck attempt.
     timer.set(options.connectTimeout, () => timeout('connect timeout'))
     try {
       const target = socketUrl(await value(url))
       const protocols = await value(options.protocols)
-      if (my !== epoch) return
-      conn.open(target, protocols, {
-        open: opened,
-        message(data) {
-          beat?.seen()
-          hooks.message(data)
-        },
-        close: (info) => lost(info, `close ${info.code}`),
-      })
+      if (my == epoch) conn.open(target, protocols, events)
     } catch (err) {
-      if (my !== epoch) return
+      if (my != epoch) return
       hooks.error(err)
-      if (my === epoch) lost(undefined, 'attempt failed')
+      if (my == epoch) lost(undefined, 'attempt failed')
     }
   }
 
   const probe = () => beat?.probe()
-  // Listeners exist only between start and the final close, so not open means
-  // connecting or reconnecting; with no attempt timed, it is waiting: try now.
-  const wake = () => {
-    if (state === 'open') probe()
+
+  /** The one listener for network and page events. */
+  const onEvent = (e: Event) => {
+    if (e.type == 'offline') {
+      offline = true
+      retry.clear()
+      return probe()
+    }
+    if (e.type == 'online') {
+      offline = false
+      attempt = 0
+    } else if (e.type == 'pageshow' ? (e as PageTransitionEvent).persisted : document?.visibilityState == 'visible') {
+      // Back from a hidden tab or the back/forward cache: online events may have been missed.
+      offline = navigator?.onLine === false
+    } else return
+    // Listeners exist only between start and the final close, so not open means
+    // connecting or reconnecting; with no attempt timed, it is waiting: try now.
+    if (state == 'open') probe()
     else if (!timer.pending && !offline) void connect()
   }
-  const onOnline = () => {
-    offline = false
-    attempt = 0
-    wake()
-  }
-  const onOffline = () => {
-    offline = true
-    retry.clear()
-    probe()
-  }
-  // Back from a hidden tab or the back/forward cache: online events may have been missed.
-  const resume = () => {
-    offline = env.navigator?.onLine === false
-    wake()
-  }
-  const onVisible = () => env.document?.visibilityState === 'visible' && resume()
-  const onPageShow = (e: Event) => (e as PageTransitionEvent).persisted && resume()
   const listen = (on: boolean) => {
-    const method = on ? 'addEventListener' : 'removeEventListener'
-    env.window?.[method]('online', onOnline)
-    env.window?.[method]('offline', onOffline)
-    env.window?.[method]('pageshow', onPageShow)
-    env.document?.[method]('visibilitychange', onVisible)
+    const method = `${on ? 'add' : 'remove'}EventListener` as const
+    for (const type of ['online', 'offline', 'pageshow']) env.window?.[method](type, onEvent)
+    document?.[method]('visibilitychange', onEvent)
   }
 
   const start = () => {
-    if (state !== 'idle') return
+    if (state != 'idle') return
     if (!options.WebSocket) throw new TypeError('lifeline: pass options.WebSocket')
     listen(true)
-    offline = env.navigator?.onLine === false
-    const my = epoch
-    setState('connecting', 'start')
-    if (my === epoch && !offline) void connect()
+    offline = navigator?.onLine === false
+    step('connecting', 'start', () => offline || connect())
   }
 
   return {
@@ -229,23 +227,20 @@ export function createLink(url: UrlInput, options: Resolved, hooks: LinkHooks): 
       return state
     },
     get socket() {
-      return state === 'open' ? conn.socket : undefined
+      return state == 'open' ? conn.socket : undefined
     },
     start,
     restart(reason = 'restart') {
-      if (state === 'idle') return start()
-      if (state === 'closed') return
-      const had = conn.socket
+      if (state == 'idle') return start()
+      if (state == 'closed') return
+      const info = conn.socket && { code: 1000, reason, wasClean: true }
       drop(1000, reason)
-      const my = epoch
       attempt = 0
-      if (had) hooks.close({ code: 1000, reason, wasClean: true, willReconnect: true })
-      if (my === epoch) setState('reconnecting', reason)
-      if (my === epoch) void connect()
+      step('reconnecting', reason, connect, info)
     },
     stop(code = 1000, reason = '') {
-      if (code !== 1000 && !(code >= 3000 && code < 5000)) throw new RangeError(`lifeline: close code must be 1000 or 3000-4999, got ${code}`)
-      if (state === 'closed') return
+      if (code != 1000 && !(code >= 3000 && code < 5000)) throw new RangeError(`lifeline: close code ${code} is not 1000 or 3000-4999`)
+      if (state == 'closed') return
       // Before the socket goes: the client's last chance to flush its outbox to an open socket.
       hooks.closing()
       end({ code, reason, wasClean: true }, 'closed by client')

@@ -70,17 +70,9 @@ interface Entry {
   dead?: boolean
 }
 
-/** UTF-8 length without encoding: a surrogate pair counts 2 + 2. */
-const utf8 = (s: string) => {
-  let n = s.length
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if (c > 127) n += c > 2047 && (c < 0xd800 || c > 0xdfff) ? 2 : 1
-  }
-  return n
-}
-
-const sizeOf = (f: Frame) => typeof f == 'string' ? utf8(f) : (f as ArrayBuffer).byteLength ?? (f as Blob).size
+/** What a frame counts against `maxBytes`: UTF-8 length of text, else `byteLength` or `size`. */
+const sizeOf = (frame: Frame) =>
+  typeof frame == 'string' ? new TextEncoder().encode(frame).length : (frame as ArrayBuffer).byteLength ?? (frame as Blob).size
 
 /**
  * The client's outbox. With `options.storage` it loads at once, and writes
@@ -88,11 +80,11 @@ const sizeOf = (f: Frame) => typeof f == 'string' ? utf8(f) : (f as ArrayBuffer)
  */
 export function createOutbox(options: Exclude<Resolved['queue'], false>, clock: Clock, hooks: OutboxHooks): Outbox {
   const { maxMessages, maxBytes, ttl, overflow, storage, onClose } = options
-  const expiry = createTimer(clock)
-  const poll = createTimer(clock)
-  // Queued calls by id, for remove(); `undefined` is never a key, so deleting it is a no-op.
+  // One timer: the head's expiry, or the drain poll while a socket is attached.
+  const timer = createTimer(clock)
+  // Queued entries by call id, for remove(); the `undefined` key (plain frames) is never looked up.
   const calls = new Map<Id | undefined, Entry>()
-  // A head-index FIFO: dead entries stay in `q` until they are half of it.
+  // A head-index FIFO whose head entry is always live; dead entries stay in `q` until they are half of it.
   let q: Entry[] = []
   let head = 0
   let count = 0
@@ -103,110 +95,86 @@ export function createOutbox(options: Exclude<Resolved['queue'], false>, clock: 
   let failed = false
   let closed = false
 
-  const fail = (err: unknown) => {
-    if (!failed) hooks.error(err)
-    failed = true
-  }
-  // A sync throw and a rejection both end in fail(). Removes still run after a
-  // failure, so frames already stored are not sent again after a reload.
-  const use = (fn: (s: OutboxStorage) => unknown) => {
-    if (storage) (async () => fn(storage))().catch(fail)
-  }
-  const unstore = (entries: Entry[]) => {
-    const keys = entries.flatMap((e) => e.key ?? [])
-    if (keys.length) use((s) => s.remove(keys))
-  }
-  const store = (e: Entry) => {
-    const { frame, persist } = e.item
-    if (persist && typeof frame == 'string' && !failed) use((s) => s.add({ id: (e.key = ++lastKey), frame, at: e.at }))
-  }
-  const first = () => {
-    while (q[head]?.dead) head++
-    return q[head]
-  }
+  // A sync throw and a rejection both end here: one error event, then memory only.
+  // Removes still run after a failure, so frames already stored are not sent again after a reload.
+  const use = (run: (s: OutboxStorage) => unknown) =>
+    storage && (async () => run(storage))().catch((err) => {
+      if (!failed) hooks.error(err)
+      failed = true
+    })
   const kill = (e: Entry) => {
     e.dead = true
     count--
     bytes -= e.bytes
     calls.delete(e.item.call)
+    while (q[head]?.dead) head++
     // Compacting only once garbage is half the array keeps every operation amortised O(1).
     if (q.length > 2 * count) {
       q = q.filter((e) => !e.dead)
       head = 0
     }
-    return e
   }
-  const take = () => kill(first()!)
-  const drop = (out: Entry[], reason: DropReason) => {
-    if (!out.length) return
-    if (reason != 'closed' || onClose == 'discard') unstore(out)
-    hooks.drop(out.map((e) => e.item), reason)
-  }
-  /** Drops from the head until `keep` says stop, or the queue is empty. */
-  const drain = (keep: (e: Entry) => boolean, reason: DropReason) => {
-    const out: Entry[] = []
-    for (let e; (e = first()) && !keep(e);) out.push(take())
-    drop(out, reason)
-  }
-  const fits = () => count <= maxMessages && bytes <= maxBytes
-  const arm = () => {
-    const e = first()
-    if (e && ttl < Infinity && !expiry.pending) expiry.set(e.at + ttl - clock.now(), expire)
-  }
-  // The timer follows the head only; an early wake after the head left just re-arms.
-  const expire = () => {
-    drain((e) => e.at + ttl > clock.now(), 'expired')
-    arm()
+  /** Takes entries from the head until `stop`: writes them, or with a `reason` drops them. */
+  const take = (stop: (e: Entry) => unknown, reason?: DropReason) => {
+    const items: OutboxItem[] = []
+    const keys: number[] = []
+    for (let e; (e = q[head]) && !stop(e);) {
+      kill(e)
+      items.push(e.item)
+      if (e.key) keys.push(e.key)
+      if (!reason) writer!.write(e.item)
+    }
+    // A 'flush' close keeps the stored copies for the next page.
+    if (keys.length && (reason != 'closed' || onClose == 'discard')) use((s) => s.remove(keys))
+    if (reason && items.length) hooks.drop(items, reason)
   }
   const flush = () => {
-    if (loading) return
-    const out: Entry[] = []
-    for (let e; writer && (e = first()) && writer.ready();) {
-      writer.write(e.item)
-      out.push(kill(e))
-    }
-    unstore(out)
-    if (writer && count && !poll.pending) poll.set(DRAIN_POLL, flush)
-    arm()
+    take((e) => e.at + ttl > clock.now(), 'expired')
+    // Only after a load can the queue be over its bounds here: oldest go first, whatever the policy.
+    take(() => count <= maxMessages && bytes <= maxBytes, 'overflow')
+    // Nothing is written until the load has ended.
+    take(() => loading || !writer?.ready())
+    // Attached, it polls (expiry is checked then too); detached, it waits for the head's expiry.
+    // An early wake (the head left meanwhile) just re-arms; attach and detach reset it.
+    const e = q[head]
+    if (e && !timer.pending && (writer || ttl < Infinity)) timer.set(writer ? DRAIN_POLL : e.at + ttl - clock.now(), flush)
+  }
+  const attach = (w?: Writer) => {
+    writer = w
+    timer.clear()
+    flush()
   }
   const close = () => {
     closed = true
     if (onClose == 'flush') flush()
-    writer = undefined
-    poll.clear()
-    expiry.clear()
-    drain(() => false, 'closed')
+    take(() => false, 'closed')
+    attach()
   }
-
   const enqueue = (e: Entry) => {
+    const { frame, call, persist } = e.item
     q.push(e)
     count++
     bytes += e.bytes
-    if (e.item.call !== undefined) calls.set(e.item.call, e)
-    if (!loading) store(e)
+    calls.set(call, e)
+    if (persist && typeof frame == 'string' && !loading && !failed) use((s) => s.add({ id: (e.key = ++lastKey), frame, at: e.at }))
   }
 
-  if (storage) {
-    (async () => storage.load())().then((stored) => {
-      // Stored frames go before those queued meanwhile, which are stored only now (after the
-      // stored ids, which `load` returns oldest first). Loaded items lack `persist`: already stored.
-      const all = [
-        ...stored.map(({ id, frame, at }) => ({ item: { frame }, bytes: sizeOf(frame), at, key: (lastKey = id) })),
-        ...q.filter((e) => !e.dead),
-      ]
-      q = []
-      head = count = bytes = 0
-      loading = false
-      all.forEach(enqueue)
-    }).catch(fail).then(() => {
-      loading = false
-      if (closed) close()
-      expire()
-      // Together they may not fit: oldest go first, whatever the policy.
-      drain(fits, 'overflow')
-      flush()
-    })
-  }
+  use(async (s) => {
+    // Stored frames go before those queued meanwhile, which are stored only now (after the
+    // stored ids, which `load` returns oldest first). Loaded items lack `persist`: already stored.
+    const all = [
+      ...(await s.load()).map(({ id, frame, at }) => ({ item: { frame }, bytes: sizeOf(frame), at, key: (lastKey = id) })),
+      ...q.filter((e) => !e.dead),
+    ]
+    q = []
+    head = count = bytes = 0
+    loading = false
+    all.forEach(enqueue)
+  })?.then(() => {
+    loading = false
+    if (closed) close()
+    else flush()
+  })
 
   return {
     get size() {
@@ -222,24 +190,17 @@ export function createOutbox(options: Exclude<Resolved['queue'], false>, clock: 
         if (overflow == 'error') throw new QueueFullError('lifeline: queue full')
         // A frame bigger than maxBytes on its own could never fit: it goes, the queue stays.
         if (overflow == 'drop-newest' || e.bytes > maxBytes) {
-          drop([e], 'overflow')
+          hooks.drop([item], 'overflow')
           return 'dropped'
         }
       }
+      // Queued before the overflow drops, so a drop listener that sends lands behind it.
       enqueue(e)
-      // After queueing, so a drop listener that sends lands behind this frame.
-      drain(fits, 'overflow')
       flush()
       return 'queued'
     },
-    attach(w) {
-      writer = w
-      flush()
-    },
-    detach() {
-      writer = undefined
-      poll.clear()
-    },
+    attach,
+    detach: () => attach(),
     remove(call) {
       const e = calls.get(call)
       if (e) kill(e)

@@ -5,7 +5,7 @@
  * @module
  */
 import { ProtocolError } from '../errors'
-import type { Message, Protocol } from './protocol'
+import type { ErrorObject, Id, Message, Protocol } from './protocol'
 
 /** JSON-RPC 2.0: the frame is not valid JSON. */
 export const ParseError = -32700
@@ -36,31 +36,32 @@ export interface JsonRpcOptions {
 }
 
 type Obj = { [key: string]: unknown }
+type Wire = Obj & { error?: { code?: unknown; message?: unknown } }
 
-const isObj = (v: unknown): v is Obj => typeof v == 'object' && v !== null && !Array.isArray(v)
 // JSON-RPC params must be structured: an object or an array.
-const isParams = (v: unknown) => v === undefined || (typeof v == 'object' && v !== null)
-const isId = (v: unknown) => typeof v == 'string' || typeof v == 'number'
-const fail = (frame: unknown, cause?: unknown) => new ProtocolError('lifeline: bad frame', frame, { cause })
+const isParams = (v: unknown) => v === undefined || (typeof v == 'object' && !!v)
+const isId = (v: unknown): v is Id => typeof v == 'string' || typeof v == 'number'
 
-/** Checks one parsed message against the spec; undefined when it is malformed. */
-function toMessage(o: unknown): Message | undefined {
-  if (!isObj(o) || o.jsonrpc !== '2.0') return
-  const { id, method, params, error: e } = o
-  if ('method' in o) {
-    if (typeof method != 'string' || !isParams(params)) return
-    // A request with id null is legal but discouraged, and has no place in our Message type.
-    return !('id' in o) ? { type: 'notification', method, params } : isId(id) ? { type: 'request', id, method, params } : undefined
-  }
-  if ('result' in o) return isId(id) && !('error' in o) ? { type: 'response', id, result: o.result } : undefined
-  if ((isId(id) || id === null) && isObj(e) && Number.isInteger(e.code) && typeof e.message == 'string')
-    return { type: 'error', id, error: { code: e.code as number, message: e.message, data: e.data } }
+/** Checks one parsed message against the spec; falsy when it is malformed. */
+function toMessage(o: Wire | null): Message | false | undefined {
+  // Only an object can carry the version: primitives and arrays stop here.
+  if (o?.jsonrpc !== '2.0') return
+  const { id, method, params, result, error } = o
+  return 'method' in o
+    ? typeof method == 'string' &&
+        isParams(params) &&
+        // A request with id null is legal but discouraged, and has no place in our Message type.
+        ('id' in o ? isId(id) && { type: 'request', id, method, params } : { type: 'notification', method, params })
+    : 'result' in o
+      ? isId(id) && !('error' in o) && { type: 'response', id, result }
+      : // Members of `error` beyond code, message and data are ignored by whoever reads it.
+        (isId(id) || id === null) && Number.isInteger(error?.code) && typeof error?.message == 'string' && { type: 'error', id, error: error as ErrorObject }
 }
 
-function toWire({ type, ...m }: Message): Obj {
-  if ('params' in m && !isParams(m.params)) throw new TypeError('params must be an object or array')
-  // A result of undefined would vanish from the JSON and leave no result member at all.
-  return { jsonrpc: '2.0', ...m, ...(type == 'response' && { result: (m as { result?: unknown }).result ?? null }) }
+function toWire(m: Message): Obj {
+  if (!isParams((m as { params?: unknown }).params)) throw new TypeError('lifeline: bad params')
+  // `type` set to undefined vanishes from the JSON; a result of undefined would too, so it becomes null.
+  return { jsonrpc: '2.0', ...m, type: undefined, ...(m.type == 'response' && { result: m.result ?? null }) }
 }
 
 /**
@@ -90,19 +91,19 @@ export function jsonRpc(options: JsonRpcOptions = {}): Protocol {
       }
     },
     decode(frame) {
-      let messages: (Message | undefined)[]
+      let cause
       try {
         // Keys that could reach a prototype once user code spreads or merges a payload.
         const data: unknown = JSON.parse(frame, (key, value: unknown) => {
           if (/^(__proto__|constructor|prototype)$/.test(key)) throw new TypeError(key)
           return value
         })
-        messages = Array.isArray(data) ? data.map(toMessage) : [toMessage(data)]
-      } catch (cause) {
-        throw fail(frame, cause)
+        const messages = (Array.isArray(data) ? data : [data]).map(toMessage)
+        if (messages.length && messages.every(Boolean)) return messages as Message[]
+      } catch (err) {
+        cause = err
       }
-      if (!messages.length || messages.includes(undefined)) throw fail(frame)
-      return messages as Message[]
+      throw new ProtocolError('lifeline: bad frame', frame, { cause })
     },
   }
 }

@@ -5,7 +5,7 @@
  */
 import { ConnectionClosedError, RpcError, TimeoutError } from '../errors'
 import type { Id, Message } from '../protocol/protocol'
-import { createTimer, type Clock, type Timer } from '../timers'
+import { createTimer, type Clock } from '../timers'
 import type { Frame, OutboxItem } from '../outbox/outbox'
 
 /** Per-call options of {@link Calls.add}. @internal */
@@ -34,8 +34,6 @@ export interface Calls {
   settle(message: Extract<Message, { type: 'response' | 'error' }>): boolean
   /** The socket is gone: rejects sent calls, except `resend` ones, which it returns to queue again. */
   dropped(): OutboxItem[]
-  /** Rejects one pending call, for example when the outbox dropped its frame. */
-  reject(id: Id, err: unknown): void
   /** Rejects every pending call with `err`. */
   fail(err: Error): void
   /** Rejects one pending call (its frame could not be queued or was dropped from the outbox). */
@@ -43,10 +41,8 @@ export interface Calls {
 }
 
 interface Pending extends AddOptions {
-  resolve(value: unknown): void
-  reject(err: unknown): void
-  abort(): void
-  timer: Timer
+  /** Settles the call once: clears its timer and abort listener and forgets it. */
+  end(ok: boolean, value: unknown): void
   written?: boolean
 }
 
@@ -56,21 +52,10 @@ interface Pending extends AddOptions {
  * @internal
  */
 export function createCalls(clock: Clock, gone: (id: Id) => void): Calls {
-  const pending = new Map<Id, Pending>()
+  const pending = new Map<Id | null, Pending>()
   let last = 0
 
-  const finish = (id: Id, ok: boolean, value: unknown) => {
-    const p = pending.get(id)
-    if (p && pending.delete(id)) {
-      p.timer.clear()
-      p.signal?.removeEventListener('abort', p.abort)
-      ;(ok ? p.resolve : p.reject)(value)
-    }
-  }
-  const giveUp = (id: Id, err: unknown) => {
-    finish(id, false, err)
-    gone(id)
-  }
+  const reject = (id: Id, err: unknown) => pending.get(id)?.end(false, err)
 
   return {
     get size() {
@@ -79,13 +64,24 @@ export function createCalls(clock: Clock, gone: (id: Id) => void): Calls {
     id: () => ++last,
     add: (id, options) =>
       new Promise((resolve, reject) => {
-        const { signal, timeout } = options
-        const p: Pending = { ...options, resolve, reject, timer: createTimer(clock), abort: () => giveUp(id, signal?.reason) }
-        pending.set(id, p)
-        if (signal?.aborted) return p.abort()
+        const { timeout, signal } = options
+        const timer = createTimer(clock)
+        const giveUp = (err: unknown) => {
+          end(false, err)
+          gone(id)
+        }
+        const abort = () => giveUp(signal!.reason)
+        const end = (ok: boolean, value: unknown) => {
+          pending.delete(id)
+          timer.clear()
+          signal?.removeEventListener('abort', abort)
+          ;(ok ? resolve : reject)(value)
+        }
+        pending.set(id, { ...options, end })
+        if (signal?.aborted) return abort()
         // Timers overflow at 2^31 ms and would fire at once.
-        if (timeout < 2 ** 31) p.timer.set(timeout, () => giveUp(id, new TimeoutError(`lifeline: call ${id} timed out`)))
-        signal?.addEventListener('abort', p.abort)
+        if (timeout < 2 ** 31) timer.set(timeout, () => giveUp(new TimeoutError('lifeline: call timed out')))
+        signal?.addEventListener('abort', abort)
       }),
     sent(id) {
       const p = pending.get(id)
@@ -93,26 +89,24 @@ export function createCalls(clock: Clock, gone: (id: Id) => void): Calls {
     },
     settle(m) {
       const { id } = m
+      const ok = m.type == 'response'
+      pending.get(id)?.end(ok, ok ? m.result : new RpcError(m.error.code, m.error.message, m.error.data))
       // Every number up to `last` is ours: a reply to a call we gave up on (timeout, abort, lost socket) is no error.
-      if (!pending.has(id as Id)) return typeof id == 'number' && id <= last
-      if (m.type == 'error') finish(id as Id, false, new RpcError(m.error.code, m.error.message, m.error.data))
-      else finish(m.id, true, m.result)
-      return true
+      return typeof id == 'number' && id <= last
     },
     dropped() {
       const again: OutboxItem[] = []
-      pending.forEach((p, id) => {
+      pending.forEach((p, call) => {
         if (!p.written) return
-        if (p.resend) {
-          p.written = false
-          again.push({ frame: p.frame, call: id })
-        } else finish(id, false, new ConnectionClosedError('lifeline: connection closed'))
+        p.written = false
+        if (p.resend) again.push({ frame: p.frame, call: call! })
+        else p.end(false, new ConnectionClosedError('lifeline: connection closed'))
       })
       return again
     },
-    reject: (id, err) => finish(id, false, err),
+    reject,
     fail(err) {
-      pending.forEach((_, id) => finish(id, false, err))
+      pending.forEach((p) => p.end(false, err))
     },
   }
 }

@@ -16,11 +16,9 @@ export interface Handlers {
   request(m: Request): void
 }
 
+// Anything but an RpcError answers with its message only: a stack would leak client internals to the server.
 const toError = (err: unknown): ErrorObject =>
-  isRpcError(err)
-    ? { code: err.code, message: err.message, data: err.data }
-    : // The message only: a stack would leak client internals to the server.
-      { code: InternalError, message: err instanceof Error ? err.message : String(err) }
+  isRpcError(err) ? { code: err.code, message: err.message, data: err.data } : { code: InternalError, message: String((err as Error)?.message ?? err) }
 
 /**
  * @param reply write one message back (throws when it cannot be encoded)
@@ -29,17 +27,6 @@ const toError = (err: unknown): ErrorObject =>
  */
 export function createHandlers(reply: (m: Message) => void, error: (err: unknown) => void): Handlers {
   const fns = new Map<string, (params: unknown) => unknown>()
-
-  const send = (m: Message) => {
-    try {
-      reply(m)
-    } catch (err) {
-      error(err)
-      // The peer still waits for an answer: tell it the result could not be sent.
-      if (m.type == 'response') send({ type: 'error', id: m.id, error: toError(err) })
-    }
-  }
-
   return {
     handle(method, fn) {
       if (fns.has(method)) throw new TypeError(`lifeline: ${method} already has a handler`)
@@ -50,14 +37,23 @@ export function createHandlers(reply: (m: Message) => void, error: (err: unknown
     },
     async request({ id, method, params }) {
       const fn = fns.get(method)
-      let m: Message
       try {
         if (!fn) throw new RpcError(MethodNotFound, 'Method not found')
-        m = { type: 'response', id, result: await fn(params) }
+        const result = await fn(params)
+        try {
+          return reply({ type: 'response', id, result })
+        } catch (err) {
+          // The peer still waits for an answer: tell it the result could not be sent.
+          error(err)
+          throw err
+        }
       } catch (err) {
-        m = { type: 'error', id, error: toError(err) }
+        try {
+          reply({ type: 'error', id, error: toError(err) })
+        } catch (err) {
+          error(err)
+        }
       }
-      send(m)
     },
   }
 }

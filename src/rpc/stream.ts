@@ -18,35 +18,33 @@ export interface Stream<T> extends AsyncIterableIterator<T> {
  */
 export function createStream<T>(onReturn: () => void): Stream<T> {
   const queue: T[] = []
-  const waiting: ((result: IteratorResult<T>) => void)[] = []
-  const done = { value: undefined, done: true } as const
+  let wake: (() => void) | undefined
   let ended = false
-  const stream: Stream<T> = {
-    push(value) {
+  // An async generator queues concurrent `next()` calls and runs `finally` on an early `return()`.
+  const pull = async function* () {
+    try {
+      for (;;) {
+        if (queue.length) yield queue.shift() as T
+        else if (ended) return
+        else await new Promise<void>((resolve) => (wake = resolve))
+      }
+    } finally {
+      // Not ended by the source: the consumer left early.
+      if (!ended) {
+        ended = true
+        onReturn()
+      }
+    }
+  }
+  return Object.assign(pull(), {
+    push(value: T) {
       if (ended) return
-      const wake = waiting.shift()
-      if (wake) wake({ value, done: false })
-      else queue.push(value)
+      queue.push(value)
+      wake?.()
     },
     end() {
       ended = true
-      for (const wake of waiting.splice(0)) wake(done)
+      wake?.()
     },
-    next: () =>
-      queue.length
-        ? Promise.resolve({ value: queue.shift() as T, done: false })
-        : ended
-          ? Promise.resolve(done)
-          : new Promise((resolve) => waiting.push(resolve)),
-    return() {
-      queue.length = 0
-      if (!ended) {
-        stream.end()
-        onReturn()
-      }
-      return Promise.resolve(done)
-    },
-    [Symbol.asyncIterator]: () => stream,
-  }
-  return stream
+  })
 }

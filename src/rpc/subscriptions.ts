@@ -50,7 +50,7 @@ export interface Subscription<T = unknown> extends AsyncIterable<T> {
 
 /** @internal */
 export interface SubscriptionHooks {
-  /** Send the subscribe request now (only called while open). Must not throw: reject instead. */
+  /** Send the subscribe request now (only called while open). Must not throw: reject instead. Read `params` at once: it is the live cursor. */
   request(topic: string, params: SubscribeParams): Promise<unknown>
   /** Send the unsubscribe notification (only called while open). */
   unsubscribe(topic: string): void
@@ -62,7 +62,7 @@ export interface Subscriptions {
   subscribe<T = unknown>(topic: string, handler?: TopicHandler<T>, options?: SubscribeOptions): Subscription<T>
   /** A publish notification's params: validate, dedupe by seq, dispatch. */
   deliver(params: unknown): void
-  /** A socket opened: from now on requests go out at once. Returns every topic, for one batched frame. */
+  /** A socket opened: from now on requests go out at once. Returns every topic, for one batched frame (live objects: encode at once). */
   resubscribe(): SubscribeParams[]
   /** The answer to a batched resubscribe request. */
   settled(topic: string, outcome: { result: unknown } | { error: unknown }): void
@@ -72,94 +72,92 @@ export interface Subscriptions {
   close(): void
 }
 
-interface Entry {
-  fn: TopicHandler<never> | undefined
-  options: SubscribeOptions
-  // Created up front when there is no handler, so a `for await` started late misses nothing.
-  stream?: Stream<unknown>
+/** One `subscribe` call: its stream, ended with the subscription, and what it was given. */
+interface Entry extends Stream<unknown> {
+  handler: TopicHandler<never> | undefined
+  onGap: (() => void) | undefined
+  // Buffering from the start without a handler, so a `for await` started late misses nothing;
+  // with one, only once a loop starts, so an unused stream holds nothing.
+  buffer: boolean
 }
 
-interface Topic {
-  p: SubscribeParams
-  entries: Set<Entry>
+/** A topic is the set of its subscriptions, plus what the server is asked and told. */
+interface Topic extends Set<Entry> {
+  /** The subscribe request's params; `after` is the cursor. */
+  params: SubscribeParams
   ready: Promise<void>
-  settle(err?: unknown): void
+  resolve(): void
+  reject(err: unknown): void
 }
 
 type Outcome = { result: unknown } | { error: unknown }
-
-const closedError = () => new ClientClosedError('lifeline: client closed')
 
 /** @internal */
 export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
   const topics = new Map<string, Topic>()
   let open = false
-  let closed = false
+  // Set by close(): every topic, even one subscribed later, ends with it.
+  let closed: Error | undefined
 
-  // Ends a topic for every handler: refused, unsubscribed or closed.
+  // Ends a topic for every subscriber: refused, unsubscribed or closed.
   const drop = (t: Topic, err: unknown) => {
-    t.settle(err)
-    t.entries.forEach((e) => e.stream?.end())
-    t.entries.clear()
-    if (topics.get(t.p.topic) == t) topics.delete(t.p.topic)
+    t.reject(err)
+    t.forEach((e) => e.end())
+    t.clear()
+    topics.delete(t.params.topic)
   }
 
-  const settle = (t: Topic, outcome: Outcome) => {
+  const settle = (t: Topic | undefined, outcome: Outcome) => {
+    // An answer for a topic that was dropped (and maybe created again) in the meantime is stale.
+    if (!t || topics.get(t.params.topic) != t) return
     if ('error' in outcome) {
+      const err = outcome.error
       // A lost socket is no refusal: the next open subscribes again.
-      if (!isConnectionClosedError(outcome.error)) {
-        hooks.error(outcome.error)
-        drop(t, outcome.error)
+      if (!isConnectionClosedError(err)) {
+        hooks.error(err)
+        drop(t, err)
       }
       return
     }
-    t.settle()
+    t.resolve()
     const { seq, gap } = (outcome.result ?? {}) as SubscribeResult
     // A first subscribe adopts the server's seq as its cursor, so the next reconnect replays what it
     // missed; null is a numbered topic with no message yet, and numbers start at 1.
     const cursor = seq === null ? 0 : seq
-    if (typeof cursor == 'number' && (gap || t.p.after === undefined)) t.p.after = cursor
-    if (gap) t.entries.forEach((e) => e.options.onGap?.())
+    if (typeof cursor == 'number' && (gap || t.params.after == null)) t.params.after = cursor
+    if (gap) t.forEach((e) => e.onGap?.())
+  }
+
+  const create = (topic: string, params: unknown) => {
+    const t = new Set() as Topic
+    t.params = { topic, params }
+    t.ready = new Promise((resolve, reject) => Object.assign(t, { resolve, reject }))
+    // Refusals are reported through `error`; an unobserved `ready` must not also be an unhandled rejection.
+    t.ready.catch(() => {})
+    topics.set(topic, t)
+    if (open) hooks.request(topic, t.params).then((result) => settle(t, { result }), (error: unknown) => settle(t, { error }))
+    return t
   }
 
   return {
     subscribe<T>(topic: string, handler?: TopicHandler<T>, options: SubscribeOptions = {}) {
-      let t = topics.get(topic)
-      if (!t) {
-        let settleReady!: (err?: unknown) => void
-        const ready = new Promise<void>((resolve, reject) => (settleReady = (err) => (err ? reject(err) : resolve())))
-        // Refusals are reported through `error`; an unobserved `ready` must not also be an unhandled rejection.
-        ready.catch(() => {})
-        const created: Topic = (t = { p: { topic }, entries: new Set(), ready, settle: settleReady })
-        if (options.params !== undefined) created.p.params = options.params
-        topics.set(topic, created)
-        // An answer for a topic that was dropped and created again in the meantime is stale.
-        const current = (outcome: Outcome) => topics.get(topic) == created && settle(created, outcome)
-        if (open) hooks.request(topic, { ...created.p }).then((result) => current({ result }), (error: unknown) => current({ error }))
-      }
-      const tt = t
-      const entry: Entry = { fn: handler, options }
+      const t = topics.get(topic) ?? create(topic, options.params)
       const unsubscribe = () => {
-        if (!tt.entries.delete(entry)) return
-        entry.stream?.end()
-        if (tt.entries.size || topics.get(topic) != tt) return
-        drop(tt, new DOMException('lifeline: unsubscribed', 'AbortError'))
+        if (!t.delete(entry)) return
+        entry.end()
+        if (t.size) return
+        drop(t, new DOMException('lifeline: unsubscribed', 'AbortError'))
         if (open) hooks.unsubscribe(topic)
       }
-      const iterate = () => (entry.stream ??= createStream(unsubscribe)) as Stream<T>
-      if (!handler) iterate()
-      tt.entries.add(entry)
-      if (closed) drop(tt, closedError())
-      return {
-        topic,
-        ready: tt.ready,
-        unsubscribe,
-        [Symbol.asyncIterator]() {
-          const stream = iterate()
-          if (!tt.entries.has(entry)) stream.end()
-          return stream
-        },
+      const entry: Entry = Object.assign(createStream(unsubscribe), { handler, onGap: options.onGap, buffer: !handler })
+      t.add(entry)
+      if (closed) drop(t, closed)
+      // One stream per subscription: a second loop continues the first, one after the end ends at once.
+      const iterate = () => {
+        entry.buffer = true
+        return entry as Stream<T>
       }
+      return { topic, ready: t.ready, unsubscribe, [Symbol.asyncIterator]: iterate }
     },
     deliver(params) {
       const { topic, seq, data } = (params ?? {}) as PublishParams
@@ -167,32 +165,29 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
         return hooks.error(new ProtocolError('lifeline: bad publish', params))
       const t = topics.get(topic)
       // Comparisons with undefined are false: unnumbered messages always pass.
-      if (!t || seq! <= t.p.after!) return
-      if (seq !== undefined) t.p.after = seq
+      if (!t || seq! <= t.params.after!) return
+      if (seq !== undefined) t.params.after = seq
       // Copy: a handler may unsubscribe itself or others.
-      for (const e of [...t.entries])
+      for (const e of [...t])
         try {
-          e.stream?.push(data)
-          e.fn?.(data as never, { topic, seq })
+          if (e.buffer) e.push(data)
+          e.handler?.(data as never, { topic, seq })
         } catch (err) {
           hooks.error(err)
         }
     },
     resubscribe() {
       open = true
-      return [...topics.values()].map((t) => ({ ...t.p }))
+      return [...topics.values()].map((t) => t.params)
     },
-    settled(topic, outcome) {
-      const t = topics.get(topic)
-      if (t) settle(t, outcome)
-    },
+    settled: (topic, outcome) => settle(topics.get(topic), outcome),
     dropped() {
       open = false
     },
     close() {
       open = false
-      closed = true
-      topics.forEach((t) => drop(t, closedError()))
+      closed = new ClientClosedError('lifeline: client closed')
+      topics.forEach((t) => drop(t, closed))
     },
   }
 }

@@ -74,7 +74,7 @@ describe('calls', () => {
     h = setup()
     await h.tick()
     const ok = h.client.call('add', [1, 2])
-    const bad = h.client.call('nope')
+    const bad = h.client.call('nope').catch((e: unknown) => e)
     await h.tick()
     const [a, b] = h.json()
     expect(a).toMatchObject({ jsonrpc: '2.0', method: 'add', params: [1, 2] })
@@ -82,7 +82,7 @@ describe('calls', () => {
     h.peer().send(JSON.stringify({ jsonrpc: '2.0', id: b!.id, error: { code: -32601, message: 'Method not found', data: 'nope' } }))
     await h.tick()
     await expect(ok).resolves.toBe(3)
-    const err = await bad.catch((e: unknown) => e)
+    const err = await bad
     expect(err).toBeInstanceOf(RpcError)
     expect(err).toMatchObject({ code: -32601, message: 'Method not found', data: 'nope' })
   })
