@@ -19,6 +19,8 @@ export interface Emitter<E extends EventMap<E>> {
 export function createEmitter<E extends EventMap<E>>(onThrow: (err: unknown, event: string) => void): Emitter<E> {
   type Loose = { [name: string]: (...args: unknown[]) => void }
   const inner = createNanoEvents<Loose>()
+  // Event names can come from the server: '__proto__' or 'toString' must not resolve to Object.prototype's.
+  inner.events = Object.create(null) as typeof inner.events
   return {
     on: (event, listener) => inner.on(event, listener as unknown as Loose[string]),
     emit(event, ...args) {
