@@ -4,36 +4,16 @@
 import { expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { createClient, type WebSocketConstructor } from '../../src/index'
-import type { Clock } from '../../src/timers'
 import { CountingTarget } from '../helpers/fake-socket'
+import { countingClock, trackedWebSocket } from '../helpers/tracking'
 import { start, until, url } from './server/helpers'
 
 const CYCLES = 1000
 
-const pending = new Set<unknown>()
-const clock: Clock = {
-  now: () => Date.now(),
-  setTimeout(fn, ms) {
-    const handle = setTimeout(() => {
-      pending.delete(handle)
-      fn()
-    }, ms)
-    pending.add(handle)
-    return handle
-  },
-  clearTimeout(handle) {
-    pending.delete(handle)
-    clearTimeout(handle as ReturnType<typeof setTimeout>)
-  },
-}
-
+const clock = countingClock()
+const pending = clock.pending
 const sockets: WebSocket[] = []
-class TrackedWebSocket extends WebSocket {
-  constructor(...args: ConstructorParameters<typeof WebSocket>) {
-    super(...args)
-    sockets.push(this)
-  }
-}
+const TrackedWebSocket = trackedWebSocket(sockets)
 
 it(`settles everything and leaves nothing behind after ${CYCLES} client reconnects`, async () => {
   const server = await start({ methods: { echo: (p: unknown) => p, hang: () => new Promise(() => {}) } })

@@ -4,37 +4,16 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { createLink, type Link } from '../../src/connection/reconnect'
 import { resolveOptions, type WebSocketConstructor } from '../../src/options'
-import type { Clock } from '../../src/timers'
 import { CountingTarget } from '../helpers/fake-socket'
+import { countingClock, trackedWebSocket } from '../helpers/tracking'
 import { createFaultProxy, createPingServer, until } from '../helpers/fault-proxy'
 
 const CYCLES = 1000
 
-/** The real timers, with a count of the ones still pending. */
-const pending = new Set<unknown>()
-const clock: Clock = {
-  now: () => Date.now(),
-  setTimeout(fn, ms) {
-    const handle = setTimeout(() => {
-      pending.delete(handle)
-      fn()
-    }, ms)
-    pending.add(handle)
-    return handle
-  },
-  clearTimeout(handle) {
-    pending.delete(handle)
-    clearTimeout(handle as ReturnType<typeof setTimeout>)
-  },
-}
-
+const clock = countingClock()
+const pending = clock.pending
 const sockets: WebSocket[] = []
-class TrackedWebSocket extends WebSocket {
-  constructor(...args: ConstructorParameters<typeof WebSocket>) {
-    super(...args)
-    sockets.push(this)
-  }
-}
+const TrackedWebSocket = trackedWebSocket(sockets)
 
 let server: Awaited<ReturnType<typeof createPingServer>>
 let proxy: Awaited<ReturnType<typeof createFaultProxy>>
