@@ -27,7 +27,7 @@ export function countingClock(): Clock & { pending: Set<unknown> } {
 }
 
 /** A `ws` WebSocket class whose instances all land in `sockets`. */
-export function trackedWebSocket(sockets: WebSocket[]) {
+export function trackedWebSocket(sockets: WebSocket[]): new (url: string, protocols?: string | string[]) => WebSocket {
   return class TrackedWebSocket extends WebSocket {
     constructor(url: string, protocols?: string | string[]) {
       super(url, protocols)
