@@ -58,6 +58,12 @@ function toMessage(o: Wire | null): Message | false | undefined {
         (isId(id) || id === null) && Number.isInteger(error?.code) && typeof error?.message == 'string' && { type: 'error', id, error: error as ErrorObject }
 }
 
+const HOSTILE = /"(__proto__|constructor|prototype)"|\\u/
+const refuseHostileKeys = (key: string, value: unknown) => {
+  if (/^(__proto__|constructor|prototype)$/.test(key)) throw new TypeError(key)
+  return value
+}
+
 function toWire(m: Message): Obj {
   if (!isParams((m as { params?: unknown }).params)) throw new TypeError('lifeline: bad params')
   // `type` set to undefined vanishes from the JSON; a result of undefined would too, so it becomes null.
@@ -93,11 +99,10 @@ export function jsonRpc(options: JsonRpcOptions = {}): Protocol {
     decode(frame) {
       let cause
       try {
-        // Keys that could reach a prototype once user code spreads or merges a payload.
-        const data: unknown = JSON.parse(frame, (key, value: unknown) => {
-          if (/^(__proto__|constructor|prototype)$/.test(key)) throw new TypeError(key)
-          return value
-        })
+        // Keys that could reach a prototype once user code spreads or merges a payload. A reviver
+        // costs a call per value, so it runs only when the text could hold such a key (or a \u
+        // escape, which could spell one).
+        const data: unknown = JSON.parse(frame, HOSTILE.test(frame) ? refuseHostileKeys : undefined)
         const messages = (Array.isArray(data) ? data : [data]).map(toMessage)
         if (messages.length && messages.every(Boolean)) return messages as Message[]
       } catch (err) {

@@ -156,6 +156,11 @@ describe('jsonRpc: decode', () => {
     '{"jsonrpc":"2.0","id":1,"result":{"a":[{"constructor":{"prototype":{"polluted":1}}}]}}',
     '{"__proto__":{"polluted":1},"jsonrpc":"2.0","method":"a"}',
     '[{"jsonrpc":"2.0","method":"a"},{"jsonrpc":"2.0","method":"b","params":[{"prototype":1}]}]',
+    // Spelled with escapes, which the fast path's text check cannot see through.
+    '{"jsonrpc":"2.0","method":"a","params":{"\\u005f_proto__":{"polluted":1}}}',
+    '{"jsonrpc":"2.0","method":"a","params":{"constructo\\u0072":{"prototype":{"polluted":1}}}}',
+    // Whitespace between the key and the colon.
+    '{"jsonrpc":"2.0","method":"a","params":{"__proto__" \n : {"polluted":1}}}',
   ])('rejects a hostile key anywhere in %s, and pollutes nothing', (frame) => {
     expect(protocolError(() => rpc.decode(frame)).frame).toBe(frame)
     expect(({} as { polluted?: unknown }).polluted).toBeUndefined()
