@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ConnectionClosedError, ClientClosedError, isConnectionClosedError, isRpcError, isTimeoutError, RpcError } from '../../../src/errors'
 import { createCalls, type AddOptions } from '../../../src/rpc/calls'
 import { systemClock } from '../../../src/timers'
+import type { Id } from '../../../src/protocol/protocol'
 
 beforeEach(() => {
   vi.useFakeTimers()
@@ -190,5 +191,32 @@ describe('calls: socket loss and close', () => {
     for (const c of all) expect(await c.outcome).toEqual({ error: err })
     expect(calls.size).toBe(0)
     expect(vi.getTimerCount()).toBe(0)
+  })
+})
+
+describe('calls: one timer per distinct timeout', () => {
+  it('times out many calls in order with a single timer, and each exactly at its own deadline', async () => {
+    vi.useFakeTimers()
+    const gone: Id[] = []
+    const calls = createCalls(systemClock, (id) => gone.push(id))
+    const outcomes: string[] = []
+    for (let i = 0; i < 5; i++) {
+      const id = calls.id()
+      void calls.add(id, { timeout: 100, resend: false, frame: '' }).catch(() => outcomes.push(`timeout ${id}`))
+      vi.advanceTimersByTime(10)
+    }
+    // A settled call in the middle is skipped, not timed out.
+    calls.settle({ type: 'response', id: 3, result: 'ok' })
+    expect(vi.getTimerCount()).toBe(1)
+    // The loop above took 50 ms; the first call is due at 100.
+    await vi.advanceTimersByTimeAsync(49)
+    expect(outcomes).toEqual([])
+    await vi.advanceTimersByTimeAsync(1)
+    expect(outcomes).toEqual(['timeout 1'])
+    await vi.advanceTimersByTimeAsync(40)
+    expect(outcomes).toEqual(['timeout 1', 'timeout 2', 'timeout 4', 'timeout 5'])
+    expect(gone).toEqual([1, 2, 4, 5])
+    expect(vi.getTimerCount()).toBe(0)
+    vi.useRealTimers()
   })
 })
