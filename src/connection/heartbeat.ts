@@ -30,7 +30,13 @@ export function createHeartbeat(
   dead: () => void,
 ): Heartbeat {
   const timer = createTimer(clock)
+  // A frame only stamps the time: re-arming a timer per frame costs a
+  // clearTimeout + setTimeout each, which shows in every message's cost.
+  // The one pending timer re-arms itself for the silence that is left.
+  let last = clock.now()
+  let probing = false
   const probe = () => {
+    probing = true
     const due = clock.now() + timeout
     timer.set(timeout, () =>
       // Background tabs and sleeping laptops fire timers late, and the reply
@@ -40,7 +46,17 @@ export function createHeartbeat(
     )
     ping()
   }
-  const seen = () => timer.set(interval, probe)
-  seen()
+  const check = () => {
+    const idle = clock.now() - last
+    idle >= interval ? probe() : timer.set(interval - idle, check)
+  }
+  const seen = () => {
+    last = clock.now()
+    if (probing) {
+      probing = false
+      timer.set(interval, check)
+    }
+  }
+  timer.set(interval, check)
   return { seen, probe, stop: timer.clear }
 }

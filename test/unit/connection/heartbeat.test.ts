@@ -19,6 +19,24 @@ afterEach(() => {
 })
 
 describe('heartbeat', () => {
+  it('does not touch a timer per inbound frame, and still pings an interval after the last one', () => {
+    const set = vi.spyOn(systemClock, 'setTimeout')
+    const { hb, ping } = setup()
+    set.mockClear()
+    for (let t = 0; t < 900; t += 1) {
+      hb.seen()
+      vi.advanceTimersByTime(1)
+    }
+    // Frames only stamp the time; the one pending timer re-arms itself when it finds recent traffic.
+    expect(set.mock.calls.length).toBeLessThanOrEqual(2)
+    // The last frame came 1 ms ago.
+    vi.advanceTimersByTime(998)
+    expect(ping).not.toHaveBeenCalled()
+    vi.advanceTimersByTime(1)
+    expect(ping).toHaveBeenCalledTimes(1)
+    set.mockRestore()
+  })
+
   it('pings after interval of silence and declares death after timeout more', () => {
     const { ping, dead } = setup()
     vi.advanceTimersByTime(999)
