@@ -40,24 +40,8 @@ export interface Calls {
   reject(id: Id, err: unknown): void
 }
 
-interface Pending {
-  resolve(value: unknown): void
-  reject(err: unknown): void
-  /** When it times out (clock ms); Infinity for never. */
-  due: number
-  /** Kept only for `resend` calls: the frame to queue again after a drop. */
-  frame?: Frame | undefined
-  signal?: AbortSignal | undefined
-  abort?: () => void
-  written?: boolean
-}
-
-/** The ids of calls sharing one timeout value, oldest first, and the one timer that waits for the oldest. */
-interface Queue {
-  ids: Id[]
-  head: number
-  timer: Timer
-}
+/** Only the resolver is kept per call; a rejection is resolve(Promise.reject(err)), which saves the other function. */
+type Pending = (value: unknown) => void
 
 /**
  * @param gone called when a call settles by timeout or abort, so the client
@@ -66,41 +50,47 @@ interface Queue {
  */
 export function createCalls(clock: Clock, gone: (id: Id) => void): Calls {
   const pending = new Map<Id | null, Pending>()
-  // Calls with the same timeout expire in the order they were made, so each distinct timeout
-  // needs one timer, not one per call: that is most of a pending call's memory otherwise.
-  const queues = new Map<number, Queue>()
+  // Not yet written: tiny while open, since calls are written as they are made.
+  const unwritten = new Set<Id>()
+  // Frames of resend calls and cleanups of calls with a signal: only the calls that have them.
+  const frames = new Map<Id, Frame>()
+  const aborts = new Map<Id, () => void>()
+  // Calls with equal timeouts expire in call order, so one FIFO of [id, due, id, due…]
+  // and one timer per timeout value replace a timer per call.
+  const queues = new Map<number, { q: number[]; head: number; timer: Timer }>()
   let last = 0
 
   const end = (id: Id, ok: boolean, value: unknown) => {
     const p = pending.get(id)
     if (!p) return
     pending.delete(id)
-    // Nothing pending, nothing to wait for: no timer outlives the last call.
+    unwritten.delete(id)
+    frames.delete(id)
+    aborts.get(id)?.()
+    // Nothing left to time out: no timer may outlive the last call.
     if (!pending.size) {
-      queues.forEach((q) => q.timer.clear())
+      queues.forEach(({ timer }) => timer.clear())
       queues.clear()
     }
-    if (p.abort) p.signal!.removeEventListener('abort', p.abort)
-    ;(ok ? p.resolve : p.reject)(value)
+    p(ok ? value : Promise.reject(value))
   }
   const giveUp = (id: Id, err: unknown) => {
     end(id, false, err)
     gone(id)
   }
-  /** Times out what is due at the head of `q` (settled ids are skipped) and waits for the next. */
-  const expire = (q: Queue) => {
-    for (; q.head < q.ids.length; q.head++) {
-      const id = q.ids[q.head]!
-      const p = pending.get(id)
-      if (!p) continue
-      const wait = p.due - clock.now()
-      if (wait > 0) return q.timer.set(wait, () => expire(q))
-      giveUp(id, new TimeoutError('lifeline: call timed out'))
+  /** Times out what is due at the head of one queue (settled ids are skipped) and waits for the next. */
+  const sweep = (timeout: number) => {
+    const queue = queues.get(timeout)!
+    while (queue.head < queue.q.length && queue.q[queue.head + 1]! <= clock.now()) {
+      const id = queue.q[queue.head]!
+      queue.head += 2
+      if (pending.has(id)) giveUp(id, new TimeoutError('lifeline: call timed out'))
     }
-    q.ids = []
-    q.head = 0
+    // The last call settling clears every queue; then there is nothing to wait for.
+    if (queues.get(timeout) != queue) return
+    if (queue.head < queue.q.length) queue.timer.set(queue.q[queue.head + 1]! - clock.now(), () => sweep(timeout))
+    else queues.delete(timeout)
   }
-  const reject = (id: Id, err: unknown) => end(id, false, err)
 
   return {
     get size() {
@@ -108,45 +98,51 @@ export function createCalls(clock: Clock, gone: (id: Id) => void): Calls {
     },
     id: () => ++last,
     add: (id, { timeout, signal, resend, frame }) =>
-      new Promise((resolve, reject) => {
-        const p: Pending = { resolve, reject, due: clock.now() + timeout, signal, ...(resend && { frame }) }
-        pending.set(id, p)
-        if (signal?.aborted) return giveUp(id, signal.reason)
-        if (signal) signal.addEventListener('abort', (p.abort = () => giveUp(id, signal.reason)))
-        // Timers overflow at 2^31 ms and would fire at once: longer means never.
-        if (timeout >= 2 ** 31) return
-        let q = queues.get(timeout)
-        if (!q) queues.set(timeout, (q = { ids: [], head: 0, timer: createTimer(clock) }))
-        // Compact a queue that never empties under steady load.
-        if (q.head > 1024 && q.head * 2 > q.ids.length) {
-          q.ids = q.ids.slice(q.head)
-          q.head = 0
+      new Promise((resolve) => {
+        pending.set(id, resolve)
+        unwritten.add(id)
+        if (resend) frames.set(id, frame)
+        if (signal) {
+          const abort = () => giveUp(id, signal.reason)
+          if (signal.aborted) return abort()
+          signal.addEventListener('abort', abort)
+          aborts.set(id, () => signal.removeEventListener('abort', abort))
         }
-        q.ids.push(id)
-        if (!q.timer.pending) expire(q)
+        // Timers overflow at 2^31 ms and would fire at once.
+        if (timeout < 2 ** 31) {
+          let queue = queues.get(timeout)
+          if (!queue) {
+            queues.set(timeout, (queue = { q: [], head: 0, timer: createTimer(clock) }))
+            queue.timer.set(timeout, () => sweep(timeout))
+          }
+          // A head index, not shift(): expiring n calls stays O(n). Compact a queue that never empties.
+          if (queue.head > 2048 && queue.head * 2 > queue.q.length) {
+            queue.q = queue.q.slice(queue.head)
+            queue.head = 0
+          }
+          queue.q.push(id, clock.now() + timeout)
+        }
       }),
-    sent(id) {
-      const p = pending.get(id)
-      if (p) p.written = true
-    },
+    sent: (id) => unwritten.delete(id),
     settle(m) {
       const { id } = m
       const ok = m.type == 'response'
-      end(id!, ok, ok ? m.result : new RpcError(m.error.code, m.error.message, m.error.data))
+      if (id != null) end(id, ok, ok ? m.result : new RpcError(m.error.code, m.error.message, m.error.data))
       // Every number up to `last` is ours: a reply to a call we gave up on (timeout, abort, lost socket) is no error.
       return typeof id == 'number' && id <= last
     },
     dropped() {
       const again: OutboxItem[] = []
-      pending.forEach((p, call) => {
-        if (!p.written) return
-        p.written = false
-        if (p.frame !== undefined) again.push({ frame: p.frame, call: call! })
+      pending.forEach((_, call) => {
+        if (unwritten.has(call!)) return
+        unwritten.add(call!)
+        const frame = frames.get(call!)
+        if (frame != undefined) again.push({ frame, call: call! })
         else end(call!, false, new ConnectionClosedError('lifeline: connection closed'))
       })
       return again
     },
-    reject,
+    reject: (id, err) => end(id, false, err),
     fail(err) {
       pending.forEach((_, id) => end(id!, false, err))
     },
