@@ -1,0 +1,18 @@
+// Starts bench/lib/servers.mjs in a child process and hands back its URLs.
+import { fork } from 'node:child_process'
+
+/** @returns {Promise<{ urls: Record<string, string>, stop(): void }>} */
+export function startServers() {
+  const child = fork(new URL('./servers.mjs', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  return new Promise((resolve, reject) => {
+    child.once('error', reject)
+    child.once('exit', (code) => reject(new Error(`bench servers exited with ${code}`)))
+    child.once('message', ({ ports }) => {
+      const ws = `ws://127.0.0.1:${ports.ws}`
+      resolve({
+        urls: { echo: `${ws}/echo`, rpc: `${ws}/rpc`, blackhole: `${ws}/blackhole`, sio: `http://127.0.0.1:${ports.sio}`, rpcws: `ws://127.0.0.1:${ports.rpcws}` },
+        stop: () => { child.removeAllListeners('exit'); child.kill() },
+      })
+    })
+  })
+}

@@ -1,0 +1,75 @@
+// Throughput in headless Chromium with its native WebSocket: the same cases
+// as in Node (bench/lib/cases.mjs), bundled into a page served on loopback,
+// against the same kind of servers (a separate Node process).
+import { createServer } from 'node:http'
+import { build } from 'esbuild'
+import { chromium } from 'playwright-core'
+import { root, lifelineDist } from './lib/env.mjs'
+import { startServers } from './lib/spawn-servers.mjs'
+import { compare, kinds } from './throughput-node.mjs'
+
+/** Lifeline's target in Chromium: at most this × the raw baseline's time. */
+export const BROWSER_TARGET = 1.05
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync']
+
+/** Bundles the cases with every browser library into one script that sets `window.bench`. */
+export async function pageScript({ minify = true } = {}) {
+  const contents = `
+    import { WebSocket as PartySocketWebSocket } from 'partysocket'
+    import ReconnectingWebSocket from 'reconnecting-websocket'
+    import { JSONRPCClient } from 'json-rpc-2.0'
+    import { Client as RpcWebsocketsClient } from 'rpc-websockets'
+    import { io } from 'socket.io-client'
+    import { makeCases } from './bench/lib/cases.mjs'
+    ${lifelineDist ? `import { createClient } from 'lifeline'` : 'const createClient = undefined'}
+    window.bench = (urls) => makeCases({ WebSocket, createClient, PartySocketWebSocket, ReconnectingWebSocket, JSONRPCClient, RpcWebsocketsClient, io }, urls)`
+  const out = await build({
+    stdin: { contents, resolveDir: root, sourcefile: 'page.js' }, bundle: true, format: 'iife', platform: 'browser', target: 'es2020',
+    minify, write: false, logLevel: 'silent', alias: lifelineDist ? { lifeline: lifelineDist } : {},
+    define: { 'process.env.NODE_ENV': '"production"' },
+  })
+  return out.outputFiles[0].text
+}
+
+/** Serves the page and its script on a loopback port. */
+export async function servePage(script) {
+  const http = createServer((req, res) => {
+    if (req.url === '/bench.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(script)
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>lifeline bench</title><script src="/bench.js"></script>')
+  })
+  await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve))
+  return http
+}
+
+/**
+ * Chromium moves every frame between its network and renderer processes; on
+ * two cores that caps it near 10k messages/s, so 100k per run × 9 contenders ×
+ * rounds would overrun the bench's 10-minute budget. 20k per run keeps the
+ * median honest; `--n 100000` runs the full count.
+ */
+export const BROWSER_DEFAULT_N = 20_000
+
+export async function run({ rounds = 5, n = BROWSER_DEFAULT_N } = {}) {
+  const servers = await startServers()
+  const http = await servePage(await pageScript())
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true })
+  try {
+    const page = await browser.newPage()
+    page.on('pageerror', (err) => console.error('page error:', err.message))
+    await page.goto(`http://127.0.0.1:${http.address().port}/`)
+    // Which contenders the page has (lifeline's rows need a build).
+    const cases = await page.evaluate((urls) => {
+      const c = window.bench(urls)
+      return { events: Object.fromEntries(Object.keys(c.events).map((k) => [k, 1])), rpc: Object.fromEntries(Object.keys(c.rpc).map((k) => [k, 1])) }
+    }, servers.urls)
+    const available = { ...cases.events, ...cases.rpc }
+    return await compare(kinds(available)(cases), { rounds, n, target: BROWSER_TARGET, env: 'Chromium' }, (kind, name, count, param) =>
+      page.evaluate(([urls, k, nm, c, p]) => window.bench(urls)[k][nm](c, p), [servers.urls, kind, name, count, param]))
+  } finally {
+    await browser.close()
+    http.close()
+    servers.stop()
+  }
+}
