@@ -30,9 +30,10 @@ export interface Contract {
   handlers?: { [name: string]: Method }
 }
 
-type Part<C, K extends keyof Contract> = C extends { [P in K]-?: infer M } ? (unknown extends M ? never : M) : never
+/** One part of a contract (`methods`, `events`…), or `never` when the contract has no such part. */
+export type Part<C, K extends keyof Contract> = C extends { [P in K]-?: infer M } ? (unknown extends M ? never : M) : never
 /** `M[K]` when the contract has that part and name, else `F` (a missing part must not yield `never`). */
-type Lookup<M, K, F> = [M] extends [never] ? F : K extends keyof M ? M[K] : F
+export type Lookup<M, K, F> = [M] extends [never] ? F : K extends keyof M ? M[K] : F
 
 /** Names of the contract's methods, or any string without a contract. */
 export type MethodName<C> = [Part<C, 'methods'>] extends [never] ? string : keyof Part<C, 'methods'> & string

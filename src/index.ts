@@ -11,8 +11,12 @@ export type {
 } from './options'
 export type { State, ReconnectingInfo, ClientCloseEvent } from './connection/reconnect'
 export type { Frame, DropReason } from './outbox/outbox'
-export type { Subscription, SubscribeOptions } from './rpc/subscriptions'
-export type { Contract, Method } from './contract'
+export type { Subscription, SubscribeOptions, TopicMeta, TopicHandler } from './rpc/subscriptions'
+export type {
+  Contract, Method, MethodName, ParamsOf, CallArgs, ResultOf, NotifyArgs, EventName, EventOf, TopicName, TopicOf,
+  HandlerName, HandlerOf, Part, Lookup,
+} from './contract'
+export type { JsonRpcOptions } from './protocol/json-rpc'
 export type { Protocol, Message, Id, ErrorObject, SubscribeParams, SubscribeResult, PublishParams } from './protocol/protocol'
 export type { OutboxStorage, StoredFrame } from './outbox/storage'
 export type { Clock } from './timers'
