@@ -21,6 +21,7 @@ export type { Protocol, Message, Id, ErrorObject, SubscribeParams, SubscribeResu
 export type { OutboxStorage, StoredFrame } from './outbox/storage'
 export type { Clock } from './timers'
 export { backoff } from './connection/backoff'
+export { retryable } from './connection/close-codes'
 export { jsonRpc } from './protocol/json-rpc'
 export { localStorageOutbox, indexedDbOutbox } from './outbox/storage'
 export {

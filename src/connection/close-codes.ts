@@ -20,7 +20,8 @@ export const finalCodes = [1002, 1003, 1007, 1008, 1009, 1010, 1015]
  * @example
  * retryable({ code: 1006, reason: '', wasClean: false }) // true
  * retryable({ code: 4401, reason: 'token expired', wasClean: true }) // false
- * @internal
+ * // Keep the table, but give an expired token a few retries:
+ * createClient(url, { reconnect: { shouldReconnect: (c, n) => (c.code === 4401 ? n < 3 : retryable(c)) } })
  */
 export const retryable = ({ code }: CloseInfo): boolean =>
   !finalCodes.includes(code) && !(code >= 4400 && code < 4500)

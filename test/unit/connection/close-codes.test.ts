@@ -16,3 +16,15 @@ describe('close-code table', () => {
     expect(retryable(close(code))).toBe(false)
   })
 })
+
+describe('retryable as exported from lifeline', () => {
+  it('is the table the link uses, usable inside shouldReconnect', async () => {
+    const { retryable: exported } = await import('../../../src/index')
+    expect(exported).toBe(retryable)
+    const policy = (c: { code: number; reason: string; wasClean: boolean }, n: number) => (c.code === 4401 ? n < 3 : exported(c))
+    expect(policy({ code: 4401, reason: '', wasClean: true }, 2)).toBe(true)
+    expect(policy({ code: 4401, reason: '', wasClean: true }, 3)).toBe(false)
+    expect(policy({ code: 1008, reason: '', wasClean: true }, 0)).toBe(false)
+    expect(policy({ code: 1006, reason: '', wasClean: false }, 0)).toBe(true)
+  })
+})
