@@ -1,5 +1,5 @@
 // Per-file minified bytes of what `import { createClient } from 'lifeline'` pulls in, and the gzip total.
-// Usage: node .notes/size.mjs
+// Usage: node scripts/size-by-file.mjs
 import { build } from 'esbuild'
 import { gzipSync } from 'node:zlib'
 const r = await build({
@@ -9,4 +9,4 @@ const r = await build({
 const out = Object.values(r.metafile.outputs)[0]
 for (const [k, v] of Object.entries(out.inputs).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput)) console.log(String(v.bytesInOutput).padStart(6), k)
 const code = r.outputFiles[0].contents
-console.log(`total ${code.length} min, ${gzipSync(code, { level: 9 }).length} gzip (budget 4096)`)
+console.log(`total ${code.length} min, ${gzipSync(code, { level: 9 }).length} gzip; the enforced budget is in .size-limit.json`)
