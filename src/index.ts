@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export { createClient } from './client'
-export type { Client, CallOptions, SendOptions, SendResult, DropEvent, LifecycleEvents, EventStream } from './client'
+export type { Client, CallOptions, SendOptions, SendResult, DropEvent, LifecycleEvents, EventStream } from './api'
 export type {
   ClientOptions, ReconnectOptions, HeartbeatOptions, QueueOptions, EnvironmentOptions, BackoffOptions,
   CloseInfo, Logger, Provider, UrlInput, WebSocketConstructor,
