@@ -4,7 +4,7 @@
  * @module
  */
 import { createEmitter } from './events'
-import { ClientClosedError, ConnectionClosedError, ProtocolError, QueueFullError, RpcError, TimeoutError, isConnectionClosedError } from './errors'
+import { ClientClosedError, ConnectionClosedError, ProtocolError, QueueFullError, TimeoutError, isConnectionClosedError, toRpcError } from './errors'
 import { resolveOptions, socketUrl, type ClientOptions, type UrlInput } from './options'
 import { createLink } from './connection/reconnect'
 import { createOutbox, type OutboxItem, type Writer } from './outbox/outbox'
@@ -136,7 +136,7 @@ export function createClient<C extends Contract = Contract>(url: UrlInput, optio
       else if (m.type == 'notification') m.method == protocol.publish ? subs.deliver(m.params) : events.emit(m.method, m.params)
       else if (!calls.settle(m)) {
         report(m.type == 'error' && m.id == null
-          ? new RpcError(m.error.code, m.error.message, m.error.data)
+          ? toRpcError(m.error)
           : new ProtocolError('lifeline: response to unknown id', frame))
       }
     }

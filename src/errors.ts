@@ -4,6 +4,7 @@
  * realms (iframes, workers) where `instanceof` does not.
  * @module
  */
+import type { ErrorObject } from './protocol/protocol'
 
 /** Base class of every lifeline error. */
 export class LifelineError extends Error {
@@ -28,6 +29,9 @@ export class RpcError extends LifelineError {
     super(message)
   }
 }
+
+/** The rejection for an error object a peer sent in answer to a call. @internal */
+export const toRpcError = ({ code, message, data }: ErrorObject) => new RpcError(code, message, data)
 
 /** A call got no answer within its timeout. */
 export class TimeoutError extends LifelineError {

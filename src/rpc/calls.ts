@@ -3,7 +3,7 @@
  * call settles (docs/rpc.md).
  * @module
  */
-import { ConnectionClosedError, RpcError, TimeoutError } from '../errors'
+import { ConnectionClosedError, TimeoutError, toRpcError } from '../errors'
 import type { Id, Message } from '../protocol/protocol'
 import { createTimer, type Clock, type Timer } from '../timers'
 import type { Frame, OutboxItem } from '../outbox/outbox'
@@ -127,7 +127,7 @@ export function createCalls(clock: Clock, gone: (id: Id) => void): Calls {
     settle(m) {
       const { id } = m
       const ok = m.type == 'response'
-      if (id != null) end(id, ok, ok ? m.result : new RpcError(m.error.code, m.error.message, m.error.data))
+      if (id != null) end(id, ok, ok ? m.result : toRpcError(m.error))
       // Every number up to `last` is ours: a reply to a call we gave up on (timeout, abort, lost socket) is no error.
       return typeof id == 'number' && id <= last
     },

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import type { WebSocket } from 'ws'
-import { ConnectionClosedError, RpcError, TimeoutError } from '../errors'
+import { ConnectionClosedError, TimeoutError, toRpcError } from '../errors'
 import { InternalError } from '../protocol/json-rpc'
 import type { Message } from '../protocol/protocol'
 import type { Beating } from './heartbeat'
@@ -122,7 +122,7 @@ export function createConn<Auth>(socket: WebSocket, request: IncomingMessage, au
       pending.delete(message.id as number)
       clearTimeout(call.timer)
       if (message.type == 'response') call.resolve(message.result)
-      else call.reject(new RpcError(message.error.code, message.error.message, message.error.data))
+      else call.reject(toRpcError(message.error))
     },
     closed() {
       for (const call of pending.values()) {
