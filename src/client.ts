@@ -120,7 +120,7 @@ export function createClient<C extends Contract = Contract>(url: UrlInput, optio
       return { type: 'request', id, method: needProtocol().subscribe, params }
     })
     if (batch.length) writer.write({ frame: encode(batch) })
-    ids.map(calls.sent)
+    ids.forEach(calls.sent)
   }
 
   const dispatch = (frame: unknown) => {

@@ -70,9 +70,10 @@ interface Entry {
   dead?: boolean
 }
 
+const utf8 = new TextEncoder()
 /** What a frame counts against `maxBytes`: UTF-8 length of text, else `byteLength` or `size`. */
 const sizeOf = (frame: Frame) =>
-  typeof frame == 'string' ? new TextEncoder().encode(frame).length : (frame as ArrayBuffer).byteLength ?? (frame as Blob).size
+  typeof frame == 'string' ? utf8.encode(frame).length : (frame as ArrayBuffer).byteLength ?? (frame as Blob).size
 
 /**
  * The client's outbox. With `options.storage` it loads at once, and writes
