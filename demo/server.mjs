@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util'
 import { createServer } from '../dist/server.js'
 import { createApp } from './app.mjs'
 import { createFaultProxy } from './proxy.mjs'
-import { serveStatic } from './static.mjs'
+import { staticFiles } from './static.mjs'
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
 const MAX_DOWN_MS = 30_000
@@ -36,6 +36,10 @@ const allowedOrigins = (origin) => {
  */
 export async function startDemo({ port = 0, host = '127.0.0.1', staticDir } = {}) {
   const app = createApp()
+  const files = staticDir ? staticFiles({ '/': staticDir }) : (req, res) => {
+    res.writeHead(404, { 'Content-Type': 'text/plain' })
+    res.end('lifeline demo server: the gallery runs on Storybook (npm start), or pass --static storybook-static\n')
+  }
   let backend
   let backendPort = 0
   let restarting
@@ -78,7 +82,7 @@ export async function startDemo({ port = 0, host = '127.0.0.1', staticDir } = {}
   const front = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://demo')
     const action = url.pathname.startsWith('/control/') && url.pathname.slice('/control/'.length)
-    if (!action) return serveStatic(staticDir, url.pathname, res)
+    if (!action) return files(req, res)
     // The control surface is for loopback pages on any port (Storybook, the test harness).
     res.setHeader('Access-Control-Allow-Origin', '*')
     res.setHeader('Content-Type', 'application/json')

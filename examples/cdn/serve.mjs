@@ -3,7 +3,7 @@
 //   node examples/cdn/serve.mjs      (after `npm run build`)
 import { createServer } from 'node:http'
 import { fileURLToPath } from 'node:url'
-import { staticFiles } from '../../test/browser/lib/static.mjs'
+import { staticFiles } from '../../demo/static.mjs'
 import { createDemoServer } from '../server.mjs'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
