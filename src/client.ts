@@ -7,6 +7,7 @@ import { createEmitter } from './events'
 import { ClientClosedError, ConnectionClosedError, ProtocolError, QueueFullError, TimeoutError, isConnectionClosedError, toRpcError } from './errors'
 import { resolveOptions, socketUrl, type ClientOptions, type UrlInput } from './options'
 import { createLink } from './connection/reconnect'
+import { refused } from './connection/close-codes'
 import { createOutbox, type OutboxItem, type Writer } from './outbox/outbox'
 import { createCalls } from './rpc/calls'
 import { createSubscriptions } from './rpc/subscriptions'
@@ -156,19 +157,25 @@ export function createClient<C extends Contract = Contract>(url: UrlInput, optio
     },
     open() {
       resubscribe()
-      outbox?.attach(writer)
+      // Held until the server speaks only when a ping can make it speak: with a server that
+      // never does, stored copies would never leave, and a reload would send them again.
+      outbox?.attach(writer, !!hb)
       for (const [resolve] of waiters) resolve()
       waiters = []
       lifecycle.emit('open')
+      // Frames went out before the server said a word: ask for one now, so that they count
+      // as accepted within a round trip (a refusal would put them back in the outbox).
+      if (outbox?.held) link.probe()
     },
     message(data) {
+      outbox?.confirm()
       if (!hb || data !== hb.pong) {
         lifecycle.emit('message', data)
         dispatch(data)
       }
     },
     close(info) {
-      outbox?.detach()
+      outbox?.detach(refused(info))
       subs.dropped()
       // A final close fails every call with ClientClosedError in the state hook instead.
       if (info.willReconnect) {

@@ -25,3 +25,11 @@ export const finalCodes = [1002, 1003, 1007, 1008, 1009, 1010, 1015]
  */
 export const retryable = ({ code }: CloseInfo): boolean =>
   !finalCodes.includes(code) && !(code >= 4400 && code < 4500)
+
+/**
+ * True for a close that turns the socket itself away (4401 unauthorized, 4403
+ * forbidden): the server accepted the upgrade only to say so, and read none of
+ * what was sent on it. The outbox puts such frames back instead of losing them.
+ * @internal
+ */
+export const refused = ({ code }: CloseInfo): boolean => code == 4401 || code == 4403

@@ -36,10 +36,20 @@ export interface Outbox {
   readonly size: number
   /** Writes at once when attached, empty and ready; else queues. Throws QueueFullError under overflow 'error'. */
   push(item: OutboxItem): 'sent' | 'queued' | 'dropped'
-  /** Socket open: flush in order, and keep flushing as its buffer drains. */
-  attach(writer: Writer): void
-  /** Socket gone. */
-  detach(): void
+  /**
+   * Socket open: flush in order, and keep flushing as its buffer drains. With `hold`, what it
+   * writes is held until `confirm()`; only worth it when the client can make the server speak.
+   */
+  attach(writer: Writer, hold?: boolean): void
+  /**
+   * Socket gone. `refused`: the server turned the socket away (4401/4403), so the frames
+   * held for it go back to the head of the queue, in order; otherwise they are let go.
+   */
+  detach(refused?: boolean): void
+  /** The server sent its first frame on this socket: what was written to it is no longer held. */
+  confirm(): void
+  /** Frames written to the current socket and held until `confirm()` (calls are never held). */
+  readonly held: number
   /** A queued call timed out or was aborted: never write it. */
   remove(call: Id): void
   /** Final; applies `onClose`. */
@@ -92,6 +102,11 @@ export function createOutbox(options: Exclude<Resolved['queue'], false>, clock: 
   let bytes = 0
   let lastKey = 0
   let writer: Writer | undefined
+  // Written to a socket the server has not spoken on yet: a server that refuses a socket
+  // (4401/4403) accepts the upgrade first, and reads nothing sent before its close.
+  let held: Entry[] = []
+  let heldBytes = 0
+  let holding = false
   let loading = !!storage
   let failed = false
   let closed = false
@@ -115,6 +130,22 @@ export function createOutbox(options: Exclude<Resolved['queue'], false>, clock: 
       head = 0
     }
   }
+  // Stored copies stay until the frame is let go, so a refusal can still put it back.
+  const release = () => {
+    const keys = held.flatMap((e) => e.key ?? [])
+    if (keys.length) use((s) => s.remove(keys))
+    held = []
+    heldBytes = 0
+  }
+  /** Keeps a written frame until the server speaks; a full queue's worth without a word ends the holding. */
+  const hold = (e: Entry) => {
+    held.push(e)
+    heldBytes += e.bytes
+    if (held.length > maxMessages || heldBytes > maxBytes) {
+      holding = false
+      release()
+    }
+  }
   /** Takes entries from the head until `stop`: writes them, or with a `reason` drops them. */
   const take = (stop: (e: Entry) => unknown, reason?: DropReason) => {
     const items: OutboxItem[] = []
@@ -122,8 +153,10 @@ export function createOutbox(options: Exclude<Resolved['queue'], false>, clock: 
     for (let e; (e = q[head]) && !stop(e);) {
       kill(e)
       items.push(e.item)
-      if (e.key) keys.push(e.key)
       if (!reason) writer!.write(e.item)
+      // A call is never held: its promise has its own rules for a lost socket.
+      if (!reason && holding && e.item.call == undefined) hold(e)
+      else if (e.key) keys.push(e.key)
     }
     // A 'flush' close keeps the stored copies for the next page.
     if (keys.length && (reason != 'closed' || onClose == 'discard')) use((s) => s.remove(keys))
@@ -140,7 +173,9 @@ export function createOutbox(options: Exclude<Resolved['queue'], false>, clock: 
     const e = q[head]
     if (e && !timer.pending && (writer || ttl < Infinity)) timer.set(writer ? DRAIN_POLL : e.at + ttl - clock.now(), flush)
   }
-  const attach = (w?: Writer) => {
+  const attach = (w?: Writer, hold?: boolean) => {
+    release()
+    holding = !!hold
     writer = w
     timer.clear()
     flush()
@@ -151,6 +186,7 @@ export function createOutbox(options: Exclude<Resolved['queue'], false>, clock: 
     take(() => false, 'closed')
     attach()
   }
+  const entryOf = (item: OutboxItem): Entry => ({ item, bytes: sizeOf(item.frame), at: clock.now() })
   const enqueue = (e: Entry) => {
     const { frame, call, persist } = e.item
     q.push(e)
@@ -184,9 +220,10 @@ export function createOutbox(options: Exclude<Resolved['queue'], false>, clock: 
     push(item) {
       if (writer && !loading && !count && writer.ready()) {
         writer.write(item)
+        if (holding && item.call == undefined) hold(entryOf(item))
         return 'sent'
       }
-      const e: Entry = { item, bytes: sizeOf(item.frame), at: clock.now() }
+      const e = entryOf(item)
       if (count >= maxMessages || bytes + e.bytes > maxBytes) {
         if (overflow == 'error') throw new QueueFullError('lifeline: queue full')
         // A frame bigger than maxBytes on its own could never fit: it goes, the queue stays.
@@ -201,7 +238,28 @@ export function createOutbox(options: Exclude<Resolved['queue'], false>, clock: 
       return 'queued'
     },
     attach,
-    detach: () => attach(),
+    detach(refused) {
+      if (refused && held.length) {
+        for (const e of held) {
+          e.dead = false
+          count++
+          bytes += e.bytes
+        }
+        q = [...held, ...q.slice(head)]
+        head = 0
+        held = []
+      }
+      attach()
+    },
+    confirm() {
+      if (holding) {
+        holding = false
+        release()
+      }
+    },
+    get held() {
+      return held.length
+    },
     remove(call) {
       const e = calls.get(call)
       if (e) kill(e)

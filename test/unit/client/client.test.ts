@@ -179,6 +179,54 @@ describe('the outbox and the order on open', () => {
     await h.tick()
     expect(h.client.send('x')).toBe('sent')
   })
+
+  it('pings right after a flush, so the flushed frames are known to be accepted within a round trip', async () => {
+    h = setup()
+    h.client.send('queued')
+    await h.tick()
+    expect(h.received).toEqual(['queued', expect.stringContaining('"method":"rpc.ping"')])
+  })
+
+  it('does not ping on an open with nothing queued', async () => {
+    h = setup()
+    await h.tick()
+    expect(h.client.send('live')).toBe('sent')
+    await h.tick()
+    expect(h.received).toEqual(['live'])
+  })
+
+  it('sends the frames a 4401 refused again on the next socket the server accepts', async () => {
+    h = setup({ reconnect: { backoff: () => 100, shouldReconnect: (close) => close.code === 4401 } })
+    h.client.notify('typed-offline', { n: 1 })
+    h.client.send('raw')
+    await h.tick()
+    h.peer().close({ code: 4401, reason: 'token expired' })
+    await h.tick(200)
+    expect(h.client.state).toBe('open')
+    const sent = h.received.filter((f) => !String(f).includes('rpc.ping'))
+    expect(sent.map(String)).toEqual([expect.stringContaining('typed-offline'), 'raw', expect.stringContaining('typed-offline'), 'raw'])
+    expect(h.client.queued).toBe(0)
+  })
+
+  it('holds nothing in raw mode without a ping frame: the server could not be made to speak', async () => {
+    h = setup({ protocol: false, reconnect: { backoff: () => 100, shouldReconnect: () => true } })
+    h.client.send('raw')
+    await h.tick()
+    h.peer().close({ code: 4401, reason: 'token expired' })
+    await h.tick(200)
+    expect(h.client.state).toBe('open')
+    expect(h.received).toEqual(['raw'])
+  })
+
+  it('does not send them again after any other close: a written frame is at-most-once', async () => {
+    h = setup({ reconnect: { backoff: () => 100 } })
+    h.client.send('raw')
+    await h.tick()
+    h.peer().close({ code: 1012, reason: 'restart' })
+    await h.tick(200)
+    expect(h.client.state).toBe('open')
+    expect(h.received.filter((f) => f === 'raw')).toHaveLength(1)
+  })
 })
 
 describe('server messages', () => {
