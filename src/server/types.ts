@@ -77,7 +77,7 @@ export interface ServerStats {
  */
 export type ListenOptions =
   | {
-      /** Listen on this port (0: any free one) with an http server of its own. */
+      /** Listen on this port (0: the OS picks a free one) with an http server of its own. */
       port: number
       /** Interface to listen on. @default every interface (Node's default) */
       host?: string

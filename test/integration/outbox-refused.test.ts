@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { start, until, url } from './server/helpers'
 import { client } from './server/client-helper'
-import { memoryStorage } from '../unit/outbox/fakes'
+import { memoryStorage, settle } from '../unit/outbox/fakes'
 import type { ClientCloseEvent } from '../../src/index'
 
 const tokenIn = (req: { url?: string | undefined }) => new URL(req.url ?? '/', 'http://x').searchParams.get('token')
@@ -47,8 +47,8 @@ describe('outbox and a refused socket', () => {
     c.connect()
     await until(() => c.state === 'closed')
     expect(dropped.map((f) => JSON.parse(f as string).params.n)).toEqual([0, 1, 2])
-    // Still stored: the next page, signed in again, sends them.
-    await new Promise((r) => setTimeout(r, 20))
+    // Still stored once every pending storage call has run: the next page, signed in again, sends them.
+    await settle()
     expect(frames.map((f) => JSON.parse(f.frame).params.n)).toEqual([0, 1, 2])
   })
 })
