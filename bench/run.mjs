@@ -54,7 +54,7 @@ function chromiumVersion() {
   }
 }
 
-const libraries = ['lifeline', 'ws', 'partysocket', 'reconnecting-websocket', 'sockette', 'websocket-ts', 'socket.io-client', 'socket.io',
+const libraries = ['lifeline-ws', 'ws', 'partysocket', 'reconnecting-websocket', 'sockette', 'websocket-ts', 'socket.io-client', 'socket.io',
   'phoenix', 'centrifuge', 'rpc-websockets', 'graphql-ws', '@microsoft/signalr', 'json-rpc-2.0', 'esbuild', 'playwright-core']
 
 const { names, opts } = parseArgs(process.argv.slice(2))

@@ -14,15 +14,15 @@ const lifeline = lifelineDist ?? join(root, 'src/index.ts')
 
 /** [name, package for the version column, entry source]. */
 const entries = [
-  ['lifeline (full: createClient)', 'lifeline', `export { createClient } from 'lifeline'`],
+  ['lifeline (full: createClient)', 'lifeline-ws', `export { createClient } from 'lifeline-ws'`],
   // Tree-shaking can't see through a runtime option, so this is what an app
   // that only ever passes protocol: false really ships.
-  ['lifeline (protocol: false, as bundled)', 'lifeline',
-    `import { createClient } from 'lifeline'\nexport const c = (u) => createClient(u, { protocol: false })`],
-  ['lifeline (every export)', 'lifeline', `export * from 'lifeline'`],
+  ['lifeline (protocol: false, as bundled)', 'lifeline-ws',
+    `import { createClient } from 'lifeline-ws'\nexport const c = (u) => createClient(u, { protocol: false })`],
+  ['lifeline (every export)', 'lifeline-ws', `export * from 'lifeline-ws'`],
   // The lower bound of a connection-only entry point: link + outbox + options,
   // straight from src/ (not public; shows what a split entry could weigh).
-  ['lifeline (connection core, src/ only)', 'lifeline',
+  ['lifeline (connection core, src/ only)', 'lifeline-ws',
     `export { createLink } from './src/connection/reconnect.ts'\nexport { createOutbox } from './src/outbox/outbox.ts'\nexport { resolveOptions } from './src/options.ts'`],
   ['partysocket', 'partysocket', `export { PartySocket } from 'partysocket'`],
   ['reconnecting-websocket', 'reconnecting-websocket', `export { default } from 'reconnecting-websocket'`],
@@ -43,7 +43,7 @@ export async function bundle(contents, metafile = false) {
     stdin: { contents, resolveDir: root, loader: 'ts', sourcefile: 'entry.ts' },
     bundle: true, minify: true, format: 'esm', platform: 'browser', target: 'es2020',
     write: false, legalComments: 'none', logLevel: 'silent',
-    alias: { lifeline: lifeline },
+    alias: { 'lifeline-ws': lifeline },
     define: { 'process.env.NODE_ENV': '"production"' },
   })
   return metafile ? { text: out.outputFiles[0].text, metafile: out.metafile } : out.outputFiles[0].text

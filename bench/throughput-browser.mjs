@@ -23,11 +23,11 @@ export async function pageScript({ minify = true } = {}) {
     import { Client as RpcWebsocketsClient } from 'rpc-websockets'
     import { io } from 'socket.io-client'
     import { makeCases } from './bench/lib/cases.mjs'
-    ${lifelineDist ? `import { createClient } from 'lifeline'` : 'const createClient = undefined'}
+    ${lifelineDist ? `import { createClient } from 'lifeline-ws'` : 'const createClient = undefined'}
     window.bench = (urls) => makeCases({ WebSocket, createClient, PartySocketWebSocket, ReconnectingWebSocket, JSONRPCClient, RpcWebsocketsClient, io }, urls)`
   const out = await build({
     stdin: { contents, resolveDir: root, sourcefile: 'page.js' }, bundle: true, format: 'iife', platform: 'browser', target: 'es2020',
-    minify, write: false, logLevel: 'silent', alias: lifelineDist ? { lifeline: lifelineDist } : {},
+    minify, write: false, logLevel: 'silent', alias: lifelineDist ? { 'lifeline-ws': lifelineDist } : {},
     define: { 'process.env.NODE_ENV': '"production"' },
   })
   return out.outputFiles[0].text

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// The gallery's demo server, on lifeline/server. One HTTP port serves:
+// The gallery's demo server, on lifeline-ws/server. One HTTP port serves:
 //   /ws          the socket, through a fault-injecting proxy to the real server
 //   /control/*   the lab's switches: status, reset, blackhole, stop, start, restart
 //   /            with --static DIR, a built gallery (storybook-static)
 // Run: npm run build && node demo/server.mjs [--port 8787] [--static storybook-static]
 // It imports the built entry, dist/server.js; in your own app that is
-// `import { createServer } from 'lifeline/server'`.
+// `import { createServer } from 'lifeline-ws/server'`.
 import http from 'node:http'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'

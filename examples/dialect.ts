@@ -1,5 +1,5 @@
 // A dialect for a server that speaks `{id, method, params}` with no version field, answers `{id, result}`
-// or `{id, error}` and pushes events as `{method, params}`. docs/protocol.md shows it importing 'lifeline'.
+// or `{id, error}` and pushes events as `{method, params}`. docs/protocol.md shows it importing 'lifeline-ws'.
 import { ProtocolError, type Message, type Protocol } from '../src/index'
 
 type Wire = { id?: unknown; method?: unknown; params?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown; data?: unknown } }

@@ -1,6 +1,6 @@
 // The demo server the browser examples talk to: a lifeline server with a few
 // methods and a `clock` topic that publishes the server's time every second.
-import { createServer } from 'lifeline/server'
+import { createServer } from 'lifeline-ws/server'
 
 /** Methods every example may call. */
 export const methods = {
@@ -10,9 +10,9 @@ export const methods = {
 }
 
 /**
- * Starts the demo server. `options` are `lifeline/server`'s: where to listen
+ * Starts the demo server. `options` are `lifeline-ws/server`'s: where to listen
  * (`port`, `server` or `noServer`), `path`, `allowedOrigins`...
- * @returns {{ server: import('lifeline/server').Server, close(): Promise<void> }}
+ * @returns {{ server: import('lifeline-ws/server').Server, close(): Promise<void> }}
  * @example
  * const demo = createDemoServer({ server: httpServer, path: '/ws' })
  */

@@ -1,4 +1,4 @@
-// Per-file minified bytes of what `import { createClient } from 'lifeline'` pulls in, and the gzip total;
+// Per-file minified bytes of what `import { createClient } from 'lifeline-ws'` pulls in, and the gzip total;
 // then the client built up in layers, each adding what the next feature needs, as gzip sizes.
 // Usage: node scripts/size-by-file.mjs
 import { build } from 'esbuild'

@@ -26,7 +26,7 @@ export async function importLifeline() {
  * packages don't export it, so resolve the entry and walk up).
  */
 export function versionOf(name) {
-  if (name === 'lifeline') return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version
+  if (name === 'lifeline-ws') return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version
   let dir = join(root, 'node_modules', name)
   if (!existsSync(join(dir, 'package.json'))) dir = dirname(require.resolve(name))
   return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version

@@ -1,5 +1,5 @@
 // The whole app: one client, its state on screen, one typed-by-hand call.
-import { createClient } from 'lifeline'
+import { createClient } from 'lifeline-ws'
 
 // In dev the demo server runs inside Vite at /ws (see vite.config.js); ?server= points elsewhere.
 const client = createClient(new URL(location.href).searchParams.get('server') || '/ws')

@@ -1,6 +1,6 @@
 // `npx vite examples/esm` serves the app and, on the same origin at /ws, the
 // demo lifeline server, so `npm run dev`-style work needs one command.
-// `npx vite build examples/esm` bundles it; `lifeline` resolves like any
+// `npx vite build examples/esm` bundles it; `lifeline-ws` resolves like any
 // npm package (in this repository, to the package itself).
 import { defineConfig } from 'vite'
 

@@ -3,8 +3,8 @@
 // and a topic subscription, and exits.
 //   node examples/node/index.mjs      (after `npm run build`)
 import { WebSocket } from 'ws'
-import { createClient } from 'lifeline'
-import { createServer } from 'lifeline/server'
+import { createClient } from 'lifeline-ws'
+import { createServer } from 'lifeline-ws/server'
 
 const server = createServer({
   port: 0,

@@ -1,7 +1,7 @@
 /**
  * The default wire format: JSON-RPC 2.0 with batches, plus lifeline's
  * conventions for ping, subscribe, unsubscribe and publish (docs/protocol.md).
- * Shared with `lifeline/server`, so it uses nothing but the language.
+ * Shared with `lifeline-ws/server`, so it uses nothing but the language.
  * @module
  */
 import { ProtocolError } from '../errors'

@@ -1,7 +1,7 @@
 /**
  * The wire format seam. A {@link Protocol} turns {@link Message}s into frames
  * and frames back into messages; everything above it (calls, events, topics,
- * heartbeat) speaks only in messages. The client and `lifeline/server` share
+ * heartbeat) speaks only in messages. The client and `lifeline-ws/server` share
  * this file.
  * @module
  */

@@ -92,12 +92,12 @@ export function createConn<Auth>(socket: WebSocket, request: IncomingMessage, au
     },
     call(method, params, { timeout = options.callTimeout } = {}) {
       return new Promise((resolve, reject) => {
-        if (socket.readyState !== socket.OPEN) return reject(new ConnectionClosedError('lifeline/server: client gone'))
+        if (socket.readyState !== socket.OPEN) return reject(new ConnectionClosedError('lifeline-ws/server: client gone'))
         const id = ++nextId
         const frame = encode({ type: 'request', id, method, params })
         const timer = setTimeout(() => {
           pending.delete(id)
-          reject(new TimeoutError(`lifeline/server: ${method} timed out`))
+          reject(new TimeoutError(`lifeline-ws/server: ${method} timed out`))
         }, timeout)
         pending.set(id, { resolve, reject, timer })
         send(frame)
@@ -127,7 +127,7 @@ export function createConn<Auth>(socket: WebSocket, request: IncomingMessage, au
     closed() {
       for (const call of pending.values()) {
         clearTimeout(call.timer)
-        call.reject(new ConnectionClosedError('lifeline/server: client gone'))
+        call.reject(new ConnectionClosedError('lifeline-ws/server: client gone'))
       }
       pending.clear()
     },

@@ -47,7 +47,7 @@ interface Kept extends HistoryEntry {
 
 const count = (name: string, value: number, min: number) => {
   if (!(value >= min) || (value !== Infinity && !Number.isInteger(value)))
-    throw new RangeError(`lifeline/server: history.${name} must be an integer >= ${min}`)
+    throw new RangeError(`lifeline-ws/server: history.${name} must be an integer >= ${min}`)
   return value
 }
 

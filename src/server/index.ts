@@ -1,5 +1,5 @@
 /**
- * `lifeline/server`: a Node server for lifeline's protocol, on `ws`.
+ * `lifeline-ws/server`: a Node server for lifeline's protocol, on `ws`.
  * Node only; the browser bundles never import it.
  * @packageDocumentation
  */

@@ -27,25 +27,25 @@ const isStore = (h: unknown): h is HistoryStore => typeof (h as HistoryStore | u
 
 function integer(name: string, value: number | undefined, fallback: number, min = 1): number {
   const v = value ?? fallback
-  if (!Number.isInteger(v) || v < min) throw new RangeError(`lifeline/server: ${name} must be an integer >= ${min}`)
+  if (!Number.isInteger(v) || v < min) throw new RangeError(`lifeline-ws/server: ${name} must be an integer >= ${min}`)
   return v
 }
 
 /** @internal */
 export function resolveServerOptions<Auth>(options: ServerOptions<Auth>): ResolvedServerOptions<Auth> {
-  if (typeof options != 'object' || options === null) throw new TypeError('lifeline/server: options must be an object')
+  if (typeof options != 'object' || options === null) throw new TypeError('lifeline-ws/server: options must be an object')
   const modes = [options.port !== undefined, options.server !== undefined, options.noServer === true].filter(Boolean).length
-  if (modes !== 1) throw new TypeError('lifeline/server: pass exactly one of port, server or noServer')
+  if (modes !== 1) throw new TypeError('lifeline-ws/server: pass exactly one of port, server or noServer')
   if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 0 && options.port < 65536)) {
-    throw new RangeError('lifeline/server: port must be an integer in 0..65535')
+    throw new RangeError('lifeline-ws/server: port must be an integer in 0..65535')
   }
   const protocol = options.protocol ?? jsonRpc()
   const reserved = [protocol.ping, protocol.subscribe, protocol.unsubscribe, protocol.publish]
   // Own keys only: `__proto__`, `constructor` or `toString` never resolve to Object.prototype members.
   const methods = new Map<string, MethodHandler<Auth>>()
   for (const [name, fn] of Object.entries(options.methods ?? {})) {
-    if (typeof fn != 'function') throw new TypeError(`lifeline/server: methods.${name} must be a function`)
-    if (name.startsWith('rpc.') || reserved.includes(name)) throw new TypeError(`lifeline/server: method name ${name} is reserved`)
+    if (typeof fn != 'function') throw new TypeError(`lifeline-ws/server: methods.${name} must be a function`)
+    if (name.startsWith('rpc.') || reserved.includes(name)) throw new TypeError(`lifeline-ws/server: method name ${name} is reserved`)
     methods.set(name, fn)
   }
   const { history, heartbeat } = options
@@ -60,6 +60,6 @@ export function resolveServerOptions<Auth>(options: ServerOptions<Auth>): Resolv
     maxBufferedAmount: integer('maxBufferedAmount', options.maxBufferedAmount, 8_388_608),
     callTimeout: integer('callTimeout', options.callTimeout, 30_000),
     shutdownTimeout: integer('shutdownTimeout', options.shutdownTimeout, 10_000, 0),
-    report: options.onError ?? ((err) => console.error('lifeline/server:', err)),
+    report: options.onError ?? ((err) => console.error('lifeline-ws/server:', err)),
   }
 }

@@ -1,4 +1,4 @@
-// Builds `lifeline/server` (ESM, CJS, types) from src/server/index.ts. Kept apart
+// Builds `lifeline-ws/server` (ESM, CJS, types) from src/server/index.ts. Kept apart
 // from the browser builds: ws and Node's builtins stay external, and the
 // browser tsconfig never sees these files.
 import typescript from '@rollup/plugin-typescript'

@@ -25,7 +25,7 @@ const GRACE = 1000
  * Start a lifeline server: JSON-RPC methods, events, topics with history,
  * server-to-client calls and heartbeats, on `ws`.
  * @example
- * import { createServer } from 'lifeline/server'
+ * import { createServer } from 'lifeline-ws/server'
  * const server = createServer({ port: 8080, methods: { echo: (params) => params } })
  * await server.ready
  * setInterval(() => server.publish('clock', { now: Date.now() }), 1000)
@@ -162,7 +162,7 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
     if (own) http?.close(noop)
     else http?.off('upgrade', onUpgrade)
     stopHeartbeat()
-    settleReady(new Error('lifeline/server: closed'))
+    settleReady(new Error('lifeline-ws/server: closed'))
     for (const conn of conns) idle(conn)
     await empty(o.shutdownTimeout)
     // Deadline: in-flight requests lose their answers; every client hears 1012 and reconnects.

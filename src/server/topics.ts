@@ -55,7 +55,7 @@ export function createTopics(history: HistoryStore, protocol: Protocol): Topics 
       for (const topic of [...sub.topics]) remove(sub, topic)
     },
     publish(topic, data) {
-      if (typeof topic != 'string' || !topic) throw new TypeError('lifeline/server: topic must be a non-empty string')
+      if (typeof topic != 'string' || !topic) throw new TypeError('lifeline-ws/server: topic must be a non-empty string')
       const seq = (history.latest(topic) ?? 0) + 1
       // Encode before storing: data that cannot be sent must not take a sequence number.
       const encoded = frame(topic, seq, data)

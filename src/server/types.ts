@@ -1,5 +1,5 @@
 /**
- * Public types of `lifeline/server`: its options, the per-client context
+ * Public types of `lifeline-ws/server`: its options, the per-client context
  * methods receive, and the server object.
  * @module
  */

@@ -1,5 +1,5 @@
 // The Node example is documentation that runs: it must keep working against
-// the built package (`lifeline` and `lifeline/server` resolve to dist/).
+// the built package (`lifeline-ws` and `lifeline-ws/server` resolve to dist/).
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'

@@ -1,4 +1,4 @@
-// examples/esm: the Vite app, bundled by `vite build` (so `lifeline` resolves
+// examples/esm: the Vite app, bundled by `vite build` (so `lifeline-ws` resolves
 // as an npm package and nanoevents gets bundled in), served from the test's
 // origin and pointed at a lifeline server on another, makes a call.
 import { fileURLToPath } from 'node:url'
