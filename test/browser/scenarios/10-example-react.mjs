@@ -49,8 +49,8 @@ export default {
     await page.evaluate((text) => {
       // React listens to the input event and reads the value through the native setter.
       const input = document.querySelector('#composer input[name=text]')
-      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(input, text)
-      input.dispatchEvent(new Event('input', { bubbles: true }))
+      Object.getOwnPropertyDescriptor(window.HTMLInputElement.prototype, 'value').set.call(input, text)
+      input.dispatchEvent(new window.Event('input', { bubbles: true }))
       document.querySelector('#composer button').click()
     }, 'hello from the browser')
     await page.waitFor(() => document.getElementById('messages').textContent.includes('hello from the browser'), undefined, { what: 'the sent message back through the topic' })
