@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
 import type { CallOptions, Client, Contract, Lookup, MethodName, Part, ResultOf } from '../index'
 import { useLifeline, type AnyClient } from './context'
+import { useLatest } from './latest'
 
 /** The params `useCall` passes for a method: its parameter type, `undefined` when it takes none, or `unknown` without a contract. */
 export type CallParams<C extends Contract, K extends string> = [Part<C, 'methods'>] extends [never]
@@ -59,8 +60,7 @@ export function useCall<C extends Contract = Contract, K extends MethodName<C> =
   const enabled = options.enabled ?? true
   const key = paramsKey(method, params)
   // Latest-ref: the call reads the params and options of the last render, not of the render that scheduled it.
-  const latest = useRef({ params: params as unknown, timeout: options.timeout, resend: options.resend })
-  latest.current = { params, timeout: options.timeout, resend: options.resend }
+  const latest = useLatest({ params: params as unknown, timeout: options.timeout, resend: options.resend })
   const [store] = useState(() => createCallStore(enabled))
   const [server] = useState(store.get)
   const mounted = useRef(false)

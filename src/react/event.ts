@@ -2,9 +2,10 @@
  * `useEvent`: a server event listener for the life of a component.
  * @module
  */
-import { useEffect, useRef } from 'react'
+import { useEffect } from 'react'
 import type { Client, Contract, EventName, EventOf } from '../index'
 import { useLifeline, type AnyClient } from './context'
+import { useLatest } from './latest'
 
 /**
  * Calls `handler` for every `event` the server pushes while the component is mounted. The
@@ -23,8 +24,6 @@ export function useEvent<C extends Contract = Contract, K extends EventName<C> =
   if (typeof event !== 'string' || event === '') throw new TypeError(`lifeline-ws/react: useEvent needs an event name, got ${String(event)}`)
   if (typeof handler !== 'function') throw new TypeError(`lifeline-ws/react: useEvent('${event}') needs a handler function`)
   const chosen = useLifeline(client) as AnyClient
-  const latest = useRef(handler)
-  // Written during render: an event arriving before the effects of this render ran still sees it.
-  latest.current = handler
+  const latest = useLatest(handler)
   useEffect(() => chosen.listen(event, (payload) => latest.current(payload as EventOf<C, K>)), [chosen, event])
 }

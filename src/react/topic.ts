@@ -3,10 +3,11 @@
  * its messages), with its sequence number and status.
  * @module
  */
-import { useCallback, useMemo, useRef, useSyncExternalStore } from 'react'
+import { useCallback, useMemo, useSyncExternalStore } from 'react'
 import type { Client, Contract, TopicMeta, TopicName, TopicOf } from '../index'
 import type { AnyClient } from './context'
 import { useLifeline } from './context'
+import { useLatest } from './latest'
 import { peekTopic, watchTopic, type TopicStatus } from './topic-registry'
 
 export type { TopicStatus } from './topic-registry'
@@ -80,13 +81,10 @@ export function useTopic(topic: string, options: Partial<ReducedTopicOptions<unk
   if (typeof topic !== 'string' || topic === '') throw new TypeError(`lifeline-ws/react: useTopic needs a topic name, got ${String(topic)}`)
   const client = useLifeline(options.client) as AnyClient
   // Latest-ref: the reducer of the last render applies, without re-subscribing for a new function.
-  const reducer = useRef<Reducer | undefined>(options.reducer)
-  reducer.current = options.reducer
-  const initial = useRef(options.initial)
-  initial.current = options.initial
-  const params = useRef(options.params)
-  params.current = options.params
-  const store = useMemo(() => createTopicStore(client, topic, initial.current, reducer, params), [client, topic])
+  const reducer = useLatest<Reducer | undefined>(options.reducer)
+  const params = useLatest(options.params)
+  // A new store (back to `initial`) for a new client or topic; `initial` of later renders is not used.
+  const store = useMemo(() => createTopicStore(client, topic, options.initial, reducer, params), [client, topic])
   const subscribe = useCallback((onChange: () => void) => store.subscribe(onChange), [store])
   return useSyncExternalStore(subscribe, store.get, () => store.server) as TopicState<unknown>
 }

@@ -60,6 +60,7 @@ export async function createTestServer<Auth = unknown>(options: TestServerOption
     const methods: Record<string, MethodHandler<Auth>> = {}
     for (const name of handlers.keys()) methods[name] = dispatch(name)
     return createServer<Auth>({
+      shutdownTimeout: 1000,
       ...options,
       noServer: true,
       history,

@@ -6,7 +6,9 @@ import type { Context, MethodHandler, Server, ServerOptions } from '../server/in
 
 /**
  * Options of {@link createTestServer}: those of `createServer` from `lifeline-ws/server`,
- * except where it listens (always 127.0.0.1, a free port).
+ * except where it listens (always 127.0.0.1, a free port). Two defaults differ, for tests:
+ * `shutdownTimeout` is 1000 ms (a hung method cannot hold `close()` for 10 s), and `history`
+ * is one store for the test server's whole life, so `restart()` keeps sequence numbers.
  * @example
  * createTestServer({ methods: { add: ({ a, b }) => a + b }, heartbeat: { interval: 200 } })
  */
