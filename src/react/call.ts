@@ -137,7 +137,8 @@ function createCallStore(loading: boolean): CallStore {
     cancel() {
       controller?.abort(new DOMException('lifeline-ws/react: component unmounted or params changed', 'AbortError'))
       controller = undefined
-      if (snapshot.loading) snapshot = { ...snapshot, loading: false }
+      // Told, not just changed: a call disabled while running must not stay "loading" on screen.
+      if (snapshot.loading) set({ ...snapshot, loading: false })
     },
   }
 }

@@ -134,3 +134,22 @@ describe('useCall', () => {
     expect(calls).toBe(1)
   })
 })
+
+describe('useCall, disabled while running', () => {
+  it('stops loading when a running call is disabled', async () => {
+    const server = await startServer()
+    const answer = gate<number>()
+    server.method('slow', () => answer.promise)
+    const client = connect(server)
+    function Held({ enabled }: { enabled: boolean }): ReactNode {
+      const { loading } = useCall('slow', { id: 1 }, { client, enabled })
+      return createElement('p', { 'data-testid': 'held' }, loading ? 'loading' : 'idle')
+    }
+    const view = render(createElement(Held, { enabled: true }))
+    await waitFor(() => expect(server.running).toBe(1))
+    expect(text('held')).toBe('loading')
+    view.rerender(createElement(Held, { enabled: false }))
+    await waitFor(() => expect(text('held')).toBe('idle'))
+    answer.open(1)
+  })
+})
