@@ -1,6 +1,7 @@
 // The chat: a badge (useConnectionState), the history (useCall) followed by
-// live messages (useTopic with a reducer), a composer (client.call), and the
-// server's clock (useCall with refetch).
+// live messages (useTopic with a reducer), the latest message (useTopic again,
+// sharing the subscription), a composer (client.call), and the server's clock
+// (useCall with refetch).
 import { useState } from 'react'
 import { useCall, useConnectionState, useLifeline, useTopic } from 'lifeline-ws/react'
 
@@ -13,6 +14,7 @@ export function App() {
         <h1>Chat</h1>
         <Badge />
         <Clock />
+        <Latest />
       </header>
       <Messages />
       <Composer />
@@ -32,6 +34,12 @@ function Clock() {
       {loading || data === undefined ? '…' : new Date(data).toLocaleTimeString()}
     </button>
   )
+}
+
+// A second component on the chat topic: both share one server subscription.
+function Latest() {
+  const { data, seq } = useTopic('chat')
+  return <small id="latest">{data ? `#${seq} from ${data.from}` : 'no new message'}</small>
 }
 
 function Messages() {

@@ -1,8 +1,8 @@
 // examples/react: the React chat bundled by `vite build` (lifeline-ws and
 // lifeline-ws/react resolve as npm packages), rendered under StrictMode,
 // against its chat server on another origin. One socket and one subscription
-// despite the double mount; history through useCall, a sent message back
-// through useTopic; after the server drops the socket the badge recovers and
+// despite the double mount and two components on the topic; history through
+// useCall, a sent message back through useTopic; after the server drops the socket the badge recovers and
 // the topic keeps delivering.
 import { createServer as createHttpServer } from 'node:http'
 import { fileURLToPath } from 'node:url'
@@ -54,6 +54,9 @@ export default {
       document.querySelector('#composer button').click()
     }, 'hello from the browser')
     await page.waitFor(() => document.getElementById('messages').textContent.includes('hello from the browser'), undefined, { what: 'the sent message back through the topic' })
+    // A second component on the topic saw it too, through the same subscription.
+    await page.waitFor(() => document.getElementById('latest').textContent === '#1 from guest', undefined, { what: 'the second topic component' })
+    assertEqual(subscribes, 1, 'subscribe requests for two components on one topic')
 
     for (const ctx of chat.server.clients.values()) ctx.close(1012, 'restart')
     await until(() => connections === 2, 10_000, 'the page to reconnect')
