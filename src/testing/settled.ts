@@ -28,7 +28,7 @@ const pendingOf = (client: object): number => {
 const POLL = 5
 
 /**
- * Resolves when `client` has settled: it is open (or closed for good), its outbox is empty and,
+ * Resolves when `client` has settled: it is open (or idle, or closed for good), its outbox is empty and,
  * with `server`, no call is running there and the answers already sent have arrived. Rejects with
  * an Error naming the state, the queue and the running calls after `timeout`.
  * @example
@@ -41,8 +41,9 @@ export async function settled<C extends Contract>(client: Client<C>, options: Se
   const deadline = Date.now() + timeout
   const loose = client as unknown as Client<Contract>
   const outstanding = () => {
-    const idle = loose.state === 'open' || loose.state === 'closed'
-    return idle && loose.queued === 0 && pendingOf(loose) === 0 && (server?.running ?? 0) === 0
+    // Connecting and reconnecting are in flight by definition; idle (lazy, not started) is at rest.
+    const resting = loose.state === 'open' || loose.state === 'closed' || loose.state === 'idle'
+    return resting && loose.queued === 0 && pendingOf(loose) === 0 && (server?.running ?? 0) === 0
   }
   const describe = () => `state ${loose.state}, ${loose.queued} queued, ${pendingOf(loose)} pending` +
     (server ? `, ${server.running} running on the server` : '')
@@ -51,7 +52,7 @@ export async function settled<C extends Contract>(client: Client<C>, options: Se
       if (Date.now() > deadline) throw new Error(`lifeline-ws/testing: not settled after ${timeout} ms: ${describe()}`)
       await new Promise((resolve) => setTimeout(resolve, POLL))
     }
-    if (!server || loose.state === 'closed') return
+    if (!server || loose.state !== 'open') return
     // Answers travel on the socket in order: once the ping's answer is here, so are the earlier ones.
     await loose.call(ping, undefined, { timeout: Math.max(1, deadline - Date.now()) }).catch(() => undefined)
     if (outstanding()) return
