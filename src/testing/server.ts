@@ -6,7 +6,7 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer } from 'ws'
-import { createHistory, createServer, type Context, type MethodHandler, type Server } from '../server/index'
+import { createHistory, createServer, type Context, type HistoryStore, type MethodHandler, type Server } from '../server/index'
 import { createProxy } from './proxy'
 import type { DropOptions, SubscribeRecord, TestServer, TestServerOptions } from './types'
 
@@ -32,7 +32,7 @@ export async function createTestServer<Auth = unknown>(options: TestServerOption
     if (typeof fn !== 'function') throw new TypeError(`lifeline-ws/testing: methods.${name} must be a function`)
   }
   // One history for the test server's whole life, so a restart keeps sequence numbers.
-  const history = options.history === undefined ? createHistory() : options.history
+  const history = historyOf(options.history)
   const subscribes: SubscribeRecord[] = []
   const waiters = new Set<() => void>()
   const refuser = new WebSocketServer({ noServer: true })
@@ -233,4 +233,11 @@ export async function createTestServer<Auth = unknown>(options: TestServerOption
       return closing
     },
   }
+}
+
+/** A store made once from limits (a store or `false` as given), so every restart shares it. */
+function historyOf(history: TestServerOptions['history']): HistoryStore | false {
+  if (history === false) return false
+  if (history && 'since' in history) return history
+  return createHistory(history)
 }

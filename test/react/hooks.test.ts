@@ -19,6 +19,11 @@ function Room({ id = 'room' }: { id?: string }): ReactNode {
 
 const text = (id: string) => screen.getByTestId(id).textContent
 
+function Gaps(): ReactNode {
+  const { data, gaps, status } = hooks.useTopic('room')
+  return createElement('p', { 'data-testid': 'gaps' }, `${status}:${gaps}:${data?.text ?? '-'}`)
+}
+
 describe('useConnectionState', () => {
   it('follows the client through open, a drop and the final close, re-rendering only on change', async () => {
     const server = await startServer()
@@ -156,6 +161,23 @@ describe('useTopic', () => {
     server.publish('room', { from: 'ada', text: 'after restart' })
     await waitFor(() => expect(text('room')).toBe('ready:after restart:3'))
     expect(server.accepted).toBe(3)
+  })
+
+  it('counts gaps: messages lost while away, too old to replay', async () => {
+    const server = await startServer({ history: { limit: 1 } })
+    const client = connect(server)
+    render(createElement(LifelineProvider, { client }, createElement(Badge), createElement(Gaps)))
+    await waitFor(() => expect(text('gaps')).toBe('ready:0:-'))
+    server.publish('room', { from: 'ada', text: 'seen' })
+    await waitFor(() => expect(text('gaps')).toBe('ready:0:seen'))
+    // Away long enough for three messages, and the server keeps only one.
+    server.refuse(4000, 'not now')
+    server.drop({ code: 1012 })
+    await waitFor(() => expect(server.refused).toBeGreaterThan(0))
+    for (const word of ['lost', 'lost too', 'kept']) server.publish('room', { from: 'ada', text: word })
+    server.accept()
+    await waitFor(() => expect(text('gaps')).toBe('ready:1:seen'))
+    expect(text('state')).toBe('open')
   })
 
   it('reports a refused topic as an error status', async () => {
