@@ -12,7 +12,7 @@ export default {
   async run({ open, defer, buildDir }) {
     const gallery = await serveBuilt(buildDir)
     defer(() => gallery.close())
-    const url = gallery.story('apps-chat--alice', { room: 'e2e' })
+    const url = gallery.story('demos-chat--alice', { room: 'e2e' })
     const page = await open(url)
     await page.waitFor(() => document.querySelector('[data-testid=members]')?.textContent.includes('alice'), undefined, { what: 'joined the room' })
 
@@ -27,7 +27,7 @@ export default {
     }, TEXT)
     const pending = await page.waitFor(() => document.querySelector('[data-testid=queued]')?.textContent === '1'
       && document.querySelector('[data-testid=messages] li')?.dataset.status, undefined, { what: 'the message to be queued' })
-    assertEqual(pending, 'pending', 'status while the server is down')
+    assertEqual(pending, 'queued', 'status while the server is down')
 
     await page.evaluate(() => document.querySelector('button[data-action=start]').click())
     await page.waitFor(() => document.querySelector('[data-testid=messages] li')?.dataset.status === 'delivered', undefined, { timeout: 20_000, what: 'the message to be delivered' })
