@@ -6,6 +6,7 @@ import { addons } from 'storybook/manager-api'
 import { create } from 'storybook/theming'
 
 const BRAND = '#0e7490'
+const WELCOME = 'welcome--welcome'
 
 /** The brand mark: a heartbeat trace and the name, drawn inline so the gallery needs no static files. */
 const logo = `<svg xmlns="http://www.w3.org/2000/svg" width="160" height="32" viewBox="0 0 160 32">
@@ -33,6 +34,13 @@ addons.setConfig({
     fontCode: 'ui-monospace, "SFMono-Regular", Menlo, monospace',
   }),
   sidebar: { showRoots: true },
+  // Enough of the demo above the Controls panel to see its toolbar and its app at once.
+  bottomPanelHeight: 260,
+  // The welcome page is a page to read: no addon panel and no canvas toolbar under and over it.
+  layoutCustomisations: {
+    showPanel: (state, shown) => (state.storyId === WELCOME ? false : shown),
+    showToolbar: (state, shown) => (state.storyId === WELCOME ? false : shown),
+  },
 })
 
 // Storybook hard-codes "⋅ Storybook" into the tab title; this gallery is lifeline's.

@@ -71,6 +71,9 @@ export function createFaultProxy(backendPort) {
         // connections than there are clients, so the client's close frame ends it here.
         const closeFrames = watchForClose(() => drop(pair))
         pair.client.on('data', closeFrames)
+        // unpipe() leaves a stream paused, and a 'data' listener does not undo an explicit pause.
+        pair.client.resume()
+        pair.upstream.resume()
         setTimeout(() => drop(pair), BLACKHOLE_LIMIT_MS).unref()
       }
     },

@@ -82,7 +82,7 @@ const render = (args: ClientArgs): HTMLElement => {
     h('h1', {}, 'Connection lab'),
     h('p', {}, 'Break the connection and watch the client recover. Cut: the socket dies at once and the client retries with backoff. Blackhole: nothing arrives, so only the heartbeat (interval + timeout) notices. Stop / Restart: the server closes with 1012 and refuses connections until it is back. Send while down and watch the queue drain on reconnect.'),
     toolbar(client, { label: 'Send 10 pings', title: 'client.notify("lab.ping") ten times: queued while the socket is not open', run: burst }),
-    h('div', { class: 'panel' }, h('h2', {}, 'Timeline (last minute)'), timeline.element,
+    h('div', { class: 'panel' }, h('h2', {}, 'Timeline'), timeline.element,
       h('div', { class: 'legend', 'aria-label': 'Timeline legend' }, ...['open', 'connecting', 'reconnecting', 'closed'].map(key),
         h('span', {}, 'closes: a mark with the close code'), h('span', {}, 'retries: a bar as long as the backoff delay'))),
     h('div', { class: 'cols' },

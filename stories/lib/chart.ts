@@ -72,11 +72,10 @@ export function createChart(title: string) {
 
   const draw = (points: ChartPoint[], window: number, secondsPerTick: number, reconnectsAfter: number[]) => {
     const newest = points[points.length - 1]
-    const oldest = points[0]
     empty.style.display = newest ? 'none' : ''
-    if (!newest || !oldest) return
-    // The window starts at the oldest tick held, so the line grows from the left until the window is full.
-    const start = Math.max(oldest.t, newest.t - window + 1)
+    if (!newest) return
+    // The newest tick is always at the right edge ("now"); older ones scroll off to the left.
+    const start = newest.t - window + 1
     const span = Math.max(window - 1, 1)
     const xOf = (t: number) => plot.x0 + ((t - start) / span) * (plot.x1 - plot.x0)
     const visible = points.filter((p) => p.t >= start)
@@ -84,9 +83,9 @@ export function createChart(title: string) {
     // An x label every 10 s (or at least four across), counted back from the newest tick.
     const step = Math.max(1, Math.round(Math.max(10, (span * secondsPerTick) / 6) / 10) * 10)
     xTicks.replaceChildren()
-    for (let seconds = 0; seconds <= span * secondsPerTick; seconds += step) {
-      const x = xOf(newest.t - seconds / secondsPerTick)
-      if (x < plot.x0 - 0.5) break
+    for (let seconds = 0; seconds <= window * secondsPerTick; seconds += step) {
+      // The oldest label may fall one tick left of the axis (the window holds `window` ticks, `window - 1` steps).
+      const x = Math.max(xOf(newest.t - seconds / secondsPerTick), plot.x0)
       xTicks.append(
         svg('line', { x1: x, x2: x, y1: plot.y0, y2: plot.y0 + 5, stroke: chartColors.axis }),
         svg('text', { x, y: plot.y0 + 18, 'text-anchor': 'middle', 'font-size': 12, fill: chartColors.axis }, seconds === 0 ? 'now' : `−${seconds}`),

@@ -1,6 +1,6 @@
 /**
- * The connection lab's timeline, in plain SVG: three lanes over the last
- * minute. "state" is a band coloured by the client's state; "closes" marks
+ * The connection lab's timeline, in plain SVG: three lanes over the time
+ * since the story started (at least 20 s, at most the last minute). "state" is a band coloured by the client's state; "closes" marks
  * each socket close with its code; "retries" draws each scheduled reconnect
  * attempt as a bar as long as its backoff delay.
  * @internal
@@ -31,10 +31,14 @@ const svg = <K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
   return el
 }
 
-/** A timeline over the last `windowMs`; record events as they happen and call `draw()` to redraw. */
+/** The shortest span drawn, so a fresh story does not stretch its first second across the width. */
+const MIN_SPAN_MS = 10_000
+
+/** A timeline over at most the last `windowMs`; record events as they happen and call `draw()` to redraw. */
 export function createTimeline(windowMs = 60_000, now: () => number = () => performance.now()) {
   const entries: Entry[] = []
-  const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: 'chart', role: 'img', 'aria-label': 'Connection timeline: state, closes and reconnect attempts over the last minute', 'data-testid': 'timeline' })
+  const born = now()
+  const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: 'chart', role: 'img', 'aria-label': 'Connection timeline: state, closes and reconnect attempts', 'data-testid': 'timeline' })
   const frame = svg('g')
   for (const [name, y] of Object.entries(LANES)) {
     frame.append(
@@ -53,8 +57,9 @@ export function createTimeline(windowMs = 60_000, now: () => number = () => perf
 
   const draw = () => {
     const end = now()
-    const start = end - windowMs
-    const xOf = (at: number) => LEFT + ((Math.max(at, start) - start) / windowMs) * (WIDTH - LEFT - RIGHT)
+    const span = Math.min(Math.max(end - born, MIN_SPAN_MS), windowMs)
+    const start = end - span
+    const xOf = (at: number) => LEFT + ((Math.max(at, start) - start) / span) * (WIDTH - LEFT - RIGHT)
     const parts: SVGElement[] = []
 
     const states = entries.filter((e): e is Extract<Entry, { kind: 'state' }> => e.kind === 'state')
@@ -66,30 +71,39 @@ export function createTimeline(windowMs = 60_000, now: () => number = () => perf
         fill: stateColors[entry.state] ?? '#94a3b8', 'data-state': entry.state,
       }))
     })
+    // Marks close together would print their labels over each other: a label takes the upper
+    // or the lower half of its lane, whichever is free at its x, and is left out if neither is.
+    const labelFree = { closes: [-Infinity, -Infinity], retries: [-Infinity, -Infinity] }
+    // Labels go on top of every mark and bar, so a later bar never hides an earlier label.
+    const labels: SVGElement[] = []
+    const label = (lane: 'closes' | 'retries', x: number, text: string, fill: string) => {
+      const rows = labelFree[lane]
+      const row = rows.findIndex((free) => x >= free)
+      if (row < 0) return
+      rows[row] = x + text.length * 6 + 6
+      labels.push(svg('text', { x: x + 3, y: LANES[lane] + (row === 0 ? 10 : 21), 'font-size': 10, fill }, text))
+    }
     for (const entry of entries) {
       if (entry.at < start) continue
       const x = xOf(entry.at)
       if (entry.kind === 'close') {
-        parts.push(
-          svg('line', { x1: x, x2: x, y1: LANES.closes + 3, y2: LANES.closes + LANE_HEIGHT - 3, stroke: entry.willReconnect ? '#b45309' : '#b91c1c', 'stroke-width': 2 }),
-          svg('text', { x: x + 3, y: LANES.closes + 16, 'font-size': 11, fill: '#7f1d1d' }, String(entry.code)),
-        )
+        parts.push(svg('line', { x1: x, x2: x, y1: LANES.closes + 3, y2: LANES.closes + LANE_HEIGHT - 3, stroke: entry.willReconnect ? '#b45309' : '#b91c1c', 'stroke-width': 2 }))
+        label('closes', x, String(entry.code), '#7f1d1d')
       } else if (entry.kind === 'retry') {
         const width = Math.max(xOf(entry.at + entry.delay) - x, 2)
-        parts.push(
-          svg('rect', { x, y: LANES.retries + 5, width, height: LANE_HEIGHT - 10, rx: 3, fill: '#fde68a', stroke: '#b45309' }),
-          svg('text', { x: x + 3, y: LANES.retries + 16, 'font-size': 11, fill: '#78350f' }, `#${entry.attempt} ${(entry.delay / 1000).toFixed(1)} s`),
-        )
+        parts.push(svg('rect', { x, y: LANES.retries + 5, width, height: LANE_HEIGHT - 10, rx: 3, fill: '#fde68a', stroke: '#b45309' }))
+        label('retries', x, `#${entry.attempt} ${(entry.delay / 1000).toFixed(1)} s`, '#78350f')
       }
     }
-    for (let seconds = 0; seconds <= windowMs / 1000; seconds += 10) {
+    const step = span > 30_000 ? 10 : 5
+    for (let seconds = 0; seconds <= span / 1000; seconds += step) {
       const x = xOf(end - seconds * 1000)
       parts.push(
         svg('line', { x1: x, x2: x, y1: AXIS_Y - 4, y2: AXIS_Y + 2, stroke: '#334155' }),
         svg('text', { x, y: AXIS_Y + 16, 'text-anchor': 'middle', 'font-size': 12, fill: '#334155' }, seconds === 0 ? 'now' : `−${seconds} s`),
       )
     }
-    body.replaceChildren(...parts)
+    body.replaceChildren(...parts, ...labels)
   }
 
   return {

@@ -1,7 +1,8 @@
 /**
- * The strip on top of every story, in three parts: what this client sees
- * (state, retry, queue), the "server" group that breaks the server side of
- * the connection, and the "this client" group that acts on the client itself.
+ * The strip on top of every story, in two labelled groups: "this client"
+ * (its state, queue and next retry, and buttons that act on it) and
+ * "server" (buttons that break the server side of the connection, and what
+ * the demo server reports).
  * Each app can be watched surviving a cut, a blackhole or a server restart.
  * @internal
  */
@@ -92,8 +93,7 @@ export function toolbar(client: Client<DemoApi>, send?: SendAction): HTMLElement
     onclick: () => { control(action, action === 'restart' ? { downFor: 2000 } : {}).then(show, fail) },
   }, label))
   return h('div', { class: 'toolbar' },
-    h('div', { class: 'status-line' }, h('span', { class: 'group-label' }, 'client'), state, h('span', {}, 'queued ', queued), detail),
+    group('this client', state, h('span', { class: 'queued' }, 'queued ', queued), detail, reconnect, close, again, sendButton),
     group('server', ...buttons, server),
-    group('this client', reconnect, close, again, sendButton),
   )
 }
