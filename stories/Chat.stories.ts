@@ -51,7 +51,7 @@ const render = (args: ChatArgs): HTMLElement => {
   const members = h('ul', { class: 'log', 'data-testid': 'members' })
   const typing = h('div', { class: 'typing', 'aria-live': 'polite' })
   const events = h('ul', { class: 'log', 'aria-label': 'Chat events' })
-  const input = h('input', { placeholder: `Message #${room} as ${user}`, 'aria-label': `Message #${room}`, 'data-testid': 'chat-input', class: 'grow' })
+  const input = h('input', { placeholder: `Message #${room} as ${user}`, 'data-testid': 'chat-input', class: 'grow' })
   const items = new Map<string, { li: HTMLLIElement; badge: HTMLElement; retry: HTMLButtonElement }>()
   /** Our own messages not yet confirmed, with the text needed to retry. */
   const mine = new Map<string, { text: string; status: Delivery }>()
@@ -151,7 +151,7 @@ const render = (args: ChatArgs): HTMLElement => {
     ...(['queued', 'sent', 'delivered', 'failed'] as const).map((status) =>
       h('span', {}, h('span', { class: 'delivery', 'data-status': status }, deliveryText[status]), ' ', deliveryLegend[status])))
 
-  return h('div', { class: 'story' },
+  return h('main', { class: 'story' },
     h('h1', {}, `Chat · #${room}`),
     h('p', {}, 'Each of your messages shows where it is: queued in the client, sent on the socket, delivered once the server replies. Stop the server and send: the message waits as "queued" and goes out on reconnect, once. Blackhole right after sending: the message stays "sent" until the heartbeat gives up, then reads "not confirmed" with a retry.'),
     toolbar(client, { label: 'Send test message', title: 'Posts a numbered message, like typing one and pressing Enter', run: () => post(`test message ${++counter} from ${user}`) }),

@@ -78,7 +78,7 @@ const render = (args: ClientArgs): HTMLElement => {
 
   const row = (label: string, value: HTMLElement) => [h('dt', {}, label), value]
   const key = (state: string) => h('span', {}, h('span', { class: 'swatch', style: `background:${stateColors[state]}`, 'aria-hidden': 'true' }), state)
-  return h('div', { class: 'story' },
+  return h('main', { class: 'story' },
     h('h1', {}, 'Connection lab'),
     h('p', {}, 'Break the connection and watch the client recover. Cut: the socket dies at once and the client retries with backoff. Blackhole: nothing arrives, so only the heartbeat (interval + timeout) notices. Stop / Restart: the server closes with 1012 and refuses connections until it is back. Send while down and watch the queue drain on reconnect.'),
     toolbar(client, { label: 'Send 10 pings', title: 'client.notify("lab.ping") ten times: queued while the socket is not open', run: burst }),

@@ -98,7 +98,7 @@ const render = (args: CursorArgs): HTMLElement => {
     last = { ...counts }
   })
 
-  return h('div', { class: 'story' },
+  return h('main', { class: 'story' },
     h('h1', {}, 'Multiplayer cursors'),
     h('p', {}, 'Move the pointer over the canvas; open this story in a second window to see both. Positions go out at up to 60 a second with send(frame, { queue: false }): cut the connection and moves are dropped, not queued, so nobody sees a replay of stale positions when it is back.'),
     toolbar(client),

@@ -76,7 +76,7 @@ const render = (args: DashboardArgs): HTMLElement => {
     h('span', {}, swatch(`border-left:2px dashed ${chartColors.reconnect};width:0`), 'reconnect'),
   )
 
-  return h('div', { class: 'story' },
+  return h('main', { class: 'story' },
     h('h1', {}, 'Live dashboard'),
     h('p', {}, 'A topic the server publishes twice a second. Cut or blackhole the connection, or restart the server: once the client is back, it resubscribes from the last tick it saw and the server replays the rest, so the line stays whole (orange dots are the replayed ticks, a dashed line marks the reconnect). A red band would mark ticks that never arrived.'),
     toolbar(client),

@@ -78,7 +78,7 @@ const render = (args: RpcArgs): HTMLElement => {
     },
   }, label)
 
-  return h('div', { class: 'story' },
+  return h('main', { class: 'story' },
     h('h1', {}, 'RPC playground'),
     h('p', {}, 'Every promise settles: with the result, an RpcError (code, message, data), a TimeoutError, the abort reason, or ConnectionClosedError when the socket drops mid-call.'),
     toolbar(typed),
