@@ -47,10 +47,10 @@ const deliveryLegend: Record<Delivery, string> = {
 const render = (args: ChatArgs): HTMLElement => {
   const client = connect(args)
   const { room, user } = args
-  const list = h('ul', { class: 'messages', 'data-testid': 'messages', 'aria-label': `Messages in #${room}` })
-  const members = h('ul', { class: 'log', 'data-testid': 'members' })
+  const list = h('ul', { class: 'messages', tabIndex: 0, 'data-testid': 'messages', 'aria-label': `Messages in #${room}` })
+  const members = h('ul', { class: 'log', tabIndex: 0, 'data-testid': 'members' })
   const typing = h('div', { class: 'typing', 'aria-live': 'polite' })
-  const events = h('ul', { class: 'log', 'aria-label': 'Chat events' })
+  const events = h('ul', { class: 'log', tabIndex: 0, 'aria-label': 'Chat events' })
   const input = h('input', { placeholder: `Message #${room} as ${user}`, 'data-testid': 'chat-input', class: 'grow' })
   const items = new Map<string, { li: HTMLLIElement; badge: HTMLElement; retry: HTMLButtonElement }>()
   /** Our own messages not yet confirmed, with the text needed to retry. */

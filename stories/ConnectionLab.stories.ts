@@ -13,7 +13,7 @@ const RTT_EVERY = 1000
 
 const render = (args: ClientArgs): HTMLElement => {
   const client = connect(args)
-  const log = h('ul', { class: 'log', 'data-testid': 'events', 'aria-label': 'Lifecycle events' })
+  const log = h('ul', { class: 'log', tabIndex: 0, 'data-testid': 'events', 'aria-label': 'Lifecycle events' })
   const timeline = createTimeline()
   timeline.state(client.state)
   every(250, timeline.draw)

@@ -29,7 +29,7 @@ const render = (args: DashboardArgs): HTMLElement => {
   const chart = createChart('Simulated load (%) over the last minute, one tick every 0.5 s')
   const field = (id: string) => h('dd', { 'data-testid': id }, '0')
   const stat = { received: field('received'), gaps: field('gaps'), replayed: field('replayed'), last: field('last-t'), opens: field('opens') }
-  const log = h('ul', { class: 'log', 'aria-label': 'Dashboard events' })
+  const log = h('ul', { class: 'log', tabIndex: 0, 'aria-label': 'Dashboard events' })
   let received = 0
   let gaps = 0
   let replayed = 0

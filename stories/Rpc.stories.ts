@@ -44,8 +44,8 @@ const render = (args: RpcArgs): HTMLElement => {
   const params = h('textarea', { rows: 3, id: 'rpc-params', 'data-testid': 'params' })
   params.value = JSON.stringify({ hello: 'world' })
   const timeout = h('input', { type: 'number', min: 1, placeholder: `${args.callTimeout} (callTimeout)`, size: 12, 'data-testid': 'timeout' })
-  const inflight = h('ul', { class: 'log', 'data-testid': 'inflight' })
-  const log = h('ul', { class: 'log', 'data-testid': 'results' })
+  const inflight = h('ul', { class: 'log', tabIndex: 0, 'data-testid': 'inflight' })
+  const log = h('ul', { class: 'log', tabIndex: 0, 'data-testid': 'results' })
   let n = 0
 
   const call = () => {

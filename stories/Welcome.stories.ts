@@ -36,7 +36,7 @@ const render = (): HTMLElement => h('main', { class: 'welcome' },
     'lifeline is a browser-first WebSocket client for TypeScript. It wraps the native WebSocket and adds what every real-time app ends up writing by hand: ',
     'reconnects, heartbeats, an offline queue, typed calls and subscriptions that come back on their own after the network, the laptop lid or the server goes away.'),
   h('ul', { class: 'features' }, ...features.map((feature) => h('li', {}, feature))),
-  h('pre', { 'aria-label': 'Example' }, h('code', {}, example)),
+  h('pre', { 'aria-label': 'Example', tabIndex: 0 }, h('code', {}, example)),
 
   h('h2', {}, 'The demos'),
   h('p', {}, 'Each demo is a small app talking to a real lifeline server (demo/server.mjs) through a proxy that can break the connection on purpose.'),
