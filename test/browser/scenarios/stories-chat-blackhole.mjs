@@ -19,9 +19,9 @@ export default {
     const page = await open(url)
     await page.waitFor(() => document.querySelector('[data-testid=members]')?.textContent.includes('alice'), undefined, { what: 'joined the room' })
 
-    await page.evaluate(async () => {
-      await fetch(new URL('/control/blackhole', new URLSearchParams(location.search).get('demo') ?? location.origin), { method: 'POST' })
-    })
+    // Straight to the control endpoint (not the toolbar button), so the sends below follow the blackhole at once.
+    const blackholed = await fetch(`${gallery.url}/control/blackhole`, { method: 'POST' })
+    assert(blackholed.ok, `blackhole: HTTP ${blackholed.status}`)
     await page.evaluate((texts) => {
       for (const text of texts) {
         document.querySelector('[data-testid=chat-input]').value = text
