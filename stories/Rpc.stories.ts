@@ -99,7 +99,8 @@ const meta = {
     ...clientArgTypes,
     callTimeout: {
       name: 'Call timeout (ms)', control: { type: 'number', min: 1 },
-      description: 'Default timeout of every call (`callTimeout`); the Timeout field overrides it per call.', table: { category: 'This demo' },
+      description: 'Default timeout of every call (`callTimeout`); the Timeout field overrides it per call.',
+      table: { category: 'This demo', defaultValue: { summary: '30000' } },
     },
   },
 } satisfies Meta<RpcArgs>

@@ -80,25 +80,30 @@ export const clientArgs: ClientArgs = {
   overflow: 'drop-oldest',
 }
 
-/** A number control with a readable name; the option it sets is named in the description. */
-const number = (category: string, name: string, description: string, min: number, step: number) =>
-  ({ name, control: { type: 'number' as const, min, step }, description, table: { category } })
+/**
+ * A number control with a readable name; the option it sets is named in the
+ * description, and the Default column shows the library's own default (the
+ * demo starts with shorter values, see `clientArgs`).
+ */
+const number = (category: string, name: string, description: string, min: number, step: number, libraryDefault: string) =>
+  ({ name, control: { type: 'number' as const, min, step }, description, table: { category, defaultValue: { summary: libraryDefault } } })
 
 export const clientArgTypes: ArgTypes<ClientArgs> = {
   heartbeatInterval: number('Heartbeat', 'Heartbeat interval (ms)',
-    'Silence before the client sends a ping (`heartbeat.interval`). Lower notices a blackhole sooner.', 100, 500),
+    'Silence before the client sends a ping (`heartbeat.interval`). Lower notices a blackhole sooner.', 100, 500, '25000'),
   heartbeatTimeout: number('Heartbeat', 'Heartbeat timeout (ms)',
-    'How long to wait for any frame after a ping before the socket is declared dead (`heartbeat.timeout`).', 100, 500),
+    'How long to wait for any frame after a ping before the socket is declared dead (`heartbeat.timeout`).', 100, 500, '10000'),
   initialDelay: number('Reconnect', 'First retry delay (ms)',
-    'Backoff before the first reconnect attempt; it doubles each attempt, with full jitter (`reconnect.initialDelay`).', 0, 100),
-  maxDelay: number('Reconnect', 'Longest retry delay (ms)', 'Cap on the backoff (`reconnect.maxDelay`).', 0, 500),
+    'Backoff before the first reconnect attempt; it doubles each attempt, with full jitter (`reconnect.initialDelay`).', 0, 100, '1000'),
+  maxDelay: number('Reconnect', 'Longest retry delay (ms)', 'Cap on the backoff (`reconnect.maxDelay`).', 0, 500, '30000'),
   maxMessages: number('Offline queue', 'Queue size (frames)',
-    'Most frames held while the socket is not open (`queue.maxMessages`).', 1, 1),
+    'Most frames held while the socket is not open (`queue.maxMessages`).', 1, 1, '1000'),
   overflow: {
     name: 'When the queue is full',
     control: { type: 'select', labels: { 'drop-oldest': 'drop the oldest frame', 'drop-newest': 'drop the new frame', error: 'throw QueueFullError' } },
     options: ['drop-oldest', 'drop-newest', 'error'],
-    description: 'What a full outbox does with one more frame (`queue.overflow`).', table: { category: 'Offline queue' },
+    description: 'What a full outbox does with one more frame (`queue.overflow`).',
+    table: { category: 'Offline queue', defaultValue: { summary: 'drop-oldest' } },
   },
 }
 
