@@ -2,11 +2,12 @@
 // socket, the timeline shows the close and the retry, and the demo server
 // stops counting the abandoned connection (it used to report
 // "2 conn (1 blackholed)" for one client until the blackhole's own timeout).
+// Then Close ends the client for good and New client starts the story over.
 import { buildOnce, serveBuilt } from '../../../demo/gallery.mjs'
 import { assertEqual, until } from '../lib/util.mjs'
 
 export default {
-  title: 'story: lab timeline shows a blackhole; the server forgets the abandoned connection',
+  title: 'story: lab timeline shows a blackhole; the server forgets the abandoned connection; close and new client',
   setup: buildOnce,
   async run({ open, defer, buildDir }) {
     const gallery = await serveBuilt(buildDir)
@@ -33,5 +34,13 @@ export default {
       return now.connections === 1 && now.blackholed === 0 && now
     }, 15_000, 'the server to count one connection, none blackholed')
     assertEqual(status, { up: true, connections: 1, blackholed: 0 }, 'server status')
+
+    // Close is final; "New client" starts the story over with a client that opens.
+    await page.evaluate(() => document.querySelector('button[data-action=close]').click())
+    await page.waitFor(() => document.querySelector('[data-testid=state]')?.textContent === 'closed'
+      && !document.querySelector('button[data-action=new-client]').hidden, undefined, { what: 'the client to close and offer a new one' })
+    await page.evaluate(() => document.querySelector('button[data-action=new-client]').click())
+    await page.waitFor(() => document.querySelector('[data-testid=state]')?.textContent === 'open'
+      && document.querySelector('[data-testid=opens]')?.textContent === '1', undefined, { what: 'a new client to open' })
   },
 }
