@@ -38,19 +38,20 @@ const render = (): HTMLElement => h('main', { class: 'welcome' },
   h('ul', { class: 'features' }, ...features.map((feature) => h('li', {}, feature))),
   h('pre', { 'aria-label': 'Example', tabIndex: 0 }, h('code', {}, example)),
 
-  h('h2', {}, 'The demos'),
-  h('p', {}, 'Each demo is a small app talking to a real lifeline server (demo/server.mjs) through a proxy that can break the connection on purpose.'),
-  h('div', { class: 'cards' }, ...demos.map(([id, name, what]) =>
-    h('a', { class: 'card', href: `./?path=/story/${id}`, target: '_top' }, h('strong', {}, name), h('span', {}, what)))),
+  h('section', {},
+    h('h2', {}, 'The demos'),
+    h('p', {}, 'Each demo is a small app talking to a real lifeline server (demo/server.mjs) through a proxy that can break the connection on purpose.'),
+    h('div', { class: 'cards' }, ...demos.map(([id, name, what]) =>
+      h('a', { class: 'card', href: `./?path=/story/${id}`, target: '_top' }, h('strong', {}, name), h('span', {}, what))))),
 
-  h('h2', {}, 'How to read a demo'),
-  h('dl', { class: 'how' },
-    h('dt', {}, 'client'), h('dd', {}, 'The client\'s state (connecting, open, reconnecting, closed), how many frames wait in its queue, and when it retries next.'),
-    h('dt', {}, 'server'), h('dd', {}, 'Break the server side: Cut resets every connection, Blackhole keeps it open but forwards nothing, Stop and Start take the server down and up, Restart does both with 2 s in between.'),
-    h('dt', {}, 'this client'), h('dd', {}, 'Act on this client only: Reconnect now, Close it for good (then start a New client), or Send something while the connection is down to see it queued.'),
-    h('dt', {}, 'Controls'), h('dd', {}, 'The panel under the demo sets the client\'s options: heartbeat interval and timeout, retry delays, queue size. Changing one starts the demo over with a new client.'),
-  ),
-  h('p', {}, 'Open a demo in two windows (Chat as Alice and as Bob, Cursors twice) to see both sides. Run it all locally with ', h('code', {}, 'npm start'), '.'),
+  h('section', {},
+    h('h2', {}, 'How to read a demo'),
+    h('dl', { class: 'how' },
+      h('dt', {}, 'this client'), h('dd', {}, 'The client\'s state (connecting, open, reconnecting, closed), how many frames wait in its queue and when it retries next. Reconnect drops the socket and connects again now; Close ends the client for good (New client starts over); Send sends something, queued while the connection is down.'),
+      h('dt', {}, 'server'), h('dd', {}, 'Break the server side: Cut resets every connection, Blackhole keeps it open but forwards nothing (only a heartbeat can tell), Stop and Start take the server down and up, Restart does both with 2 s in between. Then what the server reports: up or down, and its connections.'),
+      h('dt', {}, 'Controls'), h('dd', {}, 'The panel under the demo sets the client\'s options: heartbeat interval and timeout, retry delays, queue size. Changing one starts the demo over with a new client.'),
+    ),
+    h('p', {}, 'Open a demo in two windows (Chat as Alice and as Bob, Cursors twice) to see both sides. Run it all locally with ', h('code', {}, 'npm start'), '.')),
 )
 
 const meta = {
