@@ -15,6 +15,8 @@ const config: StorybookConfig = {
   framework: '@storybook/html-vite',
   stories: ['../stories/**/*.stories.ts'],
   core: { disableTelemetry: true, disableWhatsNewNotifications: true },
+  // Storybook's own "Get started" onboarding checklist (sidebar widget and menu page) is for people writing stories, not reading this gallery.
+  features: { sidebarOnboardingChecklist: false, menuOnboardingChecklist: false },
   viteFinal(vite) {
     // Storybook's own preview runtime is one large chunk; that is expected, not a problem to report.
     vite.build = { ...vite.build, chunkSizeWarningLimit: 2048 }

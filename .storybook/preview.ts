@@ -16,6 +16,10 @@ const preview: Preview = {
   parameters: {
     layout: 'fullscreen',
     controls: { expanded: true },
+    // The sidebar reads as a product tour: the welcome page, then the demos from the simplest app to the lab.
+    options: {
+      storySort: { order: ['Welcome', 'Demos', ['Chat', 'Dashboard', 'Cursors', 'RPC playground', 'Connection lab']] },
+    },
   },
 }
 

@@ -91,13 +91,15 @@ export function createApp() {
       const name = text(isObject(p).room, 'room', 40)
       const r = room(name)
       const id = text(p.id, 'id', 80)
-      // Idempotent by the sender's id: a frame that arrives twice is stored once.
-      if (r.messages.some((m) => m.id === id)) return null
+      // Idempotent by the sender's id: a frame that arrives twice (a retry) is stored once, and confirmed again.
+      const known = r.messages.find((m) => m.id === id)
+      if (known) return { id, at: known.at }
       const message = { id, room: name, user: text(p.user, 'user', 32), text: text(p.text, 'text', 500), at: Date.now() }
       r.messages.push(message)
       if (r.messages.length > KEEP_MESSAGES) r.messages.shift()
       publish(`chat:${name}`, message)
-      return null
+      // The reply is the sender's delivery receipt.
+      return { id, at: message.at }
     },
     'chat.typing'(p, ctx) {
       const name = text(isObject(p).room, 'room', 40)

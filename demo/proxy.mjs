@@ -62,9 +62,18 @@ export function createFaultProxy(backendPort) {
         // up (FIN or RST) is still noticed and the pair is cleaned up.
         for (const [from, to] of [[pair.client, pair.upstream], [pair.upstream, pair.client]]) {
           from.unpipe(to)
-          from.on('data', () => {})
           from.on('end', () => drop(pair))
         }
+        pair.upstream.on('data', () => {})
+        // A client whose heartbeat gave up abandons the socket with a close
+        // frame and moves on to a new connection, while the browser may keep
+        // this TCP connection for a long time. Counting it would show more
+        // connections than there are clients, so the client's close frame ends it here.
+        const closeFrames = watchForClose(() => drop(pair))
+        pair.client.on('data', closeFrames)
+        // unpipe() leaves a stream paused, and a 'data' listener does not undo an explicit pause.
+        pair.client.resume()
+        pair.upstream.resume()
         setTimeout(() => drop(pair), BLACKHOLE_LIMIT_MS).unref()
       }
     },
@@ -78,5 +87,54 @@ export function createFaultProxy(backendPort) {
     get blackholed() {
       return [...pairs].filter((p) => p.blackholed).length
     },
+  }
+}
+
+/** WebSocket opcode of a close frame (RFC 6455, 5.5.1). */
+const CLOSE_OPCODE = 0x8
+
+/**
+ * Reads the client-to-server byte stream frame by frame (RFC 6455, 5.2:
+ * headers only, payloads skipped) and calls `onClose` at the first close frame.
+ * @param {() => void} onClose
+ * @returns {(chunk: Buffer) => void}
+ */
+export function watchForClose(onClose) {
+  let pending = Buffer.alloc(0)
+  let skip = 0
+  let done = false
+  return (chunk) => {
+    if (done) return
+    pending = Buffer.concat([pending, chunk])
+    for (;;) {
+      if (skip) {
+        const skipped = Math.min(skip, pending.length)
+        skip -= skipped
+        pending = pending.subarray(skipped)
+        if (skip) return
+      }
+      if (pending.length < 2) return
+      const opcode = pending[0] & 0x0f
+      const masked = (pending[1] & 0x80) !== 0
+      const short = pending[1] & 0x7f
+      let header = 2
+      let length = short
+      if (short === 126) {
+        if (pending.length < 4) return
+        length = pending.readUInt16BE(2)
+        header = 4
+      } else if (short === 127) {
+        if (pending.length < 10) return
+        length = Number(pending.readBigUInt64BE(2))
+        header = 10
+      }
+      if (masked) header += 4
+      if (opcode === CLOSE_OPCODE) {
+        done = true
+        onClose()
+        return
+      }
+      skip = header + length
+    }
   }
 }

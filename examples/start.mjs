@@ -73,5 +73,6 @@ console.log(`
   lifeline gallery:  ${url}
   demo server:       ${demo.url}  (socket /ws, control /control/status)
 
-  Stories: Chat, Cursors, Dashboard, RPC playground, Connection lab. Ctrl+C stops everything.
+  Start at Welcome; the demos are Chat, Dashboard, Cursors, RPC playground and Connection lab
+  (docs/gallery.md shows each one). Ctrl+C stops everything.
 `)

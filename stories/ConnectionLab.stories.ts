@@ -6,26 +6,31 @@
 import type { Meta, StoryObj } from '@storybook/html-vite'
 import { h, logLine } from './lib/dom'
 import { clientArgTypes, clientArgs, connect, every, guarded, type ClientArgs } from './lib/story'
+import { createTimeline, stateColors } from './lib/timeline'
 import { toolbar } from './lib/toolbar'
 
 const RTT_EVERY = 1000
 
 const render = (args: ClientArgs): HTMLElement => {
   const client = connect(args)
-  const log = h('ul', { class: 'log', 'data-testid': 'events' })
+  const log = h('ul', { class: 'log', tabIndex: 0, 'data-testid': 'events', 'aria-label': 'Lifecycle events' })
+  const timeline = createTimeline()
+  timeline.state(client.state)
+  every(250, timeline.draw)
   const view = {
-    state: h('span', { 'data-testid': 'lab-state' }, client.state),
-    attempt: h('span', { 'data-testid': 'attempt' }, '0'),
-    delay: h('span', { 'data-testid': 'delay' }, '-'),
-    rtt: h('span', { 'data-testid': 'rtt' }, '-'),
-    queued: h('span', { 'data-testid': 'lab-queued' }, '0'),
-    opens: h('span', { 'data-testid': 'opens' }, '0'),
+    state: h('dd', { 'data-testid': 'lab-state' }, client.state),
+    attempt: h('dd', { 'data-testid': 'attempt' }, '0'),
+    delay: h('dd', { 'data-testid': 'delay' }, '-'),
+    rtt: h('dd', { 'data-testid': 'rtt' }, '-'),
+    queued: h('dd', { 'data-testid': 'lab-queued' }, '0'),
+    opens: h('dd', { 'data-testid': 'opens' }, '0'),
   }
   let opens = 0
   let sent = 0
 
   client.on('state', (state, prev) => {
     view.state.textContent = state
+    timeline.state(state)
     logLine(log, `state ${prev} → ${state}`)
   })
   client.on('open', () => {
@@ -36,9 +41,11 @@ const render = (args: ClientArgs): HTMLElement => {
   client.on('reconnecting', ({ attempt, delay, reason }) => {
     view.attempt.textContent = String(attempt)
     view.delay.textContent = `${Math.round(delay)} ms`
+    timeline.retry(attempt, delay)
     logLine(log, `reconnecting: attempt ${attempt} in ${Math.round(delay)} ms (${reason})`)
   })
   client.on('close', ({ code, reason, wasClean, willReconnect, why }) => {
+    timeline.close(code, willReconnect)
     logLine(log, `close ${code}${reason ? ` "${reason}"` : ''} clean=${wasClean} willReconnect=${willReconnect}${why ? ` (${why})` : ''}`, willReconnect ? '' : 'error')
   })
   client.on('error', (err) => logLine(log, `error ${(err as Error).name}: ${(err as Error).message}`, 'error'))
@@ -69,28 +76,29 @@ const render = (args: ClientArgs): HTMLElement => {
     view.queued.textContent = String(client.queued)
   }
 
-  const row = (label: string, value: HTMLElement) => [h('span', {}, label), value]
-  return h('div', { class: 'story' },
-    h('h2', {}, 'Connection lab'),
-    h('p', {}, 'Cut: the socket dies at once and the client retries with backoff. Blackhole: nothing arrives, so only the heartbeat (interval + timeout) notices. Stop/Restart: the server closes with 1012 and refuses until it is back. Send while down and watch the queue drain on reconnect.'),
-    toolbar(client,
-      h('button', { onclick: () => client.reconnect(), title: 'client.reconnect(): drop and reconnect now, backoff reset' }, 'reconnect()'),
-      h('button', { onclick: () => client.close(), title: 'client.close(): final; change a control to start a new client' }, 'close()'),
-      h('button', { onclick: burst, 'data-testid': 'burst' }, 'Send 10')),
+  const row = (label: string, value: HTMLElement) => [h('dt', {}, label), value]
+  const key = (state: string) => h('span', {}, h('span', { class: 'swatch', style: `background:${stateColors[state]}`, 'aria-hidden': 'true' }), state)
+  return h('main', { class: 'story' },
+    h('h1', {}, 'Connection lab'),
+    h('p', {}, 'Break the connection and watch the client recover. Cut: the socket dies at once and the client retries with backoff. Blackhole: nothing arrives, so only the heartbeat (interval + timeout) notices. Stop / Restart: the server closes with 1012 and refuses connections until it is back. Send while down and watch the queue drain on reconnect.'),
+    toolbar(client, { label: 'Send 10 pings', title: 'client.notify("lab.ping") ten times: queued while the socket is not open', run: burst }),
+    h('div', { class: 'panel' }, h('h2', {}, 'Timeline'), timeline.element,
+      h('div', { class: 'legend', 'aria-label': 'Timeline legend' }, ...['open', 'connecting', 'reconnecting', 'closed'].map(key),
+        h('span', {}, 'closes: a mark with the close code'), h('span', {}, 'retries: a bar as long as the backoff delay'))),
     h('div', { class: 'cols' },
-      h('div', { class: 'panel' }, log),
-      h('div', { class: 'panel stats' },
+      h('div', { class: 'panel' }, h('h2', {}, 'Events'), log),
+      h('div', { class: 'panel' }, h('h2', {}, 'Now'), h('dl', { class: 'stats' },
         ...row('state', view.state), ...row('attempt', view.attempt), ...row('next delay', view.delay),
-        ...row('round trip', view.rtt), ...row('queued', view.queued), ...row('opens', view.opens))),
+        ...row('round trip', view.rtt), ...row('queued', view.queued), ...row('opens', view.opens)))),
   )
 }
 
 const meta = {
-  title: 'Apps/Connection lab',
+  title: 'Demos/Connection lab',
   render: guarded(render),
   args: clientArgs,
   argTypes: clientArgTypes,
 } satisfies Meta<ClientArgs>
 
 export default meta
-export const Lab: StoryObj<ClientArgs> = {}
+export const ConnectionLab: StoryObj<ClientArgs> = { name: 'Connection lab' }

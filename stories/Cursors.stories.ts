@@ -5,7 +5,6 @@
  * never queued: after a reconnect nobody sees a replay of old moves.
  */
 import type { Meta, StoryObj } from '@storybook/html-vite'
-import { jsonRpc } from '../src/index'
 import type { Cursor } from './lib/api'
 import { h } from './lib/dom'
 import { clientArgTypes, clientArgs, connect, every, guarded, onCleanup, type ClientArgs } from './lib/story'
@@ -25,10 +24,9 @@ const STALE_MS = 3000
 
 const render = (args: CursorArgs): HTMLElement => {
   const client = connect(args)
-  const rpc = jsonRpc()
-  const canvas = h('canvas', { width: WIDTH, height: HEIGHT, 'data-testid': 'canvas' })
+  const canvas = h('canvas', { width: WIDTH, height: HEIGHT, 'data-testid': 'canvas', role: 'img', 'aria-label': 'Shared canvas: everyone\'s pointers' })
   const ctx = canvas.getContext('2d')
-  const stats = h('div', { class: 'stats', 'data-testid': 'stats' })
+  const stats = h('dl', { class: 'stats', 'data-testid': 'stats' })
   const others = new Map<string, Cursor & { seen: number }>()
   const counts = { sent: 0, dropped: 0, received: 0 }
   let mine: { x: number; y: number } | undefined
@@ -70,7 +68,9 @@ const render = (args: CursorArgs): HTMLElement => {
   const frame = (now: number) => {
     raf = requestAnimationFrame(frame)
     if (dirty && mine && now - lastSent >= FRAME_MS - 1) {
-      const result = client.send(rpc.encode({ type: 'notification', method: 'cursor.move', params: mine }), { queue: false })
+      // A raw JSON-RPC notification through send(), because only send() can refuse to queue.
+      const frame = JSON.stringify({ jsonrpc: '2.0', method: 'cursor.move', params: mine })
+      const result = client.send(frame, { queue: false })
       counts[result === 'dropped' ? 'dropped' : 'sent']++
       lastSent = now
       dirty = false
@@ -90,31 +90,31 @@ const render = (args: CursorArgs): HTMLElement => {
   let last = { ...counts }
   every(1000, () => {
     stats.replaceChildren(
-      h('span', {}, 'sent/s'), h('span', { 'data-testid': 'sent-rate' }, counts.sent - last.sent),
-      h('span', {}, 'received/s'), h('span', {}, counts.received - last.received),
-      h('span', {}, 'dropped (total)'), h('span', { 'data-testid': 'dropped' }, counts.dropped),
-      h('span', {}, 'cursors'), h('span', {}, others.size),
+      h('dt', {}, 'sent / s'), h('dd', { 'data-testid': 'sent-rate' }, counts.sent - last.sent),
+      h('dt', {}, 'received / s'), h('dd', {}, counts.received - last.received),
+      h('dt', {}, 'dropped (total)'), h('dd', { 'data-testid': 'dropped' }, counts.dropped),
+      h('dt', {}, 'other cursors'), h('dd', {}, others.size),
     )
     last = { ...counts }
   })
 
-  return h('div', { class: 'story' },
-    h('h2', {}, 'Multiplayer cursors'),
-    h('p', {}, 'Move the pointer over the canvas; open this story in a second window to see both. Cut the connection: moves are dropped (not queued) until it is back.'),
+  return h('main', { class: 'story' },
+    h('h1', {}, 'Multiplayer cursors'),
+    h('p', {}, 'Move the pointer over the canvas; open this story in a second window to see both. Positions go out at up to 60 a second with send(frame, { queue: false }): cut the connection and moves are dropped, not queued, so nobody sees a replay of stale positions when it is back.'),
     toolbar(client),
-    h('div', { class: 'row' }, canvas, stats),
+    h('div', { class: 'cols' }, h('div', { class: 'panel' }, canvas), h('div', { class: 'panel' }, h('h2', {}, 'Traffic'), stats)),
   )
 }
 
 const meta = {
-  title: 'Apps/Cursors',
+  title: 'Demos/Cursors',
   render: guarded(render),
   args: { ...clientArgs, name: 'alice', color: '#2563eb', bots: 2 },
   argTypes: {
     ...clientArgTypes,
-    name: { control: 'text', table: { category: 'app' } },
-    color: { control: 'color', table: { category: 'app' } },
-    bots: { control: { type: 'range', min: 0, max: 8 }, description: 'Server-side bots that move on their own', table: { category: 'app' } },
+    name: { name: 'Your name', control: 'text', description: 'Label on your cursor in other windows.', table: { category: 'This demo' } },
+    color: { name: 'Your colour', control: 'color', description: 'Colour of your cursor.', table: { category: 'This demo' } },
+    bots: { name: 'Bots', control: { type: 'range', min: 0, max: 8 }, description: 'Cursors the server moves on its own, so there is something to see in one window.', table: { category: 'This demo' } },
   },
 } satisfies Meta<CursorArgs>
 

@@ -35,8 +35,11 @@ export interface DemoApi {
   methods: {
     'chat.join': (p: { room: string; user: string }) => { messages: ChatMessage[]; members: string[] }
     'chat.leave': (p: { room: string }) => null
-    /** Sent with `notify`: queued while offline, echoed on the room's topic once it arrives. */
-    'chat.send': (p: { id: string; room: string; user: string; text: string }) => null
+    /**
+     * Posts a message; the reply is the delivery receipt (also echoed on the room's topic).
+     * Idempotent by `id`: a repeat returns the stored message's receipt.
+     */
+    'chat.send': (p: { id: string; room: string; user: string; text: string }) => { id: string; at: number }
     'chat.typing': (p: { room: string; user: string }) => null
     'cursor.join': (p: { name: string; color: string; bots: number }) => { id: string }
     'cursor.move': (p: { x: number; y: number }) => null

@@ -23,7 +23,10 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = 
   return el
 }
 
-/** Appends a line to a log list, newest first, keeping at most `max` lines. */
+/**
+ * Appends a line to a log list, newest first, keeping at most `max` lines.
+ * A log that can scroll should be focusable (`tabIndex: 0`), so a keyboard can scroll it too.
+ */
 export function logLine(list: HTMLElement, text: string, kind = '', max = 200): void {
   const time = new Date().toLocaleTimeString(undefined, { hour12: false })
   list.prepend(h('li', { class: kind }, h('time', {}, time), ' ', text))

@@ -80,18 +80,30 @@ export const clientArgs: ClientArgs = {
   overflow: 'drop-oldest',
 }
 
-const number = (category: string, description: string, min: number, step: number) =>
-  ({ control: { type: 'number' as const, min, step }, description, table: { category } })
+/**
+ * A number control with a readable name; the option it sets is named in the
+ * description, and the Default column shows the library's own default (the
+ * demo starts with shorter values, see `clientArgs`).
+ */
+const number = (category: string, name: string, description: string, min: number, step: number, libraryDefault: string) =>
+  ({ name, control: { type: 'number' as const, min, step }, description, table: { category, defaultValue: { summary: libraryDefault } } })
 
 export const clientArgTypes: ArgTypes<ClientArgs> = {
-  heartbeatInterval: number('heartbeat', 'heartbeat.interval: silence (ms) before a ping', 100, 500),
-  heartbeatTimeout: number('heartbeat', 'heartbeat.timeout: wait (ms) for any frame after a ping', 100, 500),
-  initialDelay: number('reconnect', 'reconnect.initialDelay (ms)', 0, 100),
-  maxDelay: number('reconnect', 'reconnect.maxDelay (ms)', 0, 500),
-  maxMessages: number('queue', 'queue.maxMessages: most frames held while offline', 1, 1),
+  heartbeatInterval: number('Heartbeat', 'Heartbeat interval (ms)',
+    'Silence before the client sends a ping (`heartbeat.interval`). Lower notices a blackhole sooner.', 100, 500, '25000'),
+  heartbeatTimeout: number('Heartbeat', 'Heartbeat timeout (ms)',
+    'How long to wait for any frame after a ping before the socket is declared dead (`heartbeat.timeout`).', 100, 500, '10000'),
+  initialDelay: number('Reconnect', 'First retry delay (ms)',
+    'Backoff before the first reconnect attempt; it doubles each attempt, with full jitter (`reconnect.initialDelay`).', 0, 100, '1000'),
+  maxDelay: number('Reconnect', 'Longest retry delay (ms)', 'Cap on the backoff (`reconnect.maxDelay`).', 0, 500, '30000'),
+  maxMessages: number('Offline queue', 'Queue size (frames)',
+    'Most frames held while the socket is not open (`queue.maxMessages`).', 1, 1, '1000'),
   overflow: {
-    control: { type: 'select' }, options: ['drop-oldest', 'drop-newest', 'error'],
-    description: 'queue.overflow: what a full outbox does', table: { category: 'queue' },
+    name: 'When the queue is full',
+    control: { type: 'select', labels: { 'drop-oldest': 'drop the oldest frame', 'drop-newest': 'drop the new frame', error: 'throw QueueFullError' } },
+    options: ['drop-oldest', 'drop-newest', 'error'],
+    description: 'What a full outbox does with one more frame (`queue.overflow`).',
+    table: { category: 'Offline queue', defaultValue: { summary: 'drop-oldest' } },
   },
 }
 
@@ -111,17 +123,35 @@ export function connect(args: ClientArgs, extra: ClientOptions = {}): Client<Dem
   return client
 }
 
+let remountCurrent: (() => void) | undefined
+
+/** Tears the current render down and renders the story again with a new client (after `close()`, say). */
+export function remount(): void {
+  remountCurrent?.()
+}
+
 /**
  * Wraps a story's render so that bad args (say maxDelay below initialDelay,
- * which createClient rejects with a RangeError) show the error instead of a blank canvas.
+ * which createClient rejects with a RangeError) show the error instead of a
+ * blank canvas, and so that `remount()` can start the story over in place.
  */
 export function guarded<A>(render: (args: A) => HTMLElement): (args: A) => HTMLElement {
   return (args) => {
-    try {
-      return render(args)
-    } catch (err) {
-      cleanup()
-      return h('div', { class: 'panel error' }, h('strong', {}, (err as Error).name ?? 'Error'), ': ', (err as Error).message ?? String(err))
+    const root = h('div', { class: 'story-root' })
+    const draw = () => {
+      try {
+        root.replaceChildren(render(args))
+      } catch (err) {
+        cleanup()
+        root.replaceChildren(h('div', { class: 'panel error', role: 'alert' },
+          h('strong', {}, (err as Error).name ?? 'Error'), ': ', (err as Error).message ?? String(err)))
+      }
     }
+    remountCurrent = () => {
+      cleanup()
+      draw()
+    }
+    draw()
+    return root
   }
 }

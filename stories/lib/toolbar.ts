@@ -1,49 +1,99 @@
 /**
- * The strip on top of every story: the client's state and queue, and buttons
- * that break the server side of the connection, so each app can be watched
- * surviving a cut, a blackhole or a server restart.
+ * The strip on top of every story, in two labelled groups: "this client"
+ * (its state, queue and next retry, and buttons that act on it) and
+ * "server" (buttons that break the server side of the connection, and what
+ * the demo server reports).
+ * Each app can be watched surviving a cut, a blackhole or a server restart.
  * @internal
  */
 import type { Client } from '../../src/index'
 import type { DemoApi } from './api'
 import { control, type ControlAction, type ServerStatus } from './demo'
 import { h } from './dom'
-import { every } from './story'
+import { every, remount } from './story'
 
-const actions: Array<[ControlAction, string, string]> = [
+const serverActions: Array<[ControlAction, string, string]> = [
   ['reset', 'Cut', 'Reset every connection (TCP RST), as when a NAT or proxy drops it'],
   ['blackhole', 'Blackhole', 'Keep connections open but forward nothing: only the heartbeat can tell'],
-  ['stop', 'Stop server', 'Close the socket server (clients get 1012) and refuse new connections'],
-  ['start', 'Start server', 'Listen again on the same port'],
+  ['stop', 'Stop', 'Close the socket server (clients get 1012) and refuse new connections'],
+  ['start', 'Start', 'Listen again on the same port'],
   ['restart', 'Restart', 'Stop, wait 2 s, start'],
 ]
 
-/** The toolbar for `client`; `extra` nodes go at its end. */
-export function toolbar(client: Client<DemoApi>, ...extra: Node[]): HTMLElement {
-  const state = h('span', { class: 'pill', 'data-testid': 'state' }, client.state)
-  const detail = h('span', { class: 'muted' })
-  const queued = h('span', { 'data-testid': 'queued' }, '0')
-  const server = h('span', { class: 'muted', 'data-testid': 'server' })
+/** The story's own "send" button in the client group. */
+export interface SendAction {
+  label: string
+  title: string
+  run: () => void
+}
+
+let groups = 0
+
+/** A labelled group of buttons; the label is visible and names the group for screen readers. */
+function group(label: string, ...children: Node[]): HTMLElement {
+  const id = `toolbar-group-${++groups}`
+  return h('div', { class: 'group', role: 'group', 'aria-labelledby': id },
+    h('span', { class: 'group-label', id }, label), ...children)
+}
+
+/**
+ * The toolbar for `client`. `send` is the story's own send action; without
+ * one, "Send ping" sends a one-way `lab.ping` (queued while not open).
+ */
+export function toolbar(client: Client<DemoApi>, send?: SendAction): HTMLElement {
+  const state = h('span', { class: 'pill', 'data-testid': 'state', 'data-state': client.state }, client.state)
+  const detail = h('span', { class: 'muted', 'data-testid': 'retry' })
+  const queued = h('strong', { 'data-testid': 'queued' }, '0')
+  const server = h('span', { class: 'server-status', 'data-testid': 'server', role: 'status' })
   const show = (s: ServerStatus) => {
-    server.textContent = `server ${s.up ? 'up' : 'down'} · ${s.connections} conn${s.blackholed ? ` (${s.blackholed} blackholed)` : ''}`
+    server.dataset.up = String(s.up)
+    server.textContent = `${s.up ? 'up' : 'down'} · ${s.connections} conn${s.blackholed ? ` (${s.blackholed} blackholed)` : ''}`
   }
-  const fail = (err: unknown) => { server.textContent = `demo server unreachable (${(err as Error).message}); run the gallery with npm start` }
+  const fail = (err: unknown) => {
+    server.dataset.up = 'unknown'
+    server.textContent = `unreachable (${(err as Error).message}): run the gallery with npm start`
+  }
+
+  const close = h('button', { title: 'client.close(): final, no more retries; every pending call settles', 'data-action': 'close' }, 'Close')
+  const again = h('button', { title: 'Start this story over with a new client', 'data-action': 'new-client', hidden: true, onclick: remount }, 'New client')
+  const reconnect = h('button', { title: 'client.reconnect(): drop the socket now and reconnect, backoff reset', 'data-action': 'reconnect', onclick: () => client.reconnect() }, 'Reconnect')
+  let pings = 0
+  const sendAction: SendAction = send ?? {
+    label: 'Send ping', title: 'client.notify("lab.ping"): one-way, queued while the socket is not open',
+    run: () => {
+      try {
+        client.notify('lab.ping', { n: ++pings })
+      } catch (err) {
+        // A full queue with overflow "error" throws QueueFullError: say so where the click happened.
+        detail.textContent = `not sent: ${(err as Error).message}`
+      }
+    },
+  }
+  const sendButton = h('button', { title: sendAction.title, 'data-action': 'send', onclick: sendAction.run }, sendAction.label)
+  close.addEventListener('click', () => client.close(1000, 'closed from the toolbar'))
 
   client.on('state', (next) => {
     state.textContent = next
     state.dataset.state = next
     if (next === 'open') detail.textContent = ''
+    const closed = next === 'closed'
+    for (const button of [close, reconnect, sendButton]) button.disabled = closed
+    again.hidden = !closed
+    if (closed) detail.textContent = 'closed for good: start a new client'
   })
   client.on('reconnecting', ({ attempt, delay }) => {
-    detail.textContent = `attempt ${attempt}, next in ${Math.round(delay)} ms`
+    detail.textContent = `retry ${attempt} in ${(delay / 1000).toFixed(1)} s`
   })
   every(250, () => { queued.textContent = String(client.queued) })
   every(2000, () => { control('status').then(show, fail) })
   control('status').then(show, fail)
 
-  const buttons = actions.map(([action, label, title]) => h('button', {
+  const buttons = serverActions.map(([action, label, title]) => h('button', {
     title, 'data-action': action,
     onclick: () => { control(action, action === 'restart' ? { downFor: 2000 } : {}).then(show, fail) },
   }, label))
-  return h('div', { class: 'toolbar' }, state, detail, h('span', {}, 'queued ', queued), ...buttons, server, ...extra)
+  return h('div', { class: 'toolbar' },
+    group('this client', state, h('span', { class: 'queued' }, 'queued ', queued), detail, reconnect, close, again, sendButton),
+    group('server', ...buttons, server),
+  )
 }

@@ -1,6 +1,7 @@
 // The Chat story's own interaction, in the built gallery: stop the server,
-// send a message (it waits in the outbox), start the server, and see it
-// delivered, once; a fresh page then finds it in the room's history.
+// send a message (it waits in the outbox, marked "queued"), start the server,
+// and see it marked "delivered" (the server's reply), once; a fresh page then
+// finds it in the room's history.
 import { buildOnce, serveBuilt } from '../../../demo/gallery.mjs'
 import { assertEqual } from '../lib/util.mjs'
 
@@ -12,7 +13,7 @@ export default {
   async run({ open, defer, buildDir }) {
     const gallery = await serveBuilt(buildDir)
     defer(() => gallery.close())
-    const url = gallery.story('apps-chat--alice', { room: 'e2e' })
+    const url = gallery.story('demos-chat--alice', { room: 'e2e' })
     const page = await open(url)
     await page.waitFor(() => document.querySelector('[data-testid=members]')?.textContent.includes('alice'), undefined, { what: 'joined the room' })
 
@@ -27,11 +28,12 @@ export default {
     }, TEXT)
     const pending = await page.waitFor(() => document.querySelector('[data-testid=queued]')?.textContent === '1'
       && document.querySelector('[data-testid=messages] li')?.dataset.status, undefined, { what: 'the message to be queued' })
-    assertEqual(pending, 'pending', 'status while the server is down')
+    assertEqual(pending, 'queued', 'status while the server is down')
 
     await page.evaluate(() => document.querySelector('button[data-action=start]').click())
     await page.waitFor(() => document.querySelector('[data-testid=messages] li')?.dataset.status === 'delivered', undefined, { timeout: 20_000, what: 'the message to be delivered' })
-    const texts = () => [...document.querySelectorAll('[data-testid=messages] li')].map((li) => li.textContent)
+    // The message itself, without its delivery badge.
+    const texts = () => [...document.querySelectorAll('[data-testid=messages] li .text')].map((text) => text.textContent)
     assertEqual(await page.evaluate(texts), [`alice: ${TEXT}`], 'messages after delivery')
 
     // A new page joins the room and gets its history from the server: the message is there, once.

@@ -12,7 +12,7 @@ export default {
   async run({ open, defer, buildDir }) {
     const gallery = await serveBuilt(buildDir)
     defer(() => gallery.close())
-    const page = await open(gallery.story('apps-dashboard--dashboard'))
+    const page = await open(gallery.story('demos-dashboard--dashboard'))
     const read = () => Object.fromEntries(['received', 'gaps', 'replayed', 'last-t', 'opens']
       .map((id) => [id, Number(document.querySelector(`[data-testid=${id}]`)?.textContent ?? NaN)]))
     const waitOpens = (n, what) => page.waitFor((min) => {

@@ -1,0 +1,4 @@
+// Accessibility of the gallery, part 1 of 2: see lib/axe.mjs.
+import { axeScenario } from '../lib/axe.mjs'
+
+export default axeScenario(1)
