@@ -14,12 +14,13 @@ import type { Beating } from './heartbeat'
 import type { Subscriber } from './topics'
 import type { Context, ServerStats } from './types'
 import { closeReason } from './upgrade'
+import { createWorkQueue, type WorkQueue } from './work'
 
 /** @internal */
 export interface Conn<Auth = unknown> extends Subscriber, Beating {
   readonly ctx: Context<Auth>
-  /** Requests and notifications being run now. */
-  inFlight: number
+  /** Application requests and notifications running or waiting for a slot (flow control). */
+  readonly work: WorkQueue
   /** Encode and send; a response that cannot be encoded becomes an internal error. */
   write(message: Message | Message[]): void
   /** A response or error from the client, to a call the server made. */
@@ -34,6 +35,8 @@ export interface ConnOptions<Auth> {
   stats: ServerStats
   callTimeout: number
   maxBufferedAmount: number
+  maxInFlight: number
+  maxQueued: number
   report(err: unknown, ctx?: Context<Auth>): void
 }
 
@@ -113,7 +116,7 @@ export function createConn<Auth>(socket: WebSocket, request: IncomingMessage, au
     socket,
     topics,
     alive: true,
-    inFlight: 0,
+    work: createWorkQueue(options.maxInFlight, options.maxQueued),
     send,
     write,
     settle(message) {

@@ -26,7 +26,6 @@ export interface DispatchOptions<Auth> {
   methods: ReadonlyMap<string, MethodHandler<Auth>>
   topics: Topics
   stats: ServerStats
-  maxInFlight: number
   maxSubscriptions: number
   authorizeSubscribe: ServerOptions<Auth>['authorizeSubscribe']
   /** True once `close()` began: new work is not started. */
@@ -82,12 +81,6 @@ export function createDispatch<Auth>(conn: Conn<Auth>, o: DispatchOptions<Auth>)
     }
   }
 
-  async function invoke(method: string, params: unknown): Promise<() => Outcome> {
-    if (method === protocol.subscribe) return subscribe(params)
-    const result: unknown = await o.methods.get(method)!(params, conn.ctx)
-    return () => ({ result })
-  }
-
   async function run(m: Message): Promise<Finish | undefined> {
     if (m.type == 'response' || m.type == 'error') {
       if (m.id !== null) conn.settle(m)
@@ -114,18 +107,28 @@ export function createDispatch<Auth>(conn: Conn<Auth>, o: DispatchOptions<Auth>)
       }
       return answer({ result: null })
     }
-    if (m.method !== protocol.subscribe && !o.methods.has(m.method)) return error({ code: MethodNotFound, message: 'Method not found' })
-    // Only requests are refused: a notification has no reply to carry the refusal, so it would vanish silently.
-    if (id !== undefined && conn.inFlight >= o.maxInFlight) return error({ code: TooManyRequests, message: 'Too many requests' })
+    if (m.method === protocol.subscribe) {
+      // Protocol work, not application work: a resubscribe batch of 1,000 topics must not trip maxInFlight.
+      stats.calls++
+      try {
+        const finish = await subscribe(m.params)
+        return () => answer(finish())()
+      } catch (err) {
+        return error(toError(err))
+      }
+    }
+    if (!o.methods.has(m.method)) return error({ code: MethodNotFound, message: 'Method not found' })
+    const admission = conn.work.admit(id !== undefined)
+    if (admission === 'refused') return error({ code: TooManyRequests, message: 'Too many requests' })
+    if (admission !== 'now') await admission
     stats.calls++
-    conn.inFlight++
     try {
-      const finish = await invoke(m.method, m.params)
-      return () => answer(finish())()
+      const result: unknown = await o.methods.get(m.method)!(m.params, conn.ctx)
+      return answer({ result })
     } catch (err) {
       return error(toError(err))
     } finally {
-      conn.inFlight--
+      conn.work.release()
     }
   }
 

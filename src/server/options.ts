@@ -16,6 +16,7 @@ export interface ResolvedServerOptions<Auth> {
   heartbeat: number | false
   maxPayload: number
   maxInFlight: number
+  maxQueued: number
   maxSubscriptions: number
   maxBufferedAmount: number
   callTimeout: number
@@ -56,6 +57,7 @@ export function resolveServerOptions<Auth>(options: ServerOptions<Auth>): Resolv
     heartbeat: heartbeat === false ? false : integer('heartbeat.interval', heartbeat?.interval, 30_000),
     maxPayload: integer('maxPayload', options.maxPayload, 1_048_576),
     maxInFlight: integer('maxInFlight', options.maxInFlight, 32),
+    maxQueued: integer('maxQueued', options.maxQueued, 1000, 0),
     maxSubscriptions: integer('maxSubscriptions', options.maxSubscriptions, 1000),
     maxBufferedAmount: integer('maxBufferedAmount', options.maxBufferedAmount, 8_388_608),
     callTimeout: integer('callTimeout', options.callTimeout, 30_000),

@@ -64,7 +64,7 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
   }
 
   const idle = (conn: Conn<Auth>) => {
-    if (stopping && !conn.inFlight && conn.socket.readyState === conn.socket.OPEN) conn.ctx.close(1012, 'Service restart')
+    if (stopping && !conn.work.running && !conn.work.queued && conn.socket.readyState === conn.socket.OPEN) conn.ctx.close(1012, 'Service restart')
   }
 
   const dispatch: DispatchOptions<Auth> = {

@@ -138,8 +138,20 @@ export type ServerOptions<Auth = unknown> = ListenOptions & {
   allowedOrigins?: readonly string[] | '*' | ((origin: string, request: IncomingMessage) => boolean)
   /** Largest inbound frame, bytes; a bigger one closes the connection with 1009. @default 1048576 */
   maxPayload?: number
-  /** Requests one connection may have running at once; more are answered with -32000. @default 32 */
+  /**
+   * Application requests and notifications one client may have running at once. The ones after
+   * them wait (see `maxQueued`) and start as slots free up. Protocol messages (`rpc.ping`,
+   * `rpc.subscribe`, `rpc.unsubscribe`, `rpc.session`, `rpc.ack`) never count.
+   * @default 32
+   */
   maxInFlight?: number
+  /**
+   * Application messages one client may have waiting for a slot, in arrival order, once
+   * `maxInFlight` run. A request that finds this queue full is answered -32000 (Too many
+   * requests); notifications are never refused (they wait even beyond it).
+   * @default 1000
+   */
+  maxQueued?: number
   /** Topics one connection may subscribe to; more are answered with -32001. @default 1000 */
   maxSubscriptions?: number
   /** Bytes waiting to be written to one client above which it is cut off as too slow. @default 8388608 */

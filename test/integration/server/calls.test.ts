@@ -91,20 +91,21 @@ describe('methods', () => {
     expect((await p.call('rpc.ping', undefined, 5)).result).toBe('pong')
   })
 
-  it('answers requests beyond maxInFlight with -32000 and runs them again once there is room', async () => {
+  it('queues requests beyond maxInFlight, answers -32000 beyond maxQueued, and runs them again once there is room', async () => {
     let release = () => {}
     const gate = new Promise<void>((r) => (release = r))
-    const server = await start({ maxInFlight: 2, methods: { wait: () => gate.then(() => 'done') } })
+    const server = await start({ maxInFlight: 2, maxQueued: 1, methods: { wait: () => gate.then(() => 'done') } })
     const p = await open(url(server))
     p.send(rpc(1, 'wait'))
     p.send(rpc(2, 'wait'))
-    expect(await p.call('wait', undefined, 3)).toEqual({ jsonrpc: '2.0', id: 3, error: { code: -32000, message: 'Too many requests' } })
+    p.send(rpc(3, 'wait'))
+    expect(await p.call('wait', undefined, 4)).toEqual({ jsonrpc: '2.0', id: 4, error: { code: -32000, message: 'Too many requests' } })
     // Pings are not work: they are answered even at the limit.
-    expect((await p.call('rpc.ping', undefined, 4)).result).toBe('pong')
+    expect((await p.call('rpc.ping', undefined, 5)).result).toBe('pong')
     release()
-    const answers = [await p.next(), await p.next()].map((f) => f.id).sort()
-    expect(answers).toEqual([1, 2])
-    expect((await p.call('wait', undefined, 5)).result).toBe('done')
+    const answers = [await p.next(), await p.next(), await p.next()].map((f) => f.id).sort()
+    expect(answers).toEqual([1, 2, 3])
+    expect((await p.call('wait', undefined, 6)).result).toBe('done')
   })
 
   it('gives each connection its own context, visible in server.clients while connected', async () => {
