@@ -10,10 +10,10 @@ import type { WebSocket } from 'ws'
 import { ConnectionClosedError, TimeoutError, toRpcError } from '../errors'
 import { InternalError } from '../protocol/json-rpc'
 import type { Message } from '../protocol/protocol'
+import { closeReason } from './close-reason'
 import type { Beating } from './heartbeat'
 import type { Subscriber } from './topics'
 import type { Context, ServerStats } from './types'
-import { closeReason } from './upgrade'
 import { createWorkQueue, type WorkQueue } from './work'
 
 /** @internal */
@@ -58,21 +58,25 @@ export function createConn<Auth>(socket: WebSocket, request: IncomingMessage, au
     // A client that stopped reading would make the server buffer without bound; cut it off.
     if (socket.bufferedAmount > options.maxBufferedAmount) {
       stats.dropped++
-      return void socket.terminate()
+      socket.terminate()
+      return
     }
     socket.send(frame)
   }
 
-  const safe = (m: Message) => {
+  const encodable = (message: Message) => {
     try {
-      return !!encode(m)
+      encode(message)
+      return true
     } catch {
       return false
     }
   }
   // A result that cannot be encoded (BigInt, cycle) must still answer its request.
-  const fix = (m: Message): Message =>
-    safe(m) || !('id' in m) ? m : { type: 'error', id: m.id, error: { code: InternalError, message: 'Internal error' } }
+  const answerable = (message: Message): Message => {
+    if (encodable(message) || !('id' in message)) return message
+    return { type: 'error', id: message.id, error: { code: InternalError, message: 'Internal error' } }
+  }
 
   const write = (message: Message | Message[]) => {
     let frame: string
@@ -80,7 +84,7 @@ export function createConn<Auth>(socket: WebSocket, request: IncomingMessage, au
       frame = encode(message)
     } catch (err) {
       options.report(err, ctx)
-      frame = encode(Array.isArray(message) ? message.map(fix) : fix(message))
+      frame = encode(Array.isArray(message) ? message.map(answerable) : answerable(message))
     }
     send(frame)
   }
@@ -95,7 +99,10 @@ export function createConn<Auth>(socket: WebSocket, request: IncomingMessage, au
     },
     call(method, params, { timeout = options.callTimeout } = {}) {
       return new Promise((resolve, reject) => {
-        if (socket.readyState !== socket.OPEN) return reject(new ConnectionClosedError('lifeline-ws/server: client gone'))
+        if (socket.readyState !== socket.OPEN) {
+          reject(new ConnectionClosedError('lifeline-ws/server: client gone'))
+          return
+        }
         const id = ++nextId
         const frame = encode({ type: 'request', id, method, params })
         const timer = setTimeout(() => {

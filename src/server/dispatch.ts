@@ -39,12 +39,21 @@ type Outcome = { result: unknown; after?: string[] }
 /** Runs synchronously when the answer is written, so nothing is published in between. */
 type Finish = () => { reply?: Message; after?: string[] }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v == 'object' && v !== null && !Array.isArray(v)
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value == 'object' && value !== null && !Array.isArray(value)
 const fail = (id: Id | null, error: ErrorObject): Message => ({ type: 'error', id, error })
 
+/** Longest method name quoted back in a -32601 message: a client cannot make the server echo megabytes. */
+const QUOTED_NAME = 100
+
+/** -32601 names the method, so a typo (`room.jion`) is visible in the client's error. @internal */
+export function methodNotFound(method: string): ErrorObject {
+  const quoted = method.length > QUOTED_NAME ? `${method.slice(0, QUOTED_NAME)}…` : method
+  return { code: MethodNotFound, message: `Method not found: ${quoted}` }
+}
+
 /** @internal */
-export function createDispatch<Auth>(conn: Conn<Auth>, o: DispatchOptions<Auth>): (data: RawData, isBinary: boolean) => void {
-  const { protocol, stats } = o
+export function createDispatch<Auth>(conn: Conn<Auth>, options: DispatchOptions<Auth>): (data: RawData, isBinary: boolean) => void {
+  const { protocol, stats } = options
   // Subscribes waiting for authorizeSubscribe; an unsubscribe meanwhile cancels them.
   const waiting = new Map<string, object>()
 
@@ -52,22 +61,22 @@ export function createDispatch<Auth>(conn: Conn<Auth>, o: DispatchOptions<Auth>)
     if (isRpcError(err) && Number.isInteger(err.code)) {
       return err.data === undefined ? { code: err.code, message: String(err.message) } : { code: err.code, message: String(err.message), data: err.data }
     }
-    o.report(err, conn.ctx)
+    options.report(err, conn.ctx)
     return { code: InternalError, message: 'Internal error' }
   }
 
   async function subscribe(params: unknown): Promise<() => Outcome> {
-    const after = isObj(params) ? params.after : undefined
-    if (!isObj(params) || typeof params.topic != 'string' || !params.topic ||
+    const after = isRecord(params) ? params.after : undefined
+    if (!isRecord(params) || typeof params.topic != 'string' || !params.topic ||
       (after !== undefined && !(Number.isSafeInteger(after) && (after as number) >= 0))) throw new RpcError(InvalidParams, 'Invalid params')
     const topic = params.topic
-    if (!conn.topics.has(topic) && conn.topics.size + waiting.size >= o.maxSubscriptions) {
+    if (!conn.topics.has(topic) && conn.topics.size + waiting.size >= options.maxSubscriptions) {
       throw new RpcError(TooManySubscriptions, 'Too many subscriptions')
     }
     const token = {}
     waiting.set(topic, token)
     try {
-      if (o.authorizeSubscribe && !(await o.authorizeSubscribe(topic, conn.ctx, params.params))) throw new RpcError(Forbidden, 'Forbidden')
+      if (options.authorizeSubscribe && !(await options.authorizeSubscribe(topic, conn.ctx, params.params))) throw new RpcError(Forbidden, 'Forbidden')
     } catch (err) {
       if (waiting.get(topic) === token) waiting.delete(topic)
       throw err
@@ -76,54 +85,54 @@ export function createDispatch<Auth>(conn: Conn<Auth>, o: DispatchOptions<Auth>)
       // Unsubscribed (or gone) while being authorized: confirm without subscribing.
       if (waiting.get(topic) !== token || conn.socket.readyState !== conn.socket.OPEN) return { result: null }
       waiting.delete(topic)
-      const { result, replay } = o.topics.add(conn, topic, after as number | undefined)
+      const { result, replay } = options.topics.add(conn, topic, after as number | undefined)
       return { result, after: replay }
     }
   }
 
-  async function run(m: Message): Promise<Finish | undefined> {
-    if (m.type == 'response' || m.type == 'error') {
-      if (m.id !== null) conn.settle(m)
+  async function run(message: Message): Promise<Finish | undefined> {
+    if (message.type == 'response' || message.type == 'error') {
+      if (message.id !== null) conn.settle(message)
       return
     }
-    const id = m.type == 'request' ? m.id : undefined
+    const id = message.type == 'request' ? message.id : undefined
     const answer = (outcome: Outcome): Finish => () => ({
       ...(id !== undefined && { reply: { type: 'response', id, result: outcome.result } }),
       ...(outcome.after && { after: outcome.after }),
     })
-    const error = (e: ErrorObject): Finish | undefined => {
+    const error = (failure: ErrorObject): Finish | undefined => {
       if (id === undefined) return
       stats.errors++
-      return () => ({ reply: fail(id, e) })
+      return () => ({ reply: fail(id, failure) })
     }
-    if (m.method === protocol.ping) return answer({ result: 'pong' })
+    if (message.method === protocol.ping) return answer({ result: 'pong' })
     // Draining for close(): new work waits for the next server; the client resends after 1012.
-    if (o.closing()) return
-    if (m.method === protocol.unsubscribe) {
-      const topic = isObj(m.params) ? m.params.topic : undefined
+    if (options.closing()) return
+    if (message.method === protocol.unsubscribe) {
+      const topic = isRecord(message.params) ? message.params.topic : undefined
       if (typeof topic == 'string') {
         waiting.delete(topic)
-        o.topics.remove(conn, topic)
+        options.topics.remove(conn, topic)
       }
       return answer({ result: null })
     }
-    if (m.method === protocol.subscribe) {
+    if (message.method === protocol.subscribe) {
       // Protocol work, not application work: a resubscribe batch of 1,000 topics must not trip maxInFlight.
       stats.calls++
       try {
-        const finish = await subscribe(m.params)
+        const finish = await subscribe(message.params)
         return () => answer(finish())()
       } catch (err) {
         return error(toError(err))
       }
     }
-    if (!o.methods.has(m.method)) return error({ code: MethodNotFound, message: 'Method not found' })
+    if (!options.methods.has(message.method)) return error(methodNotFound(message.method))
     const admission = conn.work.admit(id !== undefined)
     if (admission === 'refused') return error({ code: TooManyRequests, message: 'Too many requests' })
     if (admission !== 'now') await admission
     stats.calls++
     try {
-      const result: unknown = await o.methods.get(m.method)!(m.params, conn.ctx)
+      const result: unknown = await options.methods.get(message.method)!(message.params, conn.ctx)
       return answer({ result })
     } catch (err) {
       return error(toError(err))
@@ -155,11 +164,11 @@ export function createDispatch<Auth>(conn: Conn<Auth>, o: DispatchOptions<Auth>)
     }
     // A batch is answered with a batch, even of one.
     if (replies.length) conn.write(replies.length > 1 || /^\s*\[/.test(text) ? replies : replies[0]!)
-    for (const f of after) conn.send(f)
-    o.idle(conn)
+    for (const replay of after) conn.send(replay)
+    options.idle(conn)
   }
 
   return (data, isBinary) => {
-    frame(data, isBinary).catch((err: unknown) => o.report(err, conn.ctx))
+    frame(data, isBinary).catch((err: unknown) => options.report(err, conn.ctx))
   }
 }

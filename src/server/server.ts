@@ -15,11 +15,14 @@ import { resolveServerOptions } from './options'
 import { createStats } from './stats'
 import { createTopics } from './topics'
 import type { Context, Server, ServerOptions } from './types'
-import { authenticate, closeReason, originAllowed, pathMatches, refuse } from './upgrade'
+import { closeReason } from './close-reason'
+import { authenticate, originAllowed, pathMatches, refuse } from './upgrade'
 
 const noop = () => {}
 /** After the deadline, sockets get this long to finish their closing handshake before being cut. */
 const GRACE = 1000
+/** Distinct refused origins remembered for logging each once. */
+const REPORTED_ORIGINS = 1000
 
 /**
  * Start a lifeline server: JSON-RPC methods, events, topics with history,
@@ -31,14 +34,14 @@ const GRACE = 1000
  * setInterval(() => server.publish('clock', { now: Date.now() }), 1000)
  */
 export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Server<Auth> {
-  const o = resolveServerOptions(options)
+  const resolved = resolveServerOptions(options)
   const stats = createStats()
   const conns = new Set<Conn<Auth>>()
   const clients = new Map<string, Context<Auth>>()
   // Every upgraded socket, accepted or being refused (a superset of conns), so close() can end them all.
   const sockets = new Set<WebSocket>()
-  const topics = createTopics(o.history, o.protocol)
-  const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxPayload, clientTracking: false, perMessageDeflate: false })
+  const topics = createTopics(resolved.history, resolved.protocol)
+  const wss = new WebSocketServer({ noServer: true, maxPayload: resolved.maxPayload, clientTracking: false, perMessageDeflate: false })
   const own = options.port !== undefined
   const http: HttpServer | undefined = own
     ? createHttpServer((_req, res) => res.writeHead(426, { 'Content-Type': 'text/plain' }).end('Upgrade Required'))
@@ -50,7 +53,7 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
   // A throwing hook or onError must never take the process down.
   const report = (err: unknown, ctx?: Context<Auth>) => {
     try {
-      o.report(err, ctx)
+      resolved.report(err, ctx)
     } catch {
       /* nowhere left to report to */
     }
@@ -63,24 +66,37 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
     }
   }
 
+  // Origins already reported, so a page that retries forever is logged once; cleared when full,
+  // so a client inventing origins cannot grow it.
+  const reportedOrigins = new Set<string>()
+  const refusedOrigin = (origin: string | undefined) => {
+    if (origin === undefined || reportedOrigins.has(origin)) return
+    if (reportedOrigins.size >= REPORTED_ORIGINS) reportedOrigins.clear()
+    reportedOrigins.add(origin)
+    const fix = typeof options.allowedOrigins == 'function' ? 'your allowedOrigins function refused it' : 'add it to allowedOrigins'
+    report(new Error(`lifeline-ws/server: refused upgrade from origin ${origin}; ${fix}`))
+  }
+
   const idle = (conn: Conn<Auth>) => {
     if (stopping && !conn.work.running && !conn.work.queued && conn.socket.readyState === conn.socket.OPEN) conn.ctx.close(1012, 'Service restart')
   }
 
   const dispatch: DispatchOptions<Auth> = {
-    ...o, topics, stats, idle, report,
+    ...resolved, topics, stats, idle, report,
     authorizeSubscribe: options.authorizeSubscribe,
     closing: () => stopping,
   }
 
   function accept(socket: WebSocket, request: IncomingMessage, auth: Auth) {
-    const conn = createConn(socket, request, auth, { ...o, encode: (m) => o.protocol.encode(m), stats, report })
+    const conn = createConn(socket, request, auth, { ...resolved, encode: (message) => resolved.protocol.encode(message), stats, report })
     conns.add(conn)
     clients.set(conn.ctx.id, conn.ctx)
     stats.connections++
     stats.accepted++
     socket.on('message', createDispatch(conn, dispatch))
-    socket.on('pong', () => (conn.alive = true))
+    socket.on('pong', () => {
+      conn.alive = true
+    })
     socket.once('close', (code, reason) => {
       conns.delete(conn)
       clients.delete(conn.ctx.id)
@@ -99,8 +115,15 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
       stats.rejected++
       refuse(socket, status, reason)
     }
-    if (stopping) return refused(503), true
-    if (!originAllowed(request, options.allowedOrigins)) return refused(403), true
+    if (stopping) {
+      refused(503)
+      return true
+    }
+    if (!originAllowed(request, options.allowedOrigins)) {
+      refusedOrigin(request.headers.origin)
+      refused(403)
+      return true
+    }
     authenticate(request, options.authenticate, (err) => report(err)).then((verdict) => {
       if (socket.destroyed) return
       if (stopping) return refused(503)
@@ -134,7 +157,10 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
 
   let settleReady: (err?: Error) => void = noop
   const ready = new Promise<void>((resolve, reject) => {
-    settleReady = (err) => (err ? reject(err) : resolve())
+    settleReady = (err) => {
+      if (err) reject(err)
+      else resolve()
+    }
     if (!http || http.listening) resolve()
     else http.once('listening', () => resolve())
   })
@@ -145,7 +171,7 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
     http?.listen(options.port, options.host)
   }
 
-  const stopHeartbeat = o.heartbeat ? startHeartbeat(conns, o.heartbeat, () => stats.dropped++) : noop
+  const stopHeartbeat = resolved.heartbeat ? startHeartbeat(conns, resolved.heartbeat, () => stats.dropped++) : noop
 
   const empty = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -164,7 +190,7 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
     stopHeartbeat()
     settleReady(new Error('lifeline-ws/server: closed'))
     for (const conn of conns) idle(conn)
-    await empty(o.shutdownTimeout)
+    await empty(resolved.shutdownTimeout)
     // Deadline: in-flight requests lose their answers; every client hears 1012 and reconnects.
     for (const conn of conns) conn.ctx.close(1012, 'Service restart')
     await empty(GRACE)
@@ -179,8 +205,8 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
     ready,
     address,
     get port() {
-      const a = address()
-      return typeof a == 'object' && a ? a.port : undefined
+      const listening = address()
+      return typeof listening == 'object' && listening ? listening.port : undefined
     },
     clients,
     get stats() {
@@ -188,10 +214,13 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
     },
     publish: topics.publish,
     broadcast(event, params) {
-      const frame = o.protocol.encode({ type: 'notification', method: event, params })
+      const frame = resolved.protocol.encode({ type: 'notification', method: event, params })
       for (const conn of conns) conn.send(frame)
     },
     handleUpgrade,
-    close: () => (closed ??= shutdown()),
+    close() {
+      closed ??= shutdown()
+      return closed
+    },
   }
 }

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { createHistory, createServer } from '../../../src/server'
 import { client } from './client-helper'
-import { open, start, track, until, url } from './helpers'
+import { deferred, open, start, track, until, url } from './helpers'
 
 const rpc = (id: number, method: string, params?: unknown) => ({ jsonrpc: '2.0', id, method, params })
 const names = (count: number) => Array.from({ length: count }, (_, index) => `topic-${index}`)
@@ -80,8 +80,7 @@ describe('flow control', () => {
 
   it('queues requests over maxInFlight in order, refuses only beyond maxQueued, never refuses notifications', async () => {
     const started: string[] = []
-    let release = () => {}
-    const gate = new Promise<void>((resolve) => (release = resolve))
+    const { promise: gate, resolve: release } = deferred()
     const server = await start({
       maxInFlight: 2,
       maxQueued: 2,
