@@ -8,14 +8,13 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { createConn, type Conn } from './connection'
-import { createDispatch, type DispatchOptions } from './dispatch'
+import { createClients } from './clients'
+import { closeReason } from './close-reason'
 import { startHeartbeat } from './heartbeat'
 import { resolveServerOptions } from './options'
 import { createStats } from './stats'
 import { createTopics } from './topics'
 import type { Context, Server, ServerOptions } from './types'
-import { closeReason } from './close-reason'
 import { authenticate, originAllowed, pathMatches, refuse } from './upgrade'
 
 const noop = () => {}
@@ -36,8 +35,6 @@ const REPORTED_ORIGINS = 1000
 export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Server<Auth> {
   const resolved = resolveServerOptions(options)
   const stats = createStats()
-  const conns = new Set<Conn<Auth>>()
-  const clients = new Map<string, Context<Auth>>()
   // Every upgraded socket, accepted or being refused (a superset of conns), so close() can end them all.
   const sockets = new Set<WebSocket>()
   const topics = createTopics(resolved.history, resolved.protocol)
@@ -58,13 +55,14 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
       /* nowhere left to report to */
     }
   }
-  const hook = (fn: () => void, ctx: Context<Auth>) => {
-    try {
-      fn()
-    } catch (err) {
-      report(err, ctx)
-    }
-  }
+  const clients = createClients({
+    resolved,
+    hooks: options,
+    topics,
+    stats,
+    report,
+    closing: () => stopping,
+  })
 
   // Origins already reported, so a page that retries forever is logged once; cleared when full,
   // so a client inventing origins cannot grow it.
@@ -75,37 +73,6 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
     reportedOrigins.add(origin)
     const fix = typeof options.allowedOrigins == 'function' ? 'your allowedOrigins function refused it' : 'add it to allowedOrigins'
     report(new Error(`lifeline-ws/server: refused upgrade from origin ${origin}; ${fix}`))
-  }
-
-  const idle = (conn: Conn<Auth>) => {
-    if (stopping && !conn.work.running && !conn.work.queued && conn.socket.readyState === conn.socket.OPEN) conn.ctx.close(1012, 'Service restart')
-  }
-
-  const dispatch: DispatchOptions<Auth> = {
-    ...resolved, topics, stats, idle, report,
-    authorizeSubscribe: options.authorizeSubscribe,
-    closing: () => stopping,
-  }
-
-  function accept(socket: WebSocket, request: IncomingMessage, auth: Auth) {
-    const conn = createConn(socket, request, auth, { ...resolved, encode: (message) => resolved.protocol.encode(message), stats, report })
-    conns.add(conn)
-    clients.set(conn.ctx.id, conn.ctx)
-    stats.connections++
-    stats.accepted++
-    socket.on('message', createDispatch(conn, dispatch))
-    socket.on('pong', () => {
-      conn.alive = true
-    })
-    socket.once('close', (code, reason) => {
-      conns.delete(conn)
-      clients.delete(conn.ctx.id)
-      stats.connections--
-      topics.drop(conn)
-      conn.closed()
-      if (options.onDisconnect) hook(() => options.onDisconnect?.(conn.ctx, code, String(reason)), conn.ctx)
-    })
-    if (options.onConnect) hook(() => options.onConnect?.(conn.ctx), conn.ctx)
   }
 
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
@@ -133,7 +100,7 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
         // ws reports protocol violations (oversize, bad UTF-8) here after closing the socket itself.
         ws.on('error', () => stats.malformed++)
         // Browsers cannot read an HTTP status from a failed upgrade; they can read a close code.
-        if (verdict.ok) accept(ws, request, verdict.auth)
+        if (verdict.ok) clients.accept(ws, request, verdict.auth)
         else ws.close(4000 + verdict.status, closeReason(verdict.reason))
         sockets.add(ws)
         ws.once('close', () => {
@@ -171,7 +138,7 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
     http?.listen(options.port, options.host)
   }
 
-  const stopHeartbeat = resolved.heartbeat ? startHeartbeat(conns, resolved.heartbeat, () => stats.dropped++) : noop
+  const stopHeartbeat = resolved.heartbeat ? startHeartbeat(clients.links, resolved.heartbeat, () => stats.dropped++) : noop
 
   const empty = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -189,10 +156,11 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
     else http?.off('upgrade', onUpgrade)
     stopHeartbeat()
     settleReady(new Error('lifeline-ws/server: closed'))
-    for (const conn of conns) idle(conn)
+    // Each client goes as soon as its work is done: a session is acknowledged and saved first.
+    await clients.release(false)
     await empty(resolved.shutdownTimeout)
     // Deadline: in-flight requests lose their answers; every client hears 1012 and reconnects.
-    for (const conn of conns) conn.ctx.close(1012, 'Service restart')
+    await clients.release(true)
     await empty(GRACE)
     for (const ws of sockets) ws.terminate()
     await empty(GRACE)
@@ -208,15 +176,12 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
       const listening = address()
       return typeof listening == 'object' && listening ? listening.port : undefined
     },
-    clients,
+    clients: clients.byId,
     get stats() {
       return { ...stats }
     },
     publish: topics.publish,
-    broadcast(event, params) {
-      const frame = resolved.protocol.encode({ type: 'notification', method: event, params })
-      for (const conn of conns) conn.send(frame)
-    },
+    broadcast: clients.broadcast,
     handleUpgrade,
     close() {
       closed ??= shutdown()
