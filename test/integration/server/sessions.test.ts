@@ -314,6 +314,69 @@ describe('graceful restart with a shared store', () => {
     expect(fresh.clients.get(first.id)?.id).toBe(first.id)
   })
 
+  it('loses and repeats nothing when the restart lands mid-stream', async () => {
+    const store = createSessionStore()
+    const log: number[] = []
+    const gate = deferred()
+    const methods = {
+      log: (params: unknown) => void log.push((params as number[])[0]!),
+      slow: async () => {
+        await gate.promise
+        log.push(101)
+      },
+    }
+    const old = await start({ methods, sessions: { store } })
+    const port = old.port!
+    const c = sessionClient(url(old))
+    await c.open()
+    for (let n = 1; n <= 100; n++) c.send(note('log', [n]))
+    c.send(note('slow', []))
+    await until(() => old.stats.calls === 101)
+    // close() waits for the slow one; frames 102 to 200 arrive meanwhile: not counted, not run.
+    const closing = old.close()
+    for (let n = 102; n <= 200; n++) c.send(note('log', [n]))
+    // A ping is answered even while closing, after every frame sent before it was read.
+    c.control({ jsonrpc: '2.0', id: 'sync', method: 'rpc.ping' })
+    await until(() => c.raw.some((text) => text.includes('"sync"')))
+    gate.resolve()
+    await closing
+    expect(c.acks.at(-1)).toBe(101)
+    track(createServer({ port, host: '127.0.0.1', methods, sessions: { store }, onError: () => {} }))
+    const answer = await c.open()
+    expect(answer).toMatchObject({ resumed: true, received: 101 })
+    await until(() => log.length >= 200)
+    expect(log).toEqual(Array.from({ length: 200 }, (_, index) => index + 1))
+  })
+
+  it('works with a store that answers asynchronously, holding frames until the handshake is decided', async () => {
+    const memory = createSessionStore()
+    const later = <T>(value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), 20))
+    const store = {
+      save: async (state: Parameters<typeof memory.save>[0]) => later(await memory.save(state)),
+      take: async (id: string) => later(await memory.take(id)),
+    }
+    const log: number[] = []
+    const methods = { log: (params: unknown) => void log.push((params as number[])[0]!) }
+    const old = await start({ methods, sessions: { store } })
+    const port = old.port!
+    const c = sessionClient(url(old))
+    const first = await c.open()
+    c.send(note('log', [1]))
+    await until(() => log.length === 1)
+    await old.close()
+    track(createServer({ port, host: '127.0.0.1', methods, sessions: { store }, onError: () => {} }))
+    // The handshake, a resubscribe batch and (against the rule, to test the server) a tracked
+    // frame, all in one go: the server holds the rest until the session is decided.
+    const p = await open(`ws://127.0.0.1:${port}/`)
+    p.send({ jsonrpc: '2.0', id: 1, method: 'rpc.session', params: { id: first.id, received: 0 } })
+    p.send([{ jsonrpc: '2.0', id: 2, method: 'rpc.subscribe', params: { topic: 't' } }])
+    p.send(note('log', [2]))
+    expect(await p.next()).toMatchObject({ id: 1, result: { id: first.id, resumed: true, received: 1 } })
+    expect(await p.next()).toEqual([{ jsonrpc: '2.0', id: 2, result: { seq: null, gap: false } }])
+    await until(() => log.length === 2)
+    expect(log).toEqual([1, 2])
+  })
+
   it('starts over after a restart without a shared store', async () => {
     const old = await start()
     const port = old.port!
