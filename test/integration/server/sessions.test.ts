@@ -304,10 +304,18 @@ describe('graceful restart with a shared store', () => {
     expect(c.held).toEqual([])
     expect(c.tracked).toEqual([note('before', []), { jsonrpc: '2.0', id: 51, result: ['answered before the restart'] }])
 
-    const fresh = track(createServer({ port, host: '127.0.0.1', methods, sessions: { store }, onError: () => {} }))
+    const hooks: unknown[] = []
+    const fresh = track(createServer({
+      port, host: '127.0.0.1', methods, sessions: { store }, onError: () => {},
+      onConnect: (ctx) => hooks.push(['connect', ctx.id]),
+      onResume: (ctx) => hooks.push(['resume', ctx.id]),
+    }))
     await fresh.ready
     const answer = await c.open()
     expect(answer).toMatchObject({ id: first.id, resumed: true, received: 51 })
+    // New to this process: onConnect for the session's context, then onResume.
+    await until(() => hooks.length === 3)
+    expect(hooks.slice(1)).toEqual([['connect', first.id], ['resume', first.id]])
     for (let n = 52; n <= 60; n++) c.send(note('log', [n]))
     await until(() => log.length === 59)
     expect(log).toEqual([...Array.from({ length: 50 }, (_, index) => index + 1), ...Array.from({ length: 9 }, (_, index) => index + 52)])
