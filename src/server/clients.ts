@@ -18,7 +18,7 @@ import type { Context, ServerOptions, ServerStats } from './types'
 
 /** @internal */
 export interface Clients<Auth> {
-  /** Contexts with a socket now, by id. */
+  /** Every live context by id: plain clients (while their socket is open) and sessions (until they end). */
   readonly byId: ReadonlyMap<string, Context<Auth>>
   /** Accepted sockets, for the heartbeat. */
   readonly links: ReadonlySet<Link<Auth>>
@@ -60,12 +60,9 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
   const afterAnswer = (fn: ((ctx: Context<Auth>) => void) | undefined, ctx: Context<Auth>) => {
     if (fn) queueMicrotask(() => hook(fn, ctx))
   }
-  const leave = (peer: Peer<Auth>) => {
-    if (byId.get(peer.ctx.id) === peer.ctx) byId.delete(peer.ctx.id)
-  }
   const ended = (peer: Peer<Auth>, code: number, reason: string) => {
     peers.delete(peer)
-    leave(peer)
+    if (byId.get(peer.ctx.id) === peer.ctx) byId.delete(peer.ctx.id)
     const onDisconnect = hooks.onDisconnect
     if (onDisconnect) hook((ctx) => onDisconnect(ctx, code, reason), peer.ctx)
   }
@@ -84,11 +81,7 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
         encode,
         restore: (link, id) => track(createPeer(link, peerOptions, id)),
         began: (peer) => afterAnswer(hooks.onConnect, peer.ctx),
-        resumed: (peer) => {
-          byId.set(peer.ctx.id, peer.ctx)
-          afterAnswer(hooks.onResume, peer.ctx)
-        },
-        left: leave,
+        resumed: (peer) => afterAnswer(hooks.onResume, peer.ctx),
         ended,
         report,
       })

@@ -31,12 +31,10 @@ export interface SessionsOptions<Auth> extends SessionLimits {
   encode(message: Message): string
   /** A context for a session restored from the store, on `link`. */
   restore(link: Link<Auth>, id: string): Peer<Auth>
-  /** A context began in this process (restored from the store): onConnect, server.clients. */
+  /** A context began in this process (restored from the store): server.clients, then onConnect. */
   began(peer: Peer<Auth>): void
-  /** A session context got a socket back: server.clients, then onResume once the replay is written. */
+  /** A session context got a socket back: onResume, once the replay is written. */
   resumed(peer: Peer<Auth>): void
-  /** A session lost its socket: it leaves server.clients. */
-  left(peer: Peer<Auth>): void
   /** A context ended for good: onDisconnect. */
   ended(peer: Peer<Auth>, code: number, reason: string): void
   report(err: unknown): void
@@ -104,7 +102,6 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
     peer.end()
     if (link) {
       link.peer = undefined
-      options.left(peer)
       link.close(code, reason)
     }
     options.ended(peer, code, reason)
@@ -132,7 +129,6 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
     stopWaiting(found)
     // The socket's own context, made at the upgrade, was never more than a round trip old.
     own.end()
-    options.left(own)
     options.ended(own, 1000, 'Session resumed')
     found.attach(link)
     session.acked()
@@ -188,7 +184,6 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
     },
     dropped(peer, code, reason) {
       peer.detach()
-      options.left(peer)
       const timer = setTimeout(() => finish(peer, code, reason), options.ttl)
       timer.unref()
       waiting.set(peer, { expires: now() + options.ttl, timer })

@@ -248,7 +248,10 @@ export interface Server<Auth = unknown> {
   readonly port: number | undefined
   /** The listening address (`net.Server#address()`), or null. */
   address(): AddressInfo | string | null
-  /** Clients with a socket now, by `ctx.id` (the session id for a session). */
+  /**
+   * Every client by `ctx.id`: a plain client while its socket is open; a session until it ends,
+   * also while its client is away (`ctx.notify` then keeps the event for its return).
+   */
   readonly clients: ReadonlyMap<string, Context<Auth>>
   /** A snapshot of the counters. */
   readonly stats: ServerStats
