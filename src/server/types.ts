@@ -268,8 +268,10 @@ export interface Server<Auth = unknown> {
    */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean
   /**
-   * Stop accepting, let in-flight requests finish (up to `shutdownTimeout`), then close every
-   * client with 1012 (service restart) so it reconnects. Idempotent.
+   * Stop accepting, let running and queued requests finish (up to `shutdownTimeout`), then close
+   * every client with 1012 (service restart) so it reconnects. A session's socket first gets an
+   * `rpc.ack` of everything the server received, and the session is saved to `sessions.store`,
+   * where a server sharing the store resumes it. Idempotent.
    */
   close(): Promise<void>
 }
