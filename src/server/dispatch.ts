@@ -1,148 +1,208 @@
 /**
- * Inbound frames of one connection: decode, route each message (ping,
- * subscribe, unsubscribe, methods, answers to the server's own calls),
- * enforce the in-flight limit, and answer: one reply per request, batches
- * as one batch, topic replays right after the subscribe answer.
+ * Inbound frames of one socket: decode, classify (control or tracked, for
+ * sessions), count tracked frames in the session, route each message
+ * (session handshake, ping, ack, subscribe, unsubscribe, methods, answers to
+ * the server's own calls), and answer: one reply per request, batches as one
+ * batch, replays (topic or session) right after the answer. Control frames
+ * are answered on their socket; tracked frames through the client, so a
+ * session carries their answers to the client's next socket.
  * @module
  */
 import type { RawData } from 'ws'
 import { isRpcError, RpcError } from '../errors'
-import { InternalError, InvalidParams, InvalidRequest, MethodNotFound, ParseError } from '../protocol/json-rpc'
+import { InternalError, InvalidParams, InvalidRequest, ParseError } from '../protocol/json-rpc'
 import type { ErrorObject, Id, Message, Protocol } from '../protocol/protocol'
-import type { Conn } from './connection'
+import { Forbidden, methodNotFound, TooManyRequests, TooManySubscriptions } from './error-codes'
+import type { Link } from './link'
+import type { Peer } from './peer'
 import type { Topics } from './topics'
 import type { Context, MethodHandler, ServerOptions, ServerStats } from './types'
 
-/** Error code: the connection already has `maxInFlight` requests running. */
-export const TooManyRequests = -32000
-/** Error code: the connection already has `maxSubscriptions` topics. */
-export const TooManySubscriptions = -32001
-/** Error code: `authorizeSubscribe` refused the topic. */
-export const Forbidden = 403
+/** What the dispatcher hands back when a message is done; runs when the answer is written. @internal */
+export type Outcome = { result: unknown; after?: string[] }
 
-/** What a connection's dispatcher needs from its server. @internal */
+/** What a socket's dispatcher needs from its server. @internal */
 export interface DispatchOptions<Auth> {
   protocol: Protocol
   methods: ReadonlyMap<string, MethodHandler<Auth>>
   topics: Topics
   stats: ServerStats
-  maxInFlight: number
   maxSubscriptions: number
   authorizeSubscribe: ServerOptions<Auth>['authorizeSubscribe']
+  /** The session convention's method names, and every control method. */
+  names: { session: string; ack: string }
+  control: ReadonlySet<string>
+  /**
+   * Decide an `rpc.session` request (sessions are on). The returned function runs when the
+   * answer is written: it attaches the socket and returns the answer and the frames to replay.
+   */
+  handshake?: (link: Link<Auth>, params: unknown) => Promise<() => Outcome>
   /** True once `close()` began: new work is not started. */
   closing(): boolean
   /** A frame was fully answered. */
-  idle(conn: Conn<Auth>): void
+  idle(peer: Peer<Auth>): void
   report(err: unknown, ctx?: Context<Auth>): void
 }
 
-type Outcome = { result: unknown; after?: string[] }
-/** Runs synchronously when the answer is written, so nothing is published in between. */
+/** Runs synchronously when the answer is written, so nothing is published or attached in between. */
 type Finish = () => { reply?: Message; after?: string[] }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v == 'object' && v !== null && !Array.isArray(v)
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value == 'object' && value !== null && !Array.isArray(value)
 const fail = (id: Id | null, error: ErrorObject): Message => ({ type: 'error', id, error })
 
 /** @internal */
-export function createDispatch<Auth>(conn: Conn<Auth>, o: DispatchOptions<Auth>): (data: RawData, isBinary: boolean) => void {
-  const { protocol, stats } = o
+export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<Auth>): (data: RawData, isBinary: boolean) => void {
+  const { protocol, stats, names } = options
   // Subscribes waiting for authorizeSubscribe; an unsubscribe meanwhile cancels them.
   const waiting = new Map<string, object>()
 
-  const toError = (err: unknown): ErrorObject => {
+  const isControl = (message: Message) => message.type !== 'response' && message.type !== 'error' && options.control.has(message.method)
+
+  const toError = (err: unknown, ctx: Context<Auth>): ErrorObject => {
     if (isRpcError(err) && Number.isInteger(err.code)) {
-      return err.data === undefined ? { code: err.code, message: String(err.message) } : { code: err.code, message: String(err.message), data: err.data }
+      const error: ErrorObject = { code: err.code, message: String(err.message) }
+      if (err.data !== undefined) error.data = err.data
+      return error
     }
-    o.report(err, conn.ctx)
+    options.report(err, ctx)
     return { code: InternalError, message: 'Internal error' }
   }
 
-  async function subscribe(params: unknown): Promise<() => Outcome> {
-    const after = isObj(params) ? params.after : undefined
-    if (!isObj(params) || typeof params.topic != 'string' || !params.topic ||
-      (after !== undefined && !(Number.isSafeInteger(after) && (after as number) >= 0))) throw new RpcError(InvalidParams, 'Invalid params')
+  async function subscribe(params: unknown, ctx: Context<Auth>): Promise<() => Outcome> {
+    const after = isRecord(params) ? params.after : undefined
+    const validAfter = after === undefined || (Number.isSafeInteger(after) && (after as number) >= 0)
+    if (!isRecord(params) || typeof params.topic != 'string' || !params.topic || !validAfter) throw new RpcError(InvalidParams, 'Invalid params')
     const topic = params.topic
-    if (!conn.topics.has(topic) && conn.topics.size + waiting.size >= o.maxSubscriptions) {
+    if (!link.topics.has(topic) && link.topics.size + waiting.size >= options.maxSubscriptions) {
       throw new RpcError(TooManySubscriptions, 'Too many subscriptions')
     }
     const token = {}
     waiting.set(topic, token)
     try {
-      if (o.authorizeSubscribe && !(await o.authorizeSubscribe(topic, conn.ctx, params.params))) throw new RpcError(Forbidden, 'Forbidden')
+      if (options.authorizeSubscribe && !(await options.authorizeSubscribe(topic, ctx, params.params))) throw new RpcError(Forbidden, 'Forbidden')
     } catch (err) {
       if (waiting.get(topic) === token) waiting.delete(topic)
       throw err
     }
     return () => {
       // Unsubscribed (or gone) while being authorized: confirm without subscribing.
-      if (waiting.get(topic) !== token || conn.socket.readyState !== conn.socket.OPEN) return { result: null }
+      if (waiting.get(topic) !== token || !link.open) return { result: null }
       waiting.delete(topic)
-      const { result, replay } = o.topics.add(conn, topic, after as number | undefined)
+      const { result, replay } = options.topics.add(link, topic, after as number | undefined)
       return { result, after: replay }
     }
   }
 
-  async function invoke(method: string, params: unknown): Promise<() => Outcome> {
-    if (method === protocol.subscribe) return subscribe(params)
-    const result: unknown = await o.methods.get(method)!(params, conn.ctx)
-    return () => ({ result })
-  }
-
-  async function run(m: Message): Promise<Finish | undefined> {
-    if (m.type == 'response' || m.type == 'error') {
-      if (m.id !== null) conn.settle(m)
+  /** `opening`: this is the socket's first message, so it may open a session. */
+  async function run(message: Message, peer: Peer<Auth>, opening: boolean): Promise<Finish | undefined> {
+    if (message.type == 'response' || message.type == 'error') {
+      if (message.id !== null) peer.settle(message)
       return
     }
-    const id = m.type == 'request' ? m.id : undefined
-    const answer = (outcome: Outcome): Finish => () => ({
-      ...(id !== undefined && { reply: { type: 'response', id, result: outcome.result } }),
-      ...(outcome.after && { after: outcome.after }),
-    })
-    const error = (e: ErrorObject): Finish | undefined => {
+    const id = message.type == 'request' ? message.id : undefined
+    const answer = (outcome: Outcome): Finish => () => {
+      const finished: { reply?: Message; after?: string[] } = {}
+      if (id !== undefined) finished.reply = { type: 'response', id, result: outcome.result }
+      if (outcome.after) finished.after = outcome.after
+      return finished
+    }
+    const error = (failure: ErrorObject): Finish | undefined => {
       if (id === undefined) return
       stats.errors++
-      return () => ({ reply: fail(id, e) })
+      return () => ({ reply: fail(id, failure) })
     }
-    if (m.method === protocol.ping) return answer({ result: 'pong' })
+    const settled = async (work: Promise<() => Outcome>): Promise<Finish | undefined> => {
+      try {
+        const finish = await work
+        return () => answer(finish())()
+      } catch (err) {
+        return error(toError(err, peer.ctx))
+      }
+    }
+
+    if (message.method === protocol.ping) return answer({ result: 'pong' })
+    if (message.method === names.ack) {
+      const received = isRecord(message.params) ? message.params.received : undefined
+      if (typeof received == 'number') peer.session?.acknowledge(received)
+      return answer({ result: null })
+    }
     // Draining for close(): new work waits for the next server; the client resends after 1012.
-    if (o.closing()) return
-    if (m.method === protocol.unsubscribe) {
-      const topic = isObj(m.params) ? m.params.topic : undefined
+    if (options.closing()) return
+    if (message.method === names.session && options.handshake) {
+      if (!opening) return error({ code: InvalidRequest, message: 'Invalid Request: rpc.session must be the first message on a socket' })
+      return settled(options.handshake(link, message.params))
+    }
+    if (message.method === protocol.unsubscribe) {
+      const topic = isRecord(message.params) ? message.params.topic : undefined
       if (typeof topic == 'string') {
         waiting.delete(topic)
-        o.topics.remove(conn, topic)
+        options.topics.remove(link, topic)
       }
       return answer({ result: null })
     }
-    if (m.method !== protocol.subscribe && !o.methods.has(m.method)) return error({ code: MethodNotFound, message: 'Method not found' })
-    // Only requests are refused: a notification has no reply to carry the refusal, so it would vanish silently.
-    if (id !== undefined && conn.inFlight >= o.maxInFlight) return error({ code: TooManyRequests, message: 'Too many requests' })
+    if (message.method === protocol.subscribe) {
+      // Protocol work, not application work: a resubscribe batch of 1,000 topics must not trip maxInFlight.
+      stats.calls++
+      return settled(subscribe(message.params, peer.ctx))
+    }
+    const method = options.methods.get(message.method)
+    if (!method) return error(methodNotFound(message.method))
+    const admission = peer.work.admit(id !== undefined)
+    if (admission === 'refused') return error({ code: TooManyRequests, message: 'Too many requests' })
+    if (admission !== 'now') await admission
     stats.calls++
-    conn.inFlight++
     try {
-      const finish = await invoke(m.method, m.params)
-      return () => answer(finish())()
+      const result: unknown = await method(message.params, peer.ctx)
+      return answer({ result })
     } catch (err) {
-      return error(toError(err))
+      return error(toError(err, peer.ctx))
     } finally {
-      conn.inFlight--
+      peer.work.release()
     }
   }
 
-  async function frame(data: RawData, isBinary: boolean) {
-    conn.alive = true
+  /** Decode, classify and count synchronously, so frames are counted in arrival order. */
+  function frame(data: RawData, isBinary: boolean): Promise<void> | undefined {
+    const peer = link.peer
+    // A resume gave this socket's place to a newer one: nothing it still sends counts.
+    if (!peer) return
+    const first = link.fresh
+    link.fresh = false
     const text = isBinary ? undefined : String(data)
-    let messages: Message[]
+    let messages: Message[] | undefined
+    let failure: ErrorObject | undefined
     try {
       if (text === undefined) throw new TypeError('binary frame')
       messages = protocol.decode(text)
     } catch (err) {
-      stats.malformed++
       const parse = text === undefined || (err as { cause?: unknown }).cause instanceof SyntaxError
-      conn.write(fail(null, parse ? { code: ParseError, message: 'Parse error' } : { code: InvalidRequest, message: 'Invalid Request' }))
+      failure = parse ? { code: ParseError, message: 'Parse error' } : { code: InvalidRequest, message: 'Invalid Request' }
+    }
+    // A frame is control when every message in it is; anything else, even one that does not decode, is tracked.
+    const tracked = !messages?.every(isControl)
+    // Not counted, not run: the client still holds it and sends it to the next server.
+    if (tracked && peer.session && options.closing()) return
+    if (tracked) peer.session?.receive()
+    if (!messages) {
+      stats.malformed++
+      peer.reply(fail(null, failure!))
       return
     }
-    const finishes = await Promise.all(messages.map(run))
+    const head = messages[0]!
+    // Only the socket's first frame, and only in a control frame (the convention never mixes them).
+    const opening = first && !tracked && head.type == 'request' && head.method === names.session && options.handshake !== undefined
+    if (!opening) return answerFrame(messages, peer, text!, tracked, false)
+    // Frames that come while the handshake is decided wait, so each is counted in its session.
+    link.held = []
+    return answerFrame(messages, peer, text!, tracked, true).finally(() => {
+      const held = link.held ?? []
+      link.held = undefined
+      for (const next of held) receive(next.data, next.isBinary)
+    })
+  }
+
+  async function answerFrame(messages: Message[], peer: Peer<Auth>, text: string, tracked: boolean, opening: boolean) {
+    const finishes = await Promise.all(messages.map((message, index) => run(message, peer, opening && index === 0)))
     const replies: Message[] = []
     const after: string[] = []
     for (const finish of finishes) {
@@ -151,12 +211,24 @@ export function createDispatch<Auth>(conn: Conn<Auth>, o: DispatchOptions<Auth>)
       if (out?.after) after.push(...out.after)
     }
     // A batch is answered with a batch, even of one.
-    if (replies.length) conn.write(replies.length > 1 || /^\s*\[/.test(text) ? replies : replies[0]!)
-    for (const f of after) conn.send(f)
-    o.idle(conn)
+    const batch = /^\s*\[/.test(text)
+    if (replies.length) {
+      const reply = replies.length > 1 || batch ? replies : replies[0]!
+      if (tracked) peer.reply(reply)
+      else link.send(protocol.encode(reply))
+    }
+    for (const replay of after) link.send(replay)
+    options.idle(peer)
   }
 
-  return (data, isBinary) => {
-    frame(data, isBinary).catch((err: unknown) => o.report(err, conn.ctx))
+  function receive(data: RawData, isBinary: boolean) {
+    link.alive = true
+    if (link.held) {
+      link.held.push({ data, isBinary })
+      return
+    }
+    frame(data, isBinary)?.catch((err: unknown) => options.report(err, link.peer?.ctx))
   }
+
+  return receive
 }

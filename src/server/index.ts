@@ -6,9 +6,11 @@
 export { createServer } from './server'
 export { createHistory } from './history'
 export type { HistoryOptions, HistoryStore, HistoryEntry } from './history'
-export { TooManyRequests, TooManySubscriptions, Forbidden } from './dispatch'
+export { createSessionStore } from './session-store'
+export type { SessionState, SessionStore, SessionStoreOptions } from './session-store'
+export { TooManyRequests, TooManySubscriptions, Forbidden } from './error-codes'
 export type {
-  CallOptions, Context, MethodHandler, ListenOptions, Server, ServerHeartbeatOptions, ServerOptions, ServerStats,
+  CallOptions, Context, MethodHandler, ListenOptions, Server, ServerHeartbeatOptions, ServerOptions, ServerSessionOptions, ServerStats,
 } from './types'
 export { ParseError, InvalidRequest, MethodNotFound, InvalidParams, InternalError, jsonRpc } from '../protocol/json-rpc'
 export type { Protocol, Message, Id, ErrorObject, SubscribeParams, SubscribeResult, PublishParams } from '../protocol/protocol'

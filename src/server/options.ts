@@ -6,6 +6,8 @@
 import { jsonRpc } from '../protocol/json-rpc'
 import type { Protocol } from '../protocol/protocol'
 import { createHistory, type HistoryStore } from './history'
+import { createSessionStore, type SessionStore } from './session-store'
+import type { SessionLimits } from './sessions'
 import type { Context, MethodHandler, ServerOptions } from './types'
 
 /** @internal */
@@ -13,9 +15,15 @@ export interface ResolvedServerOptions<Auth> {
   protocol: Protocol
   methods: ReadonlyMap<string, MethodHandler<Auth>>
   history: HistoryStore
+  /** The session convention's method names (a protocol may rename them). */
+  names: { session: string; ack: string }
+  /** Methods whose frames are control frames, for sessions. */
+  control: ReadonlySet<string>
+  sessions: SessionLimits | false
   heartbeat: number | false
   maxPayload: number
   maxInFlight: number
+  maxQueued: number
   maxSubscriptions: number
   maxBufferedAmount: number
   callTimeout: number
@@ -23,12 +31,29 @@ export interface ResolvedServerOptions<Auth> {
   report(err: unknown, ctx?: Context<Auth>): void
 }
 
-const isStore = (h: unknown): h is HistoryStore => typeof (h as HistoryStore | undefined)?.since == 'function'
+const isStore = (history: unknown): history is HistoryStore => typeof (history as HistoryStore | undefined)?.since == 'function'
+const isSessionStore = (store: unknown): store is SessionStore =>
+  typeof (store as SessionStore | undefined)?.take == 'function' && typeof (store as SessionStore).save == 'function'
 
 function integer(name: string, value: number | undefined, fallback: number, min = 1): number {
-  const v = value ?? fallback
-  if (!Number.isInteger(v) || v < min) throw new RangeError(`lifeline-ws/server: ${name} must be an integer >= ${min}`)
-  return v
+  const resolved = value ?? fallback
+  if (!Number.isInteger(resolved) || resolved < min) throw new RangeError(`lifeline-ws/server: ${name} must be an integer >= ${min}`)
+  return resolved
+}
+
+function resolveSessions(sessions: ServerOptions['sessions']): SessionLimits | false {
+  if (sessions === false) return false
+  if (sessions !== undefined && (typeof sessions != 'object' || sessions === null)) {
+    throw new TypeError('lifeline-ws/server: sessions must be an object or false')
+  }
+  const store = sessions?.store ?? createSessionStore()
+  if (!isSessionStore(store)) throw new TypeError('lifeline-ws/server: sessions.store must have save(state) and take(id)')
+  return {
+    ttl: integer('sessions.ttl', sessions?.ttl, 120_000),
+    maxBytes: integer('sessions.maxBytes', sessions?.maxBytes, 1_048_576),
+    ackDelay: integer('sessions.ackDelay', sessions?.ackDelay, 200, 0),
+    store,
+  }
 }
 
 /** @internal */
@@ -40,7 +65,10 @@ export function resolveServerOptions<Auth>(options: ServerOptions<Auth>): Resolv
     throw new RangeError('lifeline-ws/server: port must be an integer in 0..65535')
   }
   const protocol = options.protocol ?? jsonRpc()
-  const reserved = [protocol.ping, protocol.subscribe, protocol.unsubscribe, protocol.publish]
+  // A protocol may name the session convention's methods; jsonRpc() uses the rpc. names.
+  const named = protocol as Protocol & { session?: string; ack?: string }
+  const names = { session: named.session ?? 'rpc.session', ack: named.ack ?? 'rpc.ack' }
+  const reserved = [protocol.ping, protocol.subscribe, protocol.unsubscribe, protocol.publish, names.session, names.ack]
   // Own keys only: `__proto__`, `constructor` or `toString` never resolve to Object.prototype members.
   const methods = new Map<string, MethodHandler<Auth>>()
   for (const [name, fn] of Object.entries(options.methods ?? {})) {
@@ -53,9 +81,13 @@ export function resolveServerOptions<Auth>(options: ServerOptions<Auth>): Resolv
     protocol,
     methods,
     history: isStore(history) ? history : createHistory(history === false ? { limit: 0 } : history),
+    names,
+    control: new Set(reserved),
+    sessions: resolveSessions(options.sessions),
     heartbeat: heartbeat === false ? false : integer('heartbeat.interval', heartbeat?.interval, 30_000),
     maxPayload: integer('maxPayload', options.maxPayload, 1_048_576),
     maxInFlight: integer('maxInFlight', options.maxInFlight, 32),
+    maxQueued: integer('maxQueued', options.maxQueued, 1000, 0),
     maxSubscriptions: integer('maxSubscriptions', options.maxSubscriptions, 1000),
     maxBufferedAmount: integer('maxBufferedAmount', options.maxBufferedAmount, 8_388_608),
     callTimeout: integer('callTimeout', options.callTimeout, 30_000),

@@ -8,18 +8,20 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { createConn, type Conn } from './connection'
-import { createDispatch, type DispatchOptions } from './dispatch'
+import { createClients } from './clients'
+import { closeReason } from './close-reason'
 import { startHeartbeat } from './heartbeat'
 import { resolveServerOptions } from './options'
 import { createStats } from './stats'
 import { createTopics } from './topics'
 import type { Context, Server, ServerOptions } from './types'
-import { authenticate, closeReason, originAllowed, pathMatches, refuse } from './upgrade'
+import { authenticate, originAllowed, pathMatches, refuse } from './upgrade'
 
 const noop = () => {}
 /** After the deadline, sockets get this long to finish their closing handshake before being cut. */
 const GRACE = 1000
+/** Distinct refused origins remembered for logging each once. */
+const REPORTED_ORIGINS = 1000
 
 /**
  * Start a lifeline server: JSON-RPC methods, events, topics with history,
@@ -31,14 +33,12 @@ const GRACE = 1000
  * setInterval(() => server.publish('clock', { now: Date.now() }), 1000)
  */
 export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Server<Auth> {
-  const o = resolveServerOptions(options)
+  const resolved = resolveServerOptions(options)
   const stats = createStats()
-  const conns = new Set<Conn<Auth>>()
-  const clients = new Map<string, Context<Auth>>()
   // Every upgraded socket, accepted or being refused (a superset of conns), so close() can end them all.
   const sockets = new Set<WebSocket>()
-  const topics = createTopics(o.history, o.protocol)
-  const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxPayload, clientTracking: false, perMessageDeflate: false })
+  const topics = createTopics(resolved.history, resolved.protocol)
+  const wss = new WebSocketServer({ noServer: true, maxPayload: resolved.maxPayload, clientTracking: false, perMessageDeflate: false })
   const own = options.port !== undefined
   const http: HttpServer | undefined = own
     ? createHttpServer((_req, res) => res.writeHead(426, { 'Content-Type': 'text/plain' }).end('Upgrade Required'))
@@ -50,46 +50,29 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
   // A throwing hook or onError must never take the process down.
   const report = (err: unknown, ctx?: Context<Auth>) => {
     try {
-      o.report(err, ctx)
+      resolved.report(err, ctx)
     } catch {
       /* nowhere left to report to */
     }
   }
-  const hook = (fn: () => void, ctx: Context<Auth>) => {
-    try {
-      fn()
-    } catch (err) {
-      report(err, ctx)
-    }
-  }
-
-  const idle = (conn: Conn<Auth>) => {
-    if (stopping && !conn.inFlight && conn.socket.readyState === conn.socket.OPEN) conn.ctx.close(1012, 'Service restart')
-  }
-
-  const dispatch: DispatchOptions<Auth> = {
-    ...o, topics, stats, idle, report,
-    authorizeSubscribe: options.authorizeSubscribe,
+  const clients = createClients({
+    resolved,
+    hooks: options,
+    topics,
+    stats,
+    report,
     closing: () => stopping,
-  }
+  })
 
-  function accept(socket: WebSocket, request: IncomingMessage, auth: Auth) {
-    const conn = createConn(socket, request, auth, { ...o, encode: (m) => o.protocol.encode(m), stats, report })
-    conns.add(conn)
-    clients.set(conn.ctx.id, conn.ctx)
-    stats.connections++
-    stats.accepted++
-    socket.on('message', createDispatch(conn, dispatch))
-    socket.on('pong', () => (conn.alive = true))
-    socket.once('close', (code, reason) => {
-      conns.delete(conn)
-      clients.delete(conn.ctx.id)
-      stats.connections--
-      topics.drop(conn)
-      conn.closed()
-      if (options.onDisconnect) hook(() => options.onDisconnect?.(conn.ctx, code, String(reason)), conn.ctx)
-    })
-    if (options.onConnect) hook(() => options.onConnect?.(conn.ctx), conn.ctx)
+  // Origins already reported, so a page that retries forever is logged once; cleared when full,
+  // so a client inventing origins cannot grow it.
+  const reportedOrigins = new Set<string>()
+  const refusedOrigin = (origin: string | undefined) => {
+    if (origin === undefined || reportedOrigins.has(origin)) return
+    if (reportedOrigins.size >= REPORTED_ORIGINS) reportedOrigins.clear()
+    reportedOrigins.add(origin)
+    const fix = typeof options.allowedOrigins == 'function' ? 'your allowedOrigins function refused it' : 'add it to allowedOrigins'
+    report(new Error(`lifeline-ws/server: refused upgrade from origin ${origin}; ${fix}`))
   }
 
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
@@ -99,8 +82,15 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
       stats.rejected++
       refuse(socket, status, reason)
     }
-    if (stopping) return refused(503), true
-    if (!originAllowed(request, options.allowedOrigins)) return refused(403), true
+    if (stopping) {
+      refused(503)
+      return true
+    }
+    if (!originAllowed(request, options.allowedOrigins)) {
+      refusedOrigin(request.headers.origin)
+      refused(403)
+      return true
+    }
     authenticate(request, options.authenticate, (err) => report(err)).then((verdict) => {
       if (socket.destroyed) return
       if (stopping) return refused(503)
@@ -110,7 +100,7 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
         // ws reports protocol violations (oversize, bad UTF-8) here after closing the socket itself.
         ws.on('error', () => stats.malformed++)
         // Browsers cannot read an HTTP status from a failed upgrade; they can read a close code.
-        if (verdict.ok) accept(ws, request, verdict.auth)
+        if (verdict.ok) clients.accept(ws, request, verdict.auth)
         else ws.close(4000 + verdict.status, closeReason(verdict.reason))
         sockets.add(ws)
         ws.once('close', () => {
@@ -134,7 +124,10 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
 
   let settleReady: (err?: Error) => void = noop
   const ready = new Promise<void>((resolve, reject) => {
-    settleReady = (err) => (err ? reject(err) : resolve())
+    settleReady = (err) => {
+      if (err) reject(err)
+      else resolve()
+    }
     if (!http || http.listening) resolve()
     else http.once('listening', () => resolve())
   })
@@ -145,7 +138,7 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
     http?.listen(options.port, options.host)
   }
 
-  const stopHeartbeat = o.heartbeat ? startHeartbeat(conns, o.heartbeat, () => stats.dropped++) : noop
+  const stopHeartbeat = resolved.heartbeat ? startHeartbeat(clients.links, resolved.heartbeat, () => stats.dropped++) : noop
 
   const empty = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -163,10 +156,11 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
     else http?.off('upgrade', onUpgrade)
     stopHeartbeat()
     settleReady(new Error('lifeline-ws/server: closed'))
-    for (const conn of conns) idle(conn)
-    await empty(o.shutdownTimeout)
+    // Each client goes as soon as its work is done: a session is acknowledged and saved first.
+    await clients.release(false)
+    await empty(resolved.shutdownTimeout)
     // Deadline: in-flight requests lose their answers; every client hears 1012 and reconnects.
-    for (const conn of conns) conn.ctx.close(1012, 'Service restart')
+    await clients.release(true)
     await empty(GRACE)
     for (const ws of sockets) ws.terminate()
     await empty(GRACE)
@@ -179,19 +173,19 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
     ready,
     address,
     get port() {
-      const a = address()
-      return typeof a == 'object' && a ? a.port : undefined
+      const listening = address()
+      return typeof listening == 'object' && listening ? listening.port : undefined
     },
-    clients,
+    clients: clients.byId,
     get stats() {
       return { ...stats }
     },
     publish: topics.publish,
-    broadcast(event, params) {
-      const frame = o.protocol.encode({ type: 'notification', method: event, params })
-      for (const conn of conns) conn.send(frame)
-    },
+    broadcast: clients.broadcast,
     handleUpgrade,
-    close: () => (closed ??= shutdown()),
+    close() {
+      closed ??= shutdown()
+      return closed
+    },
   }
 }

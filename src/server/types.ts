@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { Protocol } from '../protocol/protocol'
 import type { HistoryOptions, HistoryStore } from './history'
+import type { SessionStore } from './session-store'
 
 /** Options of {@link Context.call}. */
 export interface CallOptions {
@@ -17,27 +18,58 @@ export interface CallOptions {
 }
 
 /**
- * One connected client, as methods, hooks and `server.clients` see it.
+ * Sessions (docs/protocol.md, "Sessions"): a client that opens one with `rpc.session` gets every
+ * tracked frame delivered exactly once, in order, both ways, across drops and planned restarts.
+ * @example
+ * createServer({ port: 8080, sessions: { ttl: 60000, maxBytes: 4 * 1024 * 1024 } })
+ */
+export interface ServerSessionOptions {
+  /** Milliseconds a session without a socket waits for its client to resume it. @default 120000 */
+  ttl?: number
+  /**
+   * Bytes of frames sent and not yet acknowledged that one session may hold. Beyond it the
+   * session ends: its socket is closed with 1013 and the next resume starts a new session.
+   * @default 1048576
+   */
+  maxBytes?: number
+  /** Milliseconds an acknowledgement of the client's frames waits to cover more (at most 128). @default 200 */
+  ackDelay?: number
+  /**
+   * Where sessions wait between two servers (a graceful restart saves them here). Pass one
+   * store to successive servers to carry sessions across a restart.
+   * @default a createSessionStore() of this server's own
+   */
+  store?: SessionStore
+}
+
+/**
+ * One connected client, as methods, hooks and `server.clients` see it. A client that opened a
+ * session keeps one context for the whole session, across its sockets.
  * @example
  * methods: { whoami: (_params, ctx) => ({ id: ctx.id, user: ctx.auth }) }
  */
 export interface Context<Auth = unknown> {
-  /** A random id, unique per connection. */
+  /** A random id, unique per connection; for a session, the session id (the same on every socket). */
   readonly id: string
   /** What `authenticate` returned for this connection (undefined without `authenticate`). */
   readonly auth: Auth
-  /** The HTTP upgrade request: headers, URL, remote address. */
+  /** The HTTP upgrade request (of the latest socket, for a session): headers, URL, remote address. */
   readonly request: IncomingMessage
-  /** Topics this client is subscribed to. */
+  /** Topics this client is subscribed to on its current socket (the client resubscribes on each). */
   readonly topics: ReadonlySet<string>
   /**
    * Ask the client (its `client.handle(method, fn)`) and wait for the answer. Rejects with
-   * `RpcError` when the client answers with an error, `TimeoutError`, or `ConnectionClosedError`.
+   * `RpcError` when the client answers with an error, `TimeoutError`, or `ConnectionClosedError`
+   * (a plain client left; a session ended). With a session, a call in flight across a drop
+   * settles when the client answers after it resumed.
    */
   call(method: string, params?: unknown, options?: CallOptions): Promise<unknown>
-  /** Send an event (a notification) to this client; it arrives at `client.listen(event)`. */
+  /**
+   * Send an event (a notification) to this client; it arrives at `client.listen(event)`. With a
+   * session, an event sent while the client is away is delivered when it resumes.
+   */
   notify(event: string, params?: unknown): void
-  /** Close this connection. @default code 1000 */
+  /** Close this connection; for a session, end the session too (its client starts a new one). @default code 1000 */
   close(code?: number, reason?: string): void
 }
 
@@ -138,8 +170,20 @@ export type ServerOptions<Auth = unknown> = ListenOptions & {
   allowedOrigins?: readonly string[] | '*' | ((origin: string, request: IncomingMessage) => boolean)
   /** Largest inbound frame, bytes; a bigger one closes the connection with 1009. @default 1048576 */
   maxPayload?: number
-  /** Requests one connection may have running at once; more are answered with -32000. @default 32 */
+  /**
+   * Application requests and notifications one client may have running at once. The ones after
+   * them wait (see `maxQueued`) and start as slots free up. Protocol messages (`rpc.ping`,
+   * `rpc.subscribe`, `rpc.unsubscribe`, `rpc.session`, `rpc.ack`) never count.
+   * @default 32
+   */
   maxInFlight?: number
+  /**
+   * Application messages one client may have waiting for a slot, in arrival order, once
+   * `maxInFlight` run. A request that finds this queue full is answered -32000 (Too many
+   * requests); notifications are never refused (they wait even beyond it).
+   * @default 1000
+   */
+  maxQueued?: number
   /** Topics one connection may subscribe to; more are answered with -32001. @default 1000 */
   maxSubscriptions?: number
   /** Bytes waiting to be written to one client above which it is cut off as too slow. @default 8388608 */
@@ -158,9 +202,28 @@ export type ServerOptions<Auth = unknown> = ListenOptions & {
   shutdownTimeout?: number
   /** The wire format; must match the clients'. @default jsonRpc() */
   protocol?: Protocol
-  /** Called once per client after it connected. @default undefined */
+  /**
+   * Sessions: on by default for clients that ask (`rpc.session`); `false` answers that request
+   * with -32601, like a plain JSON-RPC server. Clients that never ask work as without sessions.
+   * @default { ttl: 120000, maxBytes: 1048576, ackDelay: 200 }
+   */
+  sessions?: ServerSessionOptions | false
+  /**
+   * Called when a context begins: at every upgrade (each socket starts with a context of its
+   * own), and when this server resumes a session another server saved. @default undefined
+   */
   onConnect?: (ctx: Context<Auth>) => void
-  /** Called once per client after its socket closed. @default undefined */
+  /**
+   * Called when a session got a socket back (after a drop, a reload or a restart), once what
+   * it missed was sent. @default undefined
+   */
+  onResume?: (ctx: Context<Auth>) => void
+  /**
+   * Called once when a context ends: a plain client's socket closed; a session expired
+   * (`sessions.ttl` without a socket), was ended by `ctx.close()`, overflowed (1013) or was
+   * handed to the store by `close()` (1012); or a socket's own context gave way to the session
+   * its first frame resumed (1000, 'Session resumed'). @default undefined
+   */
   onDisconnect?: (ctx: Context<Auth>, code: number, reason: string) => void
   /**
    * Receives errors the clients are not told about: methods that threw something other than
@@ -185,7 +248,10 @@ export interface Server<Auth = unknown> {
   readonly port: number | undefined
   /** The listening address (`net.Server#address()`), or null. */
   address(): AddressInfo | string | null
-  /** Connected clients by id. */
+  /**
+   * Every client by `ctx.id`: a plain client while its socket is open; a session until it ends,
+   * also while its client is away (`ctx.notify` then keeps the event for its return).
+   */
   readonly clients: ReadonlyMap<string, Context<Auth>>
   /** A snapshot of the counters. */
   readonly stats: ServerStats
@@ -194,7 +260,7 @@ export interface Server<Auth = unknown> {
    * Returns its sequence number. Throws when `data` cannot be encoded.
    */
   publish(topic: string, data?: unknown): number
-  /** Send an event (a notification) to every connected client. */
+  /** Send an event (a notification) to every client, including sessions waiting for their client to resume. */
   broadcast(event: string, params?: unknown): void
   /**
    * Hand over an HTTP upgrade (for `noServer`). Returns false, leaving the socket alone, when
@@ -202,8 +268,10 @@ export interface Server<Auth = unknown> {
    */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean
   /**
-   * Stop accepting, let in-flight requests finish (up to `shutdownTimeout`), then close every
-   * client with 1012 (service restart) so it reconnects. Idempotent.
+   * Stop accepting, let running and queued requests finish (up to `shutdownTimeout`), then close
+   * every client with 1012 (service restart) so it reconnects. A session's socket first gets an
+   * `rpc.ack` of everything the server received, and the session is saved to `sessions.store`,
+   * where a server sharing the store resumes it. Idempotent.
    */
   close(): Promise<void>
 }

@@ -5,6 +5,7 @@
  */
 import { STATUS_CODES, type IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
+import { closeReason } from './close-reason'
 import type { ServerOptions } from './types'
 
 /** @internal */
@@ -31,7 +32,7 @@ export function originAllowed(request: IncomingMessage, allowed: ServerOptions['
   if (origin === undefined) return true
   if (allowed === '*') return true
   if (typeof allowed == 'function') return allowed(origin, request)
-  if (allowed.some((o) => o.toLowerCase() === origin.toLowerCase())) return true
+  if (allowed.some((listed) => listed.toLowerCase() === origin.toLowerCase())) return true
   try {
     return new URL(origin).host === request.headers.host?.toLowerCase()
   } catch {
@@ -68,16 +69,12 @@ export async function authenticate<Auth>(
   }
 }
 
-/** Close reasons are limited to 123 bytes of UTF-8. @internal */
-export function closeReason(reason: string): string {
-  let out = reason
-  while (Buffer.byteLength(out) > 123) out = out.slice(0, -1)
-  return out
-}
-
 /** Answer an upgrade with an HTTP error and drop the socket. @internal */
 export function refuse(socket: Duplex, status: number, reason = STATUS_CODES[status] ?? ''): void {
-  if (!socket.writable) return void socket.destroy()
+  if (!socket.writable) {
+    socket.destroy()
+    return
+  }
   const body = closeReason(reason)
   socket.once('finish', () => socket.destroy())
   socket.end(

@@ -1,7 +1,7 @@
 // Methods over raw JSON-RPC frames: results, errors, notifications, batches, limits.
 import { describe, expect, it, vi } from 'vitest'
 import { RpcError } from '../../../src/server'
-import { open, start, url, until } from './helpers'
+import { deferred, open, start, url, until } from './helpers'
 
 const rpc = (id: number, method: string, params?: unknown) => ({ jsonrpc: '2.0', id, method, params })
 
@@ -12,7 +12,10 @@ describe('methods', () => {
       methods: {
         add: (params) => (params as number[]).reduce((a, b) => a + b, 0),
         later: async (params) => ({ echo: await Promise.resolve(params) }),
-        who: (_params, ctx) => (seen.push(ctx), { id: ctx.id, auth: ctx.auth ?? 'none' }),
+        who: (_params, ctx) => {
+          seen.push(ctx)
+          return { id: ctx.id, auth: ctx.auth ?? 'none' }
+        },
         nothing: () => undefined,
       },
     })
@@ -59,7 +62,10 @@ describe('methods', () => {
     const server = await start()
     const p = await open(url(server))
     p.send({ jsonrpc: '2.0', method: 'nope' })
-    expect((await p.call('nope', undefined, 1)).error).toEqual({ code: -32601, message: 'Method not found' })
+    expect((await p.call('nope', undefined, 1)).error).toEqual({ code: -32601, message: 'Method not found: nope' })
+    // A huge name is quoted only in part.
+    const long = 'x'.repeat(5000)
+    expect((await p.call(long, undefined, 2)).error).toEqual({ code: -32601, message: `Method not found: ${'x'.repeat(100)}…` })
     expect(p.pending).toEqual([])
   })
 
@@ -83,7 +89,7 @@ describe('methods', () => {
     expect(batch).toEqual([
       { jsonrpc: '2.0', id: 1, result: ['a'] },
       { jsonrpc: '2.0', id: 2, result: ['b'] },
-      { jsonrpc: '2.0', id: 3, error: { code: -32601, message: 'Method not found' } },
+      { jsonrpc: '2.0', id: 3, error: { code: -32601, message: 'Method not found: missing' } },
     ])
     p.send([rpc(4, 'id', [4])])
     expect(await p.next()).toEqual([{ jsonrpc: '2.0', id: 4, result: [4] }])
@@ -91,20 +97,20 @@ describe('methods', () => {
     expect((await p.call('rpc.ping', undefined, 5)).result).toBe('pong')
   })
 
-  it('answers requests beyond maxInFlight with -32000 and runs them again once there is room', async () => {
-    let release = () => {}
-    const gate = new Promise<void>((r) => (release = r))
-    const server = await start({ maxInFlight: 2, methods: { wait: () => gate.then(() => 'done') } })
+  it('queues requests beyond maxInFlight, answers -32000 beyond maxQueued, and runs them again once there is room', async () => {
+    const { promise: gate, resolve: release } = deferred()
+    const server = await start({ maxInFlight: 2, maxQueued: 1, methods: { wait: () => gate.then(() => 'done') } })
     const p = await open(url(server))
     p.send(rpc(1, 'wait'))
     p.send(rpc(2, 'wait'))
-    expect(await p.call('wait', undefined, 3)).toEqual({ jsonrpc: '2.0', id: 3, error: { code: -32000, message: 'Too many requests' } })
+    p.send(rpc(3, 'wait'))
+    expect(await p.call('wait', undefined, 4)).toEqual({ jsonrpc: '2.0', id: 4, error: { code: -32000, message: 'Too many requests' } })
     // Pings are not work: they are answered even at the limit.
-    expect((await p.call('rpc.ping', undefined, 4)).result).toBe('pong')
+    expect((await p.call('rpc.ping', undefined, 5)).result).toBe('pong')
     release()
-    const answers = [await p.next(), await p.next()].map((f) => f.id).sort()
-    expect(answers).toEqual([1, 2])
-    expect((await p.call('wait', undefined, 5)).result).toBe('done')
+    const answers = [await p.next(), await p.next(), await p.next()].map((f) => f.id).sort()
+    expect(answers).toEqual([1, 2, 3])
+    expect((await p.call('wait', undefined, 6)).result).toBe('done')
   })
 
   it('gives each connection its own context, visible in server.clients while connected', async () => {

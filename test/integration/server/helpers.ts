@@ -16,6 +16,15 @@ afterEach(async () => {
   for (const fn of cleanups.splice(0)) await fn()
 })
 
+/** A promise and the function that resolves it, for tests that hold a method until they let go. */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve: (value: T) => void = () => {}
+  const promise = new Promise<T>((settle) => {
+    resolve = settle
+  })
+  return { promise, resolve }
+}
+
 /** Run `fn` after the test, before its servers close (to close clients, so they do not retry). */
 export const first = (fn: () => unknown) => void firsts.push(fn)
 
@@ -33,7 +42,10 @@ export async function start<Auth = unknown>(options: Local<Auth> = {}, port = 0)
 }
 
 /** Keep a server the test made itself for cleanup. */
-export const track = <S extends { close(): Promise<void> }>(server: S) => (servers.push(server), server)
+export function track<S extends { close(): Promise<void> }>(server: S): S {
+  servers.push(server)
+  return server
+}
 
 export const url = (server: { port: number | undefined }, path = '/') => `ws://127.0.0.1:${server.port}${path}`
 
@@ -82,7 +94,10 @@ export function peer(address: string, options: ClientOptions = {}): Peer {
     new Promise<Frame & Frame[]>((resolve, reject) => {
       if (queue.length) return resolve(queue.shift() as Frame & Frame[])
       const timer = setTimeout(() => reject(new Error('peer.next: no frame in time')), ms)
-      waiters.push((v) => (clearTimeout(timer), resolve(v as Frame & Frame[])))
+      waiters.push((value) => {
+        clearTimeout(timer)
+        resolve(value as Frame & Frame[])
+      })
     })
   const opened = new Promise<void>((resolve, reject) => {
     socket.on('open', () => resolve())

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Socket } from 'node:net'
 import { createServer, isConnectionClosedError } from '../../../src/server'
-import { open, peer, start, track, url, until } from './helpers'
+import { deferred, open, peer, start, track, url, until } from './helpers'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -58,11 +58,12 @@ describe('slow readers', () => {
 
 describe('close()', () => {
   it('stops accepting, finishes in-flight calls, then closes every client with 1012', async () => {
-    let release = () => {}
+    const slowAnswer = deferred()
+    const release = () => slowAnswer.resolve()
     const ran: string[] = []
     const server = await start({
       methods: {
-        slow: () => new Promise((r) => (release = () => r('finished'))),
+        slow: () => slowAnswer.promise.then(() => 'finished'),
         late: () => void ran.push('late'),
       },
     })

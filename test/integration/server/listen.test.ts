@@ -7,7 +7,10 @@ import { cleanup, open, refusedWith, start, track, url } from './helpers'
 
 function httpServer(): HttpServer {
   const h = createHttpServer((_req, res) => res.end('page'))
-  cleanup(() => new Promise((r) => (h.closeAllConnections(), h.close(r))))
+  cleanup(() => new Promise((resolve) => {
+    h.closeAllConnections()
+    h.close(resolve)
+  }))
   return h
 }
 const listen = (h: HttpServer) => new Promise<number>((r) => h.listen(0, '127.0.0.1', () => r((h.address() as AddressInfo).port)))
@@ -15,7 +18,9 @@ const fetchText = (port: number, path: string) =>
   new Promise<[number, string]>((resolve, reject) => {
     get({ host: '127.0.0.1', port, path }, (res) => {
       let body = ''
-      res.on('data', (c) => (body += String(c)))
+      res.on('data', (chunk) => {
+        body += String(chunk)
+      })
       res.on('end', () => resolve([res.statusCode ?? 0, body]))
     }).on('error', reject)
   })
@@ -35,7 +40,9 @@ describe('listening', () => {
     const chat = track(createServer({ server: h, path: '/chat', methods: { name: () => 'chat' } }))
     const feed = track(createServer({ server: h, path: '/feed', methods: { name: () => 'feed' } }))
     let resolved = false
-    void chat.ready.then(() => (resolved = true))
+    void chat.ready.then(() => {
+      resolved = true
+    })
     await Promise.resolve()
     expect(resolved).toBe(false)
     const port = await listen(h)

@@ -26,6 +26,24 @@ describe('origin check at the upgrade', () => {
     expect(await refusedWith(url(decided), { origin: 'https://bad.example' })).toBe(403)
     expect(fn.mock.calls.map((c) => c[0])).toEqual(['https://a.good.example', 'https://bad.example'])
   })
+
+  it('reports a refused origin once per origin, with the allowedOrigins hint', async () => {
+    const onError = vi.fn()
+    const server = await start({ onError, allowedOrigins: ['https://app.example'] })
+    expect(await refusedWith(url(server), { origin: 'http://localhost:8081' })).toBe(403)
+    expect(await refusedWith(url(server), { origin: 'http://localhost:8081' })).toBe(403)
+    expect(await refusedWith(url(server), { origin: 'https://other.example' })).toBe(403)
+    const messages = onError.mock.calls.map(([error]) => (error as Error).message)
+    expect(messages).toEqual([
+      'lifeline-ws/server: refused upgrade from origin http://localhost:8081; add it to allowedOrigins',
+      'lifeline-ws/server: refused upgrade from origin https://other.example; add it to allowedOrigins',
+    ])
+    const decided = await start({ onError, allowedOrigins: () => false })
+    expect(await refusedWith(url(decided), { origin: 'https://bad.example' })).toBe(403)
+    expect((onError.mock.calls.at(-1)![0] as Error).message).toBe(
+      'lifeline-ws/server: refused upgrade from origin https://bad.example; your allowedOrigins function refused it',
+    )
+  })
 })
 
 describe('authentication', () => {
@@ -126,7 +144,7 @@ describe('hostile payloads are inert', () => {
     const server = await start({ methods: { echo: (p) => p } })
     const p = await open(url(server))
     for (const method of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'prototype']) {
-      expect((await p.call(method, [], 1)).error).toEqual({ code: -32601, message: 'Method not found' })
+      expect((await p.call(method, [], 1)).error).toEqual({ code: -32601, message: `Method not found: ${method}` })
     }
     p.send({ jsonrpc: '2.0', method: 'constructor' })
     p.send({ jsonrpc: '2.0', method: '__proto__' })
@@ -136,7 +154,14 @@ describe('hostile payloads are inert', () => {
 
   it('refuses prototype-polluting params and leaves Object.prototype untouched', async () => {
     const echoed: unknown[] = []
-    const server = await start({ methods: { merge: (p) => (echoed.push(p), Object.assign({}, p)) } })
+    const server = await start({
+      methods: {
+        merge: (params) => {
+          echoed.push(params)
+          return Object.assign({}, params)
+        },
+      },
+    })
     const p = await open(url(server))
     const frames = [
       '{"jsonrpc":"2.0","id":1,"method":"merge","params":{"__proto__":{"polluted":true}}}',

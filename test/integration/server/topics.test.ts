@@ -1,7 +1,7 @@
 // Topics over raw frames: fan-out, sequence numbers, replay after a cursor, gaps, authorization.
 import { describe, expect, it } from 'vitest'
 import { createHistory, RpcError } from '../../../src/server'
-import { open, start, url, until } from './helpers'
+import { deferred, open, start, url, until } from './helpers'
 
 const sub = (id: number, topic: string, after?: number, params?: unknown) =>
   ({ jsonrpc: '2.0', id, method: 'rpc.subscribe', params: { topic, ...(after !== undefined && { after }), ...(params !== undefined && { params }) } })
@@ -132,8 +132,9 @@ describe('topics', () => {
   })
 
   it('does not subscribe when the client unsubscribed while authorization was pending', async () => {
-    let allow = (_: boolean) => {}
-    const server = await start({ authorizeSubscribe: () => new Promise<boolean>((r) => (allow = r)) })
+    const authorization = deferred<boolean>()
+    const allow = authorization.resolve
+    const server = await start({ authorizeSubscribe: () => authorization.promise })
     const p = await open(url(server))
     p.send(sub(1, 't'))
     await until(() => server.stats.calls === 1)

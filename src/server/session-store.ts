@@ -1,0 +1,89 @@
+/**
+ * Where sessions wait between two servers: a server that shuts down
+ * gracefully saves each of its sessions here, and the server that takes its
+ * place (or any server sharing the store) takes a session back when its
+ * client resumes it. The built-in store is in memory, so it is shared only
+ * by servers of one process (a restart in place, tests); a Redis store
+ * implements the same two methods.
+ * @module
+ */
+
+/**
+ * A session as it is kept: plain data (strings and numbers), so a store can serialize it as JSON.
+ * Positions are implicit: the buffered `frames` are the server's tracked frames numbered
+ * `sent - frames.length + 1` to `sent`.
+ */
+export interface SessionState {
+  /** The session id the client presents to resume. */
+  readonly id: string
+  /** Tracked frames received from the client in this session (the next one is `received + 1`). */
+  readonly received: number
+  /** Tracked frames sent to the client in this session. */
+  readonly sent: number
+  /** Tracked frames sent and not yet acknowledged by the client, oldest first, as encoded. */
+  readonly frames: readonly string[]
+  /** When the session expires unless a client resumes it first (ms since the epoch). */
+  readonly expires: number
+}
+
+/**
+ * Keeps sessions between servers. Both methods may return a promise.
+ *
+ * What must be atomic (for a store shared by several processes): `take` must return a session
+ * to one caller only and remove it in the same step (Redis: `GETDEL`, or a Lua script that
+ * also checks `expires`), so two servers never resume one session; `save` replaces the whole
+ * state in one write (Redis: `SET key value PXAT expires`).
+ * @example
+ * const sessions = createSessionStore()
+ * let server = createServer({ port, sessions: { store: sessions } })
+ * await server.close() // each session is acknowledged, saved, and its client told 1012
+ * server = createServer({ port, sessions: { store: sessions } }) // clients resume: nothing lost, nothing twice
+ */
+export interface SessionStore {
+  /** Keep a session until `state.expires`, replacing any earlier state of the same id. */
+  save(state: SessionState): void | Promise<void>
+  /** Remove a session and return it; undefined when it is unknown or expired. */
+  take(id: string): SessionState | undefined | Promise<SessionState | undefined>
+}
+
+/** Options of {@link createSessionStore}. */
+export interface SessionStoreOptions {
+  /** Time source, for tests. @default Date.now */
+  now?: () => number
+}
+
+/**
+ * The built-in in-memory {@link SessionStore}. Each kept session is forgotten at its `expires`
+ * (a timer that does not keep the process alive). Pass one instance to two successive servers
+ * in one process to carry sessions across a restart; it does not survive the process.
+ * @example
+ * const store = createSessionStore()
+ * createServer({ port: 8080, sessions: { store } })
+ */
+export function createSessionStore(options: SessionStoreOptions = {}): SessionStore {
+  const now = options.now ?? Date.now
+  const kept = new Map<string, { state: SessionState; timer: ReturnType<typeof setTimeout> }>()
+
+  const forget = (id: string) => {
+    const entry = kept.get(id)
+    if (!entry) return
+    clearTimeout(entry.timer)
+    kept.delete(id)
+  }
+
+  return {
+    save(state) {
+      forget(state.id)
+      const timer = setTimeout(() => kept.delete(state.id), Math.max(0, state.expires - now()))
+      timer.unref()
+      // A copy: the server goes on using its arrays.
+      kept.set(state.id, { state: { ...state, frames: [...state.frames] }, timer })
+    },
+    take(id) {
+      const entry = kept.get(id)
+      forget(id)
+      if (!entry || entry.state.expires <= now()) return undefined
+      return entry.state
+    },
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * One session's bookkeeping (docs/protocol.md, "Sessions"): how many
+ * tracked frames came in and went out, the outbound frames the client has
+ * not acknowledged yet (bounded in bytes), and the coalesced acks the
+ * server owes the client. No sockets here: the peer decides where frames go.
+ * @module
+ */
+import type { SessionState } from './session-store'
+
+/** An ack is sent at once when this many tracked frames are unacknowledged. @internal */
+export const ACK_EVERY = 128
+
+/** What a session needs from its owner. @internal */
+export interface SessionOptions {
+  /** Bytes of unacknowledged outbound frames above which the session ends. */
+  maxBytes: number
+  /** Milliseconds an ack may wait for more frames to cover. */
+  ackDelay: number
+  /** Send `rpc.ack { received }` on the current socket; false when there is none. */
+  sendAck(received: number): boolean
+}
+
+/** @internal */
+export interface Session {
+  readonly id: string
+  /** Tracked client frames received. */
+  readonly received: number
+  /** Tracked frames sent. */
+  readonly sent: number
+  /** Bytes of unacknowledged outbound frames. */
+  readonly bytes: number
+  /** How many outbound frames are held (not acknowledged yet). */
+  readonly buffered: number
+  /** Count one tracked inbound frame, and acknowledge it soon (or at once, every {@link ACK_EVERY}). */
+  receive(): void
+  /** Number and keep one tracked outbound frame. False when the buffer is now over `maxBytes`. */
+  push(frame: string): boolean
+  /**
+   * The client acknowledged our frames up to `count`: let go of them. False (and nothing
+   * changes) when `count` is below what it acknowledged before or above what was sent.
+   */
+  acknowledge(count: number): boolean
+  /** The frames after position `count`, to replay; undefined when some of them are gone. */
+  after(count: number): string[] | undefined
+  /** A new page resumed: drop the buffer and number outbound frames from 1 again. */
+  restart(): void
+  /** Flush the ack owed, if any (a socket is back, or the server is closing). */
+  ackNow(): void
+  /** The handshake answer just told the client `received`: no ack is owed. */
+  acked(): void
+  /** Stop the ack timer (no socket, or the session ended). */
+  pause(): void
+  /** The state to keep in a store. */
+  state(expires: number): SessionState
+}
+
+const byteLength = (frame: string) => Buffer.byteLength(frame)
+
+/**
+ * A new session, or one restored from a store's `state`.
+ * @internal
+ */
+export function createSession(id: string, options: SessionOptions, state?: SessionState): Session {
+  let received = state?.received ?? 0
+  let sent = state?.sent ?? 0
+  let frames = [...(state?.frames ?? [])]
+  let bytes = frames.reduce((total, frame) => total + byteLength(frame), 0)
+  let unacked = 0
+  let timer: ReturnType<typeof setTimeout> | undefined
+
+  const pause = () => {
+    if (timer) clearTimeout(timer)
+    timer = undefined
+  }
+  const ackNow = () => {
+    pause()
+    if (unacked && options.sendAck(received)) unacked = 0
+  }
+  /** Position of the oldest buffered frame, minus one: what the client acknowledged. */
+  const base = () => sent - frames.length
+
+  return {
+    id,
+    get received() {
+      return received
+    },
+    get sent() {
+      return sent
+    },
+    get bytes() {
+      return bytes
+    },
+    get buffered() {
+      return frames.length
+    },
+    receive() {
+      received++
+      unacked++
+      if (unacked >= ACK_EVERY) ackNow()
+      else if (!timer) {
+        timer = setTimeout(ackNow, options.ackDelay)
+        timer.unref()
+      }
+    },
+    push(frame) {
+      sent++
+      frames.push(frame)
+      bytes += byteLength(frame)
+      return bytes <= options.maxBytes
+    },
+    acknowledge(count) {
+      if (!Number.isSafeInteger(count) || count < base() || count > sent) return false
+      const released = frames.splice(0, count - base())
+      for (const frame of released) bytes -= byteLength(frame)
+      return true
+    },
+    after(count) {
+      if (count < base() || count > sent) return undefined
+      return frames.slice(count - base())
+    },
+    restart() {
+      sent = 0
+      frames = []
+      bytes = 0
+    },
+    ackNow,
+    acked() {
+      pause()
+      unacked = 0
+    },
+    pause,
+    state: (expires) => ({ id, received, sent, frames: [...frames], expires }),
+  }
+}
