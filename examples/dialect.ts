@@ -23,6 +23,8 @@ function toMessage(w: Wire): Message | undefined {
 /** The dialect. Ping, subscribe, unsubscribe and publish use the server's own method names. */
 export const dialect: Protocol = {
   ping: 'ping', subscribe: 'subscribe', unsubscribe: 'unsubscribe', publish: 'publish',
+  // The server's own error codes: what this client answers a request it has no handler for, or one that threw.
+  codes: { methodNotFound: 404, internalError: 500 },
   encode(message) {
     try {
       return JSON.stringify(Array.isArray(message) ? message.map(toWire) : toWire(message as Message))

@@ -73,4 +73,17 @@ export interface Protocol {
   readonly unsubscribe: string
   /** Method of the notification that carries a topic message; its params are {@link PublishParams}. */
   readonly publish: string
+  /**
+   * The dialect's error codes: a client answers a server request it has no handler for with
+   * `methodNotFound`, and a handler that throws with `internalError`; an error with `methodNotFound`
+   * in answer to a call names the method in its message.
+   */
+  readonly codes: { readonly methodNotFound: number; readonly internalError: number }
+  /**
+   * Method of the session handshake request (docs/protocol.md, "Sessions"); without it the client
+   * makes no session. @default 'rpc.session' in jsonRpc()
+   */
+  readonly session?: string
+  /** Method of the cumulative acknowledgement notification of sessions. @default 'rpc.ack' in jsonRpc() */
+  readonly ack?: string
 }
