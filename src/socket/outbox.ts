@@ -318,7 +318,9 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
     loaded: loaded ?? Promise.resolve(),
     push(item) {
       const entry = entryOf(item)
-      if (!count && writable() && held.length < maxMessages) {
+      // While holding, a written frame stays in memory: it must fit the bounds like a queued one.
+      const fits = !holding || (held.length < maxMessages && heldBytes + entry.bytes <= maxBytes)
+      if (!count && writable() && fits) {
         writer?.write(item)
         written(entry)
         return 'sent'

@@ -48,9 +48,12 @@ export function memoryStorage(initial: StoredFrame[] = []) {
       log.push('load')
       return frames.map((f) => ({ ...f }))
     },
+    // Like the real adapters: a frame with a known id replaces the stored one.
     add: (f) => {
       log.push(`add ${f.id}`)
-      frames.push({ ...f })
+      const index = frames.findIndex((stored) => stored.id === f.id)
+      if (index >= 0) frames[index] = { ...f }
+      else frames.push({ ...f })
     },
     remove: (ids) => {
       log.push(`remove ${ids.join(',')}`)
