@@ -15,7 +15,7 @@ export type { Frame, DropReason } from './socket/outbox'
 export type { OutboxStorage, StoredFrame } from './socket/storage'
 export type { Clock } from './timers'
 export { backoff } from './socket/backoff'
-export { retryable, CloseCode } from './socket/close-codes'
+export { retryable } from './socket/close-codes'
 export { localStorageOutbox, indexedDbOutbox } from './socket/storage'
 export {
   LifelineError, ConnectionClosedError, ClientClosedError, QueueFullError, ConnectError,

@@ -27,6 +27,11 @@ export interface Calls {
   id(): number
   add(id: number, options: AddOptions): Promise<unknown>
   /**
+   * Like `add`, but settles through `done`, synchronously as the answer is processed: for requests whose
+   * answer must be handled in frame order with the messages that follow it (subscribe).
+   */
+  track(id: number, options: AddOptions, done: (ok: boolean, value: unknown) => void): void
+  /**
    * Settles a call from a response or error message. True when the id is one
    * of ours, including a late reply to a call already given up on; false for
    * an id this client never issued (and for `id: null`), which the client reports.
@@ -51,8 +56,7 @@ export interface CallHooks {
 }
 
 interface PendingCall {
-  /** A rejection is resolve(Promise.reject(err)), which saves keeping the other function. */
-  resolve(value: unknown): void
+  done(ok: boolean, value: unknown): void
   method: string | undefined
   timeout: number
   /** Kept for `resend` calls only. */
@@ -83,7 +87,7 @@ export function createCalls(clock: Clock, hooks: CallHooks): Calls {
       deadlines.forEach(({ timer }) => timer.clear())
       deadlines.clear()
     }
-    call.resolve(ok ? value : Promise.reject(value))
+    call.done(ok, value)
   }
   const giveUp = (id: Id, err: unknown) => {
     end(id, false, err)
@@ -124,24 +128,33 @@ export function createCalls(clock: Clock, hooks: CallHooks): Calls {
     queue.entries.push({ id, due: clock.now() + timeout })
   }
 
+  const track = (id: Id, { method, timeout, signal, resend, frame }: AddOptions, done: PendingCall['done']) => {
+    const call: PendingCall = { done, method, timeout, frame: resend ? frame : undefined, stopListening: undefined }
+    pending.set(id, call)
+    if (signal) {
+      const abort = () => giveUp(id, signal.reason)
+      if (signal.aborted) return abort()
+      signal.addEventListener('abort', abort)
+      call.stopListening = () => signal.removeEventListener('abort', abort)
+    }
+    // Timers overflow at 2^31 ms and would fire at once.
+    if (timeout < 2 ** 31) schedule(id, timeout)
+  }
+
   return {
     get size() {
       return pending.size
     },
     id: () => ++last,
-    add: (id, { method, timeout, signal, resend, frame }) =>
-      new Promise((resolve) => {
-        const call: PendingCall = { resolve, method, timeout, frame: resend ? frame : undefined, stopListening: undefined }
-        pending.set(id, call)
-        if (signal) {
-          const abort = () => giveUp(id, signal.reason)
-          if (signal.aborted) return abort()
-          signal.addEventListener('abort', abort)
-          call.stopListening = () => signal.removeEventListener('abort', abort)
-        }
-        // Timers overflow at 2^31 ms and would fire at once.
-        if (timeout < 2 ** 31) schedule(id, timeout)
-      }),
+    add(id, options) {
+      return new Promise((resolve, reject) => {
+        track(id, options, (ok, value) => {
+          if (ok) resolve(value)
+          else reject(value)
+        })
+      })
+    },
+    track,
     settle(message) {
       const { id } = message
       const call = id === null ? undefined : pending.get(id)

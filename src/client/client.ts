@@ -5,15 +5,15 @@
  * @module
  */
 import { createEmitter } from '../events'
-import { ConnectionClosedError, ProtocolError, QueueFullError, TimeoutError, isConnectionClosedError, toRpcError } from '../errors'
+import { ConnectionClosedError, ProtocolError, QueueFullError, TimeoutError, isRpcError, isTimeoutError, toRpcError } from '../errors'
 import { resolveOptions, socketUrl, type UrlInput } from '../socket/options'
 import { validate } from '../socket/validate'
 import { createCore, type Core, type Layer } from '../socket/socket'
 import type { OutboxItem } from '../socket/outbox'
-import type { Message, Protocol } from '../protocol/protocol'
+import type { Message, Protocol, SubscribeParams } from '../protocol/protocol'
 import { clientRules, resolveClientOptions, type ClientOptions } from './options'
 import { createCalls } from './calls'
-import { createSubscriptions } from './subscriptions'
+import { createSubscriptions, type Outcome } from './subscriptions'
 import { createHandlers } from './handlers'
 import { createStream, type Stream } from './stream'
 import type { Contract } from './contract'
@@ -67,14 +67,34 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number): Rpc {
     }
   }
 
+  /**
+   * A subscribe request, written at once (it is a control frame: it never waits behind queued ones);
+   * its answer settles synchronously, in frame order with the topic's messages.
+   */
+  const subscribeRequest = (params: SubscribeParams, settle: (outcome: Outcome) => void): Extract<Message, { type: 'request' }> => {
+    const id = calls.id()
+    calls.track(id, { method: protocol.subscribe, timeout: callTimeout, resend: false, frame: '' }, (ok, value) => {
+      settle(ok ? { result: value } : { error: value })
+    })
+    return { type: 'request', id, method: protocol.subscribe, params }
+  }
+
   const subscriptions = createSubscriptions({
-    // Only called while open; written at once so a subscribe never waits behind queued frames.
-    request: (_topic, params) => request(protocol.subscribe, params, {}, writeNow),
+    // Only called while open.
+    request(topic, params, settle) {
+      const message = subscribeRequest(params, settle)
+      try {
+        writeNow({ frame: protocol.encode(message) })
+      } catch (err) {
+        calls.reject(message.id, err)
+      }
+    },
     // The server forgets a closed socket's topics by itself, so only an open one is told.
     unsubscribe: (topic) => {
       core.write(protocol.encode({ type: 'notification', method: protocol.unsubscribe, params: { topic } }))
     },
     error: core.report,
+    transient: (err) => isTimeoutError(err) || (isRpcError(err) && err.code === protocol.codes.overloaded),
   })
   // A reply only means something on the socket its request came in on, so it is never queued.
   const handlers = createHandlers((message) => {
@@ -83,20 +103,8 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number): Rpc {
 
   /** On every open: one batched frame re-subscribes every topic, before the outbox flushes. */
   const resubscribe = () => {
-    const batch: Message[] = []
-    const ids: number[] = []
-    for (const params of subscriptions.resubscribe()) {
-      const id = calls.id()
-      ids.push(id)
-      calls.add(id, { method: protocol.subscribe, timeout: callTimeout, resend: false, frame: '' }).then(
-        (result) => subscriptions.settled(params.topic, { result }),
-        // A drop mid-subscribe is not a refusal: the next open re-sends it.
-        (error: unknown) => {
-          if (!isConnectionClosedError(error)) subscriptions.settled(params.topic, { error })
-        },
-      )
-      batch.push({ type: 'request', id, method: protocol.subscribe, params })
-    }
+    const batch = subscriptions.resubscribe().map((params) =>
+      subscribeRequest(params, (outcome) => subscriptions.settled(params.topic, outcome)))
     if (batch.length) core.write(protocol.encode(batch))
   }
 
@@ -139,8 +147,9 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number): Rpc {
       }
     },
     closed() {
-      calls.fail(core.closedError())
+      // Topics first: their pending requests then settle as stale instead of reporting errors.
       subscriptions.close()
+      calls.fail(core.closedError())
       for (const stream of streams) stream.end()
     },
     ping() {

@@ -26,34 +26,41 @@ const toError = (err: unknown, internalError: number): ErrorObject =>
  * @internal
  */
 export function createHandlers(reply: (message: Message) => void, error: (err: unknown) => void, codes: Protocol['codes']): Handlers {
-  const fns = new Map<string, (params: unknown) => unknown>()
+  const functions = new Map<string, (params: unknown) => unknown>()
+
+  /** Runs the handler and replies; every failure ends in an error reply or an error report, never a rejection. */
+  const answer = async ({ id, method, params }: Request): Promise<void> => {
+    const handler = functions.get(method)
+    try {
+      if (!handler) throw new RpcError(codes.methodNotFound, `Method not found: ${method}`)
+      const result = await handler(params)
+      try {
+        reply({ type: 'response', id, result })
+        return
+      } catch (err) {
+        // The peer still waits for an answer: tell it the result could not be sent.
+        error(err)
+        throw err
+      }
+    } catch (err) {
+      try {
+        reply({ type: 'error', id, error: toError(err, codes.internalError) })
+      } catch (replyError) {
+        error(replyError)
+      }
+    }
+  }
+
   return {
-    handle(method, fn) {
-      if (fns.has(method)) throw new TypeError(`lifeline: ${method} already has a handler`)
-      fns.set(method, fn)
+    handle(method, handler) {
+      if (functions.has(method)) throw new TypeError(`lifeline: ${method} already has a handler`)
+      functions.set(method, handler)
       return () => {
-        if (fns.get(method) == fn) fns.delete(method)
+        if (functions.get(method) === handler) functions.delete(method)
       }
     },
-    async request({ id, method, params }) {
-      const fn = fns.get(method)
-      try {
-        if (!fn) throw new RpcError(codes.methodNotFound, `Method not found: ${method}`)
-        const result = await fn(params)
-        try {
-          return reply({ type: 'response', id, result })
-        } catch (err) {
-          // The peer still waits for an answer: tell it the result could not be sent.
-          error(err)
-          throw err
-        }
-      } catch (err) {
-        try {
-          reply({ type: 'error', id, error: toError(err, codes.internalError) })
-        } catch (err) {
-          error(err)
-        }
-      }
+    request(message) {
+      void answer(message)
     },
   }
 }

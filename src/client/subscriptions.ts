@@ -48,13 +48,22 @@ export interface Subscription<T = unknown> extends AsyncIterable<T> {
   [Symbol.asyncIterator](): AsyncIterableIterator<T>
 }
 
+/** The answer to a subscribe request. @internal */
+export type Outcome = { result: unknown } | { error: unknown }
+
 /** @internal */
 export interface SubscriptionHooks {
-  /** Send the subscribe request now (only called while open). Must not throw: reject instead. Read `params` at once: it is the live cursor. */
-  request(topic: string, params: SubscribeParams): Promise<unknown>
+  /**
+   * Send the subscribe request now (only called while open). `settle` must run synchronously when the
+   * answer is processed, in frame order with the topic's messages; a lost socket settles it with a
+   * ConnectionClosedError. Read `params` at once: it is the live cursor.
+   */
+  request(topic: string, params: SubscribeParams, settle: (outcome: Outcome) => void): void
   /** Send the unsubscribe notification (only called while open). */
   unsubscribe(topic: string): void
   error(err: unknown): void
+  /** True for an error that means "not now" (a server over its limits, a timeout): the next open asks again. */
+  transient?(err: unknown): boolean
 }
 
 /** @internal */
@@ -64,8 +73,8 @@ export interface Subscriptions {
   deliver(params: unknown): void
   /** A socket opened: from now on requests go out at once. Returns every topic, for one batched frame (live objects: encode at once). */
   resubscribe(): SubscribeParams[]
-  /** The answer to a batched resubscribe request. */
-  settled(topic: string, outcome: { result: unknown } | { error: unknown }): void
+  /** The answer to a batched resubscribe request, processed synchronously in frame order. */
+  settled(topic: string, outcome: Outcome): void
   /** The socket is gone: new topics wait for the next `resubscribe()`. */
   dropped(): void
   /** Final: rejects pending `ready`s with `ClientClosedError` and ends every iterator. */
@@ -81,16 +90,17 @@ interface Entry extends Stream<unknown> {
   buffer: boolean
 }
 
-/** A topic is the set of its subscriptions, plus what the server is asked and told. */
-interface Topic extends Set<Entry> {
+/** A topic: its subscriptions, and what the server is asked and told. */
+interface Topic {
+  entries: Set<Entry>
   /** The subscribe request's params; `after` is the cursor. */
   params: SubscribeParams
   ready: Promise<void>
   resolve(): void
   reject(err: unknown): void
+  /** A message moved the cursor since the last request was sent: that cursor is newer than the answer's. */
+  movedSinceRequest: boolean
 }
-
-type Outcome = { result: unknown } | { error: unknown }
 
 /** @internal */
 export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
@@ -100,94 +110,115 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
   let closed: Error | undefined
 
   // Ends a topic for every subscriber: refused, unsubscribed or closed.
-  const drop = (t: Topic, err: unknown) => {
-    t.reject(err)
-    t.forEach((e) => e.end())
-    t.clear()
-    topics.delete(t.params.topic)
+  const drop = (topic: Topic, err: unknown) => {
+    topic.reject(err)
+    topic.entries.forEach((entry) => entry.end())
+    topic.entries.clear()
+    topics.delete(topic.params.topic)
   }
 
-  const settle = (t: Topic | undefined, outcome: Outcome) => {
+  const settle = (topic: Topic | undefined, outcome: Outcome) => {
     // An answer for a topic that was dropped (and maybe created again) in the meantime is stale.
-    if (!t || topics.get(t.params.topic) != t) return
+    if (!topic || topics.get(topic.params.topic) !== topic) return
     if ('error' in outcome) {
       const err = outcome.error
-      // A lost socket is no refusal: the next open subscribes again.
-      if (!isConnectionClosedError(err)) {
-        hooks.error(err)
-        drop(t, err)
-      }
+      // A lost socket, or a server that says "not now", is no refusal: the next open subscribes again.
+      if (isConnectionClosedError(err) || hooks.transient?.(err)) return
+      hooks.error(err)
+      drop(topic, err)
       return
     }
-    t.resolve()
+    topic.resolve()
     const { seq, gap } = (outcome.result ?? {}) as SubscribeResult
     // A first subscribe adopts the server's seq as its cursor, so the next reconnect replays what it
-    // missed; null is a numbered topic with no message yet, and numbers start at 1.
+    // missed; null is a numbered topic with no message yet, and numbers start at 1. After a gap the
+    // cursor moves to the server's seq (backwards too: its history was reset), unless a message
+    // already moved it past the answer, which must never be delivered twice.
     const cursor = seq === null ? 0 : seq
-    if (typeof cursor == 'number' && (gap || t.params.after == null)) t.params.after = cursor
-    if (gap) t.forEach((e) => e.onGap?.())
+    const adopt = gap === true || topic.params.after === undefined
+    if (typeof cursor === 'number' && adopt && !topic.movedSinceRequest) topic.params.after = cursor
+    if (gap) topic.entries.forEach((entry) => entry.onGap?.())
   }
 
-  const create = (topic: string, params: unknown) => {
-    const t = new Set() as Topic
-    t.params = { topic, params }
-    t.ready = new Promise((resolve, reject) => Object.assign(t, { resolve, reject }))
+  const send = (topic: Topic) => {
+    topic.movedSinceRequest = false
+    hooks.request(topic.params.topic, topic.params, (outcome) => settle(topic, outcome))
+  }
+
+  const create = (name: string, params: unknown): Topic => {
+    let resolve: () => void = () => {}
+    let reject: (err: unknown) => void = () => {}
+    const ready = new Promise<void>((onResolve, onReject) => {
+      resolve = onResolve
+      reject = onReject
+    })
     // Refusals are reported through `error`; an unobserved `ready` must not also be an unhandled rejection.
-    t.ready.catch(() => {})
-    topics.set(topic, t)
-    if (open) hooks.request(topic, t.params).then((result) => settle(t, { result }), (error: unknown) => settle(t, { error }))
-    return t
+    ready.catch(() => {})
+    const topic: Topic = { entries: new Set(), params: { topic: name, params }, ready, resolve, reject, movedSinceRequest: false }
+    topics.set(name, topic)
+    if (open) send(topic)
+    return topic
   }
 
   return {
-    subscribe<T>(topic: string, handler?: TopicHandler<T>, options: SubscribeOptions = {}) {
-      const t = topics.get(topic) ?? create(topic, options.params)
+    subscribe<T>(name: string, handler?: TopicHandler<T>, options: SubscribeOptions = {}) {
+      const topic = topics.get(name) ?? create(name, options.params)
       const unsubscribe = () => {
-        if (!t.delete(entry)) return
+        if (!topic.entries.delete(entry)) return
         entry.end()
-        if (t.size) return
-        drop(t, new DOMException('lifeline: unsubscribed', 'AbortError'))
-        if (open) hooks.unsubscribe(topic)
+        if (topic.entries.size) return
+        drop(topic, new DOMException('lifeline: unsubscribed', 'AbortError'))
+        if (open) hooks.unsubscribe(name)
       }
       const entry: Entry = Object.assign(createStream(unsubscribe), { handler, onGap: options.onGap, buffer: !handler })
-      t.add(entry)
-      if (closed) drop(t, closed)
+      topic.entries.add(entry)
+      if (closed) drop(topic, closed)
       // One stream per subscription: a second loop continues the first, one after the end ends at once.
       const iterate = () => {
         entry.buffer = true
         return entry as Stream<T>
       }
-      return { topic, ready: t.ready, unsubscribe, [Symbol.asyncIterator]: iterate }
+      return { topic: name, ready: topic.ready, unsubscribe, [Symbol.asyncIterator]: iterate }
     },
     deliver(params) {
-      const { topic, seq, data } = (params ?? {}) as PublishParams
-      if (typeof topic != 'string' || (seq !== undefined && typeof seq != 'number'))
-        return hooks.error(new ProtocolError('lifeline: bad publish', params))
-      const t = topics.get(topic)
-      // Comparisons with undefined are false: unnumbered messages always pass.
-      if (!t || seq! <= t.params.after!) return
-      if (seq !== undefined) t.params.after = seq
+      const { topic: name, seq, data } = (params ?? {}) as PublishParams
+      if (typeof name !== 'string' || (seq !== undefined && typeof seq !== 'number')) {
+        hooks.error(new ProtocolError('lifeline: bad publish', params))
+        return
+      }
+      const topic = topics.get(name)
+      if (!topic) return
+      const { after } = topic.params
+      // Unnumbered messages always pass; a numbered one at or below the cursor was delivered already.
+      if (seq !== undefined && after !== undefined && seq <= after) return
+      if (seq !== undefined) {
+        topic.params.after = seq
+        topic.movedSinceRequest = true
+      }
       // Copy: a handler may unsubscribe itself or others.
-      for (const e of [...t])
+      for (const entry of [...topic.entries]) {
         try {
-          if (e.buffer) e.push(data)
-          e.handler?.(data as never, { topic, seq })
+          if (entry.buffer) entry.push(data)
+          entry.handler?.(data as never, { topic: name, seq })
         } catch (err) {
           hooks.error(err)
         }
+      }
     },
     resubscribe() {
       open = true
-      return [...topics.values()].map((t) => t.params)
+      const all = [...topics.values()]
+      for (const topic of all) topic.movedSinceRequest = false
+      return all.map((topic) => topic.params)
     },
-    settled: (topic, outcome) => settle(topics.get(topic), outcome),
+    settled: (name, outcome) => settle(topics.get(name), outcome),
     dropped() {
       open = false
     },
     close() {
       open = false
       closed = new ClientClosedError('lifeline: client closed')
-      topics.forEach((t) => drop(t, closed))
+      topics.forEach((topic) => drop(topic, closed))
     },
   }
 }

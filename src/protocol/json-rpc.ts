@@ -17,6 +17,8 @@ export const MethodNotFound = -32601
 export const InvalidParams = -32602
 /** JSON-RPC 2.0: internal error while handling the request. */
 export const InternalError = -32603
+/** Implementation-defined server error: lifeline-ws/server answers "Too many requests" with it. */
+export const ServerOverloaded = -32000
 
 /**
  * Method names of lifeline's conventions (docs/protocol.md); JSON-RPC reserves
@@ -107,7 +109,7 @@ export function jsonRpc(options: JsonRpcOptions = {}): Protocol {
     session: 'rpc.session',
     ack: 'rpc.ack',
     ...options,
-    codes: { methodNotFound: MethodNotFound, internalError: InternalError },
+    codes: { methodNotFound: MethodNotFound, internalError: InternalError, overloaded: ServerOverloaded },
     encode(message) {
       const wire = Array.isArray(message) ? message.map(toWire) : toWire(message as Message)
       try {

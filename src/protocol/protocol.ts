@@ -76,9 +76,14 @@ export interface Protocol {
   /**
    * The dialect's error codes: a client answers a server request it has no handler for with
    * `methodNotFound`, and a handler that throws with `internalError`; an error with `methodNotFound`
-   * in answer to a call names the method in its message.
+   * in answer to a call names the method in its message. jsonRpc(): -32601, -32603 and -32000.
    */
-  readonly codes: { readonly methodNotFound: number; readonly internalError: number }
+  readonly codes: {
+    readonly methodNotFound: number
+    readonly internalError: number
+    /** The server is over a limit ("too many requests"): a subscribe answered so is asked again on the next open. */
+    readonly overloaded?: number
+  }
   /**
    * Method of the session handshake request (docs/protocol.md, "Sessions"); without it the client
    * makes no session. @default 'rpc.session' in jsonRpc()

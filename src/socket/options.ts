@@ -187,37 +187,39 @@ export function socketUrl(input: string | URL): string {
   return url.href
 }
 
-const resolveReconnect = (input: ReconnectOptions): ResolvedReconnect => {
-  const initialDelay = input.initialDelay ?? 1000
-  return {
-    initialDelay,
-    // A large initialDelay lifts the default cap with it, so the first delay is not cut short.
-    maxDelay: input.maxDelay ?? Math.max(30000, initialDelay),
-    factor: input.factor ?? 2,
-    jitter: input.jitter ?? 'full',
-    maxRetries: input.maxRetries ?? Infinity,
-    resetAfter: input.resetAfter ?? 5000,
-    shouldReconnect: input.shouldReconnect,
-    backoff: input.backoff ?? backoff,
+/** Members of `input` that are set, over `defaults`: an explicit `undefined` keeps the default. */
+const withDefaults = <T extends object>(defaults: T, input: Partial<T>): T => {
+  const result = { ...defaults }
+  for (const key of Object.keys(input) as Array<keyof T>) {
+    if (input[key] !== undefined) result[key] = input[key] as T[keyof T]
   }
+  return result
 }
 
-const resolveHeartbeat = (input: HeartbeatOptions): ResolvedHeartbeat => ({
-  interval: input.interval ?? 25000,
-  timeout: input.timeout ?? 10000,
-  ping: input.ping,
-  pong: input.pong,
-})
-
-const resolveQueue = (input: QueueOptions): ResolvedQueue => ({
-  maxMessages: input.maxMessages ?? 1000,
-  maxBytes: input.maxBytes ?? 1 << 20,
-  ttl: input.ttl ?? Infinity,
-  overflow: input.overflow ?? 'drop-oldest',
-  highWaterMark: input.highWaterMark ?? 1 << 18,
-  storage: input.storage,
-  onClose: input.onClose ?? 'flush',
-})
+/** The reconnect defaults (docs/connection.md lists them; a test checks the two agree). */
+const reconnectDefaults: ResolvedReconnect = {
+  initialDelay: 1000,
+  maxDelay: 30000,
+  factor: 2,
+  jitter: 'full',
+  maxRetries: Infinity,
+  resetAfter: 5000,
+  shouldReconnect: undefined,
+  backoff,
+}
+// A large initialDelay lifts the default cap with it, so the first delay is not cut short.
+const resolveReconnect = (input: ReconnectOptions): ResolvedReconnect =>
+  withDefaults({ ...reconnectDefaults, maxDelay: Math.max(reconnectDefaults.maxDelay, input.initialDelay ?? 0) }, input)
+const heartbeatDefaults: ResolvedHeartbeat = { interval: 25000, timeout: 10000, ping: undefined, pong: undefined }
+const queueDefaults: ResolvedQueue = {
+  maxMessages: 1000,
+  maxBytes: 1 << 20,
+  ttl: Infinity,
+  overflow: 'drop-oldest',
+  highWaterMark: 1 << 18,
+  storage: undefined,
+  onClose: 'flush',
+}
 
 /**
  * Fills in every default. Reads the globals (WebSocket, window, document,
@@ -236,8 +238,8 @@ export function resolveOptions(options: SocketOptions = {}, canPing = false): Re
     lazy: options.lazy ?? false,
     connectTimeout: options.connectTimeout ?? 10000,
     reconnect: reconnect === false ? false : resolveReconnect(reconnect ?? {}),
-    heartbeat: heartbeat === false || (!canPing && heartbeat?.ping === undefined) ? false : resolveHeartbeat(heartbeat ?? {}),
-    queue: queue === false ? false : resolveQueue(queue ?? {}),
+    heartbeat: heartbeat === false || (!canPing && heartbeat?.ping === undefined) ? false : withDefaults(heartbeatDefaults, heartbeat ?? {}),
+    queue: queue === false ? false : withDefaults(queueDefaults, queue ?? {}),
     logger: options.logger,
     env: {
       window: globals.window,

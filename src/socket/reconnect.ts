@@ -8,7 +8,7 @@ import { ConnectError } from '../errors'
 import { createTimer } from '../timers'
 import { socketUrl, type CloseInfo, type Provider, type Resolved, type UrlInput } from './options'
 import { createConnection, type ConnectionEvents } from './connection'
-import { CloseCode, retryable } from './close-codes'
+import { ABNORMAL, NORMAL, retryable } from './close-codes'
 import { createHeartbeat, type Heartbeat } from './heartbeat'
 
 /** The lifecycle state. `idle` only before `connect()` of a lazy socket or client. */
@@ -61,7 +61,7 @@ export interface Link {
 
 const valueOf = <T>(provider: Provider<T>): T | Promise<T> =>
   typeof provider === 'function' ? (provider as () => T | Promise<T>)() : provider
-const lostInfo = (reason: string): CloseInfo => ({ code: CloseCode.Abnormal, reason, wasClean: false })
+const lostInfo = (reason: string): CloseInfo => ({ code: ABNORMAL, reason, wasClean: false })
 /** Node 20 has no global WebSocket; the fix is one import. */
 const NO_WEBSOCKET = "lifeline: no WebSocket constructor here. On Node < 22: import WebSocket from 'ws' and pass { WebSocket }"
 
@@ -261,13 +261,13 @@ export function createLink(url: UrlInput, options: Resolved, hooks: LinkHooks): 
     restart(reason = 'restart') {
       if (state === 'idle') return start()
       if (state === 'closed') return
-      const info = connection?.socket && { code: CloseCode.Normal, reason, wasClean: true }
-      drop(CloseCode.Normal, reason)
+      const info = connection?.socket && { code: NORMAL, reason, wasClean: true }
+      drop(NORMAL, reason)
       attempt = 0
       step('reconnecting', reason, connect, info)
     },
-    stop(code = CloseCode.Normal, reason = '') {
-      if (code !== CloseCode.Normal && !(code >= 3000 && code < 5000)) throw new RangeError(`lifeline: close code ${code} is not 1000 or 3000-4999`)
+    stop(code = NORMAL, reason = '') {
+      if (code !== NORMAL && !(code >= 3000 && code < 5000)) throw new RangeError(`lifeline: close code ${code} is not 1000 or 3000-4999`)
       if (state === 'closed') return
       // Before the socket goes: the layer's last chance to flush its outbox to an open socket.
       hooks.closing()

@@ -12,7 +12,10 @@ function setup() {
   const unsubscribed: string[] = []
   const error = vi.fn()
   const subs = createSubscriptions({
-    request: (topic, params) => new Promise((resolve, reject) => requests.push({ topic, params, resolve, reject })),
+    // The client settles synchronously as the answer is processed; resolve/reject play that answer.
+    request: (topic, params, settle) =>
+      requests.push({ topic, params, resolve: (result) => settle({ result }), reject: (error) => settle({ error }) }),
+    transient: (err) => err instanceof RpcError && err.code === -32000,
     unsubscribe: (topic) => unsubscribed.push(topic),
     error,
   })

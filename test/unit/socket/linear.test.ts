@@ -38,7 +38,11 @@ function manualClock() {
   const timers = new Map<number, { at: number; fn: () => void }>()
   const clock: Clock = {
     now: () => now,
-    setTimeout: (fn, ms) => (timers.set(++nextId, { at: now + ms, fn }), nextId),
+    setTimeout: (fn, ms) => {
+      nextId++
+      timers.set(nextId, { at: now + ms, fn })
+      return nextId
+    },
     clearTimeout: (id) => void timers.delete(id as number),
   }
   const advance = (ms: number) => {
