@@ -26,4 +26,25 @@ export default tseslint.config(
     ignores: ['src/server/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },
+  // Readable code (issue #13): no comma expressions, no nested ternaries, and promises that are
+  // neither forgotten nor passed where a plain callback is expected.
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['vitest.config.ts', '.storybook/*.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      'no-sequences': 'error',
+      'no-nested-ternary': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
+    files: ['**/*.{js,mjs,cjs}'],
+    rules: { 'no-sequences': 'error', 'no-nested-ternary': 'error' },
+  },
 )

@@ -10,30 +10,42 @@ import { existsSync } from 'node:fs'
 const ts = () => typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationDir: undefined, outDir: 'dist', sourceMap: true })
 const minify = () => terser({ compress: { passes: 2 }, mangle: { properties: false } })
 
+// The UMD files have no bundler after them: this fixes `process.env.NODE_ENV` for each, so the
+// development one keeps the option checks and the production one drops them (terser removes the dead branch).
+const nodeEnv = (value) => ({
+  name: 'node-env',
+  transform: (code) => (code.includes('process.env.NODE_ENV') ? { code: code.replaceAll('process.env.NODE_ENV', JSON.stringify(value)), map: null } : null),
+})
+
+// Two entries share their chunks in ESM and CJS: lifeline-ws (the client) and lifeline-ws/socket.
+const entries = { lifeline: 'src/index.ts', socket: 'src/socket.ts' }
+
 const client = [
   {
-    input: 'src/index.ts',
+    input: entries,
     external: ['nanoevents'],
     plugins: [ts()],
     output: [
-      { file: 'dist/lifeline.js', format: 'es', sourcemap: true },
-      { file: 'dist/lifeline.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
+      { dir: 'dist', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', format: 'es', sourcemap: true },
+      { dir: 'dist', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', format: 'cjs', sourcemap: true, exports: 'named' },
     ],
   },
   {
     input: 'src/index.ts',
-    plugins: [resolve({ browser: true }), ts()],
-    output: [
-      { file: 'dist/lifeline.umd.js', format: 'umd', name: 'Lifeline', sourcemap: true, exports: 'named' },
-      { file: 'dist/lifeline.umd.min.js', format: 'umd', name: 'Lifeline', sourcemap: true, exports: 'named', plugins: [minify()] },
-    ],
+    plugins: [resolve({ browser: true }), nodeEnv('development'), ts()],
+    output: { file: 'dist/lifeline.umd.js', format: 'umd', name: 'Lifeline', sourcemap: true, exports: 'named' },
   },
   {
     input: 'src/index.ts',
+    plugins: [resolve({ browser: true }), nodeEnv('production'), ts()],
+    output: { file: 'dist/lifeline.umd.min.js', format: 'umd', name: 'Lifeline', sourcemap: true, exports: 'named', plugins: [minify()] },
+  },
+  ...Object.entries(entries).map(([name, input]) => ({
+    input,
     external: ['nanoevents'],
     plugins: [dts({ tsconfig: './tsconfig.build.json' })],
-    output: { file: 'dist/lifeline.d.ts', format: 'es' },
-  },
+    output: { file: `dist/${name}.d.ts`, format: 'es' },
+  })),
 ]
 
 // The server build lives next to its sources so its owner can change it freely.

@@ -23,7 +23,7 @@ const entries = [
   // The lower bound of a connection-only entry point: link + outbox + options,
   // straight from src/ (not public; shows what a split entry could weigh).
   ['lifeline (connection core, src/ only)', 'lifeline-ws',
-    `export { createLink } from './src/connection/reconnect.ts'\nexport { createOutbox } from './src/outbox/outbox.ts'\nexport { resolveOptions } from './src/options.ts'`],
+    `export { createLink } from './src/socket/reconnect.ts'\nexport { createOutbox } from './src/socket/outbox.ts'\nexport { resolveOptions } from './src/socket/options.ts'`],
   ['partysocket', 'partysocket', `export { PartySocket } from 'partysocket'`],
   ['reconnecting-websocket', 'reconnecting-websocket', `export { default } from 'reconnecting-websocket'`],
   ['sockette', 'sockette', `export { default } from 'sockette'`],

@@ -14,7 +14,8 @@ function toWire(m: Message): Wire {
 function toMessage(w: Wire): Message | undefined {
   if (typeof w !== 'object' || w === null) return
   const { id, method, params, error } = w
-  if (typeof method === 'string') return id === undefined ? { type: 'notification', method, params } : isId(id) ? { type: 'request', id, method, params } : undefined
+  if (typeof method === 'string' && id === undefined) return { type: 'notification', method, params }
+  if (typeof method === 'string') return isId(id) ? { type: 'request', id, method, params } : undefined
   if (isId(id) && 'result' in w) return { type: 'response', id, result: w.result }
   if (typeof error?.code === 'number' && typeof error.message === 'string' && (isId(id) || id == null))
     return { type: 'error', id: id ?? null, error: { code: error.code, message: error.message, data: error.data } }
@@ -23,6 +24,7 @@ function toMessage(w: Wire): Message | undefined {
 /** The dialect. Ping, subscribe, unsubscribe and publish use the server's own method names. */
 export const dialect: Protocol = {
   ping: 'ping', subscribe: 'subscribe', unsubscribe: 'unsubscribe', publish: 'publish',
+  codes: { methodNotFound: 404, internalError: 500 }, // what this client answers: no handler, or a handler threw
   encode(message) {
     try {
       return JSON.stringify(Array.isArray(message) ? message.map(toWire) : toWire(message as Message))

@@ -4,7 +4,6 @@
  * realms (iframes, workers) where `instanceof` does not.
  * @module
  */
-import type { ErrorObject } from './protocol/protocol'
 
 /** Base class of every lifeline error. */
 export class LifelineError extends Error {
@@ -12,7 +11,8 @@ export class LifelineError extends Error {
 }
 
 /**
- * The peer answered a call with an error object.
+ * The peer answered a call with an error object. For "method not found"
+ * (-32601), the message names the method.
  * @example
  * try { await client.call('room.join', { room }) }
  * catch (err) { if (isRpcError(err) && err.code === 403) showForbidden() }
@@ -30,15 +30,39 @@ export class RpcError extends LifelineError {
   }
 }
 
-/** The rejection for an error object a peer sent in answer to a call. @internal */
-export const toRpcError = ({ code, message, data }: ErrorObject) => new RpcError(code, message, data)
+/**
+ * The rejection for an error object a peer sent in answer to a call; `method`, when given, is named
+ * in the message (the client does so for "method not found").
+ * @internal
+ */
+export const toRpcError = ({ code, message, data }: { code: number; message: string; data?: unknown }, method?: string): RpcError =>
+  new RpcError(code, method === undefined ? message : `${message}: ${method}`, data)
 
-/** A call got no answer within its timeout. */
+/**
+ * A call got no answer within its timeout. `method` and `timeout` say which call and how long;
+ * `sent` is false when the call never left the outbox (the client was not connected).
+ * @example
+ * catch (err) { if (isTimeoutError(err) && !err.sent) showOffline() }
+ */
 export class TimeoutError extends LifelineError {
   override name = 'TimeoutError' as const
+  constructor(
+    message: string,
+    /** The method called. */
+    readonly method?: string,
+    /** The timeout that ran out, ms. */
+    readonly timeout?: number,
+    /** False when the call was still waiting in the outbox: it never reached a socket. */
+    readonly sent?: boolean,
+  ) {
+    super(message)
+  }
 }
 
-/** The socket closed while a call was in flight (and it was not safe to resend). */
+/**
+ * The socket closed while a call was in flight (and it was not safe to resend), or a frame could not be
+ * written because the socket is not open and queueing is off (`queue: false`).
+ */
 export class ConnectionClosedError extends LifelineError {
   override name = 'ConnectionClosedError' as const
 }
@@ -48,7 +72,7 @@ export class ClientClosedError extends LifelineError {
   override name = 'ClientClosedError' as const
 }
 
-/** The outbox is full and its overflow policy is `'error'`, or queueing is off. */
+/** The outbox is full and its overflow policy is `'error'`. (With `queue: false` there is no outbox: see ConnectionClosedError.) */
 export class QueueFullError extends LifelineError {
   override name = 'QueueFullError' as const
 }
@@ -61,22 +85,45 @@ export class ProtocolError extends LifelineError {
   }
 }
 
+/**
+ * Reported as an `error` event once, after the first failed attempt of a socket or client that has never
+ * opened: the server is down, the URL is wrong, or the upgrade was refused (a browser shows every refusal
+ * as close 1006). Retrying goes on as the reconnect options say.
+ * @example
+ * client.on('error', (err) => { if (isConnectError(err)) console.warn(err.message) })
+ */
+export class ConnectError extends LifelineError {
+  override name = 'ConnectError' as const
+  constructor(
+    /** The URL of the attempt ('' when a URL provider failed before one was known). */
+    readonly url: string,
+    /** The close code of the failed attempt. */
+    readonly code: number,
+    /** The close reason, or what ended the attempt (`connect timeout`). */
+    readonly reason: string,
+  ) {
+    super(`lifeline: could not connect to ${url || 'the server'} (close ${code}${reason ? ', ' + reason : ''})`)
+  }
+}
+
 /** Names of the error classes above, for the guards. */
 export type LifelineErrorName =
-  | 'RpcError' | 'TimeoutError' | 'ConnectionClosedError' | 'ClientClosedError' | 'QueueFullError' | 'ProtocolError'
+  | 'RpcError' | 'TimeoutError' | 'ConnectionClosedError' | 'ClientClosedError' | 'QueueFullError' | 'ProtocolError' | 'ConnectError'
 
 const is = <T extends LifelineError>(name: T['name']) => (err: unknown): err is T =>
   err instanceof Error && err.name === name
 
 /** True for an {@link RpcError}, from any realm. */
-export const isRpcError = is<RpcError>('RpcError')
+export const isRpcError = /* @__PURE__ */ is<RpcError>('RpcError')
 /** True for a {@link TimeoutError}, from any realm. */
-export const isTimeoutError = is<TimeoutError>('TimeoutError')
+export const isTimeoutError = /* @__PURE__ */ is<TimeoutError>('TimeoutError')
 /** True for a {@link ConnectionClosedError}, from any realm. */
-export const isConnectionClosedError = is<ConnectionClosedError>('ConnectionClosedError')
+export const isConnectionClosedError = /* @__PURE__ */ is<ConnectionClosedError>('ConnectionClosedError')
 /** True for a {@link ClientClosedError}, from any realm. */
-export const isClientClosedError = is<ClientClosedError>('ClientClosedError')
+export const isClientClosedError = /* @__PURE__ */ is<ClientClosedError>('ClientClosedError')
 /** True for a {@link QueueFullError}, from any realm. */
-export const isQueueFullError = is<QueueFullError>('QueueFullError')
+export const isQueueFullError = /* @__PURE__ */ is<QueueFullError>('QueueFullError')
 /** True for a {@link ProtocolError}, from any realm. */
-export const isProtocolError = is<ProtocolError>('ProtocolError')
+export const isProtocolError = /* @__PURE__ */ is<ProtocolError>('ProtocolError')
+/** True for a {@link ConnectError}, from any realm. */
+export const isConnectError = /* @__PURE__ */ is<ConnectError>('ConnectError')

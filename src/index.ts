@@ -1,30 +1,21 @@
 /**
  * lifeline: a browser-first WebSocket client with jittered reconnect,
  * heartbeats, an offline queue, typed JSON-RPC and topics that survive reconnects.
+ * Everything `lifeline-ws/socket` exports is exported here too.
  * @packageDocumentation
  */
-export { createClient } from './client'
-export type { Client, CallOptions, SendOptions, SendResult, DropEvent, LifecycleEvents, EventStream } from './api'
-export type {
-  ClientOptions, ReconnectOptions, HeartbeatOptions, QueueOptions, EnvironmentOptions, BackoffOptions,
-  CloseInfo, Logger, Provider, UrlInput, WebSocketConstructor,
-} from './options'
-export type { State, ReconnectingInfo, ClientCloseEvent } from './connection/reconnect'
-export type { Frame, DropReason } from './outbox/outbox'
-export type { Subscription, SubscribeOptions, TopicMeta, TopicHandler } from './rpc/subscriptions'
+export * from './socket'
+export { createClient } from './client/client'
+export type { Client, CallOptions, EventStream } from './client/api'
+export type { ClientOptions } from './client/options'
+export type { Subscription, SubscribeOptions, TopicMeta, TopicHandler } from './client/subscriptions'
 export type {
   Contract, Method, MethodName, ParamsOf, CallArgs, ResultOf, NotifyArgs, EventName, EventOf, TopicName, TopicOf,
   HandlerName, HandlerOf, Part, Lookup,
-} from './contract'
+} from './client/contract'
 export type { JsonRpcOptions } from './protocol/json-rpc'
 export type { Protocol, Message, Id, ErrorObject, SubscribeParams, SubscribeResult, PublishParams } from './protocol/protocol'
-export type { OutboxStorage, StoredFrame } from './outbox/storage'
-export type { Clock } from './timers'
-export { backoff } from './connection/backoff'
-export { retryable } from './connection/close-codes'
 export { jsonRpc } from './protocol/json-rpc'
-export { localStorageOutbox, indexedDbOutbox } from './outbox/storage'
 export {
-  LifelineError, RpcError, TimeoutError, ConnectionClosedError, ClientClosedError, QueueFullError, ProtocolError,
-  isRpcError, isTimeoutError, isConnectionClosedError, isClientClosedError, isQueueFullError, isProtocolError,
+  RpcError, TimeoutError, ProtocolError, isRpcError, isTimeoutError, isProtocolError,
 } from './errors'

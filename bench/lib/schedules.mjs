@@ -13,7 +13,7 @@ import { percentile } from './stats.mjs'
  */
 export async function loadLifelineBackoff() {
   const out = await build({
-    stdin: { contents: `export { backoff } from './src/connection/backoff.ts'\nexport { resolveOptions } from './src/options.ts'`, resolveDir: root, loader: 'ts' },
+    stdin: { contents: `export { backoff } from './src/socket/backoff.ts'\nexport { resolveOptions } from './src/socket/options.ts'`, resolveDir: root, loader: 'ts' },
     bundle: true, format: 'esm', platform: 'neutral', write: false, logLevel: 'silent',
   })
   const mod = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`)

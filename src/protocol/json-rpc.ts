@@ -17,6 +17,8 @@ export const MethodNotFound = -32601
 export const InvalidParams = -32602
 /** JSON-RPC 2.0: internal error while handling the request. */
 export const InternalError = -32603
+/** Implementation-defined server error: lifeline-ws/server answers "Too many requests" with it. */
+export const ServerOverloaded = -32000
 
 /**
  * Method names of lifeline's conventions (docs/protocol.md); JSON-RPC reserves
@@ -33,29 +35,41 @@ export interface JsonRpcOptions {
   unsubscribe?: string
   /** @default 'rpc.publish' */
   publish?: string
+  /** @default 'rpc.session' */
+  session?: string
+  /** @default 'rpc.ack' */
+  ack?: string
 }
 
 type Obj = { [key: string]: unknown }
 type Wire = Obj & { error?: { code?: unknown; message?: unknown } }
 
 // JSON-RPC params must be structured: an object or an array.
-const isParams = (v: unknown) => v === undefined || (typeof v == 'object' && !!v)
-const isId = (v: unknown): v is Id => typeof v == 'string' || typeof v == 'number'
+const isParams = (value: unknown) => value === undefined || (typeof value === 'object' && value !== null)
+const isId = (value: unknown): value is Id => typeof value === 'string' || typeof value === 'number'
 
-/** Checks one parsed message against the spec; falsy when it is malformed. */
-function toMessage(o: Wire | null): Message | false | undefined {
+/** A request or notification, if `wire` is a valid one. */
+function toCall(wire: Wire): Message | undefined {
+  const { id, method, params } = wire
+  if (typeof method !== 'string' || !isParams(params)) return undefined
+  if (!('id' in wire)) return { type: 'notification', method, params }
+  // A request with id null is legal but discouraged, and has no place in our Message type.
+  return isId(id) ? { type: 'request', id, method, params } : undefined
+}
+
+/** A response or error, if `wire` is a valid one. Members of `error` beyond code, message and data are ignored. */
+function toAnswer(wire: Wire): Message | undefined {
+  const { id, result, error } = wire
+  if ('result' in wire) return isId(id) && !('error' in wire) ? { type: 'response', id, result } : undefined
+  const validError = Number.isInteger(error?.code) && typeof error?.message === 'string'
+  return (isId(id) || id === null) && validError ? { type: 'error', id, error: error as ErrorObject } : undefined
+}
+
+/** Checks one parsed message against the spec; undefined when it is malformed. */
+function toMessage(wire: Wire | null): Message | undefined {
   // Only an object can carry the version: primitives and arrays stop here.
-  if (o?.jsonrpc !== '2.0') return
-  const { id, method, params, result, error } = o
-  return 'method' in o
-    ? typeof method == 'string' &&
-        isParams(params) &&
-        // A request with id null is legal but discouraged, and has no place in our Message type.
-        ('id' in o ? isId(id) && { type: 'request', id, method, params } : { type: 'notification', method, params })
-    : 'result' in o
-      ? isId(id) && !('error' in o) && { type: 'response', id, result }
-      : // Members of `error` beyond code, message and data are ignored by whoever reads it.
-        (isId(id) || id === null) && Number.isInteger(error?.code) && typeof error?.message == 'string' && { type: 'error', id, error: error as ErrorObject }
+  if (wire?.jsonrpc !== '2.0') return undefined
+  return 'method' in wire ? toCall(wire) : toAnswer(wire)
 }
 
 const HOSTILE = /"(__proto__|constructor|prototype)"|\\u/
@@ -64,10 +78,14 @@ const refuseHostileKeys = (key: string, value: unknown) => {
   return value
 }
 
-function toWire(m: Message): Obj {
-  if (!isParams((m as { params?: unknown }).params)) throw new TypeError('lifeline: bad params')
+function toWire(message: Message): Obj {
+  if ((message.type === 'request' || message.type === 'notification') && !isParams(message.params)) {
+    throw new ProtocolError(`lifeline: JSON-RPC params must be an object or an array ('${message.method}' got ${typeof message.params})`, message)
+  }
   // `type` set to undefined vanishes from the JSON; a result of undefined would too, so it becomes null.
-  return { jsonrpc: '2.0', ...m, type: undefined, ...(m.type == 'response' && { result: m.result ?? null }) }
+  const wire: Obj = { jsonrpc: '2.0', ...message, type: undefined }
+  if (message.type === 'response') wire.result = message.result ?? null
+  return wire
 }
 
 /**
@@ -88,12 +106,16 @@ export function jsonRpc(options: JsonRpcOptions = {}): Protocol {
     subscribe: 'rpc.subscribe',
     unsubscribe: 'rpc.unsubscribe',
     publish: 'rpc.publish',
+    session: 'rpc.session',
+    ack: 'rpc.ack',
     ...options,
+    codes: { methodNotFound: MethodNotFound, internalError: InternalError, overloaded: ServerOverloaded },
     encode(message) {
+      const wire = Array.isArray(message) ? message.map(toWire) : toWire(message as Message)
       try {
-        return JSON.stringify(Array.isArray(message) ? message.map(toWire) : toWire(message as Message))
+        return JSON.stringify(wire)
       } catch (cause) {
-        throw new ProtocolError('lifeline: cannot encode', message, { cause })
+        throw new ProtocolError(`lifeline: cannot encode as JSON: ${String((cause as Error).message)}`, message, { cause })
       }
     },
     decode(frame) {
@@ -103,7 +125,7 @@ export function jsonRpc(options: JsonRpcOptions = {}): Protocol {
         // costs a call per value, so it runs only when the text could hold such a key (or a \u
         // escape, which could spell one).
         const data: unknown = JSON.parse(frame, HOSTILE.test(frame) ? refuseHostileKeys : undefined)
-        const messages = (Array.isArray(data) ? data : [data]).map(toMessage)
+        const messages = (Array.isArray(data) ? data : [data]).map((item) => toMessage(item as Wire | null))
         if (messages.length && messages.every(Boolean)) return messages as Message[]
       } catch (err) {
         cause = err

@@ -73,4 +73,22 @@ export interface Protocol {
   readonly unsubscribe: string
   /** Method of the notification that carries a topic message; its params are {@link PublishParams}. */
   readonly publish: string
+  /**
+   * The dialect's error codes: a client answers a server request it has no handler for with
+   * `methodNotFound`, and a handler that throws with `internalError`; an error with `methodNotFound`
+   * in answer to a call names the method in its message. jsonRpc(): -32601, -32603 and -32000.
+   */
+  readonly codes: {
+    readonly methodNotFound: number
+    readonly internalError: number
+    /** The server is over a limit ("too many requests"): a subscribe answered so is asked again on the next open. */
+    readonly overloaded?: number
+  }
+  /**
+   * Method of the session handshake request (docs/protocol.md, "Sessions"); without it the client
+   * makes no session. @default 'rpc.session' in jsonRpc()
+   */
+  readonly session?: string
+  /** Method of the cumulative acknowledgement notification of sessions. @default 'rpc.ack' in jsonRpc() */
+  readonly ack?: string
 }

@@ -3,7 +3,7 @@
  * WebSocket: nothing happens until the test says so (`accept`, `receive`,
  * `fail`, `serverClose`), so fake timers see every step.
  */
-import type { WebSocketConstructor } from '../../src/options'
+import type { WebSocketConstructor } from '../../src/socket/options'
 
 type Handler = ((event: never) => void) | null
 

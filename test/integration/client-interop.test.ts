@@ -28,10 +28,11 @@ beforeAll(async () => {
       throw new JSONRPCErrorException('forbidden', 403, { need: 'admin' })
     })
     server.addMethod('shout', (p) => void ws.send(JSON.stringify({ jsonrpc: '2.0', method: 'shouted', params: p })))
-    ws.on('message', async (data) => {
+    ws.on('message', (data) => {
       frames.push(String(data))
-      const reply = await server.receiveJSON(String(data))
-      if (reply) ws.send(JSON.stringify(reply))
+      void server.receiveJSON(String(data)).then((reply) => {
+        if (reply) ws.send(JSON.stringify(reply))
+      })
     })
   })
   await new Promise((resolve) => wss.once('listening', resolve))

@@ -3,15 +3,15 @@
 // deadlines are generous so a slow machine does not fail them.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-import { createLink, type ClientCloseEvent, type Link, type State } from '../../src/connection/reconnect'
-import { resolveOptions, type ClientOptions, type WebSocketConstructor } from '../../src/options'
+import { createLink, type ClientCloseEvent, type Link, type State } from '../../src/socket/reconnect'
+import { resolveOptions, type SocketOptions, type WebSocketConstructor } from '../../src/socket/options'
 import { createFaultProxy, createPingServer, until, type FaultProxy } from '../helpers/fault-proxy'
 
 const timing = {
   connectTimeout: 300,
   reconnect: { initialDelay: 20, maxDelay: 100 },
   heartbeat: { interval: 150, timeout: 150 },
-} satisfies ClientOptions
+} satisfies SocketOptions
 
 let server: Awaited<ReturnType<typeof createPingServer>>
 let proxy: FaultProxy
@@ -26,7 +26,7 @@ class TrackedWebSocket extends WebSocket {
   }
 }
 
-function connect(o: ClientOptions = {}) {
+function connect(o: SocketOptions = {}) {
   const closes: ClientCloseEvent[] = []
   const states: State[] = []
   const delays: number[] = []
@@ -37,7 +37,7 @@ function connect(o: ClientOptions = {}) {
     WebSocket: TrackedWebSocket as unknown as WebSocketConstructor,
     ...timing,
     ...o,
-  }), {
+  }, true), {
     state: (next) => states.push(next),
     open: () => {
       opens++

@@ -10,8 +10,8 @@ import { JSONRPCClient, JSONRPCErrorException, JSONRPCServer, JSONRPCServerAndCl
 import { isRpcError, type RpcError } from '../../src/errors'
 import { jsonRpc, MethodNotFound, ParseError } from '../../src/protocol/json-rpc'
 import type { Message } from '../../src/protocol/protocol'
-import { createCalls } from '../../src/rpc/calls'
-import { createHandlers } from '../../src/rpc/handlers'
+import { createCalls } from '../../src/client/calls'
+import { createHandlers } from '../../src/client/handlers'
 import { systemClock } from '../../src/timers'
 
 const rpc = jsonRpc()
@@ -58,12 +58,12 @@ afterAll(async () => {
 /** Our side: a ws client driven by jsonRpc() and createCalls(), as the lifeline client wires them. */
 async function connect() {
   const ws = new WebSocket(url)
-  const calls = createCalls(systemClock, () => {})
+  const calls = createCalls(systemClock, { gone: () => {}, queued: () => false, methodNotFound: MethodNotFound })
   const notifications: Message[] = []
   const unknown: Message[] = []
   const handlers = createHandlers((m) => ws.send(rpc.encode(m)), (err) => {
     throw err
-  })
+  }, rpc.codes)
   handlers.handle('client.version', () => '1.2.3')
   ws.on('message', (data) => {
     for (const m of rpc.decode(data.toString())) {
@@ -81,7 +81,6 @@ async function connect() {
     const frame = rpc.encode({ type: 'request', id, method, params })
     const promise = calls.add(id, { timeout: 10_000, resend: false, frame })
     ws.send(frame)
-    calls.sent(id)
     return promise
   }
   return { ws, calls, call, notifications, unknown }

@@ -2,8 +2,8 @@
 // behind: no timer, no environment listener, no socket.
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-import { createLink, type Link } from '../../src/connection/reconnect'
-import { resolveOptions, type WebSocketConstructor } from '../../src/options'
+import { createLink, type Link } from '../../src/socket/reconnect'
+import { resolveOptions, type WebSocketConstructor } from '../../src/socket/options'
 import { CountingTarget } from '../helpers/fake-socket'
 import { countingClock, trackedWebSocket } from '../helpers/tracking'
 import { createFaultProxy, createPingServer, until } from '../helpers/fault-proxy'
@@ -37,7 +37,7 @@ it(`leaves nothing behind after ${CYCLES} reconnect cycles`, async () => {
     heartbeat: { interval: 1000, timeout: 1000 },
     reconnect: { backoff: () => 0 },
     environment: { clock, window, document, navigator: { onLine: true } },
-  }), {
+  }, true), {
     state: () => {},
     // Three ways to lose a socket, in turn: the client restarts, the server
     // closes, the network resets. Each also exercises the heartbeat's timers.

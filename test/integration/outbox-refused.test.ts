@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { start, until, url } from './server/helpers'
 import { client } from './server/client-helper'
-import { memoryStorage, settle } from '../unit/outbox/fakes'
+import { memoryStorage, settle } from '../unit/socket/fakes'
 import type { ClientCloseEvent } from '../../src/index'
 
 const tokenIn = (req: { url?: string | undefined }) => new URL(req.url ?? '/', 'http://x').searchParams.get('token')

@@ -4,7 +4,7 @@ import {
   type WebSocketConstructor,
 } from '../../../src/index'
 import { setup, type Harness } from './harness'
-import type { Contract } from '../../../src/contract'
+import type { Contract } from '../../../src/client/contract'
 
 let h: Harness<Contract>
 afterEach(() => {
@@ -84,7 +84,7 @@ describe('calls', () => {
     await expect(ok).resolves.toBe(3)
     const err = await bad
     expect(err).toBeInstanceOf(RpcError)
-    expect(err).toMatchObject({ code: -32601, message: 'Method not found', data: 'nope' })
+    expect(err).toMatchObject({ code: -32601, message: 'Method not found: nope', data: 'nope' })
   })
 
   it('times out with a TimeoutError counted from the call, even while queued', async () => {

@@ -84,7 +84,7 @@ describe('jsonRpc: encode', () => {
   it('refuses params that are not structured, as the spec requires', () => {
     for (const params of [1, 'x', true, null]) {
       const err = protocolError(() => rpc.encode({ type: 'request', id: 1, method: 'm', params }))
-      expect(String(err.cause)).toMatch(/params/)
+      expect(err.message).toMatch(/JSON-RPC params must be an object or an array/)
     }
   })
 })

@@ -1,0 +1,238 @@
+/**
+ * `createClient`: the socket core (socket/socket.ts) with the RPC layer
+ * plugged in: calls, topics, server events and server requests. It owns no
+ * socket, timer or wire code of its own; see docs/architecture.md.
+ * @module
+ */
+import { createEmitter } from '../events'
+import { ConnectionClosedError, ProtocolError, QueueFullError, TimeoutError, isRpcError, isTimeoutError, toRpcError } from '../errors'
+import { resolveOptions, socketUrl, type UrlInput } from '../socket/options'
+import { validate } from '../socket/validate'
+import { createCore, type Core, type Layer } from '../socket/socket'
+import type { OutboxItem } from '../socket/outbox'
+import type { Message, Protocol, SubscribeParams } from '../protocol/protocol'
+import { clientRules, resolveClientOptions, type ClientOptions } from './options'
+import { createCalls } from './calls'
+import { createSubscriptions, type Outcome } from './subscriptions'
+import { createHandlers } from './handlers'
+import { createStream, type Stream } from './stream'
+import type { Contract } from './contract'
+import type { CallOptions, Client } from './api'
+
+// Bundlers replace `process.env.NODE_ENV`; declared here (not from @types/node) so the browser build needs no Node types.
+declare const process: { env: { NODE_ENV?: string } }
+
+/** What the RPC layer adds to the socket. @internal */
+interface Rpc extends Layer {
+  request(method: string, params: unknown, options: CallOptions): Promise<unknown>
+  notify(method: string, params: unknown): ReturnType<Core['push']>
+  listen(event: string, handler?: (payload: unknown) => void): (() => void) | Stream<unknown>
+  subscribe: ReturnType<typeof createSubscriptions>['subscribe']
+  handle(method: string, fn: (params: unknown) => unknown): () => void
+}
+
+/** The RPC layer over one socket core: every protocol-aware part of the client, wired once. */
+function createRpc(core: Core, protocol: Protocol, callTimeout: number): Rpc {
+  const { link, outbox, options } = core
+  const events = createEmitter<{ [name: string]: (payload: unknown) => void }>(core.report)
+  const streams = new Set<Stream<unknown>>()
+  const calls = createCalls(options.env.clock, {
+    gone: (id) => outbox?.remove(id),
+    queued: (id) => !!outbox?.has(id),
+    methodNotFound: protocol.codes.methodNotFound,
+  })
+
+  /** Control frames go to the open socket at once, never through the queue. */
+  const writeNow = (item: OutboxItem) => {
+    if (!core.write(item.frame)) throw new ConnectionClosedError('lifeline: not open')
+  }
+
+  /** Registers a call and hands its frame to `put`; every failure becomes a rejection. */
+  const request = (method: string, params: unknown, callOptions: CallOptions, put: (item: OutboxItem) => unknown = core.push): Promise<unknown> => {
+    try {
+      if (link.state === 'closed') throw core.closedError()
+      callOptions.signal?.throwIfAborted()
+      const id = calls.id()
+      const frame = protocol.encode({ type: 'request', id, method, params })
+      const { timeout = callTimeout, signal, resend = false } = callOptions
+      const promise = calls.add(id, { method, timeout, signal, resend, frame })
+      try {
+        put({ frame, call: id })
+      } catch (err) {
+        calls.reject(id, err)
+      }
+      return promise
+    } catch (err) {
+      return Promise.reject(err)
+    }
+  }
+
+  /**
+   * A subscribe request, written at once (it is a control frame: it never waits behind queued ones);
+   * its answer settles synchronously, in frame order with the topic's messages.
+   */
+  const subscribeRequest = (params: SubscribeParams, settle: (outcome: Outcome) => void): Extract<Message, { type: 'request' }> => {
+    const id = calls.id()
+    calls.track(id, { method: protocol.subscribe, timeout: callTimeout, resend: false, frame: '' }, (ok, value) => {
+      settle(ok ? { result: value } : { error: value })
+    })
+    return { type: 'request', id, method: protocol.subscribe, params }
+  }
+
+  const subscriptions = createSubscriptions({
+    // Only called while open.
+    request(topic, params, settle) {
+      const message = subscribeRequest(params, settle)
+      try {
+        writeNow({ frame: protocol.encode(message) })
+      } catch (err) {
+        calls.reject(message.id, err)
+      }
+    },
+    // The server forgets a closed socket's topics by itself, so only an open one is told.
+    unsubscribe: (topic) => {
+      core.write(protocol.encode({ type: 'notification', method: protocol.unsubscribe, params: { topic } }))
+    },
+    error: core.report,
+    transient: (err) => isTimeoutError(err) || (isRpcError(err) && err.code === protocol.codes.overloaded),
+  })
+  // A reply only means something on the socket its request came in on, so it is never queued.
+  const handlers = createHandlers((message) => {
+    core.write(protocol.encode(message))
+  }, core.report, protocol.codes)
+
+  /** On every open: one batched frame re-subscribes every topic, before the outbox flushes. */
+  const resubscribe = () => {
+    const batch = subscriptions.resubscribe().map((params) =>
+      subscribeRequest(params, (outcome) => subscriptions.settled(params.topic, outcome)))
+    if (batch.length) core.write(protocol.encode(batch))
+  }
+
+  const dispatch = (frame: string) => {
+    let messages: Message[]
+    try {
+      messages = protocol.decode(frame)
+    } catch (err) {
+      return core.report(err)
+    }
+    for (const message of messages) {
+      if (message.type === 'request') handlers.request(message)
+      else if (message.type === 'notification') {
+        if (message.method === protocol.publish) subscriptions.deliver(message.params)
+        else events.emit(message.method, message.params)
+      } else if (!calls.settle(message)) {
+        core.report(message.type === 'error' && message.id === null ? toRpcError(message.error) : new ProtocolError('lifeline: response to unknown id', frame))
+      }
+    }
+  }
+
+  return {
+    open() {
+      resubscribe()
+      return undefined
+    },
+    message(data) {
+      if (typeof data === 'string') dispatch(data)
+    },
+    close(info) {
+      subscriptions.dropped()
+      // A final close fails every call with ClientClosedError in `closed` instead.
+      if (!info.willReconnect) return
+      for (const item of calls.dropped()) {
+        try {
+          core.push(item)
+        } catch (err) {
+          calls.reject(item.call!, err)
+        }
+      }
+    },
+    closed() {
+      // Topics first: their pending requests then settle as stale instead of reporting errors.
+      subscriptions.close()
+      calls.fail(core.closedError())
+      for (const stream of streams) stream.end()
+    },
+    ping() {
+      // Any reply proves life, an error included; the heartbeat, not this promise, judges.
+      const { heartbeat } = options
+      if (heartbeat) request(protocol.ping, undefined, { timeout: heartbeat.timeout }, writeNow).catch(() => {})
+    },
+    drop(items, reason) {
+      for (const { call } of items) {
+        if (call === undefined) continue
+        if (reason === 'closed') calls.reject(call, core.closedError())
+        else if (reason === 'expired') calls.reject(call, new TimeoutError('lifeline: call expired in the outbox (queue.ttl) and was never sent'))
+        else calls.reject(call, new QueueFullError('lifeline: call dropped from a full outbox and never sent'))
+      }
+    },
+    request,
+    notify: (method, params) => core.push({ frame: protocol.encode({ type: 'notification', method, params }), persist: true }),
+    listen(event, handler) {
+      if (handler) return events.on(event, handler)
+      const stream = createStream<unknown>(() => {
+        stopListening()
+        streams.delete(stream)
+      })
+      const stopListening = events.on(event, stream.push)
+      streams.add(stream)
+      return stream
+    },
+    subscribe: subscriptions.subscribe,
+    handle: handlers.handle,
+  }
+}
+
+/**
+ * Creates a client and, unless `lazy`, starts connecting. It is a `createSocket` socket with RPC on top.
+ * @param url - `ws:`/`wss:` URL (or `http:`/`https:`), or a provider called before every attempt.
+ * @param options - see {@link ClientOptions}; every member has a default.
+ * @example
+ * const client = createClient<ChatApi>('wss://chat.example.com/ws')
+ * client.listen('message', (m) => render(m))
+ * await client.call('room.join', { room: 'lobby' })
+ */
+export function createClient<C extends Contract = Contract>(url: UrlInput, options: ClientOptions = {}): Client<C> {
+  if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') validate('', options, clientRules())
+  if (typeof url !== 'function') socketUrl(url)
+  const { callTimeout, protocol } = resolveClientOptions(options)
+  let rpc: Rpc | undefined
+  const core = createCore(url, resolveOptions(options, !!protocol), (created) => {
+    if (protocol) rpc = createRpc(created, protocol, callTimeout)
+    return rpc ?? {}
+  })
+  const { socket, link } = core
+  /** The RPC layer, or the TypeError of raw mode; after `close()`, ClientClosedError. */
+  const open = (): Rpc => {
+    if (!rpc) throw new TypeError('lifeline: raw mode (protocol: false) has no RPC; use createSocket from lifeline-ws/socket')
+    if (link.state === 'closed') throw core.closedError()
+    return rpc
+  }
+
+  const client: Client<C> = {
+    get state() {
+      return socket.state
+    },
+    get subprotocol() {
+      return socket.subprotocol
+    },
+    get queued() {
+      return socket.queued
+    },
+    on: socket.on,
+    ready: socket.ready,
+    connect: socket.connect,
+    reconnect: socket.reconnect,
+    close: socket.close,
+    send: socket.send,
+    notify: (method, ...[params]) => open().notify(method, params),
+    call: (method, ...[params, callOptions]) => {
+      if (!rpc) return Promise.reject(new TypeError('lifeline: raw mode (protocol: false) has no RPC'))
+      return rpc.request(method, params, callOptions ?? {}) as never
+    },
+    listen: ((event: string, handler?: (payload: unknown) => void) => open().listen(event, handler)) as Client<C>['listen'],
+    subscribe: (topic, handler, subscribeOptions) => open().subscribe(topic, handler as never, subscribeOptions) as never,
+    handle: (method, fn) => open().handle(method, fn as (params: unknown) => unknown),
+  }
+  if (!options.lazy) link.start()
+  return client
+}

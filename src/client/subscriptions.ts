@@ -1,0 +1,224 @@
+/**
+ * The topic registry: one server subscription per topic however many
+ * handlers share it, re-sent on every open with the last seq seen as the
+ * cursor, and duplicates dropped by seq (docs/events.md).
+ * @module
+ */
+import { ClientClosedError, isConnectionClosedError, ProtocolError } from '../errors'
+import type { PublishParams, SubscribeParams, SubscribeResult } from '../protocol/protocol'
+import { createStream, type Stream } from './stream'
+
+/**
+ * Options of `subscribe`.
+ * @example
+ * client.subscribe('prices', onPrice, { params: { symbols: ['BTC'] }, onGap: () => reloadPrices() })
+ */
+export interface SubscribeOptions {
+  /** Extra parameters for the subscribe request. When several handlers share a topic, the first one's count. @default undefined */
+  params?: unknown
+  /** Called when the server says messages were lost while disconnected (they are not replayed). @default undefined */
+  onGap?: () => void
+}
+
+/** Where a topic message came from. */
+export interface TopicMeta {
+  topic: string
+  /** The server's sequence number, when it numbers the topic. */
+  seq?: number | undefined
+}
+
+/** A topic message handler. */
+export type TopicHandler<T> = (data: T, meta: TopicMeta) => void
+
+/**
+ * One `subscribe` call. Also an async iterable of the topic's data that ends
+ * when it is unsubscribed, refused or the client closes; leaving the loop early
+ * unsubscribes.
+ * @example
+ * const sub = client.subscribe('room:1')
+ * await sub.ready
+ * for await (const message of sub) render(message)
+ */
+export interface Subscription<T = unknown> extends AsyncIterable<T> {
+  readonly topic: string
+  /** Resolves when the server confirmed the topic; rejects if it refused (an `RpcError`), on `close()`, or with an `AbortError` when unsubscribed first. */
+  readonly ready: Promise<void>
+  /** Stop this handler; the last one for a topic unsubscribes on the server. Idempotent. */
+  unsubscribe(): void
+  [Symbol.asyncIterator](): AsyncIterableIterator<T>
+}
+
+/** The answer to a subscribe request. @internal */
+export type Outcome = { result: unknown } | { error: unknown }
+
+/** @internal */
+export interface SubscriptionHooks {
+  /**
+   * Send the subscribe request now (only called while open). `settle` must run synchronously when the
+   * answer is processed, in frame order with the topic's messages; a lost socket settles it with a
+   * ConnectionClosedError. Read `params` at once: it is the live cursor.
+   */
+  request(topic: string, params: SubscribeParams, settle: (outcome: Outcome) => void): void
+  /** Send the unsubscribe notification (only called while open). */
+  unsubscribe(topic: string): void
+  error(err: unknown): void
+  /** True for an error that means "not now" (a server over its limits, a timeout): the next open asks again. */
+  transient?(err: unknown): boolean
+}
+
+/** @internal */
+export interface Subscriptions {
+  subscribe<T = unknown>(topic: string, handler?: TopicHandler<T>, options?: SubscribeOptions): Subscription<T>
+  /** A publish notification's params: validate, dedupe by seq, dispatch. */
+  deliver(params: unknown): void
+  /** A socket opened: from now on requests go out at once. Returns every topic, for one batched frame (live objects: encode at once). */
+  resubscribe(): SubscribeParams[]
+  /** The answer to a batched resubscribe request, processed synchronously in frame order. */
+  settled(topic: string, outcome: Outcome): void
+  /** The socket is gone: new topics wait for the next `resubscribe()`. */
+  dropped(): void
+  /** Final: rejects pending `ready`s with `ClientClosedError` and ends every iterator. */
+  close(): void
+}
+
+/** One `subscribe` call: its stream, ended with the subscription, and what it was given. */
+interface Entry extends Stream<unknown> {
+  handler: TopicHandler<never> | undefined
+  onGap: (() => void) | undefined
+  // Buffering from the start without a handler, so a `for await` started late misses nothing;
+  // with one, only once a loop starts, so an unused stream holds nothing.
+  buffer: boolean
+}
+
+/** A topic: its subscriptions, and what the server is asked and told. */
+interface Topic {
+  entries: Set<Entry>
+  /** The subscribe request's params; `after` is the cursor. */
+  params: SubscribeParams
+  ready: Promise<void>
+  resolve(): void
+  reject(err: unknown): void
+  /** A message moved the cursor since the last request was sent: that cursor is newer than the answer's. */
+  movedSinceRequest: boolean
+}
+
+/** @internal */
+export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
+  const topics = new Map<string, Topic>()
+  let open = false
+  // Set by close(): every topic, even one subscribed later, ends with it.
+  let closed: Error | undefined
+
+  // Ends a topic for every subscriber: refused, unsubscribed or closed.
+  const drop = (topic: Topic, err: unknown) => {
+    topic.reject(err)
+    topic.entries.forEach((entry) => entry.end())
+    topic.entries.clear()
+    topics.delete(topic.params.topic)
+  }
+
+  const settle = (topic: Topic | undefined, outcome: Outcome) => {
+    // An answer for a topic that was dropped (and maybe created again) in the meantime is stale.
+    if (!topic || topics.get(topic.params.topic) !== topic) return
+    if ('error' in outcome) {
+      const err = outcome.error
+      // A lost socket, or a server that says "not now", is no refusal: the next open subscribes again.
+      if (isConnectionClosedError(err) || hooks.transient?.(err)) return
+      hooks.error(err)
+      drop(topic, err)
+      return
+    }
+    topic.resolve()
+    const { seq, gap } = (outcome.result ?? {}) as SubscribeResult
+    // A first subscribe adopts the server's seq as its cursor, so the next reconnect replays what it
+    // missed; null is a numbered topic with no message yet, and numbers start at 1. After a gap the
+    // cursor moves to the server's seq (backwards too: its history was reset), unless a message
+    // already moved it past the answer, which must never be delivered twice.
+    const cursor = seq === null ? 0 : seq
+    const adopt = gap === true || topic.params.after === undefined
+    if (typeof cursor === 'number' && adopt && !topic.movedSinceRequest) topic.params.after = cursor
+    if (gap) topic.entries.forEach((entry) => entry.onGap?.())
+  }
+
+  const send = (topic: Topic) => {
+    topic.movedSinceRequest = false
+    hooks.request(topic.params.topic, topic.params, (outcome) => settle(topic, outcome))
+  }
+
+  const create = (name: string, params: unknown): Topic => {
+    let resolve: () => void = () => {}
+    let reject: (err: unknown) => void = () => {}
+    const ready = new Promise<void>((onResolve, onReject) => {
+      resolve = onResolve
+      reject = onReject
+    })
+    // Refusals are reported through `error`; an unobserved `ready` must not also be an unhandled rejection.
+    ready.catch(() => {})
+    const topic: Topic = { entries: new Set(), params: { topic: name, params }, ready, resolve, reject, movedSinceRequest: false }
+    topics.set(name, topic)
+    if (open) send(topic)
+    return topic
+  }
+
+  return {
+    subscribe<T>(name: string, handler?: TopicHandler<T>, options: SubscribeOptions = {}) {
+      const topic = topics.get(name) ?? create(name, options.params)
+      const unsubscribe = () => {
+        if (!topic.entries.delete(entry)) return
+        entry.end()
+        if (topic.entries.size) return
+        drop(topic, new DOMException('lifeline: unsubscribed', 'AbortError'))
+        if (open) hooks.unsubscribe(name)
+      }
+      const entry: Entry = Object.assign(createStream(unsubscribe), { handler, onGap: options.onGap, buffer: !handler })
+      topic.entries.add(entry)
+      if (closed) drop(topic, closed)
+      // One stream per subscription: a second loop continues the first, one after the end ends at once.
+      const iterate = () => {
+        entry.buffer = true
+        return entry as Stream<T>
+      }
+      return { topic: name, ready: topic.ready, unsubscribe, [Symbol.asyncIterator]: iterate }
+    },
+    deliver(params) {
+      const { topic: name, seq, data } = (params ?? {}) as PublishParams
+      if (typeof name !== 'string' || (seq !== undefined && typeof seq !== 'number')) {
+        hooks.error(new ProtocolError('lifeline: bad publish', params))
+        return
+      }
+      const topic = topics.get(name)
+      if (!topic) return
+      const { after } = topic.params
+      // Unnumbered messages always pass; a numbered one at or below the cursor was delivered already.
+      if (seq !== undefined && after !== undefined && seq <= after) return
+      if (seq !== undefined) {
+        topic.params.after = seq
+        topic.movedSinceRequest = true
+      }
+      // Copy: a handler may unsubscribe itself or others.
+      for (const entry of [...topic.entries]) {
+        try {
+          if (entry.buffer) entry.push(data)
+          entry.handler?.(data as never, { topic: name, seq })
+        } catch (err) {
+          hooks.error(err)
+        }
+      }
+    },
+    resubscribe() {
+      open = true
+      const all = [...topics.values()]
+      for (const topic of all) topic.movedSinceRequest = false
+      return all.map((topic) => topic.params)
+    },
+    settled: (name, outcome) => settle(topics.get(name), outcome),
+    dropped() {
+      open = false
+    },
+    close() {
+      open = false
+      closed = new ClientClosedError('lifeline: client closed')
+      topics.forEach((topic) => drop(topic, closed))
+    },
+  }
+}

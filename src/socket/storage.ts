@@ -1,0 +1,167 @@
+/**
+ * Persistence for the outbox, so frames queued offline survive a page reload:
+ * the {@link OutboxStorage} interface and two adapters. The adapters are
+ * separate exports, left out of bundles that don't import them.
+ * @module
+ */
+
+/** One persisted frame. `id` grows with every frame stored, so order survives a reload. */
+export interface StoredFrame {
+  id: number
+  frame: string
+  /** When it was queued (ms since epoch), for `ttl`. */
+  at: number
+  /** Its position in `session` once written on one, so that a reload can drop what the server already had. */
+  position?: number | undefined
+  /** The session `position` belongs to. */
+  session?: string | undefined
+}
+
+/**
+ * Where queued text frames are kept across reloads. Methods may be sync or
+ * async; a throw or rejection makes the outbox report one `error` event and
+ * keep frames in memory only from then on. Calls arrive in order, and an async
+ * adapter must apply them in that order.
+ * @example
+ * const storage: OutboxStorage = {
+ *   load: () => JSON.parse(sessionStorage.q ?? '[]'),
+ *   add: (f) => { ... }, remove: (ids) => { ... },
+ * }
+ */
+export interface OutboxStorage {
+  /** Every stored frame, oldest first. Throw (after clearing it) when the data is corrupt. */
+  load(): StoredFrame[] | Promise<StoredFrame[]>
+  /** Store a frame, or replace the one with the same id (it was written: it now has a position). */
+  add(frame: StoredFrame): void | Promise<void>
+  /** Forget frames: they were written to an open socket, expired, or were dropped. Unknown ids are ignored. */
+  remove(ids: readonly number[]): void | Promise<void>
+}
+
+/** Storage contents are input like any other: checked in every build. */
+const valid = (stored: StoredFrame | null): boolean =>
+  !!stored &&
+  Number.isSafeInteger(stored.id) &&
+  typeof stored.frame === 'string' &&
+  Number.isFinite(stored.at) &&
+  (stored.position === undefined || Number.isSafeInteger(stored.position)) &&
+  (stored.session === undefined || typeof stored.session === 'string')
+const missing = (api: string) => new Error(`lifeline: ${api} is not available`)
+const corrupt = (where: string) => new Error(`lifeline: outbox data in ${where} was corrupt and has been cleared`)
+
+/**
+ * Reads `at,frame`, or `at;position;session,frame` for a frame written on a session; anything else
+ * comes out invalid (NaN) and the load reports corrupt data.
+ */
+const parse = (id: number, value: string): StoredFrame => {
+  const fields = /^(\d+)(?:;(\d+);([^,;]*))?,/.exec(value)
+  if (!fields) return { id, at: NaN, frame: '' }
+  const [prefix, at, position, session] = fields
+  return {
+    id,
+    at: +at!,
+    position: position === undefined ? undefined : +position,
+    session: session === undefined ? undefined : decodeURIComponent(session),
+    frame: value.slice(prefix.length),
+  }
+}
+
+/** The stored form of a frame: `at,frame` rather than JSON, since a JSON frame would pay for its escapes twice against the quota. */
+const format = ({ at, frame, position, session }: StoredFrame): string =>
+  position === undefined ? `${at},${frame}` : `${at};${position};${encodeURIComponent(session ?? '')},${frame}`
+
+/**
+ * Keeps queued frames in `localStorage`, one item per frame under `key:id`
+ * (so adding a frame never rewrites the others). Storage is looked up at
+ * first use: where it is missing or blocked, or full, the outbox reports an
+ * `error` event and keeps frames in memory. Give each tab its own key if two
+ * tabs must not both send the same frames.
+ * @param key Prefix of the item names. @default none (required)
+ * @param storage The `Storage` to use. @default globalThis.localStorage
+ * @example
+ * createClient(url, { queue: { storage: localStorageOutbox('chat-outbox') } })
+ */
+export function localStorageOutbox(key: string, storage?: Storage): OutboxStorage {
+  const prefix = key + ':'
+  const get = () => {
+    const found = storage ?? globalThis.localStorage
+    if (!found) throw missing('localStorage')
+    return found
+  }
+  return {
+    load() {
+      const store = get()
+      const names: string[] = []
+      const frames: StoredFrame[] = []
+      for (let index = 0; index < store.length; index++) {
+        const name = store.key(index) ?? ''
+        const id = name.slice(prefix.length)
+        // `key:1:2` belongs to an outbox keyed `key:1`, not to this one.
+        if (!name.startsWith(prefix) || !/^\d+$/.test(id)) continue
+        names.push(name)
+        frames.push(parse(+id, store.getItem(name) ?? ''))
+      }
+      if (!frames.every(valid)) {
+        names.forEach((name) => store.removeItem(name))
+        throw corrupt(`localStorage "${key}"`)
+      }
+      return frames.sort((a, b) => a.id - b.id)
+    },
+    add: (stored) => get().setItem(prefix + stored.id, format(stored)),
+    remove(ids) {
+      const store = get()
+      for (const id of ids) store.removeItem(prefix + id)
+    },
+  }
+}
+
+/**
+ * Keeps queued frames in an IndexedDB database of their own (one object
+ * store, `frames`). Opened at first use: where IndexedDB is missing or
+ * refuses (some private modes), the outbox reports an `error` event and keeps
+ * frames in memory.
+ * @param name The database name; one per outbox. @default none (required)
+ * @param factory The `IDBFactory` to use. @default globalThis.indexedDB
+ * @example
+ * createClient(url, { queue: { storage: indexedDbOutbox('chat-outbox') } })
+ */
+export function indexedDbOutbox(name: string, factory?: IDBFactory): OutboxStorage {
+  let db: Promise<IDBDatabase> | undefined
+  const done = <T>(request: IDBRequest<T>) => new Promise<T>((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result)
+    request.onerror = () => reject(request.error)
+  })
+  // One transaction on the store; settles once it has committed, with the request's result.
+  const run = async <T>(mode: IDBTransactionMode, fn: (store: IDBObjectStore) => IDBRequest<T> | void) => {
+    db ??= (async () => {
+      const idb = factory ?? globalThis.indexedDB
+      if (!idb) throw missing('IndexedDB')
+      const open = idb.open(name, 1)
+      open.onupgradeneeded = () => open.result.createObjectStore('frames', { keyPath: 'id' })
+      const conn = await done(open)
+      // Don't block another tab that deletes or upgrades the database.
+      conn.onversionchange = () => conn.close()
+      return conn
+    })()
+    const tx = (await db).transaction('frames', mode)
+    const request = fn(tx.objectStore('frames'))
+    await new Promise((resolve, reject) => {
+      tx.oncomplete = resolve
+      tx.onerror = tx.onabort = () => reject(tx.error ?? new Error('lifeline: IndexedDB transaction aborted'))
+    })
+    return request?.result
+  }
+  return {
+    async load() {
+      const frames = (await run('readonly', (store) => store.getAll() as IDBRequest<StoredFrame[]>)) ?? []
+      if (frames.every(valid)) return frames
+      await run('readwrite', (store) => void store.clear())
+      throw corrupt(`IndexedDB "${name}"`)
+    },
+    async add(frame) {
+      await run('readwrite', (store) => void store.put(frame))
+    },
+    async remove(ids) {
+      await run('readwrite', (store) => ids.forEach((id) => store.delete(id)))
+    },
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * Option validation for development builds: every option has a rule, keyed
+ * by its typed name (a misspelt name does not compile), and an unknown name
+ * throws a TypeError suggesting the nearest known one. Production builds
+ * leave this module out: callers guard it with `process.env.NODE_ENV`,
+ * which bundlers replace (docs/architecture.md, "Development checks").
+ * @module
+ */
+import type { EnvironmentOptions, HeartbeatOptions, QueueOptions, ReconnectOptions, SocketOptions } from './options'
+
+/** Checks one value: returns what it must be when it is wrong (a RangeError), or throws a TypeError itself. */
+export type Rule = (value: unknown, name: string) => string | undefined
+
+/** One rule per option, required: adding an option without a rule, or a rule for no option, does not compile. */
+export type Rules<T> = { [K in keyof Required<T>]: Rule }
+
+/** Edit distance between two names, for "did you mean". */
+const distance = (from: string, to: string): number => {
+  let previous = Array.from({ length: to.length + 1 }, (_, index) => index)
+  for (let row = 1; row <= from.length; row++) {
+    const current = [row]
+    for (let column = 1; column <= to.length; column++) {
+      const substitution = previous[column - 1]! + (from[row - 1] === to[column - 1] ? 0 : 1)
+      current.push(Math.min(previous[column]! + 1, current[column - 1]! + 1, substitution))
+    }
+    previous = current
+  }
+  return previous[to.length]!
+}
+
+/** The known name closest to `name`, if it is close enough to be a typo. */
+export const nearest = (name: string, known: readonly string[]): string | undefined => {
+  let best: string | undefined
+  let bestDistance = Infinity
+  for (const candidate of known) {
+    const score = candidate.toLowerCase() === name.toLowerCase() ? 0 : distance(name, candidate)
+    if (score < bestDistance) {
+      best = candidate
+      bestDistance = score
+    }
+  }
+  return bestDistance <= Math.max(2, name.length / 3) ? best : undefined
+}
+
+/**
+ * Checks every key of `input` against `rules`; `prefix` names the section in messages.
+ * @example
+ * validate('reconnect.', { initalDelay: 5 }, reconnectRules) // TypeError: ... did you mean reconnect.initialDelay?
+ */
+export function validate<T extends object>(prefix: string, input: T, rules: Rules<T>): void {
+  const known = Object.keys(rules)
+  for (const [key, value] of Object.entries(input)) {
+    if (!known.includes(key)) {
+      const guess = nearest(key, known)
+      const hint = guess ? `did you mean ${prefix}${guess}?` : `known options: ${known.join(', ')}`
+      throw new TypeError(`lifeline: unknown option ${prefix}${key}; ${hint}`)
+    }
+    if (value === undefined) continue
+    const want = (rules as Record<string, Rule>)[key]!(value, prefix + key)
+    if (want) throw new RangeError(`lifeline: ${prefix}${key} must be ${want}`)
+  }
+}
+
+/** A number of at least `min`; Infinity only when `infinite`. */
+export const number = (min: number, infinite = false): Rule => (value) =>
+  typeof value == 'number' && value >= min && (infinite || value !== Infinity) ? undefined : `a ${infinite ? '' : 'finite '}number >= ${min}`
+
+/** One of a few strings. */
+export const oneOf = (...choices: string[]): Rule => (value) =>
+  choices.includes(value as string) ? undefined : choices.map((choice) => `'${choice}'`).join(' or ')
+
+/** A value of a given `typeof`, else a TypeError. */
+export const kind = (type: 'function' | 'string' | 'boolean' | 'object'): Rule => (value, name) => {
+  if (typeof value != type || value === null) throw new TypeError(`lifeline: ${name} must be a ${type}`)
+  return undefined
+}
+
+/** Anything: the type system is the only check (environment stand-ins, storage adapters). */
+export const anything: Rule = () => undefined
+
+/** A section that may be `false` (turned off) or an object checked by its own rules; `check` relates its members ("maxDelay must be ..."). */
+export const section = <T extends object>(rules: Rules<T>, check?: (input: T) => string | undefined): Rule => (value, name) => {
+  if (value === false) return undefined
+  if (typeof value != 'object' || value === null) throw new TypeError(`lifeline: ${name} must be an object or false`)
+  validate(name + '.', value as T, rules)
+  const problem = check?.(value as T)
+  if (problem) throw new RangeError(`lifeline: ${name}.${problem}`)
+  return undefined
+}
+
+/** Every option of `createSocket`; built on demand, so production builds leave all of this out. */
+export const socketRules = (): Rules<SocketOptions> => ({
+  WebSocket: kind('function'),
+  protocols: anything,
+  binaryType: oneOf('blob', 'arraybuffer'),
+  lazy: kind('boolean'),
+  connectTimeout: number(1),
+  reconnect: section<ReconnectOptions>(
+    {
+      initialDelay: number(0),
+      maxDelay: number(0),
+      factor: number(1),
+      jitter: (value) => (value === 'full' || (typeof value == 'number' && value >= 0 && value <= 1) ? undefined : "'full' or 0 to 1"),
+      maxRetries: number(0, true),
+      resetAfter: number(0),
+      shouldReconnect: kind('function'),
+      backoff: kind('function'),
+    },
+    ({ initialDelay = 1000, maxDelay }) => (maxDelay !== undefined && maxDelay < initialDelay ? `maxDelay must be >= initialDelay (${maxDelay} < ${initialDelay})` : undefined),
+  ),
+  heartbeat: section<HeartbeatOptions>({ interval: number(1), timeout: number(1), ping: kind('string'), pong: kind('string') }),
+  queue: section<QueueOptions>({
+    maxMessages: number(1, true),
+    maxBytes: number(1, true),
+    ttl: number(1, true),
+    overflow: oneOf('drop-oldest', 'drop-newest', 'error'),
+    highWaterMark: number(0, true),
+    storage: kind('object'),
+    onClose: oneOf('flush', 'discard'),
+  }),
+  logger: kind('object'),
+  environment: section<EnvironmentOptions>({ window: anything, document: anything, navigator: anything, clock: kind('object'), random: kind('function') }),
+})

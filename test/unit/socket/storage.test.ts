@@ -1,0 +1,170 @@
+// The two adapters on their own, and behind a real outbox (reload, quota).
+import { IDBFactory } from 'fake-indexeddb'
+import { describe, expect, it, vi } from 'vitest'
+import { indexedDbOutbox, localStorageOutbox, type OutboxStorage } from '../../../src/socket/storage'
+import { FakeStorage, fakeWriter, settle, setup } from './fakes'
+
+const frame = (id: number, text = `frame ${id}`) => ({ id, frame: text, at: 1000 + id })
+
+/** The contract both adapters meet. */
+async function roundTrip(make: () => OutboxStorage) {
+  const storage = make()
+  expect(await storage.load()).toEqual([])
+  for (const id of [1, 2, 9, 10, 11]) await storage.add(frame(id, id === 2 ? 'ünï, "cödé"\n' : undefined))
+  await storage.remove([1, 10, 404])
+  // A second adapter on the same place: what a reloaded page sees.
+  expect(await make().load()).toEqual([frame(2, 'ünï, "cödé"\n'), frame(9), frame(11)])
+}
+
+describe('localStorageOutbox', () => {
+  it('round-trips frames in id order across instances', async () => {
+    const ls = new FakeStorage()
+    await roundTrip(() => localStorageOutbox('q', ls))
+  })
+
+  it("ignores other keys, including another outbox's that share a prefix", async () => {
+    const ls = new FakeStorage()
+    ls.setItem('q:1:5', '5,other outbox')
+    ls.setItem('unrelated', 'x')
+    ls.setItem('q:abc', 'x')
+    await localStorageOutbox('q', ls).add(frame(3))
+    expect(await localStorageOutbox('q', ls).load()).toEqual([frame(3)])
+    expect(await localStorageOutbox('q:1', ls).load()).toEqual([{ id: 5, frame: 'other outbox', at: 5 }])
+  })
+
+  it('clears corrupt data and throws a clear error, then works again', async () => {
+    const ls = new FakeStorage()
+    const storage = localStorageOutbox('q', ls)
+    await storage.add(frame(1))
+    ls.setItem('q:2', 'no timestamp here')
+    ls.setItem('other', 'kept')
+    expect(() => storage.load()).toThrow(/outbox data in localStorage "q" was corrupt and has been cleared/)
+    expect([...ls.map.keys()]).toEqual(['other'])
+    expect(await storage.load()).toEqual([])
+  })
+
+  it('fails at first use, not at creation, where localStorage is missing', () => {
+    vi.stubGlobal('localStorage', undefined)
+    try {
+      const storage = localStorageOutbox('q')
+      expect(() => storage.load()).toThrow(/localStorage is not available/)
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
+  it('uses globalThis.localStorage by default', async () => {
+    const ls = new FakeStorage()
+    vi.stubGlobal('localStorage', ls)
+    try {
+      await localStorageOutbox('q').add(frame(1))
+      expect(ls.getItem('q:1')).toBe('1001,frame 1')
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
+  it('behind an outbox: quota exceeded is one error event, and no frame is lost', async () => {
+    const ls = new FakeStorage(40)
+    const { outbox, errors } = setup({ storage: localStorageOutbox('q', ls) })
+    await settle()
+    const sent = Array.from({ length: 5 }, (_, i) => `message number ${i}`)
+    for (const f of sent) outbox.push({ frame: f, persist: true })
+    await settle()
+    expect(errors).toHaveLength(1)
+    expect((errors[0] as DOMException).name).toBe('QuotaExceededError')
+    const w = fakeWriter()
+    outbox.attach(w.writer)
+    expect(w.frames()).toEqual(sent)
+    await settle()
+    expect(ls.length).toBe(0)
+  })
+
+  it('behind an outbox: corrupt data is one error event and a memory-only outbox', async () => {
+    const ls = new FakeStorage()
+    ls.setItem('q:1', 'garbage')
+    const { outbox, errors } = setup({ storage: localStorageOutbox('q', ls) })
+    outbox.push({ frame: 'a', persist: true })
+    await settle()
+    expect(errors).toHaveLength(1)
+    expect(ls.length).toBe(0)
+    const w = fakeWriter()
+    outbox.attach(w.writer)
+    expect(w.frames()).toEqual(['a'])
+  })
+})
+
+describe('indexedDbOutbox', () => {
+  it('round-trips frames in id order across instances', async () => {
+    const factory = new IDBFactory()
+    await roundTrip(() => indexedDbOutbox('outbox', factory))
+  })
+
+  it('keeps databases apart by name', async () => {
+    const factory = new IDBFactory()
+    await indexedDbOutbox('a', factory).add(frame(1))
+    expect(await indexedDbOutbox('b', factory).load()).toEqual([])
+  })
+
+  it('clears corrupt records and rejects with a clear error, then works again', async () => {
+    const factory = new IDBFactory()
+    const storage = indexedDbOutbox('outbox', factory)
+    await storage.add(frame(1))
+    await storage.add({ id: 2, frame: 42, at: 'yesterday' } as never)
+    await expect(storage.load()).rejects.toThrow(/outbox data in IndexedDB "outbox" was corrupt and has been cleared/)
+    expect(await storage.load()).toEqual([])
+  })
+
+  it('rejects at first use where IndexedDB is missing', async () => {
+    vi.stubGlobal('indexedDB', undefined)
+    try {
+      const storage = indexedDbOutbox('outbox')
+      await expect(storage.load()).rejects.toThrow(/IndexedDB is not available/)
+      await expect(storage.add(frame(1))).rejects.toThrow(/IndexedDB is not available/)
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
+  it('rejects when the database cannot be opened', async () => {
+    const factory = new IDBFactory()
+    const newer = factory.open('outbox', 5)
+    await new Promise((resolve) => {
+      newer.onsuccess = () => resolve(newer.result.close())
+    })
+    await expect(indexedDbOutbox('outbox', factory).load()).rejects.toThrow()
+  })
+
+  it('does not block another tab that deletes the database', async () => {
+    const factory = new IDBFactory()
+    const storage = indexedDbOutbox('outbox', factory)
+    await storage.add(frame(1))
+    const deleting = factory.deleteDatabase('outbox')
+    await new Promise((resolve, reject) => {
+      deleting.onsuccess = resolve
+      deleting.onerror = reject
+    })
+    await expect(storage.load()).rejects.toThrow()
+  })
+
+  it('behind an outbox: a reload sends every frame exactly once, in order', async () => {
+    const factory = new IDBFactory()
+    const first = setup({ storage: indexedDbOutbox('outbox', factory) })
+    for (const f of ['a', 'b', 'c']) first.outbox.push({ frame: f, persist: true })
+    await vi.waitFor(async () => expect(await indexedDbOutbox('outbox', factory).load()).toHaveLength(3))
+
+    const second = setup({ storage: indexedDbOutbox('outbox', factory) })
+    const w = fakeWriter()
+    second.outbox.attach(w.writer)
+    second.outbox.push({ frame: 'd', persist: true })
+    await vi.waitFor(() => expect(w.frames()).toEqual(['a', 'b', 'c', 'd']))
+    await vi.waitFor(async () => expect(await indexedDbOutbox('outbox', factory).load()).toEqual([]))
+
+    const third = setup({ storage: indexedDbOutbox('outbox', factory) })
+    const w3 = fakeWriter()
+    third.outbox.attach(w3.writer)
+    third.outbox.push({ frame: 'e' })
+    await vi.waitFor(() => expect(w3.frames()).toEqual(['e']))
+    expect([first.errors, second.errors, third.errors]).toEqual([[], [], []])
+  })
+})
