@@ -83,7 +83,8 @@ describe('the packed tarball', () => {
 
   it('passes attw: types resolve for ESM and CommonJS consumers (node16, bundler)', async () => {
     // attw's engine (@arethetypeswrong/core, what `attw --pack --profile node16` runs; the CLI
-    // alone would add some 30 packages of terminal formatting to every install). node10
+    // alone would add some 30 packages of terminal formatting to every install). package.json
+    // `overrides` lets it use the project's TypeScript instead of its own pinned copy (22 MB). node10
     // resolution (TypeScript's legacy `moduleResolution: node`) cannot see subpath exports
     // such as lifeline-ws/server; the supported settings are node16, nodenext and bundler.
     const analysis = await checkPackage(createPackageFromTarballData(new Uint8Array(readFileSync(tarball))))
