@@ -31,8 +31,10 @@ export default defineConfig({
       include: ['src/**/*.ts'],
       exclude: ['src/**/*.d.ts'],
       reporter: ['text-summary', 'html'],
-      // Measured at fb31e69 (unit + integration): 97.9% statements, 95.5% branches, 97.2% functions, 98.9% lines.
-      thresholds: { statements: 96, branches: 93, functions: 95, lines: 97 },
+      // Measured at fb31e69 (unit + integration): 97.9% statements, 95.5% branches, 97.2% functions,
+      // 98.9% lines; with main's react and testing entries merged (and the react project in the run):
+      // 96.5 / 93.0 / 96.7 / 98.5.
+      thresholds: { statements: 95, branches: 92, functions: 95, lines: 97 },
     },
   },
 })
