@@ -19,10 +19,16 @@ function snapshot() {
   rmSync(file)
   const fields = meta.node_fields.length
   const [type, nameAt, size] = ['type', 'name', 'self_size'].map((f) => meta.node_fields.indexOf(f))
+  // Objects by constructor name, closures by function name, the rest by their node type.
+  const groupKey = (nodeType, name) => {
+    if (nodeType === 'object') return name
+    if (nodeType === 'closure') return `closure ${name || '(anonymous)'}`
+    return `(${nodeType})`
+  }
   const groups = new Map()
   for (let i = 0; i < nodes.length; i += fields) {
     const t = meta.node_types[0][nodes[i + type]]
-    const key = t === 'object' ? strings[nodes[i + nameAt]] : t === 'closure' ? `closure ${strings[nodes[i + nameAt]] || '(anonymous)'}` : `(${t})`
+    const key = groupKey(t, strings[nodes[i + nameAt]])
     const g = groups.get(key) ?? { count: 0, bytes: 0 }
     g.count++
     g.bytes += nodes[i + size]

@@ -5,7 +5,10 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
-import { lifelineDist, root, versionOf } from './lib/env.mjs'
+import { ensureBenchDependencies, lifelineDist, root, versionOf } from './lib/env.mjs'
+
+// The competitor clients are bench/'s own dependencies, installed on first use.
+ensureBenchDependencies()
 
 // Memory needs gc() and throughput calls it between runs: re-run under --expose-gc.
 if (typeof globalThis.gc !== 'function') {

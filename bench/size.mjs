@@ -4,7 +4,7 @@
 import { build } from 'esbuild'
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib'
 import { join } from 'node:path'
-import { root, lifelineDist, versionOf } from './lib/env.mjs'
+import { benchDir, root, lifelineDist, versionOf } from './lib/env.mjs'
 import { formatBytes, ratio, table } from './lib/stats.mjs'
 
 /** The full-client target of the issue, gzip bytes. */
@@ -41,6 +41,8 @@ export async function bundle(contents, metafile = false) {
   const out = await build({
     metafile,
     stdin: { contents, resolveDir: root, loader: 'ts', sourcefile: 'entry.ts' },
+    // The competitors are installed in bench/node_modules, not the root's.
+    nodePaths: [join(benchDir, 'node_modules')],
     bundle: true, minify: true, format: 'esm', platform: 'browser', target: 'es2020',
     write: false, legalComments: 'none', logLevel: 'silent',
     alias: { 'lifeline-ws': lifeline },

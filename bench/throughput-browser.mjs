@@ -4,7 +4,8 @@
 import { createServer } from 'node:http'
 import { build } from 'esbuild'
 import { chromium } from 'playwright-core'
-import { root, lifelineDist } from './lib/env.mjs'
+import { join } from 'node:path'
+import { benchDir, root, lifelineDist } from './lib/env.mjs'
 import { startServers } from './lib/spawn-servers.mjs'
 import { compare, kinds } from './throughput-node.mjs'
 
@@ -26,7 +27,8 @@ export async function pageScript({ minify = true } = {}) {
     ${lifelineDist ? `import { createClient } from 'lifeline-ws'` : 'const createClient = undefined'}
     window.bench = (urls) => makeCases({ WebSocket, createClient, PartySocketWebSocket, ReconnectingWebSocket, JSONRPCClient, RpcWebsocketsClient, io }, urls)`
   const out = await build({
-    stdin: { contents, resolveDir: root, sourcefile: 'page.js' }, bundle: true, format: 'iife', platform: 'browser', target: 'es2020',
+    // The competitors are installed in bench/node_modules, not the root's.
+    stdin: { contents, resolveDir: root, sourcefile: 'page.js' }, nodePaths: [join(benchDir, 'node_modules')], bundle: true, format: 'iife', platform: 'browser', target: 'es2020',
     minify, write: false, logLevel: 'silent', alias: lifelineDist ? { 'lifeline-ws': lifelineDist } : {},
     define: { 'process.env.NODE_ENV': '"production"' },
   })

@@ -1,11 +1,35 @@
 // Where things are, and what versions are measured: shared by every section.
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 
 export const root = fileURLToPath(new URL('../..', import.meta.url))
-const require = createRequire(join(root, 'package.json'))
+
+/**
+ * bench/: the competitor clients live in its own package.json and
+ * node_modules, so the root install stays light. Node's resolution from a
+ * bench file looks in bench/node_modules first, then the root's (esbuild,
+ * playwright-core, ws, json-rpc-2.0); esbuild entries use it as resolveDir.
+ */
+export const benchDir = join(root, 'bench')
+const require = createRequire(join(benchDir, 'package.json'))
+
+/**
+ * Installs bench/'s dependencies (`npm ci` in bench/) when bench/node_modules
+ * is missing or older than bench/package-lock.json. Called by run.mjs before
+ * any section is imported, since the sections import the competitors statically.
+ */
+export function ensureBenchDependencies() {
+  const lock = join(benchDir, 'package-lock.json')
+  const installed = join(benchDir, 'node_modules/.package-lock.json')
+  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return
+  console.log('Installing the bench dependencies (npm ci in bench/)…')
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+  const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: benchDir, stdio: 'inherit' })
+  if (result.status !== 0) throw new Error(`npm ci in bench/ failed (exit ${result.status ?? result.signal}); run it by hand: npm ci --prefix bench`)
+}
 
 /**
  * The client module measured: `BENCH_LIFELINE=/abs/path.js` points the bench at
@@ -27,7 +51,8 @@ export async function importLifeline() {
  */
 export function versionOf(name) {
   if (name === 'lifeline-ws') return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version
-  let dir = join(root, 'node_modules', name)
-  if (!existsSync(join(dir, 'package.json'))) dir = dirname(require.resolve(name))
+  const candidates = [join(benchDir, 'node_modules', name), join(root, 'node_modules', name)]
+  let dir = candidates.find((candidate) => existsSync(join(candidate, 'package.json')))
+  dir ??= dirname(require.resolve(name))
   return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version
 }

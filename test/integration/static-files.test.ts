@@ -28,7 +28,8 @@ const get = (path: string) => new Promise<{ status: number; type: string; cache:
 })
 
 beforeAll(async () => {
-  server = createServer(staticFiles({ '/': join(base, 'site') }))
+  const serve = staticFiles({ '/': join(base, 'site') })
+  server = createServer((req, res) => void serve(req, res))
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
   port = (server.address() as AddressInfo).port
 })
