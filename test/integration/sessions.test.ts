@@ -4,7 +4,7 @@
  * (half-open) path; a call in flight across a cut settles with its real answer.
  */
 import { describe, expect, it } from 'vitest'
-import { start, until, url } from './server/helpers'
+import { start, until } from './server/helpers'
 import { client } from './server/client-helper'
 import { createFaultProxy } from '../helpers/fault-proxy'
 
