@@ -68,8 +68,11 @@ export interface Outbox {
   readonly loading: boolean
   /** Calls waiting in the queue (not written, or put back). */
   readonly queuedCalls: number
-  /** Writes at once when attached, empty and ready; else queues. Throws QueueFullError under overflow 'error'. */
-  push(item: OutboxItem): 'sent' | 'queued' | 'dropped'
+  /**
+   * Writes at once when attached, empty and ready; else queues. Throws QueueFullError under overflow 'error'.
+   * `volatile`: written at once or dropped (`'dropped'`, no drop event), never queued.
+   */
+  push(item: OutboxItem, volatile?: boolean): 'sent' | 'queued' | 'dropped'
   /** Socket open: flush in order (unless gated), and keep flushing as its buffer drains. Numbering restarts at 0 unless gated. */
   attach(writer: Writer, options?: AttachOptions): void
   /**
@@ -332,7 +335,7 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
     get queuedCalls() {
       return calls.size
     },
-    push(item) {
+    push(item, volatile = false) {
       const entry = entryOf(item)
       // While holding, a written frame stays in memory: it must fit the bounds like a queued one.
       const fits = !holding || (held.length < maxMessages && heldBytes + entry.bytes <= maxBytes)
@@ -341,6 +344,7 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
         written(entry)
         return 'sent'
       }
+      if (volatile) return 'dropped'
       if (count + held.length >= maxMessages || bytes + heldBytes + entry.bytes > maxBytes) {
         if (overflow === 'error') throw new QueueFullError(`lifeline: queue full (${count + held.length} frames, ${bytes + heldBytes} bytes; overflow: 'error')`)
         // A frame bigger than maxBytes on its own could never fit, and held frames are never dropped

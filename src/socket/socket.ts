@@ -109,8 +109,9 @@ export function createCore(url: UrlInput, options: Resolved, makeLayer?: (core: 
 
   const push = (item: OutboxItem, volatile = false): SendResult => {
     if (link.state === 'closed') throw closedError()
-    if (outbox && !volatile) return outbox.push(item)
-    if (!outbox?.size && writer.ready()) {
+    // Through the outbox even when volatile, so that a session numbers every frame written.
+    if (outbox) return outbox.push(item, volatile)
+    if (writer.ready()) {
       writer.write(item)
       return 'sent'
     }

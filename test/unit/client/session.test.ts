@@ -163,6 +163,22 @@ describe('sessions: replay', () => {
   })
 })
 
+describe('sessions: volatile frames', () => {
+  it('numbers a volatile send like any frame written, so positions agree with the server', async () => {
+    const { client } = start()
+    const first = await connect()
+    expect(client.send('gated', { queue: false })).toBe('dropped')
+    first.answer({ id: 's1', resumed: false, received: 0 })
+    expect(client.send('volatile', { queue: false })).toBe('sent')
+    client.notify('n', { n: 2 })
+    await reconnect(client)
+    const socket = FakeSocket.last
+    const handshake = parse(socket.sent[0]) as Wire
+    socket.receive(JSON.stringify({ jsonrpc: '2.0', id: handshake.id, result: { id: 's1', resumed: true, received: 1 } }))
+    expect(socket.sent.slice(1).map((frame) => (parse(frame) as Wire).params)).toEqual([{ n: 2 }])
+  })
+})
+
 describe('sessions: bounds', () => {
   it('keeps at most maxInFlight + maxQueued calls unanswered; the rest wait in the queue, in order', async () => {
     const { client } = start()
