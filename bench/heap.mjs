@@ -22,7 +22,9 @@ function snapshot() {
   const groups = new Map()
   for (let i = 0; i < nodes.length; i += fields) {
     const t = meta.node_types[0][nodes[i + type]]
-    const key = t === 'object' ? strings[nodes[i + nameAt]] : t === 'closure' ? `closure ${strings[nodes[i + nameAt]] || '(anonymous)'}` : `(${t})`
+    let key = `(${t})`
+    if (t === 'object') key = strings[nodes[i + nameAt]]
+    else if (t === 'closure') key = `closure ${strings[nodes[i + nameAt]] || '(anonymous)'}`
     const g = groups.get(key) ?? { count: 0, bytes: 0 }
     g.count++
     g.bytes += nodes[i + size]

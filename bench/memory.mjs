@@ -68,7 +68,11 @@ export async function run({ rounds = 3, n = 100_000 } = {}) {
       const samples = Object.fromEntries(names.map((name) => [name, []]))
       for (let r = 0; r < rounds; r++) {
         for (const name of names) {
-          samples[name].push(await runChild(kind, name, urls, n).catch((err) => (console.warn(err.message), NaN)))
+          const sample = await runChild(kind, name, urls, n).catch((err) => {
+            console.warn(err.message)
+            return NaN
+          })
+          samples[name].push(sample)
         }
       }
       const base = median(samples[names[0]])
