@@ -115,7 +115,10 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
     // The socket died first: nothing changed, the next open asks again.
     if (!ok && isConnectionClosedError(value)) return
     if (!ok && isTimeoutError(value)) {
-      core.link.restart('session handshake timed out')
+      // A server that never answers (a sink, a JSON-RPC server that ignores unknown methods) must not
+      // keep the outbox shut: carry on without a session, and say why.
+      core.report(new ProtocolError(`lifeline: no answer to the session handshake within ${timeout} ms; going on without a session`, undefined))
+      plain()
       return
     }
     const answer = ok ? toAnswer(value) : undefined

@@ -75,6 +75,18 @@ describe('sessions: the handshake', () => {
   })
 })
 
+describe('sessions: a server that never answers', () => {
+  it('goes on without a session after the handshake timeout (connectTimeout), and says why', async () => {
+    const { client, errors } = start({ connectTimeout: 1000 })
+    client.notify('waiting')
+    const server = await connect()
+    expect(server.tracked()).toEqual([])
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(server.tracked().map((frame) => (frame as Wire).method)).toEqual(['waiting'])
+    expect(String(errors.at(-1))).toContain('no answer to the session handshake within 1000 ms')
+  })
+})
+
 describe('sessions: acknowledgements', () => {
   it('coalesces: one rpc.ack at most 200 ms after the first unacknowledged tracked frame', async () => {
     const { client } = start()
