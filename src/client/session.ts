@@ -91,14 +91,13 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
 
   /** The old session is gone: calls the server may have run will never be answered. */
   const failWrittenCalls = () => {
-    const lost = (method: string | undefined) =>
-      new ConnectionClosedError(`lifeline: the session ended (the server lost it) before ${method === undefined ? 'a call' : `'${method}'`} was answered`)
     for (const id of calls.ids()) {
       if (outbox.has(id) && outbox.writtenBefore(id) && !calls.resendable(id)) {
         outbox.remove(id)
-        calls.reject(id, lost(undefined))
+        calls.reject(id, new ConnectionClosedError('lifeline: the session ended (the server lost it) before this call was answered'))
       }
     }
+    // Written and let go (the server had them): their answers went with the session.
     for (const item of calls.dropped((_id, control) => !control)) core.push(item)
   }
 
