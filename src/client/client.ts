@@ -19,6 +19,7 @@ import { createStream, type Stream } from './stream'
 import { createSession } from './session'
 import type { Contract } from './contract'
 import type { CallOptions, Client } from './api'
+import type { Socket } from '../socket/types'
 
 // Bundlers replace `process.env.NODE_ENV`; declared here (not from @types/node) so the browser build needs no Node types.
 declare const process: { env: { NODE_ENV?: string } }
@@ -234,22 +235,9 @@ export function createClient<C extends Contract = Contract>(url: UrlInput, optio
     return rpc
   }
 
-  const client: Client<C> = {
-    get state() {
-      return socket.state
-    },
-    get subprotocol() {
-      return socket.subprotocol
-    },
-    get queued() {
-      return socket.queued
-    },
-    on: socket.on,
-    ready: socket.ready,
-    connect: socket.connect,
-    reconnect: socket.reconnect,
-    close: socket.close,
-    send: socket.send,
+  // The client is the socket itself with the RPC methods added: state, events, ready, connect,
+  // reconnect, close and send are the socket's own, not copies.
+  const rpcMethods: Omit<Client<C>, keyof Socket> = {
     notify: (method, ...[params]) => open().notify(method, params),
     call: (method, ...[params, callOptions]) => {
       if (!rpc) return Promise.reject(new TypeError('lifeline: raw mode (protocol: false) has no RPC'))
@@ -259,6 +247,7 @@ export function createClient<C extends Contract = Contract>(url: UrlInput, optio
     subscribe: (topic, handler, subscribeOptions) => open().subscribe(topic, handler as never, subscribeOptions) as never,
     handle: (method, fn) => open().handle(method, fn as (params: unknown) => unknown),
   }
+  const client: Client<C> = Object.assign(socket, rpcMethods)
   if (!options.lazy) link.start()
   return client
 }
