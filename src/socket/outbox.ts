@@ -290,11 +290,12 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
 
   const loaded = useStorage(async (adapter) => {
     // Stored frames go before those queued meanwhile, which are stored only now (after the
-    // stored ids, which `load` returns oldest first). Loaded items lack `persist`: already stored.
+    // stored ids, which `load` returns oldest first). Loaded items have their key: they are not stored
+    // again, only updated once written on a session.
     const stored = (await adapter.load()).map(({ id, frame, at, position: storedPosition, session: storedId }): Entry => {
       lastKey = id
       if (storedId !== undefined) storedSession = storedId
-      return { item: { frame }, bytes: sizeOf(frame), at, key: id, position: storedPosition, session: storedId }
+      return { item: { frame, persist: true }, bytes: sizeOf(frame), at, key: id, position: storedPosition, session: storedId }
     })
     const all = [...stored, ...queue.filter((entry) => !entry.dead)]
     queue = []
