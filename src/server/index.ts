@@ -20,3 +20,5 @@ export {
   LifelineError, RpcError, TimeoutError, ConnectionClosedError, ProtocolError,
   isRpcError, isTimeoutError, isConnectionClosedError, isProtocolError,
 } from '../errors'
+export { redisBroker } from './broker/redis'
+export type { RedisBrokerOptions, RedisClientLike } from './broker/redis'
