@@ -184,14 +184,13 @@ export function redisBroker(options: RedisBrokerOptions): Broker & { publish(top
   /** Report a lost connection once per outage, not at every retry. */
   const watch = (connection: Redis, name: string, onReady: () => void) => {
     let up = false
-    connection.on('error', (err: unknown) => {
-      if (!up) return
+    const lost = (err: unknown) => {
+      if (!up || stopped) return
       up = false
-      sink?.report(unavailable(`the Redis ${name} connection`, err))
-    })
-    connection.on('close', () => {
-      up = false
-    })
+      sink?.report(new Error(`lifeline-ws/server: Redis is unavailable: the ${name} connection was lost (${err instanceof Error ? err.message : String(err)}); reconnecting`, { cause: err }))
+    }
+    connection.on('error', lost)
+    connection.on('close', () => lost('closed'))
     connection.on('ready', () => {
       up = true
       if (!stopped) onReady()
