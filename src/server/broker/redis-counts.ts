@@ -37,7 +37,7 @@ export function startCounts(
       },
       (err: unknown) => {
         // Once per outage: the connection's own report says why.
-        if (!failing) options.report(err)
+        if (!failing) options.report(new Error(`lifeline-ws/server: reporting this process's counts to Redis failed (${err instanceof Error ? err.message : String(err)})`, { cause: err }))
         failing = true
       },
     )

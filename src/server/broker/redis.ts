@@ -133,6 +133,8 @@ export function redisBroker(options: RedisBrokerOptions): Broker & { publish(top
     filling.set(topic, waiting)
     let fetched: HistoryEntry[] = []
     try {
+      // The pub/sub connection may be back before the command connection: wait for it.
+      if (command) await whenReady(command)
       fetched = (await history(topic, last)).messages
     } catch (err) {
       sink?.report(unavailable(`fetching missed messages of ${topic}`, err))
@@ -213,9 +215,15 @@ export function redisBroker(options: RedisBrokerOptions): Broker & { publish(top
       })
       let first = true
       watch(listener, 'pub/sub', () => {
-        // ioredis subscribes again by itself; what was published while we were away is fetched.
         if (first) return
-        for (const [topic, last] of seen) if (sink?.listening(topic) && !filling.has(topic)) void fill(topic, last, [])
+        // Subscribed again first (ioredis does it too; the reply says it is done), then what was
+        // published while we were away is fetched: nothing falls between the two.
+        listener.subscribe(keys.topics, keys.broadcast).then(
+          () => {
+            for (const [topic, last] of seen) if (sink?.listening(topic) && !filling.has(topic)) void fill(topic, last, [])
+          },
+          (err: unknown) => sink?.report(unavailable('subscribing again', err)),
+        )
       })
       await Promise.all([whenReady(commands), whenReady(listener)])
       await listener.subscribe(keys.topics, keys.broadcast)
