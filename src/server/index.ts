@@ -22,3 +22,5 @@ export {
 } from '../errors'
 export { redisBroker } from './broker/redis'
 export type { RedisBrokerOptions, RedisClientLike } from './broker/redis'
+export { redisSessionStore } from './broker/redis-sessions'
+export type { RedisSessionStoreOptions } from './broker/redis-sessions'

@@ -8,11 +8,12 @@ const { createServer, redisBroker, redisSessionStore } = await import(process.en
 const url = process.env.REDIS_URL
 const prefix = process.env.PREFIX
 let streaming
+const store = redisSessionStore({ url, prefix })
 const server = createServer({
   port: 0,
   host: '127.0.0.1',
   broker: redisBroker({ url, prefix, reportInterval: 200, history: { limit: 10_000 } }),
-  sessions: redisSessionStore ? { store: redisSessionStore({ url, prefix }), ttl: 30_000 } : undefined,
+  sessions: { store, ttl: 30_000 },
   onError: (err) => console.error(String(err)),
   methods: {
     whoami: () => process.pid,
@@ -41,5 +42,5 @@ const server = createServer({
 await server.ready
 process.stdout.write(JSON.stringify({ port: server.port }) + '\n')
 process.on('SIGTERM', () => {
-  server.close().then(() => process.exit(0))
+  server.close().then(() => store.close()).then(() => process.exit(0))
 })
