@@ -186,15 +186,20 @@ export function redisBroker(options: RedisBrokerOptions): Broker & { publish(top
   /** Report a lost connection once per outage, not at every retry. */
   const watch = (connection: Redis, name: string, onReady: () => void) => {
     let up = false
+    // Until the first connection, the first failure is told too: `server.ready` waits for Redis.
+    let starting = true
     const lost = (err: unknown) => {
-      if (!up || stopped) return
+      if ((!up && !starting) || stopped) return
+      const what = up ? 'was lost' : 'cannot be opened'
       up = false
-      sink?.report(new Error(`lifeline-ws/server: Redis is unavailable: the ${name} connection was lost (${err instanceof Error ? err.message : String(err)}); reconnecting`, { cause: err }))
+      starting = false
+      sink?.report(new Error(`lifeline-ws/server: Redis is unavailable: the ${name} connection ${what} (${err instanceof Error ? err.message : String(err)}); reconnecting`, { cause: err }))
     }
     connection.on('error', lost)
     connection.on('close', () => lost('closed'))
     connection.on('ready', () => {
       up = true
+      starting = false
       if (!stopped) onReady()
     })
   }

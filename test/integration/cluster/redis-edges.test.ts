@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { redisBroker, redisSessionStore } from '../../../src/server'
+import { createServer, redisBroker, redisSessionStore } from '../../../src/server'
 import { cleanup, open, start, url } from '../server/helpers'
 import { startRedis, type RedisProcess } from './redis-server'
 
@@ -69,6 +69,26 @@ describe('redisBroker edges', () => {
     await inspect.zadd(`${prefix}nodes`, Date.now() + 60_000, 'ghost')
     expect(await a.cluster()).toMatchObject({ processes: 2 })
     await expect(redisBroker({ url: redis.url }).cluster()).rejects.toThrow(/available once the server is ready/)
+  })
+})
+
+describe('a server whose Redis is not up yet', () => {
+  it('says so, waits for it to be ready, and serves once it is', async () => {
+    const later = await startRedis({ stopped: true })
+    cleanup(() => later.stop())
+    const errors: unknown[] = []
+    const server = createServer({ port: 0, host: '127.0.0.1', broker: redisBroker({ url: later.url }), onError: (err) => void errors.push(err) })
+    cleanup(() => server.close())
+    let ready = false
+    void server.ready.then(() => {
+      ready = true
+    })
+    await vi.waitFor(() => expect(errors.map(String).join('\n')).toMatch(/Redis is unavailable: the command connection cannot be opened \(.*ECONNREFUSED.*\); reconnecting/))
+    expect(ready).toBe(false)
+    await expect(server.publish('t', 1)).rejects.toThrow(/publish to t failed: Redis is unavailable \(not connected\)/)
+    await later.start()
+    await vi.waitFor(() => expect(ready).toBe(true), { timeout: 10_000 })
+    expect(await server.publish('t', 1)).toBe(1)
   })
 })
 

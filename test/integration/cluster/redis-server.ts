@@ -61,11 +61,11 @@ function killed(child: ChildProcess): Promise<void> {
   })
 }
 
-/** Start a redis-server; `stop()` it after the tests. */
-export async function startRedis(): Promise<RedisProcess> {
+/** Start a redis-server (`stopped`: only pick its port, `start()` it later); `stop()` it after the tests. */
+export async function startRedis(options: { port?: number; stopped?: boolean } = {}): Promise<RedisProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'lifeline-redis-'))
-  const port = await freePort()
-  let child: ChildProcess | undefined = await launch(port, dir)
+  const port = options.port ?? (await freePort())
+  let child: ChildProcess | undefined = options.stopped ? undefined : await launch(port, dir)
   const kill = async () => {
     if (child) await killed(child)
     child = undefined
