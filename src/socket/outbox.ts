@@ -94,6 +94,11 @@ export interface Outbox {
   writtenBefore(call: CallId): boolean
   /** A queued call timed out or was aborted: never write it. */
   remove(call: CallId): void
+  /**
+   * The call was answered, so its frame reached the peer: it is let go wherever it is (held, or put
+   * back after a drop) and never written again, even to a new session.
+   */
+  answered(call: CallId): void
   /** Final; applies `onClose`. */
   close(): void
 }
@@ -391,6 +396,15 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
     remove(call) {
       const entry = calls.get(call)
       if (entry) kill(entry)
+    },
+    answered(call) {
+      const queued = calls.get(call)
+      if (queued) return kill(queued)
+      // Held frames keep their order: taking one out leaves the positions of the others as they were.
+      const index = held.findIndex((entry) => entry.item.call === call)
+      if (index < 0) return
+      heldBytes -= held[index]!.bytes
+      held.splice(index, 1)
     },
     close,
   }

@@ -170,6 +170,35 @@ describe('sessions: server to client, exactly once and in order', () => {
   })
 })
 
+describe('sessions: the server ends the session (ctx.close)', () => {
+  it('runs nothing twice: answered calls and acknowledged notifications are not written to the new session', async () => {
+    const runs: string[] = []
+    const contexts: Context[] = []
+    const server = await start({
+      methods: {
+        send: (p: unknown, ctx: Context) => {
+          contexts.push(ctx)
+          runs.push(`call ${(p as { n: number }).n}`)
+          return { ok: true }
+        },
+        log: (p: unknown) => void runs.push(`notify ${(p as { n: number }).n}`),
+      },
+    })
+    const c = client(url(server))
+    const sessions: boolean[] = []
+    c.on('session', ({ resumed }) => sessions.push(resumed))
+    await c.ready()
+    c.notify('log', { n: 1 })
+    await expect(c.call('send', { n: 1 })).resolves.toEqual({ ok: true })
+    // At once, before the server's coalesced acknowledgement: only the answer tells the client.
+    contexts[0]!.close(1012, 'restart')
+    await until(() => sessions.length === 2)
+    expect(sessions).toEqual([false, false])
+    await expect(c.call('send', { n: 2 })).resolves.toEqual({ ok: true })
+    expect(runs).toEqual(['notify 1', 'call 1', 'call 2'])
+  })
+})
+
 describe('sessions: a graceful restart with a store both servers share', () => {
   it('loses and duplicates nothing in either direction', async () => {
     const { createSessionStore } = await import('../../../src/server')
