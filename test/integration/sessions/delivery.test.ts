@@ -84,6 +84,21 @@ describe('sessions: client to server, exactly once and in order', () => {
     expect(r.seen).toEqual(upTo(2000))
   })
 
+  it('a burst of 1,100 in one tick on an open socket: written at once, none dropped', async () => {
+    const r = recorder()
+    const server = await start({ methods: r.methods })
+    const c = client(url(server))
+    const drops: unknown[] = []
+    c.on('drop', (d) => drops.push(d))
+    const session = new Promise((resolve) => c.on('session', resolve))
+    await c.ready()
+    await session
+    for (let n = 0; n < 1100; n++) c.notify('log', { n })
+    await until(() => r.seen.length >= 1100, 10_000)
+    expect(r.seen).toEqual(upTo(1100))
+    expect(drops).toEqual([])
+  })
+
   it('through many short drops in a row', async () => {
     const r = recorder()
     const server = await start({ methods: r.methods })
