@@ -44,7 +44,9 @@ export default {
     })
     await page.waitFor(() => [...document.querySelectorAll('[data-testid=messages] li')].every((li) => li.dataset.status === 'delivered'),
       undefined, { timeout: 20_000, what: 'the retried messages to be delivered' })
-    assertEqual(await page.evaluate(() => document.querySelector('[data-testid=queued]')?.textContent), '0', 'frames left in the queue')
+    // The toolbar samples client.queued every 250 ms: wait for it to show the queue drained.
+    await page.waitFor(() => document.querySelector('[data-testid=queued]')?.textContent === '0', undefined,
+      { timeout: 10_000, what: 'no frame left in the queue' })
 
     // The server kept each message once, in the order sent.
     await page.close()
