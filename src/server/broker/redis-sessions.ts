@@ -122,7 +122,12 @@ function writeThroughStore(
     async take(id) {
       const redis = await connect()
       try {
-        return await takeJournal(redis, prefix, id)
+        const taken = await takeJournal(redis, prefix, id)
+        if (taken) return taken
+        // Handed over by a process without writeThrough (turning it on in a rolling deploy): its journal starts from this.
+        const saved = await redis.getdel(`${prefix}session:${id}`)
+        const state = saved === null ? undefined : (JSON.parse(saved) as SessionState)
+        return state && state.expires > Date.now() ? state : undefined
       } catch (err) {
         throw failed('taking a session', err)
       }

@@ -60,6 +60,14 @@ describe('redisSessionStore({ writeThrough: true })', () => {
     await made.save({ id: 's1', received: 1, sent: 1, frames: [], expires: Date.now() + 5_000 })
     expect(await inspect.hget(`${prefix}session:s1:state`, 'received')).toBe('4')
     expect(await inspect.pttl(`${prefix}session:s1:state`)).toBeLessThanOrEqual(5_000)
+    // Handed over by a process without writeThrough (a rolling deploy that turns it on): taken once, then gone.
+    const plain = redisSessionStore({ url: redis.url, prefix })
+    cleanup(() => plain.close())
+    await plain.save({ id: 's3', received: 2, sent: 1, frames: ['a'], expires })
+    expect(await made.take('s3')).toEqual({ id: 's3', received: 2, sent: 1, frames: ['a'], expires })
+    expect(await made.take('s3')).toBeUndefined()
+    await inspect.set(`${prefix}session:s5`, JSON.stringify({ id: 's5', received: 0, sent: 0, frames: [], expires: Date.now() - 1 }))
+    expect(await made.take('s5')).toBeUndefined()
     // A store that never connected closes at once.
     await redisSessionStore({ url: redis.url, writeThrough: true }).close()
   })
