@@ -30,15 +30,21 @@ function store(prefix: string, target = redis) {
 }
 
 /** A server writing sessions through under `prefix`, logging `log` params, with onError and onDisconnect recorded. */
-async function server(prefix: string, log: number[], target = redis) {
+async function server(prefix: string, log: number[], target = redis, ttl = 30_000) {
   const errors: string[] = []
   const disconnects: string[] = []
-  const methods = { log: (params: unknown) => void log.push((params as number[])[0]!), leave: (_: unknown, ctx: Context) => ctx.close(4000, 'bye') }
+  const contexts: Context[] = []
+  const methods = {
+    log: (params: unknown) => void log.push((params as number[])[0]!),
+    leave: (_: unknown, ctx: Context) => ctx.close(4000, 'bye'),
+    remember: (_: unknown, ctx: Context) => void contexts.push(ctx),
+  }
+  const sessions = store(prefix, target)
   const made = await start({
     methods, onError: (err) => void errors.push(String(err)), onDisconnect: (ctx) => void disconnects.push(ctx.id),
-    sessions: { store: store(prefix, target), ackDelay: 60_000 },
+    sessions: { store: sessions, ackDelay: 60_000, ttl },
   })
-  return { server: made, errors, disconnects }
+  return { server: made, store: sessions, errors, disconnects, contexts }
 }
 
 describe('redisSessionStore({ writeThrough: true })', () => {
@@ -105,6 +111,30 @@ describe('redisSessionStore({ writeThrough: true })', () => {
     expect([...one.errors, ...two.errors]).toEqual([])
   })
 
+  it('a process that lost the session to another fails its late writes and lets go of it, quietly; an idle served session stays in Redis', async () => {
+    const prefix = `wt:${randomUUID()}:`
+    const log: number[] = []
+    const one = await server(prefix, log, redis, 300)
+    const two = await server(prefix, log)
+    const client = sessionClient(url(one.server))
+    const first = await client.open()
+    client.send({ jsonrpc: '2.0', method: 'remember', params: [] })
+    await until(() => one.contexts.length === 1)
+    // Idle for longer than the ttl while served: the keys are refreshed, not expired.
+    await new Promise((resolve) => setTimeout(resolve, 450))
+    expect(await inspect.exists(`${prefix}session:${first.id}:state`)).toBe(1)
+    client.drop()
+    expect(await client.open({ address: url(two.server) })).toMatchObject({ id: first.id, resumed: true, received: 1 })
+    // The first process still holds its copy (waiting for its client); a late event from it is fenced off.
+    one.contexts[0]!.notify('late', [1])
+    await until(() => one.disconnects.includes(first.id))
+    client.send(note(2))
+    await until(() => log.length === 1)
+    expect(client.tracked).toEqual([])
+    expect(await inspect.llen(`${prefix}session:${first.id}:out`)).toBe(0)
+    expect(one.errors).toEqual([])
+  })
+
   it('hands over on close(), starts over for a new page, and forgets a session that ends', async () => {
     const prefix = `wt:${randomUUID()}:`
     const log: number[] = []
@@ -143,5 +173,7 @@ describe('redisSessionStore({ writeThrough: true })', () => {
     expect(await client.closed()).toEqual({ code: 1012, reason: 'Service restart' })
     expect(log).toEqual([1])
     expect(one.errors.join('\n')).toMatch(/writing session .* through failed: Redis is unavailable/)
+    await expect(one.store.take('s')).rejects.toThrow(/taking a session failed: Redis is unavailable/)
+    await expect(one.store.save({ id: 's', received: 0, sent: 0, frames: [], expires: Date.now() + 1000 })).rejects.toThrow(/saving session s failed: Redis is unavailable/)
   })
 })
