@@ -135,6 +135,18 @@ describe('redisSessionStore({ writeThrough: true })', () => {
     expect(one.errors).toEqual([])
   })
 
+  it('ends a session whose unacknowledged frames go over maxBytes, once Redis kept them: 1013, and forgets it in Redis', async () => {
+    const prefix = `wt:${randomUUID()}:`
+    const made = await start({ sessions: { store: store(prefix), maxBytes: 2000, ackDelay: 60_000 } })
+    const client = sessionClient(url(made))
+    const first = await client.open()
+    const ctx = [...made.clients.values()][0]!
+    for (let n = 0; n < 30; n++) ctx.notify('big', ['x'.repeat(100)])
+    expect(await client.closed()).toEqual({ code: 1013, reason: 'Session buffer full' })
+    expect(client.tracked.length).toBeLessThan(30)
+    await vi.waitFor(async () => expect(await inspect.exists(`${prefix}session:${first.id}:state`)).toBe(0))
+  })
+
   it('hands over on close(), starts over for a new page, and forgets a session that ends', async () => {
     const prefix = `wt:${randomUUID()}:`
     const log: number[] = []
