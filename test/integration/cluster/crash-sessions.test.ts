@@ -2,12 +2,14 @@
 // write-through session store; a raw session client streams tracked requests (each runs `step`,
 // which logs its number to a file shared by the processes, sends a `stepped` event and answers),
 // the process serving it is killed with SIGKILL mid-stream, and the client resumes on the other
-// process. Without write-through the same crash loses the session (the contrast).
+// process; then the same with the real client and a URL provider. Without write-through the same
+// crash loses the session (the contrast).
 import { randomUUID } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { client } from '../server/client-helper'
 import { cleanup, until } from '../server/helpers'
 import { sessionClient, type SessionClient } from '../server/session-client'
 import { buildServer, startNode, type NodeProcess } from './nodes'
@@ -99,6 +101,45 @@ describe('sessions across a SIGKILL', () => {
       expect(fromDoomed).toEqual(byDoomed.slice(0, fromDoomed.length))
     }
     expect(doomed.log.join('') + survivor.log.join('')).toBe('')
+  }, 90_000)
+
+  it('the real client, with a URL provider that moves to the live process, resumes its session there: events exactly once, steps at most once and in order', async () => {
+    const { doomed, survivor, steps } = await cluster(true)
+    const alive = (node: NodeProcess) => node.child.exitCode === null && node.child.signalCode === null
+    const c = client(() => (alive(doomed) ? doomed : survivor).url)
+    const sessions: boolean[] = []
+    c.on('session', ({ resumed }) => void sessions.push(resumed))
+    const stepped: number[] = []
+    c.listen('stepped', (payload) => void stepped.push((payload as { n: number }).n))
+    await c.ready()
+    const total = 600
+    const streaming = (async () => {
+      for (let n = 1; n <= total; n++) {
+        await until(() => n - stepped.length <= 40, 25_000)
+        void c.notify('step', { n })
+      }
+    })()
+    await until(() => steps().length >= 150, 25_000)
+    await doomed.kill()
+    await streaming
+    await until(() => stepped.includes(total), 25_000)
+    expect(sessions).toEqual([false, true])
+
+    const log = steps()
+    const ran = log.map(([, n]) => n)
+    const byDoomed = log.filter(([pid]) => pid === doomed.child.pid).map(([, n]) => n)
+    const bySurvivor = log.filter(([pid]) => pid === survivor.child.pid).map(([, n]) => n)
+    // A prefix ran on the doomed process, a suffix on the survivor; between them only the steps the kill cut.
+    expect(byDoomed).toEqual(range(1, byDoomed.length))
+    expect(bySurvivor).toEqual(range(total - bySurvivor.length + 1, total))
+    expect(new Set(ran).size).toBe(ran.length)
+    expect(bySurvivor.length).toBeGreaterThan(0)
+    // Events: once each, in order; all of the survivor's, and a prefix of the doomed process's.
+    expect(new Set(stepped).size).toBe(stepped.length)
+    expect(isIncreasing(stepped)).toBe(true)
+    expect(stepped.filter((n) => n > byDoomed.length)).toEqual(bySurvivor)
+    const fromDoomed = stepped.filter((n) => n <= byDoomed.length)
+    expect(fromDoomed).toEqual(byDoomed.slice(0, fromDoomed.length))
   }, 90_000)
 
   it('without writeThrough, the same crash loses the session (resumed: false)', async () => {
