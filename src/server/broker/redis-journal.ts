@@ -108,9 +108,8 @@ export async function takeJournal(redis: JournalRedis, prefix: string, id: strin
   const owner = randomUUID()
   const taken = (await redis.lifelineTake(journalKeys(prefix, id), owner)) as [string, string, string, string, number, string[]] | null
   if (!taken) return undefined
-  const [received, sent, base, ttl, remaining, frames] = taken
   // Every write goes through the scripts, so the list holds exactly the frames base + 1 to sent.
-  void base
+  const [received, sent, , ttl, remaining, frames] = taken
   return { id, received: Number(received), sent: Number(sent), frames, expires: Date.now() + remaining, owner, ttl: Number(ttl) }
 }
 
