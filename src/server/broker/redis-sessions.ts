@@ -2,7 +2,9 @@
  * A {@link SessionStore} on Redis: sessions handed over by a graceful
  * `close()` wait in Redis, so any process sharing it resumes them. One key
  * per waiting session, with the session's own expiry (PXAT): Redis forgets
- * it at the ttl, nobody has to sweep.
+ * it at the ttl, nobody has to sweep. With `writeThrough`, live sessions
+ * are kept in Redis as frames flow (redis-journal.ts), so they also survive
+ * a crash.
  * @module
  */
 import type { SessionState, SessionStore } from '../session-store'
@@ -31,8 +33,9 @@ export interface RedisSessionStoreOptions {
 
 /**
  * A {@link SessionStore} on Redis. Atomic where it must be: `take` is one `GETDEL` (two servers
- * never resume one session), `save` one `SET … PXAT expires`. Close it with `close()` after the
- * server(s) using it.
+ * never resume one session), `save` one `SET … PXAT expires`. With `writeThrough: true` every live
+ * session is kept in Redis as its frames flow, and `take` moves its ownership to the taker (fencing
+ * off the process it leaves). Close it with `close()` after the server(s) using it.
  * @example
  * import { createServer, redisBroker, redisSessionStore } from 'lifeline-ws/server'
  * const url = process.env.REDIS_URL
