@@ -193,7 +193,8 @@ export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<
     const tracked = !messages?.every(isControl)
     // Not counted, not run: the client still holds it and sends it to the next server.
     if (tracked && peer.session && options.closing()) return
-    if (tracked) peer.session?.receive()
+    // Write-through sessions: the frame runs once the store counted it (and not if that failed).
+    const counted = tracked ? peer.session?.receive() : undefined
     if (!messages) {
       stats.malformed++
       peer.reply(fail(null, failure!))
@@ -202,6 +203,7 @@ export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<
     const head = messages[0]!
     // Only the socket's first frame, and only in a control frame (the convention never mixes them).
     const opening = first && !tracked && head.type == 'request' && head.method === names.session && options.handshake !== undefined
+    if (counted) return counted.then((run) => (run ? answerFrame(messages, peer, text!, tracked, false) : undefined))
     if (!opening) return answerFrame(messages, peer, text!, tracked, false)
     // Frames that come while the handshake is decided wait, so each is counted in its session.
     link.held = []

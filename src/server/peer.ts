@@ -117,6 +117,12 @@ export function createPeer<Auth>(link: Link<Auth>, options: PeerOptions<Auth>, r
     },
   }
 
+  /** A write-through frame the store kept: to the socket of now (it may have changed meanwhile). */
+  const send = (frame: string, withinLimit: boolean) => {
+    if (withinLimit) current?.send(frame)
+    else options.overflow(peer)
+  }
+
   const peer: Peer<Auth> = {
     ctx,
     work: createWorkQueue(options.maxInFlight, options.maxQueued),
@@ -139,11 +145,14 @@ export function createPeer<Auth>(link: Link<Auth>, options: PeerOptions<Auth>, r
     },
     deliver(frame) {
       if (ended) return
-      if (peer.session && !peer.session.push(frame)) {
-        options.overflow(peer)
-        return
+      const kept = peer.session ? peer.session.push(frame) : true
+      if (kept === true) current?.send(frame)
+      else if (kept === false) options.overflow(peer)
+      else {
+        void kept.then((written) => {
+          if (written !== undefined && !ended) send(frame, written)
+        })
       }
-      current?.send(frame)
     },
     settle: (message) => calls.settle(message),
     attach(next) {

@@ -44,6 +44,35 @@ export interface SessionStore {
   save(state: SessionState): void | Promise<void>
   /** Remove a session and return it; undefined when it is unknown or expired. */
   take(id: string): SessionState | undefined | Promise<SessionState | undefined>
+  /**
+   * Write-through (optional): keep the live session `state` (a new one, or one `take` returned) up to
+   * date in the store as frames flow, so it survives a crash of its process. Without it, a session is
+   * saved only by a graceful `close()`.
+   */
+  journal?(state: SessionState): SessionJournal
+}
+
+/**
+ * A live session written through to its store (see {@link SessionStore.journal}). Each method is one
+ * atomic step in the store, resolved in the order it was called, and rejects when the store is
+ * unavailable or another process took the session over (fencing): the server then lets go of it.
+ */
+export interface SessionJournal {
+  /** Count one tracked frame from the client, before it runs. */
+  receive(): Promise<void>
+  /** Keep one tracked outbound frame (the next position), before it is written to the socket. */
+  push(frame: string): Promise<void>
+  /** The client acknowledged the outbound frames up to `count`: let go of them. */
+  acknowledge(count: number): Promise<void>
+  /** A new page took the session over: drop the outbound frames and count them from 0 again. */
+  restart(): Promise<void>
+  /**
+   * This process stops serving the session. `forget`: it ended for good, so forget it (unless another
+   * process owns it now); false: it was handed over, or waits in the store for its client.
+   */
+  end(forget: boolean): Promise<void>
+  /** False once another process took the session over (its client moved there). */
+  owned(): Promise<boolean>
 }
 
 /** Options of {@link createSessionStore}. */

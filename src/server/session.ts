@@ -5,7 +5,7 @@
  * server owes the client. No sockets here: the peer decides where frames go.
  * @module
  */
-import type { SessionState } from './session-store'
+import type { SessionJournal, SessionState } from './session-store'
 
 /** An ack is sent at once when this many tracked frames are unacknowledged. @internal */
 export const ACK_EVERY = 128
@@ -18,6 +18,10 @@ export interface SessionOptions {
   ackDelay: number
   /** Send `rpc.ack { received }` on the current socket; false when there is none. */
   sendAck(received: number): boolean
+  /** Write-through: the store's journal of this session (counts and outbound frames go there first). */
+  journal?: SessionJournal | undefined
+  /** The journal failed (store unavailable, or another process took the session over). */
+  lost?: ((err: unknown) => void) | undefined
 }
 
 /** @internal */
@@ -31,10 +35,16 @@ export interface Session {
   readonly bytes: number
   /** How many outbound frames are held (not acknowledged yet). */
   readonly buffered: number
-  /** Count one tracked inbound frame, and acknowledge it soon (or at once, every {@link ACK_EVERY}). */
-  receive(): void
-  /** Number and keep one tracked outbound frame. False when the buffer is now over `maxBytes`. */
-  push(frame: string): boolean
+  /**
+   * Count one tracked inbound frame, and acknowledge it soon (or at once, every {@link ACK_EVERY}).
+   * Write-through: once the journal counted it; the promise says whether it may run (false: the journal failed).
+   */
+  receive(): void | Promise<boolean>
+  /**
+   * Number and keep one tracked outbound frame. False when the buffer is now over `maxBytes`.
+   * Write-through: once the journal kept it; undefined when the journal failed (do not send it).
+   */
+  push(frame: string): boolean | Promise<boolean | undefined>
   /**
    * The client acknowledged our frames up to `count`: let go of them. False (and nothing
    * changes) when `count` is below what it acknowledged before or above what was sent.
@@ -52,6 +62,10 @@ export interface Session {
   pause(): void
   /** The state to keep in a store. */
   state(expires: number): SessionState
+  /** This process stops serving the session; `forget`: the journal, if any, forgets it too. */
+  end(forget: boolean): void
+  /** Write-through: whether this process still owns the session in the store; undefined without a journal. */
+  owned(): Promise<boolean> | undefined
 }
 
 const byteLength = (frame: string) => Buffer.byteLength(frame)
@@ -78,6 +92,23 @@ export function createSession(id: string, options: SessionOptions, state?: Sessi
   }
   /** Position of the oldest buffered frame, minus one: what the client acknowledged. */
   const base = () => sent - frames.length
+  const { journal } = options
+  const lost = (err: unknown) => options.lost?.(err)
+  const count = () => {
+    received++
+    unacked++
+    if (unacked >= ACK_EVERY) ackNow()
+    else if (!timer) {
+      timer = setTimeout(ackNow, options.ackDelay)
+      timer.unref()
+    }
+  }
+  const keep = (frame: string) => {
+    sent++
+    frames.push(frame)
+    bytes += byteLength(frame)
+    return bytes <= options.maxBytes
+  }
 
   return {
     id,
@@ -94,24 +125,35 @@ export function createSession(id: string, options: SessionOptions, state?: Sessi
       return frames.length
     },
     receive() {
-      received++
-      unacked++
-      if (unacked >= ACK_EVERY) ackNow()
-      else if (!timer) {
-        timer = setTimeout(ackNow, options.ackDelay)
-        timer.unref()
-      }
+      if (!journal) return count()
+      // Counted in memory (and so acknowledged to the client) only once the store counted it.
+      return journal.receive().then(
+        () => {
+          count()
+          return true
+        },
+        (err: unknown) => {
+          lost(err)
+          return false
+        },
+      )
     },
     push(frame) {
-      sent++
-      frames.push(frame)
-      bytes += byteLength(frame)
-      return bytes <= options.maxBytes
+      if (!journal) return keep(frame)
+      // Replies resolve in call order, so frames are numbered and written in the order they were pushed.
+      return journal.push(frame).then(
+        () => keep(frame),
+        (err: unknown) => {
+          lost(err)
+          return undefined
+        },
+      )
     },
-    acknowledge(count) {
-      if (!Number.isSafeInteger(count) || count < base() || count > sent) return false
-      const released = frames.splice(0, count - base())
+    acknowledge(upTo) {
+      if (!Number.isSafeInteger(upTo) || upTo < base() || upTo > sent) return false
+      const released = frames.splice(0, upTo - base())
       for (const frame of released) bytes -= byteLength(frame)
+      if (journal && released.length) journal.acknowledge(upTo).catch(lost)
       return true
     },
     after(count) {
@@ -122,6 +164,7 @@ export function createSession(id: string, options: SessionOptions, state?: Sessi
       sent = 0
       frames = []
       bytes = 0
+      journal?.restart().catch(lost)
     },
     ackNow,
     acked() {
@@ -130,5 +173,10 @@ export function createSession(id: string, options: SessionOptions, state?: Sessi
     },
     pause,
     state: (expires) => ({ id, received, sent, frames: [...frames], expires }),
+    end(forget) {
+      // Best effort: if the store is away, the session's keys expire at its ttl anyway.
+      journal?.end(forget).catch(() => {})
+    },
+    owned: () => journal?.owned(),
   }
 }

@@ -81,7 +81,16 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
   }
 
   const startSession = (peer: Peer<Auth>, state?: SessionState): Session => {
-    const session = createSession(peer.ctx.id, { ...options, sendAck: (received) => sendAck(peer, received) }, state)
+    // Write-through stores keep the live session up to date, so it survives this process.
+    const journal = options.store.journal?.(state ?? { id: peer.ctx.id, received: 0, sent: 0, frames: [], expires: now() + options.ttl })
+    const lost = (err: unknown) => {
+      if (peer.ended) return
+      // Taken over by another process is the normal end of a session whose client moved; anything else is news.
+      if (!(err instanceof Error && err.message.includes('LIFELINE_TAKEN'))) options.report(err)
+      // The store keeps it: the client resumes it here or on another process.
+      finish(peer, 1012, 'Service restart', false)
+    }
+    const session = createSession(peer.ctx.id, { ...options, sendAck: (received) => sendAck(peer, received), journal, lost }, state)
     peer.session = session
     live.set(peer.ctx.id, peer)
     return session
@@ -93,11 +102,15 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
     waiting.delete(peer)
   }
 
-  /** Forget a session here and tell the app; its socket, if any, is closed with `code`. */
-  const finish = (peer: Peer<Auth>, code: number, reason: string) => {
+  /**
+   * Forget a session here and tell the app; its socket, if any, is closed with `code`. `forget`: the
+   * store's journal forgets it too (false when it was handed over, or the store keeps it for a resume).
+   */
+  const finish = (peer: Peer<Auth>, code: number, reason: string, forget = true) => {
     if (peer.ended) return
     stopWaiting(peer)
     live.delete(peer.ctx.id)
+    peer.session?.end(forget)
     const link = peer.link
     // What this session ran is acknowledged before it goes (if not already), so the client never writes it to the next one.
     if (link) peer.session?.ackNow()
@@ -153,7 +166,7 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
     } catch (err) {
       options.report(err)
     }
-    finish(peer, 1012, 'Service restart')
+    finish(peer, 1012, 'Service restart', false)
     leaving.delete(peer)
   }
 
@@ -161,8 +174,13 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
     async handshake(link, params) {
       const { id, received } = parse(params)
       let state: SessionState | undefined
-      if (id !== null && !live.has(id)) state = await options.store.take(id)
+      const here = id === null ? undefined : live.get(id)
+      // Write-through: a session served here may have moved to another process since (its client came back here).
+      const owned = here?.session!.owned()
+      const stale = owned !== undefined && !(await owned) ? here : undefined
+      if (id !== null && (!here || stale)) state = await options.store.take(id)
       return () => {
+        if (stale) finish(stale, 1012, 'Session moved', false)
         const own = link.peer!
         let found = id === null ? undefined : live.get(id)
         // The client claims frames the session never sent, or lost ones the server no longer holds: start over.
@@ -190,7 +208,7 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
       timer.unref()
       waiting.set(peer, { expires: now() + options.ttl, timer })
     },
-    end: finish,
+    end: (peer, code, reason) => finish(peer, code, reason),
     handOff(peer) {
       const session = peer.session
       if (!session || peer.ended) return Promise.resolve()

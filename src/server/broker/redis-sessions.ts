@@ -2,12 +2,14 @@
  * A {@link SessionStore} on Redis: sessions handed over by a graceful
  * `close()` wait in Redis, so any process sharing it resumes them. One key
  * per waiting session, with the session's own expiry (PXAT): Redis forgets
- * it at the ttl, nobody has to sweep.
+ * it at the ttl, nobody has to sweep. With `writeThrough`, live sessions
+ * are kept in Redis as frames flow (redis-journal.ts), so they also survive
+ * a crash.
  * @module
  */
-import type { Redis } from 'ioredis'
 import type { SessionState, SessionStore } from '../session-store'
 import { connectRedis, release, whenReady, type RedisClientLike } from './redis-connect'
+import { defineJournalScripts, journalKeys, openJournal, takeJournal, type JournalRedis } from './redis-journal'
 
 /** Options of {@link redisSessionStore}: `url` or `client`. */
 export interface RedisSessionStoreOptions {
@@ -17,12 +19,23 @@ export interface RedisSessionStoreOptions {
   client?: RedisClientLike
   /** Prefix of every key; use the broker's. @default 'lifeline:' */
   prefix?: string
+  /**
+   * Write each live session through to Redis as frames flow (one script call, so one round trip,
+   * per tracked frame each way), so a process killed with SIGKILL loses no session: its clients
+   * resume on another process exactly once in both directions (docs/scaling.md, "Sessions after a
+   * crash"). Off: sessions reach Redis only through a graceful `close()`.
+   * @default false
+   * @example
+   * const store = redisSessionStore({ url: process.env.REDIS_URL, writeThrough: true })
+   */
+  writeThrough?: boolean
 }
 
 /**
  * A {@link SessionStore} on Redis. Atomic where it must be: `take` is one `GETDEL` (two servers
- * never resume one session), `save` one `SET … PXAT expires`. Close it with `close()` after the
- * server(s) using it.
+ * never resume one session), `save` one `SET … PXAT expires`. With `writeThrough: true` every live
+ * session is kept in Redis as its frames flow, and `take` moves its ownership to the taker (fencing
+ * off the process it leaves). Close it with `close()` after the server(s) using it.
  * @example
  * import { createServer, redisBroker, redisSessionStore } from 'lifeline-ws/server'
  * const url = process.env.REDIS_URL
@@ -39,20 +52,23 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
   const prefix = options.prefix ?? 'lifeline:'
   if (typeof prefix != 'string') throw new TypeError('lifeline-ws/server: redisSessionStore prefix must be a string')
   const key = (id: string) => `${prefix}session:${id}`
+  const writeThrough = options.writeThrough ?? false
+  if (typeof writeThrough != 'boolean') throw new TypeError('lifeline-ws/server: redisSessionStore writeThrough must be a boolean')
 
-  let connecting: Promise<Redis> | undefined
+  let connecting: Promise<JournalRedis> | undefined
   const connection = () => {
     connecting ??= connectRedis({ url, client }, 'lifeline-sessions').then(async (made) => {
       // Failures surface through the operations that fail; reconnecting is ioredis's.
       made.on('error', () => {})
       await whenReady(made)
-      return made
+      return defineJournalScripts(made)
     })
     return connecting
   }
   const failed = (what: string, err: unknown) =>
     new Error(`lifeline-ws/server: ${what} failed: Redis is unavailable (${err instanceof Error ? err.message : String(err)})`, { cause: err })
 
+  if (writeThrough) return writeThroughStore(connection, prefix, failed)
   return {
     async save(state) {
       const redis = await connection()
@@ -77,6 +93,51 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
     },
     async close() {
       if (connecting) await release(await connecting)
+    },
+  }
+}
+
+/** The {@link redisSessionStore} with `writeThrough`: live sessions are kept in Redis as they change. */
+function writeThroughStore(
+  connection: () => Promise<JournalRedis>,
+  prefix: string,
+  failed: (what: string, err: unknown) => Error,
+): SessionStore & { close(): Promise<void> } {
+  let used = false
+  const connect = () => {
+    used = true
+    return connection()
+  }
+  return {
+    async save(state) {
+      const redis = await connect()
+      const keys = journalKeys(prefix, state.id)
+      try {
+        // Written through already: only the expiry changes, and any process may take it. The counts in
+        // Redis are the truth (a frame counted there may not have reached this process's memory yet).
+        if ((await redis.lifelineRelease(keys, '', state.expires)) === 1) return
+        const ttl = state.expires - Date.now()
+        if (ttl > 0) await redis.lifelineCreate(keys, '', ttl, state.received, state.sent, state.sent - state.frames.length, ...state.frames)
+      } catch (err) {
+        throw failed(`saving session ${state.id}`, err)
+      }
+    },
+    async take(id) {
+      const redis = await connect()
+      try {
+        const taken = await takeJournal(redis, prefix, id)
+        if (taken) return taken
+        // Handed over by a process without writeThrough (turning it on in a rolling deploy): its journal starts from this.
+        const saved = await redis.getdel(`${prefix}session:${id}`)
+        const state = saved === null ? undefined : (JSON.parse(saved) as SessionState)
+        return state && state.expires > Date.now() ? state : undefined
+      } catch (err) {
+        throw failed('taking a session', err)
+      }
+    },
+    journal: (state) => openJournal(connect, prefix, state, (err) => failed(`writing session ${state.id} through`, err)),
+    async close() {
+      if (used) await release(await connection())
     },
   }
 }

@@ -34,10 +34,13 @@ const exited = (child: ChildProcess, signal: NodeJS.Signals) =>
     child.kill(signal)
   })
 
-/** A server process on `redisUrl` with `prefix`; resolves once it listens. */
-export function startNode(redisUrl: string, prefix: string): Promise<NodeProcess> {
-  const child = spawn(process.execPath, [join(import.meta.dirname, 'node.mjs')], {
-    env: { ...process.env, LIFELINE_SERVER: bundle, REDIS_URL: redisUrl, PREFIX: prefix },
+/**
+ * A server process on `redisUrl` with `prefix`; resolves once it listens. `script`: another process
+ * script of this folder than node.mjs, with `env` added to its environment.
+ */
+export function startNode(redisUrl: string, prefix: string, script = 'node.mjs', env: Record<string, string> = {}): Promise<NodeProcess> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, script)], {
+    env: { ...process.env, ...env, LIFELINE_SERVER: bundle, REDIS_URL: redisUrl, PREFIX: prefix },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const log: string[] = []

@@ -30,8 +30,11 @@ export interface SessionClient {
   /** The `received` of each rpc.ack the server sent. */
   readonly acks: number[]
   readonly socket: WebSocket | undefined
-  /** Open a socket and run the handshake; `received: null` as after a page reload. */
-  open(options?: { received?: number | null; id?: string | null }): Promise<Answer>
+  /**
+   * Open a socket and run the handshake; `received: null` as after a page reload. `address`: another
+   * server to move to (its process took over the session); later opens go there too.
+   */
+  open(options?: { received?: number | null; id?: string | null; address?: string }): Promise<Answer>
   /** Send one tracked frame (held until acknowledged; written only while a session is open). */
   send(message: Json | Json[]): number
   /** Send a control message (not counted). */
@@ -47,6 +50,7 @@ export interface SessionClient {
 let controlIds = 0
 
 export function sessionClient(address: string): SessionClient {
+  let target = address
   let socket: WebSocket | undefined
   let id: string | null = null
   let received = 0
@@ -106,7 +110,8 @@ export function sessionClient(address: string): SessionClient {
       socket?.terminate()
       raw.length = 0
       answered = false
-      const next = new WebSocket(address)
+      if (options.address !== undefined) target = options.address
+      const next = new WebSocket(target)
       socket = next
       closing = new Promise((resolve) => next.on('close', (code, reason) => resolve({ code, reason: String(reason) })))
       next.on('error', () => {})

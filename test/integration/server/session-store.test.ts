@@ -1,5 +1,5 @@
 // The in-memory session store and a session's bookkeeping, without sockets.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createSessionStore } from '../../../src/server'
 import { createSession } from '../../../src/server/session'
 
@@ -32,7 +32,7 @@ describe('a session', () => {
 
   it('numbers outbound frames, lets go of acknowledged ones, and replays the rest', () => {
     const { session } = make()
-    for (const frame of ['f1', 'f2', 'f3', 'f4']) session.push(frame)
+    for (const frame of ['f1', 'f2', 'f3', 'f4']) void session.push(frame)
     expect(session.acknowledge(2)).toBe(true)
     expect(session.after(2)).toEqual(['f3', 'f4'])
     expect(session.after(3)).toEqual(['f4'])
@@ -55,11 +55,60 @@ describe('a session', () => {
 
   it('acknowledges every 128 inbound frames at once, and restarts numbering for a new page', () => {
     const { session, acks } = make()
-    for (let n = 0; n < 300; n++) session.receive()
+    for (let n = 0; n < 300; n++) void session.receive()
     expect(acks).toEqual([128, 256])
     session.pause()
-    session.push('old page')
+    void session.push('old page')
     session.restart()
     expect([session.sent, session.buffered, session.bytes, session.received]).toEqual([0, 0, 0, 300])
+  })
+
+  it('with a journal, counts and keeps a frame only once the journal did, and lets go of the session when it fails', async () => {
+    const calls: string[] = []
+    let failing = false
+    const step = (name: string) => async () => {
+      calls.push(name)
+      if (failing) throw new Error(`LIFELINE_TAKEN ${name}`)
+    }
+    const journal = {
+      receive: step('receive'),
+      push: async (frame: string) => step(`push ${frame}`)(),
+      acknowledge: async (count: number) => step(`ack ${count}`)(),
+      restart: step('restart'),
+      end: async (forget: boolean) => step(`end ${forget}`)(),
+      owned: async () => !failing,
+    }
+    const lost: unknown[] = []
+    const acks: number[] = []
+    const session = createSession('id', { maxBytes: 5, ackDelay: 60_000, sendAck: (received) => acks.push(received) > 0, journal, lost: (err) => lost.push(err) })
+    const counting = session.receive()
+    // Not counted (nor acknowledged) before the journal counted it.
+    expect(session.received).toBe(0)
+    expect(await counting).toBe(true)
+    expect(session.received).toBe(1)
+    const pushing = session.push('abc')
+    expect(session.sent).toBe(0)
+    expect(await pushing).toBe(true)
+    expect(await session.push('def')).toBe(false)
+    expect([session.sent, session.bytes]).toEqual([2, 6])
+    // Acknowledging nothing new writes nothing; letting frames go trims the journal too.
+    expect(session.acknowledge(0)).toBe(true)
+    expect(session.acknowledge(1)).toBe(true)
+    session.restart()
+    expect(await session.owned()).toBe(true)
+    session.end(false)
+    await vi.waitFor(() => expect(calls).toEqual(['receive', 'push abc', 'push def', 'ack 1', 'restart', 'end false']))
+
+    failing = true
+    expect(await session.receive()).toBe(false)
+    expect(await session.push('x')).toBeUndefined()
+    expect([session.received, session.sent]).toEqual([1, 0])
+    expect(lost.map(String)).toEqual(['Error: LIFELINE_TAKEN receive', 'Error: LIFELINE_TAKEN push x'])
+    // Ending does not report: the store forgets the session by its ttl if it cannot now.
+    session.end(true)
+    await vi.waitFor(() => expect(calls.at(-1)).toBe('end true'))
+    expect(lost).toHaveLength(2)
+    expect(await session.owned()).toBe(false)
+    expect(createSession('plain', { maxBytes: 5, ackDelay: 1, sendAck: () => true }).owned()).toBeUndefined()
   })
 })

@@ -1,0 +1,28 @@
+// A server process of the crash test: sessions in a Redis session store
+// (write-through when WRITE_THROUGH=1), and one method, `step`, whose effect
+// is a line appended synchronously to the shared file STEP_LOG (so it
+// survives a SIGKILL) and a `stepped` event to its client; it answers with
+// its number. Prints `{"port":N}` once ready.
+import { appendFileSync } from 'node:fs'
+
+const { createServer, redisSessionStore } = await import(process.env.LIFELINE_SERVER)
+
+const store = redisSessionStore({ url: process.env.REDIS_URL, prefix: process.env.PREFIX, writeThrough: process.env.WRITE_THROUGH === '1' })
+const server = createServer({
+  port: 0,
+  host: '127.0.0.1',
+  sessions: { store, ttl: 30_000 },
+  onError: (err) => console.error(String(err)),
+  methods: {
+    step: ({ n }, ctx) => {
+      appendFileSync(process.env.STEP_LOG, `${process.pid} ${n}\n`)
+      ctx.notify('stepped', { n })
+      return n
+    },
+  },
+})
+await server.ready
+process.stdout.write(JSON.stringify({ port: server.port }) + '\n')
+process.on('SIGTERM', () => {
+  server.close().then(() => store.close()).then(() => process.exit(0))
+})
