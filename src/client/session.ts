@@ -114,6 +114,13 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
     // The socket died first: nothing changed, the next open asks again.
     if (!ok && isConnectionClosedError(value)) return
     if (!ok && isTimeoutError(value)) {
+      if (sessionId !== undefined) {
+        // This server has answered a handshake before: the path is dead or stalled (a blackhole just
+        // after the open, a throttled link), not a server without sessions. Another socket, same session.
+        core.report(new ProtocolError(`lifeline: no answer to the session handshake within ${timeout} ms; reconnecting to resume the session`, undefined))
+        core.link.restart('session handshake timeout')
+        return
+      }
       // A server that never answers (a sink, a JSON-RPC server that ignores unknown methods) must not
       // keep the outbox shut: carry on without a session, and say why.
       core.report(new ProtocolError(`lifeline: no answer to the session handshake within ${timeout} ms; going on without a session`, undefined))

@@ -141,6 +141,40 @@ describe('sessions: client to server, exactly once and in order', () => {
   })
 })
 
+describe('sessions: a handshake lost right after an open', () => {
+  it('reconnects and resumes the session instead of going on without one', async () => {
+    const r = recorder()
+    const server = await start({ methods: r.methods })
+    const proxy = await proxied(server.port!)
+    // A slow heartbeat: only the handshake's own timeout (connectTimeout) can notice the dead path.
+    const c = client(proxy.url(), { connectTimeout: 500, heartbeat: { interval: 10_000, timeout: 10_000 } })
+    const sessions: boolean[] = []
+    const errors: string[] = []
+    c.on('session', ({ resumed }) => sessions.push(resumed))
+    c.on('error', (err) => errors.push(String((err as Error).message)))
+    await until(() => sessions.length === 1)
+    let armed = true
+    // The next socket opens, writes its handshake, and the path goes silent before the server reads it.
+    c.on('open', () => {
+      if (!armed) return
+      armed = false
+      proxy.set('blackhole')
+    })
+    proxy.reset()
+    await until(() => errors.some((message) => message.includes('session handshake')), 5000)
+    proxy.set('pass')
+    await until(() => sessions.length === 2, 10_000)
+    expect(sessions).toEqual([false, true])
+    // Still on a session: a reset mid-stream loses nothing.
+    for (let n = 0; n < 100; n++) {
+      c.notify('log', { n })
+      if (n === 50) proxy.reset()
+    }
+    await until(() => r.seen.length >= 100, 10_000)
+    expect(r.seen).toEqual(upTo(100))
+  })
+})
+
 describe('sessions: server to client, exactly once and in order', () => {
   it('events sent while the client is away arrive after the resume', async () => {
     const r = recorder()
