@@ -3,9 +3,11 @@
  * `createServer`, naming the option.
  * @module
  */
+import type { IncomingMessage } from 'node:http'
 import { jsonRpc } from '../protocol/json-rpc'
 import type { Protocol } from '../protocol/protocol'
 import { createHistory, type HistoryStore } from './history'
+import { resolveClientAddress, resolveRateLimit } from './limits'
 import { createSessionStore, type SessionStore } from './session-store'
 import type { SessionLimits } from './sessions'
 import type { Context, MethodHandler, ServerOptions } from './types'
@@ -29,6 +31,10 @@ export interface ResolvedServerOptions<Auth> {
   callTimeout: number
   shutdownTimeout: number
   report(err: unknown, ctx?: Context<Auth>): void
+  handshakeTimeout: number
+  maxConnectionsPerAddress: number
+  clientAddress(request: IncomingMessage): string
+  rateLimit: { rate: number; burst: number } | false
 }
 
 const isStore = (history: unknown): history is HistoryStore => typeof (history as HistoryStore | undefined)?.since == 'function'
@@ -93,5 +99,9 @@ export function resolveServerOptions<Auth>(options: ServerOptions<Auth>): Resolv
     callTimeout: integer('callTimeout', options.callTimeout, 30_000),
     shutdownTimeout: integer('shutdownTimeout', options.shutdownTimeout, 10_000, 0),
     report: options.onError ?? ((err) => console.error('lifeline-ws/server:', err)),
+    handshakeTimeout: integer('handshakeTimeout', options.handshakeTimeout, 10_000),
+    maxConnectionsPerAddress: integer('maxConnectionsPerAddress', options.maxConnectionsPerAddress, 1000),
+    clientAddress: resolveClientAddress(options.clientAddress),
+    rateLimit: resolveRateLimit(options.rateLimit),
   }
 }
