@@ -40,7 +40,22 @@ export interface NoteFigures {
   dropped: Record<string, number>
   outOfOrder: number
   outOfOrderExplainedByKill: number
+  /** Unexplained losses by the fault that was in progress (or began within LOSS_WINDOW) after they were issued. */
+  lostByFault: Record<string, number>
 }
+
+/** A fault as injected: kind and wall-clock span. */
+export interface Injected {
+  kind: string
+  start: number
+  end: number
+}
+
+/** A loss is put down to a fault that began up to this long after the notification was issued. */
+const LOSS_WINDOW = 5000
+
+const blame = (issuedAt: number, injected: readonly Injected[]): string =>
+  injected.find((fault) => fault.end >= issuedAt && fault.start <= issuedAt + LOSS_WINDOW)?.kind ?? 'no fault nearby'
 
 export interface TopicFigures {
   subscribers: number
@@ -87,10 +102,16 @@ export function checkCalls(calls: readonly CallRecord[], violations: string[]): 
   return figures
 }
 
-export function checkNotes(sent: readonly NoteSent[], received: readonly NoteRecord[], kills: readonly number[], violations: string[]): NoteFigures {
+export function checkNotes(
+  sent: readonly NoteSent[],
+  received: readonly NoteRecord[],
+  injected: readonly Injected[],
+  violations: string[],
+): NoteFigures {
+  const kills = injected.filter((fault) => fault.kind === 'kill').map((fault) => fault.start)
   const figures: NoteFigures = {
     sent: sent.length, deliveredOnce: 0, duplicates: 0, duplicatesExplainedByKill: 0,
-    lost: 0, lostExplainedByKill: 0, dropped: {}, outOfOrder: 0, outOfOrderExplainedByKill: 0,
+    lost: 0, lostExplainedByKill: 0, dropped: {}, outOfOrder: 0, outOfOrderExplainedByKill: 0, lostByFault: {},
   }
   const deliveries = new Map<string, NoteRecord[]>()
   const byClient = new Map<number, NoteRecord[]>()
@@ -119,7 +140,9 @@ export function checkNotes(sent: readonly NoteSent[], received: readonly NoteRec
     if (within(kills, note.issuedAt, later?.at ?? Infinity)) figures.lostExplainedByKill++
     else {
       figures.lost++
-      if (figures.lost <= SHOWN) violations.push(`notification lost without a drop event: client ${note.client} n ${note.n} issued at ${note.issuedAt}`)
+      const fault = blame(note.issuedAt, injected)
+      figures.lostByFault[fault] = (figures.lostByFault[fault] ?? 0) + 1
+      if (figures.lost <= SHOWN) violations.push(`notification lost without a drop event: client ${note.client} n ${note.n} issued at ${note.issuedAt} (${fault})`)
     }
   }
   for (const [client, records] of byClient) {

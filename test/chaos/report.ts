@@ -24,6 +24,7 @@ export function markdown(report: ChaosReport, heap: HeapFigures | undefined, com
     row('delivered exactly once', notes.deliveredOnce),
     row('duplicates (unexplained / explained by a SIGKILL)', `${notes.duplicates} / ${notes.duplicatesExplainedByKill}`),
     row('lost (unexplained / explained by a SIGKILL)', `${notes.lost} / ${notes.lostExplainedByKill}`),
+    row('unexplained losses by the fault in progress', notes.lostByFault),
     row('returned in a drop event, by reason', notes.dropped),
     row('out of order (unexplained / explained by a SIGKILL)', `${notes.outOfOrder} / ${notes.outOfOrderExplainedByKill}`),
     row('topic subscribers / messages / onGap', `${topics.subscribers} / ${topics.messages} / ${topics.gaps}`),

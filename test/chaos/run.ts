@@ -4,7 +4,7 @@
  * and writes it.
  */
 import { buildEntry } from './build'
-import { checkCalls, checkNotes, checkTopics, GRACE, peakRate, type CallFigures, type NoteFigures, type TopicFigures } from './checker'
+import { type Injected, checkCalls, checkNotes, checkTopics, GRACE, peakRate, type CallFigures, type NoteFigures, type TopicFigures } from './checker'
 import { startServerChild } from './child'
 import { createChaosProxy } from './fault-proxy'
 import { seeded } from './prng'
@@ -84,6 +84,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const proxy = await createChaosProxy(child.port, proxyRandom)
   const workload = createWorkload({ url: proxy.url(), clients: options.clients, random: workloadRandom, topics: 4, callTimeout: CALL_TIMEOUT, pace: options.pace ?? 300 })
   const comebacks: number[] = []
+  const injected: Injected[] = []
   const violations: string[] = []
   try {
     if (!(await waitUntil(() => workload.opens >= options.clients, 60_000))) violations.push(`only ${workload.opens} of ${options.clients} clients opened`)
@@ -94,7 +95,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       await sleep(started + fault.at - Date.now())
       counts[fault.kind]++
       log(`+${Math.round((Date.now() - started) / 1000)}s ${fault.kind}${fault.duration ? ` for ${fault.duration} ms` : ''}`)
+      const start = Date.now()
       await inject(fault)
+      injected.push({ kind: fault.kind, start, end: Date.now() })
     }
     await sleep(started + options.duration - QUIET - Date.now())
     workload.stop()
@@ -112,7 +115,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (const [kind, count] of Object.entries(leaks)) if (count) violations.push(`${count} ${kind} left after close()`)
 
     const calls = checkCalls(workload.calls, violations)
-    const notes = checkNotes(workload.notes, child.notes, child.kills, violations)
+    const notes = checkNotes(workload.notes, child.notes, injected, violations)
     const topics = checkTopics(workload.topicEvents, violations)
     const bound = stormBound(options.clients)
     const afterOutage = Math.max(0, ...comebacks.map((at) => peakRate(proxy.accepts, at, at + 10_000)))
