@@ -51,11 +51,14 @@ export interface Injected {
   end: number
 }
 
-/** A loss is put down to a fault that began up to this long after the notification was issued. */
+/**
+ * A loss is put down to a fault that began up to this long after the notification was issued, or
+ * ended up to this long before (a blackholed socket stays silent until the heartbeat gives up on it).
+ */
 const LOSS_WINDOW = 5000
 
 const blame = (issuedAt: number, injected: readonly Injected[]): string =>
-  injected.find((fault) => fault.end >= issuedAt && fault.start <= issuedAt + LOSS_WINDOW)?.kind ?? 'no fault nearby'
+  injected.find((fault) => fault.end + LOSS_WINDOW >= issuedAt && fault.start <= issuedAt + LOSS_WINDOW)?.kind ?? 'no fault nearby'
 
 export interface TopicFigures {
   subscribers: number
