@@ -21,7 +21,7 @@ export default {
       // The tab goes to the background, as far as the page can tell.
       Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' })
       Object.defineProperty(document, 'hidden', { configurable: true, get: () => true })
-      document.dispatchEvent(new Event('visibilitychange'))
+      document.dispatchEvent(new window.Event('visibilitychange'))
       // Busy main thread on top of the throttling: a long task every 200 ms.
       window.busy = setInterval(() => {
         const end = performance.now() + 20
