@@ -49,12 +49,16 @@ const hostileKeys = fc
   .map(([key, value, method]) => `{"jsonrpc":"2.0","id":1,"method":"${method}","params":{"${key}":${JSON.stringify(value)},"topic":"t"},"${key}":{"polluted":true}}`)
 const nesting = fc
   .tuple(fc.integer({ min: 1, max: 300_000 }), fc.constantFrom('[', '{"a":'))
-  .map(([depth, open]) => open.repeat(depth) + (open === '[' ? ']' : '1}').repeat(depth).slice(0, open === '[' ? depth : depth * 2))
+  .map(([depth, open]) => (open === '[' ? open.repeat(depth) + ']'.repeat(depth) : `${open.repeat(depth)}1${'}'.repeat(depth)}`))
 const batch = fc
   .tuple(fc.integer({ min: 0, max: 20_000 }), fc.constantFrom('echo', 'rpc.ping', 'rpc.subscribe', 'nope'), fc.boolean())
   .map(([size, method, notify]) =>
     JSON.stringify(Array.from({ length: size }, (_, index) => ({ jsonrpc: '2.0', ...(notify ? {} : { id: index }), method, params: { topic: `t${index}` } }))),
   )
+/** Deeply nested params echoed back: the answer must be encoded, or fail as an internal error. */
+const deepEcho = fc
+  .integer({ min: 1, max: 200_000 })
+  .map((depth) => `{"jsonrpc":"2.0","id":"deep","method":"echo","params":${'['.repeat(depth)}${']'.repeat(depth)}}`)
 type Frame = { text: string } | { binary: Buffer }
 const frame: fc.Arbitrary<Frame> = fc.oneof(
   fc.string({ unit: 'binary' }).map((text) => ({ text })),
@@ -63,6 +67,7 @@ const frame: fc.Arbitrary<Frame> = fc.oneof(
   fc.array(shaped, { maxLength: 20 }).map((value) => ({ text: JSON.stringify(value) })),
   hostileKeys.map((text) => ({ text })),
   { arbitrary: nesting.map((text) => ({ text })), weight: 1 },
+  { arbitrary: deepEcho.map((text) => ({ text })), weight: 1 },
   { arbitrary: batch.map((text) => ({ text })), weight: 1 },
   fc.uint8Array({ maxLength: 64 }).map((bytes) => ({ binary: Buffer.from(bytes) })),
 )
