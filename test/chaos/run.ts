@@ -31,7 +31,15 @@ export interface ChaosReport {
   notes: NoteFigures
   topics: TopicFigures
   leaks: { timers: number; listeners: number; sockets: number }
-  reconnects: { opens: number; closes: Record<string, number>; peakPerSecondAfterOutage: number; peakPerSecondOverall: number; bound: number }
+  reconnects: {
+    opens: number
+    closes: Record<string, number>
+    peakPerSecondAfterOutage: number
+    peakPerSecondOverall: number
+    bound: number
+    /** Connection attempts in each second of the run. */
+    perSecond: number[]
+  }
   server: { heapUsed: number; rss: number; connections: number; errors: string[] }
   violations: string[]
   passed: boolean
@@ -53,21 +61,41 @@ async function waitUntil(condition: () => boolean, ms: number): Promise<boolean>
 
 /**
  * The most attempts a crowd of `clients` may make in one second after an outage without being a
- * storm: with full jitter a client's k-th retry is uniform in [0, min(maxDelay, initialDelay·2^k)];
- * the windows of its first retries (200, 400, 800 ms) fit in one second, so one client makes at
- * most about 3 attempts there, and fewer later. A storm (no backoff, or no jitter) would be many
- * times this.
+ * storm. A client makes one attempt per backoff window, and with full jitter its k-th retry is
+ * uniform in [0, min(maxDelay, initialDelay·2^k)]: the windows shorter than a second (200, 400
+ * and 800 ms here) and the first attempt can all fall in one second, so about 4 per client;
+ * longer windows add less than one each on average. A crowd without backoff or jitter makes
+ * hundreds per client.
  */
 export const stormBound = (clients: number): number => {
   let attempts = 1
   let window = RECONNECT.initialDelay
-  let total = 0
-  while (total + window <= 1000) {
-    total += window
+  while (window <= 1000) {
     window *= RECONNECT.factor
     attempts++
   }
   return clients * attempts + 10
+}
+
+/** How long after a comeback the storm check looks, unless the next fault starts sooner. */
+const AFTER_OUTAGE = 10_000
+/** Faults after whose end the server is reachable again: the moments a storm would follow. */
+const OUTAGES = new Set(['kill', 'refuse', 'stall'])
+
+/** Connection attempts per second over the run, and the busiest second after each comeback. */
+function reconnectRates(accepts: readonly number[], injected: readonly Injected[], started: number) {
+  const perSecond: number[] = []
+  for (const at of accepts) {
+    const second = Math.floor((at - started) / 1000)
+    if (second >= 0) perSecond[second] = (perSecond[second] ?? 0) + 1
+  }
+  let afterOutage = 0
+  for (const fault of injected) {
+    if (!OUTAGES.has(fault.kind)) continue
+    const next = injected.find((other) => other.start > fault.end)?.start ?? Infinity
+    afterOutage = Math.max(afterOutage, peakRate(accepts, fault.end, Math.min(fault.end + AFTER_OUTAGE, next)))
+  }
+  return { perSecond: Array.from(perSecond, (count) => count ?? 0), afterOutage }
 }
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
@@ -83,7 +111,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const child = await startServerChild(script)
   const proxy = await createChaosProxy(child.port, proxyRandom)
   const workload = createWorkload({ url: proxy.url(), clients: options.clients, random: workloadRandom, topics: 4, callTimeout: CALL_TIMEOUT, pace: options.pace ?? 300 })
-  const comebacks: number[] = []
   const injected: Injected[] = []
   const violations: string[] = []
   try {
@@ -118,7 +145,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const notes = checkNotes(workload.notes, child.notes, injected, violations)
     const topics = checkTopics(workload.topicEvents, violations)
     const bound = stormBound(options.clients)
-    const afterOutage = Math.max(0, ...comebacks.map((at) => peakRate(proxy.accepts, at, at + 10_000)))
+    const { perSecond, afterOutage } = reconnectRates(proxy.accepts, injected, started)
     if (afterOutage > bound) violations.push(`reconnect storm: ${afterOutage} attempts in one second after an outage (bound ${bound})`)
     return {
       seed: options.seed,
@@ -136,6 +163,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         peakPerSecondAfterOutage: afterOutage,
         peakPerSecondOverall: peakRate(proxy.accepts),
         bound,
+        perSecond,
       },
       server: { ...memory, errors: child.errors.slice(0, 20) },
       violations,
@@ -170,13 +198,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         child.kill()
         await sleep(fault.duration)
         proxy.target(await child.respawn())
-        comebacks.push(Date.now())
         return
       default:
         proxy.set(fault.kind)
         await sleep(fault.duration)
         proxy.set('pass')
-        if (fault.kind === 'refuse') comebacks.push(Date.now())
     }
   }
 }
