@@ -38,7 +38,8 @@ describe('checkNotes', () => {
   it('fails a duplicate, a loss and a reordering that no kill explains, and names the fault in progress', () => {
     const violations: string[] = []
     const received = [record(0, 1, 101), record(0, 3, 301), record(0, 2, 302), record(0, 3, 303)]
-    const figures = checkNotes(sent, received, [{ kind: 'blackhole', start: 350, end: 900 }], violations)
+    const injected = [{ kind: 'latency', start: 0, end: 300 }, { kind: 'blackhole', start: 350, end: 900 }]
+    const figures = checkNotes(sent, received, injected, violations)
     expect(figures).toMatchObject({ deliveredOnce: 2, duplicates: 1, lost: 1, outOfOrder: 1, lostByFault: { blackhole: 1 } })
     expect(violations).toHaveLength(3)
   })

@@ -57,8 +57,18 @@ export interface Injected {
  */
 const LOSS_WINDOW = 5000
 
-const blame = (issuedAt: number, injected: readonly Injected[]): string =>
-  injected.find((fault) => fault.end + LOSS_WINDOW >= issuedAt && fault.start <= issuedAt + LOSS_WINDOW)?.kind ?? 'no fault nearby'
+/** The fault nearest in time to a loss: in progress when it was issued, or the closest before or after. */
+function blame(issuedAt: number, injected: readonly Injected[]): string {
+  let nearest = 'no fault nearby'
+  let best = LOSS_WINDOW
+  for (const fault of injected) {
+    const distance = Math.max(fault.start - issuedAt, issuedAt - fault.end, 0)
+    if (distance > best) continue
+    best = distance
+    nearest = fault.kind
+  }
+  return nearest
+}
 
 export interface TopicFigures {
   subscribers: number
