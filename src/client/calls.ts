@@ -18,11 +18,15 @@ export interface AddOptions {
   /** Safe to send again after a reconnect. */
   resend: boolean
   frame: Frame
+  /** A protocol control request (ping, subscribe, session): never counted as application work. */
+  control?: boolean
 }
 
 /** @internal */
 export interface Calls {
   readonly size: number
+  /** Pending calls that are application work (not control requests). */
+  readonly applicationPending: number
   /** The next id: numbers, unique per client. */
   id(): number
   add(id: number, options: AddOptions): Promise<unknown>
@@ -37,8 +41,15 @@ export interface Calls {
    * an id this client never issued (and for `id: null`), which the client reports.
    */
   settle(message: Extract<Message, { type: 'response' | 'error' }>): boolean
-  /** The socket is gone: rejects calls whose frame was written, except `resend` ones, which it returns to queue again. */
-  dropped(): OutboxItem[]
+  /**
+   * The socket is gone: rejects calls whose frame was written, except `resend` ones, which it returns to
+   * queue again. `only` limits it to some calls (a session keeps application calls pending).
+   */
+  dropped(only?: (id: Id, control: boolean) => boolean): OutboxItem[]
+  /** True for a pending call marked `resend`. */
+  resendable(id: Id): boolean
+  /** The ids of every pending call. */
+  ids(): Id[]
   /** Rejects every pending call with `err`. */
   fail(err: Error): void
   /** Rejects one pending call (its frame could not be queued or was dropped from the outbox). */
@@ -59,6 +70,7 @@ interface PendingCall {
   done(ok: boolean, value: unknown): void
   method: string | undefined
   timeout: number
+  control: boolean
   /** Kept for `resend` calls only. */
   frame: Frame | undefined
   stopListening: (() => void) | undefined
@@ -76,11 +88,13 @@ export function createCalls(clock: Clock, hooks: CallHooks): Calls {
   const pending = new Map<Id, PendingCall>()
   const deadlines = new Map<number, Deadlines>()
   let last = 0
+  let applicationPending = 0
 
   const end = (id: Id, ok: boolean, value: unknown) => {
     const call = pending.get(id)
     if (!call) return
     pending.delete(id)
+    if (!call.control) applicationPending--
     call.stopListening?.()
     // Nothing left to time out: no timer may outlive the last call.
     if (!pending.size) {
@@ -128,9 +142,10 @@ export function createCalls(clock: Clock, hooks: CallHooks): Calls {
     queue.entries.push({ id, due: clock.now() + timeout })
   }
 
-  const track = (id: Id, { method, timeout, signal, resend, frame }: AddOptions, done: PendingCall['done']) => {
-    const call: PendingCall = { done, method, timeout, frame: resend ? frame : undefined, stopListening: undefined }
+  const track = (id: Id, { method, timeout, signal, resend, frame, control = false }: AddOptions, done: PendingCall['done']) => {
+    const call: PendingCall = { done, method, timeout, control, frame: resend ? frame : undefined, stopListening: undefined }
     pending.set(id, call)
+    if (!control) applicationPending++
     if (signal) {
       const abort = () => giveUp(id, signal.reason)
       if (signal.aborted) return abort()
@@ -144,6 +159,9 @@ export function createCalls(clock: Clock, hooks: CallHooks): Calls {
   return {
     get size() {
       return pending.size
+    },
+    get applicationPending() {
+      return applicationPending
     },
     id: () => ++last,
     add(id, options) {
@@ -165,16 +183,18 @@ export function createCalls(clock: Clock, hooks: CallHooks): Calls {
       // Every number up to `last` is ours: a reply to a call we gave up on (timeout, abort, lost socket) is no error.
       return typeof id === 'number' && id <= last
     },
-    dropped() {
+    dropped(only) {
       const again: OutboxItem[] = []
       pending.forEach((call, id) => {
-        if (hooks.queued(id)) return
+        if (hooks.queued(id) || (only && !only(id, call.control))) return
         if (call.frame !== undefined) again.push({ frame: call.frame, call: id })
         else end(id, false, new ConnectionClosedError(`lifeline: connection closed before ${call.method === undefined ? 'the call' : `'${call.method}'`} was answered`))
       })
       return again
     },
     reject: (id, err) => end(id, false, err),
+    resendable: (id) => pending.get(id)?.frame !== undefined,
+    ids: () => [...pending.keys()],
     fail(err) {
       pending.forEach((_, id) => end(id, false, err))
     },

@@ -16,8 +16,10 @@ import { createCalls } from './calls'
 import { createSubscriptions, type Outcome } from './subscriptions'
 import { createHandlers } from './handlers'
 import { createStream, type Stream } from './stream'
+import { createSession } from './session'
 import type { Contract } from './contract'
 import type { CallOptions, Client } from './api'
+import type { Socket } from '../socket/types'
 
 // Bundlers replace `process.env.NODE_ENV`; declared here (not from @types/node) so the browser build needs no Node types.
 declare const process: { env: { NODE_ENV?: string } }
@@ -42,20 +44,27 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number): Rpc {
     methodNotFound: protocol.codes.methodNotFound,
   })
 
+  const session = createSession(core, protocol, calls, options.connectTimeout)
+
   /** Control frames go to the open socket at once, never through the queue. */
   const writeNow = (item: OutboxItem) => {
     if (!core.write(item.frame)) throw new ConnectionClosedError('lifeline: not open')
   }
 
-  /** Registers a call and hands its frame to `put`; every failure becomes a rejection. */
-  const request = (method: string, params: unknown, callOptions: CallOptions, put: (item: OutboxItem) => unknown = core.push): Promise<unknown> => {
+  /**
+   * Registers a call and queues its frame, or with `control` writes it at once (a ping); every failure
+   * becomes a rejection.
+   */
+  const request = (method: string, params: unknown, callOptions: CallOptions, control = false): Promise<unknown> => {
     try {
       if (link.state === 'closed') throw core.closedError()
       callOptions.signal?.throwIfAborted()
       const id = calls.id()
       const frame = protocol.encode({ type: 'request', id, method, params })
       const { timeout = callTimeout, signal, resend = false } = callOptions
-      const promise = calls.add(id, { method, timeout, signal, resend, frame })
+      const promise = calls.add(id, { method, timeout, signal, resend, frame, control })
+      const put = control ? writeNow : core.push
+      if (control) session?.control(id)
       try {
         put({ frame, call: id })
       } catch (err) {
@@ -73,9 +82,10 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number): Rpc {
    */
   const subscribeRequest = (params: SubscribeParams, settle: (outcome: Outcome) => void): Extract<Message, { type: 'request' }> => {
     const id = calls.id()
-    calls.track(id, { method: protocol.subscribe, timeout: callTimeout, resend: false, frame: '' }, (ok, value) => {
+    calls.track(id, { method: protocol.subscribe, timeout: callTimeout, resend: false, frame: '', control: true }, (ok, value) => {
       settle(ok ? { result: value } : { error: value })
     })
+    session?.control(id)
     return { type: 'request', id, method: protocol.subscribe, params }
   }
 
@@ -96,9 +106,12 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number): Rpc {
     error: core.report,
     transient: (err) => isTimeoutError(err) || (isRpcError(err) && err.code === protocol.codes.overloaded),
   })
-  // A reply only means something on the socket its request came in on, so it is never queued.
+  // Without a session a reply only means something on the socket its request came in on, so it is
+  // never queued; on a session it is a tracked frame like any other, delivered after a drop too.
   const handlers = createHandlers((message) => {
-    core.write(protocol.encode(message))
+    const frame = protocol.encode(message)
+    if (session?.active) core.push({ frame })
+    else core.write(frame)
   }, core.report, protocol.codes)
 
   /** On every open: one batched frame re-subscribes every topic, before the outbox flushes. */
@@ -108,17 +121,24 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number): Rpc {
     if (batch.length) core.write(protocol.encode(batch))
   }
 
-  const dispatch = (frame: string) => {
+  const dispatch = (frame: unknown) => {
+    if (typeof frame !== 'string') {
+      session?.inbound(undefined)
+      return
+    }
     let messages: Message[]
     try {
       messages = protocol.decode(frame)
     } catch (err) {
+      session?.inbound(undefined)
       return core.report(err)
     }
+    session?.inbound(messages)
     for (const message of messages) {
       if (message.type === 'request') handlers.request(message)
       else if (message.type === 'notification') {
         if (message.method === protocol.publish) subscriptions.deliver(message.params)
+        else if (message.method === protocol.ack && session) session.acknowledged(message.params)
         else events.emit(message.method, message.params)
       } else if (!calls.settle(message)) {
         core.report(message.type === 'error' && message.id === null ? toRpcError(message.error) : new ProtocolError('lifeline: response to unknown id', frame))
@@ -128,17 +148,23 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number): Rpc {
 
   return {
     open() {
+      // The handshake goes first on every socket; the resubscribe batch (control) may follow it at once.
+      if (session) return session.open(resubscribe)
       resubscribe()
       return undefined
     },
-    message(data) {
-      if (typeof data === 'string') dispatch(data)
-    },
+    message: dispatch,
+    admit: (next) => !session || session.admit(next),
+    requeue: () => (session?.active ? true : undefined),
     close(info) {
       subscriptions.dropped()
+      session?.dropped()
       // A final close fails every call with ClientClosedError in `closed` instead.
       if (!info.willReconnect) return
-      for (const item of calls.dropped()) {
+      // With a session, application calls stay pending: their answers come after the resume. Control
+      // requests (ping, subscribe, the handshake) are answered on their own socket or never.
+      const only = session?.active ? (_id: unknown, control: boolean) => control : undefined
+      for (const item of calls.dropped(only)) {
         try {
           core.push(item)
         } catch (err) {
@@ -147,6 +173,7 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number): Rpc {
       }
     },
     closed() {
+      session?.closed()
       // Topics first: their pending requests then settle as stale instead of reporting errors.
       subscriptions.close()
       calls.fail(core.closedError())
@@ -155,7 +182,7 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number): Rpc {
     ping() {
       // Any reply proves life, an error included; the heartbeat, not this promise, judges.
       const { heartbeat } = options
-      if (heartbeat) request(protocol.ping, undefined, { timeout: heartbeat.timeout }, writeNow).catch(() => {})
+      if (heartbeat) request(protocol.ping, undefined, { timeout: heartbeat.timeout }, true).catch(() => {})
     },
     drop(items, reason) {
       for (const { call } of items) {
@@ -208,22 +235,9 @@ export function createClient<C extends Contract = Contract>(url: UrlInput, optio
     return rpc
   }
 
-  const client: Client<C> = {
-    get state() {
-      return socket.state
-    },
-    get subprotocol() {
-      return socket.subprotocol
-    },
-    get queued() {
-      return socket.queued
-    },
-    on: socket.on,
-    ready: socket.ready,
-    connect: socket.connect,
-    reconnect: socket.reconnect,
-    close: socket.close,
-    send: socket.send,
+  // The client is the socket itself with the RPC methods added: state, events, ready, connect,
+  // reconnect, close and send are the socket's own, not copies.
+  const rpcMethods: Omit<Client<C>, keyof Socket> = {
     notify: (method, ...[params]) => open().notify(method, params),
     call: (method, ...[params, callOptions]) => {
       if (!rpc) return Promise.reject(new TypeError('lifeline: raw mode (protocol: false) has no RPC'))
@@ -233,6 +247,7 @@ export function createClient<C extends Contract = Contract>(url: UrlInput, optio
     subscribe: (topic, handler, subscribeOptions) => open().subscribe(topic, handler as never, subscribeOptions) as never,
     handle: (method, fn) => open().handle(method, fn as (params: unknown) => unknown),
   }
+  const client: Client<C> = Object.assign(socket, rpcMethods)
   if (!options.lazy) link.start()
   return client
 }

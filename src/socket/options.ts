@@ -140,7 +140,7 @@ export interface SocketOptions {
 }
 
 /** Resolved reconnect options. @internal */
-export type ResolvedReconnect = Required<Omit<ReconnectOptions, 'shouldReconnect'>> & { shouldReconnect: ReconnectOptions['shouldReconnect'] | undefined }
+export type ResolvedReconnect = Required<Omit<ReconnectOptions, 'shouldReconnect'>> & { shouldReconnect?: ReconnectOptions['shouldReconnect'] | undefined }
 /** Resolved heartbeat options. @internal */
 export interface ResolvedHeartbeat {
   interval: number
@@ -159,17 +159,16 @@ export interface ResolvedEnvironment {
   random: () => number
 }
 
-/** Socket options with every default filled in. Never changed once resolved. @internal */
-export interface Resolved {
+/**
+ * Socket options with every default filled in. Never changed once resolved. The options without a
+ * default (`protocols`, `binaryType`, `logger`) are passed through as given. @internal
+ */
+export interface Resolved extends Pick<SocketOptions, 'protocols' | 'binaryType' | 'logger'> {
   WebSocket: WebSocketConstructor | undefined
-  protocols: Provider<string | string[] | undefined>
-  binaryType: BinaryType | undefined
-  lazy: boolean
   connectTimeout: number
   reconnect: ResolvedReconnect | false
   heartbeat: ResolvedHeartbeat | false
   queue: ResolvedQueue | false
-  logger: Logger | undefined
   env: ResolvedEnvironment
 }
 
@@ -204,20 +203,19 @@ const reconnectDefaults: ResolvedReconnect = {
   jitter: 'full',
   maxRetries: Infinity,
   resetAfter: 5000,
-  shouldReconnect: undefined,
   backoff,
 }
 // A large initialDelay lifts the default cap with it, so the first delay is not cut short.
 const resolveReconnect = (input: ReconnectOptions): ResolvedReconnect =>
   withDefaults({ ...reconnectDefaults, maxDelay: Math.max(reconnectDefaults.maxDelay, input.initialDelay ?? 0) }, input)
-const heartbeatDefaults: ResolvedHeartbeat = { interval: 25000, timeout: 10000, ping: undefined, pong: undefined }
+// Options without a default (shouldReconnect, ping, pong, storage) are left out of the tables: absent is their default.
+const heartbeatDefaults: ResolvedHeartbeat = { interval: 25000, timeout: 10000 }
 const queueDefaults: ResolvedQueue = {
   maxMessages: 1000,
   maxBytes: 1 << 20,
   ttl: Infinity,
   overflow: 'drop-oldest',
   highWaterMark: 1 << 18,
-  storage: undefined,
   onClose: 'flush',
 }
 
@@ -232,15 +230,13 @@ export function resolveOptions(options: SocketOptions = {}, canPing = false): Re
   const globals = globalThis as { WebSocket?: WebSocketConstructor; window?: EventTarget; document?: ResolvedEnvironment['document']; navigator?: ResolvedEnvironment['navigator'] }
   const { reconnect, heartbeat, queue, environment } = options
   return {
+    // protocols, binaryType and logger have no default: they pass through (so do the others, replaced below).
+    ...options,
     WebSocket: options.WebSocket ?? globals.WebSocket,
-    protocols: options.protocols,
-    binaryType: options.binaryType,
-    lazy: options.lazy ?? false,
     connectTimeout: options.connectTimeout ?? 10000,
     reconnect: reconnect === false ? false : resolveReconnect(reconnect ?? {}),
     heartbeat: heartbeat === false || (!canPing && heartbeat?.ping === undefined) ? false : withDefaults(heartbeatDefaults, heartbeat ?? {}),
     queue: queue === false ? false : withDefaults(queueDefaults, queue ?? {}),
-    logger: options.logger,
     env: {
       window: globals.window,
       document: globals.document,

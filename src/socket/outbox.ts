@@ -31,8 +31,8 @@ export interface OutboxItem {
 
 /** The open socket, as the outbox sees it. `write` must not throw. @internal */
 export interface Writer {
-  /** Open, and `bufferedAmount` at or under `highWaterMark`. */
-  ready(): boolean
+  /** Open, `bufferedAmount` at or under `highWaterMark`, and (for `next`) admitted by the layer above. */
+  ready(next?: OutboxItem): boolean
   write(item: OutboxItem): void
 }
 
@@ -64,8 +64,15 @@ export interface Outbox {
   readonly storedSession: string | undefined
   /** Resolves once stored frames are loaded (at once without storage). */
   readonly loaded: Promise<void>
-  /** Writes at once when attached, empty and ready; else queues. Throws QueueFullError under overflow 'error'. */
-  push(item: OutboxItem): 'sent' | 'queued' | 'dropped'
+  /** True until stored frames are loaded. */
+  readonly loading: boolean
+  /** Calls waiting in the queue (not written, or put back). */
+  readonly queuedCalls: number
+  /**
+   * Writes at once when attached, empty and ready; else queues. Throws QueueFullError under overflow 'error'.
+   * `volatile`: written at once or dropped (`'dropped'`, no drop event), never queued.
+   */
+  push(item: OutboxItem, volatile?: boolean): 'sent' | 'queued' | 'dropped'
   /** Socket open: flush in order (unless gated), and keep flushing as its buffer drains. Numbering restarts at 0 unless gated. */
   attach(writer: Writer, options?: AttachOptions): void
   /**
@@ -83,6 +90,8 @@ export interface Outbox {
   detach(requeue: boolean): void
   /** True while the call's frame waits in the queue (held or written frames are not queued). */
   has(call: CallId): boolean
+  /** True when the call's queued frame was written before, in the current session (it was put back). */
+  writtenBefore(call: CallId): boolean
   /** A queued call timed out or was aborted: never write it. */
   remove(call: CallId): void
   /** Final; applies `onClose`. */
@@ -108,7 +117,7 @@ interface Entry {
   bytes: number
   at: number
   /** Its id in storage, once stored. */
-  key?: number
+  key?: number | undefined
   /** Its position once written (or as stored), and the session that position belongs to. */
   position?: number | undefined
   session?: string | undefined
@@ -208,7 +217,7 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
     return undefined
   }
   const withinBounds = () => count + held.length <= maxMessages && bytes + heldBytes <= maxBytes
-  const writable = () => !loading && !gated && !!writer?.ready()
+  const writable = (next?: Entry) => !loading && !gated && !!writer?.ready(next?.item)
   /** Takes entries from the head until `stop`: writes them, or with a `reason` drops them. */
   const take = (stop: (entry: Entry) => boolean, reason?: DropReason) => {
     const items: OutboxItem[] = []
@@ -231,7 +240,7 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
     take((entry) => entry.at + ttl > clock.now(), 'expired')
     // Only after a load can the queue be over its bounds here: oldest go first, whatever the policy.
     take(withinBounds, 'overflow')
-    take(() => !writable())
+    take((entry) => !writable(entry))
     // Attached, it polls (expiry is checked then too); detached, it waits for the head's expiry.
     // An early wake (the head left meanwhile) just re-arms; attach and detach reset it.
     const first = queue[head]
@@ -262,6 +271,10 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
     closed = true
     if (onClose === 'flush') flush()
     take(() => false, 'closed')
+    // Frames held on a session keep their stored copies under 'flush': the next page resumes the
+    // session and drops those the server had. Without a session nothing could tell, so they go.
+    const keep = onClose === 'flush' ? held.filter((entry) => entry.session !== undefined) : []
+    for (const entry of keep) entry.key = undefined
     release(held.length)
     attach(undefined)
   }
@@ -277,11 +290,12 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
 
   const loaded = useStorage(async (adapter) => {
     // Stored frames go before those queued meanwhile, which are stored only now (after the
-    // stored ids, which `load` returns oldest first). Loaded items lack `persist`: already stored.
+    // stored ids, which `load` returns oldest first). Loaded items have their key: they are not stored
+    // again, only updated once written on a session.
     const stored = (await adapter.load()).map(({ id, frame, at, position: storedPosition, session: storedId }): Entry => {
       lastKey = id
       if (storedId !== undefined) storedSession = storedId
-      return { item: { frame }, bytes: sizeOf(frame), at, key: id, position: storedPosition, session: storedId }
+      return { item: { frame, persist: true }, bytes: sizeOf(frame), at, key: id, position: storedPosition, session: storedId }
     })
     const all = [...stored, ...queue.filter((entry) => !entry.dead)]
     queue = []
@@ -316,15 +330,22 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
       return storedSession
     },
     loaded: loaded ?? Promise.resolve(),
-    push(item) {
+    get loading() {
+      return loading
+    },
+    get queuedCalls() {
+      return calls.size
+    },
+    push(item, volatile = false) {
       const entry = entryOf(item)
       // While holding, a written frame stays in memory: it must fit the bounds like a queued one.
       const fits = !holding || (held.length < maxMessages && heldBytes + entry.bytes <= maxBytes)
-      if (!count && writable() && fits) {
+      if (!count && writable(entry) && fits) {
         writer?.write(item)
         written(entry)
         return 'sent'
       }
+      if (volatile) return 'dropped'
       if (count + held.length >= maxMessages || bytes + heldBytes + entry.bytes > maxBytes) {
         if (overflow === 'error') throw new QueueFullError(`lifeline: queue full (${count + held.length} frames, ${bytes + heldBytes} bytes; overflow: 'error')`)
         // A frame bigger than maxBytes on its own could never fit, and held frames are never dropped
@@ -363,6 +384,10 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
       attach(undefined)
     },
     has: (call) => calls.has(call),
+    writtenBefore(call) {
+      const entry = calls.get(call)
+      return !!entry && entry.position !== undefined && entry.session === session
+    },
     remove(call) {
       const entry = calls.get(call)
       if (entry) kill(entry)

@@ -87,9 +87,8 @@ export function createLink(url: UrlInput, options: Resolved, hooks: LinkHooks): 
   let offline = false
   let beat: Heartbeat | undefined
   // Until a socket opens once, the first failure is reported as an error event: otherwise
-  // a server that is down at start looks like silence.
-  let openedOnce = false
-  let failureReported = false
+  // a server that is down at start looks like silence. An open or that one report clears it.
+  let reportFailure = true
   let target = ''
 
   /** Sets the state; a change is logged and announced. */
@@ -152,8 +151,8 @@ export function createLink(url: UrlInput, options: Resolved, hooks: LinkHooks): 
     drop()
     const myEpoch = epoch
     // Only for a socket that existed: a failing provider has reported its own error already.
-    if (info && !openedOnce && !failureReported) {
-      failureReported = true
+    if (info && reportFailure) {
+      reportFailure = false
       hooks.error(new ConnectError(target, info.code, info.reason))
     }
     const why = finalReason(info)
@@ -174,7 +173,7 @@ export function createLink(url: UrlInput, options: Resolved, hooks: LinkHooks): 
 
   const events: ConnectionEvents = {
     open(socket) {
-      openedOnce = true
+      reportFailure = false
       // Ends the connect timeout. Counting restarts only once a connection proved
       // stable, so a server that accepts and drops at once still sees the delays grow.
       if (reconnect) {

@@ -28,6 +28,8 @@ export interface Layer {
   open?(): AttachOptions | undefined
   /** Every inbound frame, after the `message` event. */
   message?(data: unknown): void
+  /** Whether the outbox may write `next` now (flow control); refusing holds it, and all behind it, in the queue. */
+  admit?(next: OutboxItem): boolean
   /** Whether frames held for the socket that ended go back to the queue; `undefined`: only on 4401/4403. */
   requeue?(info: ClientCloseEvent): boolean | undefined
   /** A socket ended; the outbox has already detached. */
@@ -89,10 +91,11 @@ export function createCore(url: UrlInput, options: Resolved, makeLayer?: (core: 
     : undefined
   const highWaterMark = queue ? queue.highWaterMark : Infinity
   const writer = {
-    ready() {
+    ready(next?: OutboxItem) {
       const socket = openSocket()
       // Negated, so a socket without a number here (some fakes and polyfills) counts as drained.
-      return !!socket && !(socket.bufferedAmount > highWaterMark)
+      if (!socket || socket.bufferedAmount > highWaterMark) return false
+      return !next || !layer.admit || layer.admit(next)
     },
     write(item: OutboxItem) {
       openSocket()?.send(item.frame as string)
@@ -106,8 +109,9 @@ export function createCore(url: UrlInput, options: Resolved, makeLayer?: (core: 
 
   const push = (item: OutboxItem, volatile = false): SendResult => {
     if (link.state === 'closed') throw closedError()
-    if (outbox && !volatile) return outbox.push(item)
-    if (!outbox?.size && writer.ready()) {
+    // Through the outbox even when volatile, so that a session numbers every frame written.
+    if (outbox) return outbox.push(item, volatile)
+    if (writer.ready()) {
       writer.write(item)
       return 'sent'
     }

@@ -41,6 +41,20 @@ export interface LifecycleEvents {
   drop: (event: DropEvent) => void
   /** Every inbound frame, as the socket delivered it (a raw heartbeat pong excepted). */
   message: (data: unknown) => void
+  /**
+   * `createClient` only, with a server that keeps sessions (docs/protocol.md, "Sessions"): the handshake
+   * on an open was answered. `resumed: false` after an earlier session means the server lost it: frames
+   * it may have had are written again, and calls already written rejected (see docs/offline-queue.md).
+   */
+  session: (event: SessionEvent) => void
+}
+
+/** Payload of the `session` event. */
+export interface SessionEvent {
+  /** The session id the server gave. */
+  id: string
+  /** True when the session went on from where it was; false for a new one. */
+  resumed: boolean
 }
 
 /**

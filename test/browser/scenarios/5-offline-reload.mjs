@@ -12,7 +12,10 @@ export default {
   async run({ open, web, defer, engine }) {
     const port = await freePort()
     const setup = { url: `ws://127.0.0.1:${port}/`, key: `lifeline-test-${engine}-${Date.now()}` }
+    // The recorder is a raw sink that answers nothing, so the client is a raw one: a protocol client
+    // would first wait for an answer to its session handshake (docs/offline-queue.md).
     const connect = ({ url, key }) => window.watch(window.Lifeline.createClient(url, {
+      protocol: false,
       reconnect: { initialDelay: 50, maxDelay: 200 },
       heartbeat: false,
       queue: { storage: window.Lifeline.localStorageOutbox(key) },

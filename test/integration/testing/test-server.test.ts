@@ -100,9 +100,11 @@ describe('createTestServer', () => {
     expect(event.willReconnect).toBe(true)
     // The server never heard about it: its side of the connection is still open.
     expect(server.clients.size).toBe(1)
-    await expect(call).rejects.toMatchObject({ name: 'ConnectionClosedError' })
+    // The client holds a session with the server: the call written into the dead path stays
+    // pending and gets its real answer once the path heals and the session resumes.
     server.heal()
     await client.ready()
+    await expect(call).resolves.toBe('pong')
     expect(await client.call('ping.me')).toBe('pong')
   })
 

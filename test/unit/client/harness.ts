@@ -26,6 +26,13 @@ export interface Harness<C extends Contract> {
   restart(): void
 }
 
+/** True for the client's session handshake frame (docs/protocol.md, "Sessions"). */
+export const isHandshake = (frame: unknown): boolean => typeof frame === 'string' && frame.includes('"method":"rpc.session"')
+
+/**
+ * The harness server plays a plain JSON-RPC server (no sessions): it answers the handshake with -32601
+ * and keeps it out of `received`, so tests see the frames the application sent.
+ */
 export function setup<C extends Contract = Contract>(options: ClientOptions = {}): Harness<C> {
   vi.useFakeTimers()
   const url = `ws://lifeline.test/${++n}`
@@ -35,7 +42,14 @@ export function setup<C extends Contract = Contract>(options: ClientOptions = {}
     const server = new Server(url)
     server.on('connection', (socket) => {
       current = socket
-      socket.on('message', (data) => received.push(data))
+      socket.on('message', (data) => {
+        if (!isHandshake(data)) {
+          received.push(data)
+          return
+        }
+        const { id } = JSON.parse(String(data)) as { id: number }
+        socket.send(JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32601, message: 'Method not found' } }))
+      })
     })
     return server
   }
@@ -51,7 +65,8 @@ export function setup<C extends Contract = Contract>(options: ClientOptions = {}
       return s
     },
     json: () => received.map((f) => JSON.parse(String(f)) as Record<string, unknown>),
-    tick: (ms = 10) => vi.advanceTimersByTimeAsync(ms).then(() => undefined),
+    // Long enough for a round trip through mock-socket (4 ms each way): the handshake and its answer.
+    tick: (ms = 25) => vi.advanceTimersByTimeAsync(ms).then(() => undefined),
     stop() {
       h.server.stop()
     },

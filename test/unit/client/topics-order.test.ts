@@ -18,6 +18,10 @@ async function connected(): Promise<{ client: Client; socket: FakeSocket; errors
   client.on('error', (err) => errors.push(err))
   await flush()
   FakeSocket.last.accept()
+  // A plain JSON-RPC server: no sessions.
+  const handshake = JSON.parse(String(FakeSocket.last.sent.shift())) as { id: number; method: string }
+  expect(handshake.method).toBe('rpc.session')
+  FakeSocket.last.receive(JSON.stringify({ jsonrpc: '2.0', id: handshake.id, error: { code: -32601, message: 'Method not found' } }))
   return { client, socket: FakeSocket.last, errors }
 }
 

@@ -137,6 +137,20 @@ describe('outbox: stored frames keep their position and session', () => {
     expect(frames.map(({ frame, position }) => [frame, position])).toEqual([['c', 3]])
   })
 
+  it('updates the stored copies of loaded frames once written on a session, so a second reload trims them too', async () => {
+    const { storage, frames } = memoryStorage([
+      { id: 1, frame: 'a', at: 1_000_000 },
+      { id: 2, frame: 'b', at: 1_000_000 },
+    ])
+    const page = createOutbox(queueOptions({ storage }), systemClock, { drop: () => {}, error: () => {} })
+    await page.loaded
+    page.session = 's1'
+    page.attach(fakeWriter().writer, { hold: true, gate: true })
+    page.resume(0)
+    await settle()
+    expect(frames.map(({ frame, position, session }) => [frame, position, session])).toEqual([['a', 1, 's1'], ['b', 2, 's1']])
+  })
+
   it('counts held frames against maxBytes too', () => {
     const { outbox, drops } = setup({ maxBytes: 4 })
     outbox.attach(fakeWriter().writer, { hold: true })

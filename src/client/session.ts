@@ -1,0 +1,209 @@
+/**
+ * Sessions, client side (docs/protocol.md, "Sessions"): on every open the
+ * `rpc.session` handshake goes first and the outbox stays gated until its
+ * answer; tracked frames are counted both ways and acknowledged in coalesced
+ * cumulative `rpc.ack`s; held frames are let go as the server acknowledges
+ * them. A server that answers -32601 (or anything but a session) gets the
+ * plain client.
+ * @module
+ */
+import { ConnectionClosedError, ProtocolError, isConnectionClosedError, isTimeoutError } from '../errors'
+import { createTimer } from '../timers'
+import type { Id, Message, Protocol } from '../protocol/protocol'
+import type { Core } from '../socket/socket'
+import type { AttachOptions, OutboxItem } from '../socket/outbox'
+import type { Calls } from './calls'
+
+/** At most this long (ms) between the first unacknowledged tracked frame and its `rpc.ack`. */
+export const ACK_DELAY = 200
+/** ... or at once when this many are unacknowledged. */
+export const ACK_EVERY = 128
+
+/** @internal */
+export interface Session {
+  /**
+   * A socket opened: writes the handshake (at once, or once stored frames are loaded, since a reload's
+   * session id is stored with them), then runs `then` (the resubscribe batch may follow it). Returns
+   * the gated attach, or `undefined` when this server has no sessions (the plain rule applies).
+   */
+  open(then: () => void): AttachOptions | undefined
+  /** Every inbound frame's messages, before they are handled (`undefined`: it did not decode). */
+  inbound(messages: Message[] | undefined): void
+  /** The params of an inbound `rpc.ack`. */
+  acknowledged(params: unknown): void
+  /** A control request written on this socket: its answer is a control frame, not counted. */
+  control(id: Id): void
+  /** True while there is a session to resume: held frames go back on a drop, application calls stay pending. */
+  readonly active: boolean
+  /** Flow control: a call may be written only while fewer than the server's limits are unanswered. */
+  admit(next: OutboxItem): boolean
+  /** The socket is gone. */
+  dropped(): void
+  /** Final close. */
+  closed(): void
+}
+
+interface Answer {
+  id: string
+  resumed: boolean
+  received: number
+  limits?: { maxInFlight: number; maxQueued: number }
+}
+
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0
+
+/** The handshake answer is input: checked in every build. */
+const toAnswer = (result: unknown): Answer | undefined => {
+  const answer = result as Partial<Answer> | null
+  if (typeof answer?.id !== 'string' || typeof answer.resumed !== 'boolean' || !isCount(answer.received)) return undefined
+  const limits = answer.limits
+  const validLimits = limits === undefined || (isCount(limits.maxInFlight) && isCount(limits.maxQueued))
+  return validLimits ? (answer as Answer) : undefined
+}
+
+/**
+ * Creates the client's session; `undefined` when the protocol has no session convention or there is no outbox.
+ * @internal
+ */
+export function createSession(core: Core, protocol: Protocol, calls: Calls, timeout: number): Session | undefined {
+  const { outbox, options } = core
+  const { session: sessionMethod, ack: ackMethod } = protocol
+  if (!outbox || sessionMethod === undefined || ackMethod === undefined) return undefined
+  const controlMethods = new Set([sessionMethod, ackMethod, protocol.ping, protocol.subscribe, protocol.unsubscribe, protocol.publish])
+  const ackTimer = createTimer(options.env.clock)
+  // Ids of control requests written on the current socket and not answered yet.
+  const controlIds = new Set<Id>()
+  let supported = true
+  let sessionId: string | undefined
+  // Tracked server frames received in the session; null after a reload, until the answer.
+  let received: number | null = 0
+  let acknowledged = 0
+  // The current socket's handshake was answered with a session: count from now on.
+  let established = false
+  let unanswered = Infinity
+  let socketCount = 0
+
+  const sendAck = () => {
+    ackTimer.clear()
+    if (received === null || received <= acknowledged) return
+    if (core.write(protocol.encode({ type: 'notification', method: ackMethod, params: { received } }))) acknowledged = received
+  }
+
+  /** The old session is gone: calls the server may have run will never be answered. */
+  const failWrittenCalls = () => {
+    for (const id of calls.ids()) {
+      if (outbox.has(id) && outbox.writtenBefore(id) && !calls.resendable(id)) {
+        outbox.remove(id)
+        calls.reject(id, new ConnectionClosedError('lifeline: the session ended (the server lost it) before this call was answered'))
+      }
+    }
+    // Written and let go (the server had them): their answers went with the session.
+    for (const item of calls.dropped((_id, control) => !control)) core.push(item)
+  }
+
+  /** Without a session on this server: the plain client from now on; the answer was the server's first frame. */
+  const plain = () => {
+    supported = false
+    sessionId = undefined
+    outbox.session = undefined
+    outbox.resume(0)
+    outbox.acknowledge(Infinity)
+  }
+
+  const answered = (ok: boolean, value: unknown) => {
+    // The socket died first: nothing changed, the next open asks again.
+    if (!ok && isConnectionClosedError(value)) return
+    if (!ok && isTimeoutError(value)) {
+      // A server that never answers (a sink, a JSON-RPC server that ignores unknown methods) must not
+      // keep the outbox shut: carry on without a session, and say why.
+      core.report(new ProtocolError(`lifeline: no answer to the session handshake within ${timeout} ms; going on without a session`, undefined))
+      plain()
+      return
+    }
+    const answer = ok ? toAnswer(value) : undefined
+    if (!answer) {
+      if (ok) core.report(new ProtocolError('lifeline: a session answer must be { id, resumed, received }', value))
+      plain()
+      return
+    }
+    const resumed = answer.resumed && answer.id === sessionId
+    if (!resumed && sessionId !== undefined) failWrittenCalls()
+    // A new session, or a resume after a reload: the server numbers its frames from 1 again.
+    if (!resumed || received === null) received = 0
+    acknowledged = received
+    sessionId = answer.id
+    outbox.session = answer.id
+    established = true
+    unanswered = answer.limits ? answer.limits.maxInFlight + answer.limits.maxQueued : Infinity
+    outbox.resume(resumed ? answer.received : 0)
+    core.emit('session', { id: answer.id, resumed })
+  }
+
+  const handshake = (then: () => void) => {
+    // A reload: the stored frames carry the session they were written on; what the page had received is unknown.
+    if (sessionId === undefined && outbox.storedSession !== undefined) {
+      sessionId = outbox.storedSession
+      received = null
+    }
+    const id = calls.id()
+    calls.track(id, { method: sessionMethod, timeout, resend: false, frame: '', control: true }, answered)
+    controlIds.add(id)
+    core.write(protocol.encode({ type: 'request', id, method: sessionMethod, params: { id: sessionId ?? null, received } }))
+    then()
+  }
+
+  return {
+    open(then) {
+      socketCount++
+      if (!supported) {
+        then()
+        return undefined
+      }
+      if (!outbox.loading) handshake(then)
+      else {
+        const socket = socketCount
+        void outbox.loaded.then(() => {
+          if (socket === socketCount && core.link.state === 'open') handshake(then)
+        })
+      }
+      return { hold: true, gate: true }
+    },
+    inbound(messages) {
+      const isControl = (message: Message) => {
+        if (message.type === 'request' || message.type === 'notification') return controlMethods.has(message.method)
+        return message.id !== null && controlIds.has(message.id)
+      }
+      const tracked = !messages || !messages.every(isControl)
+      for (const message of messages ?? []) {
+        if ((message.type === 'response' || message.type === 'error') && message.id !== null) controlIds.delete(message.id)
+      }
+      if (!established || !tracked || received === null) return
+      received++
+      if (received - acknowledged >= ACK_EVERY) sendAck()
+      else if (!ackTimer.pending) ackTimer.set(ACK_DELAY, sendAck)
+    },
+    acknowledged(params) {
+      const upTo = (params as { received?: unknown } | null)?.received
+      if (isCount(upTo)) outbox.acknowledge(upTo)
+    },
+    control(id) {
+      controlIds.add(id)
+    },
+    get active() {
+      return supported && sessionId !== undefined
+    },
+    admit(next) {
+      if (next.call === undefined || unanswered === Infinity) return true
+      return calls.applicationPending - outbox.queuedCalls < unanswered
+    },
+    dropped() {
+      socketCount++
+      established = false
+      controlIds.clear()
+      ackTimer.clear()
+    },
+    closed() {
+      ackTimer.clear()
+    },
+  }
+}

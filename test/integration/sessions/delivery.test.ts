@@ -1,0 +1,201 @@
+/**
+ * Sessions end to end: the real client, the real server and the fault proxy
+ * between them. Every notification the client sends reaches the server's
+ * method exactly once and in order, and every event the server sends reaches
+ * the client's listener exactly once and in order, through a half-open
+ * (blackholed) socket, TCP resets mid-stream, many short drops in a row and a
+ * graceful server restart. Calls in flight across each fault settle with
+ * their real reply.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { createFaultProxy, type FaultProxy } from '../../helpers/fault-proxy'
+import { client } from '../server/client-helper'
+import { start, until, url } from '../server/helpers'
+import type { Context } from '../../../src/server'
+
+const proxies: FaultProxy[] = []
+afterEach(async () => {
+  await Promise.all(proxies.splice(0).map((p) => p.close()))
+})
+
+async function proxied(port: number) {
+  const proxy = await createFaultProxy(port)
+  proxies.push(proxy)
+  return proxy
+}
+
+/** The numbers 0..n-1, what a stream of n sends must arrive as. */
+const upTo = (n: number) => Array.from({ length: n }, (_, i) => i)
+
+/** A recorder server: `log` notifications are kept in arrival order; `slow` answers after `ms`. */
+function recorder() {
+  const seen: number[] = []
+  const contexts: Context[] = []
+  const methods = {
+    log: (p: unknown) => void seen.push((p as { n: number }).n),
+    slow: async (p: unknown) => {
+      const { n, ms } = p as { n: number; ms: number }
+      await new Promise((resolve) => setTimeout(resolve, ms))
+      return { n }
+    },
+    hello: (_p: unknown, ctx: Context) => void contexts.push(ctx),
+  }
+  return { seen, contexts, methods }
+}
+
+const fast = { heartbeat: { interval: 200, timeout: 300 } }
+
+describe('sessions: client to server, exactly once and in order', () => {
+  it('through a half-open socket (blackhole after the 5th of 20)', async () => {
+    const r = recorder()
+    const server = await start({ methods: r.methods })
+    const proxy = await proxied(server.port!)
+    const c = client(proxy.url(), fast)
+    const drops: unknown[] = []
+    c.on('drop', (d) => drops.push(d))
+    await c.ready()
+    for (let n = 0; n < 5; n++) c.notify('log', { n })
+    await until(() => r.seen.length === 5)
+    proxy.set('blackhole')
+    for (let n = 5; n < 20; n++) c.notify('log', { n })
+    // The heartbeat finds the dead path; the next socket goes through.
+    await until(() => c.state !== 'open', 5000)
+    proxy.set('pass')
+    await until(() => r.seen.length >= 20, 10_000)
+    await until(() => c.queued === 0)
+    expect(r.seen).toEqual(upTo(20))
+    expect(drops).toEqual([])
+  })
+
+  it('through two TCP resets in a stream of 2,000', async () => {
+    const r = recorder()
+    const server = await start({ methods: r.methods })
+    const proxy = await proxied(server.port!)
+    const c = client(proxy.url(), { queue: { maxMessages: 5000 } })
+    await c.ready()
+    for (let n = 0; n < 2000; n++) {
+      c.notify('log', { n })
+      if (n === 600 || n === 1400) proxy.reset()
+      // Let the socket write between bursts so the resets land mid-stream.
+      if (n % 100 === 99) await new Promise((resolve) => setImmediate(resolve))
+    }
+    await until(() => r.seen.length >= 2000, 20_000)
+    await until(() => c.queued === 0)
+    expect(r.seen).toEqual(upTo(2000))
+  })
+
+  it('through many short drops in a row', async () => {
+    const r = recorder()
+    const server = await start({ methods: r.methods })
+    const proxy = await proxied(server.port!)
+    const c = client(proxy.url())
+    await c.ready()
+    let n = 0
+    for (let drop = 0; drop < 10; drop++) {
+      // The handshake has been answered and the queue is empty: what follows is written at once.
+      await until(() => c.state === 'open' && c.queued === 0, 5000)
+      for (const end = n + 25; n < end; n++) c.notify('log', { n })
+      // Let those reach the wire, then cut the path while the next ones are in flight.
+      await new Promise((resolve) => setImmediate(resolve))
+      for (const end = n + 25; n < end; n++) c.notify('log', { n })
+      proxy.reset()
+    }
+    await until(() => r.seen.length >= n, 10_000)
+    expect(r.seen).toEqual(upTo(n))
+  })
+
+  it('calls in flight across a reset settle with their real reply, each run once', async () => {
+    let runs = 0
+    const server = await start({
+      methods: {
+        slow: async (p: unknown) => {
+          runs++
+          await new Promise((resolve) => setTimeout(resolve, 150))
+          return p
+        },
+      },
+    })
+    const proxy = await proxied(server.port!)
+    const c = client(proxy.url())
+    await c.ready()
+    const calls = upTo(10).map((n) => c.call('slow', { n }))
+    await until(() => runs === 10)
+    proxy.reset()
+    await expect(Promise.all(calls)).resolves.toEqual(upTo(10).map((n) => ({ n })))
+    expect(runs).toBe(10)
+  })
+})
+
+describe('sessions: server to client, exactly once and in order', () => {
+  it('events sent while the client is away arrive after the resume', async () => {
+    const r = recorder()
+    const server = await start({ methods: r.methods })
+    const proxy = await proxied(server.port!)
+    const c = client(proxy.url(), fast)
+    const got: number[] = []
+    c.listen('tick', (p) => void got.push((p as { n: number }).n))
+    await c.ready()
+    c.notify('hello')
+    await until(() => r.contexts.length === 1)
+    const ctx = r.contexts[0]!
+    for (let n = 0; n < 100; n++) ctx.notify('tick', { n })
+    await until(() => got.length === 100)
+    proxy.set('blackhole')
+    for (let n = 100; n < 200; n++) ctx.notify('tick', { n })
+    await until(() => c.state !== 'open', 5000)
+    proxy.set('pass')
+    for (let n = 200; n < 300; n++) ctx.notify('tick', { n })
+    await until(() => got.length >= 300, 10_000)
+    expect(got).toEqual(upTo(300))
+  })
+
+  it('resets mid-stream lose and repeat nothing', async () => {
+    const r = recorder()
+    const server = await start({ methods: r.methods })
+    const proxy = await proxied(server.port!)
+    const c = client(proxy.url())
+    const got: number[] = []
+    c.listen('tick', (p) => void got.push((p as { n: number }).n))
+    await c.ready()
+    c.notify('hello')
+    await until(() => r.contexts.length === 1)
+    const ctx = r.contexts[0]!
+    for (let n = 0; n < 1000; n++) {
+      ctx.notify('tick', { n })
+      if (n === 300 || n === 700) proxy.reset()
+      if (n % 50 === 49) await new Promise((resolve) => setImmediate(resolve))
+    }
+    await until(() => got.length >= 1000, 20_000)
+    expect(got).toEqual(upTo(1000))
+  })
+})
+
+describe('sessions: a graceful restart with a store both servers share', () => {
+  it('loses and duplicates nothing in either direction', async () => {
+    const { createSessionStore } = await import('../../../src/server')
+    const store = createSessionStore()
+    const r = recorder()
+    const first = await start({ methods: r.methods, sessions: { store } })
+    const port = first.port!
+    const c = client(url(first))
+    const got: number[] = []
+    c.listen('tick', (p) => void got.push((p as { n: number }).n))
+    await c.ready()
+    let n = 0
+    for (; n < 300; n++) c.notify('log', { n })
+    await until(() => r.seen.length > 100)
+    const closing = first.close()
+    for (; n < 600; n++) c.notify('log', { n })
+    await closing
+    const second = await start({ methods: r.methods, sessions: { store } }, port)
+    await until(() => r.seen.length >= 600, 10_000)
+    expect(r.seen).toEqual(upTo(600))
+    // The session carried over: the server's context for it still reaches this client.
+    c.notify('hello')
+    await until(() => r.contexts.length === 1)
+    for (let k = 0; k < 50; k++) r.contexts[0]!.notify('tick', { n: k })
+    await until(() => got.length >= 50)
+    expect(got).toEqual(upTo(50))
+    await second.close()
+  })
+})

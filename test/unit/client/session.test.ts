@@ -1,0 +1,231 @@
+// Sessions, client side (docs/protocol.md, "Sessions"), against a hand-played server over FakeSocket.
+import { describe, expect, it, vi } from 'vitest'
+import { createClient, isConnectionClosedError, localStorageOutbox, type Client, type ClientOptions, type SessionEvent } from '../../../src/index'
+import { FakeSocket } from '../../helpers/fake-socket'
+import { FakeStorage } from '../socket/fakes'
+import { fakeTimersPerTest, flush } from '../socket/harness'
+
+fakeTimersPerTest()
+
+type Wire = { id?: number; method?: string; params?: Record<string, unknown>; result?: unknown }
+const parse = (frame: unknown) => JSON.parse(String(frame)) as Wire | Wire[]
+
+/** A client, and the frames each of its sockets was sent, parsed. */
+function start(options: ClientOptions = {}) {
+  const client = createClient('ws://test.local/session', {
+    WebSocket: FakeSocket.ctor,
+    environment: { window: undefined, document: undefined, navigator: undefined },
+    heartbeat: false,
+    reconnect: { initialDelay: 0 },
+    ...options,
+  })
+  const sessions: SessionEvent[] = []
+  const errors: unknown[] = []
+  client.on('session', (event) => sessions.push(event))
+  client.on('error', (err) => errors.push(err))
+  return { client, sessions, errors }
+}
+
+/** The server side of the newest socket: opens it and reads and answers what the client wrote. */
+async function connect() {
+  await flush()
+  const socket = FakeSocket.last
+  socket.accept()
+  const sent = () => socket.sent.map(parse)
+  const handshake = () => sent()[0] as Wire
+  const answer = (result: Record<string, unknown>) =>
+    socket.receive(JSON.stringify({ jsonrpc: '2.0', id: handshake().id, result: { limits: { maxInFlight: 32, maxQueued: 1000 }, ...result } }))
+  /** Application frames the client wrote (handshake, acks and pings left out). */
+  const tracked = () => sent().filter((frame) => Array.isArray(frame) || !['rpc.session', 'rpc.ack', 'rpc.ping'].includes(frame.method ?? ''))
+  const acks = () => sent().flatMap((frame) => (!Array.isArray(frame) && frame.method === 'rpc.ack' ? [frame.params!.received] : []))
+  const push = (method: string, params: unknown = {}) => socket.receive(JSON.stringify({ jsonrpc: '2.0', method, params }))
+  return { socket, sent, handshake, answer, tracked, acks, push }
+}
+
+/** The socket drops; the next one is created and opened (its handshake not answered yet). */
+const reconnect = async (client: Client) => {
+  FakeSocket.last.fail()
+  await vi.advanceTimersByTimeAsync(1)
+  FakeSocket.last.accept()
+  expect(client.state).toBe('open')
+}
+
+describe('sessions: the handshake', () => {
+  it('goes first on every socket and holds every tracked frame until its answer', async () => {
+    const { client, sessions } = start()
+    client.notify('early', { n: 1 })
+    const server = await connect()
+    expect(server.handshake()).toMatchObject({ method: 'rpc.session', params: { id: null, received: 0 } })
+    client.notify('during', { n: 2 })
+    expect(server.tracked()).toEqual([])
+    server.answer({ id: 's1', resumed: false, received: 0 })
+    expect(server.tracked().map((frame) => (frame as Wire).method)).toEqual(['early', 'during'])
+    expect(sessions).toEqual([{ id: 's1', resumed: false }])
+  })
+
+  it('falls back to the plain client on -32601 and asks no more', async () => {
+    const { client, sessions } = start()
+    client.notify('a')
+    const server = await connect()
+    server.socket.receive(JSON.stringify({ jsonrpc: '2.0', id: server.handshake().id, error: { code: -32601, message: 'Method not found' } }))
+    expect(server.tracked().map((frame) => (frame as Wire).method)).toEqual(['a'])
+    await reconnect(client)
+    expect(FakeSocket.last.sent).toEqual([])
+    expect(sessions).toEqual([])
+  })
+})
+
+describe('sessions: a server that never answers', () => {
+  it('goes on without a session after the handshake timeout (connectTimeout), and says why', async () => {
+    const { client, errors } = start({ connectTimeout: 1000 })
+    client.notify('waiting')
+    const server = await connect()
+    expect(server.tracked()).toEqual([])
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(server.tracked().map((frame) => (frame as Wire).method)).toEqual(['waiting'])
+    expect(String(errors.at(-1))).toContain('no answer to the session handshake within 1000 ms')
+  })
+})
+
+describe('sessions: acknowledgements', () => {
+  it('coalesces: one rpc.ack at most 200 ms after the first unacknowledged tracked frame', async () => {
+    const { client } = start()
+    const server = await connect()
+    server.answer({ id: 's1', resumed: false, received: 0 })
+    client.listen('tick', () => {})
+    server.push('tick')
+    server.push('tick')
+    // Control frames are not counted: a topic message, an ack from the server.
+    server.push('rpc.publish', { topic: 'nobody', data: 1 })
+    server.push('rpc.ack', { received: 0 })
+    server.push('tick')
+    await vi.advanceTimersByTimeAsync(199)
+    expect(server.acks()).toEqual([])
+    await vi.advanceTimersByTimeAsync(1)
+    expect(server.acks()).toEqual([3])
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(server.acks()).toEqual([3])
+  })
+
+  it('acknowledges at once when 128 are unacknowledged', async () => {
+    start()
+    const server = await connect()
+    server.answer({ id: 's1', resumed: false, received: 0 })
+    for (let n = 0; n < 128; n++) server.push('tick')
+    expect(server.acks()).toEqual([128])
+  })
+})
+
+describe('sessions: replay', () => {
+  it('after a drop, resumes with what it received and writes only what the server lacks, from the right position', async () => {
+    const { client, sessions } = start()
+    const first = await connect()
+    first.answer({ id: 's1', resumed: false, received: 0 })
+    for (const n of [1, 2, 3, 4]) client.notify('n', { n })
+    first.push('rpc.ack', { received: 1 })
+    first.push('tick')
+    first.push('tick')
+    await reconnect(client)
+    const socket = FakeSocket.last
+    const handshake = parse(socket.sent[0]) as Wire
+    expect(handshake.params).toEqual({ id: 's1', received: 2 })
+    client.notify('n', { n: 5 })
+    // The server got frames 1 to 3 before the drop.
+    socket.receive(JSON.stringify({ jsonrpc: '2.0', id: handshake.id, result: { id: 's1', resumed: true, received: 3 } }))
+    const numbers = socket.sent.slice(1).map((frame) => (parse(frame) as Wire).params?.n)
+    expect(numbers).toEqual([4, 5])
+    expect(sessions).toEqual([{ id: 's1', resumed: false }, { id: 's1', resumed: true }])
+  })
+
+  it('keeps a call pending across a drop: its answer arrives after the resume', async () => {
+    const { client } = start()
+    const first = await connect()
+    first.answer({ id: 's1', resumed: false, received: 0 })
+    const call = client.call('room.join', { room: 'a' })
+    const [request] = first.tracked() as Wire[]
+    first.push('rpc.ack', { received: 1 })
+    await reconnect(client)
+    const socket = FakeSocket.last
+    const handshake = parse(socket.sent[0]) as Wire
+    socket.receive(JSON.stringify({ jsonrpc: '2.0', id: handshake.id, result: { id: 's1', resumed: true, received: 1 } }))
+    // Nothing written again: the server had it; its answer is replayed.
+    expect(socket.sent).toHaveLength(1)
+    socket.receive(JSON.stringify({ jsonrpc: '2.0', id: request!.id, result: { members: ['ann'] } }))
+    await expect(call).resolves.toEqual({ members: ['ann'] })
+  })
+
+  it('when the session is lost (resumed: false), rejects calls already written, writes held notifications again and says so', async () => {
+    const { client, sessions } = start()
+    const first = await connect()
+    first.answer({ id: 's1', resumed: false, received: 0 })
+    const lost = client.call('charge', { cents: 5 }).catch((err: unknown) => err)
+    const safe = client.call('status', undefined, { resend: true })
+    client.notify('typed', { n: 1 })
+    await reconnect(client)
+    const socket = FakeSocket.last
+    const handshake = parse(socket.sent[0]) as Wire
+    socket.receive(JSON.stringify({ jsonrpc: '2.0', id: handshake.id, result: { id: 's2', resumed: false, received: 0 } }))
+    expect(isConnectionClosedError(await lost)).toBe(true)
+    const methods = socket.sent.slice(1).map((frame) => (parse(frame) as Wire).method)
+    expect(methods).toEqual(['status', 'typed'])
+    expect(sessions.at(-1)).toEqual({ id: 's2', resumed: false })
+    const status = parse(socket.sent[1]) as Wire
+    socket.receive(JSON.stringify({ jsonrpc: '2.0', id: status.id, result: 'ok' }))
+    await expect(safe).resolves.toBe('ok')
+  })
+})
+
+describe('sessions: volatile frames', () => {
+  it('numbers a volatile send like any frame written, so positions agree with the server', async () => {
+    const { client } = start()
+    const first = await connect()
+    expect(client.send('gated', { queue: false })).toBe('dropped')
+    first.answer({ id: 's1', resumed: false, received: 0 })
+    expect(client.send('volatile', { queue: false })).toBe('sent')
+    client.notify('n', { n: 2 })
+    await reconnect(client)
+    const socket = FakeSocket.last
+    const handshake = parse(socket.sent[0]) as Wire
+    socket.receive(JSON.stringify({ jsonrpc: '2.0', id: handshake.id, result: { id: 's1', resumed: true, received: 1 } }))
+    expect(socket.sent.slice(1).map((frame) => (parse(frame) as Wire).params)).toEqual([{ n: 2 }])
+  })
+})
+
+describe('sessions: bounds', () => {
+  it('keeps at most maxInFlight + maxQueued calls unanswered; the rest wait in the queue, in order', async () => {
+    const { client } = start()
+    const server = await connect()
+    server.answer({ id: 's1', resumed: false, received: 0, limits: { maxInFlight: 1, maxQueued: 1 } })
+    const calls = [1, 2, 3].map((n) => client.call('work', { n }))
+    client.notify('after', {})
+    expect(server.tracked().map((frame) => (frame as Wire).params)).toEqual([{ n: 1 }, { n: 2 }])
+    const [one] = server.tracked() as Wire[]
+    server.socket.receive(JSON.stringify({ jsonrpc: '2.0', id: one!.id, result: 1 }))
+    await expect(calls[0]).resolves.toBe(1)
+    // The outbox checks again as the socket drains (every 40 ms).
+    await vi.advanceTimersByTimeAsync(40)
+    expect(server.tracked().map((frame) => (frame as Wire).method)).toEqual(['work', 'work', 'work', 'after'])
+  })
+})
+
+describe('sessions: a reload', () => {
+  it('resumes the stored session with received: null and drops stored frames the server already had', async () => {
+    const storage = new FakeStorage()
+    const before = start({ queue: { storage: localStorageOutbox('outbox', storage) } })
+    const first = await connect()
+    first.answer({ id: 's1', resumed: false, received: 0 })
+    for (const n of [1, 2, 3]) before.client.notify('n', { n })
+    await flush()
+    // The page reloads (the old one just stops) with three written frames stored, unacknowledged.
+    const after = start({ queue: { storage: localStorageOutbox('outbox', storage), onClose: 'flush' } })
+    await flush()
+    const socket = FakeSocket.last
+    socket.accept()
+    await flush()
+    const handshake = parse(socket.sent[0]) as Wire
+    expect(handshake.params).toEqual({ id: 's1', received: null })
+    socket.receive(JSON.stringify({ jsonrpc: '2.0', id: handshake.id, result: { id: 's1', resumed: true, received: 2 } }))
+    expect(socket.sent.slice(1).map((frame) => (parse(frame) as Wire).params?.n)).toEqual([3])
+    expect(after.sessions).toEqual([{ id: 's1', resumed: true }])
+  })
+})
