@@ -42,6 +42,8 @@ export interface NoteFigures {
   outOfOrderExplainedByKill: number
   /** Unexplained losses by the fault that was in progress (or began within LOSS_WINDOW) after they were issued. */
   lostByFault: Record<string, number>
+  /** Every unexplained loss and duplicate, for diagnosis: client, n, issue time, server deliveries. */
+  anomalies: { kind: 'lost' | 'duplicate'; client: number; n: number; issuedAt: number; deliveries: { at: number; life: number; session: string }[] }[]
 }
 
 /** A fault as injected: kind and wall-clock span. */
@@ -124,7 +126,7 @@ export function checkNotes(
   const kills = injected.filter((fault) => fault.kind === 'kill').map((fault) => fault.start)
   const figures: NoteFigures = {
     sent: sent.length, deliveredOnce: 0, duplicates: 0, duplicatesExplainedByKill: 0,
-    lost: 0, lostExplainedByKill: 0, dropped: {}, outOfOrder: 0, outOfOrderExplainedByKill: 0, lostByFault: {},
+    lost: 0, lostExplainedByKill: 0, dropped: {}, outOfOrder: 0, outOfOrderExplainedByKill: 0, lostByFault: {}, anomalies: [],
   }
   const deliveries = new Map<string, NoteRecord[]>()
   const byClient = new Map<number, NoteRecord[]>()
@@ -140,6 +142,7 @@ export function checkNotes(
       if (within(kills, got[0]!.at, got.at(-1)!.at)) figures.duplicatesExplainedByKill++
       else {
         figures.duplicates++
+        figures.anomalies.push({ kind: 'duplicate', client: note.client, n: note.n, issuedAt: note.issuedAt, deliveries: got.map(({ at, life, session }) => ({ at, life, session })) })
         if (figures.duplicates <= SHOWN) violations.push(`notification delivered ${got.length} times: client ${note.client} n ${note.n}`)
       }
     }
@@ -153,6 +156,7 @@ export function checkNotes(
     if (within(kills, note.issuedAt, later?.at ?? Infinity)) figures.lostExplainedByKill++
     else {
       figures.lost++
+      figures.anomalies.push({ kind: 'lost', client: note.client, n: note.n, issuedAt: note.issuedAt, deliveries: [] })
       const fault = blame(note.issuedAt, injected)
       figures.lostByFault[fault] = (figures.lostByFault[fault] ?? 0) + 1
       if (figures.lost <= SHOWN) violations.push(`notification lost without a drop event: client ${note.client} n ${note.n} issued at ${note.issuedAt} (${fault})`)

@@ -27,6 +27,11 @@ export interface ChaosReport {
   durationMs: number
   faults: Record<FaultKind, number>
   schedule: Fault[]
+  /** The faults as injected: kind, wall-clock start and end (ms since the epoch), and the run's start. */
+  injected: Injected[]
+  startedAt: number
+  /** Each client's opens and closes (wall clock), for diagnosing an anomaly. */
+  lifecycle: Record<number, { at: number; event: string }[]>
   calls: CallFigures
   notes: NoteFigures
   topics: TopicFigures
@@ -153,6 +158,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       durationMs: options.duration,
       faults: counts,
       schedule: faults,
+      injected,
+      startedAt: started,
+      lifecycle: workload.lifecycle,
       calls,
       notes,
       topics,

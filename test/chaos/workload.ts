@@ -42,6 +42,8 @@ export interface Workload {
   /** Close codes seen by the clients, by code. */
   readonly closes: Map<number, number>
   readonly opens: number
+  /** Per client: opens, closes (with code) and drops, with their times. */
+  readonly lifecycle: Record<number, { at: number; event: string }[]>
   /** Start issuing work. */
   start(): void
   /** Stop issuing new work. */
@@ -78,6 +80,7 @@ export function createWorkload(options: WorkloadOptions): Workload {
   const documents: CountingTarget[] = []
   let opens = 0
   let running = false
+  const lifecycle: Record<number, { at: number; event: string }[]> = {}
 
   const clients: { client: Client; random: Random; index: number; sent: number }[] = []
   for (let index = 0; index < options.clients; index++) {
@@ -94,8 +97,16 @@ export function createWorkload(options: WorkloadOptions): Workload {
       heartbeat: HEARTBEAT,
       environment: { clock, window, document, navigator: { onLine: true }, random },
     })
-    client.on('open', () => opens++)
-    client.on('close', (info) => closes.set(info.code, (closes.get(info.code) ?? 0) + 1))
+    const events: { at: number; event: string }[] = []
+    lifecycle[index] = events
+    client.on('open', () => {
+      opens++
+      events.push({ at: Date.now(), event: 'open' })
+    })
+    client.on('close', (info) => {
+      closes.set(info.code, (closes.get(info.code) ?? 0) + 1)
+      events.push({ at: Date.now(), event: `close ${info.code} ${info.reason}` })
+    })
     client.on('drop', (event) => {
       for (const item of event.items) {
         const note = parseNote(item)
@@ -168,6 +179,7 @@ export function createWorkload(options: WorkloadOptions): Workload {
     get opens() {
       return opens
     },
+    lifecycle,
     start() {
       running = true
       for (const entry of clients) loop(entry)
