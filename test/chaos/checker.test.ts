@@ -44,6 +44,14 @@ describe('checkNotes', () => {
     expect(violations).toHaveLength(3)
   })
 
+  it('puts a duplicate delivered to two server processes down to the kill between them, even if its IPC record came late', () => {
+    const violations: string[] = []
+    const received = [record(0, 1, 101), record(0, 2, 501, 1), record(0, 2, 700, 2), record(0, 3, 701, 2), record(0, 4, 702, 2)]
+    const figures = checkNotes(sent, received, [{ kind: 'kill', start: 500, end: 600 }], violations)
+    expect(figures).toMatchObject({ duplicates: 0, duplicatesExplainedByKill: 1 })
+    expect(violations).toEqual([])
+  })
+
   it('counts what a SIGKILL explains apart, and accepts drops', () => {
     const violations: string[] = []
     const notes = [...sent.slice(0, 3), { client: 0, n: 4, issuedAt: 400, dropped: 'overflow' }]
