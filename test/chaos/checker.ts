@@ -159,7 +159,9 @@ export function checkNotes(
     if (within(kills, note.issuedAt, later?.at ?? Infinity)) figures.lostExplainedByKill++
     else {
       figures.lost++
-      figures.anomalies.push({ kind: 'lost', client: note.client, n: note.n, issuedAt: note.issuedAt, deliveries: [] })
+      // The client's neighbouring deliveries (process, session), to see which session lost it.
+      const around = (byClient.get(note.client) ?? []).filter((record) => Math.abs(record.n - note.n) <= 2)
+      figures.anomalies.push({ kind: 'lost', client: note.client, n: note.n, issuedAt: note.issuedAt, deliveries: around.map(({ at, life, session, n }) => ({ at, life, session: `${session} (n ${n})` })) })
       const fault = blame(note.issuedAt, injected)
       figures.lostByFault[fault] = (figures.lostByFault[fault] ?? 0) + 1
       if (figures.lost <= SHOWN) violations.push(`notification lost without a drop event: client ${note.client} n ${note.n} issued at ${note.issuedAt} (${fault})`)

@@ -107,6 +107,7 @@ export function createWorkload(options: WorkloadOptions): Workload {
       closes.set(info.code, (closes.get(info.code) ?? 0) + 1)
       events.push({ at: Date.now(), event: `close ${info.code} ${info.reason}` })
     })
+    client.on('session', (event) => events.push({ at: Date.now(), event: `session ${event.id.slice(0, 8)} ${event.resumed ? 'resumed' : 'new'}` }))
     client.on('drop', (event) => {
       for (const item of event.items) {
         const note = parseNote(item)
