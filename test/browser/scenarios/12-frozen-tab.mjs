@@ -33,11 +33,18 @@ export default {
     }, { url: peer.url, heartbeat: HEARTBEAT })
     await page.waitFor(() => window.sent >= 20, undefined, { what: 'notifications flowing' })
 
+    // Page.setWebLifecycleState succeeds but freezes nothing in headless Chromium 156 (no freeze
+    // event, timers keep running), so the freeze also pauses the page's script in the debugger:
+    // to the page that is the same (no script, no timer, no event handler runs; the socket stays
+    // up in the network stack). The timer check below proves that the page really stood still.
+    await page.cdp('Debugger.enable')
     await page.cdp('Page.setWebLifecycleState', { state: 'frozen' })
+    await page.cdp('Debugger.pause')
     const frozenAt = received.length
     await new Promise((resolve) => setTimeout(resolve, FROZEN))
     // Nothing ran while frozen: at most what was on the wire when the page froze arrived.
     const duringFreeze = received.length - frozenAt
+    await page.cdp('Debugger.resume')
     await page.cdp('Page.setWebLifecycleState', { state: 'active' })
 
     const echoed = await page.waitFor(async () => {
