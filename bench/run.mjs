@@ -22,6 +22,7 @@ const sections = {
   'throughput-browser': () => import('./throughput-browser.mjs'),
   memory: () => import('./memory.mjs'),
   recovery: () => import('./recovery.mjs'),
+  cluster: () => import('./cluster.mjs'),
 }
 const aliases = { throughput: ['throughput-node', 'throughput-browser'] }
 

@@ -61,14 +61,16 @@ export async function run({ rounds = 5, n = BROWSER_DEFAULT_N } = {}) {
     const page = await browser.newPage()
     page.on('pageerror', (err) => console.error('page error:', err.message))
     await page.goto(`http://127.0.0.1:${http.address().port}/`)
+    // The lifeline-ws/server rows are Node only (that server refuses this page's origin by default).
+    const pageUrls = Object.fromEntries(Object.entries(servers.urls).filter(([name]) => name !== 'session' && name !== 'sessionless'))
     // Which contenders the page has (lifeline's rows need a build).
     const cases = await page.evaluate((urls) => {
       const c = window.bench(urls)
       return { events: Object.fromEntries(Object.keys(c.events).map((k) => [k, 1])), rpc: Object.fromEntries(Object.keys(c.rpc).map((k) => [k, 1])) }
-    }, servers.urls)
+    }, pageUrls)
     const available = { ...cases.events, ...cases.rpc }
     return await compare(kinds(available)(cases), { rounds, n, target: BROWSER_TARGET, env: 'Chromium' }, (kind, name, count, param) =>
-      page.evaluate(([urls, k, nm, c, p]) => window.bench(urls)[k][nm](c, p), [servers.urls, kind, name, count, param]))
+      page.evaluate(([urls, k, nm, c, p]) => window.bench(urls)[k][nm](c, p), [pageUrls, kind, name, count, param]))
   } finally {
     await browser.close()
     http.close()

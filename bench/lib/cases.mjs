@@ -53,22 +53,44 @@ async function socketEvents(ws, n, window) {
 
 /**
  * @param libs { WebSocket, createClient?, PartySocketWebSocket, ReconnectingWebSocket, JSONRPCClient, RpcWebsocketsClient, io }
- * @param urls { echo, rpc, sio, rpcws }
+ * @param urls { echo, rpc, sio, rpcws, session?, sessionless? } (the last two: lifeline-ws/server peers, Node only)
  */
 export function makeCases(libs, urls) {
   const WS = libs.WebSocket
-  const lifeline = (url) => libs.createClient(url, { WebSocket: WS })
+  const lifeline = (url, options) => libs.createClient(url, { WebSocket: WS, ...options })
+  /**
+   * A client that is open and, against a sessions server, has its session (both untimed). With a
+   * session, frames written and not yet acknowledged count against `queue.maxMessages` (1000 by
+   * default), and the server acknowledges up to 128 frames or 200 ms late: a window of 1000
+   * would overflow it and lose events, so that client gets room for ten windows.
+   */
+  const connected = async (url, session) => {
+    const client = lifeline(url, session ? { queue: { maxMessages: 10_000 } } : undefined)
+    const established = session ? new Promise((resolve) => client.on('session', resolve)) : undefined
+    await client.ready()
+    await established
+    return client
+  }
+  /** The client notifies 'tick', the peer sends each back as a 'tick' event. */
+  const lifelineEvents = (url, session = false) => async (n, w) => {
+    const client = await connected(url, session)
+    const p = pump(n, w, (i) => client.notify('tick', payload(i)))
+    client.listen('tick', p.got)
+    // A dropped event would never come back: fail the run instead of waiting forever.
+    const dropped = new Promise((_, reject) => client.on('drop', (e) => reject(new Error(`lifeline dropped ${e.items.length} frames (${e.reason})`))))
+    const ms = await timed(() => { p.start(); return Promise.race([p.done, dropped]) })
+    client.close()
+    return ms
+  }
+  const lifelineRpc = (url, session = false) => async (n, f) => {
+    const client = await connected(url, session)
+    const ms = await timed(() => parallel(n, f, (i) => client.call('echo', payload(i))))
+    client.close()
+    return ms
+  }
   const events = {
     raw: (n, w) => socketEvents(new WS(urls.echo), n, w),
-    lifeline: async (n, w) => {
-      const client = lifeline(urls.echo)
-      await client.ready()
-      const p = pump(n, w, (i) => client.notify('tick', payload(i)))
-      client.listen('tick', p.got)
-      const ms = await timed(() => { p.start(); return p.done })
-      client.close()
-      return ms
-    },
+    lifeline: lifelineEvents(urls.echo),
     partysocket: (n, w) => socketEvents(new libs.PartySocketWebSocket(urls.echo, undefined, { WebSocket: WS }), n, w),
     'reconnecting-websocket': (n, w) => socketEvents(new libs.ReconnectingWebSocket(urls.echo, [], { WebSocket: WS }), n, w),
   }
@@ -95,13 +117,7 @@ export function makeCases(libs, urls) {
       ws.close()
       return ms
     },
-    lifeline: async (n, f) => {
-      const client = lifeline(urls.rpc)
-      await client.ready()
-      const ms = await timed(() => parallel(n, f, (i) => client.call('echo', payload(i))))
-      client.close()
-      return ms
-    },
+    lifeline: lifelineRpc(urls.rpc),
     'json-rpc-2.0': async (n, f) => {
       const ws = new WS(urls.rpc)
       await opened(ws)
@@ -126,9 +142,20 @@ export function makeCases(libs, urls) {
       return ms
     },
   }
+  // lifeline-ws/server peers (Node only): what the server costs (sessions: false), then what sessions add.
+  if (urls.sessionless) {
+    events['lifeline, server'] = lifelineEvents(urls.sessionless)
+    rpc['lifeline, server'] = lifelineRpc(urls.sessionless)
+  }
+  if (urls.session) {
+    events['lifeline, sessions'] = lifelineEvents(urls.session, true)
+    rpc['lifeline, sessions'] = lifelineRpc(urls.session, true)
+  }
   if (!libs.createClient) {
-    delete events.lifeline
-    delete rpc.lifeline
+    for (const name of ['lifeline', 'lifeline, server', 'lifeline, sessions']) {
+      delete events[name]
+      delete rpc[name]
+    }
   }
   return { events, rpc }
 }

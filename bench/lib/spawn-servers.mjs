@@ -10,7 +10,11 @@ export function startServers() {
     child.once('message', ({ ports }) => {
       const ws = `ws://127.0.0.1:${ports.ws}`
       resolve({
-        urls: { echo: `${ws}/echo`, rpc: `${ws}/rpc`, blackhole: `${ws}/blackhole`, sio: `http://127.0.0.1:${ports.sio}`, rpcws: `ws://127.0.0.1:${ports.rpcws}` },
+        urls: {
+          echo: `${ws}/echo`, rpc: `${ws}/rpc`, blackhole: `${ws}/blackhole`, sio: `http://127.0.0.1:${ports.sio}`, rpcws: `ws://127.0.0.1:${ports.rpcws}`,
+          // lifeline-ws/server, with and without sessions (absent before `npm run build`).
+          ...(ports.session ? { session: `ws://127.0.0.1:${ports.session}`, sessionless: `ws://127.0.0.1:${ports.sessionless}` } : {}),
+        },
         stop: () => { child.removeAllListeners('exit'); child.kill() },
       })
     })

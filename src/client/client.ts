@@ -140,8 +140,12 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number): Rpc {
         if (message.method === protocol.publish) subscriptions.deliver(message.params)
         else if (message.method === protocol.ack && session) session.acknowledged(message.params)
         else events.emit(message.method, message.params)
-      } else if (!calls.settle(message)) {
-        core.report(message.type === 'error' && message.id === null ? toRpcError(message.error) : new ProtocolError('lifeline: response to unknown id', frame))
+      } else {
+        // An answer proves the request arrived: its frame is never written again, not even to a new session.
+        if (message.id !== null) outbox?.answered(message.id)
+        if (!calls.settle(message)) {
+          core.report(message.type === 'error' && message.id === null ? toRpcError(message.error) : new ProtocolError('lifeline: response to unknown id', frame))
+        }
       }
     }
   }

@@ -16,7 +16,7 @@ import { Forbidden, methodNotFound, TooManyRequests, TooManySubscriptions } from
 import { createBucket, RATE_LIMITED } from './limits'
 import type { Link } from './link'
 import type { Peer } from './peer'
-import type { Topics } from './topics'
+import type { PreparedSubscribe, Topics } from './topics'
 import type { Context, MethodHandler, ServerOptions, ServerStats } from './types'
 
 /** What the dispatcher hands back when a message is done; runs when the answer is written. @internal */
@@ -99,11 +99,22 @@ export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<
       if (waiting.get(topic) === token) waiting.delete(topic)
       throw err
     }
+    let prepared: PreparedSubscribe
+    try {
+      // Live messages are held for this socket from here on, while the history is read.
+      prepared = await options.topics.prepare(link, topic, after as number | undefined)
+    } catch (err) {
+      if (waiting.get(topic) === token) waiting.delete(topic)
+      throw err
+    }
     return () => {
       // Unsubscribed (or gone) while being authorized: confirm without subscribing.
-      if (waiting.get(topic) !== token || !link.open) return { result: null }
+      if (waiting.get(topic) !== token || !link.open) {
+        prepared.cancel()
+        return { result: null }
+      }
       waiting.delete(topic)
-      const { result, replay } = options.topics.add(link, topic, after as number | undefined)
+      const { result, replay } = prepared.commit()
       return { result, after: replay }
     }
   }

@@ -5,6 +5,8 @@
  */
 export { createServer } from './server'
 export { createHistory } from './history'
+export { memoryBroker } from './broker/memory'
+export type { Broker, BrokerHistory, BrokerSink, ClusterCounts, ProcessCounts } from './broker/broker'
 export type { HistoryOptions, HistoryStore, HistoryEntry } from './history'
 export { createSessionStore } from './session-store'
 export type { SessionState, SessionStore, SessionStoreOptions } from './session-store'
@@ -18,3 +20,7 @@ export {
   LifelineError, RpcError, TimeoutError, ConnectionClosedError, ProtocolError,
   isRpcError, isTimeoutError, isConnectionClosedError, isProtocolError,
 } from '../errors'
+export { redisBroker } from './broker/redis'
+export type { RedisBrokerOptions, RedisClientLike } from './broker/redis'
+export { redisSessionStore } from './broker/redis-sessions'
+export type { RedisSessionStoreOptions } from './broker/redis-sessions'

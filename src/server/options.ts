@@ -6,6 +6,8 @@
 import type { IncomingMessage } from 'node:http'
 import { jsonRpc } from '../protocol/json-rpc'
 import type { Protocol } from '../protocol/protocol'
+import type { Broker } from './broker/broker'
+import { memoryBroker } from './broker/memory'
 import { createHistory, type HistoryStore } from './history'
 import { resolveClientAddress, resolveRateLimit } from './limits'
 import { createSessionStore, type SessionStore } from './session-store'
@@ -31,6 +33,8 @@ export interface ResolvedServerOptions<Auth> {
   callTimeout: number
   shutdownTimeout: number
   report(err: unknown, ctx?: Context<Auth>): void
+  /** Where topic messages are numbered, kept and distributed: the `broker` option, or memory over `history`. */
+  broker: Broker
   handshakeTimeout: number
   maxConnectionsPerAddress: number
   clientAddress(request: IncomingMessage): string
@@ -38,6 +42,8 @@ export interface ResolvedServerOptions<Auth> {
 }
 
 const isStore = (history: unknown): history is HistoryStore => typeof (history as HistoryStore | undefined)?.since == 'function'
+const isBroker = (broker: unknown): broker is Broker =>
+  ['start', 'publish', 'history', 'broadcast', 'cluster', 'stop'].every((name) => typeof (broker as Record<string, unknown>)[name] == 'function')
 const isSessionStore = (store: unknown): store is SessionStore =>
   typeof (store as SessionStore | undefined)?.take == 'function' && typeof (store as SessionStore).save == 'function'
 
@@ -83,10 +89,14 @@ export function resolveServerOptions<Auth>(options: ServerOptions<Auth>): Resolv
     methods.set(name, fn)
   }
   const { history, heartbeat } = options
+  if (options.broker !== undefined && (typeof options.broker != 'object' || options.broker === null || !isBroker(options.broker))) {
+    throw new TypeError('lifeline-ws/server: broker must be a Broker (memoryBroker() or redisBroker({ url }))')
+  }
+  const historyStore = isStore(history) ? history : createHistory(history === false ? { limit: 0 } : history)
   return {
     protocol,
     methods,
-    history: isStore(history) ? history : createHistory(history === false ? { limit: 0 } : history),
+    history: historyStore,
     names,
     control: new Set(reserved),
     sessions: resolveSessions(options.sessions),
@@ -99,6 +109,7 @@ export function resolveServerOptions<Auth>(options: ServerOptions<Auth>): Resolv
     callTimeout: integer('callTimeout', options.callTimeout, 30_000),
     shutdownTimeout: integer('shutdownTimeout', options.shutdownTimeout, 10_000, 0),
     report: options.onError ?? ((err) => console.error('lifeline-ws/server:', err)),
+    broker: options.broker ?? memoryBroker(historyStore),
     handshakeTimeout: integer('handshakeTimeout', options.handshakeTimeout, 10_000),
     maxConnectionsPerAddress: integer('maxConnectionsPerAddress', options.maxConnectionsPerAddress, 1000),
     clientAddress: resolveClientAddress(options.clientAddress),

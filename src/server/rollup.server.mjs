@@ -4,7 +4,7 @@
 import typescript from '@rollup/plugin-typescript'
 import { dts } from 'rollup-plugin-dts'
 
-const external = (id) => id === 'ws' || id.startsWith('node:')
+const external = (id) => id === 'ws' || id === 'ioredis' || id.startsWith('node:')
 const input = 'src/server/index.ts'
 
 export default [

@@ -15,6 +15,7 @@ import { createUpgradeGuard } from './limits'
 import { resolveServerOptions } from './options'
 import { createStats } from './stats'
 import { createTopics } from './topics'
+import type { Broker } from './broker/broker'
 import type { Context, Server, ServerOptions } from './types'
 import { authenticate, originAllowed, pathMatches, refuse } from './upgrade'
 
@@ -33,12 +34,17 @@ const REPORTED_ORIGINS = 1000
  * await server.ready
  * setInterval(() => server.publish('clock', { now: Date.now() }), 1000)
  */
-export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Server<Auth> {
+export function createServer<Auth = unknown>(
+  options: ServerOptions<Auth> & { broker: Broker & { publish(topic: string, data: unknown): Promise<number> } },
+): Server<Auth, Promise<number>>
+export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Server<Auth>
+export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Server<Auth, number | Promise<number>> {
   const resolved = resolveServerOptions(options)
   const stats = createStats()
   // Every upgraded socket, accepted or being refused (a superset of conns), so close() can end them all.
   const sockets = new Set<WebSocket>()
-  const topics = createTopics(resolved.history, resolved.protocol)
+  const broker = resolved.broker
+  const topics = createTopics(broker, resolved.protocol)
   const wss = new WebSocketServer({ noServer: true, maxPayload: resolved.maxPayload, clientTracking: false, perMessageDeflate: false })
   const own = options.port !== undefined
   const http: HttpServer | undefined = own
@@ -64,6 +70,22 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
     report,
     closing: () => stopping,
   })
+
+  const brokerStarted = Promise.resolve(
+    broker.start({
+      message: topics.deliver,
+      broadcast(event, params) {
+        try {
+          clients.broadcast(event, params)
+        } catch (err) {
+          report(err)
+        }
+      },
+      listening: topics.listening,
+      counts: () => ({ connections: stats.connections, clients: clients.byId.size, topics: topics.counts() }),
+      report: (err) => report(err),
+    }),
+  )
 
   // Origins already reported, so a page that retries forever is logged once; cleared when full,
   // so a client inventing origins cannot grow it.
@@ -136,8 +158,12 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
       if (err) reject(err)
       else resolve()
     }
-    if (!http || http.listening) resolve()
-    else http.once('listening', () => resolve())
+    const listening = new Promise<void>((done) => {
+      if (!http || http.listening) done()
+      else http.once('listening', () => done())
+    })
+    // Ready means listening and able to publish (an asynchronous broker has connected).
+    Promise.all([listening, brokerStarted]).then(() => resolve(), reject)
   })
   // Nobody has to await `ready`; an unobserved rejection must not crash the process.
   ready.catch(noop)
@@ -175,6 +201,12 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
     await empty(GRACE)
     if (own) http?.closeAllConnections()
     wss.close()
+    try {
+      await brokerStarted.catch(noop)
+      await broker.stop()
+    } catch (err) {
+      report(err)
+    }
   }
 
   const address = () => http?.address() ?? null
@@ -190,7 +222,16 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
       return { ...stats }
     },
     publish: topics.publish,
-    broadcast: clients.broadcast,
+    broadcast(event, params) {
+      clients.broadcast(event, params)
+      // The other processes' clients: a failure cannot be undone here, so it is reported.
+      Promise.resolve()
+        .then(() => broker.broadcast(event, params))
+        .catch((err: unknown) => report(err))
+    },
+    async cluster() {
+      return broker.cluster()
+    },
     handleUpgrade,
     close() {
       closed ??= shutdown()

@@ -99,6 +99,8 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
     stopWaiting(peer)
     live.delete(peer.ctx.id)
     const link = peer.link
+    // What this session ran is acknowledged before it goes (if not already), so the client never writes it to the next one.
+    if (link) peer.session?.ackNow()
     peer.end()
     if (link) {
       link.peer = undefined

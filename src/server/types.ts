@@ -8,6 +8,7 @@ import type { Server as HttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { Protocol } from '../protocol/protocol'
+import type { Broker, ClusterCounts } from './broker/broker'
 import type { HistoryOptions, HistoryStore } from './history'
 import type { SessionStore } from './session-store'
 
@@ -231,6 +232,16 @@ export type ServerOptions<Auth = unknown> = ListenOptions & {
    */
   onError?: (error: unknown, ctx?: Context<Auth>) => void
   /**
+   * Where topic messages are numbered, kept and fanned out, and broadcasts cross processes.
+   * `redisBroker({ url })` shares topics, history and broadcasts between every process on one
+   * Redis (docs/scaling.md); then `publish` returns a promise and `history` is ignored (the
+   * broker has its own limits).
+   * @default memoryBroker(history): this process only
+   * @example
+   * createServer({ port: 8080, broker: redisBroker({ url: 'redis://127.0.0.1:6379' }) })
+   */
+  broker?: Broker
+  /**
    * With `port`: how long a connection may take to send its whole upgrade request (a slowloris
    * client trickling header bytes holds a socket until then), ms; it is then closed. Also the
    * longest `authenticate` may take before the upgrade is refused with 503. With `server`, your
@@ -279,7 +290,7 @@ export type ServerOptions<Auth = unknown> = ListenOptions & {
  * console.log(server.stats.connections)
  * process.on('SIGTERM', () => server.close())
  */
-export interface Server<Auth = unknown> {
+export interface Server<Auth = unknown, Published extends number | Promise<number> = number> {
   /** Resolves once listening (`port` and `server` modes; at once with `noServer`); rejects if listening fails. */
   readonly ready: Promise<void>
   /** The port listened on, once listening. */
@@ -295,9 +306,10 @@ export interface Server<Auth = unknown> {
   readonly stats: ServerStats
   /**
    * Send `data` to every subscriber of `topic` and keep it in the topic's history.
-   * Returns its sequence number. Throws when `data` cannot be encoded.
+   * Returns its sequence number (a promise of it with an asynchronous broker such as Redis, which
+   * rejects when the broker cannot be reached). Throws when `data` cannot be encoded.
    */
-  publish(topic: string, data?: unknown): number
+  publish(topic: string, data?: unknown): Published
   /** Send an event (a notification) to every client, including sessions waiting for their client to resume. */
   broadcast(event: string, params?: unknown): void
   /**
@@ -312,4 +324,12 @@ export interface Server<Auth = unknown> {
    * where a server sharing the store resumes it. Idempotent.
    */
   close(): Promise<void>
+  /**
+   * Counts over every process sharing the broker: processes, connections, clients and
+   * subscribers per topic. With the in-memory broker, this process's counts. With Redis, each
+   * process's share is refreshed every few seconds (`redisBroker`'s `reportInterval`).
+   * @example
+   * const { processes, connections, topics } = await server.cluster()
+   */
+  cluster(): Promise<ClusterCounts>
 }

@@ -94,6 +94,11 @@ export interface Outbox {
   writtenBefore(call: CallId): boolean
   /** A queued call timed out or was aborted: never write it. */
   remove(call: CallId): void
+  /**
+   * The call was answered, so its frame reached the peer: it is let go wherever it is (held, or put
+   * back after a drop) and never written again, even to a new session.
+   */
+  answered(call: CallId): void
   /** Final; applies `onClose`. */
   close(): void
 }
@@ -216,7 +221,9 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
     if (session !== undefined) store(entry)
     return undefined
   }
-  const withinBounds = () => count + held.length <= maxMessages && bytes + heldBytes <= maxBytes
+  // Held frames are in memory like queued ones, so they count against maxBytes; maxMessages caps what
+  // waits to be written (a burst written to an open socket is not a backlog, as before sessions).
+  const withinBounds = () => count <= maxMessages && bytes + heldBytes <= maxBytes
   const writable = (next?: Entry) => !loading && !gated && !!writer?.ready(next?.item)
   /** Takes entries from the head until `stop`: writes them, or with a `reason` drops them. */
   const take = (stop: (entry: Entry) => boolean, reason?: DropReason) => {
@@ -338,16 +345,16 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
     },
     push(item, volatile = false) {
       const entry = entryOf(item)
-      // While holding, a written frame stays in memory: it must fit the bounds like a queued one.
-      const fits = !holding || (held.length < maxMessages && heldBytes + entry.bytes <= maxBytes)
+      // While holding, a written frame stays in memory until acknowledged: it must fit maxBytes.
+      const fits = !holding || heldBytes + entry.bytes <= maxBytes
       if (!count && writable(entry) && fits) {
         writer?.write(item)
         written(entry)
         return 'sent'
       }
       if (volatile) return 'dropped'
-      if (count + held.length >= maxMessages || bytes + heldBytes + entry.bytes > maxBytes) {
-        if (overflow === 'error') throw new QueueFullError(`lifeline: queue full (${count + held.length} frames, ${bytes + heldBytes} bytes; overflow: 'error')`)
+      if (count >= maxMessages || bytes + heldBytes + entry.bytes > maxBytes) {
+        if (overflow === 'error') throw new QueueFullError(`lifeline: queue full (${count} frames queued, ${bytes + heldBytes} bytes with those held; overflow: 'error')`)
         // A frame bigger than maxBytes on its own could never fit, and held frames are never dropped
         // (the peer may have them): with nothing queued to make room, the new frame goes.
         if (overflow === 'drop-newest' || entry.bytes > maxBytes || !count) {
@@ -391,6 +398,15 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
     remove(call) {
       const entry = calls.get(call)
       if (entry) kill(entry)
+    },
+    answered(call) {
+      const queued = calls.get(call)
+      if (queued) return kill(queued)
+      // Held frames keep their order: taking one out leaves the positions of the others as they were.
+      const index = held.findIndex((entry) => entry.item.call === call)
+      if (index < 0) return
+      heldBytes -= held[index]!.bytes
+      held.splice(index, 1)
     },
     close,
   }

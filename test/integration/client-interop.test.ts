@@ -74,4 +74,16 @@ describe('createClient against json-rpc-2.0', () => {
     expect(client.state).toBe('open')
     expect(errors).toEqual([])
   })
+
+  it('is declined a session (-32601) and carries on as a plain client, after a reconnect too', async () => {
+    // The first frame offers a session; this server does not know the method.
+    expect(JSON.parse(frames[0]!)).toMatchObject({ method: 'rpc.session' })
+    client.reconnect()
+    await client.ready()
+    await expect(client.call('sum', [2, 2])).resolves.toBe(4)
+    // Declined once, never offered again on this client (docs/offline-queue.md, "Without sessions").
+    expect(frames.filter((f) => f.includes('"rpc.session"'))).toHaveLength(1)
+    // Without a session nothing is counted, so nothing is acknowledged.
+    expect(frames.some((f) => f.includes('rpc.ack'))).toBe(false)
+  })
 })

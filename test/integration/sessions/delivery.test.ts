@@ -84,6 +84,21 @@ describe('sessions: client to server, exactly once and in order', () => {
     expect(r.seen).toEqual(upTo(2000))
   })
 
+  it('a burst of 1,100 in one tick on an open socket: written at once, none dropped', async () => {
+    const r = recorder()
+    const server = await start({ methods: r.methods })
+    const c = client(url(server))
+    const drops: unknown[] = []
+    c.on('drop', (d) => drops.push(d))
+    const session = new Promise((resolve) => c.on('session', resolve))
+    await c.ready()
+    await session
+    for (let n = 0; n < 1100; n++) c.notify('log', { n })
+    await until(() => r.seen.length >= 1100, 10_000)
+    expect(r.seen).toEqual(upTo(1100))
+    expect(drops).toEqual([])
+  })
+
   it('through many short drops in a row', async () => {
     const r = recorder()
     const server = await start({ methods: r.methods })
@@ -167,6 +182,35 @@ describe('sessions: server to client, exactly once and in order', () => {
     }
     await until(() => got.length >= 1000, 20_000)
     expect(got).toEqual(upTo(1000))
+  })
+})
+
+describe('sessions: the server ends the session (ctx.close)', () => {
+  it('runs nothing twice: answered calls and acknowledged notifications are not written to the new session', async () => {
+    const runs: string[] = []
+    const contexts: Context[] = []
+    const server = await start({
+      methods: {
+        send: (p: unknown, ctx: Context) => {
+          contexts.push(ctx)
+          runs.push(`call ${(p as { n: number }).n}`)
+          return { ok: true }
+        },
+        log: (p: unknown) => void runs.push(`notify ${(p as { n: number }).n}`),
+      },
+    })
+    const c = client(url(server))
+    const sessions: boolean[] = []
+    c.on('session', ({ resumed }) => sessions.push(resumed))
+    await c.ready()
+    c.notify('log', { n: 1 })
+    await expect(c.call('send', { n: 1 })).resolves.toEqual({ ok: true })
+    // At once, before the server's coalesced acknowledgement: only the answer tells the client.
+    contexts[0]!.close(1012, 'restart')
+    await until(() => sessions.length === 2)
+    expect(sessions).toEqual([false, false])
+    await expect(c.call('send', { n: 2 })).resolves.toEqual({ ok: true })
+    expect(runs).toEqual(['notify 1', 'call 1', 'call 2'])
   })
 })
 

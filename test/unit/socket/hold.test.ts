@@ -38,6 +38,27 @@ describe('outbox: holding until acknowledged', () => {
     expect(outbox.held).toBe(0)
   })
 
+  it('lets go of an answered call wherever it is: held, or put back after a drop', () => {
+    const { outbox } = setup()
+    outbox.attach(fakeWriter().writer, { hold: true })
+    outbox.push({ frame: 'a' })
+    outbox.push({ frame: 'call 1', call: 1 })
+    outbox.push({ frame: 'b' })
+    outbox.push({ frame: 'call 2', call: 2 })
+    // Answered while held: the others keep their positions.
+    outbox.answered(1)
+    expect(outbox.held).toBe(3)
+    outbox.acknowledge(2)
+    expect(outbox.held).toBe(2)
+    outbox.detach(true)
+    // Answered after being put back (a reply can still arrive for a frame held across a drop).
+    outbox.answered(2)
+    expect([outbox.size, outbox.has(2)]).toEqual([1, false])
+    const next = fakeWriter()
+    outbox.attach(next.writer, { hold: true })
+    expect(next.frames()).toEqual(['b'])
+  })
+
   it('puts held frames back at the head on a drop, in order, and the call table sees them queued', () => {
     const { outbox } = setup()
     outbox.attach(fakeWriter().writer, { hold: true })

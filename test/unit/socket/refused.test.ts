@@ -81,9 +81,9 @@ describe('outbox: a refused socket', () => {
     expect(frames).toEqual([])
   })
 
-  it('counts held frames against the bounds: a silent server stops the flow instead of growing memory', async () => {
+  it('counts held frames against maxBytes: a silent server stops the flow instead of growing memory', async () => {
     const { storage, frames } = memoryStorage()
-    const { outbox, drops } = setup({ storage, maxMessages: 3 })
+    const { outbox, drops } = setup({ storage, maxBytes: 3 })
     await settle()
     for (const frame of ['a', 'b', 'c']) outbox.push({ frame, persist: true })
     await settle()
@@ -96,6 +96,14 @@ describe('outbox: a refused socket', () => {
     expect(outbox.push({ frame: 'e' })).toBe('sent')
     await settle()
     expect(frames).toEqual([])
+  })
+
+  it('does not count held frames against maxMessages: a burst written to an open socket is no backlog', async () => {
+    const { outbox, drops } = setup({ maxMessages: 3 })
+    const socket = fakeWriter()
+    outbox.attach(socket.writer, { hold: true })
+    for (const frame of ['a', 'b', 'c', 'd', 'e']) expect(outbox.push({ frame })).toBe('sent')
+    expect([outbox.held, outbox.size, drops]).toEqual([5, 0, []])
   })
 
   it('holds nothing when attached without hold (nothing could make the server speak)', async () => {

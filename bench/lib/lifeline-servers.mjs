@@ -1,0 +1,27 @@
+// lifeline's own server as a bench peer (started by servers.mjs, in the peer
+// process): one with sessions (the default) and one with `sessions: false`,
+// so a run separates what the server costs from what sessions cost.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { root } from './env.mjs'
+
+const methods = {
+  // RPC: result = params, like the raw /rpc peer.
+  echo: (params) => params,
+  // Events: the client's notification comes back as a server event, like the raw /echo peer.
+  tick: (params, ctx) => { ctx.notify('tick', params) },
+}
+
+/** Ports of the two servers ({ session, sessionless }), or {} before `npm run build` (those rows are skipped). */
+export async function startLifelineServers() {
+  const dist = join(root, 'dist/server.js')
+  if (!existsSync(dist)) return {}
+  const { createServer } = await import(pathToFileURL(dist).href)
+  const start = async (sessions) => {
+    const server = createServer({ port: 0, host: '127.0.0.1', methods, ...(sessions ? {} : { sessions: false }) })
+    await server.ready
+    return server.port
+  }
+  return { session: await start(true), sessionless: await start(false) }
+}
