@@ -13,6 +13,7 @@ import { isRpcError, RpcError } from '../errors'
 import { InternalError, InvalidParams, InvalidRequest, ParseError } from '../protocol/json-rpc'
 import type { ErrorObject, Id, Message, Protocol } from '../protocol/protocol'
 import { Forbidden, methodNotFound, TooManyRequests, TooManySubscriptions } from './error-codes'
+import { createBucket, RATE_LIMITED } from './limits'
 import type { Link } from './link'
 import type { Peer } from './peer'
 import type { PreparedSubscribe, Topics } from './topics'
@@ -42,6 +43,8 @@ export interface DispatchOptions<Auth> {
   /** A frame was fully answered. */
   idle(peer: Peer<Auth>): void
   report(err: unknown, ctx?: Context<Auth>): void
+  /** Inbound messages per socket: a token bucket; going over closes the socket with 1008. */
+  rateLimit?: { rate: number; burst: number } | false
 }
 
 /** Runs synchronously when the answer is written, so nothing is published or attached in between. */
@@ -55,6 +58,18 @@ export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<
   const { protocol, stats, names } = options
   // Subscribes waiting for authorizeSubscribe; an unsubscribe meanwhile cancels them.
   const waiting = new Map<string, object>()
+  const bucket = options.rateLimit ? createBucket(options.rateLimit) : undefined
+  // Set once the socket went over its rate: what it still sends is not even decoded.
+  let limited = false
+  /** Take `count` tokens; on failure close the socket (once) and say so. */
+  const overLimit = (count: number): boolean => {
+    if (limited) return true
+    if (!bucket || bucket.take(count)) return false
+    limited = true
+    stats.dropped++
+    link.close(RATE_LIMITED, 'Rate limit exceeded')
+    return true
+  }
 
   const isControl = (message: Message) => message.type !== 'response' && message.type !== 'error' && options.control.has(message.method)
 
@@ -189,6 +204,8 @@ export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<
       const parse = text === undefined || (err as { cause?: unknown }).cause instanceof SyntaxError
       failure = parse ? { code: ParseError, message: 'Parse error' } : { code: InvalidRequest, message: 'Invalid Request' }
     }
+    // Every message of a batch costs a token (the frame itself paid one on arrival).
+    if (messages && messages.length > 1 && overLimit(messages.length - 1)) return
     // A frame is control when every message in it is; anything else, even one that does not decode, is tracked.
     const tracked = !messages?.every(isControl)
     // Not counted, not run: the client still holds it and sends it to the next server.
@@ -235,6 +252,7 @@ export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<
   }
 
   function receive(data: RawData, isBinary: boolean) {
+    if (overLimit(1)) return
     link.alive = true
     if (link.held) {
       link.held.push({ data, isBinary })

@@ -3,11 +3,13 @@
  * `createServer`, naming the option.
  * @module
  */
+import type { IncomingMessage } from 'node:http'
 import { jsonRpc } from '../protocol/json-rpc'
 import type { Protocol } from '../protocol/protocol'
 import type { Broker } from './broker/broker'
 import { memoryBroker } from './broker/memory'
 import { createHistory, type HistoryStore } from './history'
+import { resolveClientAddress, resolveRateLimit } from './limits'
 import { createSessionStore, type SessionStore } from './session-store'
 import type { SessionLimits } from './sessions'
 import type { Context, MethodHandler, ServerOptions } from './types'
@@ -33,6 +35,10 @@ export interface ResolvedServerOptions<Auth> {
   report(err: unknown, ctx?: Context<Auth>): void
   /** Where topic messages are numbered, kept and distributed: the `broker` option, or memory over `history`. */
   broker: Broker
+  handshakeTimeout: number
+  maxConnectionsPerAddress: number
+  clientAddress(request: IncomingMessage): string
+  rateLimit: { rate: number; burst: number } | false
 }
 
 const isStore = (history: unknown): history is HistoryStore => typeof (history as HistoryStore | undefined)?.since == 'function'
@@ -104,5 +110,9 @@ export function resolveServerOptions<Auth>(options: ServerOptions<Auth>): Resolv
     shutdownTimeout: integer('shutdownTimeout', options.shutdownTimeout, 10_000, 0),
     report: options.onError ?? ((err) => console.error('lifeline-ws/server:', err)),
     broker: options.broker ?? memoryBroker(historyStore),
+    handshakeTimeout: integer('handshakeTimeout', options.handshakeTimeout, 10_000),
+    maxConnectionsPerAddress: integer('maxConnectionsPerAddress', options.maxConnectionsPerAddress, 1000),
+    clientAddress: resolveClientAddress(options.clientAddress),
+    rateLimit: resolveRateLimit(options.rateLimit),
   }
 }

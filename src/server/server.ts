@@ -11,6 +11,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { createClients } from './clients'
 import { closeReason } from './close-reason'
 import { startHeartbeat } from './heartbeat'
+import { createUpgradeGuard } from './limits'
 import { resolveServerOptions } from './options'
 import { createStats } from './stats'
 import { createTopics } from './topics'
@@ -97,6 +98,8 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
     report(new Error(`lifeline-ws/server: refused upgrade from origin ${origin}; ${fix}`))
   }
 
+  const guard = createUpgradeGuard(resolved, own ? http : undefined, () => stats.rejected++)
+
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     if (!pathMatches(request, options.path)) return false
     socket.on('error', noop)
@@ -106,6 +109,10 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
     }
     if (stopping) {
       refused(503)
+      return true
+    }
+    if (!guard.admit(request, socket)) {
+      refused(429)
       return true
     }
     if (!originAllowed(request, options.allowedOrigins)) {
@@ -119,6 +126,7 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
       if (!verdict.ok && options.authRejection === 'http') return refused(verdict.status, verdict.reason)
       if (!verdict.ok) stats.rejected++
       wss.handleUpgrade(request, socket, head, (ws) => {
+        guard.upgraded(socket)
         // ws reports protocol violations (oversize, bad UTF-8) here after closing the socket itself.
         ws.on('error', () => stats.malformed++)
         // Browsers cannot read an HTTP status from a failed upgrade; they can read a close code.
@@ -181,6 +189,7 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
     if (own) http?.close(noop)
     else http?.off('upgrade', onUpgrade)
     stopHeartbeat()
+    guard.stop()
     settleReady(new Error('lifeline-ws/server: closed'))
     // Each client goes as soon as its work is done: a session is acknowledged and saved first.
     await clients.release(false)

@@ -241,6 +241,44 @@ export type ServerOptions<Auth = unknown> = ListenOptions & {
    * createServer({ port: 8080, broker: redisBroker({ url: 'redis://127.0.0.1:6379' }) })
    */
   broker?: Broker
+  /**
+   * With `port`: how long a connection may take to send its whole upgrade request (a slowloris
+   * client trickling header bytes holds a socket until then), ms; it is then closed. Also the
+   * longest `authenticate` may take before the upgrade is refused with 503. With `server`, your
+   * http server's own `headersTimeout` governs the headers.
+   * @default 10000
+   * @example
+   * createServer({ port: 8080, handshakeTimeout: 5000 })
+   */
+  handshakeTimeout?: number
+  /**
+   * Most connections (open, or still upgrading) from one client address; the next upgrade is
+   * refused with HTTP 429 (a browser sees 1006 and retries with backoff). Behind a reverse
+   * proxy every client has the proxy's address: give `clientAddress`.
+   * @default 1000
+   * @example
+   * createServer({ port: 8080, maxConnectionsPerAddress: 50 })
+   */
+  maxConnectionsPerAddress?: number
+  /**
+   * The address `maxConnectionsPerAddress` counts by.
+   * @default the TCP peer, `request.socket.remoteAddress`
+   * @example
+   * // Behind a proxy you trust, which sets X-Forwarded-For:
+   * createServer({ port: 8080, clientAddress: (request) => String(request.headers['x-forwarded-for'] ?? '').split(',')[0]!.trim() })
+   */
+  clientAddress?: (request: IncomingMessage) => string
+  /**
+   * Per-socket token bucket on inbound messages (each message of a batch counts; a frame that
+   * does not decode counts one): `burst` messages at once, refilled at `rate` per second. A
+   * socket that goes over is closed with **1008** (policy violation; lifeline's client does
+   * not retry it). The default is far above what a lifeline client sends, even flushing a full
+   * outbox and resubscribing 1,000 topics after a reconnect. `false` turns it off.
+   * @default { rate: 1000, burst: 10000 }
+   * @example
+   * createServer({ port: 8080, rateLimit: { rate: 100, burst: 2000 } })
+   */
+  rateLimit?: { rate?: number; burst?: number } | false
 }
 
 /**

@@ -21,6 +21,7 @@ import { until } from '../lib/util.mjs'
  * @property {<A, R>(fn: (arg: A) => R | Promise<R>, arg?: A, options?: { timeout?: number, what?: string }) => Promise<R>} waitFor polls until `fn` returns something truthy
  * @property {() => Promise<void>} reload
  * @property {() => Promise<void>} close
+ * @property {((method: string, params?: object) => Promise<unknown>) | undefined} cdp Chromium only: a DevTools protocol command on this page
  */
 
 /**
@@ -44,7 +45,7 @@ export function wrapPage(raw) {
       throw new Error(err.message + await pageErrors(raw), { cause: err })
     }
   }
-  return { evaluate, waitFor, reload: () => raw.reload(), close: () => raw.close() }
+  return { evaluate, waitFor, reload: () => raw.reload(), close: () => raw.close(), cdp: raw.cdp }
 }
 
 /**
@@ -55,10 +56,19 @@ export function wrapPage(raw) {
 export async function contextPage(context, url) {
   const page = await context.newPage()
   await page.goto(url)
+  // Chromium only (Playwright's CDP): a DevTools protocol session on this page, for scenarios that name `engines: ['chromium']`.
+  let session
+  const cdp = context.newCDPSession
+    ? async (method, params) => {
+      session ??= await context.newCDPSession(page)
+      return session.send(method, params)
+    }
+    : undefined
   return {
     run: (expression) => page.evaluate(expression),
     reload: async () => { await page.reload() },
     close: () => context.close(),
+    cdp,
   }
 }
 

@@ -1,0 +1,138 @@
+/**
+ * Limits against hostile clients that act before or beside the protocol:
+ * a handshake deadline (slowloris: an upgrade request trickled byte by byte,
+ * or an `authenticate` that never answers), a cap on connections per client
+ * address, and a per-socket token bucket on inbound messages. Each is an
+ * option with a default far above what an honest client needs (see
+ * docs/server.md, "Limits" and "Hostile clients").
+ * @module
+ */
+import type { IncomingMessage, Server as HttpServer } from 'node:http'
+import type { Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
+import type { ServerOptions } from './types'
+
+/** The code a socket that goes over `rateLimit` is closed with: 1008, policy violation. @internal */
+export const RATE_LIMITED = 1008
+
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  const resolved = value ?? fallback
+  if (!Number.isInteger(resolved) || resolved < 1) throw new RangeError(`lifeline-ws/server: ${name} must be an integer >= 1`)
+  return resolved
+}
+
+const peerAddress = (request: IncomingMessage): string => request.socket.remoteAddress ?? ''
+
+/** @internal */
+export function resolveClientAddress(fn: ServerOptions['clientAddress']): (request: IncomingMessage) => string {
+  if (fn === undefined) return peerAddress
+  if (typeof fn != 'function') throw new TypeError('lifeline-ws/server: clientAddress must be a function')
+  return fn
+}
+
+/** @internal */
+export function resolveRateLimit(limit: ServerOptions['rateLimit']): { rate: number; burst: number } | false {
+  if (limit === false) return false
+  if (limit !== undefined && (typeof limit != 'object' || limit === null)) {
+    throw new TypeError('lifeline-ws/server: rateLimit must be an object or false')
+  }
+  return { rate: positiveInteger('rateLimit.rate', limit?.rate, 1000), burst: positiveInteger('rateLimit.burst', limit?.burst, 10_000) }
+}
+
+/** A token bucket: `burst` tokens, refilled continuously at `rate` per second. @internal */
+export interface Bucket {
+  /** Take `count` tokens; false when there were not enough (the bucket is then empty). */
+  take(count: number): boolean
+}
+
+/** @internal */
+export function createBucket(limit: { rate: number; burst: number }, now: () => number = Date.now): Bucket {
+  let tokens = limit.burst
+  let last = now()
+  return {
+    take(count) {
+      const time = now()
+      tokens = Math.min(limit.burst, tokens + ((time - last) * limit.rate) / 1000)
+      last = time
+      tokens -= count
+      if (tokens >= 0) return true
+      tokens = 0
+      return false
+    },
+  }
+}
+
+/** What the server needs from its upgrade guard. @internal */
+export interface UpgradeGuard {
+  /** An upgrade arrived: false when its address already holds `maxConnectionsPerAddress` (answer 429). */
+  admit(request: IncomingMessage, socket: Duplex): boolean
+  /** The WebSocket handshake completed: the deadline no longer applies. */
+  upgraded(socket: Duplex): void
+  /** Connections counted now, by address (for tests and stats). */
+  readonly addresses: ReadonlyMap<string, number>
+  stop(): void
+}
+
+/**
+ * Count connections per address and put a deadline on every handshake. With an http server of
+ * our own (`http`), the deadline starts at the TCP connection, so a request whose headers never
+ * finish is cut too; otherwise it starts when the upgrade reaches us (the headers are the
+ * owner's server's business: its `headersTimeout`).
+ * @internal
+ */
+export function createUpgradeGuard(
+  options: { handshakeTimeout: number; maxConnectionsPerAddress: number; clientAddress(request: IncomingMessage): string },
+  http: HttpServer | undefined,
+  expired: () => void,
+): UpgradeGuard {
+  const addresses = new Map<string, number>()
+  const deadlines = new WeakMap<Duplex, ReturnType<typeof setTimeout>>()
+
+  const arm = (socket: Duplex) => {
+    if (deadlines.has(socket)) return
+    const timer = setTimeout(() => {
+      deadlines.delete(socket)
+      if (socket.destroyed) return
+      expired()
+      socket.destroy()
+    }, options.handshakeTimeout)
+    // A pending handshake must not keep the process alive on its own.
+    timer.unref()
+    deadlines.set(socket, timer)
+    socket.once('close', () => disarm(socket))
+  }
+  const disarm = (socket: Duplex) => {
+    const timer = deadlines.get(socket)
+    if (timer === undefined) return
+    clearTimeout(timer)
+    deadlines.delete(socket)
+  }
+  const onConnection = (socket: Socket) => arm(socket)
+  http?.on('connection', onConnection)
+
+  return {
+    addresses,
+    admit(request, socket) {
+      arm(socket)
+      let address: string
+      try {
+        address = String(options.clientAddress(request))
+      } catch {
+        address = peerAddress(request)
+      }
+      const count = addresses.get(address) ?? 0
+      if (count >= options.maxConnectionsPerAddress) return false
+      addresses.set(address, count + 1)
+      socket.once('close', () => {
+        const left = (addresses.get(address) ?? 1) - 1
+        if (left > 0) addresses.set(address, left)
+        else addresses.delete(address)
+      })
+      return true
+    },
+    upgraded: disarm,
+    stop() {
+      http?.off('connection', onConnection)
+    },
+  }
+}

@@ -1,0 +1,235 @@
+/**
+ * The history check: everything the clients did and the server received, judged at the end.
+ * Each guarantee gives counts and a list of violations (capped, with enough detail to find them).
+ *
+ * - Calls: every call settled, within its timeout plus GRACE, with a typed error or the right answer.
+ * - Notifications: each reached the server exactly once, in order per client, or came back in a
+ *   `drop` event. A SIGKILL of the server may duplicate or lose what was outstanding at that
+ *   moment (docs/server.md, "What a crash can and cannot promise"): such cases are counted apart,
+ *   as explained by the kill; every other duplicate, loss or reordering fails the run.
+ * - Topics: per subscriber and topic, seq strictly increasing and without holes, except right
+ *   after an onGap.
+ * - Leaks, reconnect storms: counts against stated bounds.
+ */
+import type { NoteRecord } from './child'
+import type { CallRecord, NoteSent, TopicEvent } from './workload'
+
+/** How late past its own timeout a call may settle (event-loop lag on a loaded 2-core machine). */
+export const GRACE = 2000
+const SHOWN = 10
+const TYPED = new Set(['ok', 'RpcError', 'TimeoutError', 'ConnectionClosedError', 'ClientClosedError', 'QueueFullError'])
+
+export interface CallFigures {
+  issued: number
+  settled: number
+  byOutcome: Record<string, number>
+  hung: number
+  late: number
+  wrong: number
+  untyped: number
+  worstSettleMs: number
+}
+
+export interface NoteFigures {
+  sent: number
+  deliveredOnce: number
+  duplicates: number
+  duplicatesExplainedByKill: number
+  lost: number
+  lostExplainedByKill: number
+  dropped: Record<string, number>
+  outOfOrder: number
+  outOfOrderExplainedByKill: number
+  /** Unexplained losses by the fault that was in progress (or began within LOSS_WINDOW) after they were issued. */
+  lostByFault: Record<string, number>
+  /** Every unexplained loss and duplicate, for diagnosis: client, n, issue time, server deliveries. */
+  anomalies: { kind: 'lost' | 'duplicate'; client: number; n: number; issuedAt: number; deliveries: { at: number; life: number; session: string }[] }[]
+}
+
+/** A fault as injected: kind and wall-clock span. */
+export interface Injected {
+  kind: string
+  start: number
+  end: number
+}
+
+/**
+ * A loss is put down to a fault that began up to this long after the notification was issued, or
+ * ended up to this long before (a blackholed socket stays silent until the heartbeat gives up on it).
+ */
+const LOSS_WINDOW = 5000
+
+/** The fault nearest in time to a loss: in progress when it was issued, or the closest before or after. */
+function blame(issuedAt: number, injected: readonly Injected[]): string {
+  let nearest = 'no fault nearby'
+  let best = LOSS_WINDOW
+  for (const fault of injected) {
+    const distance = Math.max(fault.start - issuedAt, issuedAt - fault.end, 0)
+    if (distance > best) continue
+    best = distance
+    nearest = fault.kind
+  }
+  return nearest
+}
+
+export interface TopicFigures {
+  subscribers: number
+  messages: number
+  gaps: number
+  notIncreasing: number
+  holesWithoutGap: number
+}
+
+export interface Verdict {
+  calls: CallFigures
+  notes: NoteFigures
+  topics: TopicFigures
+  violations: string[]
+}
+
+const within = (kills: readonly number[], from: number, to: number) => kills.some((kill) => kill >= from && kill <= to)
+
+export function checkCalls(calls: readonly CallRecord[], violations: string[]): CallFigures {
+  const figures: CallFigures = { issued: calls.length, settled: 0, byOutcome: {}, hung: 0, late: 0, wrong: 0, untyped: 0, worstSettleMs: 0 }
+  for (const call of calls) {
+    if (call.settledAt === undefined || call.outcome === undefined) {
+      figures.hung++
+      if (figures.hung <= SHOWN) violations.push(`call hung: client ${call.client} ${call.kind} issued at ${call.issuedAt}`)
+      continue
+    }
+    figures.settled++
+    figures.byOutcome[call.outcome] = (figures.byOutcome[call.outcome] ?? 0) + 1
+    const took = call.settledAt - call.issuedAt
+    figures.worstSettleMs = Math.max(figures.worstSettleMs, took)
+    if (took > call.timeout + GRACE) {
+      figures.late++
+      if (figures.late <= SHOWN) violations.push(`call settled late: client ${call.client} ${call.kind} after ${took} ms (${call.outcome})`)
+    }
+    if (!TYPED.has(call.outcome)) {
+      figures.untyped++
+      if (figures.untyped <= SHOWN) violations.push(`call rejected with an untyped error: ${call.outcome}`)
+    }
+    if (call.outcome === 'ok' && !call.correct) {
+      figures.wrong++
+      if (figures.wrong <= SHOWN) violations.push(`call answered wrongly: client ${call.client} ${call.kind}`)
+    }
+  }
+  return figures
+}
+
+export function checkNotes(
+  sent: readonly NoteSent[],
+  received: readonly NoteRecord[],
+  injected: readonly Injected[],
+  violations: string[],
+): NoteFigures {
+  const kills = injected.filter((fault) => fault.kind === 'kill').map((fault) => fault.start)
+  const figures: NoteFigures = {
+    sent: sent.length, deliveredOnce: 0, duplicates: 0, duplicatesExplainedByKill: 0,
+    lost: 0, lostExplainedByKill: 0, dropped: {}, outOfOrder: 0, outOfOrderExplainedByKill: 0, lostByFault: {}, anomalies: [],
+  }
+  const deliveries = new Map<string, NoteRecord[]>()
+  const byClient = new Map<number, NoteRecord[]>()
+  for (const record of received) {
+    const key = `${record.client}:${record.n}`
+    deliveries.set(key, [...(deliveries.get(key) ?? []), record])
+    byClient.set(record.client, [...(byClient.get(record.client) ?? []), record])
+  }
+  for (const note of sent) {
+    const got = deliveries.get(`${note.client}:${note.n}`) ?? []
+    if (got.length === 1) figures.deliveredOnce++
+    if (got.length > 1) {
+      // Deliveries to two server processes have a SIGKILL between them, whatever the IPC timestamps
+      // say (a record sent just before the kill can arrive just after it).
+      const lives = new Set(got.map((record) => record.life))
+      if (lives.size > 1 || within(kills, got[0]!.at, got.at(-1)!.at)) figures.duplicatesExplainedByKill++
+      else {
+        figures.duplicates++
+        figures.anomalies.push({ kind: 'duplicate', client: note.client, n: note.n, issuedAt: note.issuedAt, deliveries: got.map(({ at, life, session }) => ({ at, life, session })) })
+        if (figures.duplicates <= SHOWN) violations.push(`notification delivered ${got.length} times: client ${note.client} n ${note.n}`)
+      }
+    }
+    if (got.length) continue
+    if (note.dropped) {
+      figures.dropped[note.dropped] = (figures.dropped[note.dropped] ?? 0) + 1
+      continue
+    }
+    // Outstanding until the server recorded a later note of the same client (or the end).
+    const later = (byClient.get(note.client) ?? []).find((record) => record.n > note.n)
+    if (within(kills, note.issuedAt, later?.at ?? Infinity)) figures.lostExplainedByKill++
+    else {
+      figures.lost++
+      // The client's neighbouring deliveries (process, session), to see which session lost it.
+      const around = (byClient.get(note.client) ?? []).filter((record) => Math.abs(record.n - note.n) <= 2)
+      figures.anomalies.push({ kind: 'lost', client: note.client, n: note.n, issuedAt: note.issuedAt, deliveries: around.map(({ at, life, session, n }) => ({ at, life, session: `${session} (n ${n})` })) })
+      const fault = blame(note.issuedAt, injected)
+      figures.lostByFault[fault] = (figures.lostByFault[fault] ?? 0) + 1
+      if (figures.lost <= SHOWN) violations.push(`notification lost without a drop event: client ${note.client} n ${note.n} issued at ${note.issuedAt} (${fault})`)
+    }
+  }
+  for (const [client, records] of byClient) {
+    const seen = new Set<number>()
+    let highest: NoteRecord | undefined
+    for (const record of records) {
+      if (seen.has(record.n)) continue
+      seen.add(record.n)
+      if (highest && record.n < highest.n) {
+        if (within(kills, highest.at, record.at)) figures.outOfOrderExplainedByKill++
+        else {
+          figures.outOfOrder++
+          if (figures.outOfOrder <= SHOWN) violations.push(`notification out of order: client ${client} n ${record.n} after n ${highest.n}`)
+        }
+      }
+      if (!highest || record.n > highest.n) highest = record
+    }
+  }
+  return figures
+}
+
+export function checkTopics(events: readonly TopicEvent[], violations: string[]): TopicFigures {
+  const figures: TopicFigures = { subscribers: 0, messages: 0, gaps: 0, notIncreasing: 0, holesWithoutGap: 0 }
+  const streams = new Map<string, TopicEvent[]>()
+  for (const event of events) {
+    const key = `${event.client}:${event.topic}`
+    const list = streams.get(key)
+    if (list) list.push(event)
+    else streams.set(key, [event])
+  }
+  figures.subscribers = streams.size
+  for (const [key, list] of streams) {
+    let previous: number | undefined
+    let afterGap = false
+    for (const event of list) {
+      if ('gap' in event) {
+        figures.gaps++
+        afterGap = true
+        continue
+      }
+      figures.messages++
+      if (previous !== undefined && !afterGap) {
+        if (event.seq <= previous) {
+          figures.notIncreasing++
+          if (figures.notIncreasing <= SHOWN) violations.push(`topic seq not increasing: ${key} ${event.seq} after ${previous}`)
+        } else if (event.seq !== previous + 1) {
+          figures.holesWithoutGap++
+          if (figures.holesWithoutGap <= SHOWN) violations.push(`topic seq skipped without onGap: ${key} ${event.seq} after ${previous}`)
+        }
+      }
+      previous = event.seq
+      afterGap = false
+    }
+  }
+  return figures
+}
+
+/** The most connection attempts in any one-second window within [from, to]. */
+export function peakRate(accepts: readonly number[], from = -Infinity, to = Infinity): number {
+  const times = accepts.filter((time) => time >= from && time <= to)
+  let peak = 0
+  let start = 0
+  for (let end = 0; end < times.length; end++) {
+    while (times[end]! - times[start]! >= 1000) start++
+    peak = Math.max(peak, end - start + 1)
+  }
+  return peak
+}

@@ -1,0 +1,48 @@
+/** The markdown summary of a chaos run, for a terminal and for docs/reliability.md. */
+import type { HeapFigures } from './heap'
+import type { ChaosReport } from './run'
+
+const row = (name: string, value: unknown) => `| ${name} | ${typeof value == 'object' ? JSON.stringify(value) : String(value)} |`
+
+export function markdown(report: ChaosReport, heap: HeapFigures | undefined, command: string): string {
+  const { calls, notes, topics, reconnects, leaks, server } = report
+  const lines = [
+    `# Chaos run: seed ${report.seed}, ${report.passed ? 'PASSED' : 'FAILED'}`,
+    '',
+    `Reproduce: \`${command}\``,
+    '',
+    '| | |',
+    '| --- | --- |',
+    row('clients', report.clients),
+    row('minutes', report.durationMs / 60_000),
+    row('faults by kind', report.faults),
+    row('calls issued / settled', `${calls.issued} / ${calls.settled}`),
+    row('calls by outcome', calls.byOutcome),
+    row('calls hung / late / wrong answer / untyped error', `${calls.hung} / ${calls.late} / ${calls.wrong} / ${calls.untyped}`),
+    row('slowest settle, ms', calls.worstSettleMs),
+    row('notifications sent', notes.sent),
+    row('delivered exactly once', notes.deliveredOnce),
+    row('duplicates (unexplained / explained by a SIGKILL)', `${notes.duplicates} / ${notes.duplicatesExplainedByKill}`),
+    row('lost (unexplained / explained by a SIGKILL)', `${notes.lost} / ${notes.lostExplainedByKill}`),
+    row('unexplained losses by the fault in progress', notes.lostByFault),
+    row('returned in a drop event, by reason', notes.dropped),
+    row('out of order (unexplained / explained by a SIGKILL)', `${notes.outOfOrder} / ${notes.outOfOrderExplainedByKill}`),
+    row('topic subscribers / messages / onGap', `${topics.subscribers} / ${topics.messages} / ${topics.gaps}`),
+    row('topic seq not increasing / skipped without onGap', `${topics.notIncreasing} / ${topics.holesWithoutGap}`),
+    row('leaked timers / listeners / sockets after close()', `${leaks.timers} / ${leaks.listeners} / ${leaks.sockets}`),
+    row('opens / closes by code', `${reconnects.opens} / ${JSON.stringify(reconnects.closes)}`),
+    row('peak connection attempts per second after an outage (bound)', `${reconnects.peakPerSecondAfterOutage} (${reconnects.bound})`),
+    row('peak connection attempts per second, whole run', reconnects.peakPerSecondOverall),
+    row('server heap / rss at the end, MiB', `${(server.heapUsed / 1048576).toFixed(1)} / ${(server.rss / 1048576).toFixed(1)}`),
+  ]
+  if (heap) {
+    lines.push(
+      row(
+        `heap growth over ${heap.cycles} reconnect cycles (client / server, bound)`,
+        `${((heap.clientAtEnd - heap.clientAt100) / 1024).toFixed(0)} KiB / ${((heap.serverAtEnd - heap.serverAt100) / 1024).toFixed(0)} KiB (${heap.bound / 1024} KiB)`,
+      ),
+    )
+  }
+  lines.push('', report.violations.length ? '## Violations' : 'No violations.', '', ...report.violations.map((line) => `- ${line}`), '')
+  return lines.join('\n')
+}
