@@ -4,20 +4,16 @@
 // forgotten. On a real redis-server this file starts.
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { redisBroker } from '../../../src/server'
 import { open, start, url } from '../server/helpers'
-import { startRedis, type RedisProcess } from './redis-server'
+import { useRedis, type RedisProcess } from './redis-server'
 
 let redis: RedisProcess
 let inspect: Redis
-beforeAll(async () => {
-  redis = await startRedis()
-  inspect = new Redis(redis.url)
-})
-afterAll(async () => {
-  inspect?.disconnect()
-  await redis?.stop()
+useRedis((started, client) => {
+  redis = started
+  inspect = client
 })
 
 async function setup() {

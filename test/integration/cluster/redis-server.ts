@@ -6,6 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Redis } from 'ioredis'
+import { afterAll, beforeAll } from 'vitest'
 
 export interface RedisProcess {
   readonly port: number
@@ -90,4 +92,22 @@ export async function startRedis(options: { port?: number; stopped?: boolean } =
       rmSync(dir, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * Starts a redis-server before this file's tests, with a client for looking inside it, hands both to
+ * `ready`, and stops both after the file's tests.
+ */
+export function useRedis(ready: (redis: RedisProcess, inspect: Redis) => void): void {
+  let redis: RedisProcess | undefined
+  let inspect: Redis | undefined
+  beforeAll(async () => {
+    redis = await startRedis()
+    inspect = new Redis(redis.url)
+    ready(redis, inspect)
+  })
+  afterAll(async () => {
+    inspect?.disconnect()
+    await redis?.stop()
+  })
 }

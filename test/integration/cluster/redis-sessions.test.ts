@@ -3,21 +3,17 @@
 // resumes every session exactly once. On a real redis-server this file starts.
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createServer, redisBroker, redisSessionStore } from '../../../src/server'
 import { cleanup, start, track, until, url } from '../server/helpers'
 import { sessionClient } from '../server/session-client'
-import { startRedis, type RedisProcess } from './redis-server'
+import { useRedis, type RedisProcess } from './redis-server'
 
 let redis: RedisProcess
 let inspect: Redis
-beforeAll(async () => {
-  redis = await startRedis()
-  inspect = new Redis(redis.url)
-})
-afterAll(async () => {
-  inspect?.disconnect()
-  await redis?.stop()
+useRedis((started, client) => {
+  redis = started
+  inspect = client
 })
 
 const note = (method: string, params: unknown[]) => ({ jsonrpc: '2.0', method, params })

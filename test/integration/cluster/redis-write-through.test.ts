@@ -4,21 +4,17 @@
 // left, a graceful handover, a new page, an ended session, and Redis going away under a session.
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { redisSessionStore, type Context } from '../../../src/server'
 import { cleanup, start, until, url } from '../server/helpers'
 import { sessionClient } from '../server/session-client'
-import { startRedis, type RedisProcess } from './redis-server'
+import { startRedis, useRedis, type RedisProcess } from './redis-server'
 
 let redis: RedisProcess
 let inspect: Redis
-beforeAll(async () => {
-  redis = await startRedis()
-  inspect = new Redis(redis.url)
-})
-afterAll(async () => {
-  inspect?.disconnect()
-  await redis?.stop()
+useRedis((started, client) => {
+  redis = started
+  inspect = client
 })
 
 const note = (n: number) => ({ jsonrpc: '2.0', method: 'log', params: [n] })
