@@ -45,12 +45,17 @@ function recorder() {
 
 const fast = { heartbeat: { interval: 200, timeout: 300 } }
 
+/** A recorder server, the fault proxy in front of it, and a client through the proxy. */
+async function throughProxy(options: Parameters<typeof client>[1] = {}) {
+  const r = recorder()
+  const server = await start({ methods: r.methods })
+  const proxy = await proxied(server.port!)
+  return { r, proxy, c: client(proxy.url(), options) }
+}
+
 describe('sessions: client to server, exactly once and in order', () => {
   it('through a half-open socket (blackhole after the 5th of 20)', async () => {
-    const r = recorder()
-    const server = await start({ methods: r.methods })
-    const proxy = await proxied(server.port!)
-    const c = client(proxy.url(), fast)
+    const { r, proxy, c } = await throughProxy(fast)
     const drops: unknown[] = []
     c.on('drop', (d) => drops.push(d))
     await c.ready()
@@ -68,10 +73,7 @@ describe('sessions: client to server, exactly once and in order', () => {
   })
 
   it('through two TCP resets in a stream of 2,000', async () => {
-    const r = recorder()
-    const server = await start({ methods: r.methods })
-    const proxy = await proxied(server.port!)
-    const c = client(proxy.url(), { queue: { maxMessages: 5000 } })
+    const { r, proxy, c } = await throughProxy({ queue: { maxMessages: 5000 } })
     await c.ready()
     for (let n = 0; n < 2000; n++) {
       c.notify('log', { n })
@@ -100,10 +102,7 @@ describe('sessions: client to server, exactly once and in order', () => {
   })
 
   it('through many short drops in a row', async () => {
-    const r = recorder()
-    const server = await start({ methods: r.methods })
-    const proxy = await proxied(server.port!)
-    const c = client(proxy.url())
+    const { r, proxy, c } = await throughProxy()
     await c.ready()
     let n = 0
     for (let drop = 0; drop < 10; drop++) {
@@ -177,10 +176,7 @@ describe('sessions: a handshake lost right after an open', () => {
 
 describe('sessions: server to client, exactly once and in order', () => {
   it('events sent while the client is away arrive after the resume', async () => {
-    const r = recorder()
-    const server = await start({ methods: r.methods })
-    const proxy = await proxied(server.port!)
-    const c = client(proxy.url(), fast)
+    const { r, proxy, c } = await throughProxy(fast)
     const got: number[] = []
     c.listen('tick', (p) => void got.push((p as { n: number }).n))
     await c.ready()
@@ -199,10 +195,7 @@ describe('sessions: server to client, exactly once and in order', () => {
   })
 
   it('resets mid-stream lose and repeat nothing', async () => {
-    const r = recorder()
-    const server = await start({ methods: r.methods })
-    const proxy = await proxied(server.port!)
-    const c = client(proxy.url())
+    const { r, proxy, c } = await throughProxy()
     const got: number[] = []
     c.listen('tick', (p) => void got.push((p as { n: number }).n))
     await c.ready()
