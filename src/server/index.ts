@@ -9,7 +9,7 @@ export { memoryBroker } from './broker/memory'
 export type { Broker, BrokerHistory, BrokerSink, ClusterCounts, ProcessCounts } from './broker/broker'
 export type { HistoryOptions, HistoryStore, HistoryEntry } from './history'
 export { createSessionStore } from './session-store'
-export type { SessionState, SessionStore, SessionStoreOptions } from './session-store'
+export type { SessionJournal, SessionState, SessionStore, SessionStoreOptions } from './session-store'
 export { TooManyRequests, TooManySubscriptions, Forbidden } from './error-codes'
 export type {
   CallOptions, Context, MethodHandler, ListenOptions, Server, ServerHeartbeatOptions, ServerOptions, ServerSessionOptions, ServerStats,

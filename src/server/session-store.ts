@@ -56,6 +56,10 @@ export interface SessionStore {
  * A live session written through to its store (see {@link SessionStore.journal}). Each method is one
  * atomic step in the store, resolved in the order it was called, and rejects when the store is
  * unavailable or another process took the session over (fencing): the server then lets go of it.
+ * `redisSessionStore({ url, writeThrough: true })` provides one; write your own only for another store.
+ * @example
+ * const journal = store.journal?.(state)
+ * await journal?.receive() // before running a tracked frame from the client
  */
 export interface SessionJournal {
   /** Count one tracked frame from the client, before it runs. */
