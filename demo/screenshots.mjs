@@ -102,6 +102,14 @@ const scenes = {
       await until(frame, "document.querySelectorAll('[data-testid=inflight] li').length >= 1")
     },
   },
+  'demos-react-hooks--react-hooks': {
+    file: 'react-hooks',
+    async act(frame) {
+      await until(frame, "document.querySelector('[data-testid=react-state]')?.textContent === 'open'")
+      await until(frame, "Number(document.querySelector('[data-testid=react-ticks]')?.textContent) >= 5")
+      await until(frame, "document.querySelector('[data-testid=react-call]')?.textContent.startsWith('answered')")
+    },
+  },
   'demos-connection-lab--connection-lab': {
     file: 'connection-lab',
     async act(frame, page) {
