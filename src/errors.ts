@@ -35,8 +35,11 @@ export class RpcError extends LifelineError {
  * in the message (the client does so for "method not found").
  * @internal
  */
-export const toRpcError = ({ code, message, data }: { code: number; message: string; data?: unknown }, method?: string): RpcError =>
-  new RpcError(code, method === undefined ? message : `${message}: ${method}`, data)
+export const toRpcError = ({ code, message, data }: { code: number; message: string; data?: unknown }, method?: string): RpcError => {
+  // lifeline-ws/server names the method itself; a server that does not gets it named here, once.
+  const named = method === undefined || message.includes(method) ? message : `${message}: ${method}`
+  return new RpcError(code, named, data)
+}
 
 /**
  * A call got no answer within its timeout. `method` and `timeout` say which call and how long;

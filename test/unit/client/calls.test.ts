@@ -95,6 +95,14 @@ describe('calls: timeouts', () => {
     expect(error).toMatchObject({ code: -32601, message: 'Method not found: room.leave' })
   })
 
+  it('names the method once when the server already did (lifeline-ws/server does)', async () => {
+    const { calls, add } = setup()
+    const { id, outcome } = add({ method: 'room.leave' })
+    calls.settle({ type: 'error', id, error: { code: -32601, message: 'Method not found: room.leave' } })
+    const { error } = (await outcome) as { error: RpcError }
+    expect(error).toMatchObject({ code: -32601, message: 'Method not found: room.leave' })
+  })
+
   it('treats Infinity, and timeouts no timer can hold, as none', async () => {
     const { calls, add } = setup()
     add({ timeout: Infinity })
