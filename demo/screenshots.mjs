@@ -63,8 +63,8 @@ const scenes = {
       await click(frame, 'blackhole')
       await say(frame, 'Sent into a blackhole')
       await waitStatus(frame, 'Sent into', 'sent')
-      // The heartbeat notices the silence, the socket is replaced, and the call in flight fails.
-      await waitStatus(frame, 'Sent into', 'failed')
+      // The heartbeat notices the silence, the socket is replaced, and the session delivers the call in flight.
+      await waitStatus(frame, 'Sent into', 'delivered')
       await waitState(frame, 'open')
     },
   },

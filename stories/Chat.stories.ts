@@ -153,7 +153,7 @@ const render = (args: ChatArgs): HTMLElement => {
 
   return h('main', { class: 'story' },
     h('h1', {}, `Chat · #${room}`),
-    h('p', {}, 'Each of your messages shows where it is: queued in the client, sent on the socket, delivered once the server replies. Stop the server and send: the message waits as "queued" and goes out on reconnect, once. Blackhole right after sending: the message stays "sent" until the heartbeat gives up, then reads "not confirmed" with a retry.'),
+    h('p', {}, 'Each of your messages shows where it is: queued in the client, sent on the socket, delivered once the server replies. Stop the server and send: the message waits as "queued" and goes out on reconnect, once. Blackhole right after sending: the message stays "sent" until the heartbeat replaces the silent socket, then the session resumes and it reads "delivered"; a message that cannot be confirmed in time reads "not confirmed", with a retry.'),
     toolbar(client, { label: 'Send test message', title: 'Posts a numbered message, like typing one and pressing Enter', run: () => post(`test message ${++counter} from ${user}`) }),
     h('div', { class: 'cols' },
       h('div', { class: 'panel' }, list, typing,

@@ -80,7 +80,7 @@ const render = (args: RpcArgs): HTMLElement => {
 
   return h('main', { class: 'story' },
     h('h1', {}, 'RPC playground'),
-    h('p', {}, 'Every promise settles: with the result, an RpcError (code, message, data), a TimeoutError, the abort reason, or ConnectionClosedError when the socket drops mid-call.'),
+    h('p', {}, 'Every promise settles: with the result, an RpcError (code, message, data), a TimeoutError, the abort reason, or ConnectionClosedError when the socket drops mid-call and the session cannot resume it.'),
     toolbar(typed),
     h('div', { class: 'row' }, h('span', { class: 'group-label' }, 'try'), ...presets.map(preset)),
     h('div', { class: 'panel' },
