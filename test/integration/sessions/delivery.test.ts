@@ -174,15 +174,23 @@ describe('sessions: a handshake lost right after an open', () => {
   })
 })
 
+/**
+ * The client collects `tick` events, and its `hello` hands the recorder the server's context for it.
+ * Returns the numbers received so far (live) and that context, to send ticks through.
+ */
+async function tickStream(c: ReturnType<typeof client>, r: ReturnType<typeof recorder>) {
+  const got: number[] = []
+  c.listen('tick', (p) => void got.push((p as { n: number }).n))
+  await c.ready()
+  c.notify('hello')
+  await until(() => r.contexts.length === 1)
+  return { got, ctx: r.contexts[0]! }
+}
+
 describe('sessions: server to client, exactly once and in order', () => {
   it('events sent while the client is away arrive after the resume', async () => {
     const { r, proxy, c } = await throughProxy(fast)
-    const got: number[] = []
-    c.listen('tick', (p) => void got.push((p as { n: number }).n))
-    await c.ready()
-    c.notify('hello')
-    await until(() => r.contexts.length === 1)
-    const ctx = r.contexts[0]!
+    const { got, ctx } = await tickStream(c, r)
     for (let n = 0; n < 100; n++) ctx.notify('tick', { n })
     await until(() => got.length === 100)
     proxy.set('blackhole')
@@ -196,12 +204,7 @@ describe('sessions: server to client, exactly once and in order', () => {
 
   it('resets mid-stream lose and repeat nothing', async () => {
     const { r, proxy, c } = await throughProxy()
-    const got: number[] = []
-    c.listen('tick', (p) => void got.push((p as { n: number }).n))
-    await c.ready()
-    c.notify('hello')
-    await until(() => r.contexts.length === 1)
-    const ctx = r.contexts[0]!
+    const { got, ctx } = await tickStream(c, r)
     for (let n = 0; n < 1000; n++) {
       ctx.notify('tick', { n })
       if (n === 300 || n === 700) proxy.reset()
