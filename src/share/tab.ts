@@ -200,7 +200,11 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
 
   const close = () => {
     if (closed) return
-    toLeader({ kind: 'bye' })
+    try {
+      toLeader({ kind: 'bye' })
+    } catch {
+      // The channel is gone already: the leader learns it from this tab's lock instead.
+    }
     closed = true
     const err = closedError()
     subscriptions.close()
