@@ -94,12 +94,12 @@ describe('share: topics, events and server requests across tabs', () => {
 describe('share: leader hand-over', () => {
   it('moves to another tab when the leader crashes: one connection again, every frame once, pending calls settled', async () => {
     const seen: string[] = []
-    let release: () => void = () => {}
+    const releases: Array<() => void> = []
     const server = await start({
       sessions: { ttl: 10_000 },
       methods: {
         log: (params) => void seen.push((params as { m: string }).m),
-        hold: () => new Promise((resolve) => (release = () => resolve('held'))),
+        hold: () => new Promise((resolve) => releases.push(() => resolve('held'))),
         echo: (params) => params,
       },
     })
@@ -112,7 +112,7 @@ describe('share: leader hand-over', () => {
     await until(() => seen.length === 10)
     const held = survivors[0]!.client.call('hold').catch((err: unknown) => err)
     const idempotent = survivors[1]!.client.call('hold', undefined, { resend: true })
-    await new Promise((resolve) => setTimeout(resolve, 30))
+    await until(() => releases.length === 2)
     const roles: string[] = []
     survivors.forEach((t) => t.client.on('role', (role) => roles.push(role)))
     const started = Date.now()
@@ -129,7 +129,9 @@ describe('share: leader hand-over', () => {
     // Per tab, in order.
     for (const n of [0, 1]) expect(seen.filter((m) => m.startsWith(`${n}:`))).toEqual(Array.from({ length: 10 }, (_, i) => `${n}:${i}`))
     expect(await held).toMatchObject({ name: 'ConnectionClosedError' })
-    release()
+    // The idempotent call runs again on the new leader's socket.
+    await until(() => releases.length === 3)
+    releases.forEach((release) => release())
     await expect(idempotent).resolves.toBe('held')
     await expect(survivors[0]!.client.call('echo', ['after'])).resolves.toEqual(['after'])
     expect(handover).toBeLessThan(5000)
@@ -184,7 +186,7 @@ describe('share: leader hand-over', () => {
   })
 
   it("answers the server with an error when the tab handling its request leaves, and settles a follower's calls when the leader closes", async () => {
-    let release: () => void = () => {}
+    let release: (() => void) | undefined
     const server = await start({ methods: { hold: () => new Promise((resolve) => (release = () => resolve('done'))) } })
     const { open } = createTabs(url(server))
     const [a, b, c] = [open(), open(), open()]
@@ -199,11 +201,12 @@ describe('share: leader hand-over', () => {
     followers[0]!.crash()
     expect(await asked).toMatchObject({ name: 'RpcError', message: expect.stringContaining('left') })
     const pending = followers[1]!.client.call('hold').catch((err: unknown) => err)
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    // The server runs it: the leader took it.
+    await until(() => release)
     leader.client.close()
     expect(await pending).toMatchObject({ name: 'ConnectionClosedError', message: "lifeline: the leader tab left before 'hold' was answered" })
     expect(followers[1]!.client.role).toBe('leader')
-    release()
+    release!()
     await followers[1]!.client.ready()
     await until(() => server.stats.connections === 1)
   })

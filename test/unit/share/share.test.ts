@@ -2,54 +2,11 @@
  * `share` with fakes only: tabs of one FakeBrowser (locks and channels) and hand-driven FakeSockets.
  * The server side is played by hand: the handshake is answered "method not found" (a plain server).
  */
-import { afterEach, describe, expect, it } from 'vitest'
-import { createClient, isProtocolError, isTimeoutError, type Client, type ClientOptions } from '../../../src/index'
-import { createFakeBrowser, type FakeBrowser } from '../../helpers/fake-tabs'
+import { describe, expect, it } from 'vitest'
+import { createClient, isProtocolError, isTimeoutError } from '../../../src/index'
+import { createFakeBrowser } from '../../helpers/fake-tabs'
 import { FakeSocket } from '../../helpers/fake-socket'
-
-const URL = 'ws://unit.test/share'
-const KEY = `lifeline-ws:${URL}:default`
-const clients: Client[] = []
-afterEach(() => {
-  clients.splice(0).forEach((client) => client.close())
-  FakeSocket.reset()
-})
-
-/** Lets channel messages (one timer each) and lock grants run. */
-const settle = async (rounds = 5) => {
-  for (let n = 0; n < rounds; n++) await new Promise((resolve) => setTimeout(resolve, 1))
-}
-const frames = (socket: FakeSocket) => socket.sent.map((frame) => JSON.parse(String(frame)) as { id?: number; method?: string; params?: unknown })
-
-/** A socket accepted and its handshake answered as a server without sessions does. */
-const serve = async (socket = FakeSocket.last) => {
-  socket.accept()
-  const handshake = frames(socket).find((frame) => frame.method === 'rpc.session')
-  if (handshake) socket.receive(JSON.stringify({ jsonrpc: '2.0', id: handshake.id, error: { code: -32601, message: 'Method not found' } }))
-  await settle()
-  return socket
-}
-
-/** The id of the tab that sent the nth message of a kind (a tab's id is its own secret). */
-const idOf = (browser: FakeBrowser, kind: string, nth = 0) =>
-  (browser.posted.filter((m) => (m as { kind?: string } | null)?.kind === kind)[nth] as { from: string }).from
-
-function tab(browser: FakeBrowser, options: ClientOptions = {}) {
-  const fake = browser.tab()
-  const client = createClient(URL, {
-    WebSocket: FakeSocket.ctor,
-    heartbeat: false,
-    share: true,
-    ...options,
-    environment: { locks: fake.locks, BroadcastChannel: fake.BroadcastChannel, localStorage: fake.localStorage, ...options.environment },
-  })
-  const errors: unknown[] = []
-  const roles: string[] = []
-  client.on('error', (err) => errors.push(err))
-  client.on('role', (role, prev) => roles.push(`${prev}->${role}`))
-  clients.push(client)
-  return { fake, client, errors, roles }
-}
+import { KEY, URL, clients, frames, idOf, serve, settle, tab } from './harness'
 
 describe('share: fallback', () => {
   it('is alone without navigator.locks (Node), and works as a client of its own', async () => {
