@@ -54,6 +54,14 @@ export function createHub({ id, client, post, watch, positions }: HubDeps): Hub 
   const methods = new Map<string, { off: () => void; tabs: string[] }>()
   const requests = new Map<number, { tab: string; resolve(value: unknown): void; reject(err: Error): void }>()
   const seqs = positions.load()
+  // Positions of tabs that left while no leader watched them (a leader that crashed) go once they are gone.
+  for (const tab of Object.keys(seqs)) {
+    watch(tab, () => {
+      if (peers.has(tab)) return
+      delete seqs[tab]
+      positions.save(seqs)
+    })
+  }
   let lastRequest = 0
   let stopped = false
 

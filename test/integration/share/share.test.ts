@@ -103,13 +103,17 @@ describe('share: leader hand-over', () => {
         echo: (params) => params,
       },
     })
-    const { open } = createTabs(url(server))
+    const { open, browser } = createTabs(url(server))
     const tabs = [open(), open(), open()]
     await Promise.all(tabs.map((t) => t.client.ready()))
     const leader = tabs.find((t) => t.client.role === 'leader')!
     const survivors = tabs.filter((t) => t !== leader)
+    leader.client.notify('log', { m: 'leader' })
     for (const [n, t] of survivors.entries()) for (let i = 0; i < 5; i++) t.client.notify('log', { m: `${n}:${i}` })
-    await until(() => seen.length === 10)
+    await until(() => seen.length === 11)
+    seen.splice(seen.indexOf('leader'), 1)
+    const positions = () => Object.keys(JSON.parse(browser.storage.get(`lifeline-ws:${url(server)}:default:positions`) ?? '{}') as object)
+    expect(positions()).toHaveLength(3)
     const held = survivors[0]!.client.call('hold').catch((err: unknown) => err)
     const idempotent = survivors[1]!.client.call('hold', undefined, { resend: true })
     await until(() => releases.length === 2)
@@ -135,6 +139,8 @@ describe('share: leader hand-over', () => {
     await expect(idempotent).resolves.toBe('held')
     await expect(survivors[0]!.client.call('echo', ['after'])).resolves.toEqual(['after'])
     expect(handover).toBeLessThan(5000)
+    // The dead leader's position is let go; the survivors' stay.
+    await until(() => positions().length === 2)
     console.log(`share hand-over after a leader crash: ${handover} ms`)
   })
 
