@@ -2,10 +2,11 @@
 // acknowledgements, a drop that puts held frames back, a gated attach released by resume(), and
 // stored copies that keep their position and session across a reload.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { fakeWriter, memoryStorage, settle, setup } from './fakes'
+import { fakeWriter, memoryStorage, setup } from './fakes'
 import { createOutbox } from '../../../src/socket/outbox'
 import { queueOptions } from './fakes'
 import { systemClock } from '../../../src/timers'
+import { flush } from '../../helpers/flush'
 
 beforeEach(() => {
   vi.useFakeTimers({ now: 1_000_000 })
@@ -134,12 +135,12 @@ describe('outbox: stored frames keep their position and session', () => {
   it('updates a stored copy once written on a session, and a reload drops what the server had', async () => {
     const { storage, frames } = memoryStorage()
     const { outbox } = setup({ storage })
-    await settle()
+    await flush()
     outbox.session = 'abc'
     outbox.attach(fakeWriter().writer, { hold: true, gate: true })
     outbox.resume(0)
     for (const frame of ['a', 'b', 'c']) outbox.push({ frame, persist: true })
-    await settle()
+    await flush()
     expect(frames.map(({ frame, position, session }) => [frame, position, session])).toEqual([
       ['a', 1, 'abc'], ['b', 2, 'abc'], ['c', 3, 'abc'],
     ])
@@ -154,7 +155,7 @@ describe('outbox: stored frames keep their position and session', () => {
     // The server had received two of them.
     reloaded.resume(2)
     expect(socket.frames()).toEqual(['c'])
-    await settle()
+    await flush()
     expect(frames.map(({ frame, position }) => [frame, position])).toEqual([['c', 3]])
   })
 
@@ -168,7 +169,7 @@ describe('outbox: stored frames keep their position and session', () => {
     page.session = 's1'
     page.attach(fakeWriter().writer, { hold: true, gate: true })
     page.resume(0)
-    await settle()
+    await flush()
     expect(frames.map(({ frame, position, session }) => [frame, position, session])).toEqual([['a', 1, 's1'], ['b', 2, 's1']])
   })
 
