@@ -1,10 +1,11 @@
 // The two adapters on their own, and behind a real outbox (reload, quota).
 import { IDBFactory } from 'fake-indexeddb'
 import { describe, expect, it, vi } from 'vitest'
-import { indexedDbOutbox, localStorageOutbox, type OutboxStorage } from '../../../src/socket/storage'
+import { indexedDbOutbox, localStorageOutbox } from '../../../src/socket/storage'
+import type { OutboxStorage } from '../../../src/socket/persist'
 import { FakeStorage, fakeWriter, setup } from './fakes'
-import { patient } from '../../helpers/wait'
 import { flush } from '../../helpers/flush'
+import { patient } from '../../helpers/wait'
 
 const frame = (id: number, text = `frame ${id}`) => ({ id, frame: text, at: 1000 + id })
 
