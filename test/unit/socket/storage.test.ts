@@ -4,8 +4,8 @@ import { describe, expect, it, vi } from 'vitest'
 import { indexedDbOutbox, localStorageOutbox } from '../../../src/socket/storage'
 import type { OutboxStorage } from '../../../src/socket/persist'
 import { FakeStorage, fakeWriter, setup } from './fakes'
-import { flush } from '../../helpers/flush'
 import { patient } from '../../helpers/wait'
+import { flush } from '../../helpers/flush'
 
 const frame = (id: number, text = `frame ${id}`) => ({ id, frame: text, at: 1000 + id })
 
