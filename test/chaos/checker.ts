@@ -130,10 +130,16 @@ export function checkNotes(
   }
   const deliveries = new Map<string, NoteRecord[]>()
   const byClient = new Map<number, NoteRecord[]>()
+  // Appended in place: copying a client's list per record is quadratic, hours for the long profile's
+  // 1,000 clients with thousands of notifications each.
+  const append = <K>(map: Map<K, NoteRecord[]>, key: K, record: NoteRecord) => {
+    const list = map.get(key)
+    if (list) list.push(record)
+    else map.set(key, [record])
+  }
   for (const record of received) {
-    const key = `${record.client}:${record.n}`
-    deliveries.set(key, [...(deliveries.get(key) ?? []), record])
-    byClient.set(record.client, [...(byClient.get(record.client) ?? []), record])
+    append(deliveries, `${record.client}:${record.n}`, record)
+    append(byClient, record.client, record)
   }
   for (const note of sent) {
     const got = deliveries.get(`${note.client}:${note.n}`) ?? []

@@ -8,6 +8,7 @@ import { resolveOptions, type SocketOptions, type WebSocketConstructor } from '.
 import { createFaultProxy, createPingServer, type FaultProxy } from '../helpers/fault-proxy'
 import { manualClock } from '../helpers/manual-clock'
 import { patient } from '../helpers/wait'
+import { flush } from '../helpers/flush'
 
 const timing = {
   connectTimeout: 300,
@@ -154,7 +155,7 @@ describe('recovers through a fault-injecting proxy', () => {
     expect(time.pending).toBe(0)
     time.advance(60 * 60 * 1000)
     // One turn of the event loop: long enough for an attempt to reach the WebSocket constructor.
-    await new Promise((resolve) => setImmediate(resolve))
+    await flush()
     expect(sockets).toHaveLength(1)
     expect(proxy.accepted).toBe(1)
   })

@@ -7,6 +7,7 @@ import type { WebSocket } from 'ws'
 import { manualClock } from '../../helpers/manual-clock'
 import { trackedWebSocket } from '../../helpers/tracking'
 import { patient } from '../../helpers/wait'
+import { flush } from '../../helpers/flush'
 
 describe('client and server', () => {
   it('calls methods and gets results and typed errors', async () => {
@@ -119,7 +120,7 @@ describe('client and server', () => {
     expect(time.pending).toBe(0)
     time.advance(60 * 60 * 1000)
     // One turn of the event loop: long enough for an attempt to reach the WebSocket constructor.
-    await new Promise((resolve) => setImmediate(resolve))
+    await flush()
     expect(sockets).toHaveLength(1)
     expect(server.stats).toMatchObject({ rejected: 1, accepted: 0 })
   })

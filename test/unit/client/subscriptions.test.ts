@@ -161,7 +161,7 @@ describe('subscriptions: ready', () => {
       open()
       subs.subscribe('t', () => {})
       requests[0]!.reject(new RpcError(1, 'no'))
-      await new Promise((resolve) => setImmediate(resolve))
+      await flush()
       expect(unhandled).not.toHaveBeenCalled()
     } finally {
       process.off('unhandledRejection', unhandled)
