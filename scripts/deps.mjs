@@ -1,6 +1,6 @@
 // Prints the import graph of src/ (client side; src/server/ with --server): one line per file with
 // the files it imports, then any import that points up the layers. Usage: node scripts/deps.mjs
-// Layers, bottom up: base (errors, timers, events) < protocol < socket < client < entries (index.ts, socket.ts).
+// Layers, bottom up: base (errors, timers, events) < protocol < socket < client < share < entries (index.ts, socket.ts).
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 
@@ -12,7 +12,8 @@ const files = (dir) => readdirSync(dir).flatMap((name) => {
   return path.endsWith('.ts') ? [path] : []
 })
 const layerOf = (file) => {
-  if (file === 'index.ts' || file === 'socket.ts') return 4
+  if (file === 'index.ts' || file === 'socket.ts') return 5
+  if (file.startsWith('share/')) return 4
   if (file.startsWith('client/')) return 3
   if (file.startsWith('socket/')) return 2
   if (file.startsWith('protocol/')) return 1

@@ -5,9 +5,9 @@
  * @packageDocumentation
  */
 export * from './socket'
-export { createClient } from './client/client'
+export { createClient } from './share/share'
 export type { Client, CallOptions, EventStream } from './client/api'
-export type { ClientOptions } from './client/options'
+export type { ClientOptions, ClientEnvironment, ShareLocks, ShareChannel } from './client/options'
 export type { Subscription, SubscribeOptions, TopicMeta, TopicHandler } from './client/subscriptions'
 export type {
   Contract, Method, MethodName, ParamsOf, CallArgs, ResultOf, NotifyArgs, EventName, EventOf, TopicName, TopicOf,

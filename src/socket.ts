@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export { createSocket } from './socket/socket'
-export type { Socket, SendOptions, SendResult, DropEvent, LifecycleEvents, SessionEvent } from './socket/types'
+export type { Socket, SendOptions, SendResult, DropEvent, LifecycleEvents, SessionEvent, Role } from './socket/types'
 export type {
   SocketOptions, ReconnectOptions, HeartbeatOptions, QueueOptions, EnvironmentOptions,
   CloseInfo, Logger, Provider, UrlInput, WebSocketConstructor,

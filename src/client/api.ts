@@ -3,7 +3,7 @@
  * options. It extends the socket's ({@link Socket}); `client.ts` builds one.
  * @module
  */
-import type { SendResult, Socket } from '../socket/types'
+import type { Role, SendResult, Socket } from '../socket/types'
 import type { Subscription, SubscribeOptions } from './subscriptions'
 import type {
   CallArgs, Contract, EventName, EventOf, HandlerName, HandlerOf, MethodName, NotifyArgs, ResultOf, TopicName, TopicOf,
@@ -31,6 +31,13 @@ export type EventStream<T> = AsyncIterableIterator<T>
  * @typeParam C - the API contract; without one every payload is `unknown`.
  */
 export interface Client<C extends Contract = Contract> extends Socket {
+  /**
+   * This tab's part in a shared connection (`share` option): `'leader'`, `'follower'`, or `'alone'` when
+   * not shared. The `role` event tells changes.
+   * @example
+   * client.on('role', (role) => console.log('this tab is now', role))
+   */
+  readonly role: Role
   /**
    * Sends a one-way protocol message (no answer); queued while not open. Throws (like `send`):
    * ClientClosedError after `close()`, a ProtocolError for params the protocol cannot encode.

@@ -242,6 +242,7 @@ export function createClient<C extends Contract = Contract>(url: UrlInput, optio
   // The client is the socket itself with the RPC methods added: state, events, ready, connect,
   // reconnect, close and send are the socket's own, not copies.
   const rpcMethods: Omit<Client<C>, keyof Socket> = {
+    role: 'alone',
     notify: (method, ...[params]) => open().notify(method, params),
     call: (method, ...[params, callOptions]) => {
       if (!rpc) return Promise.reject(new TypeError('lifeline: raw mode (protocol: false) has no RPC'))

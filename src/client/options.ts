@@ -6,8 +6,38 @@
  */
 import { jsonRpc } from '../protocol/json-rpc'
 import type { Protocol } from '../protocol/protocol'
-import type { SocketOptions } from '../socket/options'
-import { kind, number, socketRules, type Rules } from '../socket/validate'
+import type { EnvironmentOptions, SocketOptions } from '../socket/options'
+import { anything, kind, number, section, socketRules, type Rules } from '../socket/validate'
+
+/** What `share` uses of the Web Locks API (`navigator.locks`): an exclusive lock, queued, held while `callback` runs. */
+export interface ShareLocks {
+  request(name: string, options: { mode: 'exclusive'; signal?: AbortSignal }, callback: () => Promise<unknown>): Promise<unknown>
+}
+
+/** What `share` uses of a `BroadcastChannel`. */
+export interface ShareChannel {
+  postMessage(message: unknown): void
+  close(): void
+  onmessage: ((event: MessageEvent) => void) | null
+}
+
+/**
+ * The client's injected environment: the socket's, plus what `share` uses. Advanced: for tests (fakes of
+ * the lock manager and the channel) and unusual hosts.
+ * @example
+ * createClient(url, { share: true, environment: { locks: fakeLocks, BroadcastChannel: FakeChannel } })
+ */
+export interface ClientEnvironment extends EnvironmentOptions {
+  /** The lock manager that elects the leader tab. @default globalThis.navigator.locks when it exists */
+  locks?: ShareLocks | undefined
+  /** The channel between tabs. @default globalThis.BroadcastChannel when it exists */
+  BroadcastChannel?: (new (name: string) => ShareChannel) | undefined
+  /**
+   * Where the leader keeps the shared outbox (unless `queue.storage` is given) and the tabs' accepted
+   * positions, so that a new leader sends each frame once. @default globalThis.localStorage when it exists
+   */
+  localStorage?: Storage | undefined
+}
 
 /**
  * Options of {@link createClient}: every option of `createSocket`, plus the protocol and call defaults.
@@ -22,6 +52,17 @@ export interface ClientOptions extends SocketOptions {
    * prefer `createSocket` from `lifeline-ws/socket`, which is that and weighs half. @default jsonRpc()
    */
   protocol?: Protocol | false
+  /**
+   * One socket for every tab of the origin: tabs with the same URL and the same `share` name elect a
+   * leader tab that holds the only socket; the others reach the server through it (docs/sharing.md).
+   * `true` is the name `'default'`. Where `navigator.locks` or `BroadcastChannel` is missing, each client
+   * keeps its own socket (`client.role` is `'alone'`). @default false
+   * @example
+   * createClient('wss://chat.example.com/ws', { share: true })
+   */
+  share?: boolean | string
+  /** Injected environment (advanced, for tests and unusual hosts). @default the globals */
+  environment?: ClientEnvironment
 }
 
 /** The client's own options, resolved. @internal */
@@ -41,4 +82,13 @@ export const clientRules = (): Rules<ClientOptions> => ({
   ...socketRules(),
   callTimeout: number(1, true),
   protocol: (value, name) => (value === false ? undefined : kind('object')(value, name)),
+  share: (value, name) => {
+    if (value === '') return 'true, false or a non-empty name'
+    if (typeof value != 'boolean' && typeof value != 'string') throw new TypeError(`lifeline: ${name} must be a boolean or a string`)
+    return undefined
+  },
+  environment: section<ClientEnvironment>({
+    window: anything, document: anything, navigator: anything, clock: kind('object'), random: kind('function'),
+    locks: kind('object'), BroadcastChannel: kind('function'), localStorage: kind('object'),
+  }),
 })

@@ -18,6 +18,11 @@ export interface SubscribeOptions {
   params?: unknown
   /** Called when the server says messages were lost while disconnected (they are not replayed). @default undefined */
   onGap?: () => void
+  /**
+   * The cursor to start from: a shared connection's new leader resubscribes where the tabs left off.
+   * @internal
+   */
+  after?: number | undefined
 }
 
 /** Where a topic message came from. */
@@ -145,7 +150,7 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
     hooks.request(topic.params.topic, topic.params, (outcome) => settle(topic, outcome))
   }
 
-  const create = (name: string, params: unknown): Topic => {
+  const create = (name: string, params: unknown, after: number | undefined): Topic => {
     let resolve: () => void = () => {}
     let reject: (err: unknown) => void = () => {}
     const ready = new Promise<void>((onResolve, onReject) => {
@@ -155,6 +160,7 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
     // Refusals are reported through `error`; an unobserved `ready` must not also be an unhandled rejection.
     ready.catch(() => {})
     const topic: Topic = { entries: new Set(), params: { topic: name, params }, ready, resolve, reject, movedSinceRequest: false }
+    if (after !== undefined) topic.params.after = after
     topics.set(name, topic)
     if (open) send(topic)
     return topic
@@ -162,7 +168,7 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
 
   return {
     subscribe<T>(name: string, handler?: TopicHandler<T>, options: SubscribeOptions = {}) {
-      const topic = topics.get(name) ?? create(name, options.params)
+      const topic = topics.get(name) ?? create(name, options.params, options.after)
       const unsubscribe = () => {
         if (!topic.entries.delete(entry)) return
         entry.end()

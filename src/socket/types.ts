@@ -47,7 +47,19 @@ export interface LifecycleEvents {
    * it may have had are written again, and calls already written rejected (see docs/offline-queue.md).
    */
   session: (event: SessionEvent) => void
+  /**
+   * `createClient` with `share` only: this tab's part changed (docs/sharing.md). A sharing tab starts as
+   * `'follower'` while the election runs.
+   */
+  role: (role: Role, prev: Role) => void
 }
+
+/**
+ * A client's part in a shared connection (`share` option): `'leader'` holds the socket for every tab,
+ * `'follower'` reaches the server through the leader, `'alone'` is not shared (the option is off, or
+ * the browser lacks `navigator.locks` or `BroadcastChannel`).
+ */
+export type Role = 'leader' | 'follower' | 'alone'
 
 /** Payload of the `session` event. */
 export interface SessionEvent {

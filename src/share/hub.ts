@@ -1,0 +1,263 @@
+/**
+ * The leader's hub: the one real client of a shared connection, serving
+ * every tab (its own included) through tab messages. It counts topics,
+ * events and handlers across tabs so that the server sees each once, sends
+ * each call's answer to the tab that asked, and mirrors the socket's state
+ * and lifecycle to every tab. See docs/sharing.md.
+ * @module
+ */
+import { ConnectionClosedError, RpcError } from '../errors'
+import type { Client } from '../client/api'
+import type { Subscription } from '../client/subscriptions'
+import type { Frame } from '../socket/outbox'
+import { fromWire, toWire, type HubBody, type TabMessage } from './messages'
+
+/** The tabs' accepted positions, kept where a new leader finds them. @internal */
+export interface Positions {
+  load(): Record<string, number>
+  save(positions: Record<string, number>): void
+}
+
+/** What a hub needs from the tab that runs it. @internal */
+export interface HubDeps {
+  /** This tab's id. */
+  id: string
+  /** The real client, created lazy: a tab's `connect` (or not being lazy) starts it. */
+  client: Client
+  /** Sends to one tab (`to`) or to every tab. */
+  post(body: HubBody, to?: string): void
+  /** Calls `gone` once the tab has left (closed, crashed or discarded). */
+  watch(tab: string, gone: () => void): void
+  positions: Positions
+}
+
+/** @internal */
+export interface Hub {
+  /** A message a tab sent to the hub (already checked). */
+  receive(message: TabMessage): void
+  /** Hand over: stop serving and close the socket; stored frames stay for the next leader. */
+  stop(): void
+}
+
+interface Peer {
+  /** The last frame (call, notify, send) taken from this tab. */
+  seq: number
+  frames: boolean
+  calls: Map<number, AbortController>
+}
+
+/** @internal */
+export function createHub({ id, client, post, watch, positions }: HubDeps): Hub {
+  const peers = new Map<string, Peer>()
+  const topics = new Map<string, { subscription: Subscription; tabs: Set<string> }>()
+  const events = new Map<string, { off: () => void; tabs: Set<string> }>()
+  const methods = new Map<string, { off: () => void; tabs: string[] }>()
+  const requests = new Map<number, { tab: string; resolve(value: unknown): void; reject(err: Error): void }>()
+  const seqs = positions.load()
+  let lastRequest = 0
+  let stopped = false
+
+  const tell = (body: HubBody, to?: string) => {
+    if (!stopped) post(body, to)
+  }
+  const mirrors = [
+    client.on('state', (state) => tell({ kind: 'state', state, subprotocol: client.subprotocol })),
+    client.on('open', () => tell({ kind: 'life', event: 'open' })),
+    client.on('close', (payload) => tell({ kind: 'life', event: 'close', payload })),
+    client.on('reconnecting', (payload) => tell({ kind: 'life', event: 'reconnecting', payload })),
+    client.on('session', (payload) => tell({ kind: 'life', event: 'session', payload })),
+    client.on('drop', (payload) => tell({ kind: 'life', event: 'drop', payload })),
+    client.on('error', (err) => tell({ kind: 'life', event: 'error', payload: toWire(err) })),
+    client.on('message', (data) => {
+      if ([...peers.values()].some((peer) => peer.frames)) tell({ kind: 'frame', data })
+    }),
+  ]
+
+  /** A tab left: everything it held is let go, and what it was asked to answer fails. */
+  const leave = (tab: string) => {
+    const peer = peers.get(tab)
+    if (!peer) return
+    peers.delete(tab)
+    peer.calls.forEach((controller) => controller.abort())
+    for (const [topic, entry] of topics) {
+      if (entry.tabs.delete(tab) && !entry.tabs.size) unsubscribe(topic)
+    }
+    for (const [event, entry] of events) {
+      if (entry.tabs.delete(tab) && !entry.tabs.size) unlisten(event)
+    }
+    for (const [method, entry] of methods) unhandle(method, entry, tab)
+    for (const [requestId, request] of requests) {
+      if (request.tab !== tab) continue
+      requests.delete(requestId)
+      request.reject(new Error('lifeline: the tab that was answering this request left'))
+    }
+    delete seqs[tab]
+    positions.save(seqs)
+  }
+  const unsubscribe = (topic: string) => {
+    topics.get(topic)?.subscription.unsubscribe()
+    topics.delete(topic)
+  }
+  const unlisten = (event: string) => {
+    events.get(event)?.off()
+    events.delete(event)
+  }
+  const unhandle = (method: string, entry: { off: () => void; tabs: string[] }, tab: string) => {
+    entry.tabs = entry.tabs.filter((other) => other !== tab)
+    if (entry.tabs.length) return
+    entry.off()
+    methods.delete(method)
+  }
+
+  /** A server request, for the tab that answers it: this tab when it has a handler, else the first that registered one. */
+  const ask = (method: string, params: unknown) => {
+    const tabs = methods.get(method)!.tabs
+    const tab = tabs.includes(id) ? id : tabs[0]!
+    const requestId = ++lastRequest
+    return new Promise((resolve, reject) => {
+      requests.set(requestId, { tab, resolve, reject })
+      tell({ kind: 'request', id: requestId, method, params }, tab)
+    })
+  }
+
+  /** A call, notify or send of a tab: taken once (by its seq, across leaders), answered to that tab only. */
+  const frame = (message: Extract<TabMessage, { kind: 'call' | 'notify' | 'send' }>, peer: Peer) => {
+    const { from, seq } = message
+    if (seq <= peer.seq && !(message.kind === 'call' && message.resend)) {
+      // A tab sent it again after a hand-over, but a leader before this one had taken it (an idempotent
+      // call, `resend`, runs again).
+      if (message.kind !== 'call') tell({ kind: 'accepted', seq }, from)
+      else tell({ kind: 'result', seq, ok: false, value: toWire(new ConnectionClosedError('lifeline: the leader tab that sent this call left before it was answered')) }, from)
+      return
+    }
+    let error: unknown
+    try {
+      if (message.kind === 'call') {
+        const controller = new AbortController()
+        peer.calls.set(seq, controller)
+        client.call(message.method, message.params, { timeout: Infinity, signal: controller.signal, resend: !!message.resend }).then(
+          (value) => tell({ kind: 'result', seq, ok: true, value }, from),
+          (err: unknown) => tell({ kind: 'result', seq, ok: false, value: toWire(err) }, from),
+        ).finally(() => peer.calls.delete(seq))
+      } else if (message.kind === 'notify') client.notify(message.method, message.params)
+      else client.send(message.data as Frame, { queue: !message.volatile })
+    } catch (err) {
+      error = toWire(err)
+    }
+    // Once taken (stored, when there is storage), never taken again: a next leader reads these.
+    peer.seq = Math.max(peer.seq, seq)
+    seqs[from] = peer.seq
+    positions.save(seqs)
+    tell({ kind: 'accepted', seq, error }, from)
+  }
+
+  const receive = (message: TabMessage) => {
+    const { from } = message
+    if (message.kind === 'who') return tell({ kind: 'leader' })
+    if (message.kind === 'hello') {
+      if (!peers.has(from)) {
+        peers.set(from, { seq: seqs[from] ?? 0, frames: false, calls: new Map() })
+        if (from !== id) watch(from, () => leave(from))
+      }
+      return tell({ kind: 'state', state: client.state, subprotocol: client.subprotocol }, from)
+    }
+    const peer = peers.get(from)
+    // A tab always says hello first; anything else from a stranger is not acted on.
+    if (!peer) return
+    switch (message.kind) {
+      case 'bye':
+        return leave(from)
+      case 'connect':
+        return client.connect()
+      case 'reconnect':
+        return client.reconnect()
+      case 'call':
+      case 'notify':
+      case 'send':
+        return frame(message, peer)
+      case 'cancel':
+        return peer.calls.get(message.seq)?.abort()
+      case 'frames':
+        peer.frames = message.on
+        return
+      case 'sub': {
+        const { topic } = message
+        let entry = topics.get(topic)
+        if (!entry) {
+          const subscription = client.subscribe(topic, (data, meta) => tell({ kind: 'publish', topic, seq: meta.seq, data }), {
+            params: message.params,
+            onGap: () => tell({ kind: 'topic', topic, ok: true, gap: true }),
+            after: message.after,
+          })
+          entry = { subscription, tabs: new Set() }
+          topics.set(topic, entry)
+          const refused = entry
+          subscription.ready.catch(() => {
+            if (topics.get(topic) === refused) topics.delete(topic)
+          })
+        }
+        entry.tabs.add(from)
+        const { tabs } = entry
+        entry.subscription.ready.then(
+          () => tabs.has(from) && tell({ kind: 'topic', topic, ok: true }, from),
+          (err: unknown) => tabs.has(from) && tell({ kind: 'topic', topic, ok: false, error: toWire(err) }, from),
+        )
+        return
+      }
+      case 'unsub': {
+        const entry = topics.get(message.topic)
+        if (entry?.tabs.delete(from) && !entry.tabs.size) unsubscribe(message.topic)
+        return
+      }
+      case 'listen': {
+        const { event } = message
+        let entry = events.get(event)
+        if (!entry) {
+          entry = { off: client.listen(event, (payload) => tell({ kind: 'event', event, payload })), tabs: new Set() }
+          events.set(event, entry)
+        }
+        entry.tabs.add(from)
+        return
+      }
+      case 'unlisten': {
+        const entry = events.get(message.event)
+        if (entry?.tabs.delete(from) && !entry.tabs.size) unlisten(message.event)
+        return
+      }
+      case 'handle': {
+        const { method } = message
+        let entry = methods.get(method)
+        if (!entry) {
+          entry = { off: client.handle(method, (params) => ask(method, params)), tabs: [] }
+          methods.set(method, entry)
+        }
+        if (!entry.tabs.includes(from)) entry.tabs.push(from)
+        return
+      }
+      case 'unhandle': {
+        const entry = methods.get(message.method)
+        if (entry) unhandle(message.method, entry, from)
+        return
+      }
+      case 'answer': {
+        const request = requests.get(message.id)
+        if (request?.tab !== from) return
+        requests.delete(message.id)
+        if (message.ok) request.resolve(message.value)
+        else request.reject(fromWire(message.value))
+        return
+      }
+    }
+  }
+
+  return {
+    receive,
+    stop() {
+      stopped = true
+      mirrors.forEach((off) => off())
+      for (const request of requests.values()) request.reject(new RpcError(-32603, 'lifeline: the leader tab left while the request was answered'))
+      requests.clear()
+      client.close()
+    },
+  }
+}

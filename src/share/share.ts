@@ -1,0 +1,175 @@
+/**
+ * `createClient` with the `share` option: one socket for every tab of an
+ * origin. The tabs with the same URL and share name queue on one Web Lock;
+ * its holder is the leader and runs the hub (hub.ts) over the only real
+ * client; every tab, the leader's own included, is a tab client (tab.ts)
+ * that talks to the hub over a BroadcastChannel. See docs/sharing.md.
+ * @module
+ */
+import { ProtocolError } from '../errors'
+import { createClient as createSingleClient } from '../client/client'
+import { clientRules, resolveClientOptions, type ClientOptions, type ShareChannel, type ShareLocks } from '../client/options'
+import { validate } from '../socket/validate'
+import { socketUrl, type QueueOptions, type UrlInput } from '../socket/options'
+import { localStorageOutbox } from '../socket/storage'
+import { systemClock } from '../timers'
+import type { Client } from '../client/api'
+import type { Contract } from '../client/contract'
+import { createHub, type Hub, type Positions } from './hub'
+import { createTab } from './tab'
+import { parseMessage, toHub, type HubBody, type TabMessage } from './messages'
+
+// Bundlers replace `process.env.NODE_ENV`; declared here (not from @types/node) so the browser build needs no Node types.
+declare const process: { env: { NODE_ENV?: string } }
+
+/** At most this many different malformed messages are reported per tab: a flood is not an error storm. */
+const MAX_REPORTS = 16
+
+/** Where the tabs' accepted positions are kept: storage when there is some, else this leader's memory. */
+const positionsIn = (storage: Storage | undefined, key: string): Positions => ({
+  load() {
+    const positions: Record<string, number> = Object.create(null) as Record<string, number>
+    try {
+      const stored = JSON.parse(storage?.getItem(key) ?? '{}') as Record<string, unknown>
+      for (const [tab, seq] of Object.entries(stored)) {
+        if (Number.isSafeInteger(seq)) positions[tab] = seq as number
+      }
+    } catch {
+      // Corrupt or unreadable: start over. Frames sent again are then taken again (docs/sharing.md).
+    }
+    return positions
+  },
+  save(positions) {
+    try {
+      storage?.setItem(key, JSON.stringify(positions))
+    } catch {
+      // Full or blocked storage: the positions live in this leader's memory only.
+    }
+  },
+})
+
+/** The shared client, or `undefined` where the browser lacks Web Locks or BroadcastChannel (or in raw mode). */
+function createShared(url: UrlInput, options: ClientOptions): Client | undefined {
+  const env = options.environment ?? {}
+  const globals = globalThis as { navigator?: { locks?: ShareLocks }; BroadcastChannel?: new (name: string) => ShareChannel; localStorage?: Storage }
+  const locks = env.locks ?? globals.navigator?.locks
+  const Channel = env.BroadcastChannel ?? globals.BroadcastChannel
+  const { callTimeout, protocol } = resolveClientOptions(options)
+  if (!locks || !Channel || !protocol) return undefined
+  let storage: Storage | undefined
+  try {
+    storage = env.localStorage ?? globals.localStorage
+  } catch {
+    // Reading localStorage throws where storage is blocked: no shared outbox then.
+  }
+  const key = `lifeline-ws:${typeof url === 'function' ? 'provider' : socketUrl(url)}:${options.share === true ? 'default' : String(options.share)}`
+  const id = globalThis.crypto?.randomUUID?.() ?? Math.random().toString(36).slice(2)
+  const channel = new Channel(key)
+  const election = new AbortController()
+  const reported = new Set<string>()
+  let hub: Hub | undefined
+  let watchers: AbortController | undefined
+  let closed = false
+  let release: () => void = () => {}
+  const leaving = new Promise<void>((resolve) => (release = resolve))
+
+  /** From the hub, to one tab or to all; this tab's own copy arrives as a channel message would, later. */
+  const post = (body: HubBody, to?: string) => {
+    const message: TabMessage = to === undefined ? { v: 1, from: id, ...body } : { v: 1, from: id, to, ...body }
+    if (to !== id) {
+      try {
+        channel.postMessage(message)
+      } catch (err) {
+        tab.report(err)
+      }
+    }
+    if (to === undefined || to === id) queueMicrotask(() => tab.receive(message))
+  }
+
+  const tab = createTab({
+    id,
+    lazy: !!options.lazy,
+    callTimeout,
+    codes: protocol.codes,
+    clock: env.clock ?? systemClock,
+    send(message) {
+      if (hub && message.to === id) hub.receive(message)
+      else channel.postMessage(message)
+    },
+    leave() {
+      closed = true
+      // The socket closes before the lock goes, so that two leaders never hold a socket at once.
+      hub?.stop()
+      hub = undefined
+      watchers?.abort()
+      election.abort()
+      release()
+      channel.close()
+    },
+  })
+
+  channel.onmessage = (event) => {
+    const message = parseMessage(event.data)
+    if (typeof message === 'string') {
+      if (reported.size >= MAX_REPORTS || reported.has(message)) return
+      reported.add(message)
+      tab.report(new ProtocolError(`lifeline: ignored a malformed message from another tab: ${message}`, event.data))
+      return
+    }
+    if (message.from === id || (message.to !== undefined && message.to !== id)) return
+    if (!toHub.has(message.kind)) tab.receive(message)
+    else hub?.receive(message)
+  }
+
+  /** This tab holds the lock: it runs the only real client until it leaves. */
+  const lead = async () => {
+    if (closed) return
+    watchers = new AbortController()
+    const signal = watchers.signal
+    const shared = options.queue === false ? undefined : options.queue?.storage ?? (storage && localStorageOutbox(`${key}:outbox`, storage))
+    // What this leader could not send stays stored for the next one.
+    const queue: QueueOptions | false = options.queue === false ? false : { ...options.queue, onClose: 'flush' }
+    if (queue && shared) queue.storage = shared
+    hub = createHub({
+      id,
+      client: createSingleClient(url, { ...options, share: false, lazy: true, queue }),
+      post,
+      watch(other, gone) {
+        locks.request(`${key}:tab:${other}`, { mode: 'exclusive', signal }, async () => gone()).catch(() => {})
+      },
+      positions: positionsIn(storage, `${key}:positions`),
+    })
+    post({ kind: 'leader' })
+    await leaving
+  }
+
+  // This tab holds a lock of its own while it lives, so that a leader learns when it is gone (closed,
+  // crashed or discarded): only then does it ask who leads and queue for the leader's lock.
+  locks.request(`${key}:tab:${id}`, { mode: 'exclusive' }, () => {
+    if (!closed) {
+      channel.postMessage({ v: 1, from: id, kind: 'who' } satisfies TabMessage)
+      locks.request(key, { mode: 'exclusive', signal: election.signal }, lead).catch(() => {})
+    }
+    return leaving
+  }).catch(() => {})
+  return tab.client
+}
+
+/**
+ * Creates a client and, unless `lazy`, starts connecting. It is a `createSocket` socket with RPC on top;
+ * with `share`, the tabs of the origin share one socket (docs/sharing.md).
+ * @param url - `ws:`/`wss:` URL (or `http:`/`https:`), or a provider called before every attempt.
+ * @param options - see {@link ClientOptions}; every member has a default.
+ * @example
+ * const client = createClient<ChatApi>('wss://chat.example.com/ws')
+ * client.listen('message', (m) => render(m))
+ * await client.call('room.join', { room: 'lobby' })
+ */
+export function createClient<C extends Contract = Contract>(url: UrlInput, options: ClientOptions = {}): Client<C> {
+  if (options.share) {
+    if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') validate('', options, clientRules())
+    const shared = createShared(url, options)
+    if (shared) return shared as Client<C>
+  }
+  return createSingleClient<C>(url, options)
+}

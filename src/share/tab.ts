@@ -1,0 +1,338 @@
+/**
+ * One tab's client of a shared connection: the same {@link Client} API as a
+ * client with its own socket, over tab messages to the leader's hub (which
+ * may run in this very tab). It keeps what the tab owns (pending calls, its
+ * topics, listeners and handlers, and the frames no leader has taken yet) so
+ * that a new leader can be told all of it again. See docs/sharing.md.
+ * @module
+ */
+import { createEmitter } from '../events'
+import { ClientClosedError, ConnectionClosedError, ProtocolError } from '../errors'
+import { createCalls } from '../client/calls'
+import { createSubscriptions } from '../client/subscriptions'
+import { createHandlers } from '../client/handlers'
+import { createStream, type Stream } from '../client/stream'
+import type { Client } from '../client/api'
+import type { Protocol } from '../protocol/protocol'
+import type { Clock } from '../timers'
+import type { LifecycleEvents, Role } from '../socket/types'
+import type { State } from '../socket/reconnect'
+import { fromWire, type HubBody, type TabBody, type TabMessage } from './messages'
+
+/** @internal */
+export interface TabDeps {
+  id: string
+  lazy: boolean
+  callTimeout: number
+  codes: Protocol['codes']
+  clock: Clock
+  /** Sends to the leader's hub (the channel, or this tab's own hub). */
+  send(message: TabMessage): void
+  /** The tab closed: leave the election, stop the hub if this tab runs it, close the channel. */
+  leave(): void
+}
+
+/** @internal */
+export interface Tab {
+  client: Client
+  /** A message from a hub for this tab, or for every tab (already checked). */
+  receive(message: TabMessage): void
+  /** Reports what no promise can carry (a malformed tab message). */
+  report(err: unknown): void
+}
+
+type Frame = Extract<TabBody, { seq: number }>
+
+/** @internal */
+export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: TabDeps): Tab {
+  const lifecycle = createEmitter<LifecycleEvents>((err, event) => {
+    if (event === 'error') {
+      queueMicrotask(() => {
+        throw err
+      })
+    } else report(err)
+  })
+  const report = (err: unknown) => lifecycle.emit('error', err)
+  const events = createEmitter<{ [name: string]: (payload: unknown) => void }>(report)
+  const streams = new Set<Stream<unknown>>()
+  let role: Role = 'follower'
+  let leader: string | undefined
+  let state: State = lazy ? 'idle' : 'connecting'
+  let subprotocol = ''
+  let opened = false
+  let started = !lazy
+  let closed = false
+  let seq = 0
+  let waiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = []
+  // Frames sent to a leader and not taken yet (by seq, in order): a new leader gets them again.
+  const unaccepted = new Map<number, Frame>()
+  // Every pending call's message, for a hand-over.
+  const pendingCalls = new Map<number, Extract<Frame, { kind: 'call' }>>()
+  const listening = new Map<string, number>()
+  const handled = new Set<string>()
+  let frameListeners = 0
+
+  const toLeader = (body: TabBody) => {
+    if (leader !== undefined && !closed) send({ v: 1, from: id, to: leader, ...body })
+  }
+  const closedError = () => new ClientClosedError('lifeline: client closed')
+  const frame = (body: Frame) => {
+    if (closed) throw closedError()
+    unaccepted.set(body.seq, body)
+    try {
+      toLeader(body)
+    } catch (err) {
+      unaccepted.delete(body.seq)
+      throw new ProtocolError('lifeline: this value cannot be sent to the leader tab', undefined, { cause: err })
+    }
+  }
+
+  const calls = createCalls(clock, {
+    gone(callSeq) {
+      unaccepted.delete(callSeq as number)
+      pendingCalls.delete(callSeq as number)
+      toLeader({ kind: 'cancel', seq: callSeq as number })
+    },
+    queued: (callSeq) => unaccepted.has(callSeq as number),
+    methodNotFound: codes.methodNotFound,
+  })
+  const subscriptions = createSubscriptions({
+    request: (topic, params) => toLeader({ kind: 'sub', topic, params: params.params, after: params.after }),
+    unsubscribe: (topic) => toLeader({ kind: 'unsub', topic }),
+    error: report,
+  })
+  const handlers = createHandlers((message) => {
+    if (message.type === 'response') toLeader({ kind: 'answer', id: message.id as number, ok: true, value: message.result })
+    else if (message.type === 'error') toLeader({ kind: 'answer', id: message.id as number, ok: false, value: { name: 'RpcError', ...message.error } })
+  }, report, codes)
+
+  const setRole = (next: Role) => {
+    const prev = role
+    role = next
+    if (next !== prev) lifecycle.emit('role', next, prev)
+  }
+  const setState = (reported: State) => {
+    let next = reported
+    // A started tab is never idle; a new leader's first connect is, for this tab, a reconnect.
+    if (next === 'idle' && started) next = 'connecting'
+    if (next === 'connecting' && opened) next = 'reconnecting'
+    if (next === 'closed') return close()
+    const prev = state
+    if (next === prev) return
+    state = next
+    if (next === 'open') {
+      opened = true
+      const current = waiters
+      waiters = []
+      current.forEach(({ resolve }) => resolve())
+    }
+    lifecycle.emit('state', next, prev)
+  }
+
+  /** A (new) leader: tell it everything this tab has, then what no leader has taken yet. */
+  const follow = (next: string) => {
+    const handover = leader !== undefined
+    leader = next
+    setRole(next === id ? 'leader' : 'follower')
+    if (handover) {
+      subscriptions.dropped()
+      for (const [callSeq, body] of pendingCalls) {
+        if (unaccepted.has(callSeq)) continue
+        // Idempotent calls run again; any other call the old leader took may have run: it cannot be asked again.
+        if (body.resend) unaccepted.set(callSeq, body)
+        else calls.reject(callSeq, new ConnectionClosedError(`lifeline: the leader tab left before '${body.method}' was answered`))
+      }
+    }
+    toLeader({ kind: 'hello' })
+    if (started) toLeader({ kind: 'connect' })
+    for (const body of [...unaccepted.values()].sort((a, b) => a.seq - b.seq)) toLeader(body)
+    for (const event of listening.keys()) toLeader({ kind: 'listen', event })
+    for (const method of handled) toLeader({ kind: 'handle', method })
+    if (frameListeners) toLeader({ kind: 'frames', on: true })
+    for (const params of subscriptions.resubscribe()) toLeader({ kind: 'sub', topic: params.topic, params: params.params, after: params.after })
+  }
+
+  const receive = (message: TabMessage) => {
+    if (closed) return
+    const body = message as HubBody
+    if (body.kind === 'leader') {
+      if (message.from !== leader) follow(message.from)
+      return
+    }
+    // Answers to this tab count from any leader (a last one from the leader that just left, too).
+    if (body.kind === 'accepted') {
+      unaccepted.delete(body.seq)
+      if (body.error !== undefined) report(fromWire(body.error))
+      return
+    }
+    if (body.kind === 'result') {
+      unaccepted.delete(body.seq)
+      pendingCalls.delete(body.seq)
+      if (body.ok) calls.settle({ type: 'response', id: body.seq, result: body.value })
+      else calls.reject(body.seq, fromWire(body.value))
+      return
+    }
+    if (message.from !== leader) return
+    switch (body.kind) {
+      case 'state':
+        subprotocol = body.subprotocol
+        return setState(body.state)
+      case 'life':
+        if (body.event === 'error') return report(fromWire(body.payload))
+        return lifecycle.emit(body.event, body.payload as never)
+      case 'event':
+        return events.emit(body.event, body.payload)
+      case 'publish':
+        return subscriptions.deliver({ topic: body.topic, seq: body.seq, data: body.data })
+      case 'topic':
+        return subscriptions.settled(body.topic, body.ok ? { result: { gap: body.gap } } : { error: fromWire(body.error) })
+      case 'request':
+        return handlers.request({ type: 'request', id: body.id, method: body.method, params: body.params })
+      case 'frame':
+        return lifecycle.emit('message', body.data)
+    }
+  }
+
+  const close = () => {
+    if (closed) return
+    toLeader({ kind: 'bye' })
+    closed = true
+    const err = closedError()
+    subscriptions.close()
+    calls.fail(err)
+    for (const stream of streams) stream.end()
+    leave()
+    const prev = state
+    state = 'closed'
+    waiters.forEach(({ reject }) => reject(err))
+    waiters = []
+    lifecycle.emit('state', 'closed', prev)
+  }
+  const open = () => {
+    if (closed) throw closedError()
+  }
+  /** Counts a tab's interest by name; the leader hears of the first and the last. */
+  const counted = (name: string, add: (body: TabBody) => void, on: TabBody, off: TabBody) => {
+    const count = listening.get(name) ?? 0
+    listening.set(name, count + 1)
+    if (!count) add(on)
+    let done = false
+    return () => {
+      if (done) return
+      done = true
+      const left = listening.get(name)! - 1
+      if (left) listening.set(name, left)
+      else {
+        listening.delete(name)
+        add(off)
+      }
+    }
+  }
+
+  const client: Client = {
+    get role() {
+      return role
+    },
+    get state() {
+      return state
+    },
+    get subprotocol() {
+      return subprotocol
+    },
+    get queued() {
+      return unaccepted.size
+    },
+    on(event, listener) {
+      const off = lifecycle.on(event, listener)
+      if (event !== 'message') return off
+      if (!frameListeners++) toLeader({ kind: 'frames', on: true })
+      let done = false
+      return () => {
+        if (done) return
+        done = true
+        off()
+        if (!--frameListeners) toLeader({ kind: 'frames', on: false })
+      }
+    },
+    ready: () => new Promise<void>((resolve, reject) => {
+      if (state === 'open') resolve()
+      else if (closed) reject(closedError())
+      else waiters.push({ resolve, reject })
+    }),
+    connect() {
+      if (started || closed) return
+      started = true
+      setState(state)
+      toLeader({ kind: 'connect' })
+    },
+    reconnect: () => toLeader({ kind: 'reconnect' }),
+    close,
+    send(data, options) {
+      if (closed) throw closedError()
+      if (options?.queue !== false) {
+        frame({ kind: 'send', seq: ++seq, data })
+        return 'queued'
+      }
+      // Volatile: handed to an open connection's leader now, or dropped, and never sent again.
+      if (state !== 'open') return 'dropped'
+      toLeader({ kind: 'send', seq: ++seq, data, volatile: true })
+      return 'sent'
+    },
+    notify(method, ...[params]) {
+      frame({ kind: 'notify', seq: ++seq, method, params })
+      return 'queued'
+    },
+    call(method, ...[params, options = {}]) {
+      try {
+        if (closed) throw closedError()
+        options.signal?.throwIfAborted()
+        const body = { kind: 'call' as const, seq: ++seq, method, params, resend: !!options.resend }
+        const promise = calls.add(body.seq, { method, timeout: options.timeout ?? callTimeout, signal: options.signal, resend: false, frame: '' })
+        pendingCalls.set(body.seq, body)
+        try {
+          frame(body)
+        } catch (err) {
+          calls.reject(body.seq, err)
+        }
+        return promise as never
+      } catch (err) {
+        return Promise.reject(err)
+      }
+    },
+    listen: ((event: string, handler?: (payload: unknown) => void) => {
+      open()
+      const stop = counted(event, toLeader, { kind: 'listen', event }, { kind: 'unlisten', event })
+      if (handler) {
+        const off = events.on(event, handler)
+        return () => {
+          off()
+          stop()
+        }
+      }
+      const stream = createStream<unknown>(() => {
+        off()
+        stop()
+        streams.delete(stream)
+      })
+      const off = events.on(event, stream.push)
+      streams.add(stream)
+      return stream
+    }) as Client['listen'],
+    subscribe: (topic, handler, options) => {
+      open()
+      return subscriptions.subscribe(topic, handler as never, options) as never
+    },
+    handle(method, fn) {
+      open()
+      const unhandle = handlers.handle(method, fn as (params: unknown) => unknown)
+      handled.add(method)
+      toLeader({ kind: 'handle', method })
+      return () => {
+        if (!handled.delete(method)) return
+        unhandle()
+        toLeader({ kind: 'unhandle', method })
+      }
+    },
+  }
+  return { client, receive, report }
+}

@@ -1,0 +1,161 @@
+/**
+ * `share` end to end: tabs (fake locks and channels, one process) sharing one connection to a real
+ * lifeline-ws/server on port 0.
+ */
+import { describe, expect, it } from 'vitest'
+import { isRpcError } from '../../../src/index'
+import { start, until, url } from '../server/helpers'
+import { createTabs } from './tabs'
+
+describe('share: one connection for every tab', () => {
+  it('elects one leader, opens one connection, and routes each reply to the tab that asked', async () => {
+    const seen: unknown[] = []
+    const server = await start({
+      methods: {
+        echo: (params) => params,
+        log: (params) => void seen.push(params),
+        fail: () => {
+          throw Object.assign(new Error('nope'), { code: 4000 })
+        },
+      },
+    })
+    const { open } = createTabs(url(server))
+    const tabs = [open(), open(), open()]
+    await Promise.all(tabs.map((t) => t.client.ready()))
+    expect(tabs.map((t) => t.client.role).sort()).toEqual(['follower', 'follower', 'leader'])
+    expect(server.stats.connections).toBe(1)
+    const answers = await Promise.all(tabs.map((t, n) => t.client.call('echo', { n })))
+    expect(answers).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }])
+    tabs.forEach((t, n) => t.client.notify('log', { n }))
+    await until(() => seen.length === 3)
+    expect(seen).toEqual(expect.arrayContaining([{ n: 0 }, { n: 1 }, { n: 2 }]))
+    const failed = await tabs[2]!.client.call('fail').catch((err: unknown) => err)
+    expect(isRpcError(failed)).toBe(true)
+    expect(server.stats.connections).toBe(1)
+    expect(tabs.flatMap((t) => t.errors)).toEqual([])
+  })
+})
+
+describe('share: topics, events and server requests across tabs', () => {
+  it('subscribes once per topic, gives each subscribing tab each message once, and unsubscribes after the last tab', async () => {
+    let subscribes = 0
+    const server = await start({ authorizeSubscribe: () => ++subscribes > 0 })
+    const { open } = createTabs(url(server))
+    const [a, b, c] = [open(), open(), open()]
+    const got: Record<string, unknown[]> = { a: [], b: [], c: [] }
+    const subA = a.client.subscribe('prices', (data) => got.a!.push(data))
+    const subB = b.client.subscribe('prices', (data) => got.b!.push(data))
+    await Promise.all([subA.ready, subB.ready])
+    expect(subscribes).toBe(1)
+    for (let n = 0; n < 5; n++) server.publish('prices', n)
+    await until(() => got.a!.length === 5 && got.b!.length === 5)
+    expect(got).toEqual({ a: [0, 1, 2, 3, 4], b: [0, 1, 2, 3, 4], c: [] })
+    const context = () => [...server.clients.values()][0]!
+    subA.unsubscribe()
+    server.publish('prices', 5)
+    await until(() => got.b!.length === 6)
+    expect(context().topics.has('prices')).toBe(true)
+    subB.unsubscribe()
+    await until(() => !context().topics.has('prices'))
+    expect(got.a).toEqual([0, 1, 2, 3, 4])
+    expect(c.errors).toEqual([])
+  })
+
+  it('brings events to every listening tab once, and asks one tab to answer a server request', async () => {
+    const server = await start()
+    const { open } = createTabs(url(server))
+    const [a, b, c] = [open(), open(), open()]
+    await Promise.all([a, b, c].map((t) => t.client.ready()))
+    const heard: string[] = []
+    a.client.listen('ping', (p) => heard.push(`a:${(p as { n: number }).n}`))
+    b.client.listen('ping', (p) => heard.push(`b:${(p as { n: number }).n}`))
+    const asked: string[] = []
+    const follower = [a, b, c].find((t) => t.client.role === 'follower')!
+    follower.client.handle('whoami', () => {
+      asked.push('follower')
+      return 'follower'
+    })
+    // Let the registrations reach the leader first.
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    server.broadcast('ping', { n: 1 })
+    await until(() => heard.length === 2)
+    expect(heard.sort()).toEqual(['a:1', 'b:1'])
+    const context = [...server.clients.values()][0]!
+    await expect(context.call('whoami')).resolves.toBe('follower')
+    const leader = [a, b, c].find((t) => t.client.role === 'leader')!
+    leader.client.handle('whoami', () => 'leader')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    await expect(context.call('whoami')).resolves.toBe('leader')
+    expect(asked).toEqual(['follower'])
+    await expect(context.call('nobody')).rejects.toMatchObject({ code: -32601 })
+  })
+})
+
+describe('share: leader hand-over', () => {
+  it('moves to another tab when the leader crashes: one connection again, every frame once, pending calls settled', async () => {
+    const seen: string[] = []
+    let release: () => void = () => {}
+    const server = await start({
+      sessions: { ttl: 10_000 },
+      methods: {
+        log: (params) => void seen.push((params as { m: string }).m),
+        hold: () => new Promise((resolve) => (release = () => resolve('held'))),
+        echo: (params) => params,
+      },
+    })
+    const { open } = createTabs(url(server))
+    const tabs = [open(), open(), open()]
+    await Promise.all(tabs.map((t) => t.client.ready()))
+    const leader = tabs.find((t) => t.client.role === 'leader')!
+    const survivors = tabs.filter((t) => t !== leader)
+    for (const [n, t] of survivors.entries()) for (let i = 0; i < 5; i++) t.client.notify('log', { m: `${n}:${i}` })
+    await until(() => seen.length === 10)
+    const held = survivors[0]!.client.call('hold').catch((err: unknown) => err)
+    const idempotent = survivors[1]!.client.call('hold', undefined, { resend: true })
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    const roles: string[] = []
+    survivors.forEach((t) => t.client.on('role', (role) => roles.push(role)))
+    const started = Date.now()
+    leader.crash()
+    // Sent while there is no leader: kept by each tab until a leader takes them.
+    for (const [n, t] of survivors.entries()) for (let i = 5; i < 10; i++) t.client.notify('log', { m: `${n}:${i}` })
+    await until(() => survivors.some((t) => t.client.role === 'leader'))
+    await Promise.all(survivors.map((t) => t.client.ready()))
+    const handover = Date.now() - started
+    expect(roles).toEqual(['leader'])
+    await until(() => seen.length >= 20)
+    await until(() => server.stats.connections === 1)
+    expect([...seen].sort()).toEqual(Array.from({ length: 20 }, (_, k) => `${k % 2}:${Math.floor(k / 2)}`).sort())
+    // Per tab, in order.
+    for (const n of [0, 1]) expect(seen.filter((m) => m.startsWith(`${n}:`))).toEqual(Array.from({ length: 10 }, (_, i) => `${n}:${i}`))
+    expect(await held).toMatchObject({ name: 'ConnectionClosedError' })
+    release()
+    await expect(idempotent).resolves.toBe('held')
+    await expect(survivors[0]!.client.call('echo', ['after'])).resolves.toEqual(['after'])
+    expect(handover).toBeLessThan(5000)
+    console.log(`share hand-over after a leader crash: ${handover} ms`)
+  })
+
+  it('closes only the tab that calls close(), and the socket when the last tab leaves', async () => {
+    const server = await start()
+    const { open } = createTabs(url(server))
+    const [a, b] = [open(), open()]
+    await Promise.all([a, b].map((t) => t.client.ready()))
+    const leader = a.client.role === 'leader' ? a : b
+    const follower = leader === a ? b : a
+    follower.client.close()
+    expect(follower.client.state).toBe('closed')
+    await expect(follower.client.call('x')).rejects.toMatchObject({ name: 'ClientClosedError' })
+    expect(leader.client.state).toBe('open')
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    expect(server.stats.connections).toBe(1)
+    const c = open()
+    await c.client.ready()
+    leader.client.close()
+    await until(() => c.client.role === 'leader')
+    await c.client.ready()
+    await until(() => server.stats.connections === 1)
+    c.client.close()
+    await until(() => server.stats.connections === 0)
+  })
+})

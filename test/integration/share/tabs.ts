@@ -1,0 +1,52 @@
+// Tabs of one origin sharing one connection to a real lifeline-ws/server: each tab is a shared client
+// with the fake locks and channels of one FakeBrowser, and a WebSocket class of its own so that a
+// crashed tab's sockets die with it.
+import WebSocket from 'ws'
+import { createClient, type Client, type ClientOptions, type WebSocketConstructor } from '../../../src/index'
+import { createFakeBrowser, type FakeBrowser, type FakeTab } from '../../helpers/fake-tabs'
+import { first } from '../server/helpers'
+
+export interface TestTab {
+  tab: FakeTab
+  client: Client
+  errors: unknown[]
+  /** Gone without a goodbye: locks released, channels and sockets dead, its client never heard again. */
+  crash(): void
+}
+
+export function createTabs(url: string, options: ClientOptions = {}) {
+  const browser: FakeBrowser = createFakeBrowser()
+  const open = (): TestTab => {
+    const tab = browser.tab()
+    const sockets: WebSocket[] = []
+    let crashed = false
+    class TabWebSocket extends WebSocket {
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        if (crashed) throw new Error('this tab crashed')
+        super(...args)
+        sockets.push(this)
+      }
+    }
+    const client = createClient(url, {
+      WebSocket: TabWebSocket as unknown as WebSocketConstructor,
+      reconnect: { backoff: () => 50 },
+      share: true,
+      ...options,
+      environment: { locks: tab.locks, BroadcastChannel: tab.BroadcastChannel, localStorage: tab.localStorage, ...options.environment },
+    })
+    const errors: unknown[] = []
+    client.on('error', (err) => errors.push(err))
+    first(() => client.close())
+    return {
+      tab,
+      client,
+      errors,
+      crash() {
+        crashed = true
+        browser.crash(tab)
+        for (const socket of sockets) socket.terminate()
+      },
+    }
+  }
+  return { browser, open }
+}
