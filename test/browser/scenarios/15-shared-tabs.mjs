@@ -51,6 +51,8 @@ export default {
         if (role === 'leader') window.leaderAt = Date.now()
       })
       client.on('open', () => { window.openedAt = Date.now() })
+      window.sessions = []
+      client.on('session', ({ resumed }) => window.sessions.push(resumed ? 'resumed' : 'new'))
       return client.role
     }
     const setUp = async (page, tab) => {
@@ -155,7 +157,8 @@ export default {
       await page.evaluate(() => window.client.call('echo', {}))
       assertEqual(notes[tab], Array.from({ length: sent }, (_, k) => k + 1), `notes from tab ${tab} as the server ran them (each once, in order)`)
     }
-    console.log(`    pending calls across the hand-over (${engine}): ${outcomes.join(', ')}`)
+    const sessions = await heir.evaluate(() => window.sessions)
+    console.log(`    across the hand-over (${engine}): pending calls ${outcomes.join(', ')}; the new leader's session ${sessions.at(-1) ?? 'not reported'}`)
 
     // The topic went on with the new leader: the surviving subscriber gets the next message once.
     const stillSubscribed = tabs[subscribers[1]]
