@@ -26,12 +26,16 @@ export default {
     /** What the server ran: notes per tab, in arrival order. */
     const notes = {}
     let lastUpgrade = 0
+    let slowStarted = 0
     const peer = await startLifeline({
       allowedOrigins: [web.origin],
       methods: {
         echo: (params) => params,
         note: ({ tab, n }) => void (notes[tab] ??= []).push(n),
-        slow: ({ tag }) => new Promise((resolve) => setTimeout(() => resolve(tag), SLOW_MS)),
+        slow: ({ tag }) => {
+          slowStarted++
+          return new Promise((resolve) => setTimeout(() => resolve(tag), SLOW_MS))
+        },
       },
       onConnect: () => { lastUpgrade = Date.now() },
     })
@@ -119,7 +123,9 @@ export default {
     for (const i of subscribers) assertEqual(await tabs[i].evaluate(() => window.news), [1, 2, 3], `news in subscribing tab ${i}`)
     assertEqual(await tabs[bystander].evaluate(() => window.news), [], `news in the tab that did not subscribe (${bystander})`)
 
-    // Hand-over: the survivors keep writing and wait for slow calls while the leader tab closes.
+    // Hand-over: the survivors keep writing and wait for slow calls (running on the server) while the
+    // leader tab closes. A burst right before the close puts notes in flight whatever the tabs' timers
+    // do (Firefox runs a hidden tab's interval once a second).
     const survivors = tabs.filter((_, i) => i !== leader)
     for (const page of survivors) {
       await page.evaluate(() => {
@@ -129,7 +135,8 @@ export default {
         window.client.call('slow', { tag: `slow-${window.tab}` }).then((value) => { window.slow = { value } }, (err) => { window.slow = { error: err.name } })
       })
     }
-    await Promise.all(survivors.map((page) => page.waitFor(() => window.sent >= 5, undefined, { what: 'notes flowing before the hand-over' })))
+    await until(() => slowStarted === survivors.length, 10_000, `the survivors' slow calls to reach the server (${slowStarted} did)`)
+    for (const page of survivors) await page.evaluate(() => { for (let k = 0; k < 30; k++) window.client.notify('note', { tab: window.tab, n: ++window.sent }) })
     const closedAt = Date.now()
     await tabs[leader].close()
     let next
@@ -153,7 +160,11 @@ export default {
         clearInterval(window.ticker)
         return window.sent
       })
-      await until(() => (notes[tab]?.length ?? 0) >= sent, 10_000, `tab ${tab}'s ${sent} notes to reach the server (got ${notes[tab]?.length ?? 0})`)
+      await until(() => (notes[tab]?.length ?? 0) >= sent, 10_000, `tab ${tab}'s ${sent} notes to reach the server`).catch((err) => {
+        const got = notes[tab] ?? []
+        const missing = Array.from({ length: sent }, (_, k) => k + 1).filter((n) => !got.includes(n))
+        throw new Error(`${err.message}: the server ran ${got.length}, missing ${JSON.stringify(missing)} (the server ran ${JSON.stringify(got)})`)
+      })
       await page.evaluate(() => window.client.call('echo', {}))
       assertEqual(notes[tab], Array.from({ length: sent }, (_, k) => k + 1), `notes from tab ${tab} as the server ran them (each once, in order)`)
     }
