@@ -25,19 +25,28 @@ export default {
   async run({ open, web, defer, engine }) {
     /** What the server ran: notes per tab, in arrival order. */
     const notes = {}
+    const via = {}
+    let upgrades = 0
     let lastUpgrade = 0
     let slowStarted = 0
     const peer = await startLifeline({
       allowedOrigins: [web.origin],
       methods: {
         echo: (params) => params,
-        note: ({ tab, n }) => void (notes[tab] ??= []).push(n),
+        note: ({ tab, n }) => {
+          ;(notes[tab] ??= []).push(n)
+          // Which socket (by order of upgrade) ran it: says, for a failure, which leader sent each copy.
+          ;(via[tab] ??= []).push(`${n}@${upgrades}`)
+        },
         slow: ({ tag }) => {
           slowStarted++
           return new Promise((resolve) => setTimeout(() => resolve(tag), SLOW_MS))
         },
       },
-      onConnect: () => { lastUpgrade = Date.now() },
+      onConnect: () => {
+        upgrades++
+        lastUpgrade = Date.now()
+      },
     })
     defer(() => peer.close())
     const connections = () => peer.server.stats.connections
@@ -56,6 +65,8 @@ export default {
       })
       client.on('open', () => { window.openedAt = Date.now() })
       window.sessions = []
+      window.errors = []
+      client.on('error', (err) => window.errors.push(`${err?.name}: ${err?.message}`))
       client.on('session', ({ resumed }) => window.sessions.push(resumed ? 'resumed' : 'new'))
       return client.role
     }
@@ -77,8 +88,7 @@ export default {
     }
     const noErrors = async (tabs) => {
       for (const page of tabs) {
-        const events = await page.evaluate(() => window.events.filter((e) => e.startsWith('error')))
-        assertEqual(events, [], `error events in tab ${await page.evaluate(() => window.tab)}`)
+        assertEqual(await page.evaluate(() => window.errors), [], `error events in tab ${await page.evaluate(() => window.tab)}`)
       }
     }
 
@@ -166,7 +176,7 @@ export default {
         throw new Error(`${err.message}: the server ran ${got.length}, missing ${JSON.stringify(missing)} (the server ran ${JSON.stringify(got)})`)
       })
       await page.evaluate(() => window.client.call('echo', {}))
-      assertEqual(notes[tab], Array.from({ length: sent }, (_, k) => k + 1), `notes from tab ${tab} as the server ran them (each once, in order)`)
+      assertEqual(notes[tab], Array.from({ length: sent }, (_, k) => k + 1), `notes from tab ${tab} as the server ran them (each once, in order; n@socket: ${via[tab]?.join(' ')})`)
     }
     const sessions = await heir.evaluate(() => window.sessions)
     console.log(`    across the hand-over (${engine}): pending calls ${outcomes.join(', ')}; the new leader's session ${sessions.at(-1) ?? 'not reported'}`)
