@@ -52,8 +52,9 @@ const positionsIn = (storage: Storage | undefined, key: string): Positions => ({
 function createShared(url: UrlInput, options: ClientOptions): Client | undefined {
   const env = options.environment ?? {}
   const globals = globalThis as { navigator?: { locks?: ShareLocks }; BroadcastChannel?: new (name: string) => ShareChannel; localStorage?: Storage }
-  const locks = env.locks ?? globals.navigator?.locks
-  const Channel = env.BroadcastChannel ?? globals.BroadcastChannel
+  // An injected `undefined` means "missing", as in a browser without the API.
+  const locks = 'locks' in env ? env.locks : globals.navigator?.locks
+  const Channel = 'BroadcastChannel' in env ? env.BroadcastChannel : globals.BroadcastChannel
   const { callTimeout, protocol } = resolveClientOptions(options)
   if (!locks || !Channel || !protocol) return undefined
   let storage: Storage | undefined

@@ -57,6 +57,8 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
   const streams = new Set<Stream<unknown>>()
   let role: Role = 'follower'
   let leader: string | undefined
+  // The leader before the current one: its last words (a final close) still count.
+  let previous: string | undefined
   let state: State = lazy ? 'idle' : 'connecting'
   let subprotocol = ''
   let opened = false
@@ -132,6 +134,7 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
   /** A (new) leader: tell it everything this tab has, then what no leader has taken yet. */
   const follow = (next: string) => {
     const handover = leader !== undefined
+    previous = leader
     leader = next
     setRole(next === id ? 'leader' : 'follower')
     if (handover) {
@@ -172,6 +175,8 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
       else calls.reject(body.seq, fromWire(body.value))
       return
     }
+    // The socket closed for good just as its leader left: every tab closes, whoever leads now.
+    if (body.kind === 'state' && body.state === 'closed' && message.from === previous) return close()
     if (message.from !== leader) return
     switch (body.kind) {
       case 'state':
@@ -195,7 +200,11 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
 
   const close = () => {
     if (closed) return
-    toLeader({ kind: 'bye' })
+    try {
+      toLeader({ kind: 'bye' })
+    } catch {
+      // The channel is gone already: the leader learns it from this tab's lock instead.
+    }
     closed = true
     const err = closedError()
     subscriptions.close()

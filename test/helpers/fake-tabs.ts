@@ -28,7 +28,7 @@ export interface FakeBrowser {
   tab(): FakeTab
   /** The tab is gone without a goodbye: its locks are released, its channels stop, nothing it holds settles. */
   crash(tab: FakeTab): void
-  /** Every message posted on any channel, as the receivers got it. */
+  /** Every message posted on any channel (a clone), whether or not another tab listened. */
   posted: unknown[]
   /** Holders and waiters of one lock, by tab. */
   queue(name: string): string[]
@@ -86,11 +86,11 @@ export function createFakeBrowser(): FakeBrowser {
 
   const post = (from: { name: string; tab: string } | undefined, name: string, message: unknown) => {
     const data = structuredClone(message)
+    posted.push(data)
     for (const channel of channels) {
       if (channel === from || channel.name !== name || channel.closed) continue
       setTimeout(() => {
         if (channel.closed) return
-        posted.push(data)
         channel.deliver(structuredClone(data))
       }, 0)
     }

@@ -94,12 +94,12 @@ describe('share: topics, events and server requests across tabs', () => {
 describe('share: leader hand-over', () => {
   it('moves to another tab when the leader crashes: one connection again, every frame once, pending calls settled', async () => {
     const seen: string[] = []
-    let release: () => void = () => {}
+    const releases: Array<() => void> = []
     const server = await start({
       sessions: { ttl: 10_000 },
       methods: {
         log: (params) => void seen.push((params as { m: string }).m),
-        hold: () => new Promise((resolve) => (release = () => resolve('held'))),
+        hold: () => new Promise((resolve) => releases.push(() => resolve('held'))),
         echo: (params) => params,
       },
     })
@@ -112,7 +112,7 @@ describe('share: leader hand-over', () => {
     await until(() => seen.length === 10)
     const held = survivors[0]!.client.call('hold').catch((err: unknown) => err)
     const idempotent = survivors[1]!.client.call('hold', undefined, { resend: true })
-    await new Promise((resolve) => setTimeout(resolve, 30))
+    await until(() => releases.length === 2)
     const roles: string[] = []
     survivors.forEach((t) => t.client.on('role', (role) => roles.push(role)))
     const started = Date.now()
@@ -129,7 +129,9 @@ describe('share: leader hand-over', () => {
     // Per tab, in order.
     for (const n of [0, 1]) expect(seen.filter((m) => m.startsWith(`${n}:`))).toEqual(Array.from({ length: 10 }, (_, i) => `${n}:${i}`))
     expect(await held).toMatchObject({ name: 'ConnectionClosedError' })
-    release()
+    // The idempotent call runs again on the new leader's socket.
+    await until(() => releases.length === 3)
+    releases.forEach((release) => release())
     await expect(idempotent).resolves.toBe('held')
     await expect(survivors[0]!.client.call('echo', ['after'])).resolves.toEqual(['after'])
     expect(handover).toBeLessThan(5000)
@@ -157,5 +159,55 @@ describe('share: leader hand-over', () => {
     await until(() => server.stats.connections === 1)
     c.client.close()
     await until(() => server.stats.connections === 0)
+  })
+
+  it('resumes the topics where the tabs left off: messages published while no tab leads arrive once in each subscribing tab', async () => {
+    const server = await start()
+    const { open } = createTabs(url(server))
+    const tabs = [open(), open(), open()]
+    await Promise.all(tabs.map((t) => t.client.ready()))
+    const leader = tabs.find((t) => t.client.role === 'leader')!
+    const survivors = tabs.filter((t) => t !== leader)
+    const got = survivors.map(() => [] as unknown[])
+    const gaps: number[] = []
+    const subs = survivors.map((t, n) => t.client.subscribe('feed', (data) => got[n]!.push(data), { onGap: () => gaps.push(n) }))
+    await Promise.all(subs.map((sub) => sub.ready))
+    for (let n = 0; n < 3; n++) server.publish('feed', n)
+    await until(() => got.every((list) => list.length === 3))
+    leader.crash()
+    // Into the dead socket, before the server notices: lost unless the next leader resumes from the cursor.
+    for (let n = 3; n < 6; n++) server.publish('feed', n)
+    await until(() => survivors.some((t) => t.client.role === 'leader'))
+    for (let n = 6; n < 8; n++) server.publish('feed', n)
+    await until(() => got.every((list) => list.length >= 8))
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(got).toEqual([[0, 1, 2, 3, 4, 5, 6, 7], [0, 1, 2, 3, 4, 5, 6, 7]])
+    expect(gaps).toEqual([])
+  })
+
+  it("answers the server with an error when the tab handling its request leaves, and settles a follower's calls when the leader closes", async () => {
+    let release: (() => void) | undefined
+    const server = await start({ methods: { hold: () => new Promise((resolve) => (release = () => resolve('done'))) } })
+    const { open } = createTabs(url(server))
+    const [a, b, c] = [open(), open(), open()]
+    await Promise.all([a, b, c].map((t) => t.client.ready()))
+    const followers = [a, b, c].filter((t) => t.client.role === 'follower')
+    const leader = [a, b, c].find((t) => t.client.role === 'leader')!
+    followers[0]!.client.handle('think', () => new Promise(() => {}))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const context = [...server.clients.values()][0]!
+    const asked = context.call('think').catch((err: unknown) => err)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    followers[0]!.crash()
+    expect(await asked).toMatchObject({ name: 'RpcError', message: expect.stringContaining('left') })
+    const pending = followers[1]!.client.call('hold').catch((err: unknown) => err)
+    // The server runs it: the leader took it.
+    await until(() => release)
+    leader.client.close()
+    expect(await pending).toMatchObject({ name: 'ConnectionClosedError', message: "lifeline: the leader tab left before 'hold' was answered" })
+    expect(followers[1]!.client.role).toBe('leader')
+    release!()
+    await followers[1]!.client.ready()
+    await until(() => server.stats.connections === 1)
   })
 })
