@@ -173,7 +173,7 @@ export default {
       await until(() => (notes[tab]?.length ?? 0) >= sent, 10_000, `tab ${tab}'s ${sent} notes to reach the server`).catch((err) => {
         const got = notes[tab] ?? []
         const missing = Array.from({ length: sent }, (_, k) => k + 1).filter((n) => !got.includes(n))
-        throw new Error(`${err.message}: the server ran ${got.length}, missing ${JSON.stringify(missing)} (the server ran ${JSON.stringify(got)})`)
+        throw new Error(`${err.message}: the server ran ${got.length}, missing ${JSON.stringify(missing)} (n@socket: ${via[tab]?.join(' ')})`)
       })
       await page.evaluate(() => window.client.call('echo', {}))
       assertEqual(notes[tab], Array.from({ length: sent }, (_, k) => k + 1), `notes from tab ${tab} as the server ran them (each once, in order; n@socket: ${via[tab]?.join(' ')})`)
