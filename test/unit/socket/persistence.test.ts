@@ -1,8 +1,9 @@
 // The outbox with a storage: what is stored, when it leaves, reloads, and
 // falling back to memory when the storage fails.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { OutboxStorage } from '../../../src/socket/storage'
-import { fakeWriter, memoryStorage, settle, setup } from './fakes'
+import { persistOutbox, type OutboxStorage } from '../../../src/socket/persist'
+import { fakeWriter, memoryStorage, setup } from './fakes'
+import { flush } from '../../helpers/flush'
 
 beforeEach(() => {
   vi.useFakeTimers({ now: 1_000_000 })
@@ -15,17 +16,17 @@ describe('outbox: persistence', () => {
   it('stores persisted text frames only, and removes them in one batch once written', async () => {
     const { storage, frames, log } = memoryStorage()
     const { outbox } = setup({ storage })
-    await settle()
+    await flush()
     outbox.push({ frame: 'a', persist: true })
     outbox.push({ frame: 'call', call: 1 })
     outbox.push({ frame: new Uint8Array(2), persist: true })
     outbox.push({ frame: 'b', persist: true })
     outbox.push({ frame: 'c' })
-    await settle()
+    await flush()
     expect(frames).toEqual([{ id: 1, frame: 'a', at: 1_000_000 }, { id: 2, frame: 'b', at: 1_000_000 }])
     const w = fakeWriter()
     outbox.attach(w.writer)
-    await settle()
+    await flush()
     expect(w.written).toHaveLength(5)
     expect(frames).toEqual([])
     expect(log).toEqual(['load', 'add 1', 'add 2', 'remove 1,2'])
@@ -34,22 +35,22 @@ describe('outbox: persistence', () => {
   it('never stores a frame that is written straight through', async () => {
     const { storage, log } = memoryStorage()
     const { outbox } = setup({ storage })
-    await settle()
+    await flush()
     outbox.attach(fakeWriter().writer)
     expect(outbox.push({ frame: 'a', persist: true })).toBe('sent')
-    await settle()
+    await flush()
     expect(log).toEqual(['load'])
   })
 
   it('removes stored copies of dropped and expired frames', async () => {
     const { storage, frames } = memoryStorage()
     const { outbox, drops } = setup({ storage, maxMessages: 2, ttl: 1000 })
-    await settle()
+    await flush()
     for (const frame of ['a', 'b', 'c']) outbox.push({ frame, persist: true })
-    await settle()
+    await flush()
     expect(frames.map((f) => f.frame)).toEqual(['b', 'c'])
     vi.advanceTimersByTime(1000)
-    await settle()
+    await flush()
     expect(frames).toEqual([])
     expect(drops.map((d) => d.reason)).toEqual(['overflow', 'expired'])
   })
@@ -57,23 +58,23 @@ describe('outbox: persistence', () => {
   it('reload: a new outbox on the same storage sends the frames once, in order, before newer ones', async () => {
     const { storage, frames } = memoryStorage()
     const before = setup({ storage })
-    await settle()
+    await flush()
     for (const frame of ['a', 'b', 'c']) before.outbox.push({ frame, persist: true })
-    await settle()
+    await flush()
     // The page reloads: the old outbox is gone without close().
     const after = setup({ storage })
     const w = fakeWriter()
     after.outbox.attach(w.writer)
     expect(after.outbox.push({ frame: 'd', persist: true })).toBe('queued') // the load is still running
     expect(w.written).toEqual([])
-    await settle()
+    await flush()
     expect(w.frames()).toEqual(['a', 'b', 'c', 'd'])
-    await settle()
+    await flush()
     expect(frames).toEqual([])
     const third = setup({ storage })
     const w3 = fakeWriter()
     third.outbox.attach(w3.writer)
-    await settle()
+    await flush()
     expect(w3.written).toEqual([])
   })
 
@@ -81,7 +82,7 @@ describe('outbox: persistence', () => {
     const { storage, frames } = memoryStorage([{ id: 41, frame: 'old', at: 999_000 }])
     const { outbox } = setup({ storage })
     outbox.push({ frame: 'new', persist: true })
-    await settle()
+    await flush()
     expect(frames).toEqual([{ id: 41, frame: 'old', at: 999_000 }, { id: 42, frame: 'new', at: 1_000_000 }])
     expect(outbox.size).toBe(2)
   })
@@ -95,31 +96,31 @@ describe('outbox: persistence', () => {
     const { storage, frames } = memoryStorage(stored)
     const { outbox, drops } = setup({ storage, ttl: 1000, maxMessages: 2 })
     outbox.push({ frame: 'z' })
-    await settle()
+    await flush()
     expect(drops).toEqual([{ frames: ['stale'], reason: 'expired' }, { frames: ['x'], reason: 'overflow' }])
     const w = fakeWriter()
     outbox.attach(w.writer)
     expect(w.frames()).toEqual(['y', 'z'])
-    await settle()
+    await flush()
     expect(frames).toEqual([])
   })
 
   it("close 'flush' keeps stored copies for the next page; 'discard' removes them", async () => {
     const kept = memoryStorage()
     const flushing = setup({ storage: kept.storage })
-    await settle()
+    await flush()
     flushing.outbox.push({ frame: 'a', persist: true })
     flushing.outbox.close()
-    await settle()
+    await flush()
     expect(flushing.drops).toEqual([{ frames: ['a'], reason: 'closed' }])
     expect(kept.frames.map((f) => f.frame)).toEqual(['a'])
 
     const gone = memoryStorage()
     const discarding = setup({ storage: gone.storage, onClose: 'discard' })
-    await settle()
+    await flush()
     discarding.outbox.push({ frame: 'a', persist: true })
     discarding.outbox.close()
-    await settle()
+    await flush()
     expect(gone.frames).toEqual([])
   })
 
@@ -127,13 +128,13 @@ describe('outbox: persistence', () => {
     const { storage, frames } = memoryStorage([{ id: 1, frame: 'old', at: 1 }])
     const { outbox } = setup({ storage, onClose: 'discard' })
     outbox.close()
-    await settle()
+    await flush()
     expect(frames).toEqual([])
   })
 })
 
 describe('outbox: storage failures', () => {
-  const failing = (overrides: Partial<OutboxStorage>) => ({ ...memoryStorage().storage, ...overrides })
+  const failing = (overrides: Partial<OutboxStorage>) => persistOutbox({ ...memoryStorage().backend, ...overrides })
 
   it.each([
     ['load throws', { load: () => { throw new Error('boom') } }],
@@ -144,35 +145,35 @@ describe('outbox: storage failures', () => {
   ])('%s: one error event, frames kept in memory', async (_name, overrides) => {
     const { outbox, errors } = setup({ storage: failing(overrides) })
     for (const frame of ['a', 'b', 'c']) outbox.push({ frame, persist: true })
-    await settle()
+    await flush()
     outbox.push({ frame: 'd', persist: true })
-    await settle()
+    await flush()
     expect(errors).toHaveLength(1)
     const w = fakeWriter()
     outbox.attach(w.writer)
-    await settle()
+    await flush()
     expect(w.frames()).toEqual(['a', 'b', 'c', 'd'])
     expect(errors).toHaveLength(1)
   })
 
   it('stops adding after a failure but still removes, so a reload sends nothing twice', async () => {
-    const { storage, frames, log } = memoryStorage()
+    const { storage, backend, frames, log } = memoryStorage()
     let full = false
-    const add = storage.add
-    storage.add = (f) => {
+    const add = backend.add
+    backend.add = (f) => {
       if (full) throw new DOMException('full', 'QuotaExceededError')
       return add(f)
     }
     const { outbox, errors } = setup({ storage })
-    await settle()
+    await flush()
     outbox.push({ frame: 'a', persist: true })
     full = true
     outbox.push({ frame: 'b', persist: true })
     outbox.push({ frame: 'c', persist: true })
-    await settle()
+    await flush()
     expect(errors).toHaveLength(1)
     outbox.attach(fakeWriter().writer)
-    await settle()
+    await flush()
     expect(frames).toEqual([])
     expect(log.filter((l) => l.startsWith('add'))).toEqual(['add 1'])
   })
