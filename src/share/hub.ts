@@ -54,20 +54,24 @@ export function createHub({ id, client, post, watch, positions }: HubDeps): Hub 
   const methods = new Map<string, { off: () => void; tabs: string[] }>()
   const requests = new Map<number, { tab: string; resolve(value: unknown): void; reject(err: Error): void }>()
   const seqs = positions.load()
+  // Positions of tabs that left while no leader watched them (a leader that crashed) go once they are gone.
+  for (const tab of Object.keys(seqs)) {
+    watch(tab, () => {
+      if (peers.has(tab)) return
+      delete seqs[tab]
+      positions.save(seqs)
+    })
+  }
   let lastRequest = 0
   let stopped = false
 
   const tell = (body: HubBody, to?: string) => {
     if (!stopped) post(body, to)
   }
+  const lifecycle = ['open', 'close', 'reconnecting', 'session', 'drop', 'error'] as const
   const mirrors = [
     client.on('state', (state) => tell({ kind: 'state', state, subprotocol: client.subprotocol })),
-    client.on('open', () => tell({ kind: 'life', event: 'open' })),
-    client.on('close', (payload) => tell({ kind: 'life', event: 'close', payload })),
-    client.on('reconnecting', (payload) => tell({ kind: 'life', event: 'reconnecting', payload })),
-    client.on('session', (payload) => tell({ kind: 'life', event: 'session', payload })),
-    client.on('drop', (payload) => tell({ kind: 'life', event: 'drop', payload })),
-    client.on('error', (err) => tell({ kind: 'life', event: 'error', payload: toWire(err) })),
+    ...lifecycle.map((name) => client.on(name, (payload?: unknown) => tell({ kind: 'life', name, payload: name === 'error' ? toWire(payload) : payload }))),
     client.on('message', (data) => {
       if ([...peers.values()].some((peer) => peer.frames)) tell({ kind: 'frame', data })
     }),

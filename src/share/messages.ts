@@ -42,7 +42,7 @@ export type TabBody =
 export type HubBody =
   | { kind: 'leader' }
   | { kind: 'state'; state: State; subprotocol: string }
-  | { kind: 'life'; event: 'open' | 'close' | 'reconnecting' | 'session' | 'error' | 'drop'; payload?: unknown }
+  | { kind: 'life'; name: 'open' | 'close' | 'reconnecting' | 'session' | 'error' | 'drop'; payload?: unknown }
   | { kind: 'accepted'; seq: number; error?: unknown }
   | { kind: 'result'; seq: number; ok: boolean; value?: unknown }
   | { kind: 'event'; event: string; payload?: unknown }
@@ -84,7 +84,7 @@ const shapes: Record<string, Record<string, Check>> = {
   answer: { id: count, ok: flag },
   frames: { on: flag },
   state: { state: (value) => states.includes(value as string), subprotocol: text },
-  life: { event: (value) => lifeEvents.includes(value as string) },
+  life: { name: (value) => lifeEvents.includes(value as string) },
   accepted: { seq: count },
   result: { seq: count, ok: flag },
   event: { event: text },

@@ -183,8 +183,8 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
         subprotocol = body.subprotocol
         return setState(body.state)
       case 'life':
-        if (body.event === 'error') return report(fromWire(body.payload))
-        return lifecycle.emit(body.event, body.payload as never)
+        if (body.name === 'error') return report(fromWire(body.payload))
+        return lifecycle.emit(body.name, body.payload as never)
       case 'event':
         return events.emit(body.event, body.payload)
       case 'publish':

@@ -15,7 +15,11 @@ afterEach(() => {
   FakeSocket.reset()
 })
 
-/** Lets channel messages (one timer each) and lock grants run. */
+/**
+ * Runs what the fake tabs have queued: each channel delivery is a 0 ms timer and each lock grant a
+ * microtask, so a few turns of 1 ms timers (ordered after the deliveries queued before them) drain a
+ * chain of messages. An ordering, not a duration: nothing here waits for time to pass.
+ */
 export const settle = async (rounds = 5) => {
   for (let n = 0; n < rounds; n++) await new Promise((resolve) => setTimeout(resolve, 1))
 }

@@ -25,7 +25,7 @@ describe('tab messages', () => {
     [{ v: 1, from: 'a', kind: 'call', seq: 1, method: 5 }, "bad method in a 'call' message"],
     [{ v: 1, from: 'a', kind: 'call', seq: 1, method: 'm', resend: 'yes' }, "bad resend in a 'call' message"],
     [{ v: 1, from: 'a', kind: 'state', state: 'exploded', subprotocol: '' }, "bad state in a 'state' message"],
-    [{ v: 1, from: 'a', kind: 'life', event: 'state' }, "bad event in a 'life' message"],
+    [{ v: 1, from: 'a', kind: 'life', name: 'state' }, "bad name in a 'life' message"],
     [{ v: 1, from: 'a', kind: 'sub', topic: 't', after: 'x' }, "bad after in a 'sub' message"],
   ])('refuses %j: %s', (message, problem) => {
     expect(parseMessage(message)).toBe(problem)
