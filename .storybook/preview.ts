@@ -18,7 +18,7 @@ const preview: Preview = {
     controls: { expanded: true },
     // The sidebar reads as a product tour: the welcome page, then the demos from the simplest app to the lab.
     options: {
-      storySort: { order: ['Welcome', 'Demos', ['Chat', 'Dashboard', 'Cursors', 'RPC playground', 'Connection lab']] },
+      storySort: { order: ['Welcome', 'Demos', ['Chat', 'Dashboard', 'Cursors', 'RPC playground', 'Connection lab', 'Sharing']] },
     },
   },
 }

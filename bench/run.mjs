@@ -23,6 +23,7 @@ const sections = {
   memory: () => import('./memory.mjs'),
   recovery: () => import('./recovery.mjs'),
   cluster: () => import('./cluster.mjs'),
+  sharing: () => import('./sharing.mjs'),
 }
 const aliases = { throughput: ['throughput-node', 'throughput-browser'] }
 

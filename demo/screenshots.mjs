@@ -110,6 +110,27 @@ const scenes = {
       await until(frame, "document.querySelector('[data-testid=react-call]')?.textContent.startsWith('answered')")
     },
   },
+  'demos-sharing--sharing': {
+    file: 'sharing',
+    async act(frame, page) {
+      const role = (name) => `document.querySelector('[data-testid=role]')?.textContent === ${JSON.stringify(name)}`
+      await waitState(frame, 'open')
+      await until(frame, role('leader'))
+      // Two more tabs of the same story (its canvas alone, as "Open this story in a new tab" opens it): followers.
+      const others = []
+      for (let i = 0; i < 2; i++) {
+        const tab = await page.context().newPage()
+        await tab.goto(frame.url())
+        await until(tab, role('follower'))
+        others.push(tab)
+      }
+      await say(frame, 'Hello from the leader tab.')
+      await say(others[0], 'And hello from a follower tab: same socket.')
+      await say(others[1], 'Three tabs, one connection.')
+      await until(frame, "document.querySelectorAll('[data-testid=messages] li').length >= 3")
+      await until(frame, "document.querySelector('[data-testid=tabs]')?.textContent === '3' && document.querySelector('[data-testid=connections]')?.textContent === '1'")
+    },
+  },
   'demos-connection-lab--connection-lab': {
     file: 'connection-lab',
     async act(frame, page) {

@@ -73,6 +73,6 @@ console.log(`
   lifeline gallery:  ${url}
   demo server:       ${demo.url}  (socket /ws, control /control/status)
 
-  Start at Welcome; the demos are Chat, Dashboard, Cursors, RPC playground and Connection lab
+  Start at Welcome; the demos are Chat, Dashboard, Cursors, RPC playground, Connection lab and Sharing
   (docs/gallery.md shows each one). Ctrl+C stops everything.
 `)

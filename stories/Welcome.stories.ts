@@ -12,6 +12,7 @@ const demos: Array<[id: string, name: string, what: string]> = [
   ['demos-cursors--cursors', 'Cursors', 'Sixty moves a second that are dropped, never queued, while the socket is down: no stale replay.'],
   ['demos-rpc-playground--rpc-playground', 'RPC playground', 'Calls with timeouts and cancellation, and every typed error a call can reject with.'],
   ['demos-connection-lab--connection-lab', 'Connection lab', 'A timeline of states, closes and backoff: watch the heartbeat catch a blackholed socket.'],
+  ['demos-sharing--sharing', 'Sharing', 'One connection for all tabs: open it in several tabs, watch one leader tab hold the only socket and the others follow.'],
 ]
 
 const features = [

@@ -105,14 +105,16 @@ async function runScenario(engine, name, scenario) {
   const pages = []
   const cleanups = []
   const started = Date.now()
+  // Every page a scenario opens, tabs included, is closed after it.
+  const adopt = (raw) => {
+    const page = wrapPage(raw, adopt)
+    pages.push(page)
+    return page
+  }
   const context = {
     ...shared,
     engine: name,
-    open: async (url) => {
-      const page = wrapPage(await engine.open(url))
-      pages.push(page)
-      return page
-    },
+    open: async (url) => adopt(await engine.open(url)),
     defer: (fn) => cleanups.push(fn),
   }
   let error

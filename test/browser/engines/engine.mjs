@@ -7,7 +7,9 @@ import { until } from '../lib/util.mjs'
  * @typedef {object} RawPage
  * @property {(expression: string) => Promise<unknown>} run evaluates an expression in the page, awaiting a promise
  * @property {() => Promise<void>} reload reloads and waits for `load`
- * @property {() => Promise<void>} close
+ * @property {() => Promise<void>} close closes this page (a tab: the others of its group stay)
+ * @property {(url: string) => Promise<RawPage>} openTab another tab (or window) of the same browser
+ *   context, so the same origin shares storage, Web Locks and BroadcastChannel with this page
  *
  * @typedef {object} Engine
  * @property {string} version
@@ -20,18 +22,21 @@ import { until } from '../lib/util.mjs'
  * @property {<A, R>(fn: (arg: A) => R | Promise<R>, arg?: A) => Promise<R>} evaluate runs `fn` in the page (its source, not its closure)
  * @property {<A, R>(fn: (arg: A) => R | Promise<R>, arg?: A, options?: { timeout?: number, what?: string }) => Promise<R>} waitFor polls until `fn` returns something truthy
  * @property {() => Promise<void>} reload
- * @property {() => Promise<void>} close
+ * @property {() => Promise<void>} close closes the page like a user closing the tab (no beforeunload prompt)
+ * @property {(url: string) => Promise<Page>} openTab a new tab in this page's browser context, closed with the scenario's pages
  * @property {((method: string, params?: object) => Promise<unknown>) | undefined} cdp Chromium only: a DevTools protocol command on this page
  */
 
 /**
  * Wraps a raw page. Errors thrown in the page come back as one engine-neutral
  * message (each driver formats them differently), with the page's uncaught
- * errors attached.
+ * errors attached. `adopt` wraps the tabs it opens (the runner passes one that
+ * also records them, so they are closed after the scenario).
  * @param {RawPage} raw
+ * @param {(raw: RawPage) => Page} [adopt]
  * @returns {Page}
  */
-export function wrapPage(raw) {
+export function wrapPage(raw, adopt = (tab) => wrapPage(tab, adopt)) {
   const evaluate = async (fn, arg) => {
     const out = await raw.run(`(${settle})(${fn}, ${arg === undefined ? 'undefined' : JSON.stringify(arg)})`)
     if (!out?.ok) throw Object.assign(new Error(`in the page: ${out?.error}${await pageErrors(raw)}`), { inPage: true })
@@ -45,16 +50,30 @@ export function wrapPage(raw) {
       throw new Error(err.message + await pageErrors(raw), { cause: err })
     }
   }
-  return { evaluate, waitFor, reload: () => raw.reload(), close: () => raw.close(), cdp: raw.cdp }
+  return { evaluate, waitFor, reload: () => raw.reload(), close: () => raw.close(), openTab: async (url) => adopt(await raw.openTab(url)), cdp: raw.cdp }
 }
 
 /**
  * A RawPage in a fresh Playwright or Puppeteer browser context (their page
- * APIs agree on everything used here); closing it drops the context's storage.
+ * APIs agree on everything used here). Its `openTab` opens more pages in the
+ * same context; closing the last page of a context drops the context and its
+ * storage.
  * @returns {Promise<RawPage>}
  */
-export async function contextPage(context, url) {
+export function contextPage(context, url) {
+  return groupPage({ context, open: 0 }, url)
+}
+
+async function groupPage(group, url) {
+  const { context } = group
   const page = await context.newPage()
+  group.open++
+  let closing
+  const close = () => (closing ??= (async () => {
+    // Like a user closing the tab: the document goes (its locks and sockets with it), no beforeunload prompt.
+    await page.close().catch(() => {})
+    if (--group.open === 0) await context.close()
+  })())
   await page.goto(url)
   // Chromium only (Playwright's CDP): a DevTools protocol session on this page, for scenarios that name `engines: ['chromium']`.
   let session
@@ -67,7 +86,8 @@ export async function contextPage(context, url) {
   return {
     run: (expression) => page.evaluate(expression),
     reload: async () => { await page.reload() },
-    close: () => context.close(),
+    close,
+    openTab: (next) => groupPage(group, next),
     cdp,
   }
 }

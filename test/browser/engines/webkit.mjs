@@ -1,8 +1,10 @@
 // WebKitGTK's MiniBrowser through WebKitWebDriver and selenium-webdriver.
 // MiniBrowser has no headless mode under automation, so this starts its own
 // Xvfb (which picks a free display and tells us which) and a driver on a free
-// port. One session serves every page: MiniBrowser starts slowly, and
-// scenarios open one page at a time, so `open` navigates the same window.
+// port. One session serves every page: MiniBrowser starts slowly, so `open`
+// navigates the session's first window, and `openTab` opens more windows in
+// the same session (one profile: same-origin windows share storage, Web Locks
+// and BroadcastChannel).
 import { spawn } from 'node:child_process'
 import { Builder, Capabilities } from 'selenium-webdriver'
 import { freePort, until } from '../lib/util.mjs'
@@ -25,17 +27,62 @@ export async function launch() {
       'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] },
     })).build()
     const caps = await driver.getCapabilities()
+    const main = await driver.getWindowHandle()
+    // WebDriver talks to one window at a time (the "current" one), so every
+    // command for a page first switches to that page's window; `exclusive`
+    // keeps each switch and its command together when tabs are driven at once.
+    let queue = Promise.resolve()
+    const exclusive = (fn) => {
+      const turn = queue.then(fn)
+      queue = turn.catch(() => {})
+      return turn
+    }
+    let current = main
+    const focus = async (handle) => {
+      if (current !== handle) await driver.switchTo().window(handle)
+      current = handle
+    }
+    const pageIn = (handle) => {
+      let closed = false
+      return {
+        run: (expression) => exclusive(async () => {
+          if (closed) throw new Error('this tab is closed')
+          await focus(handle)
+          return driver.executeScript(`return ${expression}`)
+        }),
+        reload: () => exclusive(async () => {
+          await focus(handle)
+          await driver.navigate().refresh()
+        }),
+        close: () => exclusive(async () => {
+          if (closed) return
+          closed = true
+          await focus(handle)
+          // The first window stays (closing the session's last window would end the session):
+          // leaving its page unloads it, which releases its locks and closes its sockets like
+          // closing a tab. Other windows really close.
+          if (handle === main) return driver.get('about:blank')
+          await driver.close()
+          current = undefined
+          await focus(main)
+        }),
+        openTab: (url) => exclusive(async () => {
+          // A window rather than a tab: each page stays visible, as separate windows on a desktop.
+          await driver.switchTo().newWindow('window')
+          current = await driver.getWindowHandle()
+          const tab = current
+          await driver.get(url)
+          return pageIn(tab)
+        }),
+      }
+    }
     return {
       version: `WebKitGTK ${caps.get('browserVersion') ?? ''}`.trim(),
-      async open(url) {
+      open: (url) => exclusive(async () => {
+        await focus(main)
         await driver.get(url)
-        return {
-          run: (expression) => driver.executeScript(`return ${expression}`),
-          reload: () => driver.navigate().refresh(),
-          // Leaving the page unloads it, which closes its sockets like closing a tab.
-          close: () => driver.get('about:blank'),
-        }
-      },
+        return pageIn(main)
+      }),
       close: async () => {
         await driver.quit().catch(() => {})
         stop()
