@@ -40,8 +40,13 @@ export interface Hub {
 }
 
 interface Peer {
-  /** The last frame (call, notify, send) taken from this tab. */
+  /**
+   * The tab's frames (call, notify, send) up to this one are taken. Frames are taken in the tab's order
+   * only, so this one number is exact: a frame is never counted as taken because a later one was.
+   */
   seq: number
+  /** The `prev` this hub asked the tab to send again after it went missing; one request per gap. */
+  asked?: number | undefined
   frames: boolean
   calls: Map<number, AbortController>
 }
@@ -126,7 +131,7 @@ export function createHub({ id, client, post, watch, positions }: HubDeps): Hub 
 
   /** A call, notify or send of a tab: taken once (by its seq, across leaders), answered to that tab only. */
   const frame = (message: Extract<TabMessage, { kind: 'call' | 'notify' | 'send' }>, peer: Peer) => {
-    const { from, seq } = message
+    const { from, seq, prev } = message
     if (seq <= peer.seq && !(message.kind === 'call' && message.resend)) {
       // A tab sent it again after a hand-over, but a leader before this one had taken it (an idempotent
       // call, `resend`, runs again).
@@ -134,6 +139,18 @@ export function createHub({ id, client, post, watch, positions }: HubDeps): Hub 
       else tell({ kind: 'result', seq, ok: false, value: toWire(new ConnectionClosedError('lifeline: the leader tab that sent this call left before it was answered')) }, from)
       return
     }
+    if (prev !== undefined && prev > peer.seq) {
+      // The frame the tab sent before this one never arrived: a channel message can be lost (Firefox
+      // lost one now and then in a burst to a background leader tab). Taking this one would mark the
+      // lost one as taken too; instead nothing after the gap is taken, and the tab sends again every
+      // frame not taken, in order (frames still in flight behind this one are ignored until then).
+      if (peer.asked === undefined || prev < peer.asked) {
+        peer.asked = prev
+        tell({ kind: 'again' }, from)
+      }
+      return
+    }
+    peer.asked = undefined
     let error: unknown
     try {
       if (message.kind === 'call') {

@@ -27,9 +27,11 @@ export interface WireError {
 /** What a tab asks of the leader's hub. @internal */
 export type TabBody =
   | { kind: 'who' | 'hello' | 'bye' | 'connect' | 'reconnect' }
-  | { kind: 'call'; seq: number; method: string; params?: unknown; resend?: boolean | undefined }
-  | { kind: 'notify'; seq: number; method: string; params?: unknown }
-  | { kind: 'send'; seq: number; data: unknown; volatile?: boolean | undefined }
+  // `prev`: the frame this tab sent to this leader just before this one (none: nothing before it is
+  // pending). A hub takes a frame only once it has taken `prev`, so a lost message is never skipped.
+  | { kind: 'call'; seq: number; prev?: number | undefined; method: string; params?: unknown; resend?: boolean | undefined }
+  | { kind: 'notify'; seq: number; prev?: number | undefined; method: string; params?: unknown }
+  | { kind: 'send'; seq: number; prev?: number | undefined; data: unknown; volatile?: boolean | undefined }
   | { kind: 'cancel'; seq: number }
   | { kind: 'sub'; topic: string; params?: unknown; after?: number | undefined }
   | { kind: 'unsub'; topic: string }
@@ -44,6 +46,8 @@ export type HubBody =
   | { kind: 'state'; state: State; subprotocol: string }
   | { kind: 'life'; name: 'open' | 'close' | 'reconnecting' | 'session' | 'error' | 'drop'; payload?: unknown }
   | { kind: 'accepted'; seq: number; error?: unknown }
+  // A frame the tab sent never arrived (a message lost between tabs): send every frame not taken again.
+  | { kind: 'again' }
   | { kind: 'result'; seq: number; ok: boolean; value?: unknown }
   | { kind: 'event'; event: string; payload?: unknown }
   | { kind: 'publish'; topic: string; seq?: number | undefined; data?: unknown }
@@ -71,9 +75,9 @@ const shapes: Record<string, Record<string, Check>> = {
   connect: {},
   reconnect: {},
   leader: {},
-  call: { seq: count, method: text, resend: optional(flag) },
-  notify: { seq: count, method: text },
-  send: { seq: count, data: anything, volatile: optional(flag) },
+  call: { seq: count, prev: optional(count), method: text, resend: optional(flag) },
+  notify: { seq: count, prev: optional(count), method: text },
+  send: { seq: count, prev: optional(count), data: anything, volatile: optional(flag) },
   cancel: { seq: count },
   sub: { topic: text, after: optional(count) },
   unsub: { topic: text },
@@ -86,6 +90,7 @@ const shapes: Record<string, Record<string, Check>> = {
   state: { state: (value) => states.includes(value as string), subprotocol: text },
   life: { name: (value) => lifeEvents.includes(value as string) },
   accepted: { seq: count },
+  again: {},
   result: { seq: count, ok: flag },
   event: { event: text },
   publish: { topic: text, seq: optional(count) },

@@ -65,6 +65,8 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
   let started = !lazy
   let closed = false
   let seq = 0
+  // The last frame sent to the current leader (the `prev` of the next one); none at the start of a run.
+  let lastSent: number | undefined
   let waiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = []
   // Frames sent to a leader and not taken yet (by seq, in order): a new leader gets them again.
   const unaccepted = new Map<number, Frame>()
@@ -78,11 +80,22 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
     if (leader !== undefined && !closed) send({ v: 1, from: id, to: leader, ...body })
   }
   const closedError = () => new ClientClosedError('lifeline: client closed')
+  /** A frame to the leader, chained to the one sent before it (so the hub can tell when one went missing). */
+  const sendFrame = (body: Frame) => {
+    if (leader === undefined || closed) return
+    toLeader({ ...body, prev: lastSent })
+    lastSent = body.seq
+  }
+  /** Every frame no leader has taken, again and in order, as a new run: the first has no `prev`. */
+  const sendUnaccepted = () => {
+    lastSent = undefined
+    for (const body of [...unaccepted.values()].sort((a, b) => a.seq - b.seq)) sendFrame(body)
+  }
   const frame = (body: Frame) => {
     if (closed) throw closedError()
     unaccepted.set(body.seq, body)
     try {
-      toLeader(body)
+      sendFrame(body)
     } catch (err) {
       unaccepted.delete(body.seq)
       throw new ProtocolError('lifeline: this value cannot be sent to the leader tab', undefined, { cause: err })
@@ -148,7 +161,7 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
     }
     toLeader({ kind: 'hello' })
     if (started) toLeader({ kind: 'connect' })
-    for (const body of [...unaccepted.values()].sort((a, b) => a.seq - b.seq)) toLeader(body)
+    sendUnaccepted()
     for (const event of listening.keys()) toLeader({ kind: 'listen', event })
     for (const method of handled) toLeader({ kind: 'handle', method })
     if (frameListeners) toLeader({ kind: 'frames', on: true })
@@ -179,6 +192,8 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
     if (body.kind === 'state' && body.state === 'closed' && message.from === previous) return close()
     if (message.from !== leader) return
     switch (body.kind) {
+      case 'again':
+        return sendUnaccepted()
       case 'state':
         subprotocol = body.subprotocol
         return setState(body.state)
@@ -284,7 +299,8 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
       }
       // Volatile: handed to an open connection's leader now, or dropped, and never sent again.
       if (state !== 'open') return 'dropped'
-      toLeader({ kind: 'send', seq: ++seq, data, volatile: true })
+      // Chained like any frame, but never the `prev` of another: it is not sent again.
+      toLeader({ kind: 'send', seq: ++seq, prev: lastSent, data, volatile: true })
       return 'sent'
     },
     notify(method, ...[params]) {

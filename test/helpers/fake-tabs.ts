@@ -32,6 +32,8 @@ export interface FakeBrowser {
   posted: unknown[]
   /** Holders and waiters of one lock, by tab. */
   queue(name: string): string[]
+  /** The next message posted that `match` picks is lost: no tab gets it (as Firefox lost one now and then). */
+  lose(match: (message: unknown) => boolean): void
   /** Lets a test post on a channel as a hostile script of the origin would. */
   inject(name: string, message: unknown): void
   storage: Map<string, string>
@@ -56,6 +58,7 @@ export function createFakeBrowser(): FakeBrowser {
   const channels = new Set<{ name: string; tab: string; closed: boolean; deliver(data: unknown): void }>()
   const crashed = new Set<string>()
   const posted: unknown[] = []
+  const losing: Array<(message: unknown) => boolean> = []
   const storage = new Map<string, string>()
   let tabs = 0
 
@@ -87,6 +90,11 @@ export function createFakeBrowser(): FakeBrowser {
   const post = (from: { name: string; tab: string } | undefined, name: string, message: unknown) => {
     const data = structuredClone(message)
     posted.push(data)
+    const lost = losing.findIndex((match) => match(data))
+    if (lost >= 0) {
+      losing.splice(lost, 1)
+      return
+    }
     for (const channel of channels) {
       if (channel === from || channel.name !== name || channel.closed) continue
       setTimeout(() => {
@@ -154,6 +162,7 @@ export function createFakeBrowser(): FakeBrowser {
       }
     },
     queue: (name) => (queues.get(name) ?? []).map((request) => request.tab),
+    lose: (match) => void losing.push(match),
     inject: (name, message) => post(undefined, name, message),
   }
 }

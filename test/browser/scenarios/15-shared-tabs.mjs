@@ -149,8 +149,8 @@ export default {
     }
     await until(() => slowStarted === survivors.length, 10_000, `the survivors' slow calls to reach the server (${slowStarted} did)`)
     for (const page of survivors) await page.evaluate(() => { for (let k = 0; k < 30; k++) window.client.notify('note', { tab: window.tab, n: ++window.sent }) })
-    // What the leader tab reported before it goes, for a failure's message.
-    const leaderSaw = await tabs[leader].evaluate(() => ({ errors: window.errors, drops: window.drops }))
+    // The leader tab closes right after the burst, with no round trip to it first: that is the worst
+    // moment, and a read of its events here once hid a note Firefox lost between the tabs.
     const closedAt = Date.now()
     await tabs[leader].close()
     let next
@@ -177,10 +177,10 @@ export default {
       await until(() => (notes[tab]?.length ?? 0) >= sent, 10_000, `tab ${tab}'s ${sent} notes to reach the server`).catch((err) => {
         const got = notes[tab] ?? []
         const missing = Array.from({ length: sent }, (_, k) => k + 1).filter((n) => !got.includes(n))
-        throw new Error(`${err.message}: the server ran ${got.length}, missing ${JSON.stringify(missing)} (n@socket: ${via[tab]?.join(' ')}; the old leader tab saw ${JSON.stringify(leaderSaw)})`)
+        throw new Error(`${err.message}: the server ran ${got.length}, missing ${JSON.stringify(missing)} (n@socket: ${via[tab]?.join(' ')})`)
       })
       await page.evaluate(() => window.client.call('echo', {}))
-      assertEqual(notes[tab], Array.from({ length: sent }, (_, k) => k + 1), `notes from tab ${tab} as the server ran them (each once, in order; n@socket: ${via[tab]?.join(' ')}; the old leader tab saw ${JSON.stringify(leaderSaw)})`)
+      assertEqual(notes[tab], Array.from({ length: sent }, (_, k) => k + 1), `notes from tab ${tab} as the server ran them (each once, in order; n@socket: ${via[tab]?.join(' ')}`)
     }
     const sessions = await heir.evaluate(() => window.sessions)
     console.log(`    across the hand-over (${engine}): pending calls ${outcomes.join(', ')}; the new leader's session ${sessions.at(-1) ?? 'not reported'}`)
