@@ -41,7 +41,7 @@ export interface Tab {
   report(err: unknown): void
 }
 
-type Frame = Extract<TabBody, { seq: number }>
+type Frame = Extract<TabBody, { kind: 'call' | 'notify' | 'send' }>
 
 /** @internal */
 export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: TabDeps): Tab {

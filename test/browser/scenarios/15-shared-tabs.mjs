@@ -180,7 +180,7 @@ export default {
         throw new Error(`${err.message}: the server ran ${got.length}, missing ${JSON.stringify(missing)} (n@socket: ${via[tab]?.join(' ')})`)
       })
       await page.evaluate(() => window.client.call('echo', {}))
-      assertEqual(notes[tab], Array.from({ length: sent }, (_, k) => k + 1), `notes from tab ${tab} as the server ran them (each once, in order; n@socket: ${via[tab]?.join(' ')}`)
+      assertEqual(notes[tab], Array.from({ length: sent }, (_, k) => k + 1), `notes from tab ${tab} as the server ran them (each once, in order; n@socket: ${via[tab]?.join(' ')})`)
     }
     const sessions = await heir.evaluate(() => window.sessions)
     console.log(`    across the hand-over (${engine}): pending calls ${outcomes.join(', ')}; the new leader's session ${sessions.at(-1) ?? 'not reported'}`)
