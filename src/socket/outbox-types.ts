@@ -63,8 +63,6 @@ export interface Persistence {
   held(entry: Entry): void
   /** These entries are gone for good: forget their stored copies. */
   forget(entries: Entry[]): void
-  /** Final close under 'flush': held entries that cannot be confirmed on the next page are forgotten. */
-  closed(held: Entry[]): void
 }
 
 /** Why the outbox dropped frames. */

@@ -65,12 +65,12 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
       head = 0
     }
   }
-  /** Lets go of the first `howMany` held frames. */
+  /** Lets go of the first `howMany` held frames: their stored copies go too. */
   const release = (howMany: number) => {
     const gone = held.slice(0, howMany)
     held = held.slice(howMany)
     for (const entry of gone) heldBytes -= entry.bytes
-    return gone
+    storage?.forget(gone)
   }
   /** A written frame: while holding it stays, else its stored copy (if any) can go. */
   const written = (entry: Entry): boolean => {
@@ -126,8 +126,8 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
   }
   const attach = (next: Writer | undefined, mode: AttachOptions = {}) => {
     writer = next
-    holding = !!(next && mode.hold)
-    gated = !!(next && mode.gate)
+    holding = !!mode.hold
+    gated = !!mode.gate
     timer.clear()
     flush()
   }
@@ -135,9 +135,13 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
     closed = true
     if (onClose === 'flush') flush()
     take(() => false, 'closed')
-    const left = release(held.length)
-    if (onClose === 'flush') storage?.closed(left)
-    else storage?.forget(left)
+    // The onClose policy for held frames too: under 'flush', a stored copy stays only when it carries a
+    // position (written on a session): the next page resumes the session and drops those the server
+    // had. Without one nothing could tell, so it goes. Without its key, forgetting passes it by.
+    for (const entry of held) {
+      if (onClose === 'flush' && entry.item.position !== undefined) entry.key = undefined
+    }
+    release(held.length)
     attach(undefined)
   }
   const enqueue = (entry: Entry) => {
@@ -202,24 +206,20 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
       return 'queued'
     },
     attach,
+    // Without a gate this is a plain flush: nothing the outbox would not write anyway.
     ungate() {
-      if (!gated) return
       gated = false
       flush()
     },
     acknowledge(covers) {
       let howMany = 0
       while (howMany < held.length && (!covers || covers(held[howMany]!.item))) howMany++
-      const confirmed = release(howMany)
-      storage?.forget(confirmed)
+      release(howMany)
       if (!covers) holding = false
     },
     detach(requeueHeld) {
       if (requeueHeld) requeue()
-      else {
-        const gone = release(held.length)
-        storage?.forget(gone)
-      }
+      else release(held.length)
       attach(undefined)
     },
     items: () => live().map((entry) => entry.item),

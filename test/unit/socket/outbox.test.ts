@@ -117,7 +117,8 @@ describe('outbox: bounds and overflow', () => {
     expect(outbox.push({ frame: 'abcdefgh' })).toBe('sent')
   })
 
-  it('counts text frames by UTF-8 length', () => {
+  // Two hundred outboxes: slow on a loaded machine, so a generous deadline.
+  it('counts text frames by UTF-8 length', { timeout: 30_000 }, () => {
     const encoder = new TextEncoder()
     fc.assert(fc.property(fc.string({ unit: 'binary', minLength: 1 }), (s) => {
       const bytes = encoder.encode(s).length
