@@ -2,10 +2,11 @@
 // all closed after each test.
 import WebSocket from 'ws'
 import { afterEach } from 'vitest'
-import { cleanup } from '@testing-library/react'
+import { cleanup, configure } from '@testing-library/react'
 import { createClient, type Client, type ClientOptions, type WebSocketConstructor } from '../../src/index'
 import { createTestServer } from '../../src/testing/index'
 import type { TestServer, TestServerOptions } from '../../src/testing/index'
+import { patient } from '../helpers/wait'
 
 export interface ChatApi {
   methods: {
@@ -16,6 +17,11 @@ export interface ChatApi {
   events: { typing: { user: string } }
   topics: { room: { from: string; text: string }; clock: { now: number } }
 }
+
+// Component tests wait with Testing Library's waitFor, not vi.waitFor: it turns React's act()
+// environment off while it polls, so renders caused by socket events do not warn. Its deadline is
+// the one every other test waits with (tests never assert speed; 1 s is short on a loaded machine).
+configure({ asyncUtilTimeout: patient.timeout })
 
 const servers: TestServer[] = []
 const clients: Client<ChatApi>[] = []

@@ -4,6 +4,7 @@ import { createServer as createHttpServer, get, type Server as HttpServer } from
 import type { AddressInfo } from 'node:net'
 import { createServer } from '../../../src/server'
 import { cleanup, open, refusedWith, start, track, url } from './helpers'
+import { flush } from '../../helpers/flush'
 
 function httpServer(): HttpServer {
   const h = createHttpServer((_req, res) => res.end('page'))
@@ -43,7 +44,8 @@ describe('listening', () => {
     void chat.ready.then(() => {
       resolved = true
     })
-    await Promise.resolve()
+    // A turn of the event loop, and still not ready: it waits for the owner's listen().
+    await flush()
     expect(resolved).toBe(false)
     const port = await listen(h)
     await chat.ready

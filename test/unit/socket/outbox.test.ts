@@ -117,8 +117,8 @@ describe('outbox: bounds and overflow', () => {
     expect(outbox.push({ frame: 'abcdefgh' })).toBe('sent')
   })
 
-  // Two hundred outboxes: slow on a loaded machine, so a generous deadline.
-  it('counts text frames by UTF-8 length', { timeout: 30_000 }, () => {
+  // 200 outboxes built for 100 generated strings: seconds on a loaded machine, so a generous timeout.
+  it('counts text frames by UTF-8 length', { timeout: 60_000 }, () => {
     const encoder = new TextEncoder()
     fc.assert(fc.property(fc.string({ unit: 'binary', minLength: 1 }), (s) => {
       const bytes = encoder.encode(s).length
