@@ -13,7 +13,7 @@ describe('share: fallback', () => {
   it("is refused by lifeline-ws's createClient, in every build, with the entry that has it", () => {
     // Ignoring it would quietly open one socket per tab.
     expect(() => createPlainClient(URL, { share: true, lazy: true })).toThrow(TypeError)
-    expect(() => createPlainClient(URL, { share: 'chat', lazy: true })).toThrow("needs createClient from 'lifeline-ws/share'")
+    expect(() => createPlainClient(URL, { share: 'chat', lazy: true })).toThrow("share needs createClient from 'lifeline-ws/share'")
     expect(createClient(URL, { share: false, lazy: true }).role).toBe('alone')
   })
 
