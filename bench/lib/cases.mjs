@@ -142,7 +142,7 @@ export function makeCases(libs, urls) {
       return ms
     },
   }
-  // lifeline-ws/server peers (Node only): what the server costs (sessions: false), then what sessions add.
+  // lifeline-ws/server peers: what the server costs (sessions: false), then what sessions add.
   if (urls.sessionless) {
     events['lifeline, server'] = lifelineEvents(urls.sessionless)
     rpc['lifeline, server'] = lifelineRpc(urls.sessionless)

@@ -19,7 +19,8 @@ export async function startLifelineServers() {
   if (!existsSync(dist)) return {}
   const { createServer } = await import(pathToFileURL(dist).href)
   const start = async (sessions) => {
-    const server = createServer({ port: 0, host: '127.0.0.1', methods, ...(sessions ? {} : { sessions: false }) })
+    // Any origin: the Chromium bench's page is served from another loopback port.
+    const server = createServer({ port: 0, host: '127.0.0.1', methods, allowedOrigins: () => true, ...(sessions ? {} : { sessions: false }) })
     await server.ready
     return server.port
   }
