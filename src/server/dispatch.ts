@@ -232,7 +232,10 @@ export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<
   }
 
   async function answerFrame(messages: Message[], peer: Peer<Auth>, text: string, tracked: boolean, opening: boolean) {
-    const finishes = await Promise.all(messages.map((message, index) => run(message, peer, opening && index === 0)))
+    // A frame of one message is the common case: no Promise.all over an array of one.
+    const finishes = messages.length === 1
+      ? [await run(messages[0]!, peer, opening)]
+      : await Promise.all(messages.map((message, index) => run(message, peer, opening && index === 0)))
     const replies: Message[] = []
     const after: string[] = []
     for (const finish of finishes) {
@@ -240,10 +243,9 @@ export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<
       if (out?.reply) replies.push(out.reply)
       if (out?.after) after.push(...out.after)
     }
-    // A batch is answered with a batch, even of one.
-    const batch = /^\s*\[/.test(text)
     if (replies.length) {
-      const reply = replies.length > 1 || batch ? replies : replies[0]!
+      // A batch is answered with a batch, even of one.
+      const reply = replies.length > 1 || /^\s*\[/.test(text) ? replies : replies[0]!
       if (tracked) peer.reply(reply)
       else link.send(protocol.encode(reply))
     }
