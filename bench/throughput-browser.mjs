@@ -5,7 +5,7 @@ import { createServer } from 'node:http'
 import { build } from 'esbuild'
 import { chromium } from 'playwright-core'
 import { join } from 'node:path'
-import { benchDir, root, lifelineDist } from './lib/env.mjs'
+import { benchDir, compareDist, root, lifelineDist } from './lib/env.mjs'
 import { startServers } from './lib/spawn-servers.mjs'
 import { compare, kinds } from './throughput-node.mjs'
 
@@ -28,11 +28,15 @@ export async function pageScript({ minify = true } = {}) {
     import { io } from 'socket.io-client'
     import { makeCases } from './bench/lib/cases.mjs'
     ${lifelineDist ? `import { createClient } from 'lifeline-ws'` : 'const createClient = undefined'}
-    window.bench = (urls) => makeCases({ WebSocket, createClient, PartySocketWebSocket, ReconnectingWebSocket, JSONRPCClient, RpcWebsocketsClient, io }, urls)`
+    ${compareDist ? `import { createClient as createClientCompare } from 'lifeline-compare'` : 'const createClientCompare = undefined'}
+    window.bench = (urls) => makeCases({ WebSocket, createClient, createClientCompare, PartySocketWebSocket, ReconnectingWebSocket, JSONRPCClient, RpcWebsocketsClient, io }, urls)`
   const out = await build({
     // The competitors are installed in bench/node_modules, not the root's.
     stdin: { contents, resolveDir: root, sourcefile: 'page.js' }, nodePaths: [join(benchDir, 'node_modules')], bundle: true, format: 'iife', platform: 'browser', target: 'es2020',
-    minify, write: false, logLevel: 'silent', alias: lifelineDist ? { 'lifeline-ws': lifelineDist } : {},
+    minify, write: false, logLevel: 'silent', alias: {
+      ...(lifelineDist ? { 'lifeline-ws': lifelineDist } : {}),
+      ...(compareDist ? { 'lifeline-compare': join(compareDist, 'lifeline.js') } : {}),
+    },
     define: { 'process.env.NODE_ENV': '"production"' },
   })
   return out.outputFiles[0].text

@@ -12,7 +12,9 @@ import { io } from 'socket.io-client'
 import { makeCases } from './lib/cases.mjs'
 import { startServers } from './lib/spawn-servers.mjs'
 import { interleave, summarize, throughputTable } from './lib/rounds.mjs'
-import { importLifeline } from './lib/env.mjs'
+import { compareDist, importLifeline } from './lib/env.mjs'
+import { pathToFileURL } from 'node:url'
+import { join } from 'node:path'
 
 /** Lifeline's target in Node, sessions on (issue #20): at most this × the raw baseline's time. */
 export const NODE_TARGET = 1.05
@@ -71,9 +73,9 @@ export async function compare(kinds, { rounds, n, targets, env, cpuLabel }, runO
 export function kinds(available) {
   const pick = (names) => names.filter((name) => available[name])
   return (cases) => [
-    ['events', pick(['raw', 'lifeline', 'lifeline, server', 'lifeline, sessions', 'partysocket', 'reconnecting-websocket']).filter((x) => x in cases.events), EVENT_WINDOW,
+    ['events', pick(['raw', 'lifeline', 'lifeline, server', 'lifeline, sessions', 'lifeline, sessions @compare', 'partysocket', 'reconnecting-websocket']).filter((x) => x in cases.events), EVENT_WINDOW,
       `events, window of ${EVENT_WINDOW}`],
-    ['rpc', pick(['raw', 'lifeline', 'lifeline, server', 'lifeline, sessions', 'json-rpc-2.0', 'rpc-websockets', 'socket.io-client']).filter((x) => x in cases.rpc), RPC_IN_FLIGHT,
+    ['rpc', pick(['raw', 'lifeline', 'lifeline, server', 'lifeline, sessions', 'lifeline, sessions @compare', 'json-rpc-2.0', 'rpc-websockets', 'socket.io-client']).filter((x) => x in cases.rpc), RPC_IN_FLIGHT,
       `RPC round trips, ${RPC_IN_FLIGHT} in flight`],
   ]
 }
@@ -82,8 +84,9 @@ export async function run({ rounds = 5, n = 100_000 } = {}) {
   const servers = await startServers()
   try {
     const createClient = await loadLifeline()
-    const cases = makeCases({ WebSocket, createClient, PartySocketWebSocket, ReconnectingWebSocket, JSONRPCClient, RpcWebsocketsClient, io }, servers.urls)
-    const all = { raw: 1, lifeline: 1, 'lifeline, server': 1, 'lifeline, sessions': 1, partysocket: 1, 'reconnecting-websocket': 1, 'json-rpc-2.0': 1, 'rpc-websockets': 1, 'socket.io-client': 1 }
+    const createClientCompare = compareDist ? (await import(pathToFileURL(join(compareDist, 'lifeline.js')).href)).createClient : undefined
+    const cases = makeCases({ WebSocket, createClient, createClientCompare, PartySocketWebSocket, ReconnectingWebSocket, JSONRPCClient, RpcWebsocketsClient, io }, servers.urls)
+    const all = { raw: 1, lifeline: 1, 'lifeline, server': 1, 'lifeline, sessions': 1, 'lifeline, sessions @compare': 1, partysocket: 1, 'reconnecting-websocket': 1, 'json-rpc-2.0': 1, 'rpc-websockets': 1, 'socket.io-client': 1 }
     return await compare(kinds(all)(cases), { rounds, n, targets: { wall: NODE_TARGET }, env: 'Node', cpuLabel: 'client CPU time' }, async (kind, name, count, param) => {
       globalThis.gc?.()
       const before = process.cpuUsage()
