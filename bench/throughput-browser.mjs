@@ -76,16 +76,27 @@ export async function run({ rounds = 5, n = BROWSER_DEFAULT_N } = {}) {
       return { events: Object.fromEntries(Object.keys(c.events).map((k) => [k, 1])), rpc: Object.fromEntries(Object.keys(c.rpc).map((k) => [k, 1])) }
     }, pageUrls)
     const available = { ...cases.events, ...cases.rpc }
-    // The page's script time (ScriptDuration, seconds, cumulative) is read before and after each run.
+    // Read before and after each run (seconds, cumulative): the page's script time (ScriptDuration,
+    // the measure: wall time spent running script, so a descheduled thread inflates it) and
+    // the main thread's CPU time (ThreadTime: everything the thread did, but only while on a core).
     const cdp = await page.context().newCDPSession(page)
-    await cdp.send('Performance.enable')
-    const scriptSeconds = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ScriptDuration').value
-    return await compare(kinds(available)(cases), { rounds, n, targets: { cpu: BROWSER_TARGETS }, env: 'Chromium', cpuLabel: 'page script time' },
-      async (kind, name, count, param) => {
-        const before = await scriptSeconds()
-        const ms = await page.evaluate(([urls, k, nm, c, p]) => window.bench(urls)[k][nm](c, p), [pageUrls, kind, name, count, param])
-        return { ms, cpu: (await scriptSeconds() - before) * 1000 }
-      })
+    await cdp.send('Performance.enable', { timeDomain: 'threadTicks' })
+    const readMetrics = async () => {
+      const { metrics } = await cdp.send('Performance.getMetrics')
+      const value = (name) => metrics.find((m) => m.name === name).value * 1000
+      return { script: value('ScriptDuration'), thread: value('ThreadTime') }
+    }
+    const metrics = [
+      { key: 'ms', label: 'wall time' },
+      { key: 'script', label: 'page script time', target: BROWSER_TARGETS },
+      { key: 'thread', label: 'main thread CPU time' },
+    ]
+    return await compare(kinds(available)(cases), { rounds, n, env: 'Chromium', metrics }, async (kind, name, count, param) => {
+      const before = await readMetrics()
+      const ms = await page.evaluate(([urls, k, nm, c, p]) => window.bench(urls)[k][nm](c, p), [pageUrls, kind, name, count, param])
+      const after = await readMetrics()
+      return { ms, script: after.script - before.script, thread: after.thread - before.thread }
+    })
   } finally {
     await browser.close()
     http.close()

@@ -33,39 +33,35 @@ export const EVENT_WINDOW = 1000
 export const RPC_IN_FLIGHT = 100
 
 /**
- * Shared by both environments: runs both comparisons and renders them with the target lines.
- * `runOne` resolves to `{ ms, cpu }`: the wall time of the run, and the CPU the client spent on it
- * (Node: the client process's user + system time; Chromium: the page's script time). `targets` is
- * `{ wall, cpu: { events, rpc } }`; a missing one prints no target line.
+ * Shared by both environments: runs both comparisons and renders one table per metric with its
+ * target line. `runOne` resolves to an object of numbers, one per metric key (`ms`, the wall time
+ * of the run, always). `metrics`: `[{ key, label, target? }]`, where `target` is a number or
+ * `{ events, rpc }`; a metric without one prints no target line.
  */
-export async function compare(kinds, { rounds, n, targets, env, cpuLabel }, runOne) {
+export async function compare(kinds, { rounds, n, env, metrics }, runOne) {
   const out = {}
   const text = []
-  const line = (rows, target, what) => {
+  const targetLine = (rows, target, label) => {
     if (target === undefined) return ''
     const judged = rows.filter((r) => r.name === 'lifeline' || r.name === 'lifeline, sessions')
-    if (!judged.length) return `\n\nTarget (${what}): within ${target.toFixed(2)}× of raw: not measured (no build).`
-    return `\n\nTarget (${what}): within ${target.toFixed(2)}× of raw: ` +
+    if (!judged.length) return `\n\nTarget (${label}): within ${target.toFixed(2)}× of raw: not measured (no build).`
+    return `\n\nTarget (${label}): within ${target.toFixed(2)}× of raw: ` +
       judged.map((r) => `${r.name} ${r.ratio.toFixed(2)}×, ${r.ratio <= target ? 'met' : 'MISSED'}`).join('; ') + '.'
   }
   for (const [kind, names, param, what] of kinds) {
-    const cpu = Object.fromEntries(names.map((name) => [name, []]))
-    const samples = await interleave(names, { rounds, n, warmup: Math.round(n / 10) }, async (name, count) => {
+    const samples = Object.fromEntries(metrics.map(({ key }) => [key, Object.fromEntries(names.map((name) => [name, []]))]))
+    await interleave(names, { rounds, n, warmup: Math.round(n / 10) }, async (name, count) => {
       const run = await runOne(kind, name, count, param)
-      if (count === n) cpu[name].push(run.cpu)
-      return run.ms
+      if (count === n) for (const { key } of metrics) samples[key][name].push(run[key])
     })
-    const rows = summarize(samples, n)
-    const cpuRows = summarize(cpu, n)
-    const sessions = rows.find((r) => r.name === 'lifeline, sessions')
-    const cpuSessions = cpuRows.find((r) => r.name === 'lifeline, sessions')
-    out[kind] = {
-      rows, cpuRows, targets: { wall: targets.wall, cpu: targets.cpu?.[kind] },
-      ...(sessions ? { sessionsMet: sessions.ratio <= (targets.wall ?? Infinity) } : {}),
-      ...(cpuSessions && targets.cpu ? { cpuSessionsMet: cpuSessions.ratio <= targets.cpu[kind] } : {}),
+    out[kind] = {}
+    for (const { key, label, target } of metrics) {
+      const rows = summarize(samples[key], n)
+      const goal = typeof target == 'object' ? target[kind] : target
+      const sessions = rows.find((r) => r.name === 'lifeline, sessions')
+      out[kind][key] = { rows, target: goal, ...(sessions && goal !== undefined ? { sessionsMet: sessions.ratio <= goal } : {}) }
+      text.push(`### ${env}: ${what}, ${label}\n\n${throughputTable(rows, 'raw')}${targetLine(rows, goal, label)}`)
     }
-    text.push(`### ${env}: ${what}, wall time\n\n${throughputTable(rows, 'raw')}${line(rows, targets.wall, 'wall time')}\n\n` +
-      `### ${env}: ${what}, ${cpuLabel}\n\n${throughputTable(cpuRows, 'raw')}${line(cpuRows, targets.cpu?.[kind], cpuLabel)}`)
   }
   return { ...out, text: text.join('\n\n') }
 }
@@ -87,7 +83,8 @@ export async function run({ rounds = 5, n = 100_000 } = {}) {
     const createClientCompare = compareDist ? (await import(pathToFileURL(join(compareDist, 'lifeline.js')).href)).createClient : undefined
     const cases = makeCases({ WebSocket, createClient, createClientCompare, PartySocketWebSocket, ReconnectingWebSocket, JSONRPCClient, RpcWebsocketsClient, io }, servers.urls)
     const all = { raw: 1, lifeline: 1, 'lifeline, server': 1, 'lifeline, sessions': 1, 'lifeline, sessions @compare': 1, partysocket: 1, 'reconnecting-websocket': 1, 'json-rpc-2.0': 1, 'rpc-websockets': 1, 'socket.io-client': 1 }
-    return await compare(kinds(all)(cases), { rounds, n, targets: { wall: NODE_TARGET }, env: 'Node', cpuLabel: 'client CPU time' }, async (kind, name, count, param) => {
+    const metrics = [{ key: 'ms', label: 'wall time', target: NODE_TARGET }, { key: 'cpu', label: 'client process CPU time' }]
+    return await compare(kinds(all)(cases), { rounds, n, env: 'Node', metrics }, async (kind, name, count, param) => {
       globalThis.gc?.()
       const before = process.cpuUsage()
       const ms = await cases[kind][name](count, param)
