@@ -12,11 +12,12 @@ export type {
 export type { BackoffOptions } from './socket/backoff'
 export type { State, ReconnectingInfo, ClientCloseEvent } from './socket/reconnect'
 export type { Frame, DropReason } from './socket/outbox'
-export type { OutboxStorage, StoredFrame } from './socket/storage'
+export type { OutboxStorage, QueueStorage, StoredFrame } from './socket/persist'
 export type { Clock } from './timers'
 export { backoff } from './socket/backoff'
 export { retryable } from './socket/close-codes'
 export { localStorageOutbox, indexedDbOutbox } from './socket/storage'
+export { persistOutbox } from './socket/persist'
 export {
   LifelineError, ConnectionClosedError, ClientClosedError, QueueFullError, ConnectError,
   isConnectionClosedError, isClientClosedError, isQueueFullError, isConnectError,

@@ -159,6 +159,7 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number): Rpc {
     },
     message: dispatch,
     admit: (next) => !session || session.admit(next),
+    written: (item) => session?.written(item),
     requeue: () => (session?.active ? true : undefined),
     close(info) {
       subscriptions.dropped()

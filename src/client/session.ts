@@ -13,6 +13,7 @@ import type { Id, Message, Protocol } from '../protocol/protocol'
 import type { Core } from '../socket/socket'
 import type { AttachOptions, OutboxItem } from '../socket/outbox'
 import type { Calls } from './calls'
+import { createPositions } from './positions'
 
 /** At most this long (ms) between the first unacknowledged tracked frame and its `rpc.ack`. */
 export const ACK_DELAY = 200
@@ -35,6 +36,8 @@ export interface Session {
   control(id: Id): void
   /** True while there is a session to resume: held frames go back on a drop, application calls stay pending. */
   readonly active: boolean
+  /** The socket's `written` hook: numbers the items written on the session. */
+  written(item: OutboxItem): void
   /** Flow control: a call may be written only while fewer than the server's limits are unanswered. */
   admit(next: OutboxItem): boolean
   /** The socket is gone. */
@@ -69,6 +72,7 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
   const { outbox, options } = core
   const { session: sessionMethod, ack: ackMethod } = protocol
   if (!outbox || sessionMethod === undefined || ackMethod === undefined) return undefined
+  const positions = createPositions(outbox)
   const controlMethods = new Set([sessionMethod, ackMethod, protocol.ping, protocol.subscribe, protocol.unsubscribe, protocol.publish])
   const ackTimer = createTimer(options.env.clock)
   // Ids of control requests written on the current socket and not answered yet.
@@ -92,7 +96,7 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
   /** The old session is gone: calls the server may have run will never be answered. */
   const failWrittenCalls = () => {
     for (const id of calls.ids()) {
-      if (outbox.has(id) && outbox.writtenBefore(id) && !calls.resendable(id)) {
+      if (positions.writtenBefore(id) && !calls.resendable(id)) {
         outbox.remove(id)
         calls.reject(id, new ConnectionClosedError('lifeline: the session ended (the server lost it) before this call was answered'))
       }
@@ -105,9 +109,9 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
   const plain = () => {
     supported = false
     sessionId = undefined
-    outbox.session = undefined
-    outbox.resume(0)
-    outbox.acknowledge(Infinity)
+    positions.session = undefined
+    outbox.ungate()
+    outbox.acknowledge()
   }
 
   const answered = (ok: boolean, value: unknown) => {
@@ -139,17 +143,19 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
     if (!resumed || received === null) received = 0
     acknowledged = received
     sessionId = answer.id
-    outbox.session = answer.id
     established = true
     unanswered = answer.limits ? answer.limits.maxInFlight + answer.limits.maxQueued : Infinity
-    outbox.resume(resumed ? answer.received : 0)
+    // The frames of the session the server has are let go; the rest are numbered after them.
+    positions.session = answer.id
+    positions.resume(resumed ? answer.received : 0)
     core.emit('session', { id: answer.id, resumed })
   }
 
   const handshake = (then: () => void) => {
     // A reload: the stored frames carry the session they were written on; what the page had received is unknown.
-    if (sessionId === undefined && outbox.storedSession !== undefined) {
-      sessionId = outbox.storedSession
+    const stored = sessionId === undefined ? positions.stored() : undefined
+    if (stored !== undefined) {
+      sessionId = stored
       received = null
     }
     const id = calls.id()
@@ -190,7 +196,7 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
     },
     acknowledged(params) {
       const upTo = (params as { received?: unknown } | null)?.received
-      if (isCount(upTo)) outbox.acknowledge(upTo)
+      if (isCount(upTo)) positions.acknowledge(upTo)
     },
     control(id) {
       controlIds.add(id)
@@ -198,6 +204,7 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
     get active() {
       return supported && sessionId !== undefined
     },
+    written: positions.written,
     admit(next) {
       if (next.call === undefined || unanswered === Infinity) return true
       return calls.applicationPending - outbox.queuedCalls < unanswered
@@ -205,6 +212,7 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
     dropped() {
       socketCount++
       established = false
+      positions.stop()
       controlIds.clear()
       ackTimer.clear()
     },

@@ -3,15 +3,26 @@
  * settling each with the client's answer. With a session, a call in flight
  * across a drop stays pending and settles when the answer comes on the
  * next socket; it fails when the session (or the plain socket) ends.
+ *
+ * Ids never repeat for a client, not even across servers: a session outlives
+ * its server (a graceful restart hands it to the next one, a crash to a new
+ * process), the calls of the old server fail, and the client may still send
+ * their answers (held in its outbox, written again after the resume). Were
+ * ids counted from 1 again, such a late answer would settle the new server's
+ * call that happens to get the same number, with the wrong result (the
+ * chaos suite caught exactly that). So every set of calls numbers its own
+ * calls under a random prefix: `"7f3a9c01.1"`, `"7f3a9c01.2"`, and a late
+ * answer matches no id of the new server and is ignored.
  * @module
  */
+import { randomUUID } from 'node:crypto'
 import { ConnectionClosedError, TimeoutError, toRpcError } from '../errors'
 import type { Message } from '../protocol/protocol'
 
 /** @internal */
 export interface OutgoingCalls {
   /** Start a call: `write` sends its request; the promise settles with the answer. */
-  start(method: string, timeout: number, write: (id: number) => void): Promise<unknown>
+  start(method: string, timeout: number, write: (id: string) => void): Promise<unknown>
   /** An answer from the client; answers to unknown ids are ignored. */
   settle(message: Extract<Message, { type: 'response' | 'error' }>): void
   /** Reject every pending call with `ConnectionClosedError`. */
@@ -28,14 +39,15 @@ const gone = () => new ConnectionClosedError('lifeline-ws/server: client gone')
 
 /** @internal */
 export function createOutgoingCalls(): OutgoingCalls {
-  const pending = new Map<number, Pending>()
+  const pending = new Map<string, Pending>()
+  const prefix = randomUUID().slice(0, 8)
   let lastId = 0
 
   return {
     start(method, timeout, write) {
       return new Promise((resolve, reject) => {
         lastId++
-        const id = lastId
+        const id = `${prefix}.${lastId}`
         const timer = setTimeout(() => {
           pending.delete(id)
           reject(new TimeoutError(`lifeline-ws/server: ${method} timed out`))
@@ -53,9 +65,9 @@ export function createOutgoingCalls(): OutgoingCalls {
     },
     settle(message) {
       const id = message.id
-      const call = typeof id == 'number' ? pending.get(id) : undefined
+      const call = typeof id == 'string' ? pending.get(id) : undefined
       if (!call) return
-      pending.delete(id as number)
+      pending.delete(id as string)
       clearTimeout(call.timer)
       if (message.type == 'response') call.resolve(message.result)
       else call.reject(toRpcError(message.error))

@@ -6,7 +6,7 @@
  */
 import { systemClock, type Clock } from '../timers'
 import { backoff, type BackoffOptions } from './backoff'
-import type { OutboxStorage } from './storage'
+import type { QueueStorage } from './persist'
 
 /** A WebSocket constructor: the browser's, Node 22's global, or `ws`'s. */
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocket
@@ -83,8 +83,12 @@ export interface QueueOptions {
   overflow?: 'drop-oldest' | 'drop-newest' | 'error'
   /** Above this many bytes in the socket's own send buffer, frames wait in the outbox. @default 262144 */
   highWaterMark?: number
-  /** Persists queued `send`/`notify` frames across page reloads. @default undefined (memory only) */
-  storage?: OutboxStorage
+  /**
+   * Persists queued `send`/`notify` frames across page reloads: `localStorageOutbox(key)`,
+   * `indexedDbOutbox(name)`, or `persistOutbox(backend)` for a backend of your own.
+   * @default undefined (memory only)
+   */
+  storage?: QueueStorage
   /**
    * On `close()`: `'flush'` writes what it can if the socket is open and drops the rest from memory
    * (persisted copies stay in storage); `'discard'` drops everything, storage included. @default 'flush'
@@ -149,7 +153,7 @@ export interface ResolvedHeartbeat {
   pong?: string | undefined
 }
 /** Resolved queue options. @internal */
-export type ResolvedQueue = Required<Omit<QueueOptions, 'storage'>> & { storage?: OutboxStorage | undefined }
+export type ResolvedQueue = Required<Omit<QueueOptions, 'storage'>> & { storage?: QueueStorage | undefined }
 /** The environment, every member filled in (window, document, navigator may be missing). @internal */
 export interface ResolvedEnvironment {
   window: EventTarget | undefined

@@ -1,13 +1,14 @@
 /**
  * The outbox: a bounded FIFO of frames waiting for an open socket with room
  * in its send buffer, where a written frame can stay until the layer above
- * confirms it. Semantics, bounds and guarantees: docs/offline-queue.md.
+ * confirms it. Persistence (`queue.storage`, storage.ts) and the positions of
+ * sessions (client/positions.ts) plug in from outside: a socket that uses
+ * neither does not carry them. Semantics, bounds and guarantees: docs/offline-queue.md.
  * @module
  */
 import { QueueFullError } from '../errors'
 import { createTimer, type Clock } from '../timers'
 import type { ResolvedQueue } from './options'
-import type { OutboxStorage } from './storage'
 
 /** What `WebSocket.send` accepts. */
 export type Frame = string | ArrayBufferLike | ArrayBufferView | Blob
@@ -16,9 +17,9 @@ export type Frame = string | ArrayBufferLike | ArrayBufferView | Blob
 export type CallId = number | string
 
 /**
- * One frame the outbox carries. Every item is tracked: it takes a position when written and, while
- * holding, stays until acknowledged. Control frames (handshakes, acks, pings, topic requests) never
- * enter the outbox: their layer writes them to the socket itself.
+ * One frame the outbox carries. Every item is tracked: while holding, a written item stays until
+ * acknowledged. Control frames (handshakes, acks, pings, topic requests) never enter the outbox:
+ * their layer writes them to the socket itself.
  * @internal
  */
 export interface OutboxItem {
@@ -27,6 +28,25 @@ export interface OutboxItem {
   call?: CallId
   /** Keep a copy in `queue.storage` until it is let go (text frames only). */
   persist?: boolean
+  /**
+   * Set by a session (client/positions.ts) when the item is written: its position in the session,
+   * kept with the stored copy so that a reload can tell what the server already had.
+   */
+  position?: number | undefined
+  /** The session `position` belongs to. */
+  session?: string | undefined
+}
+
+/** One queued or held item with its bookkeeping. @internal */
+export interface Entry {
+  item: OutboxItem
+  bytes: number
+  /** When it was queued (ms, the clock's time); `ttl` counts from here. */
+  at: number
+  /** Its id in `queue.storage`, once stored (storage.ts owns it). */
+  key?: number | undefined
+  /** Written, dropped or removed; compacted away later. */
+  dead?: boolean
 }
 
 /** The open socket, as the outbox sees it. `write` must not throw. @internal */
@@ -36,14 +56,31 @@ export interface Writer {
   write(item: OutboxItem): void
 }
 
+/**
+ * What an outbox tells its persistence (`queue.storage`; storage.ts implements it). Every method
+ * returns at once: the storage work runs in the background. @internal
+ */
+export interface Persistence {
+  /** The stored entries, oldest first; the outbox writes nothing until this settles. Never rejects. */
+  load(): Promise<Entry[]>
+  /** An entry entered the queue: store a copy when it asks for one. */
+  queued(entry: Entry): void
+  /** An entry was written and is held: its stored copy learns the position the layer above gave it. */
+  held(entry: Entry): void
+  /** These entries are gone for good: forget their stored copies. */
+  forget(entries: Entry[]): void
+  /** Final close under 'flush': held entries that cannot be confirmed on the next page are forgotten. */
+  closed(held: Entry[]): void
+}
+
 /** Why the outbox dropped frames. */
 export type DropReason = 'overflow' | 'expired' | 'closed'
 
 /** How the outbox treats a socket it is attached to. @internal */
 export interface AttachOptions {
-  /** Keep every frame written until `acknowledge` covers its position. */
+  /** Keep every frame written until `acknowledge` covers it. */
   hold?: boolean
-  /** Write nothing until `resume()`: the layer above writes its handshake first and releases the flush later. */
+  /** Write nothing until `ungate()`: the layer above writes its handshake first and releases the flush later. */
   gate?: boolean
 }
 
@@ -53,15 +90,6 @@ export interface Outbox {
   readonly size: number
   /** Frames written and held until acknowledged. They count against the bounds too. */
   readonly held: number
-  /** The position of the last frame written: frames are numbered from 1 as they are written. */
-  readonly position: number
-  /**
-   * The session the positions belong to; stamped on stored copies when written, so that after a reload
-   * `resume` can drop what the peer already had. Set by the layer above.
-   */
-  session: string | undefined
-  /** The session found on stored frames at load (a reload), if any. */
-  readonly storedSession: string | undefined
   /** Resolves once stored frames are loaded (at once without storage). */
   readonly loaded: Promise<void>
   /** True until stored frames are loaded. */
@@ -73,25 +101,26 @@ export interface Outbox {
    * `volatile`: written at once or dropped (`'dropped'`, no drop event), never queued.
    */
   push(item: OutboxItem, volatile?: boolean): 'sent' | 'queued' | 'dropped'
-  /** Socket open: flush in order (unless gated), and keep flushing as its buffer drains. Numbering restarts at 0 unless gated. */
+  /** Socket open: flush in order (unless gated), and keep flushing as its buffer drains. */
   attach(writer: Writer, options?: AttachOptions): void
+  /** Gated attach only: start writing. */
+  ungate(): void
   /**
-   * Gated attach only: the peer has received `received` frames of this session. Queued frames of the
-   * session with positions up to it are let go, the rest are numbered from `received + 1`, then the flush starts.
+   * The layer above confirmed held frames: they are let go from the oldest while `covers` says so.
+   * Without `covers`, every held frame goes and holding ends on this socket: the plain rule, where
+   * the server's first frame proves it accepted the socket.
    */
-  resume(received: number): void
-  /**
-   * The peer confirmed every frame up to `position` (cumulative): held frames up to it are let go.
-   * `Infinity` also ends holding on this socket: the plain rule, where the server's first frame proves
-   * it accepted the socket.
-   */
-  acknowledge(position: number): void
+  acknowledge(covers?: (item: OutboxItem) => boolean): void
   /** Socket gone. `requeue`: held frames go back to the head of the queue, in order; otherwise they are let go. */
   detach(requeue: boolean): void
-  /** True while the call's frame waits in the queue (held or written frames are not queued). */
+  /** The items waiting in the queue, oldest first. */
+  items(): OutboxItem[]
+  /** Lets go of queued items the peer already has (`delivered`): never written, stored copies forgotten, no drop event. */
+  discard(delivered: (item: OutboxItem) => boolean): void
+  /** The call's queued item, while it waits in the queue (held or written items are not queued). */
+  get(call: CallId): OutboxItem | undefined
+  /** True while the call's frame waits in the queue. */
   has(call: CallId): boolean
-  /** True when the call's queued frame was written before, in the current session (it was put back). */
-  writtenBefore(call: CallId): boolean
   /** A queued call timed out or was aborted: never write it. */
   remove(call: CallId): void
   /**
@@ -117,23 +146,10 @@ export interface OutboxHooks {
  */
 export const DRAIN_POLL = 40
 
-interface Entry {
-  item: OutboxItem
-  bytes: number
-  at: number
-  /** Its id in storage, once stored. */
-  key?: number | undefined
-  /** Its position once written (or as stored), and the session that position belongs to. */
-  position?: number | undefined
-  session?: string | undefined
-  /** Written, dropped or removed; compacted away later. */
-  dead?: boolean
-}
-
 const utf8 = new TextEncoder()
 const NON_ASCII = /[^\0-\x7f]/
 /** What a frame counts against `maxBytes`: UTF-8 length of text, else `byteLength` or `size`. */
-const sizeOf = (frame: Frame): number => {
+export const sizeOf = (frame: Frame): number => {
   // ASCII text is as many bytes as characters: encoding a copy of every frame just to count it was a
   // tenth of a browser's script time per frame sent.
   if (typeof frame === 'string') return NON_ASCII.test(frame) ? utf8.encode(frame).length : frame.length
@@ -145,7 +161,8 @@ const sizeOf = (frame: Frame): number => {
  * nothing until that load has ended. See docs/offline-queue.md. @internal
  */
 export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: OutboxHooks): Outbox {
-  const { maxMessages, maxBytes, ttl, overflow, storage, onClose } = options
+  const { maxMessages, maxBytes, ttl, overflow, onClose } = options
+  const storage = options.storage?.open(hooks.error)
   // One timer: the head's expiry, or the drain poll while a socket is attached.
   const timer = createTimer(clock)
   // Queued entries by call id, for has() and remove().
@@ -155,30 +172,14 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
   let head = 0
   let count = 0
   let bytes = 0
-  let lastKey = 0
   let writer: Writer | undefined
   let held: Entry[] = []
   let heldBytes = 0
   let holding = false
   let gated = false
-  let position = 0
-  let session: string | undefined
-  let storedSession: string | undefined
   let loading = !!storage
-  let failed = false
   let closed = false
 
-  // A sync throw and a rejection both end here: one error event, then memory only.
-  // Removes still run after a failure, so frames already stored are not sent again after a reload.
-  const useStorage = (run: (adapter: OutboxStorage) => unknown) =>
-    storage &&
-    (async () => run(storage))().catch((err: unknown) => {
-      if (!failed) hooks.error(err)
-      failed = true
-    })
-  const forget = (keys: number[]) => {
-    if (keys.length) void useStorage((adapter) => adapter.remove(keys))
-  }
   const kill = (entry: Entry) => {
     entry.dead = true
     count--
@@ -191,60 +192,41 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
       head = 0
     }
   }
-  /** Lets go of the first `howMany` held frames: their stored copies go too. */
+  /** Lets go of the first `howMany` held frames. */
   const release = (howMany: number) => {
     const gone = held.slice(0, howMany)
     held = held.slice(howMany)
     for (const entry of gone) heldBytes -= entry.bytes
-    forget(gone.flatMap((entry) => entry.key ?? []))
+    return gone
   }
-  /** Stores a copy of a persisted text frame (again, with its position, once written on a session). */
-  const store = (entry: Entry) => {
-    const { frame, persist } = entry.item
-    if (!persist || typeof frame !== 'string' || loading || failed) return
-    if (!entry.key) {
-      lastKey++
-      entry.key = lastKey
-    }
-    const stored = { id: entry.key, frame, at: entry.at, position: entry.position, session: entry.session }
-    void useStorage((adapter) => adapter.add(stored))
-  }
-  /**
-   * Numbers a written frame; while holding, keeps it, and a session's stored copy learns its position.
-   * Returns the storage key to forget when the frame is not held (the caller batches them).
-   */
-  const written = (entry: Entry): number | undefined => {
-    position++
-    if (!holding) return entry.key
-
-    entry.position = position
-    entry.session = session
+  /** A written frame: while holding it stays, else its stored copy (if any) can go. */
+  const written = (entry: Entry): boolean => {
+    if (!holding) return true
     held.push(entry)
     heldBytes += entry.bytes
-    if (session !== undefined) store(entry)
-    return undefined
+    storage?.held(entry)
+    return false
   }
   // Held frames are in memory like queued ones, so they count against maxBytes; maxMessages caps what
-  // waits to be written (a burst written to an open socket is not a backlog, as before sessions).
+  // waits to be written (a burst written to an open socket is not a backlog).
   const withinBounds = () => count <= maxMessages && bytes + heldBytes <= maxBytes
   const writable = (next?: Entry) => !loading && !gated && !!writer?.ready(next?.item)
   /** Takes entries from the head until `stop`: writes them, or with a `reason` drops them. */
   const take = (stop: (entry: Entry) => boolean, reason?: DropReason) => {
-    const items: OutboxItem[] = []
-    const keys: number[] = []
+    const taken: Entry[] = []
+    const gone: Entry[] = []
     for (let entry = queue[head]; entry && !stop(entry); entry = queue[head]) {
       kill(entry)
-      items.push(entry.item)
-      let key = entry.key
-      if (!reason) {
+      taken.push(entry)
+      if (reason) gone.push(entry)
+      else {
         writer?.write(entry.item)
-        key = written(entry)
+        if (written(entry)) gone.push(entry)
       }
-      if (key) keys.push(key)
     }
     // A 'flush' close keeps the stored copies of dropped frames for the next page.
-    if (reason !== 'closed' || onClose === 'discard') forget(keys)
-    if (reason && items.length) hooks.drop(items, reason)
+    if (reason !== 'closed' || onClose === 'discard') storage?.forget(gone)
+    if (reason && taken.length) hooks.drop(taken.map((entry) => entry.item), reason)
   }
   const flush = () => {
     take((entry) => entry.at + ttl > clock.now(), 'expired')
@@ -273,7 +255,6 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
     writer = next
     holding = !!(next && mode.hold)
     gated = !!(next && mode.gate)
-    if (!gated) position = 0
     timer.clear()
     flush()
   }
@@ -281,41 +262,30 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
     closed = true
     if (onClose === 'flush') flush()
     take(() => false, 'closed')
-    // Frames held on a session keep their stored copies under 'flush': the next page resumes the
-    // session and drops those the server had. Without a session nothing could tell, so they go.
-    const keep = onClose === 'flush' ? held.filter((entry) => entry.session !== undefined) : []
-    for (const entry of keep) entry.key = undefined
-    release(held.length)
+    const left = release(held.length)
+    if (onClose === 'flush') storage?.closed(left)
+    else storage?.forget(left)
     attach(undefined)
   }
-  const entryOf = (item: OutboxItem): Entry => ({ item, bytes: sizeOf(item.frame), at: clock.now() })
   const enqueue = (entry: Entry) => {
     const { call } = entry.item
     queue.push(entry)
     count++
     bytes += entry.bytes
     if (call !== undefined) calls.set(call, entry)
-    if (!entry.key) store(entry)
+    if (!loading) storage?.queued(entry)
   }
+  const live = () => queue.slice(head).filter((entry) => !entry.dead)
 
-  const loaded = useStorage(async (adapter) => {
-    // Stored frames go before those queued meanwhile, which are stored only now (after the
-    // stored ids, which `load` returns oldest first). Loaded items have their key: they are not stored
-    // again, only updated once written on a session.
-    const stored = (await adapter.load()).map(({ id, frame, at, position: storedPosition, session: storedId }): Entry => {
-      lastKey = id
-      if (storedId !== undefined) storedSession = storedId
-      return { item: { frame, persist: true }, bytes: sizeOf(frame), at, key: id, position: storedPosition, session: storedId }
-    })
-    const all = [...stored, ...queue.filter((entry) => !entry.dead)]
+  // Stored frames go before those queued meanwhile, which are stored only now (after the stored ids).
+  const loaded = storage?.load().then((stored) => {
+    const all = [...stored, ...live()]
     queue = []
     head = 0
     count = 0
     bytes = 0
     loading = false
     all.forEach(enqueue)
-  })?.then(() => {
-    loading = false
     if (closed) close()
     else flush()
   })
@@ -327,18 +297,6 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
     get held() {
       return held.length
     },
-    get position() {
-      return position
-    },
-    get session() {
-      return session
-    },
-    set session(id) {
-      session = id
-    },
-    get storedSession() {
-      return storedSession
-    },
     loaded: loaded ?? Promise.resolve(),
     get loading() {
       return loading
@@ -347,7 +305,7 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
       return calls.size
     },
     push(item, volatile = false) {
-      const entry = entryOf(item)
+      const entry: Entry = { item, bytes: sizeOf(item.frame), at: clock.now() }
       // While holding, a written frame stays in memory until acknowledged: it must fit maxBytes.
       const fits = !holding || heldBytes + entry.bytes <= maxBytes
       if (!count && writable(entry) && fits) {
@@ -371,33 +329,34 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
       return 'queued'
     },
     attach,
-    resume(received) {
+    ungate() {
       if (!gated) return
-      // The peer has these already (written before a drop or a reload): they are let go, not sent again.
-      const delivered = queue.slice(head).filter((entry) =>
-        !entry.dead && entry.session === session && entry.position !== undefined && entry.position <= received)
-      for (const entry of delivered) kill(entry)
-      forget(delivered.flatMap((entry) => entry.key ?? []))
-      position = received
       gated = false
       flush()
     },
-    acknowledge(upTo) {
+    acknowledge(covers) {
       let howMany = 0
-      while (howMany < held.length && held[howMany]!.position! <= upTo) howMany++
-      release(howMany)
-      if (upTo === Infinity) holding = false
+      while (howMany < held.length && (!covers || covers(held[howMany]!.item))) howMany++
+      const confirmed = release(howMany)
+      storage?.forget(confirmed)
+      if (!covers) holding = false
     },
     detach(requeueHeld) {
       if (requeueHeld) requeue()
-      else release(held.length)
+      else {
+        const gone = release(held.length)
+        storage?.forget(gone)
+      }
       attach(undefined)
     },
-    has: (call) => calls.has(call),
-    writtenBefore(call) {
-      const entry = calls.get(call)
-      return !!entry && entry.position !== undefined && entry.session === session
+    items: () => live().map((entry) => entry.item),
+    discard(delivered) {
+      const gone = live().filter((entry) => delivered(entry.item))
+      for (const entry of gone) kill(entry)
+      storage?.forget(gone)
     },
+    get: (call) => calls.get(call)?.item,
+    has: (call) => calls.has(call),
     remove(call) {
       const entry = calls.get(call)
       if (entry) kill(entry)
@@ -405,7 +364,7 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
     answered(call) {
       const queued = calls.get(call)
       if (queued) return kill(queued)
-      // Held frames keep their order: taking one out leaves the positions of the others as they were.
+      // Held frames keep their order: taking one out leaves the others as they were.
       const index = held.findIndex((entry) => entry.item.call === call)
       if (index < 0) return
       heldBytes -= held[index]!.bytes

@@ -26,6 +26,8 @@ export interface Layer {
    * outbox attaches; `undefined` is the plain rule: hold what is written until the server's first frame.
    */
   open?(): AttachOptions | undefined
+  /** An outbox item was just written to the socket (a session numbers it). */
+  written?(item: OutboxItem): void
   /** Every inbound frame, after the `message` event. */
   message?(data: unknown): void
   /** Whether the outbox may write `next` now (flow control); refusing holds it, and all behind it, in the queue. */
@@ -99,6 +101,7 @@ export function createCore(url: UrlInput, options: Resolved, makeLayer?: (core: 
     },
     write(item: OutboxItem) {
       openSocket()?.send(item.frame as string)
+      layer.written?.(item)
     },
   }
   const write = (frame: OutboxItem['frame']) => {
@@ -152,7 +155,7 @@ export function createCore(url: UrlInput, options: Resolved, makeLayer?: (core: 
     message(data) {
       if (waitingForFirstFrame) {
         waitingForFirstFrame = false
-        outbox?.acknowledge(Infinity)
+        outbox?.acknowledge()
       }
       if (!layer.ping && heartbeat && heartbeat.pong !== undefined && data === heartbeat.pong) return
       lifecycle.emit('message', data)

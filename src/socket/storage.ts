@@ -1,50 +1,12 @@
 /**
- * Persistence for the outbox, so frames queued offline survive a page reload:
- * the {@link OutboxStorage} interface and two adapters. The adapters are
- * separate exports, left out of bundles that don't import them.
+ * The two built-in `queue.storage` adapters: `localStorage` and IndexedDB,
+ * each a backend made into an adapter by persistOutbox (persist.ts). Separate
+ * exports, left out of bundles that don't import them.
  * @module
  */
+import { persistOutbox, validStoredFrame as valid, type QueueStorage, type StoredFrame } from './persist'
 
-/** One persisted frame. `id` grows with every frame stored, so order survives a reload. */
-export interface StoredFrame {
-  id: number
-  frame: string
-  /** When it was queued (ms since epoch), for `ttl`. */
-  at: number
-  /** Its position in `session` once written on one, so that a reload can drop what the server already had. */
-  position?: number | undefined
-  /** The session `position` belongs to. */
-  session?: string | undefined
-}
 
-/**
- * Where queued text frames are kept across reloads. Methods may be sync or
- * async; a throw or rejection makes the outbox report one `error` event and
- * keep frames in memory only from then on. Calls arrive in order, and an async
- * adapter must apply them in that order.
- * @example
- * const storage: OutboxStorage = {
- *   load: () => JSON.parse(sessionStorage.q ?? '[]'),
- *   add: (f) => { ... }, remove: (ids) => { ... },
- * }
- */
-export interface OutboxStorage {
-  /** Every stored frame, oldest first. Throw (after clearing it) when the data is corrupt. */
-  load(): StoredFrame[] | Promise<StoredFrame[]>
-  /** Store a frame, or replace the one with the same id (it was written: it now has a position). */
-  add(frame: StoredFrame): void | Promise<void>
-  /** Forget frames: they were written to an open socket, expired, or were dropped. Unknown ids are ignored. */
-  remove(ids: readonly number[]): void | Promise<void>
-}
-
-/** Storage contents are input like any other: checked in every build. */
-const valid = (stored: StoredFrame | null): boolean =>
-  !!stored &&
-  Number.isSafeInteger(stored.id) &&
-  typeof stored.frame === 'string' &&
-  Number.isFinite(stored.at) &&
-  (stored.position === undefined || Number.isSafeInteger(stored.position)) &&
-  (stored.session === undefined || typeof stored.session === 'string')
 const missing = (api: string) => new Error(`lifeline: ${api} is not available`)
 const corrupt = (where: string) => new Error(`lifeline: outbox data in ${where} was corrupt and has been cleared`)
 
@@ -80,14 +42,14 @@ const format = ({ at, frame, position, session }: StoredFrame): string =>
  * @example
  * createClient(url, { queue: { storage: localStorageOutbox('chat-outbox') } })
  */
-export function localStorageOutbox(key: string, storage?: Storage): OutboxStorage {
+export function localStorageOutbox(key: string, storage?: Storage): QueueStorage {
   const prefix = key + ':'
   const get = () => {
     const found = storage ?? globalThis.localStorage
     if (!found) throw missing('localStorage')
     return found
   }
-  return {
+  return persistOutbox({
     load() {
       const store = get()
       const names: string[] = []
@@ -111,7 +73,7 @@ export function localStorageOutbox(key: string, storage?: Storage): OutboxStorag
       const store = get()
       for (const id of ids) store.removeItem(prefix + id)
     },
-  }
+  })
 }
 
 /**
@@ -124,7 +86,7 @@ export function localStorageOutbox(key: string, storage?: Storage): OutboxStorag
  * @example
  * createClient(url, { queue: { storage: indexedDbOutbox('chat-outbox') } })
  */
-export function indexedDbOutbox(name: string, factory?: IDBFactory): OutboxStorage {
+export function indexedDbOutbox(name: string, factory?: IDBFactory): QueueStorage {
   let db: Promise<IDBDatabase> | undefined
   const done = <T>(request: IDBRequest<T>) => new Promise<T>((resolve, reject) => {
     request.onsuccess = () => resolve(request.result)
@@ -150,7 +112,7 @@ export function indexedDbOutbox(name: string, factory?: IDBFactory): OutboxStora
     })
     return request?.result
   }
-  return {
+  return persistOutbox({
     async load() {
       const frames = (await run('readonly', (store) => store.getAll() as IDBRequest<StoredFrame[]>)) ?? []
       if (frames.every(valid)) return frames
@@ -163,5 +125,5 @@ export function indexedDbOutbox(name: string, factory?: IDBFactory): OutboxStora
     async remove(ids) {
       await run('readwrite', (store) => ids.forEach((id) => store.delete(id)))
     },
-  }
+  })
 }

@@ -115,7 +115,13 @@ export const socketRules = (): Rules<SocketOptions> => ({
     ttl: number(1, true),
     overflow: oneOf('drop-oldest', 'drop-newest', 'error'),
     highWaterMark: number(0, true),
-    storage: kind('object'),
+    // A bare backend ({ load, add, remove }) is what queue.storage took before: say how to wrap it (docs/migrating.md).
+    storage: (value, name) => {
+      if (typeof (value as { open?: unknown } | null)?.open !== 'function') {
+        throw new TypeError(`lifeline: ${name} must be localStorageOutbox(), indexedDbOutbox() or persistOutbox(yourBackend)`)
+      }
+      return undefined
+    },
     onClose: oneOf('flush', 'discard'),
   }),
   logger: kind('object'),

@@ -324,6 +324,33 @@ describe('graceful restart with a shared store', () => {
     expect(fresh.clients.get(first.id)?.id).toBe(first.id)
   })
 
+  it('never reuses a call id across a restart: a late answer to the old server settles nothing on the new one', async () => {
+    const store = createSessionStore()
+    const old = await start({ sessions: { store } })
+    const port = old.port!
+    const c = sessionClient(url(old))
+    const first = await c.open()
+    const oldCall = only(old.clients).call('confirm', ['old']).catch((e: unknown) => e)
+    await until(() => c.tracked.length === 1)
+    const oldId = (c.tracked[0] as { id: unknown }).id
+    await old.close()
+    // The old server's call fails with its server; its answer is still in the client's hands.
+    expect(isConnectionClosedError(await oldCall)).toBe(true)
+    await c.closed()
+
+    const fresh = track(createServer({ port, host: '127.0.0.1', sessions: { store }, onError: () => {} }))
+    await fresh.ready
+    expect(await c.open()).toMatchObject({ id: first.id, resumed: true })
+    const newCall = only(fresh.clients).call('confirm', ['new'])
+    await until(() => c.tracked.length === 2)
+    const newId = (c.tracked[1] as { id: unknown }).id
+    expect(newId).not.toEqual(oldId)
+    // The client writes the late answer first, as an outbox written again after a resume does.
+    c.send({ jsonrpc: '2.0', id: oldId, result: 'answer to the old server' })
+    c.send({ jsonrpc: '2.0', id: newId, result: 'answer to the new server' })
+    expect(await newCall).toBe('answer to the new server')
+  })
+
   it('loses and repeats nothing when the restart lands mid-stream', async () => {
     const store = createSessionStore()
     const log: number[] = []

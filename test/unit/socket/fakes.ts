@@ -2,7 +2,7 @@
 // bufferedAmount, in-memory storages and a Storage (localStorage) double.
 import { resolveOptions, type QueueOptions } from '../../../src/socket/options'
 import { createOutbox, type DropReason, type OutboxItem, type Writer } from '../../../src/socket/outbox'
-import type { OutboxStorage, StoredFrame } from '../../../src/socket/storage'
+import { persistOutbox, type OutboxStorage, type StoredFrame } from '../../../src/socket/persist'
 import { systemClock, type Clock } from '../../../src/timers'
 
 export const queueOptions = (queue: QueueOptions = {}) => {
@@ -39,11 +39,15 @@ export function fakeWriter(highWaterMark = Infinity) {
   return { writer, written, state, frames: () => written.map((i) => i.frame) }
 }
 
-/** A synchronous OutboxStorage over an array; `log` records every call. */
+/**
+ * A synchronous OutboxStorage over an array; `log` records every call. `backend` is the raw one,
+ * `storage` the adapter queue.storage takes (reading the backend's members at each call, so a test
+ * may replace them).
+ */
 export function memoryStorage(initial: StoredFrame[] = []) {
   const frames = [...initial]
   const log: string[] = []
-  const storage: OutboxStorage = {
+  const backend: OutboxStorage = {
     load: () => {
       log.push('load')
       return frames.map((f) => ({ ...f }))
@@ -63,7 +67,12 @@ export function memoryStorage(initial: StoredFrame[] = []) {
       }
     },
   }
-  return { storage, frames, log }
+  const storage = persistOutbox({
+    load: () => backend.load(),
+    add: (frame) => backend.add(frame),
+    remove: (ids) => backend.remove(ids),
+  })
+  return { storage, backend, frames, log }
 }
 
 /** A `Storage` double; setItem throws QuotaExceededError past `quota` characters. */

@@ -1,11 +1,26 @@
-// The outbox keeps a written frame until the layer above confirms it: positions, cumulative
-// acknowledgements, a drop that puts held frames back, a gated attach released by resume(), and
-// stored copies that keep their position and session across a reload.
+// The outbox keeps a written frame until the layer above confirms it, and a session's positions
+// (client/positions.ts) number what it writes: cumulative acknowledgements, a drop that puts held
+// frames back, a gated attach released by resume(), and stored copies that keep their position and
+// session across a reload.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { fakeWriter, memoryStorage, settle, setup } from './fakes'
-import { createOutbox } from '../../../src/socket/outbox'
+import { createOutbox, type Outbox, type OutboxItem, type Writer } from '../../../src/socket/outbox'
+import { createPositions } from '../../../src/client/positions'
 import { queueOptions } from './fakes'
 import { systemClock } from '../../../src/timers'
+
+/** A writer whose writes the session numbers, as the socket's `written` hook does. */
+function numbered(outbox: Outbox, writer = fakeWriter()) {
+  const positions = createPositions(outbox)
+  const socket: Writer = {
+    ready: writer.writer.ready,
+    write(item: OutboxItem) {
+      writer.writer.write(item)
+      positions.written(item)
+    },
+  }
+  return { positions, socket, frames: writer.frames, last: () => writer.written.at(-1)?.position }
+}
 
 beforeEach(() => {
   vi.useFakeTimers({ now: 1_000_000 })
@@ -15,32 +30,37 @@ afterEach(() => {
 })
 
 describe('outbox: holding until acknowledged', () => {
-  it('numbers frames from 1 as they are written and lets go cumulatively', () => {
+  it('numbers frames from 1 as they are written on a session and lets go cumulatively', () => {
     const { outbox } = setup()
     outbox.push({ frame: 'a' })
-    const socket = fakeWriter()
-    outbox.attach(socket.writer, { hold: true })
+    const { positions, socket, last } = numbered(outbox)
+    positions.session = 's'
+    outbox.attach(socket, { hold: true, gate: true })
+    positions.resume(0)
     outbox.push({ frame: 'b' })
     outbox.push({ frame: 'c' })
-    expect([outbox.position, outbox.held, outbox.size]).toEqual([3, 3, 0])
-    outbox.acknowledge(2)
+    expect([last(), outbox.held, outbox.size]).toEqual([3, 3, 0])
+    positions.acknowledge(2)
     expect(outbox.held).toBe(1)
     // An older acknowledgement changes nothing.
-    outbox.acknowledge(1)
+    positions.acknowledge(1)
     expect(outbox.held).toBe(1)
-    outbox.acknowledge(3)
+    positions.acknowledge(3)
     expect(outbox.held).toBe(0)
-    // Holding goes on: only Infinity (the plain rule) ends it.
+    // Holding goes on: only acknowledge() without a cover (the plain rule) ends it.
     outbox.push({ frame: 'd' })
     expect(outbox.held).toBe(1)
-    outbox.acknowledge(Infinity)
+    outbox.acknowledge()
     outbox.push({ frame: 'e' })
     expect(outbox.held).toBe(0)
   })
 
   it('lets go of an answered call wherever it is: held, or put back after a drop', () => {
     const { outbox } = setup()
-    outbox.attach(fakeWriter().writer, { hold: true })
+    const { positions, socket } = numbered(outbox)
+    positions.session = 's'
+    outbox.attach(socket, { hold: true, gate: true })
+    positions.resume(0)
     outbox.push({ frame: 'a' })
     outbox.push({ frame: 'call 1', call: 1 })
     outbox.push({ frame: 'b' })
@@ -48,7 +68,7 @@ describe('outbox: holding until acknowledged', () => {
     // Answered while held: the others keep their positions.
     outbox.answered(1)
     expect(outbox.held).toBe(3)
-    outbox.acknowledge(2)
+    positions.acknowledge(2)
     expect(outbox.held).toBe(2)
     outbox.detach(true)
     // Answered after being put back (a reply can still arrive for a frame held across a drop).
@@ -64,7 +84,7 @@ describe('outbox: holding until acknowledged', () => {
     outbox.attach(fakeWriter().writer, { hold: true })
     outbox.push({ frame: 'a' })
     outbox.push({ frame: 'call', call: 1 })
-    outbox.acknowledge(1)
+    outbox.acknowledge((item) => item.frame === 'a')
     outbox.detach(false)
     expect(outbox.size).toBe(0)
 
@@ -73,60 +93,83 @@ describe('outbox: holding until acknowledged', () => {
     outbox.push({ frame: 'call 2', call: 2 })
     outbox.detach(true)
     outbox.push({ frame: 'c' })
-    expect([outbox.size, outbox.has(2)]).toEqual([3, true])
+    expect([outbox.size, outbox.has(2), outbox.get(2)?.frame]).toEqual([3, true, 'call 2'])
+    expect(outbox.items().map((item) => item.frame)).toEqual(['b', 'call 2', 'c'])
     const next = fakeWriter()
     outbox.attach(next.writer, { hold: true })
     expect(next.frames()).toEqual(['b', 'call 2', 'c'])
-    expect(outbox.position).toBe(3)
+    expect(outbox.held).toBe(3)
   })
 })
 
 describe('outbox: a gated attach', () => {
   it('writes nothing until resume(), then lets go of what the peer has and numbers the rest after it', () => {
     const { outbox } = setup()
-    outbox.session = 's1'
-    const first = fakeWriter()
-    outbox.attach(first.writer, { hold: true, gate: true })
-    outbox.resume(0)
+    const { positions, socket: first, frames: firstFrames } = numbered(outbox)
+    positions.session = 's1'
+    outbox.attach(first, { hold: true, gate: true })
+    positions.resume(0)
     for (const frame of ['a', 'b', 'c', 'd']) outbox.push({ frame })
-    expect(first.frames()).toEqual(['a', 'b', 'c', 'd'])
-    outbox.acknowledge(1)
+    expect(firstFrames()).toEqual(['a', 'b', 'c', 'd'])
+    positions.acknowledge(1)
     outbox.detach(true)
+    positions.stop()
+    // Put back, c was written before on this session; a never written call is not.
+    expect(outbox.items().map((item) => [item.frame, item.position])).toEqual([['b', 2], ['c', 3], ['d', 4]])
 
     const second = fakeWriter()
-    outbox.attach(second.writer, { hold: true, gate: true })
+    const secondSocket: Writer = {
+      ready: second.writer.ready,
+      write(item) {
+        second.writer.write(item)
+        positions.written(item)
+      },
+    }
+    outbox.attach(secondSocket, { hold: true, gate: true })
     outbox.push({ frame: 'e' })
     expect(second.frames()).toEqual([])
     // The peer got a, b and c before the drop (its count is 3): only d and e go, as 4 and 5.
-    outbox.resume(3)
+    positions.resume(3)
     expect(second.frames()).toEqual(['d', 'e'])
-    expect([outbox.position, outbox.held, outbox.size]).toEqual([5, 2, 0])
+    expect(second.written.map((item) => item.position)).toEqual([4, 5])
+    expect([outbox.held, outbox.size]).toEqual([2, 0])
   })
 
   it('sends everything again when the session is new (resume(0) after a session change)', () => {
     const { outbox } = setup()
-    outbox.session = 'old'
-    outbox.attach(fakeWriter().writer, { hold: true, gate: true })
-    outbox.resume(0)
+    const { positions, socket } = numbered(outbox)
+    positions.session = 'old'
+    outbox.attach(socket, { hold: true, gate: true })
+    positions.resume(0)
     outbox.push({ frame: 'a' })
-    outbox.push({ frame: 'b' })
+    outbox.push({ frame: 'call', call: 9 })
     outbox.detach(true)
-    outbox.session = 'new'
+    positions.stop()
+    expect(positions.writtenBefore(9)).toBe(true)
+    positions.session = 'new'
+    expect(positions.writtenBefore(9)).toBe(false)
     const next = fakeWriter()
-    outbox.attach(next.writer, { hold: true, gate: true })
+    const nextSocket: Writer = {
+      ready: next.writer.ready,
+      write(item) {
+        next.writer.write(item)
+        positions.written(item)
+      },
+    }
+    outbox.attach(nextSocket, { hold: true, gate: true })
     // Positions of another session mean nothing here, even below `received`.
-    outbox.resume(5)
-    expect(next.frames()).toEqual(['a', 'b'])
-    expect(outbox.position).toBe(7)
+    positions.resume(5)
+    expect(next.frames()).toEqual(['a', 'call'])
+    expect(next.written.map((item) => [item.position, item.session])).toEqual([[6, 'new'], [7, 'new']])
   })
 
-  it('a resume without a gate does nothing', () => {
+  it('ungate() without a gate does nothing', () => {
     const { outbox } = setup()
     const socket = fakeWriter()
     outbox.attach(socket.writer, { hold: true })
     outbox.push({ frame: 'a' })
-    outbox.resume(10)
-    expect([outbox.position, outbox.held]).toEqual([1, 1])
+    outbox.ungate()
+    expect([socket.frames(), outbox.held]).toEqual([['a'], 1])
   })
 })
 
@@ -135,9 +178,10 @@ describe('outbox: stored frames keep their position and session', () => {
     const { storage, frames } = memoryStorage()
     const { outbox } = setup({ storage })
     await settle()
-    outbox.session = 'abc'
-    outbox.attach(fakeWriter().writer, { hold: true, gate: true })
-    outbox.resume(0)
+    const { positions, socket } = numbered(outbox)
+    positions.session = 'abc'
+    outbox.attach(socket, { hold: true, gate: true })
+    positions.resume(0)
     for (const frame of ['a', 'b', 'c']) outbox.push({ frame, persist: true })
     await settle()
     expect(frames.map(({ frame, position, session }) => [frame, position, session])).toEqual([
@@ -147,13 +191,13 @@ describe('outbox: stored frames keep their position and session', () => {
     // The page reloads: a new outbox over the same storage.
     const reloaded = createOutbox(queueOptions({ storage }), systemClock, { drop: () => {}, error: () => {} })
     await reloaded.loaded
-    expect([reloaded.storedSession, reloaded.size]).toEqual(['abc', 3])
-    reloaded.session = 'abc'
-    const socket = fakeWriter()
-    reloaded.attach(socket.writer, { hold: true, gate: true })
+    const after = numbered(reloaded)
+    expect([after.positions.stored(), reloaded.size]).toEqual(['abc', 3])
+    after.positions.session = 'abc'
+    reloaded.attach(after.socket, { hold: true, gate: true })
     // The server had received two of them.
-    reloaded.resume(2)
-    expect(socket.frames()).toEqual(['c'])
+    after.positions.resume(2)
+    expect(after.frames()).toEqual(['c'])
     await settle()
     expect(frames.map(({ frame, position }) => [frame, position])).toEqual([['c', 3]])
   })
@@ -165,11 +209,33 @@ describe('outbox: stored frames keep their position and session', () => {
     ])
     const page = createOutbox(queueOptions({ storage }), systemClock, { drop: () => {}, error: () => {} })
     await page.loaded
-    page.session = 's1'
-    page.attach(fakeWriter().writer, { hold: true, gate: true })
-    page.resume(0)
+    const { positions, socket } = numbered(page)
+    expect(positions.stored()).toBeUndefined()
+    positions.session = 's1'
+    page.attach(socket, { hold: true, gate: true })
+    positions.resume(0)
     await settle()
     expect(frames.map(({ frame, position, session }) => [frame, position, session])).toEqual([['a', 1, 's1'], ['b', 2, 's1']])
+  })
+
+  it("close 'flush' keeps the stored copies of frames held on a session, and only those", async () => {
+    const { storage, frames } = memoryStorage()
+    const { outbox } = setup({ storage })
+    await settle()
+    outbox.push({ frame: 'plain', persist: true })
+    await settle()
+    outbox.attach(fakeWriter().writer, { hold: true })
+    outbox.detach(true)
+    const { positions, socket } = numbered(outbox)
+    positions.session = 's'
+    outbox.attach(socket, { hold: true, gate: true })
+    outbox.push({ frame: 'numbered', persist: true })
+    positions.resume(0)
+    await settle()
+    expect(outbox.held).toBe(2)
+    outbox.close()
+    await settle()
+    expect(frames.map(({ frame, position }) => [frame, position])).toEqual([['plain', 1], ['numbered', 2]])
   })
 
   it('counts held frames against maxBytes too', () => {

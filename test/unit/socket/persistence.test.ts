@@ -1,7 +1,7 @@
 // The outbox with a storage: what is stored, when it leaves, reloads, and
 // falling back to memory when the storage fails.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { OutboxStorage } from '../../../src/socket/storage'
+import { persistOutbox, type OutboxStorage } from '../../../src/socket/persist'
 import { fakeWriter, memoryStorage, settle, setup } from './fakes'
 
 beforeEach(() => {
@@ -133,7 +133,7 @@ describe('outbox: persistence', () => {
 })
 
 describe('outbox: storage failures', () => {
-  const failing = (overrides: Partial<OutboxStorage>) => ({ ...memoryStorage().storage, ...overrides })
+  const failing = (overrides: Partial<OutboxStorage>) => persistOutbox({ ...memoryStorage().backend, ...overrides })
 
   it.each([
     ['load throws', { load: () => { throw new Error('boom') } }],
@@ -156,10 +156,10 @@ describe('outbox: storage failures', () => {
   })
 
   it('stops adding after a failure but still removes, so a reload sends nothing twice', async () => {
-    const { storage, frames, log } = memoryStorage()
+    const { storage, backend, frames, log } = memoryStorage()
     let full = false
-    const add = storage.add
-    storage.add = (f) => {
+    const add = backend.add
+    backend.add = (f) => {
       if (full) throw new DOMException('full', 'QuotaExceededError')
       return add(f)
     }

@@ -1,7 +1,8 @@
 // The two adapters on their own, and behind a real outbox (reload, quota).
 import { IDBFactory } from 'fake-indexeddb'
 import { describe, expect, it, vi } from 'vitest'
-import { indexedDbOutbox, localStorageOutbox, type OutboxStorage } from '../../../src/socket/storage'
+import { indexedDbOutbox, localStorageOutbox } from '../../../src/socket/storage'
+import type { OutboxStorage } from '../../../src/socket/persist'
 import { FakeStorage, fakeWriter, settle, setup } from './fakes'
 
 const frame = (id: number, text = `frame ${id}`) => ({ id, frame: text, at: 1000 + id })

@@ -1,0 +1,46 @@
+/**
+ * What a method handler sees: the per-client {@link Context} (one per socket, or one per session),
+ * the handler signature, and the options of `ctx.call`. Types only.
+ * @module
+ */
+import type { IncomingMessage } from 'node:http'
+
+/** Options of {@link Context.call}. */
+export interface CallOptions {
+  /** Milliseconds to wait for the client's answer. @default the server's `callTimeout` */
+  timeout?: number
+}
+
+/**
+ * One connected client, as methods, hooks and `server.clients` see it. A client that opened a
+ * session keeps one context for the whole session, across its sockets.
+ * @example
+ * methods: { whoami: (_params, ctx) => ({ id: ctx.id, user: ctx.auth }) }
+ */
+export interface Context<Auth = unknown> {
+  /** A random id, unique per connection; for a session, the session id (the same on every socket). */
+  readonly id: string
+  /** What `authenticate` returned for this connection (undefined without `authenticate`). */
+  readonly auth: Auth
+  /** The HTTP upgrade request (of the latest socket, for a session): headers, URL, remote address. */
+  readonly request: IncomingMessage
+  /** Topics this client is subscribed to on its current socket (the client resubscribes on each). */
+  readonly topics: ReadonlySet<string>
+  /**
+   * Ask the client (its `client.handle(method, fn)`) and wait for the answer. Rejects with
+   * `RpcError` when the client answers with an error, `TimeoutError`, or `ConnectionClosedError`
+   * (a plain client left; a session ended). With a session, a call in flight across a drop
+   * settles when the client answers after it resumed.
+   */
+  call(method: string, params?: unknown, options?: CallOptions): Promise<unknown>
+  /**
+   * Send an event (a notification) to this client; it arrives at `client.listen(event)`. With a
+   * session, an event sent while the client is away is delivered when it resumes.
+   */
+  notify(event: string, params?: unknown): void
+  /** Close this connection; for a session, end the session too (its client starts a new one). @default code 1000 */
+  close(code?: number, reason?: string): void
+}
+
+/** A method the clients may call: its result, or a thrown `RpcError`, is the answer. */
+export type MethodHandler<Auth = unknown> = (params: unknown, ctx: Context<Auth>) => unknown

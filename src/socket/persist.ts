@@ -1,0 +1,137 @@
+/**
+ * Persistence for the outbox, so frames queued offline survive a page reload:
+ * what `queue.storage` takes ({@link QueueStorage}), made from a storage
+ * backend ({@link OutboxStorage}) by {@link persistOutbox}. Only apps that
+ * persist import this module (through the adapters of storage.ts, or
+ * `persistOutbox` itself): the outbox only calls the hooks it returns.
+ * @module
+ */
+import { sizeOf, type Entry, type Persistence } from './outbox'
+
+/** One persisted frame. `id` grows with every frame stored, so order survives a reload. */
+export interface StoredFrame {
+  id: number
+  frame: string
+  /** When it was queued (ms since epoch), for `ttl`. */
+  at: number
+  /** Its position in `session` once written on one, so that a reload can drop what the server already had. */
+  position?: number | undefined
+  /** The session `position` belongs to. */
+  session?: string | undefined
+}
+
+/**
+ * Where queued text frames are kept across reloads: a backend for {@link persistOutbox}. Methods may be
+ * sync or async; a throw or rejection makes the outbox report one `error` event and keep frames in
+ * memory only from then on. Calls arrive in order, and an async backend must apply them in that order.
+ * @example
+ * const backend: OutboxStorage = {
+ *   load: () => JSON.parse(sessionStorage.q ?? '[]'),
+ *   add: (f) => { ... }, remove: (ids) => { ... },
+ * }
+ */
+export interface OutboxStorage {
+  /** Every stored frame, oldest first. Throw (after clearing it) when the data is corrupt. */
+  load(): StoredFrame[] | Promise<StoredFrame[]>
+  /** Store a frame, or replace the one with the same id (it was written: it now has a position). */
+  add(frame: StoredFrame): void | Promise<void>
+  /** Forget frames: they were written to an open socket, expired, or were dropped. Unknown ids are ignored. */
+  remove(ids: readonly number[]): void | Promise<void>
+}
+
+/**
+ * What `queue.storage` takes: a backend with the outbox's persistence attached. Made by
+ * `localStorageOutbox`, `indexedDbOutbox`, or {@link persistOutbox} for a backend of your own.
+ * Its `load`, `add` and `remove` are the backend's.
+ * @example
+ * createSocket(url, { queue: { storage: persistOutbox(myBackend) } })
+ */
+export interface QueueStorage extends OutboxStorage {
+  /** Starts persisting for one outbox; `report` gets the first storage failure. @internal */
+  open(report: (err: unknown) => void): Persistence
+}
+
+/** Storage contents are input like any other: checked in every build. @internal */
+export const validStoredFrame = (stored: StoredFrame | null): boolean =>
+  !!stored &&
+  Number.isSafeInteger(stored.id) &&
+  typeof stored.frame === 'string' &&
+  Number.isFinite(stored.at) &&
+  (stored.position === undefined || Number.isSafeInteger(stored.position)) &&
+  (stored.session === undefined || typeof stored.session === 'string')
+
+/**
+ * Makes a `queue.storage` adapter of a storage backend of your own; the built-in
+ * `localStorageOutbox` and `indexedDbOutbox` are made with it. Each outbox that opens it keeps its own
+ * ids and failure state.
+ * @param backend where the frames go (`load`, `add`, `remove`).
+ * @example
+ * const backend: OutboxStorage = { load: () => [], add: (frame) => save(frame), remove: (ids) => forget(ids) }
+ * createSocket('wss://feed.example.com/ws', { queue: { storage: persistOutbox(backend) } })
+ */
+export function persistOutbox(backend: OutboxStorage): QueueStorage {
+  return {
+    load: () => backend.load(),
+    add: (frame) => backend.add(frame),
+    remove: (ids) => backend.remove(ids),
+    open: (report) => persistence(backend, report),
+  }
+}
+
+/** The hooks of one outbox over `backend`: ids, the failure latch, and what each stored copy holds. */
+function persistence(backend: OutboxStorage, report: (err: unknown) => void): Persistence {
+  let lastKey = 0
+  let failed = false
+
+  // A sync throw and a rejection both end here: one error event, then memory only.
+  // Removes still run after a failure, so frames already stored are not sent again after a reload.
+  const use = <T>(run: () => T | Promise<T>) =>
+    (async () => run())().catch((err: unknown) => {
+      if (!failed) report(err)
+      failed = true
+      return undefined
+    })
+  /** Stores a copy of a persisted text frame (again, with its position, once written on a session). */
+  const store = (entry: Entry) => {
+    const { frame, persist, position, session } = entry.item
+    if (!persist || typeof frame !== 'string' || failed) return
+    if (entry.key === undefined) {
+      lastKey++
+      entry.key = lastKey
+    }
+    const stored: StoredFrame = { id: entry.key, frame, at: entry.at, position, session }
+    void use(() => backend.add(stored))
+  }
+
+  const forget = (entries: Entry[]) => {
+    const keys = entries.flatMap((entry) => entry.key ?? [])
+    if (keys.length) void use(() => backend.remove(keys))
+  }
+
+  return {
+    async load() {
+      const stored = await use(async () => {
+        const frames = await backend.load()
+        if (!Array.isArray(frames)) throw new TypeError('lifeline: queue.storage load() must return an array of stored frames')
+        return frames
+      })
+      // Loaded entries keep their key: they are not stored again, only updated once written on a session.
+      return (stored ?? []).map(({ id, frame, at, position, session }): Entry => {
+        lastKey = id
+        return { item: { frame, persist: true, position, session }, bytes: sizeOf(frame), at, key: id }
+      })
+    },
+    queued(entry) {
+      if (entry.key === undefined) store(entry)
+    },
+    held(entry) {
+      if (entry.item.position !== undefined) store(entry)
+    },
+    forget,
+    // A held frame's copy can stay only when it carries a position: the next page resumes the session
+    // and drops those the server had. Without one nothing could tell, so it goes.
+    closed(held) {
+      forget(held.filter((entry) => entry.item.position === undefined))
+    },
+  }
+}
