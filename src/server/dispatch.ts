@@ -206,7 +206,8 @@ export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<
       }
       if (isThenable(result)) return later(result)
       peer.work.release()
-      return answer({ result })
+      // A notification's handler returned: there is nothing to answer (a method never replays).
+      return id === undefined ? undefined : answer({ result })
     }
     return admission === 'now' ? invoke() : admission.then(invoke)
   }
