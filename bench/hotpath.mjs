@@ -82,6 +82,11 @@ function fakePeer() {
 
 const events = Array.from({ length: n }, (_, i) => JSON.stringify({ jsonrpc: '2.0', method: 'tick', params: payload(i) }))
 
+/** Every event must have reached its handler: a run that lost some would look fast. */
+const delivered = (got) => {
+  if (got !== n) throw new Error(`${got} of ${n} events reached the handler`)
+}
+
 /** Each case: set up untimed, then `run()` is timed for n frames (or n round trips). */
 async function lifelineCase(createClient, kind) {
   const peer = fakePeer()
@@ -90,10 +95,10 @@ async function lifelineCase(createClient, kind) {
   const established = new Promise((resolve) => client.on('session', resolve))
   await client.ready()
   await established
-  let got = 0
   if (kind === 'events in') {
+    let got = 0
     client.listen('tick', () => { got++ })
-    return { run: () => { for (const frame of events) peer.receive(frame) }, close: () => client.close() }
+    return { run: () => { for (const frame of events) peer.receive(frame); delivered(got) }, close: () => client.close() }
   }
   if (kind === 'notify out') {
     return {
@@ -118,9 +123,11 @@ async function lifelineCase(createClient, kind) {
 
 /** The raw loop: JSON both ways and a Map of resolvers, what a hand-written page does. */
 function rawCase(kind) {
-  let got = 0
   const sink = { send() {} }
-  if (kind === 'events in') return { run: () => { for (const frame of events) if (JSON.parse(frame).method === 'tick') got++ }, close() {} }
+  if (kind === 'events in') {
+    let got = 0
+    return { run: () => { for (const frame of events) if (JSON.parse(frame).method === 'tick') got++; delivered(got) }, close() {} }
+  }
   if (kind === 'notify out') {
     return {
       run: async () => {
