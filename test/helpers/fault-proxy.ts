@@ -107,12 +107,3 @@ export async function createPingServer(onConnection?: (socket: WebSocket) => voi
     },
   }
 }
-
-/** Polls `condition` until it holds; fails after a generous deadline instead of hanging. */
-export async function until(condition: () => boolean, what: string, deadline = 10_000): Promise<void> {
-  const end = Date.now() + deadline
-  while (!condition()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-}

@@ -3,12 +3,13 @@
  * `json-rpc-2.0`) on `ws`: calls, errors, notifications both ways and the
  * heartbeat, which that server answers with -32601 (an answer all the same).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import WebSocket, { WebSocketServer } from 'ws'
 import type { AddressInfo } from 'node:net'
 import { JSONRPCErrorException, JSONRPCServer } from 'json-rpc-2.0'
 import { createClient, isRpcError, type Client, type WebSocketConstructor } from '../../src/index'
-import { until } from './server/helpers'
+import { patient } from '../helpers/wait'
+
 
 interface Api {
   methods: { sum: (p: number[]) => number; forbidden: () => never; shout: (p: { text: string }) => void }
@@ -63,14 +64,14 @@ describe('createClient against json-rpc-2.0', () => {
     const heard: string[] = []
     client.listen('shouted', ({ text }) => heard.push(text))
     client.notify('shout', { text: 'hi' })
-    await until(() => heard.length === 1)
+    await vi.waitFor(() => expect(heard.length).toBe(1), patient)
     expect(heard).toEqual(['hi'])
   })
 
   it('keeps the connection alive: the heartbeat’s -32601 answers count as life', async () => {
     const errors: unknown[] = []
     client.on('error', (e) => errors.push(e))
-    await until(() => frames.filter((f) => f.includes('rpc.ping')).length >= 3)
+    await vi.waitFor(() => expect(frames.filter((f) => f.includes('rpc.ping')).length).toBeGreaterThanOrEqual(3), patient)
     expect(client.state).toBe('open')
     expect(errors).toEqual([])
   })

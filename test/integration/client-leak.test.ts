@@ -1,12 +1,13 @@
 // The whole client through 1,000 reconnects with calls, a subscription and
 // queued frames in play, then close(): every promise settled, and no timer,
 // environment listener or socket left behind.
-import { expect, it } from 'vitest'
+import { expect, it, vi } from 'vitest'
 import { WebSocket } from 'ws'
 import { createClient, type WebSocketConstructor } from '../../src/index'
 import { CountingTarget } from '../helpers/fake-socket'
 import { countingClock, trackedWebSocket } from '../helpers/tracking'
-import { start, until, url } from './server/helpers'
+import { start, url } from './server/helpers'
+import { patient } from '../helpers/wait'
 
 const CYCLES = 1000
 
@@ -35,7 +36,7 @@ it(`settles everything and leaves nothing behind after ${CYCLES} client reconnec
     client.reconnect()
     client.notify('echo', { n: opens })
   })
-  await until(() => opens >= CYCLES, 60_000)
+  await vi.waitFor(() => expect(opens).toBeGreaterThanOrEqual(CYCLES), { ...patient, timeout: 60_000 })
   await sub.ready
   settled.push(client.call('hang').catch((e: unknown) => e))
   client.close()
@@ -47,7 +48,7 @@ it(`settles everything and leaves nothing behind after ${CYCLES} client reconnec
   expect(window.listeners).toBe(0)
   expect(document.listeners).toBe(0)
   expect(sockets.length).toBeGreaterThanOrEqual(CYCLES)
-  await until(() => sockets.every((s) => s.readyState === WebSocket.CLOSED), 10_000)
+  await vi.waitFor(() => expect(sockets.filter((s) => s.readyState !== WebSocket.CLOSED), 'every client socket closed').toEqual([]), patient)
   // Connected sockets, not clients: with sessions a client's context outlives its socket (sessions.ttl).
-  await until(() => server.stats.connections === 0, 10_000)
+  await vi.waitFor(() => expect(server.stats.connections).toBe(0), patient)
 }, 90_000)

@@ -4,9 +4,10 @@
  * server's flow control (control requests not counted, calls over maxInFlight queued) and the
  * session handshake's limits.
  */
-import { describe, expect, it } from 'vitest'
-import { start, until, url } from './server/helpers'
+import { describe, expect, it, vi } from 'vitest'
+import { start, url } from './server/helpers'
 import { client } from './server/client-helper'
+import { patient } from '../helpers/wait'
 
 describe('flow control between client and server', () => {
   it('settles 1,000 calls queued offline with their real answers', async () => {
@@ -26,12 +27,12 @@ describe('flow control between client and server', () => {
     const subscriptions = topics.map((topic) => c.subscribe(topic, () => received.add(topic)))
     await Promise.all(subscriptions.map((subscription) => subscription.ready))
     c.reconnect()
-    await until(() => c.state === 'open')
+    await vi.waitFor(() => expect(c.state).toBe('open'), patient)
     // Published after the reconnect: every topic must still be subscribed on the new socket.
-    await until(() => {
+    await vi.waitFor(() => {
       for (const topic of topics) server.publish(topic, { at: Date.now() })
-      return received.size === topics.length
-    }, 10_000)
+      expect(received.size).toBe(topics.length)
+    }, { ...patient, interval: 10 })
     expect(received.size).toBe(100)
   })
 })

@@ -3,7 +3,7 @@
  * over a real `ws` server: our encode/decode and pending-call table must speak
  * the spec, not just agree with our own server.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { WebSocket, WebSocketServer } from 'ws'
 import type { AddressInfo } from 'node:net'
 import { JSONRPCClient, JSONRPCErrorException, JSONRPCServer, JSONRPCServerAndClient } from 'json-rpc-2.0'
@@ -13,6 +13,7 @@ import type { Message } from '../../src/protocol/protocol'
 import { createCalls } from '../../src/client/calls'
 import { createHandlers } from '../../src/client/handlers'
 import { systemClock } from '../../src/timers'
+import { patient } from '../helpers/wait'
 
 const rpc = jsonRpc()
 let wss: WebSocketServer
@@ -86,15 +87,6 @@ async function connect() {
   return { ws, calls, call, notifications, unknown }
 }
 
-/** Waits (generously) for a condition that depends on the network. */
-async function until(check: () => boolean) {
-  const deadline = Date.now() + 10_000
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting')
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-}
-
 let open: WebSocket[] = []
 afterEach(() => {
   for (const ws of open) ws.close()
@@ -132,10 +124,10 @@ describe('interop with json-rpc-2.0 over ws', () => {
   it('sends notifications, which get no response, and receives the peer’s notifications', async () => {
     const { ws, call, notifications, unknown } = await client()
     ws.send(rpc.encode({ type: 'notification', method: 'shout', params: { text: 'hi' } }))
-    await until(() => heard.length === 1)
+    await vi.waitFor(() => expect(heard.length).toBe(1), patient)
     expect(heard).toEqual([{ method: 'shout', params: { text: 'hi' } }])
     expect(await call('poke', { n: 1 })).toBe('ok')
-    await until(() => notifications.length === 1)
+    await vi.waitFor(() => expect(notifications.length).toBe(1), patient)
     expect(notifications).toEqual([{ type: 'notification', method: 'poked', params: { n: 1 } }])
     expect(unknown).toEqual([])
   })
@@ -154,7 +146,7 @@ describe('interop with json-rpc-2.0 over ws', () => {
       calls.add(id, { timeout: 10_000, resend: false, frame }).then((v) => v, (e: RpcError) => e.code))
     ws.send(frame)
     expect(await Promise.all(results)).toEqual([2, MethodNotFound, ['x']])
-    await until(() => heard.length === 1)
+    await vi.waitFor(() => expect(heard.length).toBe(1), patient)
   })
 
   it('answers the peer’s requests with our handlers', async () => {
@@ -166,7 +158,7 @@ describe('interop with json-rpc-2.0 over ws', () => {
   it('decodes the peer’s parse error (id null), which matches no call', async () => {
     const { ws, unknown } = await client()
     ws.send('!not json')
-    await until(() => unknown.length === 1)
+    await vi.waitFor(() => expect(unknown.length).toBe(1), patient)
     expect(unknown[0]).toMatchObject({ type: 'error', id: null, error: { code: ParseError } })
   })
 })

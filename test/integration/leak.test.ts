@@ -1,12 +1,13 @@
 // 1,000 reconnect cycles of every kind, then stop(): nothing may be left
 // behind: no timer, no environment listener, no socket.
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it, vi } from 'vitest'
 import { WebSocket } from 'ws'
 import { createLink, type Link } from '../../src/socket/reconnect'
 import { resolveOptions, type WebSocketConstructor } from '../../src/socket/options'
 import { CountingTarget } from '../helpers/fake-socket'
 import { countingClock, trackedWebSocket } from '../helpers/tracking'
-import { createFaultProxy, createPingServer, until } from '../helpers/fault-proxy'
+import { createFaultProxy, createPingServer } from '../helpers/fault-proxy'
+import { patient } from '../helpers/wait'
 
 const CYCLES = 1000
 
@@ -58,7 +59,7 @@ it(`leaves nothing behind after ${CYCLES} reconnect cycles`, async () => {
   link.start()
   expect(window.listeners).toBe(3)
   expect(document.listeners).toBe(1)
-  await until(() => opens >= CYCLES, `${CYCLES} opens`, 25_000)
+  await vi.waitFor(() => expect(opens, `${CYCLES} opens`).toBeGreaterThanOrEqual(CYCLES), { ...patient, timeout: 25_000 })
   link.stop()
 
   expect(link.state).toBe('closed')
@@ -68,6 +69,6 @@ it(`leaves nothing behind after ${CYCLES} reconnect cycles`, async () => {
   expect(sockets.length).toBeGreaterThanOrEqual(CYCLES)
   // Every kind of loss happened about a third of the time (1000: restart, 1012: server, 1006: reset).
   for (const code of [1000, 1012, 1006]) expect(closes.get(code)).toBeGreaterThan(CYCLES / 4)
-  await until(() => sockets.every((s) => s.readyState === WebSocket.CLOSED), 'every client socket closed')
-  await until(() => server.wss.clients.size === 0 && proxy.open === 0, 'server and proxy connections gone')
+  await vi.waitFor(() => expect(sockets.filter((s) => s.readyState !== WebSocket.CLOSED), 'every client socket closed').toEqual([]), patient)
+  await vi.waitFor(() => expect({ server: server.wss.clients.size, proxy: proxy.open }, 'server and proxy connections gone').toEqual({ server: 0, proxy: 0 }), patient)
 }, 30_000)

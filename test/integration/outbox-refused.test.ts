@@ -4,11 +4,13 @@
  * socket whose frames the server will never read. Those frames must not be
  * lost: they go back to the outbox, and out again on the next accepted socket.
  */
-import { describe, expect, it } from 'vitest'
-import { start, until, url } from './server/helpers'
+import { describe, expect, it, vi } from 'vitest'
+import { start, url } from './server/helpers'
 import { client } from './server/client-helper'
-import { memoryStorage, settle } from '../unit/socket/fakes'
+import { memoryStorage } from '../unit/socket/fakes'
 import type { ClientCloseEvent } from '../../src/index'
+import { patient } from '../helpers/wait'
+import { flush } from '../helpers/flush'
 
 const tokenIn = (req: { url?: string | undefined }) => new URL(req.url ?? '/', 'http://x').searchParams.get('token')
 
@@ -28,9 +30,9 @@ describe('outbox and a refused socket', () => {
     c.on('close', (info) => closes.push(info))
     for (let n = 0; n < 5; n++) c.notify('log', { n })
     c.connect()
-    await until(() => seen.length === 5)
+    await vi.waitFor(() => expect(seen.length).toBe(5), patient)
     c.notify('log', { n: 5 })
-    await until(() => seen.length === 6)
+    await vi.waitFor(() => expect(seen.length).toBe(6), patient)
     expect(seen).toEqual([0, 1, 2, 3, 4, 5])
     expect(closes.map((i) => i.code)).toEqual([4401])
     expect(c.queued).toBe(0)
@@ -43,12 +45,12 @@ describe('outbox and a refused socket', () => {
     const dropped: unknown[] = []
     c.on('drop', ({ items, reason }) => reason === 'closed' && dropped.push(...items))
     for (let n = 0; n < 3; n++) c.notify('log', { n })
-    await until(() => frames.length === 3)
+    await vi.waitFor(() => expect(frames.length).toBe(3), patient)
     c.connect()
-    await until(() => c.state === 'closed')
+    await vi.waitFor(() => expect(c.state).toBe('closed'), patient)
     expect(dropped.map((f) => JSON.parse(f as string).params.n)).toEqual([0, 1, 2])
     // Still stored once every pending storage call has run: the next page, signed in again, sends them.
-    await settle()
+    await flush()
     expect(frames.map((f) => JSON.parse(f.frame).params.n)).toEqual([0, 1, 2])
   })
 })

@@ -4,10 +4,11 @@
  * that waited in the outbox arrives exactly once, in order, and nothing is
  * duplicated across the two servers.
  */
-import { describe, expect, it } from 'vitest'
-import { start, until, url } from './server/helpers'
+import { describe, expect, it, vi } from 'vitest'
+import { start, url } from './server/helpers'
 import { client } from './server/client-helper'
 import type { SendResult } from '../../src/index'
+import { patient } from '../helpers/wait'
 
 describe('outbox across a server restart', () => {
   it('loses nothing that was still queued and duplicates nothing', async () => {
@@ -23,20 +24,20 @@ describe('outbox across a server restart', () => {
     const send = (n: number) => results.set(n, c.notify('log', { n }))
     let n = 0
     for (; n < 50; n++) send(n)
-    await until(() => seenA.length === 50)
+    await vi.waitFor(() => expect(seenA.length).toBe(50), patient)
 
     // Mid-stream: the server leaves; sends go on while it is away.
     const closing = a.close()
     for (; n < 100; n++) send(n)
     await closing
-    await until(() => c.state === 'reconnecting')
+    await vi.waitFor(() => expect(c.state).toBe('reconnecting'), patient)
     for (; n < 200; n++) send(n)
     expect(c.queued).toBeGreaterThanOrEqual(100)
 
     const b = await start({ methods: record(seenB) }, port)
-    await until(() => c.state === 'open', 10_000)
+    await vi.waitFor(() => expect(c.state).toBe('open'), patient)
     for (; n < 220; n++) send(n)
-    await until(() => seenB.includes(219), 10_000)
+    await vi.waitFor(() => expect(seenB).toContain(219), patient)
 
     const queued = [...results].filter(([, r]) => r === 'queued').map(([k]) => k)
     const all = [...seenA, ...seenB]

@@ -3,10 +3,11 @@
  * Every notification reaches the server exactly once, in order, across RST cuts and a blackholed
  * (half-open) path; a call in flight across a cut settles with its real answer.
  */
-import { describe, expect, it } from 'vitest'
-import { start, until } from './server/helpers'
+import { describe, expect, it, vi } from 'vitest'
+import { start } from './server/helpers'
 import { client } from './server/client-helper'
 import { createFaultProxy } from '../helpers/fault-proxy'
+import { patient } from '../helpers/wait'
 
 const counting = (into: number[]) => ({ log: (params: unknown) => void into.push((params as { n: number }).n) })
 
@@ -24,7 +25,7 @@ describe('sessions through faults', () => {
       c.notify('log', { n })
       if (n === 200 || n === 400) proxy.reset()
     }
-    await until(() => seen.length >= total, 20_000)
+    await vi.waitFor(() => expect(seen.length).toBeGreaterThanOrEqual(total), { ...patient, timeout: 20_000 })
     expect(seen).toEqual(Array.from({ length: total }, (_, n) => n))
     expect(sessions[0]).toBe(false)
     expect(sessions.slice(1).every(Boolean)).toBe(true)
@@ -38,12 +39,12 @@ describe('sessions through faults', () => {
     const c = client(proxy.url('/'), { heartbeat: { interval: 200, timeout: 300 } })
     await c.ready()
     for (let n = 0; n < 5; n++) c.notify('log', { n })
-    await until(() => seen.length === 5)
+    await vi.waitFor(() => expect(seen.length).toBe(5), patient)
     proxy.set('blackhole')
     for (let n = 5; n < 20; n++) c.notify('log', { n })
-    await until(() => c.state !== 'open', 10_000)
+    await vi.waitFor(() => expect(c.state).not.toBe('open'), patient)
     proxy.set('pass')
-    await until(() => seen.length >= 20, 15_000)
+    await vi.waitFor(() => expect(seen.length).toBeGreaterThanOrEqual(20), { ...patient, timeout: 15_000 })
     expect(seen).toEqual(Array.from({ length: 20 }, (_, n) => n))
     await proxy.close()
   })
@@ -67,9 +68,9 @@ describe('sessions through faults', () => {
     const c = client(proxy.url('/'), { heartbeat: { interval: 200, timeout: 300 } })
     await c.ready()
     const call = c.call('slow')
-    await until(() => runs === 1)
+    await vi.waitFor(() => expect(runs).toBe(1), patient)
     proxy.reset()
-    await until(() => c.state === 'reconnecting' || c.state === 'open')
+    await vi.waitFor(() => expect(['reconnecting', 'open']).toContain(c.state), patient)
     release()
     await expect(call).resolves.toBe('done')
     expect(runs).toBe(1)

@@ -1,10 +1,11 @@
 // The broker contract: the in-memory broker (the default) and the Redis broker (on a real
 // redis-server this file starts) pass the same tests, through a real server and raw peers.
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { memoryBroker, redisBroker, createHistory, type Broker } from '../../../src/server'
-import { open, start, url, until } from '../server/helpers'
+import { open, start, url } from '../server/helpers'
 import { startRedis, type RedisProcess } from './redis-server'
+import { patient } from '../../helpers/wait'
 
 let redis: RedisProcess
 beforeAll(async () => {
@@ -82,7 +83,7 @@ describe.each(brokers)('broker contract: %s', (_name, make) => {
     const publishing = (async () => {
       for (let i = 1; i <= total; i++) published = await server.publish('busy', i)
     })()
-    await until(() => published >= total / 4)
+    await vi.waitFor(() => expect(published).toBeGreaterThanOrEqual(total / 4), patient)
     const p = await open(url(server))
     // Subscribe from the start while the publisher runs: every number must come exactly once, in order.
     p.send(sub(1, 'busy', 0))

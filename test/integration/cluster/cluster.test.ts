@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { client } from '../server/client-helper'
 import { buildServer, startNode, type NodeProcess } from './nodes'
 import { startRedis, type RedisProcess } from './redis-server'
+import { patient } from '../../helpers/wait'
 
 let redis: RedisProcess
 let nodes: NodeProcess[] = []
@@ -40,7 +41,7 @@ function subscriber(all: NodeProcess[], index: number, topic: string) {
 
 /** Wait until every process reports its subscriber to `topic` (a subscribe answered before the stream starts). */
 async function subscribed(publisher: ReturnType<typeof client>, topic: string, count: number) {
-  await vi.waitFor(async () => expect(((await publisher.call('cluster')) as { topics: Record<string, number> }).topics[topic]).toBe(count), { timeout: 10_000 })
+  await vi.waitFor(async () => expect(((await publisher.call('cluster')) as { topics: Record<string, number> }).topics[topic]).toBe(count), patient)
 }
 
 const numbers = (count: number) => Array.from({ length: count }, (_, i) => i + 1)
@@ -55,7 +56,7 @@ describe('three server processes on Redis', () => {
     await publisher.call('stream', { topic: 'feed', count: 300 })
     await publisher.call('streamed')
     for (const s of subscribers) {
-      await vi.waitFor(() => expect(s.received.length).toBeGreaterThanOrEqual(300), { timeout: 20_000 })
+      await vi.waitFor(() => expect(s.received.length).toBeGreaterThanOrEqual(300), { ...patient, timeout: 20_000 })
       expect(s.received.map((m) => m.data)).toEqual(numbers(300))
       expect(s.received.map((m) => m.seq)).toEqual(numbers(300))
       expect(s.gaps).toEqual([])
@@ -69,11 +70,11 @@ describe('three server processes on Redis', () => {
     const publisher = client(all[0]!.url)
     await subscribed(publisher, 'feed', 3)
     await publisher.call('stream', { topic: 'feed', count: 600 })
-    await vi.waitFor(() => expect(subscribers[2]!.received.length).toBeGreaterThanOrEqual(100), { timeout: 20_000 })
+    await vi.waitFor(() => expect(subscribers[2]!.received.length).toBeGreaterThanOrEqual(100), { ...patient, timeout: 20_000 })
     await all[2]!.kill()
     await publisher.call('streamed')
     for (const s of subscribers) {
-      await vi.waitFor(() => expect(s.received.length).toBeGreaterThanOrEqual(600), { timeout: 20_000 }).catch((err: unknown) => {
+      await vi.waitFor(() => expect(s.received.length).toBeGreaterThanOrEqual(600), { ...patient, timeout: 20_000 }).catch((err: unknown) => {
         const seqs = s.received.map((m) => m.seq)
         const missing = numbers(600).filter((n) => !seqs.includes(n))
         throw new Error(`subscriber ${subscribers.indexOf(s)}: ${s.received.length}; missing ${missing.slice(0, 20).join(',')}... gaps ${s.gaps}; ${String(err)}`)
@@ -92,14 +93,14 @@ describe('three server processes on Redis', () => {
     const publisher = client(all[0]!.url)
     await subscribed(publisher, 'feed', 3)
     await publisher.call('stream', { topic: 'feed', count: 400 })
-    await vi.waitFor(() => expect(subscribers[1]!.received.length).toBeGreaterThanOrEqual(100), { timeout: 20_000 })
+    await vi.waitFor(() => expect(subscribers[1]!.received.length).toBeGreaterThanOrEqual(100), { ...patient, timeout: 20_000 })
     await redis.kill()
     // Publishing fails clearly while Redis is away (the process logs it and tries again).
-    await vi.waitFor(() => expect(all[0]!.log.join('')).toMatch(/publish to feed failed: Redis is unavailable/), { timeout: 10_000 })
+    await vi.waitFor(() => expect(all[0]!.log.join('')).toMatch(/publish to feed failed: Redis is unavailable/), patient)
     await redis.start()
-    await vi.waitFor(async () => expect(await publisher.call('streamed')).toBeNull(), { timeout: 30_000 })
+    await vi.waitFor(async () => expect(await publisher.call('streamed')).toBeNull(), { ...patient, timeout: 30_000 })
     for (const s of subscribers) {
-      await vi.waitFor(() => expect(s.received.at(-1)?.data).toBe(400), { timeout: 20_000 })
+      await vi.waitFor(() => expect(s.received.at(-1)?.data).toBe(400), { ...patient, timeout: 20_000 })
       // Numbers never repeat nor go back, across the restart.
       const seqs = s.received.map((m) => m.seq)
       expect(seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]!)).toBe(true)

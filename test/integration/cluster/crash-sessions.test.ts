@@ -8,12 +8,13 @@ import { randomUUID } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { client } from '../server/client-helper'
-import { cleanup, until } from '../server/helpers'
+import { cleanup } from '../server/helpers'
 import { sessionClient, type SessionClient } from '../server/session-client'
 import { buildServer, startNode, type NodeProcess } from './nodes'
 import { startRedis, type RedisProcess } from './redis-server'
+import { patient } from '../../helpers/wait'
 
 let redis: RedisProcess
 beforeAll(async () => {
@@ -54,7 +55,7 @@ function arrivals(client: SessionClient) {
 /** Send `step` 1..STEPS (string ids: the raw client tells control answers by numeric id), at most 40 ahead of the answers, acknowledging what arrived as it goes. */
 async function stream(client: SessionClient) {
   for (let n = 1; n <= STEPS; n++) {
-    await until(() => n - arrivals(client).answered.length <= 40, 25_000)
+    await vi.waitFor(() => expect(n - arrivals(client).answered.length).toBeLessThanOrEqual(40), { ...patient, timeout: 25_000 })
     client.send({ jsonrpc: '2.0', id: `step-${n}`, method: 'step', params: { n } })
     if (n % 20 === 0 && client.socket?.readyState === 1) client.ack()
   }
@@ -66,13 +67,16 @@ describe('sessions across a SIGKILL', () => {
     const client = sessionClient(doomed.url)
     const first = await client.open()
     const streaming = stream(client)
-    await until(() => steps().length >= 300, 25_000)
+    await vi.waitFor(() => expect(steps().length).toBeGreaterThanOrEqual(300), { ...patient, timeout: 25_000 })
     await doomed.kill()
     await client.closed()
     const answer = await client.open({ address: survivor.url })
     expect(answer).toMatchObject({ id: first.id, resumed: true })
     await streaming
-    await until(() => arrivals(client).answered.includes(STEPS) && arrivals(client).stepped.includes(STEPS), 25_000)
+    await vi.waitFor(() => {
+      expect(arrivals(client).answered).toContain(STEPS)
+      expect(arrivals(client).stepped).toContain(STEPS)
+    }, { ...patient, timeout: 25_000 })
 
     const log = steps()
     const ran = log.map(([, n]) => n)
@@ -115,14 +119,14 @@ describe('sessions across a SIGKILL', () => {
     const total = 600
     const streaming = (async () => {
       for (let n = 1; n <= total; n++) {
-        await until(() => n - stepped.length <= 40, 25_000)
+        await vi.waitFor(() => expect(n - stepped.length).toBeLessThanOrEqual(40), { ...patient, timeout: 25_000 })
         void c.notify('step', { n })
       }
     })()
-    await until(() => steps().length >= 150, 25_000)
+    await vi.waitFor(() => expect(steps().length).toBeGreaterThanOrEqual(150), { ...patient, timeout: 25_000 })
     await doomed.kill()
     await streaming
-    await until(() => stepped.includes(total), 25_000)
+    await vi.waitFor(() => expect(stepped).toContain(total), { ...patient, timeout: 25_000 })
     expect(sessions).toEqual([false, true])
 
     const log = steps()
@@ -147,7 +151,7 @@ describe('sessions across a SIGKILL', () => {
     const client = sessionClient(doomed.url)
     await client.open()
     for (let n = 1; n <= 20; n++) client.send({ jsonrpc: '2.0', id: `step-${n}`, method: 'step', params: { n } })
-    await until(() => steps().length === 20, 25_000)
+    await vi.waitFor(() => expect(steps().length).toBe(20), { ...patient, timeout: 25_000 })
     await doomed.kill()
     await client.closed()
     expect(await client.open({ address: survivor.url })).toMatchObject({ resumed: false })

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { redisBroker } from '../../../src/server'
 import { open, start, url } from '../server/helpers'
 import { startRedis, type RedisProcess } from './redis-server'
+import { patient } from '../../helpers/wait'
 
 let redis: RedisProcess
 beforeAll(async () => {
@@ -51,7 +52,7 @@ describe('redisBroker across servers', () => {
     expect(await onB.next()).toEqual({ jsonrpc: '2.0', method: 'hello', params: { from: 'a' } })
     expect((await onA.call('rpc.ping', undefined, 9)).result).toBe('pong')
     expect(onA.pending).toEqual([])
-    await vi.waitFor(async () => expect(await a.cluster()).toEqual({ processes: 2, connections: 2, clients: 2, topics: { x: 1 } }), { timeout: 10_000 })
+    await vi.waitFor(async () => expect(await a.cluster()).toEqual({ processes: 2, connections: 2, clients: 2, topics: { x: 1 } }), patient)
     await b.close()
     // A closed server takes its report with it.
     expect(await a.cluster()).toMatchObject({ processes: 1, connections: 1 })
@@ -65,7 +66,7 @@ describe('redisBroker across servers', () => {
     expect([await live.next(), await live.next(), await live.next()].map((frame) => frame.params?.seq)).toEqual([1, 2, 3])
 
     await redis.kill()
-    await vi.waitFor(() => expect(a.publish('t', 'lost')).rejects.toThrow(/^lifeline-ws\/server: publish to t failed: Redis is unavailable/), { timeout: 10_000 })
+    await vi.waitFor(() => expect(a.publish('t', 'lost')).rejects.toThrow(/^lifeline-ws\/server: publish to t failed: Redis is unavailable/), patient)
     expect((await live.call('rpc.ping', undefined, 2)).result).toBe('pong')
     const subscribing = await open(url(b))
     const refused = await subscribing.call('rpc.subscribe', { topic: 't', after: 3 }, 3)
@@ -73,7 +74,7 @@ describe('redisBroker across servers', () => {
 
     await redis.start()
     // Numbering goes on above what the servers saw (Redis came back empty), never backwards.
-    const seq = await vi.waitFor(() => a.publish('t', 'back'), { timeout: 15_000, interval: 100 })
+    const seq = await vi.waitFor(() => a.publish('t', 'back'), { ...patient, timeout: 15_000, interval: 100 })
     expect(seq).toBe(4)
     expect(await live.next()).toMatchObject({ params: { topic: 't', seq: 4, data: 'back' } })
     // Messages 1-3 died with Redis: a cursor before them gets a gap; a cursor at 3 misses nothing.

@@ -7,6 +7,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { createServer, redisBroker, redisSessionStore } from '../../../src/server'
 import { cleanup, open, start, url } from '../server/helpers'
 import { startRedis, useRedis, type RedisProcess } from './redis-server'
+import { patient } from '../../helpers/wait'
 
 let redis: RedisProcess
 let inspect: Redis
@@ -37,7 +38,7 @@ describe('redisBroker edges', () => {
       const id = /id=(\d+) .*name=lifeline-commands/.exec(line)?.[1]
       if (id) await inspect.client('KILL', 'ID', id)
     }
-    const seq = await vi.waitFor(() => a.publish('t', 'back'), { timeout: 10_000, interval: 50 })
+    const seq = await vi.waitFor(() => a.publish('t', 'back'), { ...patient, interval: 50 })
     expect(seq).toBe(4)
     const seqs = [await peer.next(), await peer.next(), await peer.next(), await peer.next()].map((frame) => frame.params?.seq)
     expect(seqs).toEqual([1, 2, 3, 4])
@@ -46,7 +47,7 @@ describe('redisBroker edges', () => {
   it('reports garbage on its channel and goes on', async () => {
     const { prefix, a, errors } = await pair()
     await inspect.publish(`${prefix}topics`, 'not json')
-    await vi.waitFor(() => expect(errors.some((err) => err instanceof SyntaxError)).toBe(true))
+    await vi.waitFor(() => expect(errors.some((err) => err instanceof SyntaxError)).toBe(true), patient)
     expect(await a.publish('t')).toBe(1)
   })
 
@@ -79,11 +80,11 @@ describe('a server whose Redis is not up yet', () => {
     void server.ready.then(() => {
       ready = true
     })
-    await vi.waitFor(() => expect(errors.map(String).join('\n')).toMatch(/Redis is unavailable: the command connection cannot be opened \(.*ECONNREFUSED.*\); reconnecting/))
+    await vi.waitFor(() => expect(errors.map(String).join('\n')).toMatch(/Redis is unavailable: the command connection cannot be opened \(.*ECONNREFUSED.*\); reconnecting/), patient)
     expect(ready).toBe(false)
     await expect(server.publish('t', 1)).rejects.toThrow(/publish to t failed: Redis is unavailable \(not connected\)/)
     await later.start()
-    await vi.waitFor(() => expect(ready).toBe(true), { timeout: 10_000 })
+    await vi.waitFor(() => expect(ready).toBe(true), patient)
     expect(await server.publish('t', 1)).toBe(1)
   })
 })

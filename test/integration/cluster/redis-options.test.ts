@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createServer, memoryBroker, redisBroker, redisSessionStore } from '../../../src/server'
 import { cleanup, open, start, url } from '../server/helpers'
 import { startRedis, type RedisProcess } from './redis-server'
+import { patient } from '../../helpers/wait'
 
 let redis: RedisProcess
 beforeAll(async () => {
@@ -59,16 +60,16 @@ describe('redisBroker and redisSessionStore options', () => {
     await store.take('warm-up')
     await redis.kill()
     try {
-      await vi.waitFor(() => expect(server.publish('t', 1)).rejects.toThrow(/publish to t failed: Redis is unavailable/), { timeout: 10_000 })
+      await vi.waitFor(() => expect(server.publish('t', 1)).rejects.toThrow(/publish to t failed: Redis is unavailable/), patient)
       server.broadcast('hello', { to: 'all' })
-      await vi.waitFor(() => expect(errors.map(String).join('\n')).toMatch(/broadcast of hello failed: Redis is unavailable/))
+      await vi.waitFor(() => expect(errors.map(String).join('\n')).toMatch(/broadcast of hello failed: Redis is unavailable/), patient)
       await expect(server.cluster()).rejects.toThrow(/reading cluster counts failed: Redis is unavailable/)
       await expect(store.save({ id: 's', received: 0, sent: 0, frames: [], expires: Date.now() + 1000 })).rejects.toThrow(/saving session s failed: Redis is unavailable/)
       await expect(store.take('s')).rejects.toThrow(/taking a session failed: Redis is unavailable/)
     } finally {
       await redis.start()
     }
-    await vi.waitFor(() => expect(server.publish('t', 2)).resolves.toBe(1), { timeout: 15_000 })
+    await vi.waitFor(() => expect(server.publish('t', 2)).resolves.toBe(1), { ...patient, timeout: 15_000 })
   })
 
   it('the in-memory broker counts this process, also before a server started it', async () => {

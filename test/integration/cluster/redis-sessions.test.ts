@@ -3,11 +3,12 @@
 // resumes every session exactly once. On a real redis-server this file starts.
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createServer, redisBroker, redisSessionStore } from '../../../src/server'
-import { cleanup, start, track, until, url } from '../server/helpers'
+import { cleanup, start, track, url } from '../server/helpers'
 import { sessionClient } from '../server/session-client'
 import { useRedis, type RedisProcess } from './redis-server'
+import { patient } from '../../helpers/wait'
 
 let redis: RedisProcess
 let inspect: Redis
@@ -59,7 +60,7 @@ describe('redisSessionStore', () => {
     const first = await c.open()
     for (let n = 1; n <= 30; n++) c.send(note('log', [n]))
     c.send(request(31, 'echo', ['before']))
-    await until(() => log.length === 30 && c.tracked.length === 1)
+    await vi.waitFor(() => expect({ logged: log.length, tracked: c.tracked.length }).toEqual({ logged: 30, tracked: 1 }), patient)
     await old.close()
     expect(await c.closed()).toEqual({ code: 1012, reason: 'Service restart' })
     expect(c.acks).toEqual([31])
@@ -76,7 +77,7 @@ describe('redisSessionStore', () => {
     expect(await inspect.exists(`${prefix}session:${first.id}`)).toBe(0)
     for (let n = 32; n <= 40; n++) c.send(note('log', [n]))
     c.send(request(41, 'echo', ['after']))
-    await until(() => log.length === 39 && c.tracked.length === 2)
+    await vi.waitFor(() => expect({ logged: log.length, tracked: c.tracked.length }).toEqual({ logged: 39, tracked: 2 }), patient)
     expect(log).toEqual([...Array.from({ length: 30 }, (_, i) => i + 1), ...Array.from({ length: 9 }, (_, i) => i + 32)])
     expect(c.tracked).toEqual([{ jsonrpc: '2.0', id: 31, result: ['before'] }, { jsonrpc: '2.0', id: 41, result: ['after'] }])
   })

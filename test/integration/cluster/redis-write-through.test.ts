@@ -6,9 +6,10 @@ import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { describe, expect, it, vi } from 'vitest'
 import { redisSessionStore, type Context } from '../../../src/server'
-import { cleanup, start, until, url } from '../server/helpers'
+import { cleanup, start, url } from '../server/helpers'
 import { sessionClient } from '../server/session-client'
 import { startRedis, useRedis, type RedisProcess } from './redis-server'
+import { patient } from '../../helpers/wait'
 
 let redis: RedisProcess
 let inspect: Redis
@@ -84,24 +85,24 @@ describe('redisSessionStore({ writeThrough: true })', () => {
     const keys = [`${prefix}session:${first.id}:state`, `${prefix}session:${first.id}:out`]
     for (let n = 1; n <= 5; n++) client.send(note(n))
     client.send({ jsonrpc: '2.0', id: 'r6', method: 'log', params: [6] })
-    await until(() => log.length === 6 && client.tracked.length === 1)
+    await vi.waitFor(() => expect({ logged: log.length, tracked: client.tracked.length }).toEqual({ logged: 6, tracked: 1 }), patient)
     expect(await inspect.hmget(keys[0]!, 'received', 'sent', 'base')).toEqual(['6', '1', '0'])
     expect(await inspect.lrange(keys[1]!, 0, -1)).toEqual([JSON.stringify({ jsonrpc: '2.0', id: 'r6', result: null })])
     client.ack()
-    await vi.waitFor(async () => expect(await inspect.hget(keys[0]!, 'base')).toBe('1'))
+    await vi.waitFor(async () => expect(await inspect.hget(keys[0]!, 'base')).toBe('1'), patient)
     expect(await inspect.llen(keys[1]!)).toBe(0)
 
     // The socket drops; the client comes back through another process, which takes the session over.
     client.drop()
     expect(await client.open({ address: url(two.server) })).toMatchObject({ id: first.id, resumed: true, received: 6 })
     for (let n = 7; n <= 9; n++) client.send(note(n))
-    await until(() => log.length === 9)
+    await vi.waitFor(() => expect(log.length).toBe(9), patient)
     // And back to the first, which still holds its stale copy: it lets go of it and takes the session from Redis.
     client.drop()
     expect(await client.open({ address: url(one.server) })).toMatchObject({ id: first.id, resumed: true, received: 9 })
     expect(one.disconnects.filter((id) => id === first.id)).toHaveLength(1)
     client.send(note(10))
-    await until(() => log.length === 10)
+    await vi.waitFor(() => expect(log.length).toBe(10), patient)
     expect(log).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     // The second process learns it lost the session at its next write; moving is not an error.
     expect([...one.errors, ...two.errors]).toEqual([])
@@ -115,17 +116,18 @@ describe('redisSessionStore({ writeThrough: true })', () => {
     const client = sessionClient(url(one.server))
     const first = await client.open()
     client.send({ jsonrpc: '2.0', method: 'remember', params: [] })
-    await until(() => one.contexts.length === 1)
-    // Idle for longer than the ttl while served: the keys are refreshed, not expired.
+    await vi.waitFor(() => expect(one.contexts.length).toBe(1), patient)
+    // Idle for longer than the ttl while served: the keys are refreshed, not expired. A real wait, the
+    // one way to show it: Redis expires keys on its own clock, which no fake clock in this process reaches.
     await new Promise((resolve) => setTimeout(resolve, 450))
     expect(await inspect.exists(`${prefix}session:${first.id}:state`)).toBe(1)
     client.drop()
     expect(await client.open({ address: url(two.server) })).toMatchObject({ id: first.id, resumed: true, received: 1 })
     // The first process still holds its copy (waiting for its client); a late event from it is fenced off.
     one.contexts[0]!.notify('late', [1])
-    await until(() => one.disconnects.includes(first.id))
+    await vi.waitFor(() => expect(one.disconnects).toContain(first.id), patient)
     client.send(note(2))
-    await until(() => log.length === 1)
+    await vi.waitFor(() => expect(log.length).toBe(1), patient)
     expect(client.tracked).toEqual([])
     expect(await inspect.llen(`${prefix}session:${first.id}:out`)).toBe(0)
     expect(one.errors).toEqual([])
@@ -140,7 +142,7 @@ describe('redisSessionStore({ writeThrough: true })', () => {
     for (let n = 0; n < 30; n++) ctx.notify('big', ['x'.repeat(100)])
     expect(await client.closed()).toEqual({ code: 1013, reason: 'Session buffer full' })
     expect(client.tracked.length).toBeLessThan(30)
-    await vi.waitFor(async () => expect(await inspect.exists(`${prefix}session:${first.id}:state`)).toBe(0))
+    await vi.waitFor(async () => expect(await inspect.exists(`${prefix}session:${first.id}:state`)).toBe(0), patient)
   })
 
   it('hands over on close(), starts over for a new page, and forgets a session that ends', async () => {
@@ -153,17 +155,17 @@ describe('redisSessionStore({ writeThrough: true })', () => {
     const state = `${prefix}session:${first.id}:state`
     client.send(note(1))
     client.send({ jsonrpc: '2.0', id: 'r2', method: 'log', params: [2] })
-    await until(() => client.tracked.length === 1)
+    await vi.waitFor(() => expect(client.tracked.length).toBe(1), patient)
     await one.server.close()
     expect(await client.closed()).toMatchObject({ code: 1012 })
     expect(await inspect.hget(state, 'owner')).toBe('')
     // A reloaded page: the session goes on, its outbound frames start over.
     expect(await client.open({ address: url(two.server), received: null })).toMatchObject({ id: first.id, resumed: true, received: 2 })
-    await vi.waitFor(async () => expect(await inspect.hget(state, 'sent')).toBe('0'))
+    await vi.waitFor(async () => expect(await inspect.hget(state, 'sent')).toBe('0'), patient)
     expect(await inspect.exists(`${prefix}session:${first.id}:out`)).toBe(0)
     client.send({ jsonrpc: '2.0', id: 'r3', method: 'leave', params: [] })
     expect(await client.closed()).toEqual({ code: 4000, reason: 'bye' })
-    await vi.waitFor(async () => expect(await inspect.exists(state)).toBe(0))
+    await vi.waitFor(async () => expect(await inspect.exists(state)).toBe(0), patient)
     expect(log).toEqual([1, 2])
   })
 
@@ -175,7 +177,7 @@ describe('redisSessionStore({ writeThrough: true })', () => {
     const client = sessionClient(url(one.server))
     await client.open()
     client.send(note(1))
-    await until(() => log.length === 1)
+    await vi.waitFor(() => expect(log.length).toBe(1), patient)
     await own.kill()
     client.send(note(2))
     expect(await client.closed()).toEqual({ code: 1012, reason: 'Service restart' })

@@ -1,7 +1,8 @@
 // Methods over raw JSON-RPC frames: results, errors, notifications, batches, limits.
 import { describe, expect, it, vi } from 'vitest'
 import { RpcError } from '../../../src/server'
-import { deferred, open, start, url, until } from './helpers'
+import { deferred, open, start, url } from './helpers'
+import { patient } from '../../helpers/wait'
 
 const rpc = (id: number, method: string, params?: unknown) => ({ jsonrpc: '2.0', id, method, params })
 
@@ -75,7 +76,7 @@ describe('methods', () => {
     const p = await open(url(server))
     p.send({ jsonrpc: '2.0', method: 'fail' })
     p.send({ jsonrpc: '2.0', method: 'log', params: ['hi'] })
-    await until(() => got.length)
+    await vi.waitFor(() => expect(got.length).toBeGreaterThan(0), patient)
     expect(got).toEqual([['hi']])
     expect((await p.call('rpc.ping', undefined, 9)).result).toBe('pong')
     expect(p.pending).toEqual([])
@@ -123,7 +124,7 @@ describe('methods', () => {
     expect([...server.clients.keys()].sort()).toEqual([ida, idb].sort())
     expect(server.clients.get(ida)?.request.headers.host).toBe(`127.0.0.1:${server.port}`)
     a.socket.close()
-    await until(() => server.clients.size === 1)
+    await vi.waitFor(() => expect(server.clients.size).toBe(1), patient)
     expect(server.clients.has(idb)).toBe(true)
     expect(server.stats).toMatchObject({ connections: 1, accepted: 2 })
   })

@@ -1,8 +1,12 @@
 // The real client against the real server: every feature end to end.
-import { describe, expect, it } from 'vitest'
-import { isRpcError } from '../../../src/index'
+import { describe, expect, it, vi } from 'vitest'
+import { isRpcError, type WebSocketConstructor } from '../../../src/index'
 import { client } from './client-helper'
-import { start, url, until } from './helpers'
+import { start, url } from './helpers'
+import type { WebSocket } from 'ws'
+import { manualClock } from '../../helpers/manual-clock'
+import { trackedWebSocket } from '../../helpers/tracking'
+import { patient } from '../../helpers/wait'
 
 describe('client and server', () => {
   it('calls methods and gets results and typed errors', async () => {
@@ -28,7 +32,7 @@ describe('client and server', () => {
     c.listen('news', (p) => got.push(['news', p]))
     await c.call('poke')
     server.broadcast('news', { headline: 'hi' })
-    await until(() => got.length === 2)
+    await vi.waitFor(() => expect(got.length).toBe(2), patient)
     expect(got).toEqual([['poked', { by: 'server' }], ['news', { headline: 'hi' }]])
   })
 
@@ -37,7 +41,7 @@ describe('client and server', () => {
     const c = client(url(server))
     c.handle('confirm', (p) => ({ ok: (p as { q: string }).q === 'sure?' }))
     await c.ready()
-    await until(() => server.clients.size)
+    await vi.waitFor(() => expect(server.clients.size).toBeGreaterThan(0), patient)
     const ctx = [...server.clients.values()][0]!
     expect(await ctx.call('confirm', { q: 'sure?' })).toEqual({ ok: true })
     const err = await ctx.call('unhandled', {}).catch((e: unknown) => e)
@@ -51,16 +55,16 @@ describe('client and server', () => {
     const sub = c.subscribe('room', (data, meta) => got.push([data, meta.seq]))
     await sub.ready
     server.publish('room', 'a')
-    await until(() => got.length === 1)
+    await vi.waitFor(() => expect(got.length).toBe(1), patient)
     const reopened = new Promise((r) => c.on('open', () => r(null)))
     // The server drops the client; it publishes while the client is away.
     ;[...server.clients.values()][0]!.close(1012, 'bye')
-    await until(() => !server.clients.size)
+    await vi.waitFor(() => expect(server.clients.size).toBe(0), patient)
     server.publish('room', 'b')
     server.publish('room', 'c')
     await reopened
     server.publish('room', 'd')
-    await until(() => got.length === 4)
+    await vi.waitFor(() => expect(got.length).toBe(4), patient)
     expect(got).toEqual([['a', 1], ['b', 2], ['c', 3], ['d', 4]])
   })
 
@@ -72,12 +76,12 @@ describe('client and server', () => {
     let gaps = 0
     await c.subscribe('t', (d) => got.push(d), { onGap: () => gaps++ }).ready
     ;[...server.clients.values()][0]!.close(1012)
-    await until(() => !server.clients.size)
+    await vi.waitFor(() => expect(server.clients.size).toBe(0), patient)
     server.publish('t', 1)
     server.publish('t', 2)
-    await until(() => gaps === 1)
+    await vi.waitFor(() => expect(gaps).toBe(1), patient)
     server.publish('t', 3)
-    await until(() => got.length)
+    await vi.waitFor(() => expect(got.length).toBeGreaterThan(0), patient)
     expect(got).toEqual([3])
   })
 
@@ -88,36 +92,56 @@ describe('client and server', () => {
     const got: unknown[] = []
     await c.subscribe('empty', (d) => got.push(d)).ready
     ;[...server.clients.values()][0]!.close(1012)
-    await until(() => !server.clients.size)
+    await vi.waitFor(() => expect(server.clients.size).toBe(0), patient)
     server.publish('empty', 'while away')
-    await until(() => server.clients.size)
+    await vi.waitFor(() => expect(server.clients.size).toBeGreaterThan(0), patient)
     server.publish('empty', 'live')
-    await until(() => got.length === 2)
+    await vi.waitFor(() => expect(got.length).toBe(2), patient)
     expect(got).toEqual(['while away', 'live'])
   })
 
   it('stops, without retrying, when the server refuses authentication', async () => {
     const server = await start({ authenticate: () => false })
-    const c = client(url(server))
+    // The client's timers on a clock of the test's own: a retry would be a timer, so a clock moved
+    // an hour ahead that starts no socket shows none was scheduled (instead of sleeping and hoping).
+    const time = manualClock()
+    const sockets: WebSocket[] = []
+    const c = client(url(server), {
+      WebSocket: trackedWebSocket(sockets) as unknown as WebSocketConstructor,
+      environment: { clock: time.clock },
+    })
     const closes: number[] = []
     c.on('close', (e) => closes.push(e.code))
     // The socket opens (the close code needs one) and is closed at once.
-    await until(() => c.state === 'closed')
+    await vi.waitFor(() => expect(c.state).toBe('closed'), patient)
     await expect(c.ready()).rejects.toThrow()
     expect(closes).toEqual([4401])
-    await new Promise((r) => setTimeout(r, 200))
+    expect(time.pending).toBe(0)
+    time.advance(60 * 60 * 1000)
+    // One turn of the event loop: long enough for an attempt to reach the WebSocket constructor.
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(sockets).toHaveLength(1)
     expect(server.stats).toMatchObject({ rejected: 1, accepted: 0 })
   })
 
   it('stays connected through server pings and client heartbeats', async () => {
     const server = await start({ heartbeat: { interval: 100 } })
-    const c = client(url(server), { heartbeat: { interval: 50, timeout: 1000 } })
+    const sockets: WebSocket[] = []
+    const c = client(url(server), { WebSocket: trackedWebSocket(sockets) as unknown as WebSocketConstructor, heartbeat: { interval: 50, timeout: 1000 } })
     let closes = 0
     let pongs = 0
+    let serverPings = 0
     c.on('close', () => closes++)
     c.on('message', (data) => void (String(data).includes('"result":"pong"') && pongs++))
     await c.ready()
-    await new Promise((r) => setTimeout(r, 500))
+    sockets[0]!.on('ping', () => serverPings++)
+    // Both heartbeats run on real timers here (the server's cannot be injected). Counted, not slept:
+    // the server pings a client only if it answered the previous ping, so a third ping on the first
+    // socket is two of the server's checks passed, while the client probed the line too.
+    await vi.waitFor(() => {
+      expect(serverPings).toBeGreaterThanOrEqual(3)
+      expect(pongs).toBeGreaterThanOrEqual(2)
+    }, patient)
     expect(closes).toBe(0)
     // The client probed a silent line several times and the server answered each probe.
     expect(pongs).toBeGreaterThanOrEqual(2)

@@ -1,14 +1,15 @@
 // Server-pushed events, broadcast, server-to-client calls and connection hooks, over raw frames.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { isConnectionClosedError, isRpcError, isTimeoutError, type Context } from '../../../src/server'
-import { open, start, url, until } from './helpers'
+import { open, start, url } from './helpers'
+import { patient } from '../../helpers/wait'
 
 describe('events and server-to-client calls', () => {
   it('sends ctx.notify to one client and broadcast to all, as plain notifications', async () => {
     const server = await start()
     const a = await open(url(server))
     const b = await open(url(server))
-    await until(() => server.clients.size === 2)
+    await vi.waitFor(() => expect(server.clients.size).toBe(2), patient)
     const [first] = server.clients.values()
     first!.notify('typing', { user: 'ann' })
     server.broadcast('announce', ['hello'])
@@ -24,7 +25,7 @@ describe('events and server-to-client calls', () => {
   it('throws from notify or broadcast when the params cannot be sent', async () => {
     const server = await start()
     await open(url(server))
-    await until(() => server.clients.size)
+    await vi.waitFor(() => expect(server.clients.size).toBeGreaterThan(0), patient)
     expect(() => server.broadcast('x', 'not an object')).toThrow()
     expect(() => [...server.clients.values()][0]!.notify('x', { n: 1n })).toThrow()
   })
@@ -32,7 +33,7 @@ describe('events and server-to-client calls', () => {
   it('calls the client and resolves with its answer, or rejects with its error', async () => {
     const server = await start()
     const p = await open(url(server))
-    await until(() => server.clients.size)
+    await vi.waitFor(() => expect(server.clients.size).toBeGreaterThan(0), patient)
     const ctx = [...server.clients.values()][0]!
     const ok = ctx.call('confirm', { q: 'sure?' })
     const request = await p.next()
@@ -55,7 +56,7 @@ describe('events and server-to-client calls', () => {
   it('rejects a call the client does not answer in time with TimeoutError', async () => {
     const server = await start({ callTimeout: 50 })
     await open(url(server))
-    await until(() => server.clients.size)
+    await vi.waitFor(() => expect(server.clients.size).toBeGreaterThan(0), patient)
     const ctx = [...server.clients.values()][0]!
     expect(isTimeoutError(await ctx.call('x').catch((e: unknown) => e))).toBe(true)
     expect(isTimeoutError(await ctx.call('x', undefined, { timeout: 20 }).catch((e: unknown) => e))).toBe(true)
@@ -64,7 +65,7 @@ describe('events and server-to-client calls', () => {
   it('rejects pending calls with ConnectionClosedError when the client leaves, and new ones at once', async () => {
     const server = await start()
     const p = await open(url(server))
-    await until(() => server.clients.size)
+    await vi.waitFor(() => expect(server.clients.size).toBeGreaterThan(0), patient)
     const ctx = [...server.clients.values()][0]!
     const pending = ctx.call('x').catch((e: unknown) => e)
     await p.next()
@@ -90,10 +91,10 @@ describe('events and server-to-client calls', () => {
       methods: { leave: (_p, ctx) => ctx.close(4000, 'bye') },
     })
     const p = await open(url(server))
-    await until(() => log.length)
+    await vi.waitFor(() => expect(log.length).toBeGreaterThan(0), patient)
     p.send({ jsonrpc: '2.0', method: 'leave' })
     expect(await p.closed).toEqual({ code: 4000, reason: 'bye' })
-    await until(() => log.length === 2)
+    await vi.waitFor(() => expect(log.length).toBe(2), patient)
     const id = (log[0] as string[])[1]
     expect(log).toEqual([['in', id], ['out', id, 4000, 'bye']])
   })
@@ -108,7 +109,7 @@ describe('events and server-to-client calls', () => {
     const p = await open(url(server))
     expect((await p.call('rpc.ping', undefined, 1)).result).toBe('pong')
     p.socket.close()
-    await until(() => reported.length === 2)
+    await vi.waitFor(() => expect(reported.length).toBe(2), patient)
     expect(reported.map((e) => (e as Error).message)).toEqual(['hook', 'hook 2'])
   })
 })

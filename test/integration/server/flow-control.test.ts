@@ -1,10 +1,11 @@
 // Flow control (issue #19): protocol requests never count against maxInFlight, and application
 // requests over it wait in a bounded FIFO instead of being refused. The real client against the
 // real server, with the server's default limits.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createHistory, createServer } from '../../../src/server'
 import { client } from './client-helper'
-import { deferred, open, start, track, until, url } from './helpers'
+import { deferred, open, start, track, url } from './helpers'
+import { patient } from '../../helpers/wait'
 
 const rpc = (id: number, method: string, params?: unknown) => ({ jsonrpc: '2.0', id, method, params })
 const names = (count: number) => Array.from({ length: count }, (_, index) => `topic-${index}`)
@@ -34,7 +35,7 @@ describe('flow control', () => {
       c.reconnect()
       await reopened
       for (const topic of topics) server.publish(topic, 'after')
-      await until(() => [...got.values()].every((messages) => messages.length === 1), 20_000)
+      await vi.waitFor(() => expect([...got.values()].every((messages) => messages.length === 1), 'one message on every topic').toBe(true), { ...patient, timeout: 20_000 })
       expect(server.stats.errors).toBe(0)
     })
 
@@ -50,7 +51,7 @@ describe('flow control', () => {
       await fresh.ready
       // Published before the client is back: it arrives as the replay after each resubscribe.
       for (const topic of topics) fresh.publish(topic, 'after')
-      await until(() => [...got.values()].every((messages) => messages.length === 1), 20_000)
+      await vi.waitFor(() => expect([...got.values()].every((messages) => messages.length === 1), 'one message on every topic').toBe(true), { ...patient, timeout: 20_000 })
       expect(fresh.stats.errors).toBe(0)
     })
   }

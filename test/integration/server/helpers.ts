@@ -49,17 +49,6 @@ export function track<S extends { close(): Promise<void> }>(server: S): S {
 
 export const url = (server: { port: number | undefined }, path = '/') => `ws://127.0.0.1:${server.port}${path}`
 
-/** Resolves with what `fn` returns once it is truthy; rejects after `ms`. */
-export async function until<T>(fn: () => T, ms = 5000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const value = fn()
-    if (value) return value as NonNullable<T>
-    if (Date.now() > deadline) throw new Error(`until: timed out: ${fn.toString()}`)
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
-
 export type Frame = Record<string, unknown> & { id?: unknown; method?: string; params?: Record<string, unknown> & { seq?: number; data?: unknown }; result?: unknown; error?: { code: number; message: string; data?: unknown } }
 
 /** A raw peer: JSON frames in a queue, the close event as a promise. */

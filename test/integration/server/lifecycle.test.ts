@@ -1,10 +1,9 @@
 // Heartbeat reaping, slow readers, graceful shutdown and option validation.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { Socket } from 'node:net'
 import { createServer, isConnectionClosedError } from '../../../src/server'
-import { deferred, open, peer, start, track, url, until } from './helpers'
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+import { deferred, open, peer, start, track, url } from './helpers'
+import { patient } from '../../helpers/wait'
 
 describe('heartbeat', () => {
   it('answers rpc.ping with "pong"', async () => {
@@ -18,22 +17,38 @@ describe('heartbeat', () => {
     const server = await start({ heartbeat: { interval: 150 } })
     const silent = await open(url(server), { autoPong: false })
     const healthy = await open(url(server))
+    let pings = 0
+    healthy.socket.on('ping', () => pings++)
     expect((await silent.closed).code).toBe(1006)
     expect(server.stats.dropped).toBe(1)
-    // Several more intervals: the client that answers stays.
-    await sleep(500)
+    // Several more intervals: the client that answers stays. The server pings only a client that
+    // answered the previous ping (it terminates the others), so three more pings are three more
+    // beats survived: counted, not slept. The server's interval is a real one (its sockets are real).
+    const before = pings
+    await vi.waitFor(() => expect(pings - before).toBeGreaterThanOrEqual(3), patient)
     expect(healthy.socket.readyState).toBe(healthy.socket.OPEN)
     expect(server.stats).toMatchObject({ connections: 1, dropped: 1 })
   })
 
   it('sends no pings with heartbeat: false', async () => {
-    const server = await start({ heartbeat: false })
-    const p = await open(url(server), { autoPong: false })
-    let pings = 0
-    p.socket.on('ping', () => pings++)
-    await sleep(100)
-    expect(pings).toBe(0)
-    expect(server.stats.dropped).toBe(0)
+    // The heartbeat is a setInterval: faking only that leaves the sockets (and every timer of ws and
+    // the server) real, and lets a day pass at once.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+    try {
+      const server = await start({ heartbeat: false })
+      const p = await open(url(server), { autoPong: false })
+      let pings = 0
+      p.socket.on('ping', () => pings++)
+      // Nothing scheduled: no beat can ever come.
+      expect(vi.getTimerCount()).toBe(0)
+      vi.advanceTimersByTime(24 * 60 * 60 * 1000)
+      // A ping sent during that day would be on the wire ahead of this answer.
+      expect((await p.call('rpc.ping')).result).toBe('pong')
+      expect(pings).toBe(0)
+      expect(server.stats.dropped).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
 
@@ -48,10 +63,11 @@ describe('slow readers', () => {
     const chunk = 'x'.repeat(65_536)
     for (let i = 0; i < 2000 && !server.stats.dropped; i++) {
       server.publish('firehose', chunk)
-      await sleep(1)
+      // Paces the publisher (a timer turn per chunk), so the reader that reads keeps up and only the paused one backs up.
+      await new Promise((resolve) => setTimeout(resolve, 1))
     }
     expect(server.stats.dropped).toBe(1)
-    await until(() => server.stats.connections === 1)
+    await vi.waitFor(() => expect(server.stats.connections).toBe(1), patient)
     expect((await fast.call('rpc.ping', undefined, 2)).result).toBe('pong')
   })
 })
@@ -70,7 +86,7 @@ describe('close()', () => {
     const busy = await open(url(server))
     const idle = await open(url(server))
     busy.send({ jsonrpc: '2.0', id: 1, method: 'slow' })
-    await until(() => server.stats.calls === 1)
+    await vi.waitFor(() => expect(server.stats.calls).toBe(1), patient)
     const closing = server.close()
     expect(await idle.closed).toEqual({ code: 1012, reason: 'Service restart' })
     // New work is not started while draining; pings still are answered.
@@ -90,7 +106,7 @@ describe('close()', () => {
     const server = await start({ shutdownTimeout: 50, methods: { hang: () => new Promise(() => {}) } })
     const p = await open(url(server))
     p.send({ jsonrpc: '2.0', id: 1, method: 'hang' })
-    await until(() => server.stats.calls === 1)
+    await vi.waitFor(() => expect(server.stats.calls).toBe(1), patient)
     const pending = [...server.clients.values()][0]!.call('confirm').catch((e: unknown) => e)
     await server.close()
     expect((await p.closed).code).toBe(1012)

@@ -1,9 +1,10 @@
 // A server restart: the old server closes (1012), a new one starts on the same port with the
 // same history store, and clients reconnect on their own and resume every topic exactly once.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createHistory, createServer } from '../../../src/server'
 import { client } from './client-helper'
-import { start, track, until, url } from './helpers'
+import { start, track, url } from './helpers'
+import { patient } from '../../helpers/wait'
 
 describe('restart on the same port', () => {
   it('reconnects, resubscribes, and delivers what was published in between exactly once', async () => {
@@ -22,7 +23,7 @@ describe('restart on the same port', () => {
 
     old.publish('news', 'n1')
     old.publish('other', 'o1')
-    await until(() => got.every((g) => g.news.length === 1 && g.other.length === 1))
+    await vi.waitFor(() => expect(got.map((g) => [g.news.length, g.other.length])).toEqual(got.map(() => [1, 1])), patient)
 
     await old.close()
     expect(closes).toEqual([1012, 1012])
@@ -34,10 +35,10 @@ describe('restart on the same port', () => {
     fresh.publish('other', 'o2')
     await fresh.ready
 
-    await until(() => fresh.stats.connections === 2)
+    await vi.waitFor(() => expect(fresh.stats.connections).toBe(2), patient)
     await Promise.all(clients.map((c) => c.ready()))
     fresh.publish('news', 'n4')
-    await until(() => got.every((g) => g.news.length >= 4 && g.other.length >= 2))
+    await vi.waitFor(() => expect(got.every((g) => g.news.length >= 4 && g.other.length >= 2), 'every client has 4 news and 2 other').toBe(true), patient)
     // Nothing more is on its way: a round trip through each client settles the order.
     await Promise.all(clients.map((c) => c.call('echo', ['sync'])))
     for (const g of got) expect(g).toEqual({ news: ['n1', 'n2', 'n3', 'n4'], other: ['o1', 'o2'] })

@@ -1,7 +1,8 @@
 // What a hostile or foreign peer can do: wrong origins, no credentials, oversize and malformed
 // frames, prototype-shaped names and params. None of it may crash the server or leak.
 import { describe, expect, it, vi } from 'vitest'
-import { open, peer, refusedWith, start, url, until } from './helpers'
+import { open, peer, refusedWith, start, url } from './helpers'
+import { patient } from '../../helpers/wait'
 
 describe('origin check at the upgrade', () => {
   it('refuses a foreign origin with 403 and allows same-origin pages and non-browser clients', async () => {
@@ -199,7 +200,7 @@ describe('hostile payloads are inert', () => {
       '{"jsonrpc":"2.0","id":1,"method":"rpc.unsubscribe","params":{"topic":{}}}', 'x'.repeat(5000)]
     const peers = await Promise.all(Array.from({ length: 5 }, () => open(url(server))))
     for (const p of peers) for (const g of garbage) p.send(g)
-    await until(() => server.stats.malformed >= 5 * 4)
+    await vi.waitFor(() => expect(server.stats.malformed).toBeGreaterThanOrEqual(5 * 4), patient)
     const fresh = await open(url(server))
     expect((await fresh.call('rpc.ping', undefined, 1)).result).toBe('pong')
   })

@@ -2,6 +2,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createSessionStore } from '../../../src/server'
 import { createSession } from '../../../src/server/session'
+import { patient } from '../../helpers/wait'
 
 describe('createSessionStore', () => {
   it('gives a saved session to one taker only, as saved', async () => {
@@ -97,7 +98,7 @@ describe('a session', () => {
     session.restart()
     expect(await session.owned()).toBe(true)
     session.end(false)
-    await vi.waitFor(() => expect(calls).toEqual(['receive', 'push abc', 'push def', 'ack 1', 'restart', 'end false']))
+    await vi.waitFor(() => expect(calls).toEqual(['receive', 'push abc', 'push def', 'ack 1', 'restart', 'end false']), patient)
 
     failing = true
     expect(await session.receive()).toBe(false)
@@ -106,7 +107,7 @@ describe('a session', () => {
     expect(lost.map(String)).toEqual(['Error: LIFELINE_TAKEN receive', 'Error: LIFELINE_TAKEN push x'])
     // Ending does not report: the store forgets the session by its ttl if it cannot now.
     session.end(true)
-    await vi.waitFor(() => expect(calls.at(-1)).toBe('end true'))
+    await vi.waitFor(() => expect(calls.at(-1)).toBe('end true'), patient)
     expect(lost).toHaveLength(2)
     expect(await session.owned()).toBe(false)
     expect(createSession('plain', { maxBytes: 5, ackDelay: 1, sendAck: () => true }).owned()).toBeUndefined()

@@ -3,8 +3,9 @@
 // position, frames never run twice, bounds, expiry, half-open resume, graceful restart.
 import { describe, expect, it, vi } from 'vitest'
 import { createServer, createSessionStore, isConnectionClosedError, type Context } from '../../../src/server'
-import { deferred, open, start, track, until, url } from './helpers'
+import { deferred, open, start, track, url } from './helpers'
 import { sessionClient } from './session-client'
+import { patient } from '../../helpers/wait'
 
 const note = (method: string, params: unknown[]) => ({ jsonrpc: '2.0', method, params })
 const request = (id: number, method: string, params: unknown[]) => ({ jsonrpc: '2.0', id, method, params })
@@ -19,7 +20,7 @@ describe('a client that never opens a session', () => {
     expect(p.pending).toEqual([])
     const ctx = only(server.clients)
     p.socket.terminate()
-    await until(() => !server.stats.connections)
+    await vi.waitFor(() => expect(server.stats.connections).toBe(0), patient)
     ctx.notify('lost', [])
     expect(isConnectionClosedError(await ctx.call('gone').catch((e: unknown) => e))).toBe(true)
     const again = await open(url(server))
@@ -77,16 +78,16 @@ describe('server to client', () => {
     await c.open()
     const ctx = only(server.clients)
     for (let n = 1; n <= 5; n++) ctx.notify('tick', [n])
-    await until(() => c.received === 5)
+    await vi.waitFor(() => expect(c.received).toBe(5), patient)
     c.drop()
-    await until(() => !server.stats.connections)
+    await vi.waitFor(() => expect(server.stats.connections).toBe(0), patient)
     // Sent while the client is away: kept in the session, which server.clients still lists.
     server.clients.get(ctx.id)!.notify('tick', [6])
     server.broadcast('tick', [7])
     // The client claims 3: frames 4 to 7 come again, in order, right after the answer.
     const answer = await c.open({ received: 3 })
     expect(answer).toMatchObject({ id: ctx.id, resumed: true, received: 0 })
-    await until(() => c.raw.length === 5)
+    await vi.waitFor(() => expect(c.raw.length).toBe(5), patient)
     expect(c.raw.slice(1).map((text) => JSON.parse(text) as unknown)).toEqual([4, 5, 6, 7].map((n) => note('tick', [n])))
     expect(server.clients.get(ctx.id)).toBe(ctx)
   })
@@ -97,12 +98,12 @@ describe('server to client', () => {
     const c = sessionClient(url(server))
     await c.open()
     c.send(request(1, 'slow', []))
-    await until(() => server.stats.calls === 1)
+    await vi.waitFor(() => expect(server.stats.calls).toBe(1), patient)
     c.drop()
-    await until(() => !server.stats.connections)
+    await vi.waitFor(() => expect(server.stats.connections).toBe(0), patient)
     gate.resolve()
     await c.open()
-    await until(() => c.tracked.length === 1)
+    await vi.waitFor(() => expect(c.tracked.length).toBe(1), patient)
     expect(c.tracked).toEqual([{ jsonrpc: '2.0', id: 1, result: 'done' }])
   })
 
@@ -112,10 +113,10 @@ describe('server to client', () => {
     await c.open()
     const ctx = only(server.clients)
     const answer = ctx.call('confirm', { q: 'sure?' })
-    await until(() => c.tracked.length === 1)
+    await vi.waitFor(() => expect(c.tracked.length).toBe(1), patient)
     const call = c.tracked[0] as { id: number }
     c.drop()
-    await until(() => !server.stats.connections)
+    await vi.waitFor(() => expect(server.stats.connections).toBe(0), patient)
     await c.open()
     c.send({ jsonrpc: '2.0', id: call.id, result: 'yes' })
     expect(await answer).toBe('yes')
@@ -128,11 +129,11 @@ describe('server to client', () => {
     const c = sessionClient(url(server))
     await c.open()
     for (let n = 1; n <= 127; n++) c.send(note('log', [n]))
-    await until(() => logged.length === 127)
+    await vi.waitFor(() => expect(logged.length).toBe(127), patient)
     expect(c.acks).toEqual([])
     expect(c.held).toHaveLength(127)
     c.send(note('log', [128]))
-    await until(() => c.acks.length === 1)
+    await vi.waitFor(() => expect(c.acks.length).toBe(1), patient)
     expect(c.acks).toEqual([128])
     expect(c.held).toEqual([])
 
@@ -141,7 +142,7 @@ describe('server to client', () => {
     const d = sessionClient(url(quick))
     await d.open()
     for (let n = 1; n <= 3; n++) d.send(note('log', [n]))
-    await until(() => d.acks.at(-1) === 3)
+    await vi.waitFor(() => expect(d.acks.at(-1)).toBe(3), patient)
     expect(d.acks).toEqual([...d.acks].sort((a, b) => a - b))
     expect(new Set(d.acks).size).toBe(d.acks.length)
     expect(d.held).toEqual([])
@@ -162,7 +163,7 @@ describe('client to server', () => {
       const answer = await c.open()
       expect(answer.resumed).toBe(true)
     }
-    await until(() => log.length === next - 1)
+    await vi.waitFor(() => expect(log.length).toBe(next - 1), patient)
     expect(log).toEqual(Array.from({ length: next - 1 }, (_, index) => index + 1))
   })
 
@@ -172,11 +173,11 @@ describe('client to server', () => {
     const c = sessionClient(url(server))
     await c.open()
     for (let n = 1; n <= 3; n++) c.send(note('log', [n]))
-    await until(() => log.length === 3)
+    await vi.waitFor(() => expect(log.length).toBe(3), patient)
     const ctx = only(server.clients)
     ctx.notify('for the old page', [])
     const pending = ctx.call('old page, answer me').catch((e: unknown) => e)
-    await until(() => c.received === 2)
+    await vi.waitFor(() => expect(c.received).toBe(2), patient)
     c.drop()
     // A reload: the page knows its stored frames' positions, not what it received.
     const answer = await c.open({ received: null })
@@ -184,11 +185,11 @@ describe('client to server', () => {
     expect(isConnectionClosedError(await pending)).toBe(true)
     // Nothing replayed, and the server numbers its frames from 1 again.
     ctx.notify('for the new page', [])
-    await until(() => c.received === 1)
+    await vi.waitFor(() => expect(c.received).toBe(1), patient)
     expect(c.tracked.at(-1)).toEqual(note('for the new page', []))
     c.ack()
     c.send(note('log', [4]))
-    await until(() => log.length === 4)
+    await vi.waitFor(() => expect(log.length).toBe(4), patient)
     expect(log).toEqual([1, 2, 3, 4])
   })
 })
@@ -215,7 +216,7 @@ describe('bounds and endings', () => {
     const first = await c.open()
     c.drop()
     expect(server.clients.has(first.id)).toBe(true)
-    await until(() => ended.length === 1)
+    await vi.waitFor(() => expect(ended.length).toBe(1), patient)
     expect(ended).toEqual([[first.id, 1006]])
     expect(server.clients.size).toBe(0)
     expect((await c.open()).resumed).toBe(false)
@@ -227,7 +228,7 @@ describe('bounds and endings', () => {
     const first = await c.open()
     only(server.clients).close(4000, 'bye')
     expect(await c.closed()).toEqual({ code: 4000, reason: 'bye' })
-    await until(() => !server.stats.connections)
+    await vi.waitFor(() => expect(server.stats.connections).toBe(0), patient)
     const next = await c.open()
     expect(next.resumed).toBe(false)
     expect(next.id).not.toBe(first.id)
@@ -239,7 +240,7 @@ describe('bounds and endings', () => {
     const c = sessionClient(url(server))
     await c.open()
     c.send(note('log', [1]))
-    await until(() => log.length === 1)
+    await vi.waitFor(() => expect(log.length).toBe(1), patient)
     const old = c.socket!
     const oldClosed = new Promise<number>((resolve) => old.on('close', (code) => resolve(code)))
     // The old socket stays open on the client's side too: the server must end it.
@@ -262,7 +263,7 @@ describe('bounds and endings', () => {
     const { id } = await c.open()
     c.drop()
     await c.open()
-    await until(() => log.length === 4)
+    await vi.waitFor(() => expect(log.length).toBe(4), patient)
     const provisional = (log[1] as string[])[1]
     expect(log).toEqual([
       ['connect', id],
@@ -271,7 +272,7 @@ describe('bounds and endings', () => {
       ['resume', id],
     ])
     c.drop()
-    await until(() => log.length === 5)
+    await vi.waitFor(() => expect(log.length).toBe(5), patient)
     expect(log[4]).toEqual(['disconnect', id, 1006, ''])
   })
 })
@@ -294,7 +295,7 @@ describe('graceful restart with a shared store', () => {
     const first = await c.open()
     for (let n = 1; n <= 50; n++) c.send(note('log', [n]))
     c.send(request(51, 'echo', ['answered before the restart']))
-    await until(() => log.length === 50 && old.stats.calls === 51)
+    await vi.waitFor(() => expect({ logged: log.length, calls: old.stats.calls }).toEqual({ logged: 50, calls: 51 }), patient)
     only(old.clients).notify('before', [])
     // close() lets the running request finish and answer before it acknowledges and closes.
     const closing = old.close()
@@ -316,10 +317,10 @@ describe('graceful restart with a shared store', () => {
     const answer = await c.open()
     expect(answer).toMatchObject({ id: first.id, resumed: true, received: 51 })
     // New to this process: onConnect for the session's context, then onResume.
-    await until(() => hooks.length === 3)
+    await vi.waitFor(() => expect(hooks.length).toBe(3), patient)
     expect(hooks.slice(1)).toEqual([['connect', first.id], ['resume', first.id]])
     for (let n = 52; n <= 60; n++) c.send(note('log', [n]))
-    await until(() => log.length === 59)
+    await vi.waitFor(() => expect(log.length).toBe(59), patient)
     expect(log).toEqual([...Array.from({ length: 50 }, (_, index) => index + 1), ...Array.from({ length: 9 }, (_, index) => index + 52)])
     expect(fresh.clients.get(first.id)?.id).toBe(first.id)
   })
@@ -331,7 +332,7 @@ describe('graceful restart with a shared store', () => {
     const c = sessionClient(url(old))
     const first = await c.open()
     const oldCall = only(old.clients).call('confirm', ['old']).catch((e: unknown) => e)
-    await until(() => c.tracked.length === 1)
+    await vi.waitFor(() => expect(c.tracked.length).toBe(1), patient)
     const oldId = (c.tracked[0] as { id: unknown }).id
     await old.close()
     // The old server's call fails with its server; its answer is still in the client's hands.
@@ -342,7 +343,7 @@ describe('graceful restart with a shared store', () => {
     await fresh.ready
     expect(await c.open()).toMatchObject({ id: first.id, resumed: true })
     const newCall = only(fresh.clients).call('confirm', ['new'])
-    await until(() => c.tracked.length === 2)
+    await vi.waitFor(() => expect(c.tracked.length).toBe(2), patient)
     const newId = (c.tracked[1] as { id: unknown }).id
     expect(newId).not.toEqual(oldId)
     // The client writes the late answer first, as an outbox written again after a resume does.
@@ -368,20 +369,20 @@ describe('graceful restart with a shared store', () => {
     await c.open()
     for (let n = 1; n <= 100; n++) c.send(note('log', [n]))
     c.send(note('slow', []))
-    await until(() => old.stats.calls === 101)
+    await vi.waitFor(() => expect(old.stats.calls).toBe(101), patient)
     // close() waits for the slow one; frames 102 to 200 arrive meanwhile: not counted, not run.
     const closing = old.close()
     for (let n = 102; n <= 200; n++) c.send(note('log', [n]))
     // A ping is answered even while closing, after every frame sent before it was read.
     c.control({ jsonrpc: '2.0', id: 'sync', method: 'rpc.ping' })
-    await until(() => c.raw.some((text) => text.includes('"sync"')))
+    await vi.waitFor(() => expect(c.raw.some((text) => text.includes('"sync"')), 'a "sync" frame').toBe(true), patient)
     gate.resolve()
     await closing
     expect(c.acks.at(-1)).toBe(101)
     track(createServer({ port, host: '127.0.0.1', methods, sessions: { store }, onError: () => {} }))
     const answer = await c.open()
     expect(answer).toMatchObject({ resumed: true, received: 101 })
-    await until(() => log.length >= 200)
+    await vi.waitFor(() => expect(log.length).toBeGreaterThanOrEqual(200), patient)
     expect(log).toEqual(Array.from({ length: 200 }, (_, index) => index + 1))
   })
 
@@ -399,7 +400,7 @@ describe('graceful restart with a shared store', () => {
     const c = sessionClient(url(old))
     const first = await c.open()
     c.send(note('log', [1]))
-    await until(() => log.length === 1)
+    await vi.waitFor(() => expect(log.length).toBe(1), patient)
     await old.close()
     track(createServer({ port, host: '127.0.0.1', methods, sessions: { store }, onError: () => {} }))
     // The handshake, a resubscribe batch and (against the rule, to test the server) a tracked
@@ -410,7 +411,7 @@ describe('graceful restart with a shared store', () => {
     p.send(note('log', [2]))
     expect(await p.next()).toMatchObject({ id: 1, result: { id: first.id, resumed: true, received: 1 } })
     expect(await p.next()).toEqual([{ jsonrpc: '2.0', id: 2, result: { seq: null, gap: false } }])
-    await until(() => log.length === 2)
+    await vi.waitFor(() => expect(log.length).toBe(2), patient)
     expect(log).toEqual([1, 2])
   })
 

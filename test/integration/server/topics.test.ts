@@ -1,7 +1,8 @@
 // Topics over raw frames: fan-out, sequence numbers, replay after a cursor, gaps, authorization.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createHistory, RpcError } from '../../../src/server'
-import { deferred, open, start, url, until } from './helpers'
+import { deferred, open, start, url } from './helpers'
+import { patient } from '../../helpers/wait'
 
 const sub = (id: number, topic: string, after?: number, params?: unknown) =>
   ({ jsonrpc: '2.0', id, method: 'rpc.subscribe', params: { topic, ...(after !== undefined && { after }), ...(params !== undefined && { params }) } })
@@ -107,7 +108,7 @@ describe('topics', () => {
     server.publish('b', 'yes')
     expect(await p.next()).toEqual(publish('b', 1, 'yes'))
     p.socket.close()
-    await until(() => !server.clients.size)
+    await vi.waitFor(() => expect(server.clients.size).toBe(0), patient)
     expect(() => server.publish('b', 'nobody')).not.toThrow()
   })
 
@@ -137,7 +138,7 @@ describe('topics', () => {
     const server = await start({ authorizeSubscribe: () => authorization.promise })
     const p = await open(url(server))
     p.send(sub(1, 't'))
-    await until(() => server.stats.calls === 1)
+    await vi.waitFor(() => expect(server.stats.calls).toBe(1), patient)
     p.send({ jsonrpc: '2.0', method: 'rpc.unsubscribe', params: { topic: 't' } })
     await p.call('rpc.ping', undefined, 2)
     allow(true)

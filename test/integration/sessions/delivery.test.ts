@@ -7,11 +7,12 @@
  * graceful server restart. Calls in flight across each fault settle with
  * their real reply.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createFaultProxy, type FaultProxy } from '../../helpers/fault-proxy'
 import { client } from '../server/client-helper'
-import { start, until, url } from '../server/helpers'
+import { start, url } from '../server/helpers'
 import type { Context } from '../../../src/server'
+import { patient } from '../../helpers/wait'
 
 const proxies: FaultProxy[] = []
 afterEach(async () => {
@@ -60,14 +61,14 @@ describe('sessions: client to server, exactly once and in order', () => {
     c.on('drop', (d) => drops.push(d))
     await c.ready()
     for (let n = 0; n < 5; n++) c.notify('log', { n })
-    await until(() => r.seen.length === 5)
+    await vi.waitFor(() => expect(r.seen.length).toBe(5), patient)
     proxy.set('blackhole')
     for (let n = 5; n < 20; n++) c.notify('log', { n })
     // The heartbeat finds the dead path; the next socket goes through.
-    await until(() => c.state !== 'open', 5000)
+    await vi.waitFor(() => expect(c.state).not.toBe('open'), patient)
     proxy.set('pass')
-    await until(() => r.seen.length >= 20, 10_000)
-    await until(() => c.queued === 0)
+    await vi.waitFor(() => expect(r.seen.length).toBeGreaterThanOrEqual(20), patient)
+    await vi.waitFor(() => expect(c.queued).toBe(0), patient)
     expect(r.seen).toEqual(upTo(20))
     expect(drops).toEqual([])
   })
@@ -81,8 +82,8 @@ describe('sessions: client to server, exactly once and in order', () => {
       // Let the socket write between bursts so the resets land mid-stream.
       if (n % 100 === 99) await new Promise((resolve) => setImmediate(resolve))
     }
-    await until(() => r.seen.length >= 2000, 20_000)
-    await until(() => c.queued === 0)
+    await vi.waitFor(() => expect(r.seen.length).toBeGreaterThanOrEqual(2000), { ...patient, timeout: 20_000 })
+    await vi.waitFor(() => expect(c.queued).toBe(0), patient)
     expect(r.seen).toEqual(upTo(2000))
   })
 
@@ -96,7 +97,7 @@ describe('sessions: client to server, exactly once and in order', () => {
     await c.ready()
     await session
     for (let n = 0; n < 1100; n++) c.notify('log', { n })
-    await until(() => r.seen.length >= 1100, 10_000)
+    await vi.waitFor(() => expect(r.seen.length).toBeGreaterThanOrEqual(1100), patient)
     expect(r.seen).toEqual(upTo(1100))
     expect(drops).toEqual([])
   })
@@ -107,14 +108,14 @@ describe('sessions: client to server, exactly once and in order', () => {
     let n = 0
     for (let drop = 0; drop < 10; drop++) {
       // The handshake has been answered and the queue is empty: what follows is written at once.
-      await until(() => c.state === 'open' && c.queued === 0, 5000)
+      await vi.waitFor(() => expect({ state: c.state, queued: c.queued }).toEqual({ state: 'open', queued: 0 }), patient)
       for (const end = n + 25; n < end; n++) c.notify('log', { n })
       // Let those reach the wire, then cut the path while the next ones are in flight.
       await new Promise((resolve) => setImmediate(resolve))
       for (const end = n + 25; n < end; n++) c.notify('log', { n })
       proxy.reset()
     }
-    await until(() => r.seen.length >= n, 10_000)
+    await vi.waitFor(() => expect(r.seen.length).toBeGreaterThanOrEqual(n), patient)
     expect(r.seen).toEqual(upTo(n))
   })
 
@@ -133,7 +134,7 @@ describe('sessions: client to server, exactly once and in order', () => {
     const c = client(proxy.url())
     await c.ready()
     const calls = upTo(10).map((n) => c.call('slow', { n }))
-    await until(() => runs === 10)
+    await vi.waitFor(() => expect(runs).toBe(10), patient)
     proxy.reset()
     await expect(Promise.all(calls)).resolves.toEqual(upTo(10).map((n) => ({ n })))
     expect(runs).toBe(10)
@@ -151,7 +152,7 @@ describe('sessions: a handshake lost right after an open', () => {
     const errors: string[] = []
     c.on('session', ({ resumed }) => sessions.push(resumed))
     c.on('error', (err) => errors.push(String((err as Error).message)))
-    await until(() => sessions.length === 1)
+    await vi.waitFor(() => expect(sessions.length).toBe(1), patient)
     let armed = true
     // The next socket opens, writes its handshake, and the path goes silent before the server reads it.
     c.on('open', () => {
@@ -160,16 +161,16 @@ describe('sessions: a handshake lost right after an open', () => {
       proxy.set('blackhole')
     })
     proxy.reset()
-    await until(() => errors.some((message) => message.includes('session handshake')), 5000)
+    await vi.waitFor(() => expect(errors.join('\n')).toContain('session handshake'), patient)
     proxy.set('pass')
-    await until(() => sessions.length === 2, 10_000)
+    await vi.waitFor(() => expect(sessions.length).toBe(2), patient)
     expect(sessions).toEqual([false, true])
     // Still on a session: a reset mid-stream loses nothing.
     for (let n = 0; n < 100; n++) {
       c.notify('log', { n })
       if (n === 50) proxy.reset()
     }
-    await until(() => r.seen.length >= 100, 10_000)
+    await vi.waitFor(() => expect(r.seen.length).toBeGreaterThanOrEqual(100), patient)
     expect(r.seen).toEqual(upTo(100))
   })
 })
@@ -183,7 +184,7 @@ async function tickStream(c: ReturnType<typeof client>, r: ReturnType<typeof rec
   c.listen('tick', (p) => void got.push((p as { n: number }).n))
   await c.ready()
   c.notify('hello')
-  await until(() => r.contexts.length === 1)
+  await vi.waitFor(() => expect(r.contexts.length).toBe(1), patient)
   return { got, ctx: r.contexts[0]! }
 }
 
@@ -192,13 +193,13 @@ describe('sessions: server to client, exactly once and in order', () => {
     const { r, proxy, c } = await throughProxy(fast)
     const { got, ctx } = await tickStream(c, r)
     for (let n = 0; n < 100; n++) ctx.notify('tick', { n })
-    await until(() => got.length === 100)
+    await vi.waitFor(() => expect(got.length).toBe(100), patient)
     proxy.set('blackhole')
     for (let n = 100; n < 200; n++) ctx.notify('tick', { n })
-    await until(() => c.state !== 'open', 5000)
+    await vi.waitFor(() => expect(c.state).not.toBe('open'), patient)
     proxy.set('pass')
     for (let n = 200; n < 300; n++) ctx.notify('tick', { n })
-    await until(() => got.length >= 300, 10_000)
+    await vi.waitFor(() => expect(got.length).toBeGreaterThanOrEqual(300), patient)
     expect(got).toEqual(upTo(300))
   })
 
@@ -210,7 +211,7 @@ describe('sessions: server to client, exactly once and in order', () => {
       if (n === 300 || n === 700) proxy.reset()
       if (n % 50 === 49) await new Promise((resolve) => setImmediate(resolve))
     }
-    await until(() => got.length >= 1000, 20_000)
+    await vi.waitFor(() => expect(got.length).toBeGreaterThanOrEqual(1000), { ...patient, timeout: 20_000 })
     expect(got).toEqual(upTo(1000))
   })
 })
@@ -237,7 +238,7 @@ describe('sessions: the server ends the session (ctx.close)', () => {
     await expect(c.call('send', { n: 1 })).resolves.toEqual({ ok: true })
     // At once, before the server's coalesced acknowledgement: only the answer tells the client.
     contexts[0]!.close(1012, 'restart')
-    await until(() => sessions.length === 2)
+    await vi.waitFor(() => expect(sessions.length).toBe(2), patient)
     expect(sessions).toEqual([false, false])
     await expect(c.call('send', { n: 2 })).resolves.toEqual({ ok: true })
     expect(runs).toEqual(['notify 1', 'call 1', 'call 2'])
@@ -257,18 +258,18 @@ describe('sessions: a graceful restart with a store both servers share', () => {
     await c.ready()
     let n = 0
     for (; n < 300; n++) c.notify('log', { n })
-    await until(() => r.seen.length > 100)
+    await vi.waitFor(() => expect(r.seen.length).toBeGreaterThan(100), patient)
     const closing = first.close()
     for (; n < 600; n++) c.notify('log', { n })
     await closing
     const second = await start({ methods: r.methods, sessions: { store } }, port)
-    await until(() => r.seen.length >= 600, 10_000)
+    await vi.waitFor(() => expect(r.seen.length).toBeGreaterThanOrEqual(600), patient)
     expect(r.seen).toEqual(upTo(600))
     // The session carried over: the server's context for it still reaches this client.
     c.notify('hello')
-    await until(() => r.contexts.length === 1)
+    await vi.waitFor(() => expect(r.contexts.length).toBe(1), patient)
     for (let k = 0; k < 50; k++) r.contexts[0]!.notify('tick', { n: k })
-    await until(() => got.length >= 50)
+    await vi.waitFor(() => expect(got.length).toBeGreaterThanOrEqual(50), patient)
     expect(got).toEqual(upTo(50))
     await second.close()
   })

@@ -1,9 +1,10 @@
 // lifeline-ws/testing, tested by using it the way an app's tests would: a real client on `ws`
 // against createTestServer, scripted and broken through its handles.
 import WebSocket from 'ws'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createClient, isRpcError, RpcError, type Client, type ClientCloseEvent, type ClientOptions, type WebSocketConstructor } from '../../../src/index'
 import { createTestServer, settled, type TestServer } from '../../../src/testing/index'
+import { patient } from '../../helpers/wait'
 
 const servers: TestServer[] = []
 const clients: Client[] = []
@@ -165,7 +166,7 @@ describe('settled', () => {
     const waiting = settled(client, { server }).then(() => {
       done = true
     })
-    await expect.poll(() => server.running).toBe(1)
+    await vi.waitFor(() => expect(server.running).toBe(1), patient)
     expect(done).toBe(false)
     release()
     await waiting

@@ -3,10 +3,7 @@ import { RpcError } from '../../../src/errors'
 import { createHandlers } from '../../../src/client/handlers'
 import type { Message } from '../../../src/protocol/protocol'
 import { jsonRpc } from '../../../src/protocol/json-rpc'
-
-const flush = async () => {
-  for (let i = 0; i < 10; i++) await Promise.resolve()
-}
+import { flush } from '../../helpers/flush'
 
 function setup(reply: (m: Message) => void = () => {}) {
   const replies: Message[] = []

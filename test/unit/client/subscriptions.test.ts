@@ -2,10 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { ConnectionClosedError, isClientClosedError, isProtocolError, RpcError } from '../../../src/errors'
 import type { SubscribeParams } from '../../../src/protocol/protocol'
 import { createSubscriptions } from '../../../src/client/subscriptions'
-
-const flush = async () => {
-  for (let i = 0; i < 10; i++) await Promise.resolve()
-}
+import { flush } from '../../helpers/flush'
 
 function setup() {
   const requests: { topic: string; params: SubscribeParams; resolve(v: unknown): void; reject(e: unknown): void }[] = []

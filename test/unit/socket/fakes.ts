@@ -101,8 +101,3 @@ export class FakeStorage implements Storage {
     this.map.clear()
   }
 }
-
-/** Lets pending promise callbacks run (microtasks are never faked). */
-export async function settle() {
-  for (let i = 0; i < 20; i++) await Promise.resolve()
-}

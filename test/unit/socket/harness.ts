@@ -3,6 +3,7 @@ import { afterEach, beforeEach, vi } from 'vitest'
 import { createLink, type LinkHooks } from '../../../src/socket/reconnect'
 import { resolveOptions, type SocketOptions, type UrlInput } from '../../../src/socket/options'
 import { CountingTarget, FakeSocket } from '../../helpers/fake-socket'
+import { flush } from '../../helpers/flush'
 
 export type Recorded = { [K in keyof LinkHooks]: [K, ...Parameters<LinkHooks[K]>] }[keyof LinkHooks]
 
@@ -55,8 +56,8 @@ export function harness(o: SocketOptions = {}, url: UrlInput = 'ws://test.local/
   }
 }
 
-/** Lets pending promise callbacks (the async providers) run, without moving time. */
-export const flush = () => vi.advanceTimersByTimeAsync(0)
+// Lets pending promise callbacks (the async providers) run, without moving time: the shared helper.
+export { flush }
 
 /** Starts a link and opens its first socket. */
 export async function opened(h: ReturnType<typeof harness>) {

@@ -3,11 +3,12 @@
 // frames back, a gated attach released by resume(), and stored copies that keep their position and
 // session across a reload.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { fakeWriter, memoryStorage, settle, setup } from './fakes'
+import { fakeWriter, memoryStorage, setup } from './fakes'
 import { createOutbox, type Outbox, type OutboxItem, type Writer } from '../../../src/socket/outbox'
 import { createPositions } from '../../../src/client/positions'
 import { queueOptions } from './fakes'
 import { systemClock } from '../../../src/timers'
+import { flush } from '../../helpers/flush'
 
 /** A writer whose writes the session numbers, as the socket's `written` hook does. */
 function numbered(outbox: Outbox, writer = fakeWriter()) {
@@ -177,13 +178,13 @@ describe('outbox: stored frames keep their position and session', () => {
   it('updates a stored copy once written on a session, and a reload drops what the server had', async () => {
     const { storage, frames } = memoryStorage()
     const { outbox } = setup({ storage })
-    await settle()
+    await flush()
     const { positions, socket } = numbered(outbox)
     positions.session = 'abc'
     outbox.attach(socket, { hold: true, gate: true })
     positions.resume(0)
     for (const frame of ['a', 'b', 'c']) outbox.push({ frame, persist: true })
-    await settle()
+    await flush()
     expect(frames.map(({ frame, position, session }) => [frame, position, session])).toEqual([
       ['a', 1, 'abc'], ['b', 2, 'abc'], ['c', 3, 'abc'],
     ])
@@ -198,7 +199,7 @@ describe('outbox: stored frames keep their position and session', () => {
     // The server had received two of them.
     after.positions.resume(2)
     expect(after.frames()).toEqual(['c'])
-    await settle()
+    await flush()
     expect(frames.map(({ frame, position }) => [frame, position])).toEqual([['c', 3]])
   })
 
@@ -214,16 +215,16 @@ describe('outbox: stored frames keep their position and session', () => {
     positions.session = 's1'
     page.attach(socket, { hold: true, gate: true })
     positions.resume(0)
-    await settle()
+    await flush()
     expect(frames.map(({ frame, position, session }) => [frame, position, session])).toEqual([['a', 1, 's1'], ['b', 2, 's1']])
   })
 
   it("close 'flush' keeps the stored copies of frames held on a session, and only those", async () => {
     const { storage, frames } = memoryStorage()
     const { outbox } = setup({ storage })
-    await settle()
+    await flush()
     outbox.push({ frame: 'plain', persist: true })
-    await settle()
+    await flush()
     outbox.attach(fakeWriter().writer, { hold: true })
     outbox.detach(true)
     const { positions, socket } = numbered(outbox)
@@ -231,10 +232,10 @@ describe('outbox: stored frames keep their position and session', () => {
     outbox.attach(socket, { hold: true, gate: true })
     outbox.push({ frame: 'numbered', persist: true })
     positions.resume(0)
-    await settle()
+    await flush()
     expect(outbox.held).toBe(2)
     outbox.close()
-    await settle()
+    await flush()
     expect(frames.map(({ frame, position }) => [frame, position])).toEqual([['plain', 1], ['numbered', 2]])
   })
 

@@ -2,7 +2,8 @@
 // reads nothing sent on it. The outbox holds what it writes to a socket until
 // the server's first frame (`confirm`), and a refusal puts it back.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { fakeWriter, memoryStorage, settle, setup } from './fakes'
+import { fakeWriter, memoryStorage, setup } from './fakes'
+import { flush } from '../../helpers/flush'
 
 beforeEach(() => {
   vi.useFakeTimers({ now: 1_000_000 })
@@ -64,12 +65,12 @@ describe('outbox: a refused socket', () => {
   it('keeps stored copies while held, removes them once confirmed, and keeps them when put back', async () => {
     const { storage, frames } = memoryStorage()
     const { outbox } = setup({ storage })
-    await settle()
+    await flush()
     for (const frame of ['a', 'b']) outbox.push({ frame, persist: true })
-    await settle()
+    await flush()
     outbox.attach(fakeWriter().writer, { hold: true })
     outbox.detach(true)
-    await settle()
+    await flush()
     expect(frames.map((f) => [f.id, f.frame])).toEqual([[1, 'a'], [2, 'b']])
 
     // A reload now would find both, once each: they were put back, not stored again.
@@ -77,16 +78,16 @@ describe('outbox: a refused socket', () => {
     outbox.attach(next.writer, { hold: true })
     expect(next.frames()).toEqual(['a', 'b'])
     outbox.acknowledge()
-    await settle()
+    await flush()
     expect(frames).toEqual([])
   })
 
   it('counts held frames against maxBytes: a silent server stops the flow instead of growing memory', async () => {
     const { storage, frames } = memoryStorage()
     const { outbox, drops } = setup({ storage, maxBytes: 3 })
-    await settle()
+    await flush()
     for (const frame of ['a', 'b', 'c']) outbox.push({ frame, persist: true })
-    await settle()
+    await flush()
     outbox.attach(fakeWriter().writer, { hold: true })
     expect(outbox.held).toBe(3)
     // Held frames may have reached the peer: they are never dropped, so the newcomer goes.
@@ -94,7 +95,7 @@ describe('outbox: a refused socket', () => {
     expect(drops).toEqual([{ frames: ['d'], reason: 'overflow' }])
     outbox.acknowledge()
     expect(outbox.push({ frame: 'e' })).toBe('sent')
-    await settle()
+    await flush()
     expect(frames).toEqual([])
   })
 
@@ -109,12 +110,12 @@ describe('outbox: a refused socket', () => {
   it('holds nothing when attached without hold (nothing could make the server speak)', async () => {
     const { storage, frames } = memoryStorage()
     const { outbox } = setup({ storage })
-    await settle()
+    await flush()
     outbox.push({ frame: 'a', persist: true })
-    await settle()
+    await flush()
     outbox.attach(fakeWriter().writer)
     expect(outbox.held).toBe(0)
-    await settle()
+    await flush()
     expect(frames).toEqual([])
     outbox.detach(true)
     expect(outbox.size).toBe(0)

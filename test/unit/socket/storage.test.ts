@@ -3,7 +3,9 @@ import { IDBFactory } from 'fake-indexeddb'
 import { describe, expect, it, vi } from 'vitest'
 import { indexedDbOutbox, localStorageOutbox } from '../../../src/socket/storage'
 import type { OutboxStorage } from '../../../src/socket/persist'
-import { FakeStorage, fakeWriter, settle, setup } from './fakes'
+import { FakeStorage, fakeWriter, setup } from './fakes'
+import { patient } from '../../helpers/wait'
+import { flush } from '../../helpers/flush'
 
 const frame = (id: number, text = `frame ${id}`) => ({ id, frame: text, at: 1000 + id })
 
@@ -68,16 +70,16 @@ describe('localStorageOutbox', () => {
   it('behind an outbox: quota exceeded is one error event, and no frame is lost', async () => {
     const ls = new FakeStorage(40)
     const { outbox, errors } = setup({ storage: localStorageOutbox('q', ls) })
-    await settle()
+    await flush()
     const sent = Array.from({ length: 5 }, (_, i) => `message number ${i}`)
     for (const f of sent) outbox.push({ frame: f, persist: true })
-    await settle()
+    await flush()
     expect(errors).toHaveLength(1)
     expect((errors[0] as DOMException).name).toBe('QuotaExceededError')
     const w = fakeWriter()
     outbox.attach(w.writer)
     expect(w.frames()).toEqual(sent)
-    await settle()
+    await flush()
     expect(ls.length).toBe(0)
   })
 
@@ -86,7 +88,7 @@ describe('localStorageOutbox', () => {
     ls.setItem('q:1', 'garbage')
     const { outbox, errors } = setup({ storage: localStorageOutbox('q', ls) })
     outbox.push({ frame: 'a', persist: true })
-    await settle()
+    await flush()
     expect(errors).toHaveLength(1)
     expect(ls.length).toBe(0)
     const w = fakeWriter()
@@ -152,20 +154,20 @@ describe('indexedDbOutbox', () => {
     const factory = new IDBFactory()
     const first = setup({ storage: indexedDbOutbox('outbox', factory) })
     for (const f of ['a', 'b', 'c']) first.outbox.push({ frame: f, persist: true })
-    await vi.waitFor(async () => expect(await indexedDbOutbox('outbox', factory).load()).toHaveLength(3))
+    await vi.waitFor(async () => expect(await indexedDbOutbox('outbox', factory).load()).toHaveLength(3), patient)
 
     const second = setup({ storage: indexedDbOutbox('outbox', factory) })
     const w = fakeWriter()
     second.outbox.attach(w.writer)
     second.outbox.push({ frame: 'd', persist: true })
-    await vi.waitFor(() => expect(w.frames()).toEqual(['a', 'b', 'c', 'd']))
-    await vi.waitFor(async () => expect(await indexedDbOutbox('outbox', factory).load()).toEqual([]))
+    await vi.waitFor(() => expect(w.frames()).toEqual(['a', 'b', 'c', 'd']), patient)
+    await vi.waitFor(async () => expect(await indexedDbOutbox('outbox', factory).load()).toEqual([]), patient)
 
     const third = setup({ storage: indexedDbOutbox('outbox', factory) })
     const w3 = fakeWriter()
     third.outbox.attach(w3.writer)
     third.outbox.push({ frame: 'e' })
-    await vi.waitFor(() => expect(w3.frames()).toEqual(['e']))
+    await vi.waitFor(() => expect(w3.frames()).toEqual(['e']), patient)
     expect([first.errors, second.errors, third.errors]).toEqual([[], [], []])
   })
 })
