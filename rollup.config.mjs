@@ -17,8 +17,9 @@ const nodeEnv = (value) => ({
   transform: (code) => (code.includes('process.env.NODE_ENV') ? { code: code.replaceAll('process.env.NODE_ENV', JSON.stringify(value)), map: null } : null),
 })
 
-// Two entries share their chunks in ESM and CJS: lifeline-ws (the client) and lifeline-ws/socket.
-const entries = { lifeline: 'src/index.ts', socket: 'src/socket.ts' }
+// Three entries share their chunks in ESM and CJS: lifeline-ws (the client), lifeline-ws/socket and
+// lifeline-ws/share (the client whose createClient takes `share`).
+const entries = { lifeline: 'src/index.ts', socket: 'src/socket.ts', share: 'src/share.ts' }
 
 const client = [
   {
@@ -30,13 +31,14 @@ const client = [
       { dir: 'dist', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', format: 'cjs', sourcemap: true, exports: 'named' },
     ],
   },
+  // The CDN build is the share entry: everything lifeline-ws exports, and createClient takes `share`.
   {
-    input: 'src/index.ts',
+    input: 'src/share.ts',
     plugins: [resolve({ browser: true }), nodeEnv('development'), ts()],
     output: { file: 'dist/lifeline.umd.js', format: 'umd', name: 'Lifeline', sourcemap: true, exports: 'named' },
   },
   {
-    input: 'src/index.ts',
+    input: 'src/share.ts',
     plugins: [resolve({ browser: true }), nodeEnv('production'), ts()],
     output: { file: 'dist/lifeline.umd.min.js', format: 'umd', name: 'Lifeline', sourcemap: true, exports: 'named', plugins: [minify()] },
   },

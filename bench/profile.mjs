@@ -2,9 +2,12 @@
 //   node bench/profile.mjs node|chromium events|rpc [contender] [n]
 // Writes bench/results/<env>-<kind>-<contender>.cpuprofile (open it in Chrome
 // DevTools or VS Code) and prints the functions and files the time went to.
+// The peer process (servers.mjs, where lifeline-ws/server runs) is profiled
+// too: bench/results/servers-<kind>-<contender>.cpuprofile, summarized after.
 // Bundles are built unminified so names survive.
 import { Session } from 'node:inspector/promises'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import WebSocket from 'ws'
 import { chromium } from 'playwright-core'
@@ -18,7 +21,8 @@ import { EVENT_WINDOW, RPC_IN_FLIGHT, loadLifeline } from './throughput-node.mjs
 const [env = 'node', kind = 'rpc', name = 'lifeline', count] = process.argv.slice(2)
 const n = Number(count ?? 20_000)
 const param = kind === 'rpc' ? RPC_IN_FLIGHT : EVENT_WINDOW
-const servers = await startServers()
+const profileDir = mkdtempSync(join(tmpdir(), 'lifeline-servers-'))
+const servers = await startServers({ profileDir })
 let profile
 let ms
 try {
@@ -50,9 +54,18 @@ try {
     }
   }
 } finally {
-  servers.stop()
+  await servers.stop()
 }
 const file = join(root, 'bench/results', `${env}-${kind}-${name}.cpuprofile`)
 mkdirSync(join(root, 'bench/results'), { recursive: true })
 writeFileSync(file, JSON.stringify(profile))
 console.log(`${env} ${kind} ${name}: ${n} in ${Math.round(ms)} ms; profile in ${file}\n\n${summarizeProfile(profile)}`)
+// The peer process ran the warm-up and the measured run (whole-process profile, connections included).
+const [written] = readdirSync(profileDir)
+if (written) {
+  const serverFile = join(root, 'bench/results', `servers-${kind}-${name}.cpuprofile`)
+  const serverProfile = readFileSync(join(profileDir, written), 'utf8')
+  writeFileSync(serverFile, serverProfile)
+  console.log(`\npeer process (servers.mjs), whole run: profile in ${serverFile}\n\n${summarizeProfile(JSON.parse(serverProfile))}`)
+}
+rmSync(profileDir, { recursive: true, force: true })

@@ -19,9 +19,10 @@ const CALLS_PER_ROUND = 100
 /** The page's script: lifeline's createClient (the measured build) as `window.createClient`. */
 async function pageScript() {
   const out = await build({
-    stdin: { contents: "import { createClient } from 'lifeline-ws'\nwindow.createClient = createClient", resolveDir: root, sourcefile: 'page.js' },
+    stdin: { contents: "import { createClient } from 'lifeline-ws/share'\nwindow.createClient = createClient", resolveDir: root, sourcefile: 'page.js' },
     bundle: true, format: 'iife', platform: 'browser', target: 'es2020', minify: true, write: false, logLevel: 'silent',
-    alias: { 'lifeline-ws': lifelineDist },
+    // dist/share.js next to the measured dist/lifeline.js: the entry whose createClient takes `share`.
+    alias: { 'lifeline-ws/share': lifelineDist.replace(/lifeline\.js$/, 'share.js') },
   })
   return out.outputFiles[0].text
 }

@@ -25,7 +25,10 @@ export function createEmitter<E extends EventMap<E>>(onThrow: (err: unknown, eve
     on: (event, listener) => inner.on(event, listener as unknown as Loose[string]),
     emit(event, ...args) {
       // Unbinding replaces the array (nanoevents filters), so iterating this one stays safe.
-      for (const listener of inner.events[event] ?? []) {
+      const listeners = inner.events[event]
+      // Most frames have no listener for most events ('message' on a client): nothing to allocate.
+      if (!listeners) return
+      for (const listener of listeners) {
         try {
           listener(...args)
         } catch (err) {

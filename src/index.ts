@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export * from './socket'
-export { createClient } from './share/share'
+export { createClient } from './client/client'
 export type { Client, CallOptions, EventStream } from './client/api'
 export type { ClientOptions, ClientEnvironment, ShareLocks, ShareChannel } from './client/options'
 export type { Subscription, SubscribeOptions, TopicMeta, TopicHandler } from './client/subscriptions'

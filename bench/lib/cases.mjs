@@ -52,28 +52,28 @@ async function socketEvents(ws, n, window) {
 }
 
 /**
- * @param libs { WebSocket, createClient?, PartySocketWebSocket, ReconnectingWebSocket, JSONRPCClient, RpcWebsocketsClient, io }
- * @param urls { echo, rpc, sio, rpcws, session?, sessionless? } (the last two: lifeline-ws/server peers, Node only)
+ * @param libs { WebSocket, createClient?, createClientCompare?, PartySocketWebSocket, ReconnectingWebSocket, JSONRPCClient, RpcWebsocketsClient, io }
+ * @param urls { echo, rpc, sio, rpcws, session?, sessionless?, sessionCompare? } (the last three: lifeline-ws/server peers)
  */
 export function makeCases(libs, urls) {
   const WS = libs.WebSocket
-  const lifeline = (url, options) => libs.createClient(url, { WebSocket: WS, ...options })
+  const lifeline = (url, options, create = libs.createClient) => create(url, { WebSocket: WS, ...options })
   /**
    * A client that is open and, against a sessions server, has its session (both untimed). With a
    * session, frames written and not yet acknowledged count against `queue.maxMessages` (1000 by
    * default), and the server acknowledges up to 128 frames or 200 ms late: a window of 1000
    * would overflow it and lose events, so that client gets room for ten windows.
    */
-  const connected = async (url, session) => {
-    const client = lifeline(url, session ? { queue: { maxMessages: 10_000 } } : undefined)
+  const connected = async (url, session, create) => {
+    const client = lifeline(url, session ? { queue: { maxMessages: 10_000 } } : undefined, create)
     const established = session ? new Promise((resolve) => client.on('session', resolve)) : undefined
     await client.ready()
     await established
     return client
   }
   /** The client notifies 'tick', the peer sends each back as a 'tick' event. */
-  const lifelineEvents = (url, session = false) => async (n, w) => {
-    const client = await connected(url, session)
+  const lifelineEvents = (url, session = false, create = undefined) => async (n, w) => {
+    const client = await connected(url, session, create)
     const p = pump(n, w, (i) => client.notify('tick', payload(i)))
     client.listen('tick', p.got)
     // A dropped event would never come back: fail the run instead of waiting forever.
@@ -82,8 +82,8 @@ export function makeCases(libs, urls) {
     client.close()
     return ms
   }
-  const lifelineRpc = (url, session = false) => async (n, f) => {
-    const client = await connected(url, session)
+  const lifelineRpc = (url, session = false, create = undefined) => async (n, f) => {
+    const client = await connected(url, session, create)
     const ms = await timed(() => parallel(n, f, (i) => client.call('echo', payload(i))))
     client.close()
     return ms
@@ -142,7 +142,7 @@ export function makeCases(libs, urls) {
       return ms
     },
   }
-  // lifeline-ws/server peers (Node only): what the server costs (sessions: false), then what sessions add.
+  // lifeline-ws/server peers: what the server costs (sessions: false), then what sessions add.
   if (urls.sessionless) {
     events['lifeline, server'] = lifelineEvents(urls.sessionless)
     rpc['lifeline, server'] = lifelineRpc(urls.sessionless)
@@ -150,6 +150,11 @@ export function makeCases(libs, urls) {
   if (urls.session) {
     events['lifeline, sessions'] = lifelineEvents(urls.session, true)
     rpc['lifeline, sessions'] = lifelineRpc(urls.session, true)
+  }
+  // BENCH_COMPARE: an earlier build, client and server, in the same interleaved rounds.
+  if (urls.sessionCompare && libs.createClientCompare) {
+    events['lifeline, sessions @compare'] = lifelineEvents(urls.sessionCompare, true, libs.createClientCompare)
+    rpc['lifeline, sessions @compare'] = lifelineRpc(urls.sessionCompare, true, libs.createClientCompare)
   }
   if (!libs.createClient) {
     for (const name of ['lifeline', 'lifeline, server', 'lifeline, sessions']) {

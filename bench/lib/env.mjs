@@ -39,6 +39,13 @@ export function ensureBenchDependencies() {
 export const lifelineDist = process.env.BENCH_LIFELINE
   ?? (existsSync(join(root, 'dist/lifeline.js')) ? join(root, 'dist/lifeline.js') : null)
 
+/**
+ * A second build to compare in the same interleaved run: `BENCH_COMPARE=/abs/dist` (a copy of an
+ * earlier dist/ directory) adds a 'lifeline, sessions @compare' row, its client from that lifeline.js
+ * against its own server.js, so before and after meet the same noise.
+ */
+export const compareDist = process.env.BENCH_COMPARE ?? null
+
 /** lifeline's createClient from {@link lifelineDist}; throws when there is none. */
 export async function importLifeline() {
   if (!lifelineDist) throw new Error('no dist/lifeline.js')

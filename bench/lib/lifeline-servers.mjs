@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { root } from './env.mjs'
+import { compareDist, root } from './env.mjs'
 
 const methods = {
   // RPC: result = params, like the raw /rpc peer.
@@ -13,15 +13,23 @@ const methods = {
   tick: (params, ctx) => { ctx.notify('tick', params) },
 }
 
-/** Ports of the two servers ({ session, sessionless }), or {} before `npm run build` (those rows are skipped). */
+/** Ports of the two servers ({ session, sessionless }, and sessionCompare with BENCH_COMPARE), or {} before `npm run build` (those rows are skipped). */
 export async function startLifelineServers() {
   const dist = join(root, 'dist/server.js')
   if (!existsSync(dist)) return {}
-  const { createServer } = await import(pathToFileURL(dist).href)
-  const start = async (sessions) => {
-    const server = createServer({ port: 0, host: '127.0.0.1', methods, ...(sessions ? {} : { sessions: false }) })
+  const start = async (file, sessions) => {
+    const { createServer } = await import(pathToFileURL(file).href)
+    // Any origin: the Chromium bench's page is served from another loopback port. The default rate
+    // limit (1000 messages/s after a burst of 10,000) would close a bench client with 1008 mid-run; a
+    // limit no run reaches keeps the bucket's per-frame cost in what is measured.
+    const rateLimit = { rate: 1e9, burst: 1e9 }
+    const server = createServer({ port: 0, host: '127.0.0.1', methods, allowedOrigins: () => true, rateLimit, ...(sessions ? {} : { sessions: false }) })
     await server.ready
     return server.port
   }
-  return { session: await start(true), sessionless: await start(false) }
+  return {
+    session: await start(dist, true),
+    sessionless: await start(dist, false),
+    ...(compareDist ? { sessionCompare: await start(join(compareDist, 'server.js'), true) } : {}),
+  }
 }

@@ -224,6 +224,8 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number): Rpc {
  * await client.call('room.join', { room: 'lobby' })
  */
 export function createClient<C extends Contract = Contract>(url: UrlInput, options: ClientOptions = {}): Client<C> {
+  // In every build: ignoring it would quietly open one socket per tab.
+  if (options.share) throw new TypeError("lifeline: share needs createClient from 'lifeline-ws/share' (or the CDN build)")
   if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') validate('', options, clientRules())
   if (typeof url !== 'function') socketUrl(url)
   const { callTimeout, protocol } = resolveClientOptions(options)

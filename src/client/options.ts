@@ -56,8 +56,11 @@ export interface ClientOptions extends SocketOptions {
    * One socket for every tab of the origin: tabs with the same URL and the same `share` name elect a
    * leader tab that holds the only socket; the others reach the server through it (docs/sharing.md).
    * `true` is the name `'default'`. Where `navigator.locks` or `BroadcastChannel` is missing, each client
-   * keeps its own socket (`client.role` is `'alone'`). @default false
+   * keeps its own socket (`client.role` is `'alone'`). Needs `createClient` from `lifeline-ws/share`
+   * (or the CDN build): the one from `lifeline-ws` throws a TypeError for it, so that apps that do not
+   * share do not carry the code. @default false
    * @example
+   * import { createClient } from 'lifeline-ws/share'
    * createClient('wss://chat.example.com/ws', { share: true })
    */
   share?: boolean | string

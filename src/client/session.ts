@@ -182,13 +182,12 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
       return { hold: true, gate: true }
     },
     inbound(messages) {
-      const isControl = (message: Message) => {
-        if (message.type === 'request' || message.type === 'notification') return controlMethods.has(message.method)
-        return message.id !== null && controlIds.has(message.id)
-      }
-      const tracked = !messages || !messages.every(isControl)
+      // A frame is tracked unless every message in it is control; one that did not decode is tracked.
+      let tracked = !messages
       for (const message of messages ?? []) {
-        if ((message.type === 'response' || message.type === 'error') && message.id !== null) controlIds.delete(message.id)
+        if (message.type === 'request' || message.type === 'notification') {
+          if (!controlMethods.has(message.method)) tracked = true
+        } else if (message.id === null || !controlIds.delete(message.id)) tracked = true
       }
       if (!established || !tracked || received === null) return
       received++

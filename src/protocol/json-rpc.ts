@@ -78,14 +78,24 @@ const refuseHostileKeys = (key: string, value: unknown) => {
   return value
 }
 
+/** The wire object of one message: members written out per type (cheaper than a spread, and the same JSON). */
 function toWire(message: Message): Obj {
-  if ((message.type === 'request' || message.type === 'notification') && !isParams(message.params)) {
-    throw new ProtocolError(`lifeline: JSON-RPC params must be an object or an array ('${message.method}' got ${typeof message.params})`, message)
+  switch (message.type) {
+    case 'notification':
+    case 'request':
+      if (!isParams(message.params)) {
+        throw new ProtocolError(`lifeline: JSON-RPC params must be an object or an array ('${message.method}' got ${typeof message.params})`, message)
+      }
+      // params: undefined vanishes from the JSON.
+      return message.type === 'request'
+        ? { jsonrpc: '2.0', id: message.id, method: message.method, params: message.params }
+        : { jsonrpc: '2.0', method: message.method, params: message.params }
+    // A result of undefined would vanish from the JSON too, so it becomes null.
+    case 'response':
+      return { jsonrpc: '2.0', id: message.id, result: message.result ?? null }
+    default:
+      return { jsonrpc: '2.0', id: message.id, error: message.error }
   }
-  // `type` set to undefined vanishes from the JSON; a result of undefined would too, so it becomes null.
-  const wire: Obj = { jsonrpc: '2.0', ...message, type: undefined }
-  if (message.type === 'response') wire.result = message.result ?? null
-  return wire
 }
 
 /**
@@ -125,8 +135,14 @@ export function jsonRpc(options: JsonRpcOptions = {}): Protocol {
         // costs a call per value, so it runs only when the text could hold such a key (or a \u
         // escape, which could spell one).
         const data: unknown = JSON.parse(frame, HOSTILE.test(frame) ? refuseHostileKeys : undefined)
-        const messages = (Array.isArray(data) ? data : [data]).map((item) => toMessage(item as Wire | null))
-        if (messages.length && messages.every(Boolean)) return messages as Message[]
+        // One message is the common frame: no batch array to wrap it in and map over.
+        if (!Array.isArray(data)) {
+          const message = toMessage(data as Wire | null)
+          if (message) return [message]
+        } else {
+          const messages = data.map((item) => toMessage(item as Wire | null))
+          if (messages.length && messages.every(Boolean)) return messages as Message[]
+        }
       } catch (err) {
         cause = err
       }

@@ -49,6 +49,11 @@ export interface DispatchOptions<Auth> {
 
 /** Runs synchronously when the answer is written, so nothing is published or attached in between. */
 type Finish = () => { reply?: Message; after?: string[] }
+/** What running one message gives: its Finish at once, or later when it had to wait (a promise). */
+type Ran = Finish | undefined | Promise<Finish | undefined>
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  (typeof value == 'object' || typeof value == 'function') && value !== null && typeof (value as PromiseLike<unknown>).then == 'function'
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value == 'object' && value !== null && !Array.isArray(value)
 const fail = (id: Id | null, error: ErrorObject): Message => ({ type: 'error', id, error })
@@ -119,8 +124,13 @@ export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<
     }
   }
 
-  /** `opening`: this is the socket's first message, so it may open a session. */
-  async function run(message: Message, peer: Peer<Auth>, opening: boolean): Promise<Finish | undefined> {
+  /**
+   * One message. `opening`: this is the socket's first message, so it may open a session. Synchronous
+   * when nothing makes it wait (control messages, a method that returns a value, not a promise), so
+   * the common frame is answered without a promise or a microtask; a handshake, a subscribe, a method
+   * that returns a promise or waits for a slot answer later.
+   */
+  function run(message: Message, peer: Peer<Auth>, opening: boolean): Ran {
     if (message.type == 'response' || message.type == 'error') {
       if (message.id !== null) peer.settle(message)
       return
@@ -175,16 +185,31 @@ export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<
     if (!method) return error(methodNotFound(message.method))
     const admission = peer.work.admit(id !== undefined)
     if (admission === 'refused') return error({ code: TooManyRequests, message: 'Too many requests' })
-    if (admission !== 'now') await admission
-    stats.calls++
-    try {
-      const result: unknown = await method(message.params, peer.ctx)
-      return answer({ result })
-    } catch (err) {
-      return error(toError(err, peer.ctx))
-    } finally {
-      peer.work.release()
+    /** A method that returned a promise: answered when it settles; its slot is held until then. */
+    const later = async (pending: PromiseLike<unknown>): Promise<Finish | undefined> => {
+      try {
+        return answer({ result: await pending })
+      } catch (err) {
+        return error(toError(err, peer.ctx))
+      } finally {
+        peer.work.release()
+      }
     }
+    const invoke = (): Ran => {
+      stats.calls++
+      let result: unknown
+      try {
+        result = method(message.params, peer.ctx)
+      } catch (err) {
+        peer.work.release()
+        return error(toError(err, peer.ctx))
+      }
+      if (isThenable(result)) return later(result)
+      peer.work.release()
+      // A notification's handler returned: there is nothing to answer (a method never replays).
+      return id === undefined ? undefined : answer({ result })
+    }
+    return admission === 'now' ? invoke() : admission.then(invoke)
   }
 
   /** Decode, classify and count synchronously, so frames are counted in arrival order. */
@@ -224,15 +249,23 @@ export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<
     if (!opening) return answerFrame(messages, peer, text!, tracked, false)
     // Frames that come while the handshake is decided wait, so each is counted in its session.
     link.held = []
-    return answerFrame(messages, peer, text!, tracked, true).finally(() => {
+    return Promise.resolve(answerFrame(messages, peer, text!, tracked, true)).finally(() => {
       const held = link.held ?? []
       link.held = undefined
       for (const next of held) receive(next.data, next.isBinary)
     })
   }
 
-  async function answerFrame(messages: Message[], peer: Peer<Auth>, text: string, tracked: boolean, opening: boolean) {
-    const finishes = await Promise.all(messages.map((message, index) => run(message, peer, opening && index === 0)))
+  /** Answers a frame once every message in it ran: at once when all of them ran synchronously. */
+  function answerFrame(messages: Message[], peer: Peer<Auth>, text: string, tracked: boolean, opening: boolean): Promise<void> | undefined {
+    const ran = messages.map((message, index) => run(message, peer, opening && index === 0))
+    if (ran.some((one) => one instanceof Promise)) return Promise.all(ran).then((finishes) => write(finishes, peer, text, tracked))
+    write(ran as (Finish | undefined)[], peer, text, tracked)
+    return undefined
+  }
+
+  /** Writes a frame's answer (one reply, or a batch for a batch) and what must follow it. */
+  function write(finishes: (Finish | undefined)[], peer: Peer<Auth>, text: string, tracked: boolean) {
     const replies: Message[] = []
     const after: string[] = []
     for (const finish of finishes) {
@@ -240,10 +273,9 @@ export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<
       if (out?.reply) replies.push(out.reply)
       if (out?.after) after.push(...out.after)
     }
-    // A batch is answered with a batch, even of one.
-    const batch = /^\s*\[/.test(text)
     if (replies.length) {
-      const reply = replies.length > 1 || batch ? replies : replies[0]!
+      // A batch is answered with a batch, even of one.
+      const reply = replies.length > 1 || /^\s*\[/.test(text) ? replies : replies[0]!
       if (tracked) peer.reply(reply)
       else link.send(protocol.encode(reply))
     }
@@ -258,7 +290,13 @@ export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<
       link.held.push({ data, isBinary })
       return
     }
-    frame(data, isBinary)?.catch((err: unknown) => options.report(err, link.peer?.ctx))
+    const report = (err: unknown) => options.report(err, link.peer?.ctx)
+    try {
+      frame(data, isBinary)?.catch(report)
+    } catch (err) {
+      // Answered synchronously: what would have been a rejection is thrown here.
+      report(err)
+    }
   }
 
   return receive

@@ -157,20 +157,24 @@ function createShared(url: UrlInput, options: ClientOptions): Client | undefined
 }
 
 /**
- * Creates a client and, unless `lazy`, starts connecting. It is a `createSocket` socket with RPC on top;
- * with `share`, the tabs of the origin share one socket (docs/sharing.md).
+ * `createClient` of `lifeline-ws/share` (and of the CDN build): the same client, and with `share`, the
+ * tabs of the origin share one socket (docs/sharing.md). Without `navigator.locks` or `BroadcastChannel`
+ * (Node, old browsers) it quietly makes an ordinary client (`role` 'alone').
  * @param url - `ws:`/`wss:` URL (or `http:`/`https:`), or a provider called before every attempt.
  * @param options - see {@link ClientOptions}; every member has a default.
  * @example
- * const client = createClient<ChatApi>('wss://chat.example.com/ws')
- * client.listen('message', (m) => render(m))
+ * import { createClient } from 'lifeline-ws/share'
+ * const client = createClient<ChatApi>('wss://chat.example.com/ws', { share: true })
+ * client.on('role', (role) => console.log('this tab is', role))
  * await client.call('room.join', { room: 'lobby' })
  */
 export function createClient<C extends Contract = Contract>(url: UrlInput, options: ClientOptions = {}): Client<C> {
+  // Checked before `share: ''` (falsy) could slip through to an ordinary client unreported.
+  if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') validate('', options, clientRules())
   if (options.share) {
-    if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') validate('', options, clientRules())
     const shared = createShared(url, options)
     if (shared) return shared as Client<C>
   }
-  return createSingleClient<C>(url, options)
+  // Not shared (the option off, or the browser lacks the APIs): an ordinary client, `role` 'alone'.
+  return createSingleClient<C>(url, { ...options, share: false })
 }

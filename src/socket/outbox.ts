@@ -9,135 +9,11 @@
 import { QueueFullError } from '../errors'
 import { createTimer, type Clock } from '../timers'
 import type { ResolvedQueue } from './options'
+import type { AttachOptions, CallId, DropReason, Entry, Frame, Outbox, OutboxHooks, Writer } from './outbox-types'
 
-/** What `WebSocket.send` accepts. */
-export type Frame = string | ArrayBufferLike | ArrayBufferView | Blob
-
-/** A request id, as the layer above numbers its calls. @internal */
-export type CallId = number | string
-
-/**
- * One frame the outbox carries. Every item is tracked: while holding, a written item stays until
- * acknowledged. Control frames (handshakes, acks, pings, topic requests) never enter the outbox:
- * their layer writes them to the socket itself.
- * @internal
- */
-export interface OutboxItem {
-  frame: Frame
-  /** A request whose promise waits on it. */
-  call?: CallId
-  /** Keep a copy in `queue.storage` until it is let go (text frames only). */
-  persist?: boolean
-  /**
-   * Set by a session (client/positions.ts) when the item is written: its position in the session,
-   * kept with the stored copy so that a reload can tell what the server already had.
-   */
-  position?: number | undefined
-  /** The session `position` belongs to. */
-  session?: string | undefined
-}
-
-/** One queued or held item with its bookkeeping. @internal */
-export interface Entry {
-  item: OutboxItem
-  bytes: number
-  /** When it was queued (ms, the clock's time); `ttl` counts from here. */
-  at: number
-  /** Its id in `queue.storage`, once stored (storage.ts owns it). */
-  key?: number | undefined
-  /** Written, dropped or removed; compacted away later. */
-  dead?: boolean
-}
-
-/** The open socket, as the outbox sees it. `write` must not throw. @internal */
-export interface Writer {
-  /** Open, `bufferedAmount` at or under `highWaterMark`, and (for `next`) admitted by the layer above. */
-  ready(next?: OutboxItem): boolean
-  write(item: OutboxItem): void
-}
-
-/**
- * What an outbox tells its persistence (`queue.storage`; storage.ts implements it). Every method
- * returns at once: the storage work runs in the background. @internal
- */
-export interface Persistence {
-  /** The stored entries, oldest first; the outbox writes nothing until this settles. Never rejects. */
-  load(): Promise<Entry[]>
-  /** An entry entered the queue: store a copy when it asks for one. */
-  queued(entry: Entry): void
-  /** An entry was written and is held: its stored copy learns the position the layer above gave it. */
-  held(entry: Entry): void
-  /** These entries are gone for good: forget their stored copies. */
-  forget(entries: Entry[]): void
-  /** Final close under 'flush': held entries that cannot be confirmed on the next page are forgotten. */
-  closed(held: Entry[]): void
-}
-
-/** Why the outbox dropped frames. */
-export type DropReason = 'overflow' | 'expired' | 'closed'
-
-/** How the outbox treats a socket it is attached to. @internal */
-export interface AttachOptions {
-  /** Keep every frame written until `acknowledge` covers it. */
-  hold?: boolean
-  /** Write nothing until `ungate()`: the layer above writes its handshake first and releases the flush later. */
-  gate?: boolean
-}
-
-/** @internal */
-export interface Outbox {
-  /** Frames waiting to be written (removed calls not counted). */
-  readonly size: number
-  /** Frames written and held until acknowledged. They count against the bounds too. */
-  readonly held: number
-  /** Resolves once stored frames are loaded (at once without storage). */
-  readonly loaded: Promise<void>
-  /** True until stored frames are loaded. */
-  readonly loading: boolean
-  /** Calls waiting in the queue (not written, or put back). */
-  readonly queuedCalls: number
-  /**
-   * Writes at once when attached, empty and ready; else queues. Throws QueueFullError under overflow 'error'.
-   * `volatile`: written at once or dropped (`'dropped'`, no drop event), never queued.
-   */
-  push(item: OutboxItem, volatile?: boolean): 'sent' | 'queued' | 'dropped'
-  /** Socket open: flush in order (unless gated), and keep flushing as its buffer drains. */
-  attach(writer: Writer, options?: AttachOptions): void
-  /** Gated attach only: start writing. */
-  ungate(): void
-  /**
-   * The layer above confirmed held frames: they are let go from the oldest while `covers` says so.
-   * Without `covers`, every held frame goes and holding ends on this socket: the plain rule, where
-   * the server's first frame proves it accepted the socket.
-   */
-  acknowledge(covers?: (item: OutboxItem) => boolean): void
-  /** Socket gone. `requeue`: held frames go back to the head of the queue, in order; otherwise they are let go. */
-  detach(requeue: boolean): void
-  /** The items waiting in the queue, oldest first. */
-  items(): OutboxItem[]
-  /** Lets go of queued items the peer already has (`delivered`): never written, stored copies forgotten, no drop event. */
-  discard(delivered: (item: OutboxItem) => boolean): void
-  /** The call's queued item, while it waits in the queue (held or written items are not queued). */
-  get(call: CallId): OutboxItem | undefined
-  /** True while the call's frame waits in the queue. */
-  has(call: CallId): boolean
-  /** A queued call timed out or was aborted: never write it. */
-  remove(call: CallId): void
-  /**
-   * The call was answered, so its frame reached the peer: it is let go wherever it is (held, or put
-   * back after a drop) and never written again, even to a new session.
-   */
-  answered(call: CallId): void
-  /** Final; applies `onClose`. */
-  close(): void
-}
-
-/** @internal */
-export interface OutboxHooks {
-  drop(items: OutboxItem[], reason: DropReason): void
-  /** A storage failure; reported once, after which the outbox keeps frames in memory only. */
-  error(err: unknown): void
-}
+export type {
+  Frame, CallId, OutboxItem, Entry, Writer, Persistence, DropReason, AttachOptions, Outbox, OutboxHooks,
+} from './outbox-types'
 
 /**
  * How often (ms) a full socket buffer is checked again: a browser WebSocket
@@ -147,9 +23,12 @@ export interface OutboxHooks {
 export const DRAIN_POLL = 40
 
 const utf8 = new TextEncoder()
+const NON_ASCII = /[^\0-\x7f]/
 /** What a frame counts against `maxBytes`: UTF-8 length of text, else `byteLength` or `size`. */
 export const sizeOf = (frame: Frame): number => {
-  if (typeof frame === 'string') return utf8.encode(frame).length
+  // ASCII text is as many bytes as characters: encoding a copy of every frame just to count it was a
+  // tenth of a browser's script time per frame sent.
+  if (typeof frame === 'string') return NON_ASCII.test(frame) ? utf8.encode(frame).length : frame.length
   return (frame as ArrayBuffer).byteLength ?? (frame as Blob).size
 }
 
@@ -189,12 +68,12 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
       head = 0
     }
   }
-  /** Lets go of the first `howMany` held frames. */
+  /** Lets go of the first `howMany` held frames: their stored copies go too. */
   const release = (howMany: number) => {
     const gone = held.slice(0, howMany)
     held = held.slice(howMany)
     for (const entry of gone) heldBytes -= entry.bytes
-    return gone
+    storage?.forget(gone)
   }
   /** A written frame: while holding it stays, else its stored copy (if any) can go. */
   const written = (entry: Entry): boolean => {
@@ -250,8 +129,8 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
   }
   const attach = (next: Writer | undefined, mode: AttachOptions = {}) => {
     writer = next
-    holding = !!(next && mode.hold)
-    gated = !!(next && mode.gate)
+    holding = !!mode.hold
+    gated = !!mode.gate
     timer.clear()
     flush()
   }
@@ -259,9 +138,13 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
     closed = true
     if (onClose === 'flush') flush()
     take(() => false, 'closed')
-    const left = release(held.length)
-    if (onClose === 'flush') storage?.closed(left)
-    else storage?.forget(left)
+    // The onClose policy for held frames too: under 'flush', a stored copy stays only when it carries a
+    // position (written on a session): the next page resumes the session and drops those the server
+    // had. Without one nothing could tell, so it goes. Without its key, forgetting passes it by.
+    for (const entry of held) {
+      if (onClose === 'flush' && entry.item.position !== undefined) entry.key = undefined
+    }
+    release(held.length)
     attach(undefined)
   }
   const enqueue = (entry: Entry) => {
@@ -326,24 +209,20 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
       return 'queued'
     },
     attach,
+    // Without a gate this is a plain flush: nothing the outbox would not write anyway.
     ungate() {
-      if (!gated) return
       gated = false
       flush()
     },
     acknowledge(covers) {
       let howMany = 0
       while (howMany < held.length && (!covers || covers(held[howMany]!.item))) howMany++
-      const confirmed = release(howMany)
-      storage?.forget(confirmed)
+      release(howMany)
       if (!covers) holding = false
     },
     detach(requeueHeld) {
       if (requeueHeld) requeue()
-      else {
-        const gone = release(held.length)
-        storage?.forget(gone)
-      }
+      else release(held.length)
       attach(undefined)
     },
     items: () => live().map((entry) => entry.item),

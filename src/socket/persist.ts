@@ -40,13 +40,14 @@ export interface OutboxStorage {
 }
 
 /**
- * What `queue.storage` takes: a backend with the outbox's persistence attached. Made by
+ * What `queue.storage` takes: a storage backend with the outbox's persistence attached. Made by
  * `localStorageOutbox`, `indexedDbOutbox`, or {@link persistOutbox} for a backend of your own.
- * Its `load`, `add` and `remove` are the backend's.
  * @example
  * createSocket(url, { queue: { storage: persistOutbox(myBackend) } })
  */
-export interface QueueStorage extends OutboxStorage {
+export interface QueueStorage {
+  /** The backend it stores in. @internal */
+  readonly backend: OutboxStorage
   /** Starts persisting for one outbox; `report` gets the first storage failure. @internal */
   open(report: (err: unknown) => void): Persistence
 }
@@ -70,12 +71,7 @@ export const validStoredFrame = (stored: StoredFrame | null): boolean =>
  * createSocket('wss://feed.example.com/ws', { queue: { storage: persistOutbox(backend) } })
  */
 export function persistOutbox(backend: OutboxStorage): QueueStorage {
-  return {
-    load: () => backend.load(),
-    add: (frame) => backend.add(frame),
-    remove: (ids) => backend.remove(ids),
-    open: (report) => persistence(backend, report),
-  }
+  return { backend, open: (report) => persistence(backend, report) }
 }
 
 /** The hooks of one outbox over `backend`: ids, the failure latch, and what each stored copy holds. */
@@ -110,16 +106,12 @@ function persistence(backend: OutboxStorage, report: (err: unknown) => void): Pe
 
   return {
     async load() {
-      const stored = await use(async () => {
-        const frames = await backend.load()
-        if (!Array.isArray(frames)) throw new TypeError('lifeline: queue.storage load() must return an array of stored frames')
-        return frames
-      })
       // Loaded entries keep their key: they are not stored again, only updated once written on a session.
-      return (stored ?? []).map(({ id, frame, at, position, session }): Entry => {
+      const loaded = await use(async () => (await backend.load()).map(({ id, frame, at, position, session }): Entry => {
         lastKey = id
         return { item: { frame, persist: true, position, session }, bytes: sizeOf(frame), at, key: id }
-      })
+      }))
+      return loaded ?? []
     },
     queued(entry) {
       if (entry.key === undefined) store(entry)
@@ -128,10 +120,5 @@ function persistence(backend: OutboxStorage, report: (err: unknown) => void): Pe
       if (entry.item.position !== undefined) store(entry)
     },
     forget,
-    // A held frame's copy can stay only when it carries a position: the next page resumes the session
-    // and drops those the server had. Without one nothing could tell, so it goes.
-    closed(held) {
-      forget(held.filter((entry) => entry.item.position === undefined))
-    },
   }
 }

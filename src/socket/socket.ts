@@ -76,7 +76,6 @@ export function createCore(url: UrlInput, options: Resolved, makeLayer?: (core: 
   })
   const report = (err: unknown) => lifecycle.emit('error', err)
   const closedError = () => new ClientClosedError('lifeline: client closed')
-  let waiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = []
   let layer: Layer = {}
   // True while this socket's writes wait for the server's first frame (the plain rule).
   let waitingForFirstFrame = false
@@ -100,7 +99,7 @@ export function createCore(url: UrlInput, options: Resolved, makeLayer?: (core: 
       return !next || !layer.admit || layer.admit(next)
     },
     write(item: OutboxItem) {
-      openSocket()?.send(item.frame as string)
+      write(item.frame)
       layer.written?.(item)
     },
   }
@@ -122,21 +121,11 @@ export function createCore(url: UrlInput, options: Resolved, makeLayer?: (core: 
     throw new ConnectionClosedError(`lifeline: cannot send while ${link.state} with queue: false`)
   }
 
-  const settleWaiters = (error?: Error) => {
-    const current = waiters
-    waiters = []
-    for (const { resolve, reject } of current) {
-      if (error) reject(error)
-      else resolve()
-    }
-  }
-
   const link = createLink(url, options, {
     state(next, prev) {
       if (next === 'closed') {
         outbox?.close()
         layer.closed?.()
-        settleWaiters(closedError())
       }
       lifecycle.emit('state', next, prev)
     },
@@ -146,7 +135,6 @@ export function createCore(url: UrlInput, options: Resolved, makeLayer?: (core: 
       // never does, stored copies would never leave, and a reload would send them again.
       waitingForFirstFrame = !mode && !!heartbeat
       outbox?.attach(writer, mode ?? { hold: waitingForFirstFrame })
-      settleWaiters()
       lifecycle.emit('open')
       // Frames went out before the server said a word: ask for one now, so that they count
       // as accepted within a round trip (a refusal would put them back in the outbox).
@@ -187,11 +175,17 @@ export function createCore(url: UrlInput, options: Resolved, makeLayer?: (core: 
       return outbox ? outbox.size : 0
     },
     on: (event, listener) => lifecycle.on(event, listener),
+    // Settled by the next open or final close, through the state event every listener sees.
     ready: () =>
       new Promise<void>((resolve, reject) => {
-        if (link.state === 'open') resolve()
-        else if (link.state === 'closed') reject(closedError())
-        else waiters.push({ resolve, reject })
+        const settle = (state: string) => {
+          if (state === 'open') resolve()
+          else if (state === 'closed') reject(closedError())
+          else return
+          stop()
+        }
+        const stop = lifecycle.on('state', settle)
+        settle(link.state)
       }),
     connect: () => link.start(),
     reconnect: () => link.restart('reconnect() called'),

@@ -11,7 +11,8 @@
  * @internal
  */
 import type { ArgTypes } from '@storybook/html-vite'
-import { createClient, type Client, type ClientOptions } from '../../src/index'
+// lifeline-ws/share's createClient: the same client, and the Sharing story passes `share`.
+import { createClient, type Client, type ClientOptions } from '../../src/share'
 import type { DemoApi } from './api'
 import { socketUrl } from './demo'
 import { h } from './dom'

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest'
-import { createClient, type ClientEnvironment, type Role } from '../../src/index'
+import { createClient, type ClientEnvironment, type Role } from '../../src/share'
 
 describe('share', () => {
   it('takes true, false or a name, and tells the role', () => {

@@ -2,7 +2,7 @@
 // with the fake locks and channels of one FakeBrowser, and a WebSocket class of its own so that a
 // crashed tab's sockets die with it.
 import WebSocket from 'ws'
-import { createClient, type Client, type ClientOptions, type WebSocketConstructor } from '../../../src/index'
+import { createClient, type Client, type ClientOptions, type WebSocketConstructor } from '../../../src/share'
 import { createFakeBrowser, type FakeBrowser, type FakeTab } from '../../helpers/fake-tabs'
 import { first } from '../server/helpers'
 

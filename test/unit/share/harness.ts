@@ -3,7 +3,7 @@
  * The server side is played by hand: the handshake is answered "method not found" (a plain server).
  */
 import { afterEach } from 'vitest'
-import { createClient, type Client, type ClientOptions } from '../../../src/index'
+import { createClient, type Client, type ClientOptions } from '../../../src/share'
 import { type FakeBrowser } from '../../helpers/fake-tabs'
 import { FakeSocket } from '../../helpers/fake-socket'
 

@@ -3,7 +3,8 @@
  * values that cannot cross the channel, and a follower that leaves while it holds things.
  */
 import { describe, expect, it } from 'vitest'
-import { createClient, isProtocolError, isRpcError } from '../../../src/index'
+import { isProtocolError, isRpcError } from '../../../src/index'
+import { createClient } from '../../../src/share'
 import { createFakeBrowser } from '../../helpers/fake-tabs'
 import { FakeSocket } from '../../helpers/fake-socket'
 import { KEY, URL, clients, frames, idOf, serve, settle, tab } from './harness'

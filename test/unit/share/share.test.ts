@@ -3,12 +3,20 @@
  * The server side is played by hand: the handshake is answered "method not found" (a plain server).
  */
 import { describe, expect, it } from 'vitest'
-import { createClient, isProtocolError, isTimeoutError } from '../../../src/index'
+import { createClient as createPlainClient, isProtocolError, isTimeoutError } from '../../../src/index'
+import { createClient } from '../../../src/share'
 import { createFakeBrowser } from '../../helpers/fake-tabs'
 import { FakeSocket } from '../../helpers/fake-socket'
 import { KEY, URL, clients, frames, idOf, serve, settle, tab } from './harness'
 
 describe('share: fallback', () => {
+  it("is refused by lifeline-ws's createClient, in every build, with the entry that has it", () => {
+    // Ignoring it would quietly open one socket per tab.
+    expect(() => createPlainClient(URL, { share: true, lazy: true })).toThrow(TypeError)
+    expect(() => createPlainClient(URL, { share: 'chat', lazy: true })).toThrow("share needs createClient from 'lifeline-ws/share'")
+    expect(createClient(URL, { share: false, lazy: true }).role).toBe('alone')
+  })
+
   it('is alone without navigator.locks (Node), and works as a client of its own', async () => {
     const client = createClient(URL, { WebSocket: FakeSocket.ctor, heartbeat: false, share: true })
     clients.push(client)

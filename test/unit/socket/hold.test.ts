@@ -164,7 +164,7 @@ describe('outbox: a gated attach', () => {
     expect(next.written.map((item) => [item.position, item.session])).toEqual([[6, 'new'], [7, 'new']])
   })
 
-  it('ungate() without a gate does nothing', () => {
+  it('ungate() without a gate changes nothing', () => {
     const { outbox } = setup()
     const socket = fakeWriter()
     outbox.attach(socket.writer, { hold: true })

@@ -7,6 +7,10 @@ import { FakeStorage, fakeWriter, setup } from './fakes'
 import { patient } from '../../helpers/wait'
 import { flush } from '../../helpers/flush'
 
+// The backends under the adapters, whose load/add/remove these tests call directly.
+const localStorageBackend = (key: string, storage?: Storage) => localStorageOutbox(key, storage).backend
+const indexedDbBackend = (name: string, factory?: IDBFactory) => indexedDbOutbox(name, factory).backend
+
 const frame = (id: number, text = `frame ${id}`) => ({ id, frame: text, at: 1000 + id })
 
 /** The contract both adapters meet. */
@@ -22,7 +26,7 @@ async function roundTrip(make: () => OutboxStorage) {
 describe('localStorageOutbox', () => {
   it('round-trips frames in id order across instances', async () => {
     const ls = new FakeStorage()
-    await roundTrip(() => localStorageOutbox('q', ls))
+    await roundTrip(() => localStorageBackend('q', ls))
   })
 
   it("ignores other keys, including another outbox's that share a prefix", async () => {
@@ -30,14 +34,14 @@ describe('localStorageOutbox', () => {
     ls.setItem('q:1:5', '5,other outbox')
     ls.setItem('unrelated', 'x')
     ls.setItem('q:abc', 'x')
-    await localStorageOutbox('q', ls).add(frame(3))
-    expect(await localStorageOutbox('q', ls).load()).toEqual([frame(3)])
-    expect(await localStorageOutbox('q:1', ls).load()).toEqual([{ id: 5, frame: 'other outbox', at: 5 }])
+    await localStorageBackend('q', ls).add(frame(3))
+    expect(await localStorageBackend('q', ls).load()).toEqual([frame(3)])
+    expect(await localStorageBackend('q:1', ls).load()).toEqual([{ id: 5, frame: 'other outbox', at: 5 }])
   })
 
   it('clears corrupt data and throws a clear error, then works again', async () => {
     const ls = new FakeStorage()
-    const storage = localStorageOutbox('q', ls)
+    const storage = localStorageBackend('q', ls)
     await storage.add(frame(1))
     ls.setItem('q:2', 'no timestamp here')
     ls.setItem('other', 'kept')
@@ -49,7 +53,7 @@ describe('localStorageOutbox', () => {
   it('fails at first use, not at creation, where localStorage is missing', () => {
     vi.stubGlobal('localStorage', undefined)
     try {
-      const storage = localStorageOutbox('q')
+      const storage = localStorageBackend('q')
       expect(() => storage.load()).toThrow(/localStorage is not available/)
     } finally {
       vi.unstubAllGlobals()
@@ -60,7 +64,7 @@ describe('localStorageOutbox', () => {
     const ls = new FakeStorage()
     vi.stubGlobal('localStorage', ls)
     try {
-      await localStorageOutbox('q').add(frame(1))
+      await localStorageBackend('q').add(frame(1))
       expect(ls.getItem('q:1')).toBe('1001,frame 1')
     } finally {
       vi.unstubAllGlobals()
@@ -100,18 +104,18 @@ describe('localStorageOutbox', () => {
 describe('indexedDbOutbox', () => {
   it('round-trips frames in id order across instances', async () => {
     const factory = new IDBFactory()
-    await roundTrip(() => indexedDbOutbox('outbox', factory))
+    await roundTrip(() => indexedDbBackend('outbox', factory))
   })
 
   it('keeps databases apart by name', async () => {
     const factory = new IDBFactory()
-    await indexedDbOutbox('a', factory).add(frame(1))
-    expect(await indexedDbOutbox('b', factory).load()).toEqual([])
+    await indexedDbBackend('a', factory).add(frame(1))
+    expect(await indexedDbBackend('b', factory).load()).toEqual([])
   })
 
   it('clears corrupt records and rejects with a clear error, then works again', async () => {
     const factory = new IDBFactory()
-    const storage = indexedDbOutbox('outbox', factory)
+    const storage = indexedDbBackend('outbox', factory)
     await storage.add(frame(1))
     await storage.add({ id: 2, frame: 42, at: 'yesterday' } as never)
     await expect(storage.load()).rejects.toThrow(/outbox data in IndexedDB "outbox" was corrupt and has been cleared/)
@@ -121,7 +125,7 @@ describe('indexedDbOutbox', () => {
   it('rejects at first use where IndexedDB is missing', async () => {
     vi.stubGlobal('indexedDB', undefined)
     try {
-      const storage = indexedDbOutbox('outbox')
+      const storage = indexedDbBackend('outbox')
       await expect(storage.load()).rejects.toThrow(/IndexedDB is not available/)
       await expect(storage.add(frame(1))).rejects.toThrow(/IndexedDB is not available/)
     } finally {
@@ -135,12 +139,12 @@ describe('indexedDbOutbox', () => {
     await new Promise((resolve) => {
       newer.onsuccess = () => resolve(newer.result.close())
     })
-    await expect(indexedDbOutbox('outbox', factory).load()).rejects.toThrow()
+    await expect(indexedDbBackend('outbox', factory).load()).rejects.toThrow()
   })
 
   it('does not block another tab that deletes the database', async () => {
     const factory = new IDBFactory()
-    const storage = indexedDbOutbox('outbox', factory)
+    const storage = indexedDbBackend('outbox', factory)
     await storage.add(frame(1))
     const deleting = factory.deleteDatabase('outbox')
     await new Promise((resolve, reject) => {
@@ -154,14 +158,14 @@ describe('indexedDbOutbox', () => {
     const factory = new IDBFactory()
     const first = setup({ storage: indexedDbOutbox('outbox', factory) })
     for (const f of ['a', 'b', 'c']) first.outbox.push({ frame: f, persist: true })
-    await vi.waitFor(async () => expect(await indexedDbOutbox('outbox', factory).load()).toHaveLength(3), patient)
+    await vi.waitFor(async () => expect(await indexedDbBackend('outbox', factory).load()).toHaveLength(3), patient)
 
     const second = setup({ storage: indexedDbOutbox('outbox', factory) })
     const w = fakeWriter()
     second.outbox.attach(w.writer)
     second.outbox.push({ frame: 'd', persist: true })
     await vi.waitFor(() => expect(w.frames()).toEqual(['a', 'b', 'c', 'd']), patient)
-    await vi.waitFor(async () => expect(await indexedDbOutbox('outbox', factory).load()).toEqual([]), patient)
+    await vi.waitFor(async () => expect(await indexedDbBackend('outbox', factory).load()).toEqual([]), patient)
 
     const third = setup({ storage: indexedDbOutbox('outbox', factory) })
     const w3 = fakeWriter()
