@@ -1,6 +1,6 @@
 // The history checker must catch what it claims to catch: each rule is fed a history that breaks it.
 import { describe, expect, it } from 'vitest'
-import { checkCalls, checkNotes, checkTopics, GRACE, peakRate } from './checker'
+import { checkCalls, checkNotes, checkTopics, GRACE, peakRate, SESSION_TTL } from './checker'
 import type { NoteRecord } from './child'
 import { seeded } from './prng'
 import { drawSchedule } from './schedule'
@@ -50,6 +50,20 @@ describe('checkNotes', () => {
     const figures = checkNotes(sent, received, [{ kind: 'kill', start: 500, end: 600 }], violations)
     expect(figures).toMatchObject({ duplicates: 0, duplicatesExplainedByKill: 1 })
     expect(violations).toEqual([])
+  })
+
+  it('puts a duplicate in a new session, more than the session ttl later, down to the expired session', () => {
+    const violations: string[] = []
+    const inSession = (n: number, at: number, session: string): NoteRecord => ({ client: 0, n, at, life: 1, session })
+    const expired = [inSession(1, 101, 'old'), inSession(2, 201, 'old'), inSession(2, 201 + SESSION_TTL + 1, 'new'), inSession(3, 202 + SESSION_TTL, 'new'), inSession(4, 203 + SESSION_TTL, 'new')]
+    expect(checkNotes(sent, expired, [], violations)).toMatchObject({ duplicates: 0, duplicatesExplainedByExpiry: 1 })
+    expect(violations).toEqual([])
+    // Sooner than the ttl, or within one session, a second delivery is a bug.
+    const soon = [inSession(1, 101, 'old'), inSession(2, 201, 'old'), inSession(2, 5000, 'new'), inSession(3, 5001, 'new'), inSession(4, 5002, 'new')]
+    expect(checkNotes(sent, soon, [], violations)).toMatchObject({ duplicates: 1, duplicatesExplainedByExpiry: 0 })
+    const same = [inSession(1, 101, 's'), inSession(2, 201, 's'), inSession(2, 201 + SESSION_TTL + 1, 's'), inSession(3, 202 + SESSION_TTL, 's'), inSession(4, 203 + SESSION_TTL, 's')]
+    expect(checkNotes(sent, same, [], violations)).toMatchObject({ duplicates: 1, duplicatesExplainedByExpiry: 0 })
+    expect(violations).toHaveLength(2)
   })
 
   it('counts what a SIGKILL explains apart, and accepts drops', () => {

@@ -22,7 +22,7 @@ export function markdown(report: ChaosReport, heap: HeapFigures | undefined, com
     row('slowest settle, ms', calls.worstSettleMs),
     row('notifications sent', notes.sent),
     row('delivered exactly once', notes.deliveredOnce),
-    row('duplicates (unexplained / explained by a SIGKILL)', `${notes.duplicates} / ${notes.duplicatesExplainedByKill}`),
+    row('duplicates (unexplained / explained by a SIGKILL / by an expired session)', `${notes.duplicates} / ${notes.duplicatesExplainedByKill} / ${notes.duplicatesExplainedByExpiry}`),
     row('lost (unexplained / explained by a SIGKILL)', `${notes.lost} / ${notes.lostExplainedByKill}`),
     row('unexplained losses by the fault in progress', notes.lostByFault),
     row('returned in a drop event, by reason', notes.dropped),
