@@ -15,6 +15,7 @@ export function markdown(report: ChaosReport, heap: HeapFigures | undefined, com
     '| --- | --- |',
     row('clients', report.clients),
     row('minutes', report.durationMs / 60_000),
+    row('pace (mean ms between two actions of a client)', report.pace),
     row('faults by kind', report.faults),
     row('calls issued / settled', `${calls.issued} / ${calls.settled}`),
     row('calls by outcome', calls.byOutcome),

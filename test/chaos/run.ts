@@ -24,6 +24,8 @@ export interface ChaosOptions {
 export interface ChaosReport {
   seed: number
   clients: number
+  /** Mean pause between two actions of one client, ms. */
+  pace: number
   durationMs: number
   faults: Record<FaultKind, number>
   schedule: Fault[]
@@ -115,7 +117,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const script = await buildEntry('server-child.ts', 'server-child')
   const child = await startServerChild(script)
   const proxy = await createChaosProxy(child.port, proxyRandom)
-  const workload = createWorkload({ url: proxy.url(), clients: options.clients, random: workloadRandom, topics: 4, callTimeout: CALL_TIMEOUT, pace: options.pace ?? 300 })
+  const pace = options.pace ?? 300
+  const workload = createWorkload({ url: proxy.url(), clients: options.clients, random: workloadRandom, topics: 4, callTimeout: CALL_TIMEOUT, pace })
   const injected: Injected[] = []
   const violations: string[] = []
   try {
@@ -155,6 +158,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     return {
       seed: options.seed,
       clients: options.clients,
+      pace,
       durationMs: options.duration,
       faults: counts,
       schedule: faults,
