@@ -5,7 +5,7 @@
  * @module
  */
 import { ProtocolError } from '../errors'
-import type { ErrorObject, Id, Message, Protocol } from './protocol'
+import type { ErrorObject, Id, Message, Once, Protocol } from './protocol'
 
 /** JSON-RPC 2.0: the frame is not valid JSON. */
 export const ParseError = -32700
@@ -19,6 +19,11 @@ export const InvalidParams = -32602
 export const InternalError = -32603
 /** Implementation-defined server error: lifeline-ws/server answers "Too many requests" with it. */
 export const ServerOverloaded = -32000
+/**
+ * Implementation-defined server error: a keyed request (`once`) ran before in this session and its
+ * answer is no longer kept, so it is neither run again nor answered with its result.
+ */
+export const AlreadyRun = -32002
 
 /**
  * Method names of lifeline's conventions (docs/protocol.md); JSON-RPC reserves
@@ -48,13 +53,17 @@ type Wire = Obj & { error?: { code?: unknown; message?: unknown } }
 const isParams = (value: unknown) => value === undefined || (typeof value === 'object' && value !== null)
 const isId = (value: unknown): value is Id => typeof value === 'string' || typeof value === 'number'
 
+/** lifeline's `once` member (an origin of at most 128 characters and a positive n), or undefined when absent. */
+const isOnce = (value: unknown): value is Once | undefined =>
+  value === undefined || (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && value[0].length <= 128 && Number.isSafeInteger(value[1]) && value[1] > 0)
+
 /** A request or notification, if `wire` is a valid one. */
 function toCall(wire: Wire): Message | undefined {
-  const { id, method, params } = wire
-  if (typeof method !== 'string' || !isParams(params)) return undefined
-  if (!('id' in wire)) return { type: 'notification', method, params }
+  const { id, method, params, once } = wire
+  if (typeof method !== 'string' || !isParams(params) || !isOnce(once)) return undefined
+  if (!('id' in wire)) return { type: 'notification', method, params, once }
   // A request with id null is legal but discouraged, and has no place in our Message type.
-  return isId(id) ? { type: 'request', id, method, params } : undefined
+  return isId(id) ? { type: 'request', id, method, params, once } : undefined
 }
 
 /** A response or error, if `wire` is a valid one. Members of `error` beyond code, message and data are ignored. */
@@ -86,10 +95,10 @@ function toWire(message: Message): Obj {
       if (!isParams(message.params)) {
         throw new ProtocolError(`lifeline: JSON-RPC params must be an object or an array ('${message.method}' got ${typeof message.params})`, message)
       }
-      // params: undefined vanishes from the JSON.
+      // params and once: undefined vanish from the JSON.
       return message.type === 'request'
-        ? { jsonrpc: '2.0', id: message.id, method: message.method, params: message.params }
-        : { jsonrpc: '2.0', method: message.method, params: message.params }
+        ? { jsonrpc: '2.0', id: message.id, method: message.method, params: message.params, once: message.once }
+        : { jsonrpc: '2.0', method: message.method, params: message.params, once: message.once }
     // A result of undefined would vanish from the JSON too, so it becomes null.
     case 'response':
       return { jsonrpc: '2.0', id: message.id, result: message.result ?? null }

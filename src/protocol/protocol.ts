@@ -16,10 +16,19 @@ export interface ErrorObject {
   data?: unknown
 }
 
+/**
+ * A key that makes a request or notification run at most once in a session, however often it is
+ * written: `[origin, n]`, with `n` rising (from 1) per origin. The server keeps each origin's highest
+ * `n` and does not run a message at or below it again; a repeated request gets the first run's
+ * answer while the server remembers it (docs/protocol.md, "Sessions"). `lifeline-ws/share` keys the
+ * frames of each tab with the tab's id, so a frame two leader tabs both wrote runs once.
+ */
+export type Once = readonly [origin: string, n: number]
+
 /** One protocol message, in either direction. */
 export type Message =
-  | { type: 'request'; id: Id; method: string; params?: unknown }
-  | { type: 'notification'; method: string; params?: unknown }
+  | { type: 'request'; id: Id; method: string; params?: unknown; once?: Once | undefined }
+  | { type: 'notification'; method: string; params?: unknown; once?: Once | undefined }
   | { type: 'response'; id: Id; result: unknown }
   | { type: 'error'; id: Id | null; error: ErrorObject }
 

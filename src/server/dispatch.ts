@@ -16,6 +16,8 @@ import { Forbidden, methodNotFound, TooManyRequests, TooManySubscriptions } from
 import { createBucket, RATE_LIMITED } from './limits'
 import type { Link } from './link'
 import type { Peer } from './peer'
+import { runKeyed } from './keyed'
+import { fail, type Finish, type Ran } from './ran'
 import type { PreparedSubscribe, Topics } from './topics'
 import type { Context, MethodHandler, ServerOptions, ServerStats } from './types'
 
@@ -47,16 +49,11 @@ export interface DispatchOptions<Auth> {
   rateLimit?: { rate: number; burst: number } | false
 }
 
-/** Runs synchronously when the answer is written, so nothing is published or attached in between. */
-type Finish = () => { reply?: Message; after?: string[] }
-/** What running one message gives: its Finish at once, or later when it had to wait (a promise). */
-type Ran = Finish | undefined | Promise<Finish | undefined>
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   (typeof value == 'object' || typeof value == 'function') && value !== null && typeof (value as PromiseLike<unknown>).then == 'function'
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value == 'object' && value !== null && !Array.isArray(value)
-const fail = (id: Id | null, error: ErrorObject): Message => ({ type: 'error', id, error })
 
 /** @internal */
 export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<Auth>): (data: RawData, isBinary: boolean) => void {
@@ -181,6 +178,14 @@ export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<
       stats.calls++
       return settled(subscribe(message.params, peer.ctx))
     }
+    const repeats = peer.session?.repeats
+    const invoke = () => runMethod(message, peer, id, answer, error)
+    // A keyed message runs at most once in its session (lifeline-ws/share may write one twice).
+    return message.once && repeats ? runKeyed(message.once, repeats, id, invoke, error) : invoke()
+  }
+
+  /** An application method: admitted (maxInFlight), run, and answered when it returns or settles. */
+  function runMethod(message: Extract<Message, { type: 'request' | 'notification' }>, peer: Peer<Auth>, id: Id | undefined, answer: (outcome: Outcome) => Finish, error: (failure: ErrorObject) => Finish | undefined): Ran {
     const method = options.methods.get(message.method)
     if (!method) return error(methodNotFound(message.method))
     const admission = peer.work.admit(id !== undefined)

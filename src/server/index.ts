@@ -14,8 +14,8 @@ export { TooManyRequests, TooManySubscriptions, Forbidden } from './error-codes'
 export type {
   CallOptions, Context, MethodHandler, ListenOptions, Server, ServerHeartbeatOptions, ServerOptions, ServerSessionOptions, ServerStats,
 } from './types'
-export { ParseError, InvalidRequest, MethodNotFound, InvalidParams, InternalError, jsonRpc } from '../protocol/json-rpc'
-export type { Protocol, Message, Id, ErrorObject, SubscribeParams, SubscribeResult, PublishParams } from '../protocol/protocol'
+export { ParseError, InvalidRequest, MethodNotFound, InvalidParams, InternalError, AlreadyRun, jsonRpc } from '../protocol/json-rpc'
+export type { Protocol, Message, Id, Once, ErrorObject, SubscribeParams, SubscribeResult, PublishParams } from '../protocol/protocol'
 export {
   LifelineError, RpcError, TimeoutError, ConnectionClosedError, ProtocolError,
   isRpcError, isTimeoutError, isConnectionClosedError, isProtocolError,

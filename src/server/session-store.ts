@@ -24,6 +24,12 @@ export interface SessionState {
   readonly frames: readonly string[]
   /** When the session expires unless a client resumes it first (ms since the epoch). */
   readonly expires: number
+  /**
+   * Each origin's highest keyed message (`once`, docs/protocol.md) run in the session, so a message
+   * written again after a restart still runs once. Absent in states saved before keys existed. Not
+   * journaled: after a crash a keyed message may run again, like any frame the journal had not counted.
+   */
+  readonly marks?: Readonly<Record<string, number>>
 }
 
 /**

@@ -5,6 +5,7 @@
  * server owes the client. No sockets here: the peer decides where frames go.
  * @module
  */
+import { createRepeats, type Repeats } from './repeats'
 import type { SessionJournal, SessionState } from './session-store'
 
 /** An ack is sent at once when this many tracked frames are unacknowledged. @internal */
@@ -35,6 +36,8 @@ export interface Session {
   readonly bytes: number
   /** How many outbound frames are held (not acknowledged yet). */
   readonly buffered: number
+  /** The keyed messages (`once`) that ran, and the answers of the latest keyed requests. */
+  readonly repeats: Repeats
   /**
    * Count one tracked inbound frame, and acknowledge it soon (or at once, every {@link ACK_EVERY}).
    * Write-through: once the journal counted it; the promise says whether it may run (false: the journal failed).
@@ -81,6 +84,7 @@ export function createSession(id: string, options: SessionOptions, state?: Sessi
   let bytes = frames.reduce((total, frame) => total + byteLength(frame), 0)
   let unacked = 0
   let timer: ReturnType<typeof setTimeout> | undefined
+  const repeats = createRepeats(state?.marks)
 
   const pause = () => {
     if (timer) clearTimeout(timer)
@@ -112,6 +116,7 @@ export function createSession(id: string, options: SessionOptions, state?: Sessi
 
   return {
     id,
+    repeats,
     get received() {
       return received
     },
@@ -172,7 +177,7 @@ export function createSession(id: string, options: SessionOptions, state?: Sessi
       unacked = 0
     },
     pause,
-    state: (expires) => ({ id, received, sent, frames: [...frames], expires }),
+    state: (expires) => ({ id, received, sent, frames: [...frames], expires, marks: repeats.marks() }),
     end(forget) {
       // Best effort: if the store is away, the session's keys expire at its ttl anyway.
       journal?.end(forget).catch(() => {})

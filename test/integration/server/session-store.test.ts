@@ -42,7 +42,7 @@ describe('a session', () => {
     expect(session.after(5)).toBeUndefined()
     expect(session.acknowledge(1)).toBe(false)
     expect(session.acknowledge(9)).toBe(false)
-    expect(session.state(123)).toEqual({ id: 'id', received: 0, sent: 4, frames: ['f3', 'f4'], expires: 123 })
+    expect(session.state(123)).toEqual({ id: 'id', received: 0, sent: 4, frames: ['f3', 'f4'], expires: 123, marks: {} })
   })
 
   it('reports going over maxBytes, and counts bytes as UTF-8', () => {

@@ -110,6 +110,21 @@ describe('jsonRpc: decode', () => {
     expect(rpc.decode('{"jsonrpc":"2.0","id":1,"result":1,"extra":true}')).toEqual([{ type: 'response', id: 1, result: 1 }])
   })
 
+  it('carries lifeline\'s once key on requests and notifications, both ways, and refuses a malformed one', () => {
+    const keyed: Message[] = [
+      { type: 'request', id: 1, method: 'a', params: [1], once: ['tab-1', 7] },
+      { type: 'notification', method: 'n', params: [2], once: ['tab-1', 8] },
+    ]
+    expect(rpc.encode(keyed[0]!)).toBe('{"jsonrpc":"2.0","id":1,"method":"a","params":[1],"once":["tab-1",7]}')
+    expect(rpc.encode(keyed[1]!)).toBe('{"jsonrpc":"2.0","method":"n","params":[2],"once":["tab-1",8]}')
+    expect(rpc.decode(rpc.encode(keyed))).toEqual(keyed)
+    // Without a key nothing is written for it.
+    expect(rpc.encode({ type: 'notification', method: 'n' })).toBe('{"jsonrpc":"2.0","method":"n"}')
+    for (const once of ['["t",0]', '["t",1.5]', '["t"]', '["t",1,2]', '[1,1]', '"t:1"', `["${'t'.repeat(129)}",1]`]) {
+      protocolError(() => rpc.decode(`{"jsonrpc":"2.0","method":"n","once":${once}}`))
+    }
+  })
+
   const malformed: [string, string][] = [
     ['not JSON', '{"jsonrpc":'],
     ['empty frame', ''],

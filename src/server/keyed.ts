@@ -1,0 +1,53 @@
+/**
+ * Running a keyed message (`once`, docs/protocol.md, "Keyed messages") at
+ * most once in its session: the first time it runs and, for a request, its
+ * answer is remembered; written again, it does not run, and a request gets
+ * the first run's answer under its own id.
+ * @module
+ */
+import { AlreadyRun } from '../protocol/json-rpc'
+import type { ErrorObject, Id, Once } from '../protocol/protocol'
+import { fail, type Finish, type Ran } from './ran'
+import type { KeptAnswer, Repeats } from './repeats'
+
+/**
+ * `run` runs the message; `error` makes an error answer (undefined for a notification).
+ * @internal
+ */
+export function runKeyed(once: Once, repeats: Repeats, id: Id | undefined, run: () => Ran, error: (failure: ErrorObject) => Finish | undefined): Ran {
+  if (repeats.seen(once)) {
+    // Written again (two leader tabs of lifeline-ws/share both wrote it): not run again.
+    if (id === undefined) return undefined
+    const forgotten = () => error({ code: AlreadyRun, message: 'Already run in this session; its answer is no longer kept' })
+    const kept = repeats.answer(once)
+    if (!kept) return forgotten()
+    return kept.then((first) => {
+      if (!first) return forgotten()
+      return () => ({ reply: 'error' in first ? fail(id, first.error) : { type: 'response', id, result: first.result } })
+    })
+  }
+  const ran = run()
+  if (id === undefined) return ran
+  let settle!: (answer: KeptAnswer) => void
+  repeats.keep(once, new Promise<KeptAnswer>((resolve) => (settle = resolve)))
+  /** The same Finish, remembering the answer as it is written. */
+  const remembered = (finish: Finish | undefined): Finish | undefined => {
+    if (!finish) {
+      // No answer to remember (not expected for a request): a repeat is told it ran, without a result.
+      settle(undefined)
+      return undefined
+    }
+    return () => {
+      const out = finish()
+      const reply = out.reply
+      settle(reply?.type === 'response' ? { result: reply.result } : reply?.type === 'error' ? { error: reply.error } : undefined)
+      return out
+    }
+  }
+  if (!(ran instanceof Promise)) return remembered(ran)
+  return ran.then(remembered, (err: unknown) => {
+    // A repeat must not wait for an answer that will never come.
+    settle(undefined)
+    throw err
+  })
+}
