@@ -6,9 +6,16 @@
  * @module
  */
 import { AlreadyRun } from '../protocol/json-rpc'
-import type { ErrorObject, Id, Once } from '../protocol/protocol'
+import type { ErrorObject, Id, Message, Once } from '../protocol/protocol'
 import { fail, type Finish, type Ran } from './ran'
 import type { KeptAnswer, Repeats } from './repeats'
+
+/** What a reply leaves to remember: its result or its error, without the id. */
+function kept(reply: Message | undefined): KeptAnswer {
+  if (reply?.type === 'response') return { result: reply.result }
+  if (reply?.type === 'error') return { error: reply.error }
+  return undefined
+}
 
 /**
  * `run` runs the message; `error` makes an error answer (undefined for a notification).
@@ -39,8 +46,7 @@ export function runKeyed(once: Once, repeats: Repeats, id: Id | undefined, run: 
     }
     return () => {
       const out = finish()
-      const reply = out.reply
-      settle(reply?.type === 'response' ? { result: reply.result } : reply?.type === 'error' ? { error: reply.error } : undefined)
+      settle(kept(out.reply))
       return out
     }
   }
