@@ -34,7 +34,7 @@ interface Rpc extends Layer {
 }
 
 /** The RPC layer over one socket core: every protocol-aware part of the client, wired once. */
-function createRpc(core: Core, protocol: Protocol, callTimeout: number): Rpc {
+function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?: () => string | undefined): Rpc {
   const { link, outbox, options } = core
   const events = createEmitter<{ [name: string]: (payload: unknown) => void }>(core.report)
   const streams = new Set<Stream<unknown>>()
@@ -44,7 +44,7 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number): Rpc {
     methodNotFound: protocol.codes.methodNotFound,
   })
 
-  const session = createSession(core, protocol, calls, options.connectTimeout)
+  const session = createSession(core, protocol, calls, options.connectTimeout, resume)
 
   /** Control frames go to the open socket at once, never through the queue. */
   const writeNow = (item: OutboxItem) => {
@@ -226,12 +226,22 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number): Rpc {
 export function createClient<C extends Contract = Contract>(url: UrlInput, options: ClientOptions = {}): Client<C> {
   // In every build: ignoring it would quietly open one socket per tab.
   if (options.share) throw new TypeError("lifeline: share needs createClient from 'lifeline-ws/share' (or the CDN build)")
+  return createSingleClient(url, options)
+}
+
+/**
+ * The client of {@link createClient}, without its `share` guard; `lifeline-ws/share` makes its leader
+ * tab's client with it. `resume`: the session to resume when the outbox holds none (a new leader tab
+ * takes over the session of the one before it, even with nothing queued).
+ * @internal
+ */
+export function createSingleClient<C extends Contract = Contract>(url: UrlInput, options: ClientOptions, resume?: () => string | undefined): Client<C> {
   if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') validate('', options, clientRules())
   if (typeof url !== 'function') socketUrl(url)
   const { callTimeout, protocol } = resolveClientOptions(options)
   let rpc: Rpc | undefined
   const core = createCore(url, resolveOptions(options, !!protocol), (created) => {
-    if (protocol) rpc = createRpc(created, protocol, callTimeout)
+    if (protocol) rpc = createRpc(created, protocol, callTimeout, resume)
     return rpc ?? {}
   })
   const { socket, link } = core

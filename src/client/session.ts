@@ -68,7 +68,7 @@ const toAnswer = (result: unknown): Answer | undefined => {
  * Creates the client's session; `undefined` when the protocol has no session convention or there is no outbox.
  * @internal
  */
-export function createSession(core: Core, protocol: Protocol, calls: Calls, timeout: number): Session | undefined {
+export function createSession(core: Core, protocol: Protocol, calls: Calls, timeout: number, resume?: () => string | undefined): Session | undefined {
   const { outbox, options } = core
   const { session: sessionMethod, ack: ackMethod } = protocol
   if (!outbox || sessionMethod === undefined || ackMethod === undefined) return undefined
@@ -152,8 +152,9 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
   }
 
   const handshake = (then: () => void) => {
-    // A reload: the stored frames carry the session they were written on; what the page had received is unknown.
-    const stored = sessionId === undefined ? positions.stored() : undefined
+    // A reload: the stored frames carry the session they were written on (else, for a new leader tab of
+    // lifeline-ws/share, `resume` knows the shared one); what the page had received is unknown.
+    const stored = sessionId === undefined ? (positions.stored() ?? resume?.()) : undefined
     if (stored !== undefined) {
       sessionId = stored
       received = null

@@ -11,6 +11,12 @@ import type { ErrorObject, Once } from '../protocol/protocol'
 
 /** Origins remembered per session; the least recently used is forgotten first. @internal */
 export const MAX_ORIGINS = 64
+/**
+ * How far below an origin's highest `n` a message may still arrive late and run (a call the old leader
+ * tab never wrote, sent again after notifications a stored outbox had already written). Anything
+ * further below counts as run. @internal
+ */
+export const WINDOW = 256
 /** Answers of keyed requests remembered per session; the oldest is forgotten first. @internal */
 export const MAX_ANSWERS = 256
 
@@ -25,32 +31,47 @@ export interface Repeats {
   answer(once: Once): Promise<KeptAnswer> | undefined
   /** Remember the answer of the request keyed `once`, which runs now. */
   keep(once: Once, answer: Promise<KeptAnswer>): void
-  /** Each origin's highest `n`, for the session store. */
-  marks(): Record<string, number>
+  /** The `n`s that ran, per origin (within {@link WINDOW} of its highest), for the session store. */
+  marks(): Record<string, number[]>
 }
 
 const keyOf = ([origin, n]: Once) => `${n}:${origin}`
 
 /** @internal */
-export function createRepeats(marks: Readonly<Record<string, number>> = {}): Repeats {
+export function createRepeats(marks: Readonly<Record<string, readonly number[]>> = {}): Repeats {
+  // Per origin: its highest n and the ns that ran within WINDOW of it. Not a single high-water mark:
+  // an origin's numbers need not arrive in order (a tab's `send`s take numbers and carry no key; a call
+  // kept only in the old leader's memory is sent again after notifications its stored outbox wrote).
   // Insertion order is recency: an origin is moved to the end each time it is seen.
-  const highest = new Map(Object.entries(marks))
+  const origins = new Map<string, { highest: number; ran: Set<number> }>()
+  for (const [origin, ran] of Object.entries(marks)) {
+    if (Array.isArray(ran)) origins.set(origin, { highest: Math.max(0, ...ran), ran: new Set(ran) })
+  }
   const answers = new Map<string, Promise<KeptAnswer>>()
   return {
     seen([origin, n]) {
-      const mark = highest.get(origin) ?? 0
-      highest.delete(origin)
-      highest.set(origin, Math.max(mark, n))
-      if (highest.size > MAX_ORIGINS) highest.delete(highest.keys().next().value!)
-      // An origin's messages reach the session in the order of their n (each origin writes in order,
-      // and the session keeps the order), so one mark per origin tells every message it ran.
-      return n <= mark
+      const marks = origins.get(origin) ?? { highest: 0, ran: new Set<number>() }
+      origins.delete(origin)
+      origins.set(origin, marks)
+      if (origins.size > MAX_ORIGINS) origins.delete(origins.keys().next().value!)
+      if (n <= marks.highest - WINDOW || marks.ran.has(n)) return true
+      marks.ran.add(n)
+      if (n > marks.highest) {
+        marks.highest = n
+        // Only now can numbers fall out of the window; pruned in a batch, not per message.
+        if (marks.ran.size > 2 * WINDOW) for (const old of marks.ran) if (old <= n - WINDOW) marks.ran.delete(old)
+      }
+      return false
     },
     answer: (once) => answers.get(keyOf(once)),
     keep(once, answer) {
       answers.set(keyOf(once), answer)
       if (answers.size > MAX_ANSWERS) answers.delete(answers.keys().next().value!)
     },
-    marks: () => Object.fromEntries(highest),
+    marks() {
+      const kept: Record<string, number[]> = {}
+      for (const [origin, { highest, ran }] of origins) kept[origin] = [...ran].filter((n) => n > highest - WINDOW)
+      return kept
+    },
   }
 }

@@ -25,11 +25,12 @@ export interface SessionState {
   /** When the session expires unless a client resumes it first (ms since the epoch). */
   readonly expires: number
   /**
-   * Each origin's highest keyed message (`once`, docs/protocol.md) run in the session, so a message
-   * written again after a restart still runs once. Absent in states saved before keys existed. Not
-   * journaled: after a crash a keyed message may run again, like any frame the journal had not counted.
+   * The keyed messages (`once`, docs/protocol.md) that ran in the session: per origin, its latest `n`s,
+   * so a message written again after a restart still runs once. Absent in states saved before keys
+   * existed. Not journaled: after a crash a keyed message may run again, like any frame the journal had
+   * not counted.
    */
-  readonly marks?: Readonly<Record<string, number>>
+  readonly marks?: Readonly<Record<string, readonly number[]>>
 }
 
 /**

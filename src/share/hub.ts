@@ -6,9 +6,10 @@
  * and lifecycle to every tab. See docs/sharing.md.
  * @module
  */
-import { ConnectionClosedError, RpcError } from '../errors'
+import { RpcError } from '../errors'
 import type { Client } from '../client/api'
 import type { Subscription } from '../client/subscriptions'
+import type { Once } from '../protocol/protocol'
 import type { Frame } from '../socket/outbox'
 import { fromWire, toWire, type HubBody, type TabMessage } from './messages'
 
@@ -29,6 +30,8 @@ export interface HubDeps {
   /** Calls `gone` once the tab has left (closed, crashed or discarded). */
   watch(tab: string, gone: () => void): void
   positions: Positions
+  /** Keys the tab frame the client encodes within `write` (keys.ts), so the server runs it once. */
+  key<T>(method: string, once: Once, write: () => T): T
 }
 
 /** @internal */
@@ -52,7 +55,7 @@ interface Peer {
 }
 
 /** @internal */
-export function createHub({ id, client, post, watch, positions }: HubDeps): Hub {
+export function createHub({ id, client, post, watch, positions, key }: HubDeps): Hub {
   const peers = new Map<string, Peer>()
   const topics = new Map<string, { subscription: Subscription; tabs: Set<string> }>()
   const events = new Map<string, { off: () => void; tabs: Set<string> }>()
@@ -129,14 +132,18 @@ export function createHub({ id, client, post, watch, positions }: HubDeps): Hub 
     })
   }
 
-  /** A call, notify or send of a tab: taken once (by its seq, across leaders), answered to that tab only. */
+  /**
+   * A call, notify or send of a tab: taken once (by its seq, across leaders), answered to that tab only.
+   * Calls and notifications are keyed `[tab, seq]`: one an earlier leader wrote without this hub
+   * knowing runs once all the same, in a session the server resumed (docs/sharing.md, "No frame twice").
+   */
   const frame = (message: Extract<TabMessage, { kind: 'call' | 'notify' | 'send' }>, peer: Peer) => {
     const { from, seq, prev } = message
-    if (seq <= peer.seq && !(message.kind === 'call' && message.resend)) {
-      // A tab sent it again after a hand-over, but a leader before this one had taken it (an idempotent
-      // call, `resend`, runs again).
-      if (message.kind !== 'call') tell({ kind: 'accepted', seq }, from)
-      else tell({ kind: 'result', seq, ok: false, value: toWire(new ConnectionClosedError('lifeline: the leader tab that sent this call left before it was answered')) }, from)
+    if (seq <= peer.seq && message.kind !== 'call') {
+      // A tab sent it again after a hand-over, but a leader before this one had taken it. A call is
+      // written again: the server answers its key with the first run's answer (or runs it, if the
+      // leader that took it left before writing it).
+      tell({ kind: 'accepted', seq }, from)
       return
     }
     if (prev !== undefined && prev > peer.seq) {
@@ -156,11 +163,11 @@ export function createHub({ id, client, post, watch, positions }: HubDeps): Hub 
       if (message.kind === 'call') {
         const controller = new AbortController()
         peer.calls.set(seq, controller)
-        client.call(message.method, message.params, { timeout: Infinity, signal: controller.signal, resend: !!message.resend }).then(
+        key(message.method, [from, seq], () => client.call(message.method, message.params, { timeout: Infinity, signal: controller.signal, resend: !!message.resend })).then(
           (value) => tell({ kind: 'result', seq, ok: true, value }, from),
           (err: unknown) => tell({ kind: 'result', seq, ok: false, value: toWire(err) }, from),
         ).finally(() => peer.calls.delete(seq))
-      } else if (message.kind === 'notify') client.notify(message.method, message.params)
+      } else if (message.kind === 'notify') key(message.method, [from, seq], () => client.notify(message.method, message.params))
       else client.send(message.data as Frame, { queue: !message.volatile })
     } catch (err) {
       error = toWire(err)

@@ -7,7 +7,7 @@
  * @module
  */
 import { ProtocolError } from '../errors'
-import { createClient as createSingleClient } from '../client/client'
+import { createSingleClient } from '../client/client'
 import { clientRules, resolveClientOptions, type ClientOptions, type ShareChannel, type ShareLocks } from '../client/options'
 import { validate } from '../socket/validate'
 import { socketUrl, type QueueOptions, type UrlInput } from '../socket/options'
@@ -15,7 +15,9 @@ import { localStorageOutbox } from '../socket/storage'
 import { systemClock } from '../timers'
 import type { Client } from '../client/api'
 import type { Contract } from '../client/contract'
-import { createHub, type Hub, type Positions } from './hub'
+import { createHub, type Hub } from './hub'
+import { positionsIn, sessionIn } from './stored'
+import { frameKeys } from './keys'
 import { createTab } from './tab'
 import { parseMessage, toHub, type HubBody, type TabMessage } from './messages'
 
@@ -24,29 +26,6 @@ declare const process: { env: { NODE_ENV?: string } }
 
 /** At most this many different malformed messages are reported per tab: a flood is not an error storm. */
 const MAX_REPORTS = 16
-
-/** Where the tabs' accepted positions are kept: storage when there is some, else this leader's memory. */
-const positionsIn = (storage: Storage | undefined, key: string): Positions => ({
-  load() {
-    const positions: Record<string, number> = Object.create(null) as Record<string, number>
-    try {
-      const stored = JSON.parse(storage?.getItem(key) ?? '{}') as Record<string, unknown>
-      for (const [tab, seq] of Object.entries(stored)) {
-        if (Number.isSafeInteger(seq)) positions[tab] = seq as number
-      }
-    } catch {
-      // Corrupt or unreadable: start over. Frames sent again are then taken again (docs/sharing.md).
-    }
-    return positions
-  },
-  save(positions) {
-    try {
-      storage?.setItem(key, JSON.stringify(positions))
-    } catch {
-      // Full or blocked storage: the positions live in this leader's memory only.
-    }
-  },
-})
 
 /** The shared client, or `undefined` where the browser lacks Web Locks or BroadcastChannel (or in raw mode). */
 function createShared(url: UrlInput, options: ClientOptions): Client | undefined {
@@ -131,9 +110,15 @@ function createShared(url: UrlInput, options: ClientOptions): Client | undefined
     // What this leader could not send stays stored for the next one.
     const queue: QueueOptions | false = options.queue === false ? false : { ...options.queue, onClose: 'flush' }
     if (queue && shared) queue.storage = shared
+    const keys = frameKeys(protocol)
+    const session = sessionIn(storage, `${key}:session`)
+    const client = createSingleClient(url, { ...options, share: false, lazy: true, queue, protocol: keys.protocol }, session.load)
+    // Kept for the next leader, which resumes it even when it finds nothing queued.
+    client.on('session', ({ id: sessionId }) => session.save(sessionId))
     hub = createHub({
       id,
-      client: createSingleClient(url, { ...options, share: false, lazy: true, queue }),
+      client,
+      key: keys.next,
       post,
       watch(other, gone) {
         locks.request(`${key}:tab:${other}`, { mode: 'exclusive', signal }, async () => gone()).catch(() => {})

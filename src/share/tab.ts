@@ -7,7 +7,7 @@
  * @module
  */
 import { createEmitter } from '../events'
-import { ClientClosedError, ConnectionClosedError, ProtocolError } from '../errors'
+import { ClientClosedError, ProtocolError } from '../errors'
 import { createCalls } from '../client/calls'
 import { createSubscriptions } from '../client/subscriptions'
 import { createHandlers } from '../client/handlers'
@@ -152,12 +152,9 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
     setRole(next === id ? 'leader' : 'follower')
     if (handover) {
       subscriptions.dropped()
-      for (const [callSeq, body] of pendingCalls) {
-        if (unaccepted.has(callSeq)) continue
-        // Idempotent calls run again; any other call the old leader took may have run: it cannot be asked again.
-        if (body.resend) unaccepted.set(callSeq, body)
-        else calls.reject(callSeq, new ConnectionClosedError(`lifeline: the leader tab left before '${body.method}' was answered`))
-      }
+      // Every pending call goes to the new leader too, taken or not: it is keyed with this tab's id and
+      // its seq, so the server runs it once and answers it again with the first run's answer.
+      for (const [callSeq, body] of pendingCalls) unaccepted.set(callSeq, body)
     }
     toLeader({ kind: 'hello' })
     if (started) toLeader({ kind: 'connect' })

@@ -54,6 +54,21 @@ describe('keyed messages in a session', () => {
     expect(runs).toBe(2)
   })
 
+  it('runs a request whose number is below notifications that came first (a call kept only in memory)', async () => {
+    // The old leader's stored outbox held notes 3 and 4; the call (2) was only in its memory, so the
+    // next leader writes the notes first and the tab's call after them.
+    const log: unknown[] = []
+    const server = await start({ methods: { log: (params: unknown) => void log.push(params), count: () => log.push('call') } })
+    const c = sessionClient(url(server))
+    await c.open()
+    c.send(note('log', ['n3'], ['tab-a', 3]))
+    c.send(note('log', ['n4'], ['tab-a', 4]))
+    c.send(request(102, 'count', [], ['tab-a', 2]))
+    await vi.waitFor(() => expect(answers(c.tracked)).toHaveLength(1), patient)
+    expect(log).toEqual([['n3'], ['n4'], 'call'])
+    expect(answers(c.tracked)[0]).toEqual({ jsonrpc: '2.0', id: 102, result: 3 })
+  })
+
   it('makes a repeat of a request still running wait for its answer', async () => {
     const gate = deferred()
     let runs = 0

@@ -23,7 +23,7 @@ afterEach(() => {
 export const settle = async (rounds = 5) => {
   for (let n = 0; n < rounds; n++) await new Promise((resolve) => setTimeout(resolve, 1))
 }
-export const frames = (socket: FakeSocket) => socket.sent.map((frame) => JSON.parse(String(frame)) as { id?: number | string; method?: string; params?: unknown })
+export const frames = (socket: FakeSocket) => socket.sent.map((frame) => JSON.parse(String(frame)) as { id?: number | string; method?: string; params?: unknown; once?: [string, number] })
 
 /** A socket accepted and its handshake answered as a server without sessions does. */
 export const serve = async (socket = FakeSocket.last) => {

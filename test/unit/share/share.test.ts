@@ -75,6 +75,8 @@ describe('share: election and routing', () => {
     await settle()
     const request = frames(socket).find((frame) => frame.method === 'sum')!
     expect(request.params).toEqual([1, 2])
+    // Keyed with the asking tab's id and its number, so the server runs it once across leaders.
+    expect(request.once).toEqual([idOf(browser, 'hello'), 1])
     socket.receive(JSON.stringify({ jsonrpc: '2.0', id: request.id, result: 3 }))
     await expect(answer).resolves.toBe(3)
     const answers = browser.posted.filter((m) => (m as { kind: string }).kind === 'result')
@@ -84,7 +86,8 @@ describe('share: election and routing', () => {
     expect(b.client.queued).toBe(2)
     await settle()
     expect(b.client.queued).toBe(0)
-    expect(socket.sent.slice(-2)).toEqual(['{"jsonrpc":"2.0","method":"note","params":{"x":1}}', 'raw'])
+    // A raw frame is the app's own: nothing can be added to it.
+    expect(socket.sent.slice(-2)).toEqual([`{"jsonrpc":"2.0","method":"note","params":{"x":1},"once":["${idOf(browser, 'hello')}",2]}`, 'raw'])
     expect([a.errors, b.errors]).toEqual([[], []])
   })
 

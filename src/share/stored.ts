@@ -1,0 +1,50 @@
+/**
+ * What a leader tab keeps in storage for the next leader (docs/sharing.md):
+ * the tabs' taken positions and the shared session's id. Storage is input
+ * like any other (another script on the origin can write it): what does
+ * not check out is ignored.
+ * @module
+ */
+import type { Positions } from './hub'
+
+/** Where the tabs' accepted positions are kept: storage when there is some, else this leader's memory. @internal */
+export const positionsIn = (storage: Storage | undefined, key: string): Positions => ({
+  load() {
+    const positions: Record<string, number> = Object.create(null) as Record<string, number>
+    try {
+      const stored = JSON.parse(storage?.getItem(key) ?? '{}') as Record<string, unknown>
+      for (const [tab, seq] of Object.entries(stored)) {
+        if (Number.isSafeInteger(seq)) positions[tab] = seq as number
+      }
+    } catch {
+      // Corrupt or unreadable: start over. Frames sent again are then taken again (docs/sharing.md).
+    }
+    return positions
+  },
+  save(positions) {
+    try {
+      storage?.setItem(key, JSON.stringify(positions))
+    } catch {
+      // Full or blocked storage: the positions live in this leader's memory only.
+    }
+  },
+})
+
+/** The shared session's id, so that a new leader resumes it even with an empty outbox. @internal */
+export const sessionIn = (storage: Storage | undefined, key: string) => ({
+  load(): string | undefined {
+    try {
+      return storage?.getItem(key) ?? undefined
+    } catch {
+      // Blocked storage: the new leader starts a session of its own (docs/sharing.md).
+      return undefined
+    }
+  },
+  save(id: string) {
+    try {
+      storage?.setItem(key, id)
+    } catch {
+      // Full or blocked storage: as above.
+    }
+  },
+})
