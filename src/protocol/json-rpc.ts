@@ -53,17 +53,15 @@ type Wire = Obj & { error?: { code?: unknown; message?: unknown } }
 const isParams = (value: unknown) => value === undefined || (typeof value === 'object' && value !== null)
 const isId = (value: unknown): value is Id => typeof value === 'string' || typeof value === 'number'
 
-/** lifeline's `once` member (an origin of at most 128 characters and a positive n), or undefined when absent. */
-const isOnce = (value: unknown): value is Once | undefined =>
-  value === undefined || (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && value[0].length <= 128 && Number.isSafeInteger(value[1]) && value[1] > 0)
-
 /** A request or notification, if `wire` is a valid one. */
 function toCall(wire: Wire): Message | undefined {
   const { id, method, params, once } = wire
-  if (typeof method !== 'string' || !isParams(params) || !isOnce(once)) return undefined
-  if (!('id' in wire)) return { type: 'notification', method, params, once }
+  // `once` is copied as sent: only a server acts on it, and lifeline-ws/server checks it there
+  // (server/keyed.ts), so the client's decoder does not carry the check.
+  if (typeof method !== 'string' || !isParams(params)) return undefined
+  if (!('id' in wire)) return { type: 'notification', method, params, once: once as Once | undefined }
   // A request with id null is legal but discouraged, and has no place in our Message type.
-  return isId(id) ? { type: 'request', id, method, params, once } : undefined
+  return isId(id) ? { type: 'request', id, method, params, once: once as Once | undefined } : undefined
 }
 
 /** A response or error, if `wire` is a valid one. Members of `error` beyond code, message and data are ignored. */

@@ -20,8 +20,9 @@ export interface ErrorObject {
  * A key that makes a request or notification run at most once in a session, however often it is
  * written: `[origin, n]`, with `n` rising (from 1) per origin. The server keeps each origin's highest
  * `n` and does not run a message at or below it again; a repeated request gets the first run's
- * answer while the server remembers it (docs/protocol.md, "Sessions"). `lifeline-ws/share` keys the
- * frames of each tab with the tab's id, so a frame two leader tabs both wrote runs once.
+ * answer while the server remembers it (docs/protocol.md, "Keyed messages"). `lifeline-ws/share` keys
+ * the frames of each tab with the tab's id, so a frame two leader tabs both wrote runs once. Decoders
+ * copy it as sent; `lifeline-ws/server` checks its shape before acting on it.
  */
 export type Once = readonly [origin: string, n: number]
 

@@ -16,7 +16,7 @@ import { Forbidden, methodNotFound, TooManyRequests, TooManySubscriptions } from
 import { createBucket, RATE_LIMITED } from './limits'
 import type { Link } from './link'
 import type { Peer } from './peer'
-import { runKeyed } from './keyed'
+import { isOnce, runKeyed } from './keyed'
 import { fail, type Finish, type Ran } from './ran'
 import type { PreparedSubscribe, Topics } from './topics'
 import type { Context, MethodHandler, ServerOptions, ServerStats } from './types'
@@ -177,6 +177,11 @@ export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<
       // Protocol work, not application work: a resubscribe batch of 1,000 topics must not trip maxInFlight.
       stats.calls++
       return settled(subscribe(message.params, peer.ctx))
+    }
+    if (message.once !== undefined && !isOnce(message.once)) {
+      // Refused like a malformed message: a notification too gets its -32600 (with id null).
+      stats.malformed++
+      return () => ({ reply: fail(id ?? null, { code: InvalidRequest, message: 'Invalid Request: once must be [origin, n]' }) })
     }
     const repeats = peer.session?.repeats
     const invoke = () => runMethod(message, peer, id, answer, error)

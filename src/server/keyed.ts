@@ -10,6 +10,10 @@ import type { ErrorObject, Id, Message, Once } from '../protocol/protocol'
 import { fail, type Finish, type Ran } from './ran'
 import type { KeptAnswer, Repeats } from './repeats'
 
+/** A well-formed `once`: an origin of at most 128 characters and a positive integer n. @internal */
+export const isOnce = (value: unknown): value is Once =>
+  Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && value[0].length <= 128 && Number.isSafeInteger(value[1]) && value[1] > 0
+
 /** What a reply leaves to remember: its result or its error, without the id. */
 function kept(reply: Message | undefined): KeptAnswer {
   if (reply?.type === 'response') return { result: reply.result }
