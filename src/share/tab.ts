@@ -18,6 +18,7 @@ import type { Clock } from '../timers'
 import type { LifecycleEvents, Role } from '../socket/types'
 import type { State } from '../socket/reconnect'
 import { fromWire, type HubBody, type TabBody, type TabMessage } from './messages'
+import { createOutgoing, type Frame } from './outgoing'
 
 /** @internal */
 export interface TabDeps {
@@ -41,7 +42,6 @@ export interface Tab {
   report(err: unknown): void
 }
 
-type Frame = Extract<TabBody, { kind: 'call' | 'notify' | 'send' }>
 
 /** @internal */
 export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: TabDeps): Tab {
@@ -64,14 +64,7 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
   let opened = false
   let started = !lazy
   let closed = false
-  let seq = 0
-  // The last frame sent to the current leader (the `prev` of the next one); none at the start of a run.
-  let lastSent: number | undefined
   let waiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = []
-  // Frames sent to a leader and not taken yet (by seq, in order): a new leader gets them again.
-  const unaccepted = new Map<number, Frame>()
-  // Every pending call's message, for a hand-over.
-  const pendingCalls = new Map<number, Extract<Frame, { kind: 'call' }>>()
   const listening = new Map<string, number>()
   const handled = new Set<string>()
   let frameListeners = 0
@@ -80,35 +73,27 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
     if (leader !== undefined && !closed) send({ v: 1, from: id, to: leader, ...body })
   }
   const closedError = () => new ClientClosedError('lifeline: client closed')
-  /** A frame to the leader, chained to the one sent before it (so the hub can tell when one went missing). */
-  const sendFrame = (body: Frame) => {
-    if (leader === undefined || closed) return
-    toLeader({ ...body, prev: lastSent })
-    lastSent = body.seq
-  }
-  /** Every frame no leader has taken, again and in order, as a new run: the first has no `prev`. */
-  const sendUnaccepted = () => {
-    lastSent = undefined
-    for (const body of [...unaccepted.values()].sort((a, b) => a.seq - b.seq)) sendFrame(body)
-  }
+  const outgoing = createOutgoing((body) => {
+    if (leader === undefined || closed) return false
+    toLeader(body)
+    return true
+  })
+  /** A frame to keep until taken; a value the channel cannot clone is the caller's error. */
   const frame = (body: Frame) => {
     if (closed) throw closedError()
-    unaccepted.set(body.seq, body)
     try {
-      sendFrame(body)
+      outgoing.send(body)
     } catch (err) {
-      unaccepted.delete(body.seq)
       throw new ProtocolError('lifeline: this value cannot be sent to the leader tab', undefined, { cause: err })
     }
   }
 
   const calls = createCalls(clock, {
     gone(callSeq) {
-      unaccepted.delete(callSeq as number)
-      pendingCalls.delete(callSeq as number)
+      outgoing.done(callSeq as number)
       toLeader({ kind: 'cancel', seq: callSeq as number })
     },
-    queued: (callSeq) => unaccepted.has(callSeq as number),
+    queued: (callSeq) => outgoing.waiting(callSeq as number),
     methodNotFound: codes.methodNotFound,
   })
   const subscriptions = createSubscriptions({
@@ -153,12 +138,12 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
     if (handover) {
       subscriptions.dropped()
       // Every pending call goes to the new leader too, taken or not: it is keyed with this tab's id and
-      // its seq, so the server runs it once and answers it again with the first run's answer.
-      for (const [callSeq, body] of pendingCalls) unaccepted.set(callSeq, body)
+      // its number, so the server runs it once and answers it again with the first run's answer.
+      outgoing.handover()
     }
     toLeader({ kind: 'hello' })
     if (started) toLeader({ kind: 'connect' })
-    sendUnaccepted()
+    outgoing.resend()
     for (const event of listening.keys()) toLeader({ kind: 'listen', event })
     for (const method of handled) toLeader({ kind: 'handle', method })
     if (frameListeners) toLeader({ kind: 'frames', on: true })
@@ -174,13 +159,12 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
     }
     // Answers to this tab count from any leader (a last one from the leader that just left, too).
     if (body.kind === 'accepted') {
-      unaccepted.delete(body.seq)
+      outgoing.taken(body.seq)
       if (body.error !== undefined) report(fromWire(body.error))
       return
     }
     if (body.kind === 'result') {
-      unaccepted.delete(body.seq)
-      pendingCalls.delete(body.seq)
+      outgoing.done(body.seq)
       if (body.ok) calls.settle({ type: 'response', id: body.seq, result: body.value })
       else calls.reject(body.seq, fromWire(body.value))
       return
@@ -190,7 +174,7 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
     if (message.from !== leader) return
     switch (body.kind) {
       case 'again':
-        return sendUnaccepted()
+        return outgoing.resend()
       case 'state':
         subprotocol = body.subprotocol
         return setState(body.state)
@@ -261,7 +245,7 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
       return subprotocol
     },
     get queued() {
-      return unaccepted.size
+      return outgoing.queued
     },
     on(event, listener) {
       const off = lifecycle.on(event, listener)
@@ -291,26 +275,25 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
     send(data, options) {
       if (closed) throw closedError()
       if (options?.queue !== false) {
-        frame({ kind: 'send', seq: ++seq, data })
+        frame({ kind: 'send', seq: outgoing.number(), data })
         return 'queued'
       }
       // Volatile: handed to an open connection's leader now, or dropped, and never sent again.
       if (state !== 'open') return 'dropped'
-      // Chained like any frame, but never the `prev` of another: it is not sent again.
-      toLeader({ kind: 'send', seq: ++seq, prev: lastSent, data, volatile: true })
+      outgoing.sendOnce(data)
       return 'sent'
     },
     notify(method, ...[params]) {
-      frame({ kind: 'notify', seq: ++seq, method, params })
+      frame({ kind: 'notify', seq: outgoing.number(), method, params })
       return 'queued'
     },
     call(method, ...[params, options = {}]) {
       try {
         if (closed) throw closedError()
         options.signal?.throwIfAborted()
-        const body = { kind: 'call' as const, seq: ++seq, method, params, resend: !!options.resend }
+        const body = { kind: 'call' as const, seq: outgoing.number(), method, params, resend: !!options.resend }
         const promise = calls.add(body.seq, { method, timeout: options.timeout ?? callTimeout, signal: options.signal, resend: false, frame: '' })
-        pendingCalls.set(body.seq, body)
+        outgoing.pending(body)
         try {
           frame(body)
         } catch (err) {
