@@ -4,10 +4,16 @@
  * and names the frame sent before it (`prev`), so the hub can tell when one
  * went missing between tabs; frames stay here until a leader has taken them,
  * and pending calls until they are answered, so that a new leader gets them
- * all again, in order.
+ * all again, in order. Calls and notifications a leader took in the last
+ * {@link RECENT} ms go to a new leader again too: the leader that took them
+ * may have died before they left its socket, and before its stored copy was
+ * visible to the next leader; their keys make the server run each once.
  * @module
  */
 import type { TabBody } from './messages'
+
+/** How long after a leader took a call or notification it still goes to a new leader, ms. @internal */
+export const RECENT = 5000
 
 /** A frame a tab sends to the leader's hub. @internal */
 export type Frame = Extract<TabBody, { kind: 'call' | 'notify' | 'send' }>
@@ -31,14 +37,21 @@ export interface Outgoing {
   done(seq: number): void
   /** Whether frame `seq` waits for a leader to take it. */
   waiting(seq: number): boolean
-  /** A new leader: every pending call goes to it too, taken or not (keys make the server run each once). */
+  /**
+   * A new leader: every pending call goes to it too, taken or not, and every call or notification taken
+   * within {@link RECENT} ms (keys make the server run each once).
+   */
   handover(): void
   /** Every frame not taken, again and in order, as a new run: the first has no `prev`. */
   resend(): void
 }
 
-/** `post` sends one frame to the current leader; false when there is none (the frame waits). @internal */
-export function createOutgoing(post: (body: Frame) => boolean): Outgoing {
+/**
+ * `post` sends one frame to the current leader; false when there is none (the frame waits). `now` is
+ * the tab's clock.
+ * @internal
+ */
+export function createOutgoing(post: (body: Frame) => boolean, now: () => number): Outgoing {
   let seq = 0
   // The last frame sent to the current leader (the `prev` of the next one); none at the start of a run.
   let lastSent: number | undefined
@@ -46,6 +59,14 @@ export function createOutgoing(post: (body: Frame) => boolean): Outgoing {
   const unaccepted = new Map<number, Frame>()
   // Every pending call's frame, for a hand-over.
   const calls = new Map<number, CallFrame>()
+  // Keyed frames (calls, notifications) a leader took, and when, oldest first: for a hand-over soon after.
+  const recent = new Map<number, { body: Frame; at: number }>()
+  const forgetOld = () => {
+    for (const [taken, { at }] of recent) {
+      if (at > now() - RECENT) return
+      recent.delete(taken)
+    }
+  }
 
   /** A frame to the leader, chained to the one sent before it (so the hub can tell when one went missing). */
   const chained = (body: Frame) => {
@@ -70,13 +91,23 @@ export function createOutgoing(post: (body: Frame) => boolean): Outgoing {
       post({ kind: 'send', seq: ++seq, prev: lastSent, data, volatile: true })
     },
     pending: (body) => void calls.set(body.seq, body),
-    taken: (taken) => void unaccepted.delete(taken),
+    taken(taken) {
+      const body = unaccepted.get(taken)
+      unaccepted.delete(taken)
+      forgetOld()
+      // A raw `send` carries no key: sent twice it would run twice, so it is not kept.
+      if (body && body.kind !== 'send') recent.set(taken, { body, at: now() })
+    },
     done(call) {
       unaccepted.delete(call)
       calls.delete(call)
+      recent.delete(call)
     },
     waiting: (frame) => unaccepted.has(frame),
     handover() {
+      forgetOld()
+      for (const [taken, { body }] of recent) unaccepted.set(taken, body)
+      recent.clear()
       for (const [call, body] of calls) unaccepted.set(call, body)
     },
     resend() {

@@ -77,7 +77,7 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
     if (leader === undefined || closed) return false
     toLeader(body)
     return true
-  })
+  }, () => clock.now())
   /** A frame to keep until taken; a value the channel cannot clone is the caller's error. */
   const frame = (body: Frame) => {
     if (closed) throw closedError()

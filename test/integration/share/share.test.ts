@@ -178,6 +178,37 @@ describe('share: leader hand-over', () => {
     expect(follower.client.queued).toBe(0)
   })
 
+  it("sends a note the crashing leader took but never sent to the next leader, which runs it once", async () => {
+    // The other half of the same moment: the leader took the note (and said so), but it never left the
+    // socket before the tab crashed, and its stored copy never reached the next leader either.
+    const seen: number[] = []
+    const server = await start({ sessions: { ttl: 10_000 }, methods: { log: (params) => void seen.push((params as { n: number }).n) } })
+    const { open, browser } = createTabs(url(server))
+    const leader = open()
+    await leader.client.ready()
+    const follower = open()
+    await follower.client.ready()
+    for (const n of [1, 2, 3]) follower.client.notify('log', { n })
+    await vi.waitFor(() => expect(seen).toEqual([1, 2, 3]), patient)
+    await vi.waitFor(() => expect(follower.client.queued).toBe(0), patient)
+    const before = new Map(browser.storage)
+    const socket = leader.sockets.at(-1)!
+    const send = socket.send.bind(socket)
+    socket.send = ((data: string, ...rest: unknown[]) => {
+      if (!String(data).includes('"n":4')) (send as (...args: unknown[]) => void)(data, ...rest)
+    }) as typeof socket.send
+    follower.client.notify('log', { n: 4 })
+    await vi.waitFor(() => expect(follower.client.queued).toBe(0), patient)
+    browser.storage.clear()
+    for (const [key, value] of before) browser.storage.set(key, value)
+    leader.crash()
+    await vi.waitFor(() => expect(follower.client.role).toBe('leader'), patient)
+    await follower.client.ready()
+    follower.client.notify('log', { n: 5 })
+    await vi.waitFor(() => expect(seen.at(-1)).toBe(5), patient)
+    expect(seen).toEqual([1, 2, 3, 4, 5])
+  })
+
   it('closes only the tab that calls close(), and the socket when the last tab leaves', async () => {
     const server = await start({ methods: { echo: (params) => params } })
     const { open } = createTabs(url(server))

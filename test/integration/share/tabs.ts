@@ -12,6 +12,8 @@ export interface TestTab {
   errors: unknown[]
   /** Gone without a goodbye: locks released, channels and sockets dead, its client never heard again. */
   crash(): void
+  /** The sockets this tab opened, oldest first. */
+  sockets: WebSocket[]
 }
 
 export function createTabs(url: string, options: ClientOptions = {}) {
@@ -41,6 +43,7 @@ export function createTabs(url: string, options: ClientOptions = {}) {
       tab,
       client,
       errors,
+      sockets,
       crash() {
         crashed = true
         browser.crash(tab)
