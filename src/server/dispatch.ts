@@ -268,14 +268,20 @@ export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<
 
   /** Answers a frame once every message in it ran: at once when all of them ran synchronously. */
   function answerFrame(messages: Message[], peer: Peer<Auth>, text: string, tracked: boolean, opening: boolean): Promise<void> | undefined {
+    const page = peer.session?.page
     const ran = messages.map((message, index) => run(message, peer, opening && index === 0))
-    if (ran.some((one) => one instanceof Promise)) return Promise.all(ran).then((finishes) => write(finishes, peer, text, tracked))
-    write(ran as (Finish | undefined)[], peer, text, tracked)
+    if (ran.some((one) => one instanceof Promise)) return Promise.all(ran).then((finishes) => write(finishes, peer, text, tracked, page))
+    write(ran as (Finish | undefined)[], peer, text, tracked, page)
     return undefined
   }
 
-  /** Writes a frame's answer (one reply, or a batch for a batch) and what must follow it. */
-  function write(finishes: (Finish | undefined)[], peer: Peer<Auth>, text: string, tracked: boolean) {
+  /**
+   * Writes a frame's answer (one reply, or a batch for a batch) and what must follow it. `page`: the
+   * session's page when the frame came; a new page took the session over since (a reload, or the next
+   * leader tab of lifeline-ws/share), so the answer is for calls it never made and is not sent. The
+   * finishes still run (a keyed request's answer is remembered for its repeat).
+   */
+  function write(finishes: (Finish | undefined)[], peer: Peer<Auth>, text: string, tracked: boolean, page: number | undefined) {
     const replies: Message[] = []
     const after: string[] = []
     for (const finish of finishes) {
@@ -283,7 +289,7 @@ export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<
       if (out?.reply) replies.push(out.reply)
       if (out?.after) after.push(...out.after)
     }
-    if (replies.length) {
+    if (replies.length && !(tracked && page !== peer.session?.page)) {
       // A batch is answered with a batch, even of one.
       const reply = replies.length > 1 || /^\s*\[/.test(text) ? replies : replies[0]!
       if (tracked) peer.reply(reply)

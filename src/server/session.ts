@@ -38,6 +38,8 @@ export interface Session {
   readonly buffered: number
   /** The keyed messages (`once`) that ran, and the answers of the latest keyed requests. */
   readonly repeats: Repeats
+  /** How many times a new page took the session over (`restart`): answers for an older page are not sent. */
+  readonly page: number
   /**
    * Count one tracked inbound frame, and acknowledge it soon (or at once, every {@link ACK_EVERY}).
    * Write-through: once the journal counted it; the promise says whether it may run (false: the journal failed).
@@ -85,6 +87,7 @@ export function createSession(id: string, options: SessionOptions, state?: Sessi
   let unacked = 0
   let timer: ReturnType<typeof setTimeout> | undefined
   const repeats = createRepeats(state?.marks)
+  let page = 0
 
   const pause = () => {
     if (timer) clearTimeout(timer)
@@ -117,6 +120,9 @@ export function createSession(id: string, options: SessionOptions, state?: Sessi
   return {
     id,
     repeats,
+    get page() {
+      return page
+    },
     get received() {
       return received
     },
@@ -166,6 +172,7 @@ export function createSession(id: string, options: SessionOptions, state?: Sessi
       return frames.slice(count - base())
     },
     restart() {
+      page++
       sent = 0
       frames = []
       bytes = 0

@@ -34,6 +34,7 @@ export function markdown(report: ChaosReport, heap: HeapFigures | undefined, com
     row('opens / closes by code', `${reconnects.opens} / ${JSON.stringify(reconnects.closes)}`),
     row('peak connection attempts per second after an outage (bound)', `${reconnects.peakPerSecondAfterOutage} (${reconnects.bound})`),
     row('peak connection attempts per second, whole run', reconnects.peakPerSecondOverall),
+    row('clients\' event loop delay, p99 / max, ms', `${report.clientLoopDelay.p99} / ${report.clientLoopDelay.max}`),
     row('server heap / rss at the end, MiB', `${(server.heapUsed / 1048576).toFixed(1)} / ${(server.rss / 1048576).toFixed(1)}`),
   ]
   if (heap) {

@@ -9,6 +9,7 @@ import WebSocket from 'ws'
 import { createClient, type Client, type WebSocketConstructor } from '../../src/index'
 import { CountingTarget } from '../helpers/fake-socket'
 import { countingClock, trackedWebSocket } from '../helpers/tracking'
+import { createTopicChecker, type TopicChecker } from './checker'
 import type { Random } from './prng'
 
 export type CallKind = 'echo' | 'work' | 'ask'
@@ -38,7 +39,8 @@ export type TopicEvent = { client: number; topic: string; at: number } & ({ seq:
 export interface Workload {
   readonly calls: CallRecord[]
   readonly notes: NoteSent[]
-  readonly topicEvents: TopicEvent[]
+  /** The topic rule, checked as messages arrive (checker.ts). */
+  readonly topics: TopicChecker
   /** Close codes seen by the clients, by code. */
   readonly closes: Map<number, number>
   readonly opens: number
@@ -62,6 +64,8 @@ export interface WorkloadOptions {
   callTimeout: number
   /** Mean pause between two actions of one client, ms. */
   pace: number
+  /** Where topic-rule violations go. */
+  violations: string[]
 }
 
 export const RECONNECT = { initialDelay: 200, maxDelay: 3000, factor: 2 }
@@ -73,7 +77,7 @@ export function createWorkload(options: WorkloadOptions): Workload {
   // The same records by `client:n`: a drop event looks its frames up here (a scan of every note per
   // dropped frame kept the long profile's 1,000 closing clients busy for hours).
   const notesByKey = new Map<string, NoteSent>()
-  const topicEvents: TopicEvent[] = []
+  const topics = createTopicChecker(options.violations)
   const closes = new Map<number, number>()
   const clock = countingClock()
   const timers = new Set<ReturnType<typeof setTimeout>>()
@@ -125,8 +129,8 @@ export function createWorkload(options: WorkloadOptions): Workload {
     // Two topics each, overlapping between neighbours, so every topic has several subscribers.
     for (const offset of [0, 1]) {
       const name = `topic-${(index + offset) % options.topics}`
-      client.subscribe(name, (_data, meta) => topicEvents.push({ client: index, topic: name, seq: meta.seq ?? -1, at: Date.now() }), {
-        onGap: () => topicEvents.push({ client: index, topic: name, gap: true, at: Date.now() }),
+      client.subscribe(name, (_data, meta) => topics.message(index, name, meta.seq ?? -1), {
+        onGap: () => topics.gap(index, name),
       })
     }
     clients.push({ client, random, index, sent: 0 })
@@ -180,7 +184,7 @@ export function createWorkload(options: WorkloadOptions): Workload {
   return {
     calls,
     notes,
-    topicEvents,
+    topics,
     closes,
     get opens() {
       return opens

@@ -96,6 +96,38 @@ describe('keyed messages in a session', () => {
     expect(runs).toBe(1)
   })
 
+  it('answers the repeat a new page writes, not the old page’s request (a reload or the next leader tab)', async () => {
+    const gate = deferred()
+    let runs = 0
+    const server = await start({
+      methods: {
+        slow: async () => {
+          runs++
+          await gate.promise
+          return 'done'
+        },
+      },
+    })
+    const c = sessionClient(url(server))
+    const first = await c.open()
+    c.send(request(101, 'slow', [], ['tab-a', 1]))
+    await vi.waitFor(() => expect(runs).toBe(1), patient)
+    c.drop()
+    // The next page (received: null) takes the session over and writes the request again, under a new id.
+    expect(await c.open({ id: first.id, received: null })).toMatchObject({ resumed: true })
+    c.send(request(201, 'slow', [], ['tab-a', 1]))
+    gate.resolve()
+    await vi.waitFor(() => expect(answers(c.tracked)).toHaveLength(1), patient)
+    // One more round trip, so an answer to 101 would have come by now.
+    c.send(request(202, 'slow', [], ['tab-a', 2]))
+    await vi.waitFor(() => expect(answers(c.tracked)).toHaveLength(2), patient)
+    expect(answers(c.tracked).map((answer) => [answer.id, answer.result])).toEqual([
+      [201, 'done'],
+      [202, 'done'],
+    ])
+    expect(runs).toBe(2)
+  })
+
   it('repeats an error answer too, and answers AlreadyRun once the answer is forgotten', async () => {
     let runs = 0
     const server = await start({ methods: { count: () => ++runs } })
