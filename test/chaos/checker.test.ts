@@ -25,6 +25,21 @@ describe('checkCalls', () => {
   })
 })
 
+describe('checkCalls and the event loop', () => {
+  it('puts a late settle down to a stall of the event loop as long as its lateness, and no shorter', () => {
+    const violations: string[] = []
+    const late = (issuedAt: number) => ({ client: 0, kind: 'echo' as const, issuedAt, timeout: 1000, settledAt: issuedAt + 1000 + GRACE + 500, outcome: 'TimeoutError' })
+    const stalls = [
+      { at: 1_200, lag: 600 },
+      { at: 20_200, lag: 400 },
+    ]
+    // The first waited through a 600 ms stall; the second only through a 400 ms one; the third through none.
+    const figures = checkCalls([late(1_000), late(20_000), late(40_000)], violations, stalls)
+    expect(figures).toMatchObject({ late: 2, lateExplainedByLoopDelay: 1 })
+    expect(violations).toHaveLength(2)
+  })
+})
+
 describe('checkNotes', () => {
   const sent = [1, 2, 3, 4].map((n) => ({ client: 0, n, issuedAt: n * 100 }))
 

@@ -25,9 +25,20 @@ export interface CallFigures {
   byOutcome: Record<string, number>
   hung: number
   late: number
+  /**
+   * Settled after timeout + grace, but the clients' event loop was stalled at least that much longer
+   * while the call waited: its timer could not fire sooner (the harness was saturated).
+   */
+  lateExplainedByLoopDelay: number
   wrong: number
   untyped: number
   worstSettleMs: number
+}
+
+/** One stall of the clients' event loop: a timer due at `at` ran `lag` ms late. */
+export interface LoopStall {
+  at: number
+  lag: number
 }
 
 export interface NoteFigures {
@@ -91,8 +102,22 @@ export interface Verdict {
 
 const within = (kills: readonly number[], from: number, to: number) => kills.some((kill) => kill >= from && kill <= to)
 
-export function checkCalls(calls: readonly CallRecord[], violations: string[]): CallFigures {
-  const figures: CallFigures = { issued: calls.length, settled: 0, byOutcome: {}, hung: 0, late: 0, wrong: 0, untyped: 0, worstSettleMs: 0 }
+/** The longest stall of the event loop that began within [from, to] (stalls sorted by time). */
+function longestStall(stalls: readonly LoopStall[], from: number, to: number): number {
+  let longest = 0
+  let low = 0
+  let high = stalls.length
+  while (low < high) {
+    const mid = (low + high) >> 1
+    if (stalls[mid]!.at < from) low = mid + 1
+    else high = mid
+  }
+  for (let index = low; index < stalls.length && stalls[index]!.at <= to; index++) longest = Math.max(longest, stalls[index]!.lag)
+  return longest
+}
+
+export function checkCalls(calls: readonly CallRecord[], violations: string[], stalls: readonly LoopStall[] = []): CallFigures {
+  const figures: CallFigures = { issued: calls.length, settled: 0, byOutcome: {}, hung: 0, late: 0, lateExplainedByLoopDelay: 0, wrong: 0, untyped: 0, worstSettleMs: 0 }
   for (const call of calls) {
     if (call.settledAt === undefined || call.outcome === undefined) {
       figures.hung++
@@ -103,7 +128,9 @@ export function checkCalls(calls: readonly CallRecord[], violations: string[]): 
     figures.byOutcome[call.outcome] = (figures.byOutcome[call.outcome] ?? 0) + 1
     const took = call.settledAt - call.issuedAt
     figures.worstSettleMs = Math.max(figures.worstSettleMs, took)
-    if (took > call.timeout + GRACE) {
+    const late = took - (call.timeout + GRACE)
+    if (late > 0 && longestStall(stalls, call.issuedAt, call.settledAt) >= late) figures.lateExplainedByLoopDelay++
+    else if (late > 0) {
       figures.late++
       if (figures.late <= SHOWN) violations.push(`call settled late: client ${call.client} ${call.kind} after ${took} ms (${call.outcome})`)
     }

@@ -20,6 +20,7 @@ export function markdown(report: ChaosReport, heap: HeapFigures | undefined, com
     row('calls issued / settled', `${calls.issued} / ${calls.settled}`),
     row('calls by outcome', calls.byOutcome),
     row('calls hung / late / wrong answer / untyped error', `${calls.hung} / ${calls.late} / ${calls.wrong} / ${calls.untyped}`),
+    row('calls late, explained by a stall of the clients\' event loop as long', calls.lateExplainedByLoopDelay),
     row('slowest settle, ms', calls.worstSettleMs),
     row('notifications sent', notes.sent),
     row('delivered exactly once', notes.deliveredOnce),

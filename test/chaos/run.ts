@@ -5,7 +5,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { buildEntry } from './build'
-import { type Injected, checkCalls, checkNotes, GRACE, peakRate, type CallFigures, type NoteFigures, type TopicFigures } from './checker'
+import { type Injected, type LoopStall, checkCalls, checkNotes, GRACE, peakRate, type CallFigures, type NoteFigures, type TopicFigures } from './checker'
 import { startServerChild } from './child'
 import { createChaosProxy } from './fault-proxy'
 import { seeded } from './prng'
@@ -59,6 +59,8 @@ export interface ChaosReport {
 }
 
 const CALL_TIMEOUT = 4000
+/** How often the stall sampler looks at the event loop, ms. */
+const STALL_TICK = 25
 const QUIET = 15_000
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)))
 
@@ -127,6 +129,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const violations: string[] = []
   const loopDelay = monitorEventLoopDelay({ resolution: 20 })
   loopDelay.enable()
+  // Each stall of the clients' event loop longer than 50 ms, when it began: the calls check puts a late
+  // settle down to one as long as its lateness (checker.ts), since no timer can fire during it.
+  const stalls: LoopStall[] = []
+  let due = Date.now() + STALL_TICK
+  const sampler = setInterval(() => {
+    const now = Date.now()
+    if (now - due > 50) stalls.push({ at: due, lag: now - due })
+    due = now + STALL_TICK
+  }, STALL_TICK)
   const workload = createWorkload({ url: proxy.url(), clients: options.clients, random: workloadRandom, topics: 4, callTimeout: CALL_TIMEOUT, pace, violations })
   const injected: Injected[] = []
   try {
@@ -157,7 +168,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const leaks = workload.leftovers()
     for (const [kind, count] of Object.entries(leaks)) if (count) violations.push(`${count} ${kind} left after close()`)
 
-    const calls = checkCalls(workload.calls, violations)
+    const calls = checkCalls(workload.calls, violations, stalls)
     const notes = checkNotes(workload.notes, child.notes, injected, violations)
     const topics = workload.topics.figures
     const bound = stormBound(options.clients)
@@ -191,6 +202,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       passed: violations.length === 0,
     }
   } finally {
+    clearInterval(sampler)
     loopDelay.disable()
     workload.stop()
     workload.close()
