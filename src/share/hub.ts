@@ -139,10 +139,10 @@ export function createHub({ id, client, post, watch, positions, key }: HubDeps):
    */
   const frame = (message: Extract<TabMessage, { kind: 'call' | 'notify' | 'send' }>, peer: Peer) => {
     const { from, seq, prev } = message
-    if (seq <= peer.seq && message.kind !== 'call') {
-      // A tab sent it again after a hand-over, but a leader before this one had taken it. A call is
-      // written again: the server answers its key with the first run's answer (or runs it, if the
-      // leader that took it left before writing it).
+    if (peer.calls.has(seq) || (seq <= peer.seq && message.kind !== 'call')) {
+      // A tab sent it again after a hand-over, but a leader before this one had taken it (or this hub
+      // runs that call already). A call an earlier leader took is written again: the server answers
+      // its key with the first run's answer (or runs it, if that leader left before writing it).
       tell({ kind: 'accepted', seq }, from)
       return
     }
