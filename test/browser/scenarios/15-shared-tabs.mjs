@@ -14,7 +14,7 @@
 // -> the new leader's socket open) is printed per engine; docs/sharing.md,
 // "Measured", keeps the figures.
 import { startLifeline } from '../lib/peers.mjs'
-import { assert, assertEqual, until } from '../lib/util.mjs'
+import { assertEqual, until } from '../lib/util.mjs'
 
 const TABS = 3
 const CALLS_PER_TAB = 5
