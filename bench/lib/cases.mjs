@@ -94,29 +94,30 @@ export function makeCases(libs, urls) {
     partysocket: (n, w) => socketEvents(new libs.PartySocketWebSocket(urls.echo, undefined, { WebSocket: WS }), n, w),
     'reconnecting-websocket': (n, w) => socketEvents(new libs.ReconnectingWebSocket(urls.echo, [], { WebSocket: WS }), n, w),
   }
+  // The hand-rolled baseline: an id counter, a Map of resolvers, JSON both ways.
+  const rawRpc = (url) => async (n, f) => {
+    const ws = new WS(url)
+    await opened(ws)
+    const pending = new Map()
+    let seq = 0
+    ws.addEventListener('message', (e) => {
+      const m = JSON.parse(e.data)
+      const p = pending.get(m.id)
+      if (!p) return
+      pending.delete(m.id)
+      if (m.error) p.reject(m.error); else p.resolve(m.result)
+    })
+    const call = (method, params) => new Promise((resolve, reject) => {
+      const id = ++seq
+      pending.set(id, { resolve, reject })
+      ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }))
+    })
+    const ms = await timed(() => parallel(n, f, (i) => call('echo', payload(i))))
+    ws.close()
+    return ms
+  }
   const rpc = {
-    // The hand-rolled baseline: an id counter, a Map of resolvers, JSON both ways.
-    raw: async (n, f) => {
-      const ws = new WS(urls.rpc)
-      await opened(ws)
-      const pending = new Map()
-      let seq = 0
-      ws.addEventListener('message', (e) => {
-        const m = JSON.parse(e.data)
-        const p = pending.get(m.id)
-        if (!p) return
-        pending.delete(m.id)
-        if (m.error) p.reject(m.error); else p.resolve(m.result)
-      })
-      const call = (method, params) => new Promise((resolve, reject) => {
-        const id = ++seq
-        pending.set(id, { resolve, reject })
-        ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }))
-      })
-      const ms = await timed(() => parallel(n, f, (i) => call('echo', payload(i))))
-      ws.close()
-      return ms
-    },
+    raw: rawRpc(urls.rpc),
     lifeline: lifelineRpc(urls.rpc),
     'json-rpc-2.0': async (n, f) => {
       const ws = new WS(urls.rpc)
@@ -150,6 +151,11 @@ export function makeCases(libs, urls) {
   if (urls.session) {
     events['lifeline, sessions'] = lifelineEvents(urls.session, true)
     rpc['lifeline, sessions'] = lifelineRpc(urls.session, true)
+    // The raw client against that same server process (it asks for no session, so it is served as
+    // without one): the anchor that carries the server's own per-frame work, which the raw peers
+    // (an echo that does not even parse) do not. 'lifeline, sessions' over this is the client's share.
+    events['raw, server'] = (n, w) => socketEvents(new WS(urls.session), n, w)
+    rpc['raw, server'] = rawRpc(urls.session)
   }
   // BENCH_COMPARE: an earlier build, client and server, in the same interleaved rounds.
   if (urls.sessionCompare && libs.createClientCompare) {
