@@ -16,7 +16,7 @@ export default [
     name: 'createSocket (lifeline-ws/socket), production',
     path: 'dist/socket.js',
     import: '{ createSocket }',
-    limit: '4.7 kB',
+    limit: '4.8 kB',
     gzip: true,
     modifyEsbuildConfig: production,
   },

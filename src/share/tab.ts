@@ -15,7 +15,8 @@ import { createStream, type Stream } from '../client/stream'
 import type { Client } from '../client/api'
 import type { Protocol } from '../protocol/protocol'
 import type { Clock } from '../timers'
-import type { LifecycleEvents, Role } from '../socket/types'
+import type { Role } from '../socket/types'
+import { createLifecycle } from '../socket/lifecycle'
 import type { State } from '../socket/reconnect'
 import { fromWire, type HubBody, type TabBody, type TabMessage } from './messages'
 import { createOutgoing, type Frame } from './outgoing'
@@ -45,13 +46,7 @@ export interface Tab {
 
 /** @internal */
 export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: TabDeps): Tab {
-  const lifecycle = createEmitter<LifecycleEvents>((err, event) => {
-    if (event === 'error') {
-      queueMicrotask(() => {
-        throw err
-      })
-    } else report(err)
-  })
+  const lifecycle = createLifecycle()
   const report = (err: unknown) => lifecycle.emit('error', err)
   const events = createEmitter<{ [name: string]: (payload: unknown) => void }>(report)
   const streams = new Set<Stream<unknown>>()

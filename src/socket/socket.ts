@@ -4,7 +4,8 @@
  * a {@link Layer} into the same core, so nothing here is wired twice.
  * @module
  */
-import { createEmitter, type Emitter } from '../events'
+import type { Emitter } from '../events'
+import { createLifecycle } from './lifecycle'
 import { ClientClosedError, ConnectionClosedError } from '../errors'
 import { resolveOptions, socketUrl, type Resolved, type SocketOptions, type UrlInput } from './options'
 import { validate, socketRules } from './validate'
@@ -66,14 +67,7 @@ export interface Core {
  */
 export function createCore(url: UrlInput, options: Resolved, makeLayer?: (core: Core) => Layer): Core {
   const { queue, heartbeat, env } = options
-  // A throwing 'error' listener is rethrown outside, like any uncaught error; reporting it again would loop.
-  const lifecycle = createEmitter<LifecycleEvents>((err, event) => {
-    if (event === 'error') {
-      queueMicrotask(() => {
-        throw err
-      })
-    } else report(err)
-  })
+  const lifecycle = createLifecycle()
   const report = (err: unknown) => lifecycle.emit('error', err)
   const closedError = () => new ClientClosedError('lifeline: client closed')
   let layer: Layer = {}
