@@ -9,17 +9,19 @@
  * @module
  */
 import type { RawData } from 'ws'
-import { isRpcError, RpcError } from '../errors'
-import { InternalError, InvalidParams, InvalidRequest, ParseError } from '../protocol/json-rpc'
+import { isRpcError } from '../errors'
+import { InternalError, InvalidRequest, ParseError } from '../protocol/json-rpc'
 import type { ErrorObject, Id, Message, Protocol } from '../protocol/protocol'
-import { Forbidden, methodNotFound, TooManyRequests, TooManySubscriptions } from './error-codes'
+import { methodNotFound, TooManyRequests } from './error-codes'
 import { createBucket, RATE_LIMITED } from './limits'
 import type { Link } from './link'
 import type { Peer } from './peer'
 import { isOnce, runKeyed } from './keyed'
 import { fail, type Finish, type Ran } from './ran'
-import type { PreparedSubscribe, Topics } from './topics'
+import { createSubscribe } from './subscribe'
+import type { Topics } from './topics'
 import type { Context, MethodHandler, ServerOptions, ServerStats } from './types'
+import { isRecord } from './is-record'
 
 /** What the dispatcher hands back when a message is done; runs when the answer is written. @internal */
 export type Outcome = { result: unknown; after?: string[] }
@@ -53,13 +55,11 @@ export interface DispatchOptions<Auth> {
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   (typeof value == 'object' || typeof value == 'function') && value !== null && typeof (value as PromiseLike<unknown>).then == 'function'
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value == 'object' && value !== null && !Array.isArray(value)
 
 /** @internal */
 export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<Auth>): (data: RawData, isBinary: boolean) => void {
   const { protocol, stats, names } = options
-  // Subscribes waiting for authorizeSubscribe; an unsubscribe meanwhile cancels them.
-  const waiting = new Map<string, object>()
+  const subscriptions = createSubscribe(link, options)
   const bucket = options.rateLimit ? createBucket(options.rateLimit) : undefined
   // Set once the socket went over its rate: what it still sends is not even decoded.
   let limited = false
@@ -83,42 +83,6 @@ export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<
     }
     options.report(err, ctx)
     return { code: InternalError, message: 'Internal error' }
-  }
-
-  async function subscribe(params: unknown, ctx: Context<Auth>): Promise<() => Outcome> {
-    const after = isRecord(params) ? params.after : undefined
-    const validAfter = after === undefined || (Number.isSafeInteger(after) && (after as number) >= 0)
-    if (!isRecord(params) || typeof params.topic != 'string' || !params.topic || !validAfter) throw new RpcError(InvalidParams, 'Invalid params')
-    const topic = params.topic
-    if (!link.topics.has(topic) && link.topics.size + waiting.size >= options.maxSubscriptions) {
-      throw new RpcError(TooManySubscriptions, 'Too many subscriptions')
-    }
-    const token = {}
-    waiting.set(topic, token)
-    try {
-      if (options.authorizeSubscribe && !(await options.authorizeSubscribe(topic, ctx, params.params))) throw new RpcError(Forbidden, 'Forbidden')
-    } catch (err) {
-      if (waiting.get(topic) === token) waiting.delete(topic)
-      throw err
-    }
-    let prepared: PreparedSubscribe
-    try {
-      // Live messages are held for this socket from here on, while the history is read.
-      prepared = await options.topics.prepare(link, topic, after as number | undefined)
-    } catch (err) {
-      if (waiting.get(topic) === token) waiting.delete(topic)
-      throw err
-    }
-    return () => {
-      // Unsubscribed (or gone) while being authorized: confirm without subscribing.
-      if (waiting.get(topic) !== token || !link.open) {
-        prepared.cancel()
-        return { result: null }
-      }
-      waiting.delete(topic)
-      const { result, replay } = prepared.commit()
-      return { result, after: replay }
-    }
   }
 
   /**
@@ -166,17 +130,13 @@ export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<
       return settled(options.handshake(link, message.params))
     }
     if (message.method === protocol.unsubscribe) {
-      const topic = isRecord(message.params) ? message.params.topic : undefined
-      if (typeof topic == 'string') {
-        waiting.delete(topic)
-        options.topics.remove(link, topic)
-      }
+      subscriptions.unsubscribe(message.params)
       return answer({ result: null })
     }
     if (message.method === protocol.subscribe) {
       // Protocol work, not application work: a resubscribe batch of 1,000 topics must not trip maxInFlight.
       stats.calls++
-      return settled(subscribe(message.params, peer.ctx))
+      return settled(subscriptions.subscribe(message.params, peer.ctx))
     }
     if (message.once !== undefined && !isOnce(message.once)) {
       // Refused like a malformed message: a notification too gets its -32600 (with id null).

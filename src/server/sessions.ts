@@ -14,6 +14,7 @@ import type { Link } from './link'
 import type { Peer } from './peer'
 import { createSession, type Session } from './session'
 import type { SessionState, SessionStore } from './session-store'
+import { isRecord } from './is-record'
 
 /** Resolved `sessions` options. @internal */
 export interface SessionLimits {
@@ -55,7 +56,6 @@ export interface Sessions<Auth> {
   readonly live: Iterable<Peer<Auth>>
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value == 'object' && value !== null && !Array.isArray(value)
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0
 
 /**
