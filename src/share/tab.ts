@@ -17,8 +17,9 @@ import type { Protocol } from '../protocol/protocol'
 import type { Clock } from '../timers'
 import type { Role } from '../socket/types'
 import { createLifecycle } from '../socket/lifecycle'
-import type { State } from '../socket/reconnect'
 import { fromWire, type HubBody, type TabBody, type TabMessage } from './messages'
+import { createListening } from './listening'
+import { createMirror } from './mirror'
 import { createOutgoing, type Frame } from './outgoing'
 
 /** @internal */
@@ -54,13 +55,9 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
   let leader: string | undefined
   // The leader before the current one: its last words (a final close) still count.
   let previous: string | undefined
-  let state: State = lazy ? 'idle' : 'connecting'
   let subprotocol = ''
-  let opened = false
-  let started = !lazy
   let closed = false
-  let waiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = []
-  const listening = new Map<string, number>()
+  const listening = createListening((event) => toLeader({ kind: 'listen', event }), (event) => toLeader({ kind: 'unlisten', event }))
   const handled = new Set<string>()
   let frameListeners = 0
 
@@ -68,6 +65,7 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
     if (leader !== undefined && !closed) send({ v: 1, from: id, to: leader, ...body })
   }
   const closedError = () => new ClientClosedError('lifeline: client closed')
+  const mirror = createMirror(lazy, lifecycle, closedError)
   const outgoing = createOutgoing((body) => {
     if (leader === undefined || closed) return false
     toLeader(body)
@@ -106,24 +104,6 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
     role = next
     if (next !== prev) lifecycle.emit('role', next, prev)
   }
-  const setState = (reported: State) => {
-    let next = reported
-    // A started tab is never idle; a new leader's first connect is, for this tab, a reconnect.
-    if (next === 'idle' && started) next = 'connecting'
-    if (next === 'connecting' && opened) next = 'reconnecting'
-    if (next === 'closed') return close()
-    const prev = state
-    if (next === prev) return
-    state = next
-    if (next === 'open') {
-      opened = true
-      const current = waiters
-      waiters = []
-      current.forEach(({ resolve }) => resolve())
-    }
-    lifecycle.emit('state', next, prev)
-  }
-
   /** A (new) leader: tell it everything this tab has, then what no leader has taken yet. */
   const follow = (next: string) => {
     const handover = leader !== undefined
@@ -137,9 +117,9 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
       outgoing.handover()
     }
     toLeader({ kind: 'hello' })
-    if (started) toLeader({ kind: 'connect' })
+    if (mirror.started) toLeader({ kind: 'connect' })
     outgoing.resend()
-    for (const event of listening.keys()) toLeader({ kind: 'listen', event })
+    for (const event of listening.events()) toLeader({ kind: 'listen', event })
     for (const method of handled) toLeader({ kind: 'handle', method })
     if (frameListeners) toLeader({ kind: 'frames', on: true })
     for (const params of subscriptions.resubscribe()) toLeader({ kind: 'sub', topic: params.topic, params: params.params, after: params.after })
@@ -172,7 +152,7 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
         return outgoing.resend()
       case 'state':
         subprotocol = body.subprotocol
-        return setState(body.state)
+        return body.state === 'closed' ? close() : mirror.report(body.state)
       case 'life':
         if (body.name === 'error') return report(fromWire(body.payload))
         return lifecycle.emit(body.name, body.payload as never)
@@ -202,39 +182,17 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
     calls.fail(err)
     for (const stream of streams) stream.end()
     leave()
-    const prev = state
-    state = 'closed'
-    waiters.forEach(({ reject }) => reject(err))
-    waiters = []
-    lifecycle.emit('state', 'closed', prev)
+    mirror.close(err)
   }
   const open = () => {
     if (closed) throw closedError()
   }
-  /** Counts a tab's interest by name; the leader hears of the first and the last. */
-  const counted = (name: string, add: (body: TabBody) => void, on: TabBody, off: TabBody) => {
-    const count = listening.get(name) ?? 0
-    listening.set(name, count + 1)
-    if (!count) add(on)
-    let done = false
-    return () => {
-      if (done) return
-      done = true
-      const left = listening.get(name)! - 1
-      if (left) listening.set(name, left)
-      else {
-        listening.delete(name)
-        add(off)
-      }
-    }
-  }
-
   const client: Client = {
     get role() {
       return role
     },
     get state() {
-      return state
+      return mirror.state
     },
     get subprotocol() {
       return subprotocol
@@ -254,16 +212,9 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
         if (!--frameListeners) toLeader({ kind: 'frames', on: false })
       }
     },
-    ready: () => new Promise<void>((resolve, reject) => {
-      if (state === 'open') resolve()
-      else if (closed) reject(closedError())
-      else waiters.push({ resolve, reject })
-    }),
+    ready: mirror.ready,
     connect() {
-      if (started || closed) return
-      started = true
-      setState(state)
-      toLeader({ kind: 'connect' })
+      if (!closed && mirror.start()) toLeader({ kind: 'connect' })
     },
     reconnect: () => toLeader({ kind: 'reconnect' }),
     close,
@@ -274,7 +225,7 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
         return 'queued'
       }
       // Volatile: handed to an open connection's leader now, or dropped, and never sent again.
-      if (state !== 'open') return 'dropped'
+      if (mirror.state !== 'open') return 'dropped'
       outgoing.sendOnce(data)
       return 'sent'
     },
@@ -301,7 +252,7 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
     },
     listen: ((event: string, handler?: (payload: unknown) => void) => {
       open()
-      const stop = counted(event, toLeader, { kind: 'listen', event }, { kind: 'unlisten', event })
+      const stop = listening.add(event)
       if (handler) {
         const off = events.on(event, handler)
         return () => {
