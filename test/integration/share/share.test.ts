@@ -147,10 +147,12 @@ describe('share: leader hand-over', () => {
     console.log(`share hand-over after a leader crash: ${handover} ms`)
   })
 
-  it("runs the old leader's last note once when its storage writes never reached the next leader", async () => {
-    // What a browser did (#17): the leader tab wrote a follower's note to its socket, then closed before
-    // its last localStorage writes (the note in the outbox, the follower's taken position) were visible
-    // to the tab that leads next, and before the follower heard that the note was taken.
+  /**
+   * A leader and a follower whose notes 1-3 ran and were taken; `last` returns what storage held then.
+   * `crashWithoutLastWrites` puts that storage back (the old leader's last writes never became visible),
+   * crashes the leader and waits for the follower to lead; then the follower's note 5 is run.
+   */
+  async function handOverAfterThreeNotes() {
     const seen: number[] = []
     const server = await start({ sessions: { ttl: 10_000 }, methods: { log: (params) => void seen.push((params as { n: number }).n) } })
     const { open, browser } = createTabs(url(server))
@@ -162,17 +164,28 @@ describe('share: leader hand-over', () => {
     await vi.waitFor(() => expect(seen).toEqual([1, 2, 3]), patient)
     await vi.waitFor(() => expect(follower.client.queued).toBe(0), patient)
     const before = new Map(browser.storage)
+    const crashWithoutLastWrites = async () => {
+      browser.storage.clear()
+      for (const [key, value] of before) browser.storage.set(key, value)
+      leader.crash()
+      await vi.waitFor(() => expect(follower.client.role).toBe('leader'), patient)
+      await follower.client.ready()
+      follower.client.notify('log', { n: 5 })
+      await vi.waitFor(() => expect(seen.at(-1)).toBe(5), patient)
+    }
+    return { seen, browser, leader, follower, crashWithoutLastWrites }
+  }
+
+  it("runs the old leader's last note once when its storage writes never reached the next leader", async () => {
+    // What a browser did (#17): the leader tab wrote a follower's note to its socket, then closed before
+    // its last localStorage writes (the note in the outbox, the follower's taken position) were visible
+    // to the tab that leads next, and before the follower heard that the note was taken.
+    const { seen, browser, follower, crashWithoutLastWrites } = await handOverAfterThreeNotes()
     browser.lose((message) => (message as { kind?: string }).kind === 'accepted' && (message as { seq?: number }).seq === 4)
     follower.client.notify('log', { n: 4 })
     await vi.waitFor(() => expect(seen).toEqual([1, 2, 3, 4]), patient)
     expect(follower.client.queued).toBe(1)
-    browser.storage.clear()
-    for (const [key, value] of before) browser.storage.set(key, value)
-    leader.crash()
-    await vi.waitFor(() => expect(follower.client.role).toBe('leader'), patient)
-    await follower.client.ready()
-    follower.client.notify('log', { n: 5 })
-    await vi.waitFor(() => expect(seen.at(-1)).toBe(5), patient)
+    await crashWithoutLastWrites()
     // Written again by the new leader with its key: the resumed session did not run it again.
     expect(seen).toEqual([1, 2, 3, 4, 5])
     expect(follower.client.queued).toBe(0)
@@ -181,17 +194,7 @@ describe('share: leader hand-over', () => {
   it("sends a note the crashing leader took but never sent to the next leader, which runs it once", async () => {
     // The other half of the same moment: the leader took the note (and said so), but it never left the
     // socket before the tab crashed, and its stored copy never reached the next leader either.
-    const seen: number[] = []
-    const server = await start({ sessions: { ttl: 10_000 }, methods: { log: (params) => void seen.push((params as { n: number }).n) } })
-    const { open, browser } = createTabs(url(server))
-    const leader = open()
-    await leader.client.ready()
-    const follower = open()
-    await follower.client.ready()
-    for (const n of [1, 2, 3]) follower.client.notify('log', { n })
-    await vi.waitFor(() => expect(seen).toEqual([1, 2, 3]), patient)
-    await vi.waitFor(() => expect(follower.client.queued).toBe(0), patient)
-    const before = new Map(browser.storage)
+    const { seen, leader, follower, crashWithoutLastWrites } = await handOverAfterThreeNotes()
     const socket = leader.sockets.at(-1)!
     const send = socket.send.bind(socket)
     socket.send = ((data: string, ...rest: unknown[]) => {
@@ -199,13 +202,7 @@ describe('share: leader hand-over', () => {
     }) as typeof socket.send
     follower.client.notify('log', { n: 4 })
     await vi.waitFor(() => expect(follower.client.queued).toBe(0), patient)
-    browser.storage.clear()
-    for (const [key, value] of before) browser.storage.set(key, value)
-    leader.crash()
-    await vi.waitFor(() => expect(follower.client.role).toBe('leader'), patient)
-    await follower.client.ready()
-    follower.client.notify('log', { n: 5 })
-    await vi.waitFor(() => expect(seen.at(-1)).toBe(5), patient)
+    await crashWithoutLastWrites()
     expect(seen).toEqual([1, 2, 3, 4, 5])
   })
 
