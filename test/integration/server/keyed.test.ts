@@ -16,6 +16,18 @@ const request = (id: number, method: string, params: unknown[], once?: [string, 
 const answers = (tracked: readonly (Json | Json[])[]) =>
   tracked.filter((frame): frame is Json => !Array.isArray(frame) && 'id' in frame).sort((a, b) => Number(a.id) - Number(b.id))
 
+/** A server whose `slow` method waits for `gate` and answers 'done'; `runs()` counts how often it ran. */
+async function slowServer() {
+  const gate = deferred()
+  let runs = 0
+  const slow = async () => {
+    runs++
+    await gate.promise
+    return 'done'
+  }
+  return { server: await start({ methods: { slow } }), gate, runs: () => runs }
+}
+
 describe('keyed messages in a session', () => {
   it('run a notification written twice once, across a new socket of the session', async () => {
     const log: unknown[] = []
@@ -70,22 +82,12 @@ describe('keyed messages in a session', () => {
   })
 
   it('makes a repeat of a request still running wait for its answer', async () => {
-    const gate = deferred()
-    let runs = 0
-    const server = await start({
-      methods: {
-        slow: async () => {
-          runs++
-          await gate.promise
-          return 'done'
-        },
-      },
-    })
+    const { server, gate, runs } = await slowServer()
     const c = sessionClient(url(server))
     await c.open()
     c.send(request(101, 'slow', [], ['tab-a', 1]))
     c.send(request(102, 'slow', [], ['tab-a', 1]))
-    await vi.waitFor(() => expect(runs).toBe(1), patient)
+    await vi.waitFor(() => expect(runs()).toBe(1), patient)
     expect(answers(c.tracked)).toEqual([])
     gate.resolve()
     await vi.waitFor(() => expect(answers(c.tracked)).toHaveLength(2), patient)
@@ -93,25 +95,15 @@ describe('keyed messages in a session', () => {
       [101, 'done'],
       [102, 'done'],
     ])
-    expect(runs).toBe(1)
+    expect(runs()).toBe(1)
   })
 
   it('answers the repeat a new page writes, not the old page’s request (a reload or the next leader tab)', async () => {
-    const gate = deferred()
-    let runs = 0
-    const server = await start({
-      methods: {
-        slow: async () => {
-          runs++
-          await gate.promise
-          return 'done'
-        },
-      },
-    })
+    const { server, gate, runs } = await slowServer()
     const c = sessionClient(url(server))
     const first = await c.open()
     c.send(request(101, 'slow', [], ['tab-a', 1]))
-    await vi.waitFor(() => expect(runs).toBe(1), patient)
+    await vi.waitFor(() => expect(runs()).toBe(1), patient)
     c.drop()
     // The next page (received: null) takes the session over and writes the request again, under a new id.
     expect(await c.open({ id: first.id, received: null })).toMatchObject({ resumed: true })
@@ -125,7 +117,7 @@ describe('keyed messages in a session', () => {
       [201, 'done'],
       [202, 'done'],
     ])
-    expect(runs).toBe(2)
+    expect(runs()).toBe(2)
   })
 
   it('repeats an error answer too, and answers AlreadyRun once the answer is forgotten', async () => {
