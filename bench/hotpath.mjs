@@ -3,7 +3,8 @@
 // handshake and acknowledges every 128 frames, as lifeline-ws/server does). Compares builds in
 // interleaved rounds against a raw loop doing the same JSON work, so a change to the hot path can
 // be judged without the noise of sockets, a second process and a shared machine:
-//   node bench/hotpath.mjs [--n 20000] [--rounds 15] [name=/abs/dist ...]   (default: dist/)
+//   node bench/hotpath.mjs [--n 20000] [--rounds 15] [--only events|notify|call] [--plain] [name=/abs/dist ...]
+// (default build: dist/; --plain runs each build once more against a peer without sessions).
 // Prints the median CPU nanoseconds per frame for each case and build, and the ratio to raw.
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -20,6 +21,8 @@ const n = option('n', 20_000)
 const rounds = option('rounds', 15)
 const only = args.indexOf('--only') < 0 ? undefined : args.splice(args.indexOf('--only'), 2)[1]
 const kinds = ['events in', 'notify out', 'call round trip'].filter((kind) => !only || kind.startsWith(only))
+// --plain: every build runs a second time against a peer without sessions.
+const plain = args.includes('--plain') && !!args.splice(args.indexOf('--plain'), 1)
 const builds = args.length ? args.map((arg) => arg.split('=')) : [['dist', join(root, 'dist')]]
 
 /** A WebSocket that never touches the network; the peer's frames are injected with `receive`. */
@@ -53,8 +56,12 @@ class FakeSocket {
   }
 }
 
-/** The peer: answers the handshake and pings, acknowledges tracked frames every 128, echoes calls. */
-function fakePeer() {
+/**
+ * The peer: answers the handshake and pings, acknowledges tracked frames every 128, echoes calls.
+ * Without `sessions` it refuses the handshake as a server without sessions does (-32601) and never
+ * acknowledges: the client runs plain.
+ */
+function fakePeer(sessions) {
   let socket
   let tracked = 0
   const receive = (data) => socket.onmessage?.({ data })
@@ -67,14 +74,18 @@ function fakePeer() {
       // Notifications are only counted (the raw loop's sink does nothing with its frames either);
       // requests and the client's control frames are read.
       if (data.startsWith('{"jsonrpc":"2.0","method":"tick"')) {
-        if (++tracked % 128 === 0) reply(`{"jsonrpc":"2.0","method":"rpc.ack","params":{"received":${tracked}}}`)
+        if (sessions && ++tracked % 128 === 0) reply(`{"jsonrpc":"2.0","method":"rpc.ack","params":{"received":${tracked}}}`)
         return
       }
       const message = JSON.parse(data)
-      if (message.method === 'rpc.session') return reply(`{"jsonrpc":"2.0","id":${message.id},"result":{"id":"s","resumed":false,"received":0}}`)
+      if (message.method === 'rpc.session') {
+        return reply(sessions
+          ? `{"jsonrpc":"2.0","id":${message.id},"result":{"id":"s","resumed":false,"received":0}}`
+          : `{"jsonrpc":"2.0","id":${message.id},"error":{"code":-32601,"message":"Method not found"}}`)
+      }
       if (message.method === 'rpc.ping') return reply(`{"jsonrpc":"2.0","id":${message.id},"result":"pong"}`)
       if (message.method === 'rpc.ack') return
-      if (++tracked % 128 === 0) reply(`{"jsonrpc":"2.0","method":"rpc.ack","params":{"received":${tracked}}}`)
+      if (sessions && ++tracked % 128 === 0) reply(`{"jsonrpc":"2.0","method":"rpc.ack","params":{"received":${tracked}}}`)
       if (message.id !== undefined) reply(`{"jsonrpc":"2.0","id":${message.id},"result":${JSON.stringify(message.params)}}`)
     },
   }
@@ -88,13 +99,14 @@ const delivered = (got) => {
 }
 
 /** Each case: set up untimed, then `run()` is timed for n frames (or n round trips). */
-async function lifelineCase(createClient, kind) {
-  const peer = fakePeer()
+async function lifelineCase(createClient, kind, sessions) {
+  const peer = fakePeer(sessions)
   FakeSocket.peer = peer
   const client = createClient('ws://fake/', { WebSocket: FakeSocket, queue: { maxMessages: 100_000 } })
   const established = new Promise((resolve) => client.on('session', resolve))
   await client.ready()
-  await established
+  // Plain: the outbox opens when the refusal arrives, a microtask after the handshake went out.
+  await (sessions ? established : new Promise((resolve) => setTimeout(resolve, 0)))
   if (kind === 'events in') {
     let got = 0
     client.listen('tick', () => { got++ })
@@ -165,15 +177,16 @@ function rawCase(kind) {
 }
 
 const clients = await Promise.all(builds.map(async ([name, dir]) => [name, (await import(pathToFileURL(join(dir, 'lifeline.js')).href)).createClient]))
-const contenders = [['raw', null], ...clients]
+const contenders = [['raw', null], ...clients.map(([name, create]) => [name, create, true])]
+if (plain) contenders.push(...clients.map(([name, create]) => [`${name}, plain`, create, false]))
 const samples = {}
 for (const kind of kinds) for (const [name] of contenders) samples[`${kind}|${name}`] = []
 for (let r = 0; r < rounds + 1; r++) {
   for (const kind of kinds) {
     const order = contenders.map((_, i) => contenders[(i + r) % contenders.length])
-    for (const [name, createClient] of order) {
+    for (const [name, createClient, sessions] of order) {
       globalThis.gc?.()
-      const c = createClient ? await lifelineCase(createClient, kind) : rawCase(kind)
+      const c = createClient ? await lifelineCase(createClient, kind, sessions) : rawCase(kind)
       // CPU time, not wall time: on a shared machine a descheduled process would count as slow.
       const t0 = process.cpuUsage()
       await c.run()

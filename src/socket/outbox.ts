@@ -9,7 +9,7 @@
 import { QueueFullError } from '../errors'
 import { createTimer, type Clock } from '../timers'
 import type { ResolvedQueue } from './options'
-import type { AttachOptions, CallId, DropReason, Entry, Frame, Outbox, OutboxHooks, Writer } from './outbox-types'
+import type { AttachOptions, CallId, DropReason, Entry, Frame, Outbox, OutboxHooks, OutboxItem, Writer } from './outbox-types'
 
 export type {
   Frame, CallId, OutboxItem, Entry, Writer, Persistence, DropReason, AttachOptions, Outbox, OutboxHooks,
@@ -86,7 +86,7 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
   // Held frames are in memory like queued ones, so they count against maxBytes; maxMessages caps what
   // waits to be written (a burst written to an open socket is not a backlog).
   const withinBounds = () => count <= maxMessages && bytes + heldBytes <= maxBytes
-  const writable = (next?: Entry) => !loading && !gated && !!writer?.ready(next?.item)
+  const writable = (next?: OutboxItem) => !loading && !gated && !!writer?.ready(next)
   /** Takes entries from the head until `stop`: writes them, or with a `reason` drops them. */
   const take = (stop: (entry: Entry) => boolean, reason?: DropReason) => {
     const taken: Entry[] = []
@@ -108,7 +108,7 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
     take((entry) => entry.at + ttl > clock.now(), 'expired')
     // Only after a load can the queue be over its bounds here: oldest go first, whatever the policy.
     take(withinBounds, 'overflow')
-    take((entry) => !writable(entry))
+    take((entry) => !writable(entry.item))
     // Attached, it polls (expiry is checked then too); detached, it waits for the head's expiry.
     // An early wake (the head left meanwhile) just re-arms; attach and detach reset it.
     const first = queue[head]
@@ -185,10 +185,16 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
       return calls.size
     },
     push(item, volatile = false) {
+      const direct = !count && writable(item)
+      // A frame written at once and not held is never kept: nothing to count or date (a third of the
+      // outbox's cost per frame).
+      if (direct && !holding) {
+        writer?.write(item)
+        return 'sent'
+      }
       const entry: Entry = { item, bytes: sizeOf(item.frame), at: clock.now() }
       // While holding, a written frame stays in memory until acknowledged: it must fit maxBytes.
-      const fits = !holding || heldBytes + entry.bytes <= maxBytes
-      if (!count && writable(entry) && fits) {
+      if (direct && heldBytes + entry.bytes <= maxBytes) {
         writer?.write(item)
         written(entry)
         return 'sent'
