@@ -22,14 +22,19 @@ const nodeEnv = (value) => ({
 const entries = { lifeline: 'src/index.ts', socket: 'src/socket.ts', share: 'src/share.ts' }
 
 const client = [
+  // ESM leaves nanoevents to the app's bundler, which dedupes it with any other copy.
   {
     input: entries,
     external: ['nanoevents'],
     plugins: [ts()],
-    output: [
-      { dir: 'dist', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', format: 'es', sourcemap: true },
-      { dir: 'dist', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', format: 'cjs', sourcemap: true, exports: 'named' },
-    ],
+    output: { dir: 'dist', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', format: 'es', sourcemap: true },
+  },
+  // CommonJS carries its own copy (95 B gzipped): nanoevents is ESM only, and require() of an ES
+  // module fails before Node 20.19 and in Jest's module loader.
+  {
+    input: entries,
+    plugins: [resolve(), ts()],
+    output: { dir: 'dist', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', format: 'cjs', sourcemap: true, exports: 'named' },
   },
   // The CDN build is the share entry: everything lifeline-ws exports, and createClient takes `share`.
   {

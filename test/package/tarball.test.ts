@@ -133,6 +133,30 @@ describe('a scratch project that installs the tarball', () => {
     }
   })
 
+  it('requires every entry where require() cannot load an ES module (Node before 20.19, Jest)', () => {
+    // Node 20.19+ loads an ES module from require(); this flag turns that off, as older Node 20s and
+    // Jest's own module loader are. A CommonJS file that requires an ESM-only dependency fails here.
+    const check = `
+      const report = {}
+      for (const entry of ${JSON.stringify(entries)}) {
+        try {
+          report[entry] = Object.keys(require(entry)).length
+        } catch (error) {
+          report[entry] = String(error.code ?? error.message)
+        }
+      }
+      console.log(JSON.stringify(report))`
+    writeFileSync(join(scratch, 'entries.cjs'), check)
+    const report = JSON.parse(run(process.execPath, ['--no-experimental-require-module', 'entries.cjs'], scratch).trim().split('\n').pop() ?? '{}') as Record<string, number | string>
+    const optionalPeers = Object.entries(manifest.peerDependenciesMeta ?? {}).filter(([, meta]) => meta.optional === true).map(([name]) => name)
+    for (const [entry, result] of Object.entries(report)) {
+      // An entry for an optional peer (react) that is not installed fails for that reason only.
+      if (result === 'MODULE_NOT_FOUND' && optionalPeers.some((peer) => entry.endsWith(`/${peer}`))) continue
+      expect(result, `require('${entry}')`).toBeTypeOf('number')
+      expect(result, `${entry} exports nothing`).toBeGreaterThan(0)
+    }
+  })
+
   it("runs the README's first example shape: a client calling a server", () => {
     writeFileSync(join(scratch, 'first.mjs'), `
       import { createClient } from 'lifeline-ws'
