@@ -37,17 +37,16 @@ const builds = args.length ? args.map((arg) => arg.split('=')) : [['dist', join(
 const { directCase, socketCase, clientCase } = frameCases(n)
 const run = promisify(execFile)
 const load = (dir, entry) => import(pathToFileURL(join(dir, entry)).href)
-const clients = await Promise.all(builds.map(async ([name, dir]) => [name, (await load(dir, 'lifeline.js')).createClient]))
+const clients = await Promise.all(builds.map(async ([name, dir]) => [name, await load(dir, 'lifeline.js')]))
 
 const contenders = [['raw', (kind) => directCase(kind)]]
 if (layers) {
-  const [, dir] = builds[0]
-  const { jsonRpc } = await load(dir, 'lifeline.js')
+  const [[, { jsonRpc }], [, dir]] = [clients[0], builds[0]]
   const { createSocket } = await load(dir, 'socket.js')
   contenders.push(['protocol only', (kind) => directCase(kind, protocolCodec(jsonRpc()))], ['socket only', (kind) => socketCase(createSocket, kind)])
 }
-contenders.push(...clients.map(([name, create]) => [name, (kind) => clientCase(create, kind, true)]))
-if (plain) contenders.push(...clients.map(([name, create]) => [`${name}, plain`, (kind) => clientCase(create, kind, false)]))
+contenders.push(...clients.map(([name, { createClient }]) => [name, (kind) => clientCase(createClient, kind, true)]))
+if (plain) contenders.push(...clients.map(([name, { createClient }]) => [`${name}, plain`, (kind) => clientCase(createClient, kind, false)]))
 
 if (child) {
   // One sample in a fresh process: three warm-up runs (the JIT tiers up over several), then the timed one.

@@ -1,5 +1,5 @@
 // A WebSocket without a network and the peer behind it, for measuring a client's CPU per frame in
-// one process (bench/hotpath.mjs, bench/layers.mjs). The peer speaks just enough of
+// one process (bench/hotpath.mjs). The peer speaks just enough of
 // lifeline-ws/server's protocol: the session handshake, pings, acks every 128 tracked frames, echo.
 
 /** A WebSocket that never touches the network; the peer's frames are injected with `receive`. */

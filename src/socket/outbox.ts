@@ -186,8 +186,7 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
     },
     push(item, volatile = false) {
       const direct = !count && writable(item)
-      // A frame written at once and not held is never kept: nothing to count or date (a third of the
-      // outbox's cost per frame).
+      // A frame written at once and not held is never kept: nothing to count, date or allocate.
       if (direct && !holding) {
         writer?.write(item)
         return 'sent'
