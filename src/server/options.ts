@@ -10,6 +10,7 @@ import type { Broker } from './broker/broker'
 import { memoryBroker } from './broker/memory'
 import { createHistory, type HistoryStore } from './history'
 import { resolveClientAddress, resolveRateLimit } from './limits'
+import { resolveAllowedOrigins, type OriginCheck } from './origins'
 import { createSessionStore, type SessionStore } from './session-store'
 import type { SessionLimits } from './sessions'
 import type { Context, MethodHandler, ServerOptions } from './types'
@@ -39,6 +40,7 @@ export interface ResolvedServerOptions<Auth> {
   maxConnectionsPerAddress: number
   clientAddress(request: IncomingMessage): string
   rateLimit: { rate: number; burst: number } | false
+  originAllowed: OriginCheck
 }
 
 const isStore = (history: unknown): history is HistoryStore => typeof (history as HistoryStore | undefined)?.since == 'function'
@@ -114,5 +116,6 @@ export function resolveServerOptions<Auth>(options: ServerOptions<Auth>): Resolv
     maxConnectionsPerAddress: integer('maxConnectionsPerAddress', options.maxConnectionsPerAddress, 1000),
     clientAddress: resolveClientAddress(options.clientAddress),
     rateLimit: resolveRateLimit(options.rateLimit),
+    originAllowed: resolveAllowedOrigins(options.allowedOrigins),
   }
 }

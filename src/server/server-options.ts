@@ -107,7 +107,13 @@ export type ServerOptions<Auth = unknown> = ListenOptions & {
   /**
    * Origins (`https://app.example.com`) allowed besides the server's own; `'*'` allows any; a
    * function decides. Upgrades without an Origin header (non-browser clients) are always allowed.
+   * Checked at `createServer` (a TypeError for a string or an entry that is not an origin; a
+   * trailing slash is dropped). A function that throws or returns a non-boolean refuses the
+   * upgrade, and its error goes to `onError`.
    * @default [] (same-origin browser pages only)
+   * @example
+   * allowedOrigins: ['https://app.example.com'],
+   * allowedOrigins: (origin) => origin === 'null' ? false : new URL(origin).hostname.endsWith('.example.com'),
    */
   allowedOrigins?: readonly string[] | '*' | ((origin: string, request: IncomingMessage) => boolean)
   /** Largest inbound frame, bytes; a bigger one closes the connection with 1009. @default 1048576 */

@@ -17,7 +17,7 @@ import { createStats } from './stats'
 import { createTopics } from './topics'
 import type { Broker } from './broker/broker'
 import type { Context, Server, ServerOptions } from './types'
-import { authenticate, originAllowed, pathMatches, refuse } from './upgrade'
+import { authenticate, pathMatches, refuse } from './upgrade'
 
 const noop = () => {}
 /** After the deadline, sockets get this long to finish their closing handshake before being cut. */
@@ -90,12 +90,22 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
   // Origins already reported, so a page that retries forever is logged once; cleared when full,
   // so a client inventing origins cannot grow it.
   const reportedOrigins = new Set<string>()
-  const refusedOrigin = (origin: string | undefined) => {
-    if (origin === undefined || reportedOrigins.has(origin)) return
+  const reportOrigin = (origin: string, err: Error) => {
+    if (reportedOrigins.has(origin)) return
     if (reportedOrigins.size >= REPORTED_ORIGINS) reportedOrigins.clear()
     reportedOrigins.add(origin)
+    report(err)
+  }
+  // Requests without Origin come from non-browser clients, which hold no victim's cookies.
+  const originRefused = (request: IncomingMessage): boolean => {
+    const origin = request.headers.origin
+    if (origin === undefined) return false
+    const failed = (err: unknown) =>
+      reportOrigin(origin, new Error(`lifeline-ws/server: refused upgrade from origin ${origin}: allowedOrigins failed (${String(err)})`, { cause: err }))
+    if (resolved.originAllowed(origin, request, failed)) return false
     const fix = typeof options.allowedOrigins == 'function' ? 'your allowedOrigins function refused it' : 'add it to allowedOrigins'
-    report(new Error(`lifeline-ws/server: refused upgrade from origin ${origin}; ${fix}`))
+    reportOrigin(origin, new Error(`lifeline-ws/server: refused upgrade from origin ${origin}; ${fix}`))
+    return true
   }
 
   const guard = createUpgradeGuard(resolved, own ? http : undefined, () => stats.rejected++)
@@ -115,8 +125,7 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
       refused(429)
       return true
     }
-    if (!originAllowed(request, options.allowedOrigins)) {
-      refusedOrigin(request.headers.origin)
+    if (originRefused(request)) {
       refused(403)
       return true
     }

@@ -6,7 +6,6 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { closeReason } from './close-reason'
-import type { ServerOptions } from './types'
 
 /** @internal */
 export type Verdict<Auth> = { ok: true; auth: Auth } | { ok: false; status: 401 | 403; reason: string }
@@ -16,25 +15,6 @@ export function pathMatches(request: IncomingMessage, path: string | undefined):
   if (path === undefined) return true
   try {
     return new URL(request.url ?? '/', 'http://x').pathname === path
-  } catch {
-    return false
-  }
-}
-
-/**
- * A browser always sends Origin, and a page on another site could otherwise open a socket that
- * carries this site's cookies. Same-origin pages and listed origins pass; requests without
- * Origin come from non-browser clients, which hold no victim's cookies, and pass too.
- * @internal
- */
-export function originAllowed(request: IncomingMessage, allowed: ServerOptions['allowedOrigins'] = []): boolean {
-  const origin = request.headers.origin
-  if (origin === undefined) return true
-  if (allowed === '*') return true
-  if (typeof allowed == 'function') return allowed(origin, request)
-  if (allowed.some((listed) => listed.toLowerCase() === origin.toLowerCase())) return true
-  try {
-    return new URL(origin).host === request.headers.host?.toLowerCase()
   } catch {
     return false
   }

@@ -1,6 +1,8 @@
 // What a hostile or foreign peer can do: wrong origins, no credentials, oversize and malformed
 // frames, prototype-shaped names and params. None of it may crash the server or leak.
+import { connect } from 'node:net'
 import { describe, expect, it, vi } from 'vitest'
+import { createServer } from '../../../src/server'
 import { open, peer, refusedWith, start, url } from './helpers'
 import { patient } from '../../helpers/wait'
 
@@ -46,6 +48,65 @@ describe('origin check at the upgrade', () => {
     )
   })
 })
+
+describe('a client cannot take the server down through its Origin header', () => {
+  // Before: a throwing allowedOrigins function (or a string given for an array) threw out of the
+  // upgrade listener, an uncaught exception that ended the process.
+  it("refuses Origin: null when a realistic allowedOrigins function throws on it, reports once, and keeps serving", async () => {
+    const onError = vi.fn()
+    const server = await start({ onError, allowedOrigins: (origin) => new URL(origin).hostname.endsWith('.example.com') })
+    expect(await refusedWith(url(server), { origin: 'null' })).toBe(403)
+    expect(await refusedWith(url(server), { origin: 'null' })).toBe(403)
+    await open(url(server), { origin: 'https://app.example.com' })
+    expect(onError).toHaveBeenCalledTimes(1)
+    const [error] = onError.mock.calls[0] as [Error]
+    expect(error.message).toBe("lifeline-ws/server: refused upgrade from origin null: allowedOrigins failed (TypeError: Invalid URL)")
+    expect(error.cause).toBeInstanceOf(TypeError)
+  })
+
+  it('refuses a bad allowedOrigins at createServer, before listening', () => {
+    expect(() => createServer({ port: 0, allowedOrigins: 'http://localhost:8081' as never })).toThrow(
+      /allowedOrigins must be an array of origins .* \(for one origin, write \['http:\/\/localhost:8081'\]\)/,
+    )
+    expect(() => createServer({ port: 0, allowedOrigins: ['https://app.example/path'] })).toThrow(/did you mean 'https:\/\/app.example'/)
+  })
+
+  it('survives a fuzz of raw Origin headers, listed, any, or decided by a throwing function', async () => {
+    const configs = [['https://app.example/'], '*', () => {
+      throw new Error('boom')
+    }] as const
+    const origins = ['null', '', ' ', 'http://', 'https://[::1', 'x'.repeat(4000), 'https://app.example', 'HTTPS://APP.EXAMPLE:443',
+      '\u00ff\u00fe', 'https://app.example, https://evil.example', 'file://', 'javascript:alert(1)', '%00', 'https://app.example/']
+    for (const allowedOrigins of configs) {
+      const server = await start({ allowedOrigins: allowedOrigins as never })
+      const statuses = await Promise.all(origins.map((origin) => rawUpgrade(server.port!, origin)))
+      // Every request got an HTTP answer (or ws's own 400 for a header it will not parse): no crash, no hang.
+      for (const status of statuses) expect([101, 400, 403]).toContain(status)
+      await open(url(server))
+    }
+  })
+})
+
+/** A hand-written upgrade request, so that any bytes can stand in the Origin header. */
+function rawUpgrade(port: number, origin: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1')
+    const timer = setTimeout(() => reject(new Error(`no answer for origin ${JSON.stringify(origin)}`)), 5000)
+    socket.on('error', () => {})
+    socket.once('data', (data) => {
+      clearTimeout(timer)
+      socket.destroy()
+      resolve(Number(/^HTTP\/1\.1 (\d+)/.exec(data.toString('latin1'))?.[1] ?? 0))
+    })
+    socket.write(
+      Buffer.from(
+        `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: ${origin}\r\n\r\n`,
+        'latin1',
+      ),
+    )
+  })
+}
 
 describe('authentication', () => {
   const token = (req: { url?: string | undefined }) => new URL(req.url ?? '', 'http://x').searchParams.get('token')

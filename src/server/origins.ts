@@ -1,0 +1,106 @@
+/**
+ * The origin check at the upgrade (against cross-site WebSocket hijacking):
+ * `allowedOrigins` is checked and normalised once, at `createServer`, into a
+ * function that cannot throw, whatever a client sends as its Origin header.
+ * @module
+ */
+import type { IncomingMessage } from 'node:http'
+import type { ServerOptions } from './types'
+
+/**
+ * Decides one upgrade's Origin header; never throws. A user function that fails is a refusal,
+ * and its error goes to `failed`.
+ * @internal
+ */
+export type OriginCheck = (origin: string, request: IncomingMessage, failed: (err: unknown) => void) => boolean
+
+const WHAT_IT_TAKES =
+  "an array of origins (['https://app.example.com']), '*', or a function (origin, request) => boolean"
+
+function describe(value: unknown): string {
+  if (typeof value == 'string') return `the string '${value}'`
+  if (value === null) return 'null'
+  if (typeof (value as { then?: unknown } | undefined)?.then == 'function') return 'a Promise'
+  return typeof value
+}
+
+/**
+ * An origin is a scheme, a host and a port, the way a browser sends it. A listed entry with a
+ * trailing slash (`'http://localhost:8081/'`, easy to paste from an address bar) means the same
+ * origin and is taken without it; an entry with a path, a query or credentials names no origin
+ * and is refused. `'null'` (sandboxed iframes, `file:` pages) may be listed as it is.
+ */
+function normaliseListed(entry: unknown, index: number): string {
+  if (typeof entry != 'string') {
+    throw new TypeError(`lifeline-ws/server: allowedOrigins[${index}] must be a string like 'https://app.example.com', got ${describe(entry)}`)
+  }
+  if (entry === 'null') return entry
+  let url: URL
+  try {
+    url = new URL(entry)
+  } catch {
+    throw new TypeError(`lifeline-ws/server: allowedOrigins[${index}] '${entry}' is not an origin: write it as scheme://host[:port], like 'https://app.example.com'`)
+  }
+  const extra = url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== ''
+  if (extra || url.origin === 'null') {
+    throw new TypeError(
+      `lifeline-ws/server: allowedOrigins[${index}] '${entry}' is not an origin: a browser sends scheme://host[:port] only (${url.origin === 'null' ? 'no such origin for this scheme' : `did you mean '${url.origin}'?`})`,
+    )
+  }
+  return url.origin
+}
+
+/** What a browser sent, in the form listed entries take; anything unparsable stays as sent, lowercased. */
+function normaliseSent(origin: string): string {
+  try {
+    const { origin: parsed } = new URL(origin)
+    return parsed === 'null' ? origin.toLowerCase() : parsed
+  } catch {
+    return origin.toLowerCase()
+  }
+}
+
+/** Same-origin: the page's origin names the host the request came to. */
+function sameOrigin(origin: string, request: IncomingMessage): boolean {
+  const host = request.headers.host
+  if (typeof host != 'string') return false
+  try {
+    return new URL(origin).host === host.toLowerCase()
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Check `allowedOrigins` at start (a TypeError naming the option and what it takes) and turn it
+ * into a check that never throws. A function decides alone (same-origin pages included); one
+ * that throws, or answers anything but a boolean, refuses the upgrade and the error goes to
+ * `failed` (the server reports it, once per origin).
+ * @internal
+ */
+export function resolveAllowedOrigins(allowed: ServerOptions['allowedOrigins']): OriginCheck {
+  if (allowed === undefined) return sameOrigin
+  if (allowed === '*') return () => true
+  if (typeof allowed == 'function') {
+    const decide = allowed
+    return (origin, request, failed) => {
+      let verdict: unknown
+      try {
+        verdict = decide(origin, request)
+      } catch (err) {
+        failed(err)
+        return false
+      }
+      if (typeof verdict == 'boolean') return verdict
+      // An async function's promise is truthy: taking it as a yes would let every origin in.
+      failed(new TypeError(`lifeline-ws/server: allowedOrigins returned ${describe(verdict)}; it must return true or false, synchronously`))
+      return false
+    }
+  }
+  if (!Array.isArray(allowed)) {
+    const hint = typeof allowed == 'string' ? ` (for one origin, write ['${allowed}'])` : ''
+    throw new TypeError(`lifeline-ws/server: allowedOrigins must be ${WHAT_IT_TAKES}; got ${describe(allowed)}${hint}`)
+  }
+  const listed = new Set((allowed as readonly unknown[]).map(normaliseListed))
+  return (origin, request) => listed.has(normaliseSent(origin)) || sameOrigin(origin, request)
+}
