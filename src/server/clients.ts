@@ -123,6 +123,9 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
     accept(socket, request, auth) {
       const link = createLink(socket, request, auth, { maxBufferedAmount: resolved.maxBufferedAmount, stats })
       const peer = track(createPeer(link, peerOptions))
+      // Until its first frame, this socket may be a session's come back: what is broadcast meanwhile
+      // reaches that session's buffer and its replay, and must not reach the socket ahead of it.
+      if (sessions) peer.undecided()
       links.add(link)
       stats.connections++
       stats.accepted++

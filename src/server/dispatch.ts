@@ -209,17 +209,22 @@ export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<
     const counted = tracked ? peer.session?.receive() : undefined
     if (!messages) {
       stats.malformed++
+      if (first) peer.decided()
       peer.reply(fail(null, failure!))
       return
     }
     const head = messages[0]!
     // Only the socket's first frame, and only in a control frame (the convention never mixes them).
     const opening = first && !tracked && head.type == 'request' && head.method === names.session && options.handshake !== undefined
+    if (!opening && first) peer.decided()
     if (counted) return counted.then((run) => (run ? answerFrame(messages, peer, text!, tracked, false) : undefined))
     if (!opening) return answerFrame(messages, peer, text!, tracked, false)
     // Frames that come while the handshake is decided wait, so each is counted in its session.
     link.held = []
     return Promise.resolve(answerFrame(messages, peer, text!, tracked, true)).finally(() => {
+      // The answer and any replay are written: what was delivered to this socket's own context
+      // meanwhile follows them in its new session (or is dropped, if the socket resumed another).
+      peer.decided()
       const held = link.held ?? []
       link.held = undefined
       for (const next of held) receive(next.data, next.isBinary)

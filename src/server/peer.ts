@@ -54,6 +54,16 @@ export interface Peer<Auth = unknown> {
   end(): void
   /** A new page took the session over: forget what was sent to the old one and its calls. */
   restart(): void
+  /**
+   * Hold what is delivered until {@link Peer.decided}: the socket's first frame may resume another
+   * session, and then this context never was the client's (see `decided`).
+   */
+  undecided(): void
+  /**
+   * The first frame decided who this context is: delivered frames held since {@link Peer.undecided}
+   * go out now, in order (through the session if it started one; nowhere if a resume ended it).
+   */
+  decided(): void
 }
 
 const noTopics: ReadonlySet<string> = new Set()
@@ -72,6 +82,8 @@ export function createPeer<Auth>(link: Link<Auth>, options: PeerOptions<Auth>, r
   // The latest socket, even once it closed: ctx.auth and ctx.request stay readable.
   let latest = link
   let ended = false
+  // Frames delivered before the socket's first frame said whether it resumes a session.
+  let early: string[] | undefined
 
   const reserved = (name: string) => {
     if (options.control.has(name)) throw new TypeError(`lifeline-ws/server: ${name} is reserved for the protocol`)
@@ -145,6 +157,10 @@ export function createPeer<Auth>(link: Link<Auth>, options: PeerOptions<Auth>, r
     },
     deliver(frame) {
       if (ended) return
+      if (early) {
+        early.push(frame)
+        return
+      }
       const kept = peer.session ? peer.session.push(frame) : true
       if (kept === true) current?.send(frame)
       else if (kept === false) options.overflow(peer)
@@ -168,8 +184,17 @@ export function createPeer<Auth>(link: Link<Auth>, options: PeerOptions<Auth>, r
       calls.fail()
       peer.session?.restart()
     },
+    undecided() {
+      early = []
+    },
+    decided() {
+      const held = early
+      early = undefined
+      for (const frame of held ?? []) peer.deliver(frame)
+    },
     end() {
       ended = true
+      early = undefined
       current = undefined
       calls.fail()
       peer.session?.pause()

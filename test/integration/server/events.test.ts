@@ -4,11 +4,45 @@ import { isConnectionClosedError, isRpcError, isTimeoutError, type Context } fro
 import { open, start, url } from './helpers'
 import { patient } from '../../helpers/wait'
 
+/**
+ * A raw peer that has sent its first frame. On a server with sessions, a socket's first frame says
+ * whether it continues a session, and nothing is written to it before (see the tests below).
+ */
+async function spoken(address: string) {
+  const p = await open(address)
+  expect((await p.call('rpc.ping', undefined, 1)).result).toBe('pong')
+  return p
+}
+
+describe('a socket that has not spoken yet', () => {
+  it('gets what is sent to it once its first frame came, in order', async () => {
+    const server = await start({ onConnect: (ctx) => ctx.notify('welcome', [0]) })
+    const p = await open(url(server))
+    await vi.waitFor(() => expect(server.clients.size).toBe(1), patient)
+    server.broadcast('tick', [1])
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(p.pending).toEqual([])
+    p.send({ jsonrpc: '2.0', method: 'rpc.ping' })
+    expect([await p.next(), await p.next()]).toEqual([
+      { jsonrpc: '2.0', method: 'welcome', params: [0] },
+      { jsonrpc: '2.0', method: 'tick', params: [1] },
+    ])
+  })
+
+  it('gets it at once from a server without sessions', async () => {
+    const server = await start({ sessions: false })
+    const p = await open(url(server))
+    await vi.waitFor(() => expect(server.clients.size).toBe(1), patient)
+    server.broadcast('tick', [1])
+    expect(await p.next()).toEqual({ jsonrpc: '2.0', method: 'tick', params: [1] })
+  })
+})
+
 describe('events and server-to-client calls', () => {
   it('sends ctx.notify to one client and broadcast to all, as plain notifications', async () => {
     const server = await start()
-    const a = await open(url(server))
-    const b = await open(url(server))
+    const a = await spoken(url(server))
+    const b = await spoken(url(server))
     await vi.waitFor(() => expect(server.clients.size).toBe(2), patient)
     const [first] = server.clients.values()
     first!.notify('typing', { user: 'ann' })
@@ -32,7 +66,7 @@ describe('events and server-to-client calls', () => {
 
   it('calls the client and resolves with its answer, or rejects with its error', async () => {
     const server = await start()
-    const p = await open(url(server))
+    const p = await spoken(url(server))
     await vi.waitFor(() => expect(server.clients.size).toBeGreaterThan(0), patient)
     const ctx = [...server.clients.values()][0]!
     const ok = ctx.call('confirm', { q: 'sure?' })
@@ -64,7 +98,7 @@ describe('events and server-to-client calls', () => {
 
   it('rejects pending calls with ConnectionClosedError when the client leaves, and new ones at once', async () => {
     const server = await start()
-    const p = await open(url(server))
+    const p = await spoken(url(server))
     await vi.waitFor(() => expect(server.clients.size).toBeGreaterThan(0), patient)
     const ctx = [...server.clients.values()][0]!
     const pending = ctx.call('x').catch((e: unknown) => e)

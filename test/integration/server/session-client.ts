@@ -33,8 +33,9 @@ export interface SessionClient {
   /**
    * Open a socket and run the handshake; `received: null` as after a page reload. `address`: another
    * server to move to (its process took over the session); later opens go there too.
+   * `beforeHandshake`: runs once the socket is open, before rpc.session is sent.
    */
-  open(options?: { received?: number | null; id?: string | null; address?: string }): Promise<Answer>
+  open(options?: { received?: number | null; id?: string | null; address?: string; beforeHandshake?: () => void }): Promise<Answer>
   /** Send one tracked frame (held until acknowledged; written only while a session is open). */
   send(message: Json | Json[]): number
   /** Send a control message (not counted). */
@@ -137,6 +138,7 @@ export function sessionClient(address: string): SessionClient {
         next.on('open', () => resolve())
         next.on('close', () => reject(new Error('closed before open')))
       })
+      options.beforeHandshake?.()
       const claim = options.received === undefined ? received : options.received
       next.send(JSON.stringify({ jsonrpc: '2.0', id: requestId, method: 'rpc.session', params: { id: options.id === undefined ? id : options.id, received: claim } }))
       const result = await answer

@@ -92,6 +92,39 @@ describe('server to client', () => {
     expect(server.clients.get(ctx.id)).toBe(ctx)
   })
 
+  // Issue #26, defect 1: an event broadcast between a socket's upgrade and its resume handshake went
+  // out on the new socket ahead of the handshake answer (to the context made at the upgrade), and
+  // again in its place in the session's replay: the client saw it twice and out of order.
+  it('writes nothing ahead of the resume: an event broadcast while the socket opens comes once, in its place', async () => {
+    const server = await start()
+    const c = sessionClient(url(server))
+    await c.open()
+    server.broadcast('tick', [1])
+    server.broadcast('tick', [2])
+    await vi.waitFor(() => expect(c.received).toBe(2), patient)
+    c.drop()
+    await vi.waitFor(() => expect(server.stats.connections).toBe(0), patient)
+    server.broadcast('tick', [3])
+    // The new socket is accepted, and has not said yet which session it continues.
+    const answer = await c.open({ received: 2, beforeHandshake: () => server.broadcast('tick', [4]) })
+    expect(answer).toMatchObject({ resumed: true })
+    server.broadcast('tick', [5])
+    await vi.waitFor(() => expect(c.raw.length).toBe(4), patient)
+    expect(JSON.parse(c.raw[0]!)).toMatchObject({ result: { resumed: true } })
+    expect(c.raw.slice(1).map((text) => JSON.parse(text) as unknown)).toEqual([3, 4, 5].map((n) => note('tick', [n])))
+    expect(c.tracked).toEqual([1, 2, 3, 4, 5].map((n) => note('tick', [n])))
+  })
+
+  it("sends a new session what was delivered to its socket's context before the handshake, after the answer", async () => {
+    const server = await start({ onConnect: (ctx) => ctx.notify('welcome', []) })
+    const c = sessionClient(url(server))
+    await c.open({ beforeHandshake: () => server.broadcast('tick', [1]) })
+    await vi.waitFor(() => expect(c.raw.length).toBe(3), patient)
+    expect(JSON.parse(c.raw[0]!)).toMatchObject({ result: { resumed: false } })
+    // Tracked frames of the new session (positions 1 and 2), which a resume would replay.
+    expect(c.tracked).toEqual([note('welcome', []), note('tick', [1])])
+  })
+
   it('answers a tracked request that finished while the client was away on its next socket', async () => {
     const gate = deferred()
     const server = await start({ methods: { slow: async () => { await gate.promise; return 'done' } } })
