@@ -12,7 +12,7 @@ export class ConfigError extends Error {
     problem: string,
     value?: unknown,
   ) {
-    super(`lifeline gateway config: ${key}: ${problem}${value === undefined ? '' : `, got ${describe(value)}`}`)
+    super(`lifeline gateway config: ${key === 'config' ? '' : `${key}: `}${problem}${value === undefined ? '' : `, got ${describe(value)}`}`)
   }
 }
 
