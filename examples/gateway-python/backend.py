@@ -33,6 +33,7 @@ SESSIONS = {
 BANNED = {"mallory"}
 
 lock = threading.Lock()
+room_lock = threading.Lock()
 rooms = {}      # room -> [message]
 log = []        # what the backend received, in order
 
@@ -66,16 +67,18 @@ def chat_send(user, params, _request):
     room, text = params.get("room"), params.get("text", "")
     if not isinstance(text, str) or not text.strip():
         raise RpcError(4220, "Empty message", {"field": "text"})
-    with lock:
+    time.sleep(params.get("delay", 0))  # lets the tests hold a call in flight
+    # Published under the lock: the room's order is the order its subscribers see.
+    with room_lock:
         messages = rooms.setdefault(room, [])
         message = {"id": len(messages) + 1, "from": user, "text": text}
+        published = gateway("publish", {"topic": f"room:{room}", "data": message})
         messages.append(message)
-    published = gateway("publish", {"topic": f"room:{room}", "data": message})
     return {"id": message["id"], "seq": published["seq"]}
 
 
 def chat_history(_user, params, _request):
-    with lock:
+    with room_lock:
         return list(rooms.get(params.get("room"), []))
 
 

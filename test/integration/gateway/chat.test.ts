@@ -2,20 +2,12 @@
 // only), one gateway process (the CLI), and the real lifeline client. Connect with a cookie, a
 // refused user, calls proxied with errors and timeouts, notifications, and publishes and user
 // notifications from Python reaching the right clients.
-import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { isRpcError, type CloseInfo, type WebSocketConstructor } from '../../../src/index'
+import { isRpcError, type CloseInfo } from '../../../src/index'
 import { client } from '../server/client-helper'
 import { patient } from '../../helpers/wait'
-import { api, buildCli, freePort, startBackend, startGateway, type Backend, type GatewayProcess } from './processes'
+import { api, buildCli, freePort, startBackend, startGateway, withCookie, type Backend, type GatewayProcess } from './processes'
 
-/** A WebSocket constructor that sends `cookie` with the upgrade, as a browser does. */
-const withCookie = (cookie: string | undefined) =>
-  class extends WebSocket {
-    constructor(url: string | URL, protocols?: string | string[]) {
-      super(url, protocols, cookie ? { headers: { cookie } } : {})
-    }
-  } as unknown as WebSocketConstructor
 
 const methods = {
   'chat.send': {},

@@ -5,6 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import WebSocket from 'ws'
+import type { WebSocketConstructor } from '../../../src/index'
 import { buildGateway } from '../../../src/gateway/build.mjs'
 import { freePort } from '../cluster/redis-server'
 
@@ -103,3 +105,11 @@ export async function api(gateway: { api: string }, route: string, body?: unknow
   })
   return { status: response.status, body: (await response.json()) as Record<string, unknown> }
 }
+
+/** A WebSocket constructor that sends `cookie` with the upgrade, as a browser does. */
+export const withCookie = (cookie: string | undefined) =>
+  class extends WebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols, cookie ? { headers: { cookie } } : {})
+    }
+  } as unknown as WebSocketConstructor
