@@ -33,7 +33,8 @@ Environment (secrets never go in the config file):
   LIFELINE_REDIS_URL       share topics and sessions with other gateways
 
 Smallest lifeline.config.json:
-  { "backend": { "url": "http://127.0.0.1:8000" }, "methods": { "chat.send": {} } }
+  { "backend": { "url": "http://127.0.0.1:8000" },
+    "methods": { "chat.send": {} } }
 
 Your backend answers POST /lifeline/connect and POST /lifeline/rpc/{method}.
 SIGTERM: calls finish, sessions are handed over, then exit. Docs: docs/gateway.md

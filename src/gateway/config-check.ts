@@ -42,9 +42,13 @@ export interface Checked {
   only(allowed: readonly string[], why: string): void
 }
 
+/** The error for `found` at `key` where `expected` was wanted: "required" when it is absent. */
+const wrong = (key: string, expected: string, found: unknown) =>
+  found === undefined ? new ConfigError(key, `required, ${expected}`) : new ConfigError(key, expected, found)
+
 /** Wrap `value` (which must be a plain object) found at `path`; `allowed`: the keys it may have. */
 export function checkObject(value: unknown, path: string, allowed: readonly string[] | undefined): Checked {
-  if (!isPlainObject(value)) throw new ConfigError(path, 'expected an object', value)
+  if (!isPlainObject(value)) throw wrong(path, 'expected an object', value)
   const at = (key: string) => (path === 'config' ? key : `${path}.${key}`)
   const only = (keys: readonly string[], why: string) => {
     const unknown = Object.keys(value).find((key) => !keys.includes(key))
@@ -57,7 +61,7 @@ export function checkObject(value: unknown, path: string, allowed: readonly stri
     object: (key, keys) => checkObject(checked.value(key), at(key), keys),
     string(key, pattern, expected = 'a string') {
       const found = checked.value(key)
-      if (typeof found != 'string' || !found || (pattern && !pattern.test(found))) throw new ConfigError(at(key), `expected ${expected === 'a string' ? 'a non-empty string' : expected}`, found)
+      if (typeof found != 'string' || !found || (pattern && !pattern.test(found))) throw wrong(at(key), `expected ${expected === 'a string' ? 'a non-empty string' : expected}`, found)
       return found
     },
     strings(key) {
@@ -77,7 +81,7 @@ export function checkObject(value: unknown, path: string, allowed: readonly stri
     },
     oneOf(key, values) {
       const found = checked.value(key)
-      if (!values.includes(found as never)) throw new ConfigError(at(key), `expected one of ${values.map((one) => JSON.stringify(one)).join(', ')}`, found)
+      if (!values.includes(found as never)) throw wrong(at(key), `expected one of ${values.map((one) => JSON.stringify(one)).join(', ')}`, found)
       return found as (typeof values)[number]
     },
     only,
