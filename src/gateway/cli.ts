@@ -37,7 +37,8 @@ Smallest lifeline.config.json:
     "methods": { "chat.send": {} } }
 
 Your backend answers POST /lifeline/connect and POST /lifeline/rpc/{method}.
-SIGTERM: calls finish, sessions are handed over, then exit. Docs: docs/gateway.md
+SIGTERM: running calls finish, sessions are handed over, then it exits.
+Docs: docs/gateway.md; the API: lifeline-ws/dist/gateway-openapi.json
 `
 
 /** Where the CLI reads and writes. */
