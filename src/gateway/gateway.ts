@@ -43,6 +43,15 @@ function refuseUpgrade(socket: Duplex, status: number) {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`)
 }
 
+/** ioredis is an optional peer: with LIFELINE_REDIS_URL and no ioredis, say how to add it. */
+async function requireIoredis() {
+  try {
+    await import('ioredis')
+  } catch (err) {
+    throw new Error('LIFELINE_REDIS_URL is set, but the ioredis package is not installed: `npm install ioredis` beside lifeline-ws, or `npx -p lifeline-ws -p ioredis lifeline-ws gateway`', { cause: err })
+  }
+}
+
 function listen(http: HttpServer, port: number, host: string | undefined): Promise<number> {
   return new Promise((resolve, reject) => {
     http.once('error', reject)
@@ -80,6 +89,7 @@ export async function startGateway(config: GatewayConfig, secrets: GatewaySecret
   const identities = new WeakMap<IncomingMessage, Identity>()
 
   const redis = secrets.redisUrl
+  if (redis) await requireIoredis()
   const store = redis && config.sessions ? redisSessionStore({ url: redis, prefix: config.redis.prefix, writeThrough: config.redis.writeThrough }) : undefined
   const options: ServerOptions<GatewayUser> = {
     noServer: true,
