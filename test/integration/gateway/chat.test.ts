@@ -2,6 +2,9 @@
 // only), one gateway process (the CLI), and the real lifeline client. Connect with a cookie, a
 // refused user, calls proxied with errors and timeouts, notifications, and publishes and user
 // notifications from Python reaching the right clients.
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { isRpcError, type CloseInfo } from '../../../src/index'
 import { client } from '../server/client-helper'
@@ -120,5 +123,13 @@ describe('lifeline-ws gateway with a Python backend', () => {
     const stats = await api(gateway, 'stats')
     expect(stats.status).toBe(200)
     expect(stats.body.process).toMatchObject({ connections: expect.any(Number), accepted: expect.any(Number) })
+  })
+
+  it('runs examples/gateway-python/chat.mjs (on the built package) against it', async () => {
+    const root = join(import.meta.dirname, '../../..')
+    const { stdout } = await promisify(execFile)(process.execPath, ['examples/gateway-python/chat.mjs'], { cwd: root, env: { ...process.env, GATEWAY_URL: gateway.url }, timeout: 20_000 })
+    expect(stdout).toMatch(/bob saw in the lobby \{ id: \d+, from: 'alice', text: 'hello, bob' \}/)
+    expect(stdout).toContain("bob got a dm { from: 'alice', text: 'psst' }")
+    expect(stdout).toContain("the backend refused: 4220 Empty message { field: 'text' }")
   })
 })
