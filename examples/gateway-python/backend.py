@@ -163,19 +163,20 @@ class Handler(BaseHTTPRequestHandler):
         self.answer(200, {"user": user, "topics": ["room:*", f"user:{user}"], "info": {"name": user.title()}})
 
     def rpc(self, method, body):
+        user, params = body.get("user"), body.get("params") or {}
         record({
             "route": "rpc",
             "method": method,
-            "user": body["user"],
-            "params": body["params"],
-            "notification": body["notification"],
+            "user": user,
+            "params": body.get("params"),
+            "notification": body.get("notification", False),
             "key": self.headers.get("Idempotency-Key"),
         })
         handler = METHODS.get(method)
         if handler is None:
             return self.answer(200, {"error": {"code": -32601, "message": f"Method not found: {method}"}})
         try:
-            return self.answer(200, {"result": handler(body["user"], body["params"] or {}, body)})
+            return self.answer(200, {"result": handler(user, params, body)})
         except RpcError as err:
             return self.answer(200, {"error": {"code": err.code, "message": err.message, "data": err.data}})
         except urllib.error.URLError as err:

@@ -19,9 +19,13 @@ function user(session) {
 
 const alice = user('s-alice')
 const bob = user('s-bob')
-const lobby = new Promise((resolve) => bob.subscribe('room:lobby', (message) => resolve(message)))
+let seenByBob
+const lobby = new Promise((resolve) => {
+  seenByBob = resolve
+})
 const dm = new Promise((resolve) => bob.listen('dm', (message) => resolve(message)))
-await alice.subscribe('room:lobby', () => {}).ready
+// Both in the room before anyone speaks: a topic message reaches those subscribed when it is published.
+await Promise.all([bob.subscribe('room:lobby', (message) => seenByBob(message)).ready, alice.subscribe('room:lobby', () => {}).ready])
 
 console.log('alice sent', await alice.call('chat.send', { room: 'lobby', text: 'hello, bob' }))
 console.log('bob saw in the lobby', await lobby)

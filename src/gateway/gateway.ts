@@ -62,11 +62,9 @@ function listen(http: HttpServer, port: number, host: string | undefined): Promi
   })
 }
 
-function closeHttp(http: HttpServer): Promise<void> {
-  return new Promise((resolve) => {
-    http.close(() => resolve())
-    http.closeAllConnections()
-  })
+/** Stop accepting connections; resolves once every connection is gone (see closeAllConnections). */
+function stopListening(http: HttpServer): Promise<void> {
+  return new Promise((resolve) => http.close(() => resolve()))
 }
 
 /**
@@ -196,11 +194,15 @@ export async function startGateway(config: GatewayConfig, secrets: GatewaySecret
   async function shutdown() {
     closing = true
     log.info('gateway closing', { connections: server.stats.connections })
-    publicHttp.close(noop)
+    // No new connections from here; the API port stays up until the end (its /readyz says "closing").
+    const publicStopped = stopListening(publicHttp)
     await server.close()
     await Promise.all([fanout.close(), store?.close()])
     backend.close()
-    await Promise.all([closeHttp(publicHttp), apiHttp && closeHttp(apiHttp)])
+    const apiStopped = apiHttp && stopListening(apiHttp)
+    publicHttp.closeAllConnections()
+    apiHttp?.closeAllConnections()
+    await Promise.all([publicStopped, apiStopped])
     log.info('gateway closed')
   }
   return {

@@ -132,4 +132,16 @@ describe('lifeline-ws gateway with a Python backend', () => {
     expect(stdout).toContain("bob got a dm { from: 'alice', text: 'psst' }")
     expect(stdout).toContain("the backend refused: 4220 Empty message { field: 'text' }")
   })
+
+  // Last: it ends the gateway. Sessions of the tests above still wait for their clients.
+  it('exits 0 on SIGTERM, with sessions waiting, telling its open clients 1012', async () => {
+    const alice = user('s-alice')
+    await alice.ready()
+    const reconnecting = new Promise<CloseInfo>((resolve) => alice.on('close', (info) => resolve(info)))
+    const exited = new Promise<number | null>((resolve) => gateway.child.once('exit', (code) => resolve(code)))
+    gateway.child.kill('SIGTERM')
+    expect(await reconnecting).toMatchObject({ code: 1012 })
+    expect(await exited).toBe(0)
+    expect(gateway.output.join('')).toContain('"msg":"gateway closed"')
+  })
 })
