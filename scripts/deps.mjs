@@ -1,4 +1,4 @@
-// Prints the import graph of src/ (client side; src/server/ with --server): one line per file with
+// Prints the import graph of src/ (client side; src/server/ and src/gateway/ with --server): one line per file with
 // the files it imports, then any import that points up the layers. Usage: node scripts/deps.mjs
 // Layers, bottom up: base (errors, timers, events) < protocol < socket < client < share < entries (index.ts, socket.ts).
 import { readFileSync, readdirSync, statSync } from 'node:fs'
@@ -8,12 +8,12 @@ const root = join(import.meta.dirname, '..', 'src')
 const withServer = process.argv.includes('--server')
 const files = (dir) => readdirSync(dir).flatMap((name) => {
   const path = join(dir, name)
-  if (statSync(path).isDirectory()) return name === 'server' && !withServer ? [] : files(path)
+  if (statSync(path).isDirectory()) return (name === 'server' || name === 'gateway') && !withServer ? [] : files(path)
   return path.endsWith('.ts') ? [path] : []
 })
-// react/ and testing/ sit above the entries: they import the public entry, as their users do.
+// react/, testing/ and gateway/ sit above the entries: they import a public entry, as their users do.
 const layerOf = (file) => {
-  if (file.startsWith('react/') || file.startsWith('testing/')) return 6
+  if (file.startsWith('react/') || file.startsWith('testing/') || file.startsWith('gateway/')) return 6
   if (file === 'index.ts' || file === 'socket.ts' || file === 'share.ts') return 5
   if (file.startsWith('share/')) return 4
   if (file.startsWith('client/')) return 3

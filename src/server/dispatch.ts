@@ -169,7 +169,7 @@ export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<
       stats.calls++
       let result: unknown
       try {
-        result = method(message.params, peer.ctx)
+        result = method(message.params, peer.ctx, message)
       } catch (err) {
         peer.work.release()
         return error(toError(err, peer.ctx))

@@ -12,7 +12,7 @@ export { createSessionStore } from './session-store'
 export type { SessionJournal, SessionState, SessionStore, SessionStoreOptions } from './session-store'
 export { TooManyRequests, TooManySubscriptions, Forbidden } from './error-codes'
 export type {
-  CallOptions, Context, MethodHandler, ListenOptions, Server, ServerHeartbeatOptions, ServerOptions, ServerSessionOptions, ServerStats,
+  CallOptions, Context, MethodHandler, MethodMessage, ListenOptions, Server, ServerHeartbeatOptions, ServerOptions, ServerSessionOptions, ServerStats,
 } from './types'
 export { ParseError, InvalidRequest, MethodNotFound, InvalidParams, InternalError, AlreadyRun, jsonRpc } from '../protocol/json-rpc'
 export type { Protocol, Message, Id, Once, ErrorObject, SubscribeParams, SubscribeResult, PublishParams } from '../protocol/protocol'

@@ -45,12 +45,12 @@ export async function createTestServer<Auth = unknown>(options: TestServerOption
   let closing: Promise<void> | undefined
   const retired = new Set<Promise<void>>()
 
-  const dispatch = (name: string): MethodHandler<Auth> => async (params, ctx) => {
+  const dispatch = (name: string): MethodHandler<Auth> => async (params, ctx, message) => {
     const fn = handlers.get(name)
     if (!fn) throw new Error(`lifeline-ws/testing: method ${name} was removed`)
     running++
     try {
-      return await fn(params, ctx)
+      return await fn(params, ctx, message)
     } finally {
       running--
     }
