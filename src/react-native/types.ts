@@ -11,7 +11,8 @@
  * `change` event. States: `'active'`, `'background'`, `'inactive'` (iOS, in transitions), `'unknown'`, `'extension'`.
  */
 export interface AppStateLike {
-  readonly currentState: string | null
+  /** `null` (or `undefined`) until React Native knows it. */
+  readonly currentState: string | null | undefined
   addEventListener(type: 'change', listener: (state: string) => void): { remove(): void }
 }
 
