@@ -11,9 +11,9 @@ const files = (dir) => readdirSync(dir).flatMap((name) => {
   if (statSync(path).isDirectory()) return name === 'server' && !withServer ? [] : files(path)
   return path.endsWith('.ts') ? [path] : []
 })
-// react/ and testing/ sit above the entries: they import the public entry, as their users do.
+// react/, react-native/ and testing/ sit above the entries: they import the public entry, as their users do.
 const layerOf = (file) => {
-  if (file.startsWith('react/') || file.startsWith('testing/')) return 6
+  if (file.startsWith('react/') || file.startsWith('react-native/') || file.startsWith('testing/')) return 6
   if (file === 'index.ts' || file === 'socket.ts' || file === 'share.ts') return 5
   if (file.startsWith('share/')) return 4
   if (file.startsWith('client/')) return 3

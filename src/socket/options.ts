@@ -187,7 +187,7 @@ export function socketUrl(input: string | URL): string {
   const page = (globalThis as { location?: { href: string } }).location?.href
   const href = page ? new URL(input, page).href : String(input)
   const parts = /^(?:http|ws)(s?):\/\/([^#]+)/i.exec(href)
-  if (!parts) throw new TypeError(`lifeline: not an absolute ws(s) or http(s) URL: ${String(input)}`)
+  if (!parts) throw new TypeError(`lifeline: not an absolute ws(s) or http(s) URL: ${input}`)
   return `ws${parts[1]!.toLowerCase()}://${parts[2]}`
 }
 
