@@ -187,7 +187,8 @@ export interface App {
   useConnectionState: typeof import('../../src/react/index').useConnectionState
   useCall: typeof import('../../src/react/index').useCall
   createElement: typeof import('react').createElement
-  create: typeof import('react-test-renderer').create
+  /** react-test-renderer's `create` (its types are not installed: what this suite uses of it). */
+  create(element: unknown): { toJSON(): unknown; unmount(): void }
 }
 
 /** A fresh context (an app start), lifeline loaded into it. `run` evaluates code inside it. */

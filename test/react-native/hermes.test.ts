@@ -23,7 +23,7 @@ afterEach(async () => {
 const counting = (into: number[]) => ({ log: (params: unknown) => void into.push((params as { n: number }).n), echo: (params: unknown) => params })
 
 /** A client as a React Native app makes it: the adapters, over the fakes. */
-function appClient(app: App, url: string, devices = { appState: createFakeAppState('active'), netInfo: createFakeNetInfo<NetState>(wifi), storage: createFakeAsyncStorage() }, extra: object = {}) {
+function appClient(app: App, url: string, devices = { appState: createFakeAppState<string>('active'), netInfo: createFakeNetInfo<NetState>(wifi), storage: createFakeAsyncStorage() }, extra: object = {}) {
   const client = app.createClient(url, {
     ...app.reactNative({ AppState: devices.appState.AppState, NetInfo: devices.netInfo.NetInfo }),
     queue: { storage: app.asyncStorageOutbox(devices.storage.AsyncStorage, 'outbox') },
@@ -132,7 +132,7 @@ describe('lifeline in a React Native (Hermes) context', () => {
     proxy.set('refuse')
     const { app } = await startReactNativeApp()
     const netInfo = createFakeNetInfo<NetState>(noNetwork)
-    const devices = { appState: createFakeAppState('active'), netInfo, storage: createFakeAsyncStorage() }
+    const devices = { appState: createFakeAppState<string>('active'), netInfo, storage: createFakeAsyncStorage() }
     // A backoff of an hour: only the online event can explain a prompt reconnect.
     const { client } = appClient(app, proxy.url('/'), devices, { reconnect: { backoff: () => 3_600_000 } })
     await vi.waitFor(() => expect(client.state).toBe('reconnecting'), patient)
@@ -152,7 +152,7 @@ describe('lifeline in a React Native (Hermes) context', () => {
     proxy.set('refuse')
     const first = await startReactNativeApp()
     const offline = createFakeNetInfo<NetState>(noNetwork)
-    const before = appClient(first.app, proxy.url('/'), { appState: createFakeAppState('active'), netInfo: offline, storage })
+    const before = appClient(first.app, proxy.url('/'), { appState: createFakeAppState<string>('active'), netInfo: offline, storage })
     await vi.waitFor(() => expect(before.client.state).toBe('reconnecting'), patient)
     for (let n = 1; n <= 3; n++) before.client.notify('log', { n })
     await vi.waitFor(() => expect([...storage.items.keys()]).toEqual(['outbox:1', 'outbox:2', 'outbox:3']), patient)
@@ -162,7 +162,7 @@ describe('lifeline in a React Native (Hermes) context', () => {
     // Second run: a new JavaScript context (new globals, new module state), the same device storage.
     proxy.set('pass')
     const second = await startReactNativeApp()
-    const after = appClient(second.app, proxy.url('/'), { appState: createFakeAppState('active'), netInfo: createFakeNetInfo<NetState>(wifi), storage })
+    const after = appClient(second.app, proxy.url('/'), { appState: createFakeAppState<string>('active'), netInfo: createFakeNetInfo<NetState>(wifi), storage })
     await after.client.ready()
     await vi.waitFor(() => expect(seen).toEqual([1, 2, 3]), patient)
     await vi.waitFor(() => expect(storage.items.size).toBe(0), patient)

@@ -1,3 +1,4 @@
+/* global importScripts, self */
 // A dedicated worker that owns a lifeline client, so the page's main thread never handles a frame:
 // the recipe of docs/workers.md. No `window` and no `localStorage` here: the outbox persists to
 // IndexedDB. The page sends requests `{ id, op, args }` and gets `{ id, result }` or `{ id, error }`;

@@ -10,7 +10,7 @@ type NetState = typeof wifi | typeof noNetwork
 class RecordingSocket {
   static made: RecordingSocket[] = []
   readyState = 0
-  closed: [number?, string?] | undefined
+  closed: [number | undefined, string | undefined] | undefined
   constructor(readonly url: string) {
     RecordingSocket.made.push(this)
   }

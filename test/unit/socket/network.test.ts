@@ -162,7 +162,7 @@ describe('listeners', () => {
 describe('hosts whose window is no event target', () => {
   it("connects where `window` is the global object without addEventListener (React Native)", async () => {
     const reactNativeWindow = {} as EventTarget
-    const h = make({ environment: { window: reactNativeWindow, document: undefined, navigator: { onLine: undefined } } })
+    const h = make({ environment: { window: reactNativeWindow, document: undefined, navigator: {} } })
     await h.begin()
     expect(h.link.state).toBe('connecting')
     expect(FakeSocket.instances).toHaveLength(1)
