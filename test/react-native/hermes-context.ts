@@ -112,13 +112,14 @@ const native = (name: string) =>
   }
 
 /** Exactly React Native's globals (see the header), `window` and `self` the global object. */
-function reactNativeGlobals(nodeEnv: string): Record<string, unknown> {
+function reactNativeGlobals(nodeEnv: string, errors: unknown[][]): Record<string, unknown> {
   let frames = 0
   return {
     __DEV__: nodeEnv !== 'production',
     process: { env: { NODE_ENV: nodeEnv } },
     navigator: { product: 'ReactNative' },
-    console,
+    // console.error recorded: React reports an error thrown in an effect's cleanup there.
+    console: { ...console, error: (...args: unknown[]) => void errors.push(args) },
     setTimeout, clearTimeout, setInterval, clearInterval, setImmediate, clearImmediate, queueMicrotask,
     requestAnimationFrame: (callback: (time: number) => void) => setTimeout(() => callback(performance.now()), 16),
     cancelAnimationFrame: clearTimeout,
@@ -192,13 +193,14 @@ export interface App {
 }
 
 /** A fresh context (an app start), lifeline loaded into it. `run` evaluates code inside it. */
-export async function startReactNativeApp(nodeEnv = 'development'): Promise<{ app: App; run(code: string): unknown }> {
+export async function startReactNativeApp(nodeEnv = 'development'): Promise<{ app: App; run(code: string): unknown; consoleErrors: unknown[][] }> {
   bundled ??= bundle()
-  const context = vm.createContext(reactNativeGlobals(nodeEnv))
+  const consoleErrors: unknown[][] = []
+  const context = vm.createContext(reactNativeGlobals(nodeEnv, consoleErrors))
   const globals = vm.runInContext('globalThis', context) as Record<string, unknown>
   globals.window = globals
   globals.self = globals
   globals.global = globals
   vm.runInContext(await bundled, context, { filename: 'react-native-bundle.js' })
-  return { app: globals.app as App, run: (code) => vm.runInContext(code, context) }
+  return { app: globals.app as App, run: (code) => vm.runInContext(code, context), consoleErrors }
 }

@@ -171,25 +171,34 @@ describe('lifeline in a React Native (Hermes) context', () => {
   })
 
   it('runs the React hooks (useConnectionState, useTopic, useCall) with a renderer that has no DOM', async () => {
-    const server = await start({ methods: { echo: (params) => params } })
-    const { app } = await startReactNativeApp()
+    let release = () => {}
+    const hanging = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const server = await start({ methods: { echo: (params) => params, hang: () => hanging } })
+    const { app, consoleErrors } = await startReactNativeApp()
     const { client } = appClient(app, `ws://127.0.0.1:${server.port}/`)
     const { createElement: h, create, LifelineProvider, useConnectionState, useTopic, useCall } = app
     const Screen = () => {
       const state = useConnectionState()
       const news = useTopic<{ topics: { news: string } }, 'news'>('news')
       const echo = useCall('echo', { text: 'pong' })
-      return h('text', null, `${state}|${String(news.data)}|${String((echo.data as { text?: string } | undefined)?.text)}`)
+      // Still running at unmount: its AbortController is aborted with an AbortError (no DOMException in Hermes).
+      const pending = useCall('hang', {})
+      return h('text', null, `${state}|${String(news.data)}|${String((echo.data as { text?: string } | undefined)?.text)}|${pending.loading}`)
     }
     // Rendered as an app renders, without act(): React's scheduler runs on the context's setImmediate.
     const renderer = create(h(LifelineProvider, { client }, h(Screen)))
     const text = () => (renderer.toJSON() as { children: string[] } | null)?.children.join('')
-    await vi.waitFor(() => expect(text()).toBe('open|undefined|pong'), patient)
+    await vi.waitFor(() => expect(text()).toBe('open|undefined|pong|true'), patient)
     const subscribers = async () => (await server.cluster()).topics.news ?? 0
     await vi.waitFor(async () => expect(await subscribers()).toBe(1), patient)
     server.publish('news', 'headline')
-    await vi.waitFor(() => expect(text()).toBe('open|headline|pong'), patient)
+    await vi.waitFor(() => expect(text()).toBe('open|headline|pong|true'), patient)
     renderer.unmount()
     await vi.waitFor(async () => expect(await subscribers()).toBe(0), patient)
+    release()
+    // React 19 says once that react-test-renderer is deprecated (for apps' tests; it is the renderer without a DOM here).
+    expect(consoleErrors.filter(([message]) => !String(message).startsWith('react-test-renderer is deprecated'))).toEqual([])
   })
 })
