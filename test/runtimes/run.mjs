@@ -25,7 +25,7 @@ for (const runtime of runtimes) {
     failed++
     continue
   }
-  const result = spawnSync(command.path, command.args, { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } })
+  const result = spawnSync(command.path, command.args, { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' } })
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`
   process.stdout.write(output)
   const counts = /^(\d+) passed, (\d+) failed$/m.exec(result.stdout ?? '')
