@@ -24,14 +24,14 @@ export default [
     name: 'createClient (lifeline-ws), production',
     path: 'dist/lifeline.js',
     import: '{ createClient }',
-    limit: '9.9 kB',
+    limit: '10 kB',
     gzip: true,
     modifyEsbuildConfig: production,
   },
   {
     name: 'everything lifeline-ws exports (both storage adapters included), production',
     path: 'dist/lifeline.js',
-    limit: '11 kB',
+    limit: '11.1 kB',
     gzip: true,
     modifyEsbuildConfig: production,
   },
@@ -48,6 +48,15 @@ export default [
     name: 'UMD for the CDN (everything, share included), minified production build, self-contained',
     path: 'dist/lifeline.umd.min.js',
     gzip: true,
-    limit: '16.3 kB',
+    limit: '16.4 kB',
+  },
+  {
+    // React Native's adapters alone: lifeline-ws itself is the app's import, counted above.
+    name: 'lifeline-ws/react-native (AppState/NetInfo environment, AsyncStorage outbox), production',
+    path: 'dist/react-native.js',
+    ignore: ['lifeline-ws'],
+    limit: '1.5 kB',
+    gzip: true,
+    modifyEsbuildConfig: production,
   },
 ]

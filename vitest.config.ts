@@ -11,6 +11,8 @@ export default defineConfig({
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 30_000 } },
       { test: { name: 'react', include: ['test/react/**/*.test.ts'], environment: 'jsdom', testTimeout: 30_000, hookTimeout: 30_000 } },
+      // The client in a context with React Native's globals (node:vm), against the real server.
+      { test: { name: 'react-native', include: ['test/react-native/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 30_000 } },
       { test: { name: 'react-types', include: ['test/react/**/*.test-d.ts'], typecheck: { enabled: true, only: true, include: ['test/react/**/*.test-d.ts'], tsconfig: './tsconfig.json' } } },
       {
         test: {

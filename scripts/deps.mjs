@@ -11,9 +11,9 @@ const files = (dir) => readdirSync(dir).flatMap((name) => {
   if (statSync(path).isDirectory()) return (name === 'server' || name === 'gateway') && !withServer ? [] : files(path)
   return path.endsWith('.ts') ? [path] : []
 })
-// react/, testing/ and gateway/ sit above the entries: they import a public entry, as their users do.
+// react/, react-native/, testing/ and gateway/ sit above the entries: they import a public entry, as their users do.
 const layerOf = (file) => {
-  if (file.startsWith('react/') || file.startsWith('testing/') || file.startsWith('gateway/')) return 6
+  if (['react/', 'react-native/', 'testing/', 'gateway/'].some((folder) => file.startsWith(folder))) return 6
   if (file === 'index.ts' || file === 'socket.ts' || file === 'share.ts') return 5
   if (file.startsWith('share/')) return 4
   if (file.startsWith('client/')) return 3

@@ -5,6 +5,14 @@
  * @module
  */
 
+/**
+ * An `AbortError`: a `DOMException` where there is one, else an Error named so (React Native's
+ * Hermes has no `DOMException`). Its `name` is what callers check.
+ * @internal
+ */
+export const abortError = (message: string): Error =>
+  typeof DOMException == 'function' ? new DOMException(message, 'AbortError') : Object.assign(new Error(message), { name: 'AbortError' })
+
 /** Base class of every lifeline error. */
 export class LifelineError extends Error {
   override name: string = 'LifelineError'

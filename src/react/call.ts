@@ -7,6 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore
 import type { CallOptions, Client, Contract, Lookup, MethodName, Part, ResultOf } from '../index'
 import { useLifeline, type AnyClient } from './context'
 import { useLatest } from './latest'
+import { abortError } from '../errors'
 
 /** The params `useCall` passes for a method: its parameter type, `undefined` when it takes none, or `unknown` without a contract. */
 export type CallParams<C extends Contract, K extends string> = [Part<C, 'methods'>] extends [never]
@@ -120,7 +121,7 @@ function createCallStore(loading: boolean): CallStore {
     },
     get: () => snapshot,
     start(run) {
-      controller?.abort(new DOMException('lifeline-ws/react: call superseded', 'AbortError'))
+      controller?.abort(abortError('lifeline-ws/react: call superseded'))
       const current = new AbortController()
       controller = current
       set({ ...snapshot, loading: true })
@@ -135,7 +136,7 @@ function createCallStore(loading: boolean): CallStore {
       })
     },
     cancel() {
-      controller?.abort(new DOMException('lifeline-ws/react: component unmounted or params changed', 'AbortError'))
+      controller?.abort(abortError('lifeline-ws/react: component unmounted or params changed'))
       controller = undefined
       // Told, not just changed: a call disabled while running must not stay "loading" on screen.
       if (snapshot.loading) set({ ...snapshot, loading: false })

@@ -177,17 +177,18 @@ export interface Resolved extends Pick<SocketOptions, 'protocols' | 'binaryType'
 }
 
 /**
- * Turns a URL into a WebSocket URL, as browsers do: http→ws, https→wss,
- * relative to the page when there is one. Throws a TypeError otherwise
- * (the URL constructor's own for a URL that does not parse).
+ * Turns a URL into a WebSocket URL, as browsers do: http→ws, https→wss, the fragment dropped. On a
+ * page (a browser, a worker) the URL resolves against it; elsewhere it must be absolute, and is read
+ * as text, never through `URL`'s parts: React Native's `URL` has no setters, throws "not implemented"
+ * from its getters before 0.80, and some versions append a `/` to a query. Throws a TypeError otherwise.
  * @internal
  */
 export function socketUrl(input: string | URL): string {
-  const url = new URL(input, (globalThis as { location?: { href: string } }).location?.href)
-  url.protocol = url.protocol.replace('http', 'ws')
-  if (!/^wss?:$/.test(url.protocol)) throw new TypeError(`lifeline: URL scheme must be ws(s) or http(s): ${String(input)}`)
-  url.hash = ''
-  return url.href
+  const page = (globalThis as { location?: { href: string } }).location?.href
+  const href = page ? new URL(input, page).href : String(input)
+  const parts = /^(?:http|ws)(s?):\/\/([^#]+)/i.exec(href)
+  if (!parts) throw new TypeError(`lifeline: not an absolute ws(s) or http(s) URL: ${input}`)
+  return `ws${parts[1]!.toLowerCase()}://${parts[2]}`
 }
 
 /** Members of `input` that are set, over `defaults`: an explicit `undefined` keeps the default. */

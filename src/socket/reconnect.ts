@@ -235,10 +235,11 @@ export function createLink(url: UrlInput, options: Resolved, hooks: LinkHooks): 
     if (state === 'open') probe()
     else if (!attemptTimer.pending && !offline) void connect()
   }
+  // `?.` on the method too: React Native's `window` is the global object, which is no event target.
   const listen = (on: boolean) => {
     const method = on ? 'addEventListener' : 'removeEventListener'
-    for (const type of ['online', 'offline', 'pageshow']) env.window?.[method](type, onEvent)
-    document?.[method]('visibilitychange', onEvent)
+    for (const type of ['online', 'offline', 'pageshow']) env.window?.[method]?.(type, onEvent)
+    document?.[method]?.('visibilitychange', onEvent)
   }
 
   const start = () => {
