@@ -19,6 +19,10 @@ export interface RedisProcess {
   kill(): Promise<void>
   /** Start it again after kill(). */
   start(): Promise<void>
+  /** SIGSTOP it: it answers nothing, and its sockets stay open (a paused VM, a partition). */
+  freeze(): void
+  /** SIGCONT it after freeze(). */
+  thaw(): void
   stop(): Promise<void>
 }
 
@@ -83,6 +87,8 @@ export async function startRedis(options: { port?: number; stopped?: boolean } =
     },
     kill,
     start,
+    freeze: () => void child?.kill('SIGSTOP'),
+    thaw: () => void child?.kill('SIGCONT'),
     async restart() {
       await kill()
       await start()
