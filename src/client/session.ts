@@ -7,7 +7,7 @@
  * plain client.
  * @module
  */
-import { OutcomeUnknownError, ProtocolError, isConnectionClosedError, isTimeoutError } from '../errors'
+import { OutcomeUnknownError, ProtocolError, isConnectionClosedError, isRpcError, isTimeoutError } from '../errors'
 import { createTimer } from '../timers'
 import type { Id, Message, Protocol } from '../protocol/protocol'
 import type { Core } from '../socket/socket'
@@ -153,6 +153,13 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
       return
     }
     const answer = ok ? toAnswer(value) : undefined
+    if (!ok && sessionId !== undefined && !(isRpcError(value) && value.code === protocol.codes.methodNotFound)) {
+      // A server that keeps sessions could not resume this one now (its store did not answer, say): not a
+      // server without sessions. Another socket after the backoff delay (it grows if this repeats), same session.
+      core.report(new ProtocolError(`lifeline: the session handshake failed (${String((value as Error).message)}); reconnecting to resume the session`, value))
+      core.link.retry('session handshake failed')
+      return
+    }
     if (!answer) {
       if (ok) core.report(new ProtocolError('lifeline: a session answer must be { id, resumed, received }', value))
       plain()

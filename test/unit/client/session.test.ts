@@ -79,6 +79,35 @@ describe('sessions: the handshake', () => {
   })
 })
 
+describe('sessions: a handshake that fails on a server that keeps sessions', () => {
+  it('reconnects after the backoff delay and resumes the session; it never goes on without one', async () => {
+    const { client, errors, sessions } = start({ reconnect: { backoff: () => 500 } })
+    const first = await connect()
+    first.answer({ id: 's1', resumed: false, received: 0 })
+    client.notify('n', { n: 1 })
+    first.socket.fail()
+    await vi.advanceTimersByTimeAsync(500)
+    const failing = FakeSocket.last
+    failing.accept()
+    const handshake = parse(failing.sent[0]) as Wire
+    // The server's session store did not answer (a frozen Redis): an internal error, not -32601.
+    failing.receive(JSON.stringify({ jsonrpc: '2.0', id: handshake.id, error: { code: -32603, message: 'Internal error' } }))
+    expect(String(errors.at(-1))).toContain('the session handshake failed (Internal error); reconnecting to resume the session')
+    expect(failing.readyState).not.toBe(FakeSocket.OPEN)
+    // Not at once: after the backoff delay.
+    const sockets = FakeSocket.instances.length
+    await vi.advanceTimersByTimeAsync(1)
+    expect(FakeSocket.instances.length).toBe(sockets)
+    await vi.advanceTimersByTimeAsync(500)
+    FakeSocket.last.accept()
+    const again = parse(FakeSocket.last.sent[0]) as Wire
+    expect(again).toMatchObject({ method: 'rpc.session', params: { id: 's1', received: 0 } })
+    FakeSocket.last.receive(JSON.stringify({ jsonrpc: '2.0', id: again.id, result: { id: 's1', resumed: true, received: 0 } }))
+    expect(FakeSocket.last.sent.slice(1).map((frame) => (parse(frame) as Wire).params)).toEqual([{ n: 1 }])
+    expect(sessions).toEqual([{ id: 's1', resumed: false }, { id: 's1', resumed: true }])
+  })
+})
+
 describe('sessions: a server that never answers', () => {
   it('goes on without a session after the handshake timeout (connectTimeout), and says why', async () => {
     const { client, errors } = start({ connectTimeout: 1000 })
