@@ -327,7 +327,10 @@ describe('sessions: frames in doubt (written, the socket died before the acknowl
     const call = client.call('charge', { cents: 5 }, { timeout: 2000 }).catch((err: unknown) => err)
     first.socket.fail()
     await vi.advanceTimersByTimeAsync(2000)
-    expect(isTimeoutError(await call)).toBe(true)
+    const error = await call
+    expect(isTimeoutError(error)).toBe(true)
+    // It was written: not 'never sent', which would invite a resend of what may have run.
+    expect(error).toMatchObject({ sent: true, message: "lifeline: call 'charge' timed out after 2000 ms" })
   })
 })
 
