@@ -97,6 +97,10 @@ export class OutcomeUnknownError extends LifelineError {
   }
 }
 
+/** The OutcomeUnknownError of a written call that will never be answered, nor can be told. @internal */
+export const outcomeUnknown = (method?: string): OutcomeUnknownError =>
+  new OutcomeUnknownError(`lifeline: ${method === undefined ? 'a call' : `'${method}'`} was written, not answered, and may or may not have run`, method)
+
 /** The client was closed for good: `close()` was called or retries ran out. */
 export class ClientClosedError extends LifelineError {
   override name = 'ClientClosedError' as const

@@ -5,7 +5,7 @@
  * @module
  */
 import { createEmitter } from '../events'
-import { ConnectionClosedError, OutcomeUnknownError, ProtocolError, QueueFullError, TimeoutError, isRpcError, isTimeoutError, toRpcError } from '../errors'
+import { ConnectionClosedError, ProtocolError, QueueFullError, TimeoutError, outcomeUnknown, isRpcError, isTimeoutError, toRpcError } from '../errors'
 import { resolveOptions, socketUrl, type UrlInput } from '../socket/options'
 import { validate } from '../socket/validate'
 import { createCore, type Core, type Layer } from '../socket/socket'
@@ -195,7 +195,7 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
         if (call === undefined) continue
         if (reason === 'closed') calls.reject(call, core.closedError())
         else if (reason === 'expired') calls.reject(call, new TimeoutError('lifeline: call expired in the outbox (queue.ttl) and was never sent'))
-        else if (reason === 'unknown') calls.reject(call, new OutcomeUnknownError('lifeline: the call was written and never answered, and whether the server ran it can no longer be learned'))
+        else if (reason === 'unknown') calls.reject(call, outcomeUnknown())
         else calls.reject(call, new QueueFullError('lifeline: call dropped from a full outbox and never sent'))
       }
     },

@@ -7,7 +7,7 @@
  * plain client.
  * @module
  */
-import { OutcomeUnknownError, ProtocolError, isConnectionClosedError, isRpcError, isTimeoutError } from '../errors'
+import { ProtocolError, isConnectionClosedError, isRpcError, isTimeoutError, outcomeUnknown } from '../errors'
 import { createTimer } from '../timers'
 import type { Id, Message, Protocol } from '../protocol/protocol'
 import type { Core } from '../socket/socket'
@@ -115,11 +115,7 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
    * `resend` calls, which are written again.
    */
   const failUnanswered = () => {
-    const unknown = (method: string | undefined) => new OutcomeUnknownError(
-      `lifeline: the server lost the session before ${method === undefined ? 'the call' : `'${method}'`} was answered: it may or may not have run`,
-      method,
-    )
-    for (const item of calls.dropped((_id, control) => !control, unknown)) core.push(item)
+    for (const item of calls.dropped((_id, control) => !control, outcomeUnknown)) core.push(item)
   }
 
   /** Without a session on this server: the plain client from now on; the answer was the server's first frame. */

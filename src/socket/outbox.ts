@@ -87,26 +87,32 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
     if (!handedOn) storage?.forget(gone)
     hooks.drop(gone.map((entry) => entry.item), reason)
   }
-  /** Drops queued entries from the oldest while `due` says so, passing over those in doubt. */
+  /**
+   * Drops queued entries from the oldest while `due` says so, passing over those in doubt; returns the
+   * entry it stopped at (for the ttl: the next to expire).
+   */
   const dropWhile = (due: (entry: Entry) => boolean, reason: DropReason) => {
     const gone: Entry[] = []
-    for (let index = head; index < queue.length; index++) {
+    let stop: Entry | undefined
+    for (let index = head; !stop && index < queue.length; index++) {
       const entry = queue[index]!
       if (entry.dead || inDoubt(entry)) continue
-      if (!due(entry)) break
-      remove(entry)
-      gone.push(entry)
+      if (due(entry)) {
+        remove(entry)
+        gone.push(entry)
+      } else stop = entry
     }
     compact()
     dropped(gone, reason)
+    return stop
   }
-  /** The oldest queued entry that can expire: the one whose ttl the timer waits for. */
-  const nextToExpire = () => {
-    for (let index = head; index < queue.length; index++) {
-      const entry = queue[index]!
-      if (!entry.dead && !inDoubt(entry)) return entry
-    }
-    return undefined
+  /** Takes the queued entries `which` picks out; a reason reports them, without one they just go. */
+  const takeOut = (which: (entry: Entry) => boolean, reason?: DropReason) => {
+    const gone = live().filter(which)
+    for (const entry of gone) remove(entry)
+    compact()
+    if (reason) dropped(gone, reason)
+    else storage?.forget(gone)
   }
   /** Lets go of the first `howMany` held frames: their stored copies go too. */
   const release = (howMany: number) => {
@@ -138,18 +144,16 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
     storage?.forget(gone)
   }
   const flush = () => {
-    dropWhile((entry) => entry.at + ttl <= clock.now(), 'expired')
+    const next = dropWhile((entry) => entry.at + ttl <= clock.now(), 'expired')
     // Only after a load can the queue be over its bounds here: oldest go first, whatever the policy.
     dropWhile(() => !withinBounds(), 'overflow')
     take()
-    // Attached, it polls (expiry is checked then too); detached, it waits for the oldest expiry (frames in
-    // doubt wait for the resume, which flushes). An early wake just re-arms; attach and detach reset it.
+    // Attached, it polls (expiry is checked then too); detached, it waits for the next expiry (frames in
+    // doubt wait for the resume, which flushes). An early wake (that one left meanwhile) just re-arms;
+    // attach and detach reset it.
     if (timer.pending || !count) return
     if (writer) timer.set(DRAIN_POLL, flush)
-    else if (ttl < Infinity) {
-      const next = nextToExpire()
-      if (next) timer.set(next.at + ttl - clock.now(), flush)
-    }
+    else if (next && ttl < Infinity) timer.set(next.at + ttl - clock.now(), flush)
   }
   /** Puts held frames back at the head of the queue, in order. */
   const requeue = () => {
@@ -176,10 +180,7 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
     if (onClose === 'flush') flush()
     dropWhile(() => true, 'closed')
     // What is left is in doubt: the server may have run it, and no resume will say so now.
-    const doubtful = live()
-    for (const entry of doubtful) remove(entry)
-    compact()
-    dropped(doubtful, 'unknown')
+    takeOut(() => true, 'unknown')
     // The onClose policy for held frames too: under 'flush', a stored copy stays only when it carries a
     // position (written on a session): the next page resumes the session and drops those the server
     // had. Without one nothing could tell, so it goes. Without its key, forgetting passes it by.
@@ -273,13 +274,7 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
       attach(undefined)
     },
     items: () => live().map((entry) => entry.item),
-    discard(which, reason) {
-      const gone = live().filter((entry) => which(entry.item))
-      for (const entry of gone) remove(entry)
-      compact()
-      if (reason) dropped(gone, reason)
-      else storage?.forget(gone)
-    },
+    discard: (which, reason) => takeOut((entry) => which(entry.item), reason),
     get: (call) => calls.get(call)?.item,
     has: (call) => calls.has(call),
     remove(call) {

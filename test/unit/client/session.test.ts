@@ -226,7 +226,7 @@ describe('sessions: replay', () => {
     const error = await pending
     expect(isOutcomeUnknownError(error)).toBe(true)
     expect(error).toMatchObject({ method: 'report.build' })
-    expect(String(error)).toContain("before 'report.build' was answered: it may or may not have run")
+    expect(String(error)).toContain("'report.build' was written, not answered, and may or may not have run")
     expect(socket.sent).toHaveLength(1)
   })
 
