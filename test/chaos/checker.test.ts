@@ -123,13 +123,19 @@ describe('the event checker (server to client)', () => {
     expect(violations).toEqual(['events lost without a new session: client 2, own 6..8 of process a (between 4 and 5)'])
   })
 
-  it('puts a hole down to a Redis freeze that overlaps it, and no other fault', () => {
+  /** A checker that saw, for each [client, kind], numbers 1 at 1000 ms and 5 at 5000 ms: a hole of 2..4. */
+  const holey = (streams: [number, string][]) => {
     const violations: string[] = []
     const checker = createEventChecker(violations)
-    checker.event(0, 'tick', tick(1), 1000)
-    checker.event(0, 'tick', tick(5), 5000)
-    checker.event(1, 'tick', tick(1), 1000)
-    checker.event(1, 'tick', tick(5), 5000)
+    for (const [client, kind] of streams) {
+      checker.event(client, kind, tick(1), 1000)
+      checker.event(client, kind, tick(5), 5000)
+    }
+    return { checker, violations }
+  }
+
+  it('puts a hole down to a Redis freeze that overlaps it, and no other fault', () => {
+    const { checker, violations } = holey([[0, 'tick'], [1, 'tick']])
     checker.explainHoles([{ kind: 'freeze', start: 2000, end: 3000 }, { kind: 'rst', start: 2000, end: 2000 }], new Set(['freeze']))
     expect(checker.figures).toMatchObject({ holesExplainedByRedis: 2, holes: 0 })
     checker.explainHoles([{ kind: 'rst', start: 2000, end: 2000 }], new Set(['freeze']))
@@ -137,12 +143,7 @@ describe('the event checker (server to client)', () => {
   })
 
   it('counts apart a tick lost across a graceful restart (the known handover gap), never an own event', () => {
-    const violations: string[] = []
-    const checker = createEventChecker(violations)
-    checker.event(0, 'tick', tick(1), 1000)
-    checker.event(0, 'tick', tick(5), 5000)
-    checker.event(0, 'own', tick(1), 1000)
-    checker.event(0, 'own', tick(5), 5000)
+    const { checker, violations } = holey([[0, 'tick'], [0, 'own']])
     checker.explainHoles([{ kind: 'restart', start: 2000, end: 2100 }], new Set())
     expect(checker.figures).toMatchObject({ holesAcrossHandover: 1, holes: 1 })
     expect(violations).toEqual(['events lost without a new session: client 0, own 2..4 of process a (between 1000 and 5000)'])
