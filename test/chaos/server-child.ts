@@ -37,6 +37,8 @@ const gc = (globalThis as { gc?: () => void }).gc
 /** This process, in every event it sends: numbers start again in the next one. */
 const boot = randomUUID().slice(0, 8)
 const prefix = `chaos:${process.env.CHAOS_PREFIX ?? 'run'}:`
+// Per session (ctx.id): the last `own` number sent to it.
+const owned = new Map<string, number>()
 const history = createHistory({ limit: 1000, maxAge: 600_000 })
 const redisStore = REDIS_URL ? redisSessionStore({ url: REDIS_URL, prefix, writeThrough: true }) : undefined
 const store = redisStore ?? createSessionStore()
@@ -52,6 +54,12 @@ function start(port: number): Server<unknown, number | Promise<number>> {
     shutdownTimeout: 2000,
     maxConnectionsPerAddress: 100_000,
     onError: (err) => send({ type: 'error', message: String(err) }),
+    // A context that ended takes its `own` counter along, unless it was handed over (1012): then the next
+    // server serves the same session, and its numbers go on. (Each socket's own context, replaced by the
+    // session its handshake resumed, ends here too: the heap phase makes ten thousand of them.)
+    onDisconnect: (ctx, code) => {
+      if (code !== 1012) owned.delete(ctx.id)
+    },
     methods: {
       echo: (params) => params,
       work: (params) => {
@@ -92,16 +100,14 @@ const publisher = setInterval(() => {
 
 let ticks = 0
 let eventTurn = 0
-// Per session (ctx.id): the last `own` number sent to it.
-const owned = new Map<string, number>()
+// 0: none (the heap phase, whose client reconnects at every open and never reads them: the session
+// would hold every event for it, up to sessions.maxBytes, and that is not a leak).
 const events = setInterval(() => {
-  if (restarting) return
+  if (restarting || !EVENT_EVERY) return
   server.broadcast('tick', { boot, n: ++ticks })
   if (eventTurn++ % 2) return
-  // Kept for sessions that ended too (a few thousand numbers per run): one handed over by a graceful
-  // restart is not in the new server's clients until its client resumes, and must count on from there.
   for (const ctx of server.clients.values()) notifyOwn(ctx)
-}, EVENT_EVERY)
+}, EVENT_EVERY || 1000)
 
 function notifyOwn(ctx: Context) {
   const n = (owned.get(ctx.id) ?? 0) + 1
