@@ -43,9 +43,10 @@ export interface Calls {
   settle(message: Extract<Message, { type: 'response' | 'error' }>): boolean
   /**
    * The socket is gone: rejects calls whose frame was written, except `resend` ones, which it returns to
-   * queue again. `only` limits it to some calls (a session keeps application calls pending).
+   * queue again. `only` limits it to some calls (a session keeps application calls pending); `error`
+   * makes the rejection (by default a ConnectionClosedError).
    */
-  dropped(only?: (id: Id, control: boolean) => boolean): OutboxItem[]
+  dropped(only?: (id: Id, control: boolean) => boolean, error?: (method: string | undefined) => Error): OutboxItem[]
   /** True for a pending call marked `resend`. */
   resendable(id: Id): boolean
   /** The ids of every pending call. */
@@ -183,11 +184,12 @@ export function createCalls(clock: Clock, hooks: CallHooks): Calls {
       // Every number up to `last` is ours: a reply to a call we gave up on (timeout, abort, lost socket) is no error.
       return typeof id === 'number' && id <= last
     },
-    dropped(only) {
+    dropped(only, error) {
       const again: OutboxItem[] = []
       pending.forEach((call, id) => {
         if (hooks.queued(id) || (only && !only(id, call.control))) return
         if (call.frame !== undefined) again.push({ frame: call.frame, call: id })
+        else if (error) end(id, false, error(call.method))
         else end(id, false, new ConnectionClosedError(`lifeline: connection closed before ${call.method === undefined ? 'the call' : `'${call.method}'`} was answered`))
       })
       return again

@@ -5,7 +5,7 @@
  * @module
  */
 import { createEmitter } from '../events'
-import { ConnectionClosedError, ProtocolError, QueueFullError, TimeoutError, isRpcError, isTimeoutError, toRpcError } from '../errors'
+import { ConnectionClosedError, ProtocolError, QueueFullError, TimeoutError, outcomeUnknown, isRpcError, isTimeoutError, toRpcError } from '../errors'
 import { resolveOptions, socketUrl, type UrlInput } from '../socket/options'
 import { validate } from '../socket/validate'
 import { createCore, type Core, type Layer } from '../socket/socket'
@@ -40,7 +40,8 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
   const streams = new Set<Stream<unknown>>()
   const calls = createCalls(options.env.clock, {
     gone: (id) => outbox?.remove(id),
-    queued: (id) => !!outbox?.has(id),
+    // Never written: a call put back after a drop carries its position, and is in doubt (positions.ts).
+    queued: (id) => outbox?.get(id)?.position === undefined && !!outbox?.has(id),
     methodNotFound: protocol.codes.methodNotFound,
   })
 
@@ -194,6 +195,7 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
         if (call === undefined) continue
         if (reason === 'closed') calls.reject(call, core.closedError())
         else if (reason === 'expired') calls.reject(call, new TimeoutError('lifeline: call expired in the outbox (queue.ttl) and was never sent'))
+        else if (reason === 'unknown') calls.reject(call, outcomeUnknown())
         else calls.reject(call, new QueueFullError('lifeline: call dropped from a full outbox and never sent'))
       }
     },

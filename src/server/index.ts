@@ -17,8 +17,8 @@ export type {
 export { ParseError, InvalidRequest, MethodNotFound, InvalidParams, InternalError, AlreadyRun, jsonRpc } from '../protocol/json-rpc'
 export type { Protocol, Message, Id, Once, ErrorObject, SubscribeParams, SubscribeResult, PublishParams } from '../protocol/protocol'
 export {
-  LifelineError, RpcError, TimeoutError, ConnectionClosedError, ProtocolError,
-  isRpcError, isTimeoutError, isConnectionClosedError, isProtocolError,
+  LifelineError, RpcError, TimeoutError, ConnectionClosedError, ProtocolError, OutcomeUnknownError,
+  isRpcError, isTimeoutError, isConnectionClosedError, isProtocolError, isOutcomeUnknownError,
 } from '../errors'
 export { redisBroker } from './broker/redis'
 export type { RedisBrokerOptions, RedisClientLike } from './broker/redis'

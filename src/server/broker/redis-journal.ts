@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { SessionJournal, SessionState } from '../session-store'
+import { inTime } from './redis-scripts'
 
 const OWNED = `
 if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then
@@ -26,8 +27,11 @@ redis.call('PEXPIRE', KEYS[2], ARGV[2])
 
 /** The scripts, by ioredis command name. KEYS: the state hash, the outbound list. ARGV[1]: owner, ARGV[2]: ttl (ms). */
 export const JOURNAL_SCRIPTS = {
-  /** Count one inbound frame; returns the new `received`. */
-  lifelineReceive: `${OWNED}
+  /**
+   * Count one inbound frame; returns the new `received`. ARGV[3]: its deadline (Redis's clock): a count
+   * that comes too late does not count, since the server has given up on the frame and not run it.
+   */
+  lifelineReceive: `${inTime(3)}${OWNED}
 local received = redis.call('HINCRBY', KEYS[1], 'received', 1)
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return received`,
@@ -118,7 +122,12 @@ export async function takeJournal(redis: JournalRedis, prefix: string, id: strin
  * {@link takeJournal} returned (already owned). While it lives it refreshes the keys' ttl every third
  * of it, so an idle session that is served does not expire in Redis. @internal
  */
-export function openJournal(connection: () => Promise<JournalRedis>, prefix: string, state: SessionState, failed: (err: unknown) => Error): SessionJournal {
+export function openJournal(
+  connection: () => Promise<JournalRedis>,
+  prefix: string,
+  state: SessionState,
+  { deadline, failed }: { deadline: () => number; failed: (err: unknown) => Error },
+): SessionJournal {
   const keys = journalKeys(prefix, state.id)
   const taken = state as Partial<TakenState>
   const owner = taken.owner ?? randomUUID()
@@ -142,7 +151,7 @@ export function openJournal(connection: () => Promise<JournalRedis>, prefix: str
 
   return {
     receive: async () => {
-      await run('lifelineReceive')
+      await run('lifelineReceive', deadline())
     },
     push: async (frame) => {
       await run('lifelinePush', frame)

@@ -7,11 +7,24 @@
  */
 
 /**
- * Publish. KEYS: seq counter, history stream, epoch. ARGV: channel, topic as a JSON string, data as
- * JSON, history limit, history max age (ms), the highest number this process saw for the topic, now (ms).
- * Refuses while the epoch key is missing: Redis lost its data and no process has restored the counters yet.
+ * Lua that refuses to go on after ARGV[`argument`], a deadline in ms of Redis's own clock: a command
+ * that waited in a frozen Redis's socket until its caller gave up must not run when Redis wakes up
+ * (redis-connect.ts, `redisDeadline`).
  */
-export const PUBLISH = `
+export const inTime = (argument: number): string => `
+local clock = redis.call('TIME')
+if tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000) > tonumber(ARGV[${argument}]) then
+  return redis.error_reply('LIFELINE_LATE Redis ran this after its caller had given up on it')
+end
+`
+
+/**
+ * Publish. KEYS: seq counter, history stream, epoch. ARGV: channel, topic as a JSON string, data as
+ * JSON, history limit, history max age (ms), the highest number this process saw for the topic, now (ms),
+ * the deadline (ms, Redis's clock). Refuses while the epoch key is missing: Redis lost its data and no
+ * process has restored the counters yet.
+ */
+export const PUBLISH = `${inTime(8)}
 if redis.call('EXISTS', KEYS[3]) == 0 then
   return redis.error_reply('LIFELINE_RESET Redis lost its data; the counters are being restored')
 end

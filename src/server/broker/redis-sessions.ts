@@ -8,7 +8,7 @@
  * @module
  */
 import type { SessionState, SessionStore } from '../session-store'
-import { connectRedis, release, whenReady, type RedisClientLike } from './redis-connect'
+import { commandTimeoutOption, connectRedis, redisDeadline, release, unavailableReason, whenReady, type RedisClientLike } from './redis-connect'
 import { defineJournalScripts, journalKeys, openJournal, takeJournal, type JournalRedis } from './redis-journal'
 
 /** Options of {@link redisSessionStore}: `url` or `client`. */
@@ -29,6 +29,15 @@ export interface RedisSessionStoreOptions {
    * const store = redisSessionStore({ url: process.env.REDIS_URL, writeThrough: true })
    */
   writeThrough?: boolean
+  /**
+   * Milliseconds Redis has to answer each command. With `writeThrough`, a session whose write gets no
+   * answer within this (a Redis paused with its socket open) is let go with 1012, and the write never
+   * counts later (docs/scaling.md, "When Redis fails").
+   * @default 1000
+   * @example
+   * redisSessionStore({ url: process.env.REDIS_URL, writeThrough: true, commandTimeout: 500 })
+   */
+  commandTimeout?: number
 }
 
 /**
@@ -54,21 +63,24 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
   const key = (id: string) => `${prefix}session:${id}`
   const writeThrough = options.writeThrough ?? false
   if (typeof writeThrough != 'boolean') throw new TypeError('lifeline-ws/server: redisSessionStore writeThrough must be a boolean')
+  const commandTimeout = commandTimeoutOption('redisSessionStore', options.commandTimeout)
 
   let connecting: Promise<JournalRedis> | undefined
+  let deadline = () => Date.now() + commandTimeout
   const connection = () => {
-    connecting ??= connectRedis({ url, client }, 'lifeline-sessions').then(async (made) => {
+    connecting ??= connectRedis({ url, client, commandTimeout }, 'lifeline-sessions').then(async (made) => {
       // Failures surface through the operations that fail; reconnecting is ioredis's.
       made.on('error', () => {})
       await whenReady(made)
+      deadline = redisDeadline(made, commandTimeout)
       return defineJournalScripts(made)
     })
     return connecting
   }
   const failed = (what: string, err: unknown) =>
-    new Error(`lifeline-ws/server: ${what} failed: Redis is unavailable (${err instanceof Error ? err.message : String(err)})`, { cause: err })
+    new Error(`lifeline-ws/server: ${what} failed: Redis is unavailable (${unavailableReason(err, commandTimeout)})`, { cause: err })
 
-  if (writeThrough) return writeThroughStore(connection, prefix, failed)
+  if (writeThrough) return writeThroughStore(connection, prefix, failed, () => deadline())
   return {
     async save(state) {
       const redis = await connection()
@@ -102,6 +114,7 @@ function writeThroughStore(
   connection: () => Promise<JournalRedis>,
   prefix: string,
   failed: (what: string, err: unknown) => Error,
+  deadline: () => number,
 ): SessionStore & { close(): Promise<void> } {
   let used = false
   const connect = () => {
@@ -135,7 +148,7 @@ function writeThroughStore(
         throw failed('taking a session', err)
       }
     },
-    journal: (state) => openJournal(connect, prefix, state, (err) => failed(`writing session ${state.id} through`, err)),
+    journal: (state) => openJournal(connect, prefix, state, { deadline, failed: (err) => failed(`writing session ${state.id} through`, err) }),
     async close() {
       if (used) await release(await connection())
     },

@@ -14,7 +14,7 @@ import type { Redis } from 'ioredis'
 import type { HistoryEntry } from '../history'
 import type { Broker, BrokerHistory, BrokerSink } from './broker'
 import { startCounts, type Counts } from './redis-counts'
-import { connectRedis, release, whenReady, type RedisClientLike } from './redis-connect'
+import { commandTimeoutOption, connectRedis, redisDeadline, release, unavailableReason, whenReady, type RedisClientLike } from './redis-connect'
 import { HISTORY, PUBLISH, RESTORE } from './redis-scripts'
 
 export type { RedisClientLike } from './redis-connect'
@@ -31,6 +31,15 @@ export interface RedisBrokerOptions {
   history?: { limit?: number; maxAge?: number }
   /** Milliseconds between two reports of this process's counts, for `server.cluster()`. @default 5000 */
   reportInterval?: number
+  /**
+   * Milliseconds Redis has to answer each command. A Redis that stops answering with its socket open
+   * (a paused VM, a partition) then fails like one that went away: `publish` rejects within this, and a
+   * publish that rejected is never applied later (docs/scaling.md, "When Redis fails").
+   * @default 1000
+   * @example
+   * redisBroker({ url: process.env.REDIS_URL, commandTimeout: 500 })
+   */
+  commandTimeout?: number
 }
 
 /** How many topics a process remembers the latest number of (for restoring counters after Redis lost them). */
@@ -50,8 +59,8 @@ function integer(name: string, value: number | undefined, fallback: number, min:
   return resolved
 }
 
-const unavailable = (what: string, err: unknown) => {
-  const reason = err instanceof Error ? err.message : String(err)
+const failure = (what: string, err: unknown, commandTimeout: number) => {
+  const reason = unavailableReason(err, commandTimeout)
   const hint = reason.startsWith('LIFELINE_RESET') ? 'Redis lost its data and the sequence numbers are being restored; try again' : `Redis is unavailable (${reason})`
   return new Error(`lifeline-ws/server: ${what} failed: ${hint}`, { cause: err })
 }
@@ -77,6 +86,8 @@ export function redisBroker(options: RedisBrokerOptions): Broker & { publish(top
   const limit = integer('history.limit', options.history?.limit, 100, 0)
   const maxAge = integer('history.maxAge', options.history?.maxAge, 300_000, 1)
   const reportInterval = integer('reportInterval', options.reportInterval, 5000, 10)
+  const commandTimeout = commandTimeoutOption('redisBroker', options.commandTimeout)
+  const unavailable = (what: string, err: unknown) => failure(what, err, commandTimeout)
 
   const node = randomUUID()
   const keys = {
@@ -87,6 +98,7 @@ export function redisBroker(options: RedisBrokerOptions): Broker & { publish(top
     broadcast: `${prefix}broadcast`,
   }
   let command: (Redis & Scripts) | undefined
+  let deadline = () => Date.now() + commandTimeout
   let subscriber: Redis | undefined
   let sink: BrokerSink | undefined
   let counts: Counts | undefined
@@ -207,12 +219,13 @@ export function redisBroker(options: RedisBrokerOptions): Broker & { publish(top
   return {
     async start(target) {
       sink = target
-      const commands = (await connectRedis({ url, client }, 'lifeline-commands')) as Redis & Scripts
+      const commands = (await connectRedis({ url, client, commandTimeout }, 'lifeline-commands')) as Redis & Scripts
       command = commands
+      deadline = redisDeadline(commands, commandTimeout)
       commands.defineCommand('lifelinePublish', { numberOfKeys: 3, lua: PUBLISH })
       commands.defineCommand('lifelineHistory', { numberOfKeys: 2, lua: HISTORY })
       commands.defineCommand('lifelineRestore', { lua: RESTORE })
-      const listener = await connectRedis({ url, client }, 'lifeline-pubsub')
+      const listener = await connectRedis({ url, client, commandTimeout }, 'lifeline-pubsub')
       subscriber = listener
       listener.on('message', onMessage)
       watch(commands, 'command', () => {
@@ -239,7 +252,8 @@ export function redisBroker(options: RedisBrokerOptions): Broker & { publish(top
     async publish(topic, data) {
       const json = JSON.stringify(data ?? null)
       try {
-        return await ready().lifelinePublish(keys.seq(topic), keys.history(topic), keys.epoch, keys.topics, JSON.stringify(topic), json, limit, maxAge, seen.get(topic) ?? 0, Date.now())
+        const args = [JSON.stringify(topic), json, limit, maxAge, seen.get(topic) ?? 0, Date.now(), deadline()]
+        return await ready().lifelinePublish(keys.seq(topic), keys.history(topic), keys.epoch, keys.topics, ...args)
       } catch (err) {
         throw unavailable(`publish to ${topic}`, err)
       }
