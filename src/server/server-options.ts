@@ -6,9 +6,9 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http'
 import type { Server as HttpsServer } from 'node:https'
 import type { Protocol } from '../protocol/protocol'
-import type { Broker } from './broker/broker'
-import type { HistoryOptions, HistoryStore } from './history'
-import type { SessionStore } from './session-store'
+import type { Broker } from './topics/broker/broker'
+import type { HistoryOptions, HistoryStore } from './topics/history'
+import type { SessionStore } from './sessions/store'
 import type { Context, MethodHandler } from './context'
 
 /**

@@ -8,16 +8,16 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { createClients } from './clients'
-import { closeReason } from './close-reason'
-import { startHeartbeat } from './heartbeat'
-import { createUpgradeGuard } from './limits'
+import { createClients } from './connection/clients'
+import { closeReason } from './transport/close-reason'
+import { startHeartbeat } from './connection/heartbeat'
+import { createUpgradeGuard } from './transport/door'
 import { resolveServerOptions } from './options'
 import { createStats } from './stats'
-import { createTopics } from './topics'
-import type { Broker } from './broker/broker'
+import { createTopics } from './topics/topics'
+import type { Broker } from './topics/broker/broker'
 import type { Context, Server, ServerOptions } from './types'
-import { authenticate, pathMatches, refuse } from './upgrade'
+import { authenticate, pathMatches, refuse } from './transport/upgrade'
 
 const noop = () => {}
 /** After the deadline, sockets get this long to finish their closing handshake before being cut. */

@@ -7,7 +7,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
-import type { ClusterCounts } from './broker/broker'
+import type { ClusterCounts } from './topics/broker/broker'
 import type { Context } from './context'
 
 export type { CallOptions, Context, MethodHandler } from './context'

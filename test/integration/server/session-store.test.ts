@@ -1,7 +1,7 @@
 // The in-memory session store and a session's bookkeeping, without sockets.
 import { describe, expect, it, vi } from 'vitest'
 import { createSessionStore } from '../../../src/server'
-import { createSession } from '../../../src/server/session'
+import { createSession } from '../../../src/server/sessions/session'
 import { patient } from '../../helpers/wait'
 
 describe('createSessionStore', () => {

@@ -2,8 +2,8 @@
 // come while a subscribe's history is read are held, then sent after the replay, each once.
 import { describe, expect, it } from 'vitest'
 import { jsonRpc } from '../../../src/protocol/json-rpc'
-import type { Broker, BrokerHistory } from '../../../src/server/broker/broker'
-import { createTopics, type Subscriber } from '../../../src/server/topics'
+import type { Broker, BrokerHistory } from '../../../src/server/topics/broker/broker'
+import { createTopics, type Subscriber } from '../../../src/server/topics/topics'
 
 function slowBroker() {
   const reads: ((history: BrokerHistory) => void)[] = []

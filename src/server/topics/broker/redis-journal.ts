@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import type { SessionJournal, SessionState } from '../session-store'
+import type { SessionJournal, SessionState } from '../../sessions/store'
 
 const OWNED = `
 if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then

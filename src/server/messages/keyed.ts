@@ -5,9 +5,9 @@
  * the first run's answer under its own id.
  * @module
  */
-import { AlreadyRun } from '../protocol/json-rpc'
-import type { ErrorObject, Id, Message, Once } from '../protocol/protocol'
-import { fail, type Finish, type Ran } from './ran'
+import { AlreadyRun } from '../../protocol/json-rpc'
+import type { ErrorObject, Id, Message, Once } from '../../protocol/protocol'
+import { fail, type Finish, type Ran } from './answers'
 import type { KeptAnswer, Repeats } from './repeats'
 
 /** A well-formed `once`: an origin of at most 128 characters and a positive integer n. @internal */

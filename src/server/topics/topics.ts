@@ -6,8 +6,8 @@
  * subscribe with the replay after the client's cursor.
  * @module
  */
-import { RpcError } from '../errors'
-import type { Protocol, SubscribeResult } from '../protocol/protocol'
+import { RpcError } from '../../errors'
+import type { Protocol, SubscribeResult } from '../../protocol/protocol'
 import type { Broker, BrokerHistory } from './broker/broker'
 
 /** What topics need from a connection. @internal */

@@ -5,8 +5,8 @@
  * server owes the client. No sockets here: the peer decides where frames go.
  * @module
  */
-import { createRepeats, type Repeats } from './repeats'
-import type { SessionJournal, SessionState } from './session-store'
+import { createRepeats, type Repeats } from '../messages/repeats'
+import type { SessionJournal, SessionState } from './store'
 
 /** An ack is sent at once when this many tracked frames are unacknowledged. @internal */
 export const ACK_EVERY = 128

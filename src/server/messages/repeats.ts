@@ -7,7 +7,7 @@
  * learned so, and the next leader writes it again.
  * @module
  */
-import type { ErrorObject, Once } from '../protocol/protocol'
+import type { ErrorObject, Once } from '../../protocol/protocol'
 
 /** Origins remembered per session; the least recently used is forgotten first. @internal */
 export const MAX_ORIGINS = 64

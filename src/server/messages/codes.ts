@@ -3,8 +3,8 @@
  * -32601 answer that names the missing method.
  * @module
  */
-import { MethodNotFound } from '../protocol/json-rpc'
-import type { ErrorObject } from '../protocol/protocol'
+import { MethodNotFound } from '../../protocol/json-rpc'
+import type { ErrorObject } from '../../protocol/protocol'
 
 /** Error code: the client already has `maxInFlight` messages running and `maxQueued` waiting. */
 export const TooManyRequests = -32000

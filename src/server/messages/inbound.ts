@@ -9,19 +9,19 @@
  * @module
  */
 import type { RawData } from 'ws'
-import { isRpcError } from '../errors'
-import { InternalError, InvalidRequest, ParseError } from '../protocol/json-rpc'
-import type { ErrorObject, Id, Message, Protocol } from '../protocol/protocol'
-import { methodNotFound, TooManyRequests } from './error-codes'
-import { createBucket, RATE_LIMITED } from './limits'
-import type { Link } from './link'
-import type { Peer } from './peer'
+import { isRpcError } from '../../errors'
+import { InternalError, InvalidRequest, ParseError } from '../../protocol/json-rpc'
+import type { ErrorObject, Id, Message, Protocol } from '../../protocol/protocol'
+import { methodNotFound, TooManyRequests } from './codes'
+import { createBucket, RATE_LIMITED } from '../transport/door'
+import type { Link } from '../connection/connection'
+import type { Peer } from '../connection/client'
 import { isOnce, runKeyed } from './keyed'
-import { fail, type Finish, type Ran } from './ran'
+import { fail, type Finish, type Ran } from './answers'
 import { createSubscribe } from './subscribe'
-import type { Topics } from './topics'
-import type { Context, MethodHandler, ServerOptions, ServerStats } from './types'
-import { isRecord } from './is-record'
+import type { Topics } from '../topics/topics'
+import type { Context, MethodHandler, ServerOptions, ServerStats } from '../types'
+import { isRecord } from './params'
 
 /** What the dispatcher hands back when a message is done; runs when the answer is written. @internal */
 export type Outcome = { result: unknown; after?: string[] }

@@ -16,8 +16,8 @@
  * @module
  */
 import { randomUUID } from 'node:crypto'
-import { ConnectionClosedError, TimeoutError, toRpcError } from '../errors'
-import type { Message } from '../protocol/protocol'
+import { ConnectionClosedError, TimeoutError, toRpcError } from '../../errors'
+import type { Message } from '../../protocol/protocol'
 
 /** @internal */
 export interface OutgoingCalls {

@@ -7,7 +7,7 @@
  * a crash.
  * @module
  */
-import type { SessionState, SessionStore } from '../session-store'
+import type { SessionState, SessionStore } from '../../sessions/store'
 import { connectRedis, release, whenReady, type RedisClientLike } from './redis-connect'
 import { defineJournalScripts, journalKeys, openJournal, takeJournal, type JournalRedis } from './redis-journal'
 

@@ -5,7 +5,7 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http'
-import type { ServerOptions } from './types'
+import type { ServerOptions } from '../types'
 
 /**
  * Decides one upgrade's Origin header; never throws. A user function that fails is a refusal,

@@ -8,11 +8,11 @@
  */
 import type { IncomingMessage } from 'node:http'
 import type { RawData, WebSocket } from 'ws'
-import { closeReason } from './close-reason'
+import { closeReason } from '../transport/close-reason'
 import type { Beating } from './heartbeat'
-import type { Peer } from './peer'
-import type { Subscriber } from './topics'
-import type { ServerStats } from './types'
+import type { Peer } from './client'
+import type { Subscriber } from '../topics/topics'
+import type { ServerStats } from '../types'
 
 /** @internal */
 export interface Link<Auth = unknown> extends Subscriber, Beating {

@@ -7,14 +7,14 @@
  */
 import type { IncomingMessage } from 'node:http'
 import type { WebSocket } from 'ws'
-import type { Message } from '../protocol/protocol'
-import { createDispatch, type DispatchOptions } from './dispatch'
-import { createLink, type Link } from './link'
-import type { ResolvedServerOptions } from './options'
-import { createPeer, type Peer, type PeerOptions } from './peer'
-import { createSessions } from './sessions'
-import type { Topics } from './topics'
-import type { Context, ServerOptions, ServerStats } from './types'
+import type { Message } from '../../protocol/protocol'
+import { createDispatch, type DispatchOptions } from '../messages/inbound'
+import { createLink, type Link } from './connection'
+import type { ResolvedServerOptions } from '../options'
+import { createPeer, type Peer, type PeerOptions } from './client'
+import { createSessions } from '../sessions/sessions'
+import type { Topics } from '../topics/topics'
+import type { Context, ServerOptions, ServerStats } from '../types'
 
 /** @internal */
 export interface Clients<Auth> {

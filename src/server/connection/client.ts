@@ -6,13 +6,13 @@
  * @module
  */
 import { randomUUID } from 'node:crypto'
-import { InternalError } from '../protocol/json-rpc'
-import type { Message } from '../protocol/protocol'
+import { InternalError } from '../../protocol/json-rpc'
+import type { Message } from '../../protocol/protocol'
 import { clientGone, createOutgoingCalls } from './calls'
-import type { Link } from './link'
-import type { Session } from './session'
-import type { Context } from './types'
-import { createWorkQueue, type WorkQueue } from './work'
+import type { Link } from './connection'
+import type { Session } from '../sessions/session'
+import type { Context } from '../types'
+import { createWorkQueue, type WorkQueue } from '../messages/work'
 
 /** What a peer needs from its server. @internal */
 export interface PeerOptions<Auth> {

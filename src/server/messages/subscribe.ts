@@ -5,14 +5,14 @@
  * at any time, which also cancels a subscribe still being authorized.
  * @module
  */
-import { RpcError } from '../errors'
-import { InvalidParams } from '../protocol/json-rpc'
-import type { Outcome } from './dispatch'
-import { Forbidden, TooManySubscriptions } from './error-codes'
-import type { Link } from './link'
-import type { PreparedSubscribe, Topics } from './topics'
-import type { Context, ServerOptions } from './types'
-import { isRecord } from './is-record'
+import { RpcError } from '../../errors'
+import { InvalidParams } from '../../protocol/json-rpc'
+import type { Outcome } from './inbound'
+import { Forbidden, TooManySubscriptions } from './codes'
+import type { Link } from '../connection/connection'
+import type { PreparedSubscribe, Topics } from '../topics/topics'
+import type { Context, ServerOptions } from '../types'
+import { isRecord } from './params'
 
 /** What a socket's subscriptions need from its server. @internal */
 export interface SubscribeOptions<Auth> {

@@ -10,7 +10,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
-import type { ServerOptions } from './types'
+import type { ServerOptions } from '../types'
 
 /** The code a socket that goes over `rateLimit` is closed with: 1008, policy violation. @internal */
 export const RATE_LIMITED = 1008

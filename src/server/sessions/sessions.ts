@@ -6,15 +6,15 @@
  * ones no server is serving.
  * @module
  */
-import { RpcError } from '../errors'
-import { InvalidParams } from '../protocol/json-rpc'
-import type { Message } from '../protocol/protocol'
-import type { Outcome } from './dispatch'
-import type { Link } from './link'
-import type { Peer } from './peer'
+import { RpcError } from '../../errors'
+import { InvalidParams } from '../../protocol/json-rpc'
+import type { Message } from '../../protocol/protocol'
+import type { Outcome } from '../messages/inbound'
+import type { Link } from '../connection/connection'
+import type { Peer } from '../connection/client'
 import { createSession, type Session } from './session'
-import type { SessionState, SessionStore } from './session-store'
-import { isRecord } from './is-record'
+import type { SessionState, SessionStore } from './store'
+import { isRecord } from '../messages/params'
 
 /** Resolved `sessions` options. @internal */
 export interface SessionLimits {

@@ -4,7 +4,7 @@
  * wait.
  * @module
  */
-import type { ErrorObject, Id, Message } from '../protocol/protocol'
+import type { ErrorObject, Id, Message } from '../../protocol/protocol'
 
 /** Runs synchronously when the answer is written, so nothing is published or attached in between. @internal */
 export type Finish = () => { reply?: Message; after?: string[] }
