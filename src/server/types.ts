@@ -11,7 +11,7 @@ import type { ClusterCounts } from './topics/broker/broker'
 import type { Context } from './context'
 
 export type { CallOptions, Context, MethodHandler } from './context'
-export type { ServerSessionOptions, ServerHeartbeatOptions, ListenOptions, ServerOptions } from './server-options'
+export type { ServerSessionOptions, ServerHeartbeatOptions, ListenOptions, ServerOptions } from './options'
 
 /** Counters, readable at any time from `server.stats`. */
 export interface ServerStats {
