@@ -4,8 +4,9 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http'
-import { jsonRpc } from '../protocol/json-rpc'
+import { jsonRpc, jsonRpcCodes } from '../protocol/json-rpc'
 import type { Protocol } from '../protocol/protocol'
+import type { Codes } from './messages/codes'
 import type { Broker } from './topics/broker/broker'
 import { memoryBroker } from './topics/broker/memory'
 import { createHistory, type HistoryStore } from './topics/history'
@@ -18,6 +19,8 @@ import type { Context, MethodHandler, ServerOptions } from './types'
 /** @internal */
 export interface ResolvedServerOptions<Auth> {
   protocol: Protocol
+  /** The protocol's error codes; the ones it leaves out are jsonRpc()'s. */
+  codes: Codes
   methods: ReadonlyMap<string, MethodHandler<Auth>>
   history: HistoryStore
   /** The session convention's method names (a protocol may rename them). */
@@ -95,8 +98,11 @@ export function resolveServerOptions<Auth>(options: ServerOptions<Auth>): Resolv
     throw new TypeError('lifeline-ws/server: broker must be a Broker (memoryBroker() or redisBroker({ url }))')
   }
   const historyStore = isStore(history) ? history : createHistory(history === false ? { limit: 0 } : history)
+  // A dialect written before the table grew (or without one) answers with JSON-RPC's codes where it has none.
+  const codes: Codes = { ...jsonRpcCodes, ...protocol.codes }
   return {
     protocol,
+    codes,
     methods,
     history: historyStore,
     names,

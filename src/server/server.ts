@@ -44,7 +44,7 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
   // Every upgraded socket, accepted or being refused (a superset of conns), so close() can end them all.
   const sockets = new Set<WebSocket>()
   const broker = resolved.broker
-  const topics = createTopics(broker, resolved.protocol)
+  const topics = createTopics(broker, resolved.protocol, resolved.codes)
   const wss = new WebSocketServer({ noServer: true, maxPayload: resolved.maxPayload, clientTracking: false, perMessageDeflate: false })
   const own = options.port !== undefined
   const http: HttpServer | undefined = own

@@ -6,17 +6,18 @@
  * @module
  */
 import { randomUUID } from 'node:crypto'
-import { InternalError } from '../../protocol/json-rpc'
 import type { Message } from '../../protocol/protocol'
 import { clientGone, createOutgoingCalls } from './calls'
 import type { Link } from './connection'
 import type { Session } from '../sessions/session'
+import type { Codes } from '../messages/codes'
 import type { Context } from '../types'
 import { createWorkQueue, type WorkQueue } from '../messages/work'
 
 /** What a peer needs from its server. @internal */
 export interface PeerOptions<Auth> {
   encode(message: Message | readonly Message[]): string
+  codes: Codes
   callTimeout: number
   maxInFlight: number
   maxQueued: number
@@ -100,7 +101,7 @@ export function createPeer<Auth>(link: Link<Auth>, options: PeerOptions<Auth>, r
   // A result that cannot be encoded (BigInt, cycle) must still answer its request.
   const answerable = (message: Message): Message => {
     if (encodable(message) || !('id' in message)) return message
-    return { type: 'error', id: message.id, error: { code: InternalError, message: 'Internal error' } }
+    return { type: 'error', id: message.id, error: { code: options.codes.internalError, message: 'Internal error' } }
   }
 
   const ctx: Context<Auth> = {

@@ -78,6 +78,7 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
         ...sessionLimits,
         limits: { maxInFlight: resolved.maxInFlight, maxQueued: resolved.maxQueued },
         ackMethod: resolved.names.ack,
+        codes: resolved.codes,
         encode,
         restore: (link, id) => track(createPeer(link, peerOptions, id)),
         began: (peer) => afterAnswer(hooks.onConnect, peer.ctx),

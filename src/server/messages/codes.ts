@@ -1,13 +1,19 @@
 /**
- * The error codes `lifeline-ws/server` adds to JSON-RPC's own, and the
- * -32601 answer that names the missing method.
+ * Error codes: the protocol's table as the server answers with it (every
+ * code present), the codes `lifeline-ws/server` adds, and the "method not
+ * found" answer that names the missing method.
  * @module
  */
-import { MethodNotFound } from '../../protocol/json-rpc'
-import type { ErrorObject } from '../../protocol/protocol'
+import type { ErrorObject, Protocol } from '../../protocol/protocol'
 
-/** Error code: the client already has `maxInFlight` messages running and `maxQueued` waiting. */
-export const TooManyRequests = -32000
+/** The dialect's error codes, each present (resolve-options.ts fills the missing ones from jsonRpcCodes). @internal */
+export type Codes = Required<Protocol['codes']>
+
+/**
+ * Error code -32000 (`codes.overloaded` in jsonRpc()): the client already has `maxInFlight` messages
+ * running and `maxQueued` waiting; also a subscribe whose history is unavailable for now.
+ */
+export { TooManyRequests } from '../../protocol/json-rpc'
 /** Error code: the connection already has `maxSubscriptions` topics. */
 export const TooManySubscriptions = -32001
 /** Error code: `authorizeSubscribe` refused the topic. */
@@ -16,8 +22,8 @@ export const Forbidden = 403
 /** Longest method name quoted back in a -32601 message: a client cannot make the server echo megabytes. */
 const QUOTED_NAME = 100
 
-/** -32601 names the method, so a typo (`room.jion`) is visible in the client's error. @internal */
-export function methodNotFound(method: string): ErrorObject {
+/** "Method not found" names the method, so a typo (`room.jion`) is visible in the client's error. @internal */
+export function methodNotFound(method: string, codes: Codes): ErrorObject {
   const quoted = method.length > QUOTED_NAME ? `${method.slice(0, QUOTED_NAME)}…` : method
-  return { code: MethodNotFound, message: `Method not found: ${quoted}` }
+  return { code: codes.methodNotFound, message: `Method not found: ${quoted}` }
 }

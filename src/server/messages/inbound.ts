@@ -10,9 +10,8 @@
  */
 import type { RawData } from 'ws'
 import { isRpcError } from '../../errors'
-import { InternalError, InvalidRequest, ParseError } from '../../protocol/json-rpc'
 import type { ErrorObject, Id, Message, Protocol } from '../../protocol/protocol'
-import { methodNotFound, TooManyRequests } from './codes'
+import { methodNotFound, type Codes } from './codes'
 import { createBucket, RATE_LIMITED } from '../transport/door'
 import type { Link } from '../connection/connection'
 import type { Peer } from '../connection/client'
@@ -29,6 +28,7 @@ export type Outcome = { result: unknown; after?: string[] }
 /** What a socket's dispatcher needs from its server. @internal */
 export interface DispatchOptions<Auth> {
   protocol: Protocol
+  codes: Codes
   methods: ReadonlyMap<string, MethodHandler<Auth>>
   topics: Topics
   stats: ServerStats
@@ -58,7 +58,7 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
 
 /** @internal */
 export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<Auth>): (data: RawData, isBinary: boolean) => void {
-  const { protocol, stats, names } = options
+  const { protocol, stats, names, codes } = options
   const subscriptions = createSubscribe(link, options)
   const bucket = options.rateLimit ? createBucket(options.rateLimit) : undefined
   // Set once the socket went over its rate: what it still sends is not even decoded.
@@ -82,7 +82,7 @@ export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<
       return error
     }
     options.report(err, ctx)
-    return { code: InternalError, message: 'Internal error' }
+    return { code: codes.internalError, message: 'Internal error' }
   }
 
   /**
@@ -126,7 +126,7 @@ export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<
     // Draining for close(): new work waits for the next server; the client resends after 1012.
     if (options.closing()) return
     if (message.method === names.session && options.handshake) {
-      if (!opening) return error({ code: InvalidRequest, message: 'Invalid Request: rpc.session must be the first message on a socket' })
+      if (!opening) return error({ code: codes.invalidRequest, message: 'Invalid Request: rpc.session must be the first message on a socket' })
       return settled(options.handshake(link, message.params))
     }
     if (message.method === protocol.unsubscribe) {
@@ -141,20 +141,20 @@ export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<
     if (message.once !== undefined && !isOnce(message.once)) {
       // Refused like a malformed message: a notification too gets its -32600 (with id null).
       stats.malformed++
-      return () => ({ reply: fail(id ?? null, { code: InvalidRequest, message: 'Invalid Request: once must be [origin, n]' }) })
+      return () => ({ reply: fail(id ?? null, { code: codes.invalidRequest, message: 'Invalid Request: once must be [origin, n]' }) })
     }
     const repeats = peer.session?.repeats
     const invoke = () => runMethod(message, peer, id, answer, error)
     // A keyed message runs at most once in its session (lifeline-ws/share may write one twice).
-    return message.once && repeats ? runKeyed(message.once, repeats, id, invoke, error) : invoke()
+    return message.once && repeats ? runKeyed(message.once, repeats, id, invoke, error, codes) : invoke()
   }
 
   /** An application method: admitted (maxInFlight), run, and answered when it returns or settles. */
   function runMethod(message: Extract<Message, { type: 'request' | 'notification' }>, peer: Peer<Auth>, id: Id | undefined, answer: (outcome: Outcome) => Finish, error: (failure: ErrorObject) => Finish | undefined): Ran {
     const method = options.methods.get(message.method)
-    if (!method) return error(methodNotFound(message.method))
+    if (!method) return error(methodNotFound(message.method, codes))
     const admission = peer.work.admit(id !== undefined)
-    if (admission === 'refused') return error({ code: TooManyRequests, message: 'Too many requests' })
+    if (admission === 'refused') return error({ code: codes.overloaded, message: 'Too many requests' })
     /** A method that returned a promise: answered when it settles; its slot is held until then. */
     const later = async (pending: PromiseLike<unknown>): Promise<Finish | undefined> => {
       try {
@@ -197,7 +197,7 @@ export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<
       messages = protocol.decode(text)
     } catch (err) {
       const parse = text === undefined || (err as { cause?: unknown }).cause instanceof SyntaxError
-      failure = parse ? { code: ParseError, message: 'Parse error' } : { code: InvalidRequest, message: 'Invalid Request' }
+      failure = parse ? { code: codes.parseError, message: 'Parse error' } : { code: codes.invalidRequest, message: 'Invalid Request' }
     }
     // Every message of a batch costs a token (the frame itself paid one on arrival).
     if (messages && messages.length > 1 && overLimit(messages.length - 1)) return

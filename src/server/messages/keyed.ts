@@ -5,9 +5,9 @@
  * the first run's answer under its own id.
  * @module
  */
-import { AlreadyRun } from '../../protocol/json-rpc'
 import type { ErrorObject, Id, Message, Once } from '../../protocol/protocol'
 import { fail, type Finish, type Ran } from './answers'
+import type { Codes } from './codes'
 import type { KeptAnswer, Repeats } from './repeats'
 
 /** A well-formed `once`: an origin of at most 128 characters and a positive integer n. @internal */
@@ -25,11 +25,11 @@ function kept(reply: Message | undefined): KeptAnswer {
  * `run` runs the message; `error` makes an error answer (undefined for a notification).
  * @internal
  */
-export function runKeyed(once: Once, repeats: Repeats, id: Id | undefined, run: () => Ran, error: (failure: ErrorObject) => Finish | undefined): Ran {
+export function runKeyed(once: Once, repeats: Repeats, id: Id | undefined, run: () => Ran, error: (failure: ErrorObject) => Finish | undefined, codes: Codes): Ran {
   if (repeats.seen(once)) {
     // Written again (two leader tabs of lifeline-ws/share both wrote it): not run again.
     if (id === undefined) return undefined
-    const forgotten = () => error({ code: AlreadyRun, message: 'Already run in this session; its answer is no longer kept' })
+    const forgotten = () => error({ code: codes.alreadyRun, message: 'Already run in this session; its answer is no longer kept' })
     const kept = repeats.answer(once)
     if (!kept) return forgotten()
     return kept.then((first) => {

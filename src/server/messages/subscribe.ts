@@ -6,9 +6,8 @@
  * @module
  */
 import { RpcError } from '../../errors'
-import { InvalidParams } from '../../protocol/json-rpc'
 import type { Outcome } from './inbound'
-import { Forbidden, TooManySubscriptions } from './codes'
+import { Forbidden, TooManySubscriptions, type Codes } from './codes'
 import type { Link } from '../connection/connection'
 import type { PreparedSubscribe, Topics } from '../topics/topics'
 import type { Context, ServerOptions } from '../types'
@@ -17,6 +16,7 @@ import { isRecord } from './params'
 /** What a socket's subscriptions need from its server. @internal */
 export interface SubscribeOptions<Auth> {
   topics: Topics
+  codes: Codes
   maxSubscriptions: number
   authorizeSubscribe: ServerOptions<Auth>['authorizeSubscribe']
 }
@@ -38,7 +38,7 @@ export function createSubscribe<Auth>(link: Link<Auth>, options: SubscribeOption
   async function subscribe(params: unknown, ctx: Context<Auth>): Promise<() => Outcome> {
     const after = isRecord(params) ? params.after : undefined
     const validAfter = after === undefined || (Number.isSafeInteger(after) && (after as number) >= 0)
-    if (!isRecord(params) || typeof params.topic != 'string' || !params.topic || !validAfter) throw new RpcError(InvalidParams, 'Invalid params')
+    if (!isRecord(params) || typeof params.topic != 'string' || !params.topic || !validAfter) throw new RpcError(options.codes.invalidParams, 'Invalid params')
     const topic = params.topic
     if (!link.topics.has(topic) && link.topics.size + waiting.size >= options.maxSubscriptions) {
       throw new RpcError(TooManySubscriptions, 'Too many subscriptions')

@@ -7,8 +7,8 @@
  * @module
  */
 import { RpcError } from '../../errors'
-import { InvalidParams } from '../../protocol/json-rpc'
 import type { Message } from '../../protocol/protocol'
+import type { Codes } from '../messages/codes'
 import type { Outcome } from '../messages/inbound'
 import type { Link } from '../connection/connection'
 import type { Peer } from '../connection/client'
@@ -29,6 +29,7 @@ export interface SessionsOptions<Auth> extends SessionLimits {
   /** The flow-control limits, told to the client in the handshake answer. */
   limits: { maxInFlight: number; maxQueued: number }
   ackMethod: string
+  codes: Codes
   encode(message: Message): string
   /** A context for a session restored from the store, on `link`. */
   restore(link: Link<Auth>, id: string): Peer<Auth>
@@ -126,7 +127,7 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
     const id = isRecord(params) ? params.id : undefined
     const received = isRecord(params) ? params.received : undefined
     if ((id !== null && typeof id != 'string') || (received !== null && !isCount(received))) {
-      throw new RpcError(InvalidParams, 'Invalid params: rpc.session takes { id: string | null, received: integer >= 0 | null }')
+      throw new RpcError(options.codes.invalidParams, 'Invalid params: rpc.session takes { id: string | null, received: integer >= 0 | null }')
     }
     return { id, received }
   }

@@ -8,6 +8,7 @@
  */
 import { RpcError } from '../../errors'
 import type { Protocol, SubscribeResult } from '../../protocol/protocol'
+import type { Codes } from '../messages/codes'
 import type { Broker, BrokerHistory } from './broker/broker'
 
 /** What topics need from a connection. @internal */
@@ -49,11 +50,12 @@ interface Entry {
   held: { seq: number; frame: string }[] | undefined
 }
 
-/** Code of a subscribe that failed for a passing reason (the broker is unreachable): the client asks again on its next open. */
-const UNAVAILABLE = -32000
-
-/** @internal */
-export function createTopics(broker: Broker, protocol: Protocol): Topics {
+/**
+ * `codes.overloaded` answers a subscribe that failed for a passing reason (the broker is unreachable):
+ * the client asks again on its next open.
+ * @internal
+ */
+export function createTopics(broker: Broker, protocol: Protocol, codes: Codes): Topics {
   const byTopic = new Map<string, Map<Subscriber, Entry>>()
   const frame = (topic: string, seq: number, data: unknown) =>
     protocol.encode({ type: 'notification', method: protocol.publish, params: { topic, seq, data: data ?? null } })
@@ -70,7 +72,7 @@ export function createTopics(broker: Broker, protocol: Protocol): Topics {
     try {
       return await broker.history(topic, after)
     } catch (err) {
-      throw new RpcError(UNAVAILABLE, 'Topic history unavailable; subscribe again later', { topic, reason: err instanceof Error ? err.message : String(err) })
+      throw new RpcError(codes.overloaded, 'Topic history unavailable; subscribe again later', { topic, reason: err instanceof Error ? err.message : String(err) })
     }
   }
 

@@ -1,7 +1,7 @@
 // Local fan-out over a broker whose history answers when the test says so: live messages that
 // come while a subscribe's history is read are held, then sent after the replay, each once.
 import { describe, expect, it } from 'vitest'
-import { jsonRpc } from '../../../src/protocol/json-rpc'
+import { jsonRpc, jsonRpcCodes as codes } from '../../../src/protocol/json-rpc'
 import type { Broker, BrokerHistory } from '../../../src/server/topics/broker/broker'
 import { createTopics, type Subscriber } from '../../../src/server/topics/topics'
 
@@ -30,7 +30,7 @@ const subscriber = () => {
 describe('topics over a broker', () => {
   it('holds live messages while the history is read, then sends each message once, in order', async () => {
     const { broker, reads } = slowBroker()
-    const topics = createTopics(broker, jsonRpc())
+    const topics = createTopics(broker, jsonRpc(), codes)
     const { sub, frames } = subscriber()
     const preparing = topics.prepare(sub, 't', 2)
     // Published while the history is on its way: 4 is also in the history, 5 and 6 are not.
@@ -50,7 +50,7 @@ describe('topics over a broker', () => {
 
   it('after a gap sends no replay, only what came after the latest number', async () => {
     const { broker, reads } = slowBroker()
-    const topics = createTopics(broker, jsonRpc())
+    const topics = createTopics(broker, jsonRpc(), codes)
     const { sub } = subscriber()
     const preparing = topics.prepare(sub, 't', 1)
     topics.deliver('t', 9, 'late')
@@ -62,7 +62,7 @@ describe('topics over a broker', () => {
 
   it('forgets a cancelled subscribe, and one whose history could not be read', async () => {
     const { broker, reads } = slowBroker()
-    const topics = createTopics(broker, jsonRpc())
+    const topics = createTopics(broker, jsonRpc(), codes)
     const { sub, frames } = subscriber()
     const preparing = topics.prepare(sub, 't', undefined)
     expect(topics.listening('t')).toBe(true)
@@ -72,7 +72,7 @@ describe('topics over a broker', () => {
     topics.deliver('t', 1, 'x')
     expect(frames).toEqual([])
 
-    const failing = createTopics({ ...broker, history: () => Promise.reject(new Error('connection lost')) }, jsonRpc())
+    const failing = createTopics({ ...broker, history: () => Promise.reject(new Error('connection lost')) }, jsonRpc(), codes)
     await expect(failing.prepare(sub, 'u', 0)).rejects.toMatchObject({ code: -32000, data: { topic: 'u', reason: 'connection lost' } })
     expect(failing.listening('u')).toBe(false)
   })
