@@ -45,11 +45,12 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
   const sockets = new Set<WebSocket>()
   const broker = resolved.broker
   const topics = createTopics(broker, resolved.protocol, resolved.codes)
-  const wss = new WebSocketServer({ noServer: true, maxPayload: resolved.maxPayload, clientTracking: false, perMessageDeflate: false })
-  const own = options.port !== undefined
+  const { door, listen } = resolved
+  const wss = new WebSocketServer({ noServer: true, maxPayload: door.maxPayload, clientTracking: false, perMessageDeflate: false })
+  const own = listen.port !== undefined
   const http: HttpServer | undefined = own
     ? createHttpServer((_req, res) => res.writeHead(426, { 'Content-Type': 'text/plain' }).end('Upgrade Required'))
-    : options.server
+    : (listen.server as HttpServer | undefined)
   let stopping = false
   let closed: Promise<void> | undefined
   let onEmpty = noop
@@ -64,7 +65,6 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
   }
   const clients = createClients({
     resolved,
-    hooks: options,
     topics,
     stats,
     report,
@@ -102,16 +102,16 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
     if (origin === undefined) return false
     const failed = (err: unknown) =>
       reportOrigin(origin, new Error(`lifeline-ws/server: refused upgrade from origin ${origin}: allowedOrigins failed (${String(err)})`, { cause: err }))
-    if (resolved.originAllowed(origin, request, failed)) return false
-    const fix = typeof options.allowedOrigins == 'function' ? 'your allowedOrigins function refused it' : 'add it to allowedOrigins'
+    if (door.originAllowed(origin, request, failed)) return false
+    const fix = door.originsByFunction ? 'your allowedOrigins function refused it' : 'add it to allowedOrigins'
     reportOrigin(origin, new Error(`lifeline-ws/server: refused upgrade from origin ${origin}; ${fix}`))
     return true
   }
 
-  const guard = createUpgradeGuard(resolved, own ? http : undefined, () => stats.rejected++)
+  const guard = createUpgradeGuard(door, own ? http : undefined, () => stats.rejected++)
 
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    if (!pathMatches(request, options.path)) return false
+    if (!pathMatches(request, door.path)) return false
     socket.on('error', noop)
     const refused = (status: number, reason?: string) => {
       stats.rejected++
@@ -129,10 +129,10 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
       refused(403)
       return true
     }
-    authenticate(request, options.authenticate, (err) => report(err)).then((verdict) => {
+    authenticate(request, door.authenticate, (err) => report(err)).then((verdict) => {
       if (socket.destroyed) return
       if (stopping) return refused(503)
-      if (!verdict.ok && options.authRejection === 'http') return refused(verdict.status, verdict.reason)
+      if (!verdict.ok && door.authRejection === 'http') return refused(verdict.status, verdict.reason)
       if (!verdict.ok) stats.rejected++
       wss.handleUpgrade(request, socket, head, (ws) => {
         guard.upgraded(socket)
@@ -178,7 +178,7 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
   ready.catch(noop)
   if (own) {
     http?.on('error', (err) => settleReady(err))
-    http?.listen(options.port, options.host)
+    http?.listen(listen.port, listen.host)
   }
 
   const stopHeartbeat = resolved.heartbeat ? startHeartbeat(clients.links, resolved.heartbeat, () => stats.dropped++) : noop

@@ -10,11 +10,11 @@ import type { WebSocket } from 'ws'
 import type { Message } from '../../protocol/protocol'
 import { createDispatch, type DispatchOptions } from '../messages/inbound'
 import { createLink, type Link } from './connection'
-import type { ResolvedServerOptions } from '../resolve-options'
+import type { ResolvedServerOptions } from '../options'
 import { createPeer, type Peer, type PeerOptions } from './client'
 import { createSessions } from '../sessions/sessions'
 import type { Topics } from '../topics/topics'
-import type { Context, ServerOptions, ServerStats } from '../types'
+import type { Context, ServerStats } from '../types'
 
 /** @internal */
 export interface Clients<Auth> {
@@ -34,7 +34,6 @@ export interface Clients<Auth> {
 /** What the clients need from their server. @internal */
 export interface ClientsOptions<Auth> {
   resolved: ResolvedServerOptions<Auth>
-  hooks: Pick<ServerOptions<Auth>, 'onConnect' | 'onResume' | 'onDisconnect' | 'authorizeSubscribe'>
   topics: Topics
   stats: ServerStats
   closing(): boolean
@@ -43,7 +42,8 @@ export interface ClientsOptions<Auth> {
 
 /** @internal */
 export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth> {
-  const { resolved, hooks, topics, stats, report } = options
+  const { resolved, topics, stats, report } = options
+  const { hooks, limits } = resolved
   const encode = (message: Message | readonly Message[]) => resolved.protocol.encode(message)
   const links = new Set<Link<Auth>>()
   const peers = new Set<Peer<Auth>>()
@@ -76,7 +76,7 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
   const sessions = sessionLimits
     ? createSessions<Auth>({
         ...sessionLimits,
-        limits: { maxInFlight: resolved.maxInFlight, maxQueued: resolved.maxQueued },
+        limits: { maxInFlight: limits.maxInFlight, maxQueued: limits.maxQueued },
         ackMethod: resolved.names.ack,
         codes: resolved.codes,
         encode,
@@ -90,6 +90,7 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
 
   const peerOptions: PeerOptions<Auth> = {
     ...resolved,
+    ...limits,
     encode,
     report,
     close(peer, code, reason) {
@@ -109,6 +110,7 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
 
   const dispatchOptions: DispatchOptions<Auth> = {
     ...resolved,
+    ...limits,
     topics,
     stats,
     idle,
@@ -122,7 +124,7 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
     byId,
     links,
     accept(socket, request, auth) {
-      const link = createLink(socket, request, auth, { maxBufferedAmount: resolved.maxBufferedAmount, stats })
+      const link = createLink(socket, request, auth, { maxBufferedAmount: limits.maxBufferedAmount, stats })
       const peer = track(createPeer(link, peerOptions))
       // Until its first frame, this socket may be a session's come back: what is broadcast meanwhile
       // reaches that session's buffer and its replay, and must not reach the socket ahead of it.

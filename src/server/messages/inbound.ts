@@ -20,7 +20,7 @@ import { fail, type Finish, type Ran } from './answers'
 import { createSubscribe } from './subscribe'
 import type { Topics } from '../topics/topics'
 import type { Context, MethodHandler, ServerOptions, ServerStats } from '../types'
-import { isRecord } from './params'
+import { isRecord } from '../values'
 
 /** What the dispatcher hands back when a message is done; runs when the answer is written. @internal */
 export type Outcome = { result: unknown; after?: string[] }

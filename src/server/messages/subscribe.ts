@@ -11,7 +11,7 @@ import { Forbidden, TooManySubscriptions, type Codes } from './codes'
 import type { Link } from '../connection/connection'
 import type { PreparedSubscribe, Topics } from '../topics/topics'
 import type { Context, ServerOptions } from '../types'
-import { isRecord } from './params'
+import { isRecord } from '../values'
 
 /** What a socket's subscriptions need from its server. @internal */
 export interface SubscribeOptions<Auth> {

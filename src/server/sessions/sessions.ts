@@ -13,19 +13,12 @@ import type { Outcome } from '../messages/inbound'
 import type { Link } from '../connection/connection'
 import type { Peer } from '../connection/client'
 import { createSession, type Session } from './session'
-import type { SessionState, SessionStore } from './store'
-import { isRecord } from '../messages/params'
-
-/** Resolved `sessions` options. @internal */
-export interface SessionLimits {
-  ttl: number
-  maxBytes: number
-  ackDelay: number
-  store: SessionStore
-}
+import type { ResolvedSessions } from '../options'
+import type { SessionState } from './store'
+import { isCount, isRecord } from '../values'
 
 /** What the sessions need from their server. @internal */
-export interface SessionsOptions<Auth> extends SessionLimits {
+export interface SessionsOptions<Auth> extends ResolvedSessions {
   /** The flow-control limits, told to the client in the handshake answer. */
   limits: { maxInFlight: number; maxQueued: number }
   ackMethod: string
@@ -56,8 +49,6 @@ export interface Sessions<Auth> {
   /** Every session this server serves, with or without a socket. */
   readonly live: Iterable<Peer<Auth>>
 }
-
-const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0
 
 /**
  * True when a client that received `received` of a session's frames can continue it: the server

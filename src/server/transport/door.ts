@@ -10,34 +10,11 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
-import type { ServerOptions } from '../types'
 
 /** The code a socket that goes over `rateLimit` is closed with: 1008, policy violation. @internal */
 export const RATE_LIMITED = 1008
 
-function positiveInteger(name: string, value: number | undefined, fallback: number): number {
-  const resolved = value ?? fallback
-  if (!Number.isInteger(resolved) || resolved < 1) throw new RangeError(`lifeline-ws/server: ${name} must be an integer >= 1`)
-  return resolved
-}
-
 const peerAddress = (request: IncomingMessage): string => request.socket.remoteAddress ?? ''
-
-/** @internal */
-export function resolveClientAddress(fn: ServerOptions['clientAddress']): (request: IncomingMessage) => string {
-  if (fn === undefined) return peerAddress
-  if (typeof fn != 'function') throw new TypeError('lifeline-ws/server: clientAddress must be a function')
-  return fn
-}
-
-/** @internal */
-export function resolveRateLimit(limit: ServerOptions['rateLimit']): { rate: number; burst: number } | false {
-  if (limit === false) return false
-  if (limit !== undefined && (typeof limit != 'object' || limit === null)) {
-    throw new TypeError('lifeline-ws/server: rateLimit must be an object or false')
-  }
-  return { rate: positiveInteger('rateLimit.rate', limit?.rate, 1000), burst: positiveInteger('rateLimit.burst', limit?.burst, 10_000) }
-}
 
 /** A token bucket: `burst` tokens, refilled continuously at `rate` per second. @internal */
 export interface Bucket {

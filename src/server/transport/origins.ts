@@ -5,7 +5,8 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http'
-import type { ServerOptions } from '../types'
+import type { ServerOptions } from '../options'
+import { describe } from '../values'
 
 /**
  * Decides one upgrade's Origin header; never throws. A user function that fails is a refusal,
@@ -16,13 +17,6 @@ export type OriginCheck = (origin: string, request: IncomingMessage, failed: (er
 
 const WHAT_IT_TAKES =
   "an array of origins (['https://app.example.com']), '*', or a function (origin, request) => boolean"
-
-function describe(value: unknown): string {
-  if (typeof value == 'string') return `the string '${value}'`
-  if (value === null) return 'null'
-  if (typeof (value as { then?: unknown } | undefined)?.then == 'function') return 'a Promise'
-  return typeof value
-}
 
 /**
  * An origin is a scheme, a host and a port, the way a browser sends it. A listed entry with a
