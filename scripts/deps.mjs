@@ -1,8 +1,9 @@
 // The import graph of src/, checked (run by `npm test`, in test:lint):
 // - every import points down the layers, bottom up: base (errors, timers, events) < protocol < socket
 //   < client < share < entries (index.ts, socket.ts, share.ts) < react, testing; socket/ knows no protocol;
-// - the server is a layer of its own: server/ imports only server/, protocol/ and errors.ts, and only
-//   testing/ imports it (through server/index.ts, the public entry, as its users do);
+// - the server is a layer of its own: server/ imports only server/, protocol/ and the base modules
+//   without imports of their own (errors.ts, timers.ts, nearest.ts), and only testing/ imports it
+//   (through server/index.ts, the public entry, as its users do);
 // - no file reaches itself through its imports (a cycle), type-only imports included: a cycle of types
 //   is still two files that cannot be read one before the other.
 // Usage: node scripts/deps.mjs            one line per layer, then the checks
@@ -29,6 +30,8 @@ const files = (dir) => readdirSync(dir).flatMap((name) => {
   return path.endsWith('.ts') ? [path] : []
 })
 
+/** The base modules the server may import: none imports anything (events.ts would bring nanoevents). */
+const SERVER_BASE = ['errors.ts', 'timers.ts', 'nearest.ts']
 const LAYERS = ['base', 'protocol', 'socket', 'client', 'share', 'entries', 'react, testing', 'server']
 const layerOf = (file) => {
   if (file.startsWith('server/')) return 'server'
@@ -42,8 +45,8 @@ const problem = (file, target) => {
   const from = layerOf(file)
   const to = layerOf(target)
   if (from === 'server') {
-    const allowed = to === 'server' || to === 'protocol' || target === 'errors.ts'
-    return allowed ? undefined : 'the server imports only server/, protocol/ and errors.ts'
+    const allowed = to === 'server' || to === 'protocol' || SERVER_BASE.includes(target)
+    return allowed ? undefined : `the server imports only server/, protocol/ and ${SERVER_BASE.join(', ')}`
   }
   if (to === 'server') {
     const allowed = file.startsWith('testing/') && target === 'server/index.ts'
@@ -142,7 +145,7 @@ const knownLeft = found.filter((cycle) => KNOWN_CYCLES.includes(cycle.key)).map(
 const knownGone = KNOWN_CYCLES.filter((key) => !found.some((cycle) => cycle.key === key))
 
 console.log('')
-console.log(upward.length ? `imports that break the layers:\n  ${upward.join('\n  ')}` : 'every import points down the layers; the server imports only server/, protocol/ and errors.ts')
+console.log(upward.length ? `imports that break the layers:\n  ${upward.join('\n  ')}` : `every import points down the layers; the server imports only server/, protocol/ and ${SERVER_BASE.join(', ')}`)
 console.log(newCycles.length ? `import cycles:\n  ${newCycles.join('\n  ')}` : 'no new import cycle')
 for (const cycle of knownLeft) console.log(`known cycle, left to its own work: ${cycle}`)
 for (const cycle of knownGone) console.log(`known cycle gone, remove it from KNOWN_CYCLES in scripts/deps.mjs: ${cycle}`)

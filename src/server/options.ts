@@ -7,11 +7,11 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http'
 import type { Server as HttpsServer } from 'node:https'
 import type { Protocol } from '../protocol/protocol'
+import type { Clock } from './clock'
 import type { Codes } from './messages/codes'
 import type { Broker } from './topics/broker/broker'
 import type { HistoryOptions, HistoryStore } from './topics/history'
 import type { SessionStore } from './sessions/store'
-import type { OriginCheck } from './transport/origins'
 import type { Context, MethodHandler } from './context'
 
 /**
@@ -245,6 +245,13 @@ export type ResolvedListen =
   | { server: HttpServer | HttpsServer; port?: undefined }
   | { noServer: true; port?: undefined; server?: undefined }
 
+/**
+ * `allowedOrigins`, resolved (transport/origins.ts): decides one upgrade's Origin header and never
+ * throws. A user function that fails is a refusal, and its error goes to `failed`.
+ * @internal
+ */
+export type OriginCheck = (origin: string, request: IncomingMessage, failed: (err: unknown) => void) => boolean
+
 /** What the transport checks at the door, before a socket exists. @internal */
 export interface ResolvedDoor<Auth> {
   /** Only upgrades to this path are handled; undefined: every path. */
@@ -299,6 +306,8 @@ export interface ResolvedServerOptions<Auth> {
   history: HistoryStore
   /** Where topic messages are numbered, kept and distributed: the `broker` option, or memory over `history`. */
   broker: Broker
+  /** Every timer's clock (clock.ts). */
+  clock: Clock
   /** `onError`, or the default logger (one line for the server's own notices). */
   report(err: unknown, ctx?: Context<Auth>): void
 }

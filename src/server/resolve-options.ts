@@ -10,6 +10,7 @@
 import { jsonRpc, jsonRpcCodes } from '../protocol/json-rpc'
 import type { Protocol } from '../protocol/protocol'
 import { nearest } from '../nearest'
+import { systemClock, type Clock } from './clock'
 import type { Codes } from './messages/codes'
 import type { ResolvedListen, ResolvedServerOptions, ResolvedSessions, ServerHeartbeatOptions, ServerOptions, ServerSessionOptions } from './options'
 import { createSessionStore, type SessionStore } from './sessions/store'
@@ -140,24 +141,26 @@ function resolveListen<Auth>(options: ServerOptions<Auth>): ResolvedListen {
   return { noServer: true }
 }
 
-function resolveSessions(sessions: ServerSessionOptions | false | undefined): ResolvedSessions | false {
+function resolveSessions(sessions: ServerSessionOptions | false | undefined, clock: Clock): ResolvedSessions | false {
   if (sessions === false) return false
   return {
     ttl: sessions?.ttl ?? 120_000,
     maxBytes: sessions?.maxBytes ?? 1_048_576,
     ackDelay: sessions?.ackDelay ?? 200,
-    store: (sessions?.store ?? createSessionStore()) as SessionStore,
+    store: (sessions?.store ?? createSessionStore({ now: () => clock.now() })) as SessionStore,
   }
 }
 
 /**
- * Check every option of `createServer` and give each its default.
+ * Check every option of `createServer` and give each its default. `clock`: every timer's (clock.ts);
+ * the built-in history and session store read their time from it too. An internal parameter, not
+ * an option: a simulation passes a virtual clock.
  * @example
  * resolveServerOptions({ port: 8080, allowOrigins: ['https://app.example.com'] })
  * // TypeError: lifeline-ws/server: unknown option allowOrigins; did you mean allowedOrigins?
  * @internal
  */
-export function resolveServerOptions<Auth>(options: ServerOptions<Auth>): ResolvedServerOptions<Auth> {
+export function resolveServerOptions<Auth>(options: ServerOptions<Auth>, clock: Clock = systemClock): ResolvedServerOptions<Auth> {
   if (!isRecord(options)) throw new TypeError(`${PREFIX}options must be an object, got ${describe(options)}`)
   checkMembers('', options, rules)
   const listen = resolveListen(options)
@@ -172,7 +175,8 @@ export function resolveServerOptions<Auth>(options: ServerOptions<Auth>): Resolv
     methods.set(name, handler)
   }
   const { history, heartbeat, rateLimit } = options
-  const historyStore = isHistoryStore(history) ? history : createHistory(history === false ? { limit: 0 } : history)
+  const now = () => clock.now()
+  const historyStore = isHistoryStore(history) ? history : createHistory(history === false ? { limit: 0, now } : { now, ...history })
   // A dialect written before the table grew (or without one) answers with JSON-RPC's codes where it has none.
   const codes: Codes = { ...jsonRpcCodes, ...protocol.codes }
   return {
@@ -206,12 +210,13 @@ export function resolveServerOptions<Auth>(options: ServerOptions<Auth>): Resolv
       onDisconnect: options.onDisconnect,
       authorizeSubscribe: options.authorizeSubscribe,
     },
-    sessions: resolveSessions(options.sessions),
+    sessions: resolveSessions(options.sessions, clock),
     heartbeat: heartbeat === false ? false : (heartbeat?.interval ?? 30_000),
     callTimeout: options.callTimeout ?? 30_000,
     shutdownTimeout: options.shutdownTimeout ?? 10_000,
     history: historyStore,
     broker: options.broker ?? memoryBroker(historyStore),
+    clock,
     report: options.onError ?? ((err) => console.error('lifeline-ws/server:', err)),
   }
 }

@@ -108,7 +108,7 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
     return true
   }
 
-  const guard = createUpgradeGuard(door, own ? http : undefined, () => stats.rejected++)
+  const guard = createUpgradeGuard(door, own ? http : undefined, () => stats.rejected++, resolved.clock)
 
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     if (!pathMatches(request, door.path)) return false
@@ -181,14 +181,14 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
     http?.listen(listen.port, listen.host)
   }
 
-  const stopHeartbeat = resolved.heartbeat ? startHeartbeat(clients.links, resolved.heartbeat, () => stats.dropped++) : noop
+  const stopHeartbeat = resolved.heartbeat ? startHeartbeat(clients.links, resolved.heartbeat, () => stats.dropped++, resolved.clock) : noop
 
   const empty = (ms: number) =>
     new Promise<void>((resolve) => {
       if (!sockets.size) return resolve()
-      const timer = setTimeout(resolve, ms)
+      const timer = resolved.clock.setTimeout(resolve, ms)
       onEmpty = () => {
-        clearTimeout(timer)
+        resolved.clock.clearTimeout(timer)
         resolve()
       }
     })

@@ -18,6 +18,7 @@
 import { randomUUID } from 'node:crypto'
 import { ConnectionClosedError, TimeoutError, toRpcError } from '../../errors'
 import type { Message } from '../../protocol/protocol'
+import type { Clock } from '../clock'
 
 /** @internal */
 export interface OutgoingCalls {
@@ -32,13 +33,13 @@ export interface OutgoingCalls {
 interface Pending {
   resolve(value: unknown): void
   reject(err: Error): void
-  timer: ReturnType<typeof setTimeout>
+  timer: unknown
 }
 
 const gone = () => new ConnectionClosedError('lifeline-ws/server: client gone')
 
 /** @internal */
-export function createOutgoingCalls(): OutgoingCalls {
+export function createOutgoingCalls(clock: Clock): OutgoingCalls {
   const pending = new Map<string, Pending>()
   const prefix = randomUUID().slice(0, 8)
   let lastId = 0
@@ -48,7 +49,7 @@ export function createOutgoingCalls(): OutgoingCalls {
       return new Promise((resolve, reject) => {
         lastId++
         const id = `${prefix}.${lastId}`
-        const timer = setTimeout(() => {
+        const timer = clock.setTimeout(() => {
           pending.delete(id)
           reject(new TimeoutError(`lifeline-ws/server: ${method} timed out`))
         }, timeout)
@@ -57,7 +58,7 @@ export function createOutgoingCalls(): OutgoingCalls {
           write(id)
         } catch (err) {
           // The params could not be encoded: nothing was sent.
-          clearTimeout(timer)
+          clock.clearTimeout(timer)
           pending.delete(id)
           reject(err as Error)
         }
@@ -68,13 +69,13 @@ export function createOutgoingCalls(): OutgoingCalls {
       const call = typeof id == 'string' ? pending.get(id) : undefined
       if (!call) return
       pending.delete(id as string)
-      clearTimeout(call.timer)
+      clock.clearTimeout(call.timer)
       if (message.type == 'response') call.resolve(message.result)
       else call.reject(toRpcError(message.error))
     },
     fail() {
       for (const call of pending.values()) {
-        clearTimeout(call.timer)
+        clock.clearTimeout(call.timer)
         call.reject(gone())
       }
       pending.clear()

@@ -10,6 +10,7 @@ import type { Message } from '../../protocol/protocol'
 import { clientGone, createOutgoingCalls } from './calls'
 import type { Link } from './connection'
 import type { Session } from '../sessions/session'
+import type { Clock } from '../clock'
 import type { Codes } from '../messages/codes'
 import type { Context } from '../types'
 import { createWorkQueue, type WorkQueue } from '../messages/work'
@@ -18,6 +19,7 @@ import { createWorkQueue, type WorkQueue } from '../messages/work'
 export interface PeerOptions<Auth> {
   encode(message: Message | readonly Message[]): string
   codes: Codes
+  clock: Clock
   callTimeout: number
   maxInFlight: number
   maxQueued: number
@@ -78,7 +80,7 @@ const noTopics: ReadonlySet<string> = new Set()
 export function createPeer<Auth>(link: Link<Auth>, options: PeerOptions<Auth>, restored?: string): Peer<Auth> {
   const id = restored ?? randomUUID()
   const { encode } = options
-  const calls = createOutgoingCalls()
+  const calls = createOutgoingCalls(options.clock)
   let current: Link<Auth> | undefined
   // The latest socket, even once it closed: ctx.auth and ctx.request stay readable.
   let latest = link

@@ -79,6 +79,7 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
         limits: { maxInFlight: limits.maxInFlight, maxQueued: limits.maxQueued },
         ackMethod: resolved.names.ack,
         codes: resolved.codes,
+        clock: resolved.clock,
         encode,
         restore: (link, id) => track(createPeer(link, peerOptions, id)),
         began: (peer) => afterAnswer(hooks.onConnect, peer.ctx),

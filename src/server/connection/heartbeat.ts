@@ -5,6 +5,7 @@
  * @module
  */
 import type { WebSocket } from 'ws'
+import { backgroundTimeout, type Clock } from '../clock'
 
 /** What the heartbeat needs from a connection. @internal */
 export interface Beating {
@@ -18,8 +19,11 @@ export interface Beating {
  * reaped. Returns the stop function.
  * @internal
  */
-export function startHeartbeat(clients: Iterable<Beating>, interval: number, dead: (client: Beating) => void): () => void {
-  const timer = setInterval(() => {
+export function startHeartbeat(clients: Iterable<Beating>, interval: number, dead: (client: Beating) => void, clock: Clock): () => void {
+  let timer: unknown
+  const beat = () => {
+    // A heartbeat alone must not keep the process running.
+    timer = backgroundTimeout(clock, beat, interval)
     for (const client of clients) {
       if (client.socket.readyState !== client.socket.OPEN) continue
       if (!client.alive) {
@@ -30,8 +34,7 @@ export function startHeartbeat(clients: Iterable<Beating>, interval: number, dea
       client.alive = false
       client.socket.ping()
     }
-  }, interval)
-  // A heartbeat alone must not keep the process running.
-  timer.unref()
-  return () => clearInterval(timer)
+  }
+  timer = backgroundTimeout(clock, beat, interval)
+  return () => clock.clearTimeout(timer)
 }

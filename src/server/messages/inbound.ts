@@ -11,6 +11,7 @@
 import type { RawData } from 'ws'
 import { isRpcError } from '../../errors'
 import type { ErrorObject, Id, Message, Protocol } from '../../protocol/protocol'
+import type { Clock } from '../clock'
 import { methodNotFound, type Codes } from './codes'
 import { createBucket, RATE_LIMITED } from '../transport/door'
 import type { Link } from '../connection/connection'
@@ -27,6 +28,7 @@ export type Outcome = { result: unknown; after?: string[] }
 
 /** What a socket's dispatcher needs from its server. @internal */
 export interface DispatchOptions<Auth> {
+  clock: Clock
   protocol: Protocol
   codes: Codes
   methods: ReadonlyMap<string, MethodHandler<Auth>>
@@ -60,7 +62,7 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
 export function createDispatch<Auth>(link: Link<Auth>, options: DispatchOptions<Auth>): (data: RawData, isBinary: boolean) => void {
   const { protocol, stats, names, codes } = options
   const subscriptions = createSubscribe(link, options)
-  const bucket = options.rateLimit ? createBucket(options.rateLimit) : undefined
+  const bucket = options.rateLimit ? createBucket(options.rateLimit, options.clock) : undefined
   // Set once the socket went over its rate: what it still sends is not even decoded.
   let limited = false
   /** Take `count` tokens; on failure close the socket (once) and say so. */

@@ -5,6 +5,7 @@
  * server owes the client. No sockets here: the peer decides where frames go.
  * @module
  */
+import { backgroundTimeout, type Clock } from '../clock'
 import { createRepeats, type Repeats } from '../messages/repeats'
 import type { SessionJournal, SessionState } from './store'
 
@@ -17,6 +18,7 @@ export interface SessionOptions {
   maxBytes: number
   /** Milliseconds an ack may wait for more frames to cover. */
   ackDelay: number
+  clock: Clock
   /** Send `rpc.ack { received }` on the current socket; false when there is none. */
   sendAck(received: number): boolean
   /** Write-through: the store's journal of this session (counts and outbound frames go there first). */
@@ -85,12 +87,13 @@ export function createSession(id: string, options: SessionOptions, state?: Sessi
   let frames = [...(state?.frames ?? [])]
   let bytes = frames.reduce((total, frame) => total + byteLength(frame), 0)
   let unacked = 0
-  let timer: ReturnType<typeof setTimeout> | undefined
+  let timer: unknown
   const repeats = createRepeats(state?.marks)
   let page = 0
 
+  const { clock } = options
   const pause = () => {
-    if (timer) clearTimeout(timer)
+    if (timer !== undefined) clock.clearTimeout(timer)
     timer = undefined
   }
   const ackNow = () => {
@@ -105,10 +108,7 @@ export function createSession(id: string, options: SessionOptions, state?: Sessi
     received++
     unacked++
     if (unacked >= ACK_EVERY) ackNow()
-    else if (!timer) {
-      timer = setTimeout(ackNow, options.ackDelay)
-      timer.unref()
-    }
+    else if (timer === undefined) timer = backgroundTimeout(clock, ackNow, options.ackDelay)
   }
   const keep = (frame: string) => {
     sent++

@@ -13,6 +13,7 @@ import type { Outcome } from '../messages/inbound'
 import type { Link } from '../connection/connection'
 import type { Peer } from '../connection/client'
 import { createSession, type Session } from './session'
+import { backgroundTimeout, type Clock } from '../clock'
 import type { ResolvedSessions } from '../options'
 import type { SessionState } from './store'
 import { isCount, isRecord } from '../values'
@@ -33,7 +34,7 @@ export interface SessionsOptions<Auth> extends ResolvedSessions {
   /** A context ended for good: onDisconnect. */
   ended(peer: Peer<Auth>, code: number, reason: string): void
   report(err: unknown): void
-  now?: () => number
+  clock: Clock
 }
 
 /** @internal */
@@ -59,12 +60,13 @@ const continuable = (session: { sent: number; buffered: number }, received: numb
 
 /** @internal */
 export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<Auth> {
-  const now = options.now ?? Date.now
+  const { clock } = options
+  const now = () => clock.now()
   const live = new Map<string, Peer<Auth>>()
   // Sessions being saved by close(): each is saved once, and every caller waits for that save.
   const leaving = new Map<Peer<Auth>, Promise<void>>()
   // Sessions without a socket: when they expire, and the timer that ends them.
-  const waiting = new Map<Peer<Auth>, { expires: number; timer: ReturnType<typeof setTimeout> }>()
+  const waiting = new Map<Peer<Auth>, { expires: number; timer: unknown }>()
 
   const sendAck = (peer: Peer<Auth>, received: number) => {
     if (!peer.link) return false
@@ -90,7 +92,7 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
 
   const stopWaiting = (peer: Peer<Auth>) => {
     const entry = waiting.get(peer)
-    if (entry) clearTimeout(entry.timer)
+    if (entry) clock.clearTimeout(entry.timer)
     waiting.delete(peer)
   }
 
@@ -196,8 +198,7 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
     },
     dropped(peer, code, reason) {
       peer.detach()
-      const timer = setTimeout(() => finish(peer, code, reason), options.ttl)
-      timer.unref()
+      const timer = backgroundTimeout(clock, () => finish(peer, code, reason), options.ttl)
       waiting.set(peer, { expires: now() + options.ttl, timer })
     },
     end: (peer, code, reason) => finish(peer, code, reason),

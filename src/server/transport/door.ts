@@ -10,6 +10,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
+import { backgroundTimeout, type Clock } from '../clock'
 
 /** The code a socket that goes over `rateLimit` is closed with: 1008, policy violation. @internal */
 export const RATE_LIMITED = 1008
@@ -23,12 +24,12 @@ export interface Bucket {
 }
 
 /** @internal */
-export function createBucket(limit: { rate: number; burst: number }, now: () => number = Date.now): Bucket {
+export function createBucket(limit: { rate: number; burst: number }, clock: Clock): Bucket {
   let tokens = limit.burst
-  let last = now()
+  let last = clock.now()
   return {
     take(count) {
-      const time = now()
+      const time = clock.now()
       tokens = Math.min(limit.burst, tokens + ((time - last) * limit.rate) / 1000)
       last = time
       tokens -= count
@@ -61,27 +62,27 @@ export function createUpgradeGuard(
   options: { handshakeTimeout: number; maxConnectionsPerAddress: number; clientAddress(request: IncomingMessage): string },
   http: HttpServer | undefined,
   expired: () => void,
+  clock: Clock,
 ): UpgradeGuard {
   const addresses = new Map<string, number>()
-  const deadlines = new WeakMap<Duplex, ReturnType<typeof setTimeout>>()
+  const deadlines = new WeakMap<Duplex, unknown>()
 
   const arm = (socket: Duplex) => {
     if (deadlines.has(socket)) return
-    const timer = setTimeout(() => {
+    // A pending handshake must not keep the process alive on its own.
+    const timer = backgroundTimeout(clock, () => {
       deadlines.delete(socket)
       if (socket.destroyed) return
       expired()
       socket.destroy()
     }, options.handshakeTimeout)
-    // A pending handshake must not keep the process alive on its own.
-    timer.unref()
     deadlines.set(socket, timer)
     socket.once('close', () => disarm(socket))
   }
   const disarm = (socket: Duplex) => {
     const timer = deadlines.get(socket)
     if (timer === undefined) return
-    clearTimeout(timer)
+    clock.clearTimeout(timer)
     deadlines.delete(socket)
   }
   const onConnection = (socket: Socket) => arm(socket)

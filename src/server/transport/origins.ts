@@ -5,15 +5,8 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http'
-import type { ServerOptions } from '../options'
+import type { OriginCheck, ServerOptions } from '../options'
 import { describe } from '../values'
-
-/**
- * Decides one upgrade's Origin header; never throws. A user function that fails is a refusal,
- * and its error goes to `failed`.
- * @internal
- */
-export type OriginCheck = (origin: string, request: IncomingMessage, failed: (err: unknown) => void) => boolean
 
 const WHAT_IT_TAKES =
   "an array of origins (['https://app.example.com']), '*', or a function (origin, request) => boolean"

@@ -1,6 +1,7 @@
 // The in-memory session store and a session's bookkeeping, without sockets.
 import { describe, expect, it, vi } from 'vitest'
 import { createSessionStore } from '../../../src/server'
+import { systemClock } from '../../../src/server/clock'
 import { createSession } from '../../../src/server/sessions/session'
 import { patient } from '../../helpers/wait'
 
@@ -27,7 +28,7 @@ describe('createSessionStore', () => {
 describe('a session', () => {
   const make = (maxBytes = 1000) => {
     const acks: number[] = []
-    const session = createSession('id', { maxBytes, ackDelay: 60_000, sendAck: (received) => acks.push(received) > 0 })
+    const session = createSession('id', { maxBytes, ackDelay: 60_000, clock: systemClock, sendAck: (received) => acks.push(received) > 0 })
     return { session, acks }
   }
 
@@ -81,7 +82,7 @@ describe('a session', () => {
     }
     const lost: unknown[] = []
     const acks: number[] = []
-    const session = createSession('id', { maxBytes: 5, ackDelay: 60_000, sendAck: (received) => acks.push(received) > 0, journal, lost: (err) => lost.push(err) })
+    const session = createSession('id', { maxBytes: 5, ackDelay: 60_000, clock: systemClock, sendAck: (received) => acks.push(received) > 0, journal, lost: (err) => lost.push(err) })
     const counting = session.receive()
     // Not counted (nor acknowledged) before the journal counted it.
     expect(session.received).toBe(0)
@@ -110,6 +111,6 @@ describe('a session', () => {
     await vi.waitFor(() => expect(calls.at(-1)).toBe('end true'), patient)
     expect(lost).toHaveLength(2)
     expect(await session.owned()).toBe(false)
-    expect(createSession('plain', { maxBytes: 5, ackDelay: 1, sendAck: () => true }).owned()).toBeUndefined()
+    expect(createSession('plain', { maxBytes: 5, ackDelay: 1, clock: systemClock, sendAck: () => true }).owned()).toBeUndefined()
   })
 })
