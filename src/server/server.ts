@@ -9,8 +9,9 @@ import { createServer as createHttpServer, type IncomingMessage, type Server as 
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { createClients } from './connection/clients'
-import { closeReason } from './transport/close-reason'
+import { closeReason } from './values'
 import { startHeartbeat } from './connection/heartbeat'
+import { reportEvents, WsSocket } from './transport/ws'
 import { createUpgradeGuard } from './transport/door'
 import { resolveServerOptions } from './resolve-options'
 import { createStats } from './stats'
@@ -139,7 +140,7 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
         // ws reports protocol violations (oversize, bad UTF-8) here after closing the socket itself.
         ws.on('error', () => stats.malformed++)
         // Browsers cannot read an HTTP status from a failed upgrade; they can read a close code.
-        if (verdict.ok) clients.accept(ws, request, verdict.auth)
+        if (verdict.ok) reportEvents(ws, clients.accept(new WsSocket(ws), request, verdict.auth))
         else ws.close(4000 + verdict.status, closeReason(verdict.reason))
         sockets.add(ws)
         ws.once('close', () => {
@@ -181,7 +182,7 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
     http?.listen(listen.port, listen.host)
   }
 
-  const stopHeartbeat = resolved.heartbeat ? startHeartbeat(clients.links, resolved.heartbeat, () => stats.dropped++, resolved.clock) : noop
+  const stopHeartbeat = resolved.heartbeat ? startHeartbeat(clients.connections, resolved.heartbeat, resolved.clock) : noop
 
   const empty = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -201,10 +202,10 @@ export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Serv
     guard.stop()
     settleReady(new Error('lifeline-ws/server: closed'))
     // Each client goes as soon as its work is done: a session is acknowledged and saved first.
-    await clients.release(false)
+    await clients.letGoAll(false)
     await empty(resolved.shutdownTimeout)
     // Deadline: in-flight requests lose their answers; every client hears 1012 and reconnects.
-    await clients.release(true)
+    await clients.letGoAll(true)
     await empty(GRACE)
     for (const ws of sockets) ws.terminate()
     await empty(GRACE)

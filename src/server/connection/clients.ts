@@ -1,34 +1,39 @@
 /**
- * Every client of one server: the sockets (links), the contexts (peers) and
- * their sessions, `server.clients`, the connection hooks, broadcast, and
- * letting each client go on shutdown. Hook semantics are in docs/server.md
- * ("Connection hooks").
+ * Every client of one server: accepting connections, their clients and
+ * sessions, `server.clients`, the connection hooks, broadcast, and letting
+ * each client go on shutdown. Hook semantics are in docs/server.md
+ * ("Connection hooks"). The parts are made here once, bottom up (clients,
+ * sessions, routing, the inbound path), each given what it needs.
  * @module
  */
 import type { IncomingMessage } from 'node:http'
-import type { WebSocket } from 'ws'
 import type { Message } from '../../protocol/protocol'
-import { createDispatch, type DispatchOptions } from '../messages/inbound'
-import { createLink, type Link } from './connection'
+import { createInbound } from '../messages/inbound'
+import { createRouting } from '../messages/routing'
+import { createSubscriptions } from '../messages/subscribe'
 import type { ResolvedServerOptions } from '../options'
-import { createPeer, type Peer, type PeerOptions } from './client'
 import { createSessions } from '../sessions/sessions'
 import type { Topics } from '../topics/topics'
+import type { TransportSocket } from '../transport/transport'
 import type { Context, ServerStats } from '../types'
+import { createClient, type ClientParts } from './client'
+import { createConnection, type ConnectionParts } from './connection'
+import type { Client, Connection } from './types'
 
 /** @internal */
 export interface Clients<Auth> {
-  /** Every live context by id: plain clients (while their socket is open) and sessions (until they end). */
+  /** Every live context by id: plain clients (while their connection is open) and sessions (until they end). */
   readonly byId: ReadonlyMap<string, Context<Auth>>
-  /** Accepted sockets, for the heartbeat. */
-  readonly links: ReadonlySet<Link<Auth>>
-  accept(socket: WebSocket, request: IncomingMessage, auth: Auth): void
+  /** Open connections, for the heartbeat. */
+  readonly connections: ReadonlySet<Connection<Auth>>
+  /** Serve a socket that passed the door; returns the connection its events go to. */
+  accept(socket: TransportSocket, request: IncomingMessage, auth: Auth): Connection<Auth>
   broadcast(event: string, params: unknown): void
   /**
    * Shutdown: let each client go once its work is done (`force`: now): a session is acknowledged,
    * saved to the store and closed with 1012; a plain client is closed with 1012.
    */
-  release(force: boolean): Promise<void>
+  letGoAll(force: boolean): Promise<void>
 }
 
 /** What the clients need from their server. @internal */
@@ -43,10 +48,10 @@ export interface ClientsOptions<Auth> {
 /** @internal */
 export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth> {
   const { resolved, topics, stats, report } = options
-  const { hooks, limits } = resolved
-  const encode = (message: Message | readonly Message[]) => resolved.protocol.encode(message)
-  const links = new Set<Link<Auth>>()
-  const peers = new Set<Peer<Auth>>()
+  const { hooks, limits, codes, clock, protocol } = resolved
+  const encode = (message: Message | readonly Message[]) => protocol.encode(message)
+  const connections = new Set<Connection<Auth>>()
+  const clients = new Set<Client<Auth>>()
   const byId = new Map<string, Context<Auth>>()
 
   const hook = (fn: (ctx: Context<Auth>) => void, ctx: Context<Auth>) => {
@@ -60,107 +65,121 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
   const afterAnswer = (fn: ((ctx: Context<Auth>) => void) | undefined, ctx: Context<Auth>) => {
     if (fn) queueMicrotask(() => hook(fn, ctx))
   }
-  const ended = (peer: Peer<Auth>, code: number, reason: string) => {
-    peers.delete(peer)
-    if (byId.get(peer.ctx.id) === peer.ctx) byId.delete(peer.ctx.id)
+  const ended = (client: Client<Auth>, code: number, reason: string) => {
+    clients.delete(client)
+    if (byId.get(client.ctx.id) === client.ctx) byId.delete(client.ctx.id)
     const onDisconnect = hooks.onDisconnect
-    if (onDisconnect) hook((ctx) => onDisconnect(ctx, code, reason), peer.ctx)
+    if (onDisconnect) hook((ctx) => onDisconnect(ctx, code, reason), client.ctx)
   }
-  const track = (peer: Peer<Auth>) => {
-    peers.add(peer)
-    byId.set(peer.ctx.id, peer.ctx)
-    return peer
+  const track = (client: Client<Auth>) => {
+    clients.add(client)
+    byId.set(client.ctx.id, client.ctx)
+    return client
   }
 
-  const sessionLimits = resolved.sessions
-  const sessions = sessionLimits
+  const clientParts: ClientParts<Auth> = {
+    encode,
+    codes,
+    clock,
+    callTimeout: resolved.callTimeout,
+    maxInFlight: limits.maxInFlight,
+    maxQueued: limits.maxQueued,
+    control: resolved.control,
+    report,
+  }
+
+  const sessions = resolved.sessions
     ? createSessions<Auth>({
-        ...sessionLimits,
+        sessions: resolved.sessions,
         limits: { maxInFlight: limits.maxInFlight, maxQueued: limits.maxQueued },
         ackMethod: resolved.names.ack,
-        codes: resolved.codes,
-        clock: resolved.clock,
+        codes,
+        clock,
         encode,
-        restore: (link, id) => track(createPeer(link, peerOptions, id)),
-        began: (peer) => afterAnswer(hooks.onConnect, peer.ctx),
-        resumed: (peer) => afterAnswer(hooks.onResume, peer.ctx),
+        restore: (connection, id) => track(createClient(connection, clientParts, id)),
+        began: (client) => afterAnswer(hooks.onConnect, client.ctx),
+        resumed: (client) => afterAnswer(hooks.onResume, client.ctx),
         ended,
         report,
       })
     : undefined
 
-  const peerOptions: PeerOptions<Auth> = {
-    ...resolved,
-    ...limits,
-    encode,
-    report,
-    close(peer, code, reason) {
-      if (peer.session && sessions) sessions.end(peer, code, reason)
-      else peer.link?.close(code, reason)
-    },
-    overflow: (peer) => sessions?.end(peer, 1013, 'Session buffer full'),
+  async function letGo(client: Client<Auth>) {
+    if (client.session && sessions) await sessions.handOff(client)
+    else if (client.connection?.writable) client.connection.close(1012, 'Service restart')
+  }
+  const idle = (client: Client<Auth>) => {
+    if (options.closing() && !client.busy) void letGo(client)
   }
 
-  const idle = (peer: Peer<Auth>) => {
-    if (options.closing() && !peer.work.running && !peer.work.queued) void letGo(peer)
-  }
-  async function letGo(peer: Peer<Auth>) {
-    if (peer.session && sessions) await sessions.handOff(peer)
-    else if (peer.link?.open) peer.link.close(1012, 'Service restart')
-  }
-
-  const dispatchOptions: DispatchOptions<Auth> = {
-    ...resolved,
-    ...limits,
-    topics,
+  const route = createRouting<Auth>({
+    protocol,
+    codes,
     stats,
+    names: resolved.names,
+    methods: resolved.methods,
+    subscriptions: createSubscriptions({ topics, codes, maxSubscriptions: limits.maxSubscriptions, authorizeSubscribe: hooks.authorizeSubscribe }),
+    handshake: sessions?.handshake,
+    closing: options.closing,
+    report,
+  })
+  const receive = createInbound<Auth>({
+    protocol,
+    codes,
+    stats,
+    control: resolved.control,
+    sessionMethod: sessions ? resolved.names.session : undefined,
+    route,
+    closing: options.closing,
     idle,
     report,
-    authorizeSubscribe: hooks.authorizeSubscribe,
-    closing: options.closing,
+  })
+
+  const connectionParts: ConnectionParts<Auth> = {
+    maxBufferedAmount: limits.maxBufferedAmount,
+    rateLimit: limits.rateLimit,
+    clock,
+    stats,
+    receive,
+    closed(connection, code, reason) {
+      connections.delete(connection)
+      stats.connections--
+      topics.drop(connection)
+      const owner = connection.client
+      // A resume took this connection's place, or its session already ended.
+      if (!owner || owner.connection !== connection) return
+      if (owner.session && sessions) {
+        sessions.dropped(owner, code, reason)
+        return
+      }
+      owner.end()
+      ended(owner, code, reason)
+    },
   }
-  if (sessions) dispatchOptions.handshake = (link, params) => sessions.handshake(link, params)
 
   return {
     byId,
-    links,
+    connections,
     accept(socket, request, auth) {
-      const link = createLink(socket, request, auth, { maxBufferedAmount: limits.maxBufferedAmount, stats })
-      const peer = track(createPeer(link, peerOptions))
-      // Until its first frame, this socket may be a session's come back: what is broadcast meanwhile
+      const connection = createConnection(socket, request, auth, connectionParts)
+      const client = track(createClient(connection, clientParts))
+      // Until its first frame, this connection may be a session's come back: what is broadcast meanwhile
       // reaches that session's buffer and its replay, and must not reach the socket ahead of it.
-      if (sessions) peer.undecided()
-      links.add(link)
+      if (sessions) client.undecided()
+      connections.add(connection)
       stats.connections++
       stats.accepted++
-      socket.on('message', createDispatch(link, dispatchOptions))
-      socket.on('pong', () => {
-        link.alive = true
-      })
-      socket.once('close', (code, reason) => {
-        links.delete(link)
-        stats.connections--
-        topics.drop(link)
-        const owner = link.peer
-        // A resume took this socket's place, or its session already ended.
-        if (!owner || owner.link !== link) return
-        if (owner.session && sessions) {
-          sessions.dropped(owner, code, String(reason))
-          return
-        }
-        owner.end()
-        ended(owner, code, String(reason))
-      })
-      if (hooks.onConnect) hook(hooks.onConnect, peer.ctx)
+      if (hooks.onConnect) hook(hooks.onConnect, client.ctx)
+      return connection
     },
     broadcast(event, params) {
       if (resolved.control.has(event)) throw new TypeError(`lifeline-ws/server: ${event} is reserved for the protocol`)
       const frame = encode({ type: 'notification', method: event, params })
-      for (const peer of peers) peer.deliver(frame)
+      for (const client of clients) client.sendFrame(frame)
     },
-    async release(force) {
-      const all = [...peers]
-      await Promise.all(all.map((peer) => (force ? letGo(peer) : idle(peer))))
+    async letGoAll(force) {
+      const all = [...clients]
+      await Promise.all(all.map((client) => (force ? letGo(client) : idle(client))))
     },
   }
 }

@@ -1,39 +1,21 @@
 /**
- * Server-side liveness: ws ping frames on an interval. A client that has not
- * answered (pong, or any frame) since the previous ping is half-open, or
- * gone, and is terminated without waiting for a closing handshake.
+ * Server-side liveness: at every interval, each connection heard from since
+ * the last turn is pinged (a ping control frame, through its transport) and
+ * each one that was not is half-open, or gone, and is terminated without
+ * waiting for a closing handshake (Connection.probe). Transport-independent,
+ * so a simulated network runs it on virtual time.
  * @module
  */
-import type { WebSocket } from 'ws'
 import { backgroundTimeout, type Clock } from '../clock'
+import type { Connection } from './types'
 
-/** What the heartbeat needs from a connection. @internal */
-export interface Beating {
-  readonly socket: WebSocket
-  /** Set on every pong or frame, cleared at every ping. */
-  alive: boolean
-}
-
-/**
- * Start pinging `clients` every `interval` ms; `dead` is called for each one
- * reaped. Returns the stop function.
- * @internal
- */
-export function startHeartbeat(clients: Iterable<Beating>, interval: number, dead: (client: Beating) => void, clock: Clock): () => void {
+/** Start probing `connections` every `interval` ms. Returns the stop function. @internal */
+export function startHeartbeat<Auth>(connections: Iterable<Connection<Auth>>, interval: number, clock: Clock): () => void {
   let timer: unknown
   const beat = () => {
     // A heartbeat alone must not keep the process running.
     timer = backgroundTimeout(clock, beat, interval)
-    for (const client of clients) {
-      if (client.socket.readyState !== client.socket.OPEN) continue
-      if (!client.alive) {
-        dead(client)
-        client.socket.terminate()
-        continue
-      }
-      client.alive = false
-      client.socket.ping()
-    }
+    for (const connection of connections) connection.probe()
   }
   timer = backgroundTimeout(clock, beat, interval)
   return () => clock.clearTimeout(timer)

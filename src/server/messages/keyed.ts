@@ -6,7 +6,7 @@
  * @module
  */
 import type { ErrorObject, Id, Message, Once } from '../../protocol/protocol'
-import { fail, type Finish, type Ran } from './answers'
+import { errorReply, type Commit, type Handled } from './answers'
 import type { Codes } from './codes'
 import type { KeptAnswer, Repeats } from './repeats'
 
@@ -25,7 +25,7 @@ function kept(reply: Message | undefined): KeptAnswer {
  * `run` runs the message; `error` makes an error answer (undefined for a notification).
  * @internal
  */
-export function runKeyed(once: Once, repeats: Repeats, id: Id | undefined, run: () => Ran, error: (failure: ErrorObject) => Finish | undefined, codes: Codes): Ran {
+export function runKeyed(once: Once, repeats: Repeats, id: Id | undefined, run: () => Handled, error: (failure: ErrorObject) => Commit | undefined, codes: Codes): Handled {
   if (repeats.seen(once)) {
     // Written again (two leader tabs of lifeline-ws/share both wrote it): not run again.
     if (id === undefined) return undefined
@@ -34,28 +34,31 @@ export function runKeyed(once: Once, repeats: Repeats, id: Id | undefined, run: 
     if (!kept) return forgotten()
     return kept.then((first) => {
       if (!first) return forgotten()
-      return () => ({ reply: 'error' in first ? fail(id, first.error) : { type: 'response', id, result: first.result } })
+      return () => ({ reply: 'error' in first ? errorReply(id, first.error) : { type: 'response', id, result: first.result } })
     })
   }
-  const ran = run()
-  if (id === undefined) return ran
-  let settle!: (answer: KeptAnswer) => void
-  repeats.keep(once, new Promise<KeptAnswer>((resolve) => (settle = resolve)))
-  /** The same Finish, remembering the answer as it is written. */
-  const remembered = (finish: Finish | undefined): Finish | undefined => {
-    if (!finish) {
+  const handled = run()
+  if (id === undefined) return handled
+  let settle: (answer: KeptAnswer) => void = () => {}
+  const answer = new Promise<KeptAnswer>((resolve) => {
+    settle = resolve
+  })
+  repeats.keep(once, answer)
+  /** The same commit, remembering the answer as it is written. */
+  const remembered = (commit: Commit | undefined): Commit | undefined => {
+    if (!commit) {
       // No answer to remember (not expected for a request): a repeat is told it ran, without a result.
       settle(undefined)
       return undefined
     }
     return () => {
-      const out = finish()
-      settle(kept(out.reply))
-      return out
+      const written = commit()
+      settle(kept(written.reply))
+      return written
     }
   }
-  if (!(ran instanceof Promise)) return remembered(ran)
-  return ran.then(remembered, (err: unknown) => {
+  if (!(handled instanceof Promise)) return remembered(handled)
+  return handled.then(remembered, (err: unknown) => {
     // A repeat must not wait for an answer that will never come.
     settle(undefined)
     throw err

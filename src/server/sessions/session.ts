@@ -2,7 +2,9 @@
  * One session's bookkeeping (docs/protocol.md, "Sessions"): how many
  * tracked frames came in and went out, the outbound frames the client has
  * not acknowledged yet (bounded in bytes), and the coalesced acks the
- * server owes the client. No sockets here: the peer decides where frames go.
+ * server owes the client. No sockets here: its client decides where frames go.
+ * Acks are named by their direction: `ackedByClient` (the client let go of
+ * ours), `ackToClientNow` and `ackedToClient` (ours, of the client's).
  * @module
  */
 import { backgroundTimeout, type Clock } from '../clock'
@@ -19,8 +21,8 @@ export interface SessionOptions {
   /** Milliseconds an ack may wait for more frames to cover. */
   ackDelay: number
   clock: Clock
-  /** Send `rpc.ack { received }` on the current socket; false when there is none. */
-  sendAck(received: number): boolean
+  /** Write `rpc.ack { received }` to the client's connection; false when it has none. */
+  writeAck(received: number): boolean
   /** Write-through: the store's journal of this session (counts and outbound frames go there first). */
   journal?: SessionJournal | undefined
   /** The journal failed (store unavailable, or another process took the session over). */
@@ -40,37 +42,37 @@ export interface Session {
   readonly buffered: number
   /** The keyed messages (`once`) that ran, and the answers of the latest keyed requests. */
   readonly repeats: Repeats
-  /** How many times a new page took the session over (`restart`): answers for an older page are not sent. */
+  /** How many times a new page took the session over (`newPage`): answers for an older page are not sent. */
   readonly page: number
   /**
    * Count one tracked inbound frame, and acknowledge it soon (or at once, every {@link ACK_EVERY}).
    * Write-through: once the journal counted it; the promise says whether it may run (false: the journal failed).
    */
-  receive(): void | Promise<boolean>
+  countInbound(): void | Promise<boolean>
   /**
    * Number and keep one tracked outbound frame. False when the buffer is now over `maxBytes`.
    * Write-through: once the journal kept it; undefined when the journal failed (do not send it).
    */
-  push(frame: string): boolean | Promise<boolean | undefined>
+  keepOutbound(frame: string): boolean | Promise<boolean | undefined>
   /**
    * The client acknowledged our frames up to `count`: let go of them. False (and nothing
    * changes) when `count` is below what it acknowledged before or above what was sent.
    */
-  acknowledge(count: number): boolean
+  ackedByClient(count: number): boolean
   /** The frames after position `count`, to replay; undefined when some of them are gone. */
-  after(count: number): string[] | undefined
+  replayAfter(count: number): string[] | undefined
   /** A new page resumed: drop the buffer and number outbound frames from 1 again. */
-  restart(): void
-  /** Flush the ack owed, if any (a socket is back, or the server is closing). */
-  ackNow(): void
-  /** The handshake answer just told the client `received`: no ack is owed. */
-  acked(): void
-  /** Stop the ack timer (no socket, or the session ended). */
-  pause(): void
+  newPage(): void
+  /** Write the ack owed to the client, if any (a connection is back, or the server is closing). */
+  ackToClientNow(): void
+  /** The handshake answer just told the client `received`: no ack is owed to it. */
+  ackedToClient(): void
+  /** Stop the ack timer (no connection, or the session ended). */
+  stopAckTimer(): void
   /** The state to keep in a store. */
   state(expires: number): SessionState
   /** This process stops serving the session; `forget`: the journal, if any, forgets it too. */
-  end(forget: boolean): void
+  stopJournal(forget: boolean): void
   /** Write-through: whether this process still owns the session in the store; undefined without a journal. */
   owned(): Promise<boolean> | undefined
 }
@@ -92,13 +94,13 @@ export function createSession(id: string, options: SessionOptions, state?: Sessi
   let page = 0
 
   const { clock } = options
-  const pause = () => {
+  const stopAckTimer = () => {
     if (timer !== undefined) clock.clearTimeout(timer)
     timer = undefined
   }
-  const ackNow = () => {
-    pause()
-    if (unacked && options.sendAck(received)) unacked = 0
+  const ackToClientNow = () => {
+    stopAckTimer()
+    if (unacked && options.writeAck(received)) unacked = 0
   }
   /** Position of the oldest buffered frame, minus one: what the client acknowledged. */
   const base = () => sent - frames.length
@@ -107,8 +109,8 @@ export function createSession(id: string, options: SessionOptions, state?: Sessi
   const count = () => {
     received++
     unacked++
-    if (unacked >= ACK_EVERY) ackNow()
-    else if (timer === undefined) timer = backgroundTimeout(clock, ackNow, options.ackDelay)
+    if (unacked >= ACK_EVERY) ackToClientNow()
+    else if (timer === undefined) timer = backgroundTimeout(clock, ackToClientNow, options.ackDelay)
   }
   const keep = (frame: string) => {
     sent++
@@ -135,7 +137,7 @@ export function createSession(id: string, options: SessionOptions, state?: Sessi
     get buffered() {
       return frames.length
     },
-    receive() {
+    countInbound() {
       if (!journal) return count()
       // Counted in memory (and so acknowledged to the client) only once the store counted it.
       return journal.receive().then(
@@ -149,7 +151,7 @@ export function createSession(id: string, options: SessionOptions, state?: Sessi
         },
       )
     },
-    push(frame) {
+    keepOutbound(frame) {
       if (!journal) return keep(frame)
       // Replies resolve in call order, so frames are numbered and written in the order they were pushed.
       return journal.push(frame).then(
@@ -160,32 +162,32 @@ export function createSession(id: string, options: SessionOptions, state?: Sessi
         },
       )
     },
-    acknowledge(upTo) {
+    ackedByClient(upTo) {
       if (!Number.isSafeInteger(upTo) || upTo < base() || upTo > sent) return false
       const released = frames.splice(0, upTo - base())
       for (const frame of released) bytes -= byteLength(frame)
       if (journal && released.length) journal.acknowledge(upTo).catch(lost)
       return true
     },
-    after(count) {
+    replayAfter(count) {
       if (count < base() || count > sent) return undefined
       return frames.slice(count - base())
     },
-    restart() {
+    newPage() {
       page++
       sent = 0
       frames = []
       bytes = 0
       journal?.restart().catch(lost)
     },
-    ackNow,
-    acked() {
-      pause()
+    ackToClientNow,
+    ackedToClient() {
+      stopAckTimer()
       unacked = 0
     },
-    pause,
+    stopAckTimer,
     state: (expires) => ({ id, received, sent, frames: [...frames], expires, marks: repeats.marks() }),
-    end(forget) {
+    stopJournal(forget) {
       // Best effort: if the store is away, the session's keys expire at its ttl anyway.
       journal?.end(forget).catch(() => {})
     },

@@ -1,54 +1,52 @@
 /**
  * The sessions of one server (docs/protocol.md, "Sessions"): the
  * `rpc.session` handshake (new or resume), expiry of sessions without a
- * socket, ending a session, and handing sessions to the store on a graceful
- * shutdown. Live sessions are kept here, in process; the store holds the
- * ones no server is serving.
+ * connection, ending a session, and handing sessions to the store on a
+ * graceful shutdown. Live sessions are kept here, in process; the store
+ * holds the ones no server is serving.
  * @module
  */
 import { RpcError } from '../../errors'
 import type { Message } from '../../protocol/protocol'
-import type { Codes } from '../messages/codes'
-import type { Outcome } from '../messages/inbound'
-import type { Link } from '../connection/connection'
-import type { Peer } from '../connection/client'
-import { createSession, type Session } from './session'
 import { backgroundTimeout, type Clock } from '../clock'
+import type { Client, Connection } from '../connection/types'
+import type { Granted } from '../messages/answers'
+import type { Codes } from '../messages/codes'
 import type { ResolvedSessions } from '../options'
-import type { SessionState } from './store'
 import { isCount, isRecord } from '../values'
+import { createSession, type Session } from './session'
+import type { SessionState } from './store'
 
 /** What the sessions need from their server. @internal */
-export interface SessionsOptions<Auth> extends ResolvedSessions {
+export interface SessionsOptions<Auth> {
+  sessions: ResolvedSessions
   /** The flow-control limits, told to the client in the handshake answer. */
   limits: { maxInFlight: number; maxQueued: number }
   ackMethod: string
   codes: Codes
-  encode(message: Message): string
-  /** A context for a session restored from the store, on `link`. */
-  restore(link: Link<Auth>, id: string): Peer<Auth>
-  /** A context began in this process (restored from the store): server.clients, then onConnect. */
-  began(peer: Peer<Auth>): void
-  /** A session context got a socket back: onResume, once the replay is written. */
-  resumed(peer: Peer<Auth>): void
-  /** A context ended for good: onDisconnect. */
-  ended(peer: Peer<Auth>, code: number, reason: string): void
-  report(err: unknown): void
   clock: Clock
+  encode(message: Message): string
+  /** A client for a session restored from the store, on `connection`. */
+  restore(connection: Connection<Auth>, id: string): Client<Auth>
+  /** A client began in this process (restored from the store): server.clients, then onConnect. */
+  began(client: Client<Auth>): void
+  /** A session client got a connection back: onResume, once the replay is written. */
+  resumed(client: Client<Auth>): void
+  /** A client ended for good: onDisconnect. */
+  ended(client: Client<Auth>, code: number, reason: string): void
+  report(err: unknown): void
 }
 
 /** @internal */
 export interface Sessions<Auth> {
-  /** Decide an `rpc.session` request on `link` (its own peer is the one made at the upgrade). */
-  handshake(link: Link<Auth>, params: unknown): Promise<() => Outcome>
-  /** A session's socket closed: it waits `ttl` for its client. */
-  dropped(peer: Peer<Auth>, code: number, reason: string): void
-  /** End a session now, closing its socket with `code` (ctx.close, buffer overflow). */
-  end(peer: Peer<Auth>, code: number, reason: string): void
-  /** Graceful shutdown: acknowledge on its socket, save to the store, close with 1012. */
-  handOff(peer: Peer<Auth>): Promise<void>
-  /** Every session this server serves, with or without a socket. */
-  readonly live: Iterable<Peer<Auth>>
+  /** Decide an `rpc.session` request on `connection` (its own client is the one made at the upgrade). */
+  handshake(connection: Connection<Auth>, params: unknown): Promise<() => Granted>
+  /** A session's connection closed: it waits `ttl` for its client. */
+  dropped(client: Client<Auth>, code: number, reason: string): void
+  /** Graceful shutdown: acknowledge on its connection, save to the store, close with 1012. */
+  handOff(client: Client<Auth>): Promise<void>
+  /** Every session this server serves, with or without a connection. */
+  readonly live: Iterable<Client<Auth>>
 }
 
 /**
@@ -60,63 +58,69 @@ const continuable = (session: { sent: number; buffered: number }, received: numb
 
 /** @internal */
 export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<Auth> {
-  const { clock } = options
+  const { clock, sessions: limits } = options
   const now = () => clock.now()
-  const live = new Map<string, Peer<Auth>>()
+  const live = new Map<string, Client<Auth>>()
   // Sessions being saved by close(): each is saved once, and every caller waits for that save.
-  const leaving = new Map<Peer<Auth>, Promise<void>>()
-  // Sessions without a socket: when they expire, and the timer that ends them.
-  const waiting = new Map<Peer<Auth>, { expires: number; timer: unknown }>()
+  const leaving = new Map<Client<Auth>, Promise<void>>()
+  // Sessions without a connection: when they expire, and the timer that ends them.
+  const waiting = new Map<Client<Auth>, { expires: number; timer: unknown }>()
 
-  const sendAck = (peer: Peer<Auth>, received: number) => {
-    if (!peer.link) return false
-    peer.link.send(options.encode({ type: 'notification', method: options.ackMethod, params: { received } }))
+  const writeAck = (client: Client<Auth>, received: number) => {
+    const connection = client.connection
+    if (!connection) return false
+    connection.write(options.encode({ type: 'notification', method: options.ackMethod, params: { received } }))
     return true
   }
 
-  const startSession = (peer: Peer<Auth>, state?: SessionState): Session => {
+  const startSession = (client: Client<Auth>, state?: SessionState): Session => {
     // Write-through stores keep the live session up to date, so it survives this process.
-    const journal = options.store.journal?.(state ?? { id: peer.ctx.id, received: 0, sent: 0, frames: [], expires: now() + options.ttl })
+    const journal = limits.store.journal?.(state ?? { id: client.ctx.id, received: 0, sent: 0, frames: [], expires: now() + limits.ttl })
     const lost = (err: unknown) => {
-      if (peer.ended) return
+      if (client.ended) return
       // Taken over by another process is the normal end of a session whose client moved; anything else is news.
       if (!(err instanceof Error && err.message.includes('LIFELINE_TAKEN'))) options.report(err)
       // The store keeps it: the client resumes it here or on another process.
-      finish(peer, 1012, 'Service restart', false)
+      finish(client, 1012, 'Service restart', false)
     }
-    const session = createSession(peer.ctx.id, { ...options, sendAck: (received) => sendAck(peer, received), journal, lost }, state)
-    peer.session = session
-    live.set(peer.ctx.id, peer)
+    const session = createSession(
+      client.ctx.id,
+      { maxBytes: limits.maxBytes, ackDelay: limits.ackDelay, clock, writeAck: (received) => writeAck(client, received), journal, lost },
+      state,
+    )
+    // ctx.close and an overflow end the session (its client starts a new one).
+    client.startSession(session, (code, reason) => finish(client, code, reason))
+    live.set(client.ctx.id, client)
     return session
   }
 
-  const stopWaiting = (peer: Peer<Auth>) => {
-    const entry = waiting.get(peer)
+  const stopWaiting = (client: Client<Auth>) => {
+    const entry = waiting.get(client)
     if (entry) clock.clearTimeout(entry.timer)
-    waiting.delete(peer)
+    waiting.delete(client)
   }
 
   /**
-   * Forget a session here and tell the app; its socket, if any, is closed with `code`. `forget`: the
-   * store's journal forgets it too (false when it was handed over, or the store keeps it for a resume).
+   * Forget a session here and tell the app; its connection, if any, is closed with `code`. `forget`:
+   * the store's journal forgets it too (false when it was handed over, or the store keeps it for a resume).
    */
-  const finish = (peer: Peer<Auth>, code: number, reason: string, forget = true) => {
-    if (peer.ended) return
-    stopWaiting(peer)
-    live.delete(peer.ctx.id)
-    peer.session?.end(forget)
-    const link = peer.link
+  const finish = (client: Client<Auth>, code: number, reason: string, forget = true) => {
+    if (client.ended) return
+    stopWaiting(client)
+    live.delete(client.ctx.id)
+    client.session?.stopJournal(forget)
+    const connection = client.connection
     // What this session ran is acknowledged before it goes (if not already), so the client never writes it to the next one.
-    if (link) peer.session?.ackNow()
-    peer.end()
-    if (link) {
-      link.peer = undefined
-      link.close(code, reason)
+    if (connection) client.session?.ackToClientNow()
+    client.end()
+    if (connection) {
+      connection.stopServing()
+      connection.close(code, reason)
     }
-    options.ended(peer, code, reason)
+    options.ended(client, code, reason)
   }
 
-  function parse(params: unknown): { id: string | null; received: number | null } {
+  function parseOrThrow(params: unknown): { id: string | null; received: number | null } {
     const id = isRecord(params) ? params.id : undefined
     const received = isRecord(params) ? params.received : undefined
     if ((id !== null && typeof id != 'string') || (received !== null && !isCount(received))) {
@@ -125,57 +129,57 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
     return { id, received }
   }
 
-  /** `link` (whose own context is `own`) takes over the session `found`; returns the frames to replay. */
-  function resume(found: Peer<Auth>, own: Peer<Auth>, link: Link<Auth>, received: number | null): string[] {
+  /** `connection` (whose own client is `own`) takes over the session of `found`; returns the frames to replay. */
+  function resume(found: Client<Auth>, own: Client<Auth>, connection: Connection<Auth>, received: number | null): string[] {
     const session = found.session!
-    const old = found.link
+    const old = found.connection
     if (old) {
       // Half-open: the server had not noticed the old socket die. Nothing it still sends counts.
       found.detach()
-      old.peer = undefined
-      old.socket.terminate()
+      old.stopServing()
+      old.terminate()
     }
     stopWaiting(found)
-    // The socket's own context, made at the upgrade, was never more than a round trip old.
+    // The connection's own client, made at the upgrade, was never more than a round trip old.
     own.end()
     options.ended(own, 1000, 'Session resumed')
-    found.attach(link)
-    session.acked()
+    found.attach(connection)
+    session.ackedToClient()
     if (received === null) {
       // A new page: what was buffered for the old one, and its answers to our calls, died with it.
-      found.restart()
+      found.newPage()
       return []
     }
-    session.acknowledge(received)
-    return session.after(received) ?? []
+    session.ackedByClient(received)
+    return session.replayAfter(received) ?? []
   }
 
-  async function save(peer: Peer<Auth>, session: Session) {
+  async function save(client: Client<Auth>, session: Session) {
     // Tells the client to let go of everything this server received (and ran).
-    sendAck(peer, session.received)
-    session.acked()
-    const expires = waiting.get(peer)?.expires ?? now() + options.ttl
+    writeAck(client, session.received)
+    session.ackedToClient()
+    const expires = waiting.get(client)?.expires ?? now() + limits.ttl
     try {
-      await options.store.save(session.state(expires))
+      await limits.store.save(session.state(expires))
     } catch (err) {
       options.report(err)
     }
-    finish(peer, 1012, 'Service restart', false)
-    leaving.delete(peer)
+    finish(client, 1012, 'Service restart', false)
+    leaving.delete(client)
   }
 
   return {
-    async handshake(link, params) {
-      const { id, received } = parse(params)
+    async handshake(connection, params) {
+      const { id, received } = parseOrThrow(params)
       let state: SessionState | undefined
       const here = id === null ? undefined : live.get(id)
       // Write-through: a session served here may have moved to another process since (its client came back here).
       const owned = here?.session!.owned()
       const stale = owned !== undefined && !(await owned) ? here : undefined
-      if (id !== null && (!here || stale)) state = await options.store.take(id)
+      if (id !== null && (!here || stale)) state = await limits.store.take(id)
       return () => {
         if (stale) finish(stale, 1012, 'Session moved', false)
-        const own = link.peer!
+        const own = connection.client!
         let found = id === null ? undefined : live.get(id)
         // The client claims frames the session never sent, or lost ones the server no longer holds: start over.
         if (found && !continuable({ sent: found.session!.sent, buffered: found.session!.buffered }, received)) {
@@ -183,30 +187,29 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
           found = undefined
         }
         if (!found && state && continuable({ sent: state.sent, buffered: state.frames.length }, received)) {
-          found = options.restore(link, state.id)
+          found = options.restore(connection, state.id)
           startSession(found, state)
           options.began(found)
         }
         if (found) {
-          const replay = resume(found, own, link, received)
+          const replay = resume(found, own, connection, received)
           options.resumed(found)
-          return { result: { id: found.ctx.id, resumed: true, received: found.session!.received, limits: options.limits }, after: replay }
+          return { result: { id: found.ctx.id, resumed: true, received: found.session!.received, limits: options.limits }, replay }
         }
         startSession(own)
         return { result: { id: own.ctx.id, resumed: false, received: 0, limits: options.limits } }
       }
     },
-    dropped(peer, code, reason) {
-      peer.detach()
-      const timer = backgroundTimeout(clock, () => finish(peer, code, reason), options.ttl)
-      waiting.set(peer, { expires: now() + options.ttl, timer })
+    dropped(client, code, reason) {
+      client.detach()
+      const timer = backgroundTimeout(clock, () => finish(client, code, reason), limits.ttl)
+      waiting.set(client, { expires: now() + limits.ttl, timer })
     },
-    end: (peer, code, reason) => finish(peer, code, reason),
-    handOff(peer) {
-      const session = peer.session
-      if (!session || peer.ended) return Promise.resolve()
-      const saving = leaving.get(peer) ?? save(peer, session)
-      leaving.set(peer, saving)
+    handOff(client) {
+      const session = client.session
+      if (!session || client.ended) return Promise.resolve()
+      const saving = leaving.get(client) ?? save(client, session)
+      leaving.set(client, saving)
       return saving
     },
     get live() {

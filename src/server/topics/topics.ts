@@ -13,8 +13,14 @@ import type { Broker, BrokerHistory } from './broker/broker'
 
 /** What topics need from a connection. @internal */
 export interface Subscriber {
-  readonly topics: Set<string>
-  send(frame: string): void
+  /** The topics it is subscribed to. */
+  readonly topics: ReadonlySet<string>
+  /** Subscribed to `topic` now (its replay is about to be written). */
+  subscribed(topic: string): void
+  /** No longer subscribed to `topic`. */
+  unsubscribed(topic: string): void
+  /** Write a topic message as it is (topics resume by cursors, not through sessions). */
+  write(frame: string): void
 }
 
 /** A subscribe whose history was read: commit it when its answer is written, or cancel it. @internal */
@@ -63,7 +69,7 @@ export function createTopics(broker: Broker, protocol: Protocol, codes: Codes): 
   const forget = (sub: Subscriber, topic: string, only?: Entry) => {
     const entries = byTopic.get(topic)
     if (only && entries?.get(sub) !== only) return
-    if (!only) sub.topics.delete(topic)
+    if (!only) sub.unsubscribed(topic)
     // Empty maps go, so clients cannot grow the map with topics nobody publishes to.
     if (entries?.delete(sub) && !entries.size) byTopic.delete(topic)
   }
@@ -102,7 +108,7 @@ export function createTopics(broker: Broker, protocol: Protocol, codes: Codes): 
             replay.push(held.frame)
           }
           entry.held = undefined
-          sub.topics.add(topic)
+          sub.subscribed(topic)
           return { result: { seq, gap }, replay }
         },
         cancel: () => forget(sub, topic, entry),
@@ -126,7 +132,7 @@ export function createTopics(broker: Broker, protocol: Protocol, codes: Codes): 
         if (entry.held) entry.held.push({ seq, frame: encoded })
         else if (seq > entry.last) {
           entry.last = seq
-          sub.send(encoded)
+          sub.write(encoded)
         }
       }
     },

@@ -5,7 +5,7 @@
  */
 import { STATUS_CODES, type IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { closeReason } from './close-reason'
+import { closeReason } from '../values'
 
 /** @internal */
 export type Verdict<Auth> = { ok: true; auth: Auth } | { ok: false; status: 401 | 403; reason: string }

@@ -20,9 +20,12 @@ function slowBroker() {
 
 const subscriber = () => {
   const frames: { seq: number; data: unknown }[] = []
+  const topics = new Set<string>()
   const sub: Subscriber = {
-    topics: new Set(),
-    send: (frame) => void frames.push((JSON.parse(frame) as { params: { seq: number; data: unknown } }).params),
+    topics,
+    subscribed: (topic) => void topics.add(topic),
+    unsubscribed: (topic) => void topics.delete(topic),
+    write: (frame) => void frames.push((JSON.parse(frame) as { params: { seq: number; data: unknown } }).params),
   }
   return { sub, frames }
 }
