@@ -1,12 +1,16 @@
 /**
  * The origin check at the upgrade (against cross-site WebSocket hijacking):
  * `allowedOrigins` is checked and normalised once, at `createServer`, into a
- * function that cannot throw, whatever a client sends as its Origin header.
+ * function that cannot throw, whatever a client sends as its Origin header;
+ * at each upgrade, a refused origin is reported once.
  * @module
  */
 import type { IncomingMessage } from 'node:http'
-import type { OriginCheck, ServerOptions } from '../options'
+import type { OriginCheck, ResolvedDoor, ServerOptions } from '../options'
 import { describe } from '../values'
+
+/** Distinct refused origins remembered for reporting each once. */
+const REPORTED_ORIGINS = 1000
 
 const WHAT_IT_TAKES =
   "an array of origins (['https://app.example.com']), '*', or a function (origin, request) => boolean"
@@ -90,4 +94,31 @@ export function resolveAllowedOrigins(allowed: ServerOptions['allowedOrigins']):
   }
   const listed = new Set((allowed as readonly unknown[]).map(normaliseListed))
   return (origin, request) => listed.has(normaliseSent(origin)) || sameOrigin(origin, request)
+}
+
+/**
+ * The origin check of each upgrade: true when `request` must be refused (403). A refused origin is
+ * reported once (a page that retries for ever is logged once); the memory of reported origins is
+ * cleared when full, so a client inventing origins cannot grow it. Requests without an Origin come
+ * from non-browser clients, which hold no victim's cookies: never refused here.
+ * @internal
+ */
+export function createOriginGate(door: Pick<ResolvedDoor<unknown>, 'originAllowed' | 'originsByFunction'>, report: (err: unknown) => void): (request: IncomingMessage) => boolean {
+  const reported = new Set<string>()
+  const reportOnce = (origin: string, err: Error) => {
+    if (reported.has(origin)) return
+    if (reported.size >= REPORTED_ORIGINS) reported.clear()
+    reported.add(origin)
+    report(err)
+  }
+  return (request) => {
+    const origin = request.headers.origin
+    if (origin === undefined) return false
+    const failed = (err: unknown) =>
+      reportOnce(origin, new Error(`lifeline-ws/server: refused upgrade from origin ${origin}: allowedOrigins failed (${String(err)})`, { cause: err }))
+    if (door.originAllowed(origin, request, failed)) return false
+    const fix = door.originsByFunction ? 'your allowedOrigins function refused it' : 'add it to allowedOrigins'
+    reportOnce(origin, new Error(`lifeline-ws/server: refused upgrade from origin ${origin}; ${fix}`))
+    return true
+  }
 }
