@@ -4,6 +4,9 @@
 // - the server is a layer of its own: server/ imports only server/, protocol/ and the base modules
 //   without imports of their own (errors.ts, timers.ts, nearest.ts), and only testing/ imports it
 //   (through server/index.ts, the public entry, as its users do);
+// - the server core (core.ts, connection/, messages/, sessions/, topics/) runs on any transport: it
+//   imports nothing of transport/ but the seam's types (transport/transport.ts), and neither `ws` nor
+//   node's network modules (types excepted: ctx.request is an IncomingMessage);
 // - no file reaches itself through its imports (a cycle), type-only imports included: a cycle of types
 //   is still two files that cannot be read one before the other.
 // Usage: node scripts/deps.mjs            one line per layer, then the checks
@@ -56,12 +59,28 @@ const problem = (file, target) => {
   return LAYERS.indexOf(to) > LAYERS.indexOf(from) ? 'points up the layers' : undefined
 }
 
+/** The server core: what must run on any transport. */
+const isCore = (file) => file === 'server/core.ts' || /^server\/(connection|messages|sessions|topics)\//.test(file)
+/** What only a transport adapter may import at run time. */
+const NETWORK = ['ws', 'node:http', 'node:https', 'node:net', 'node:stream']
+
 const graph = new Map()
+const network = []
 for (const path of files(root).sort()) {
   const file = relative(root, path)
-  const imports = [...readFileSync(path, 'utf8').matchAll(/^(?:import|export)[^'"]*from '(\.[^']+)'/gm)]
+  const source = readFileSync(path, 'utf8')
+  const imports = [...source.matchAll(/^(?:import|export)[^'"]*from '(\.[^']+)'/gm)]
     .map(([, spec]) => relative(root, join(dirname(path), spec)) + '.ts')
   graph.set(file, [...new Set(imports)].sort())
+  if (!isCore(file)) continue
+  for (const [, typeOnly, spec] of source.matchAll(/^import( type)?[^'"]*from '([^'.][^']*)'/gm)) {
+    if (!typeOnly && NETWORK.includes(spec)) network.push(`${file} -> '${spec}': the server core never touches the network; a transport adapter does`)
+  }
+  for (const target of graph.get(file)) {
+    if (target.startsWith('server/transport/') && target !== 'server/transport/transport.ts') {
+      network.push(`${file} -> ${target}: the server core knows a transport only through transport/transport.ts`)
+    }
+  }
 }
 
 /** One way round a cycle, from `start` back to it, through files of `members` only (breadth first). */
@@ -119,7 +138,7 @@ function cycles() {
   return found.sort((a, b) => a.key.localeCompare(b.key))
 }
 
-const upward = []
+const upward = [...network]
 const byLayer = new Map(LAYERS.map((layer) => [layer, { files: 0, uses: new Set() }]))
 for (const [file, imports] of graph) {
   const layer = byLayer.get(layerOf(file))
@@ -145,7 +164,7 @@ const knownLeft = found.filter((cycle) => KNOWN_CYCLES.includes(cycle.key)).map(
 const knownGone = KNOWN_CYCLES.filter((key) => !found.some((cycle) => cycle.key === key))
 
 console.log('')
-console.log(upward.length ? `imports that break the layers:\n  ${upward.join('\n  ')}` : `every import points down the layers; the server imports only server/, protocol/ and ${SERVER_BASE.join(', ')}`)
+console.log(upward.length ? `imports that break the layers:\n  ${upward.join('\n  ')}` : `every import points down the layers; the server imports only server/, protocol/ and ${SERVER_BASE.join(', ')}; its core knows no transport but the seam`)
 console.log(newCycles.length ? `import cycles:\n  ${newCycles.join('\n  ')}` : 'no new import cycle')
 for (const cycle of knownLeft) console.log(`known cycle, left to its own work: ${cycle}`)
 for (const cycle of knownGone) console.log(`known cycle gone, remove it from KNOWN_CYCLES in scripts/deps.mjs: ${cycle}`)
