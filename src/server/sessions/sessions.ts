@@ -15,7 +15,7 @@ import type { Codes } from '../messages/codes'
 import type { ResolvedSessions } from '../options'
 import { isCount, isRecord } from '../values'
 import { createSession, type Session } from './session'
-import type { SessionState } from './store'
+import { SessionTakenError, type SessionState } from './store'
 
 /** What the sessions need from their server. @internal */
 export interface SessionsOptions<Auth> {
@@ -79,7 +79,7 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
     const lost = (err: unknown) => {
       if (client.ended) return
       // Taken over by another process is the normal end of a session whose client moved; anything else is news.
-      if (!(err instanceof Error && err.message.includes('LIFELINE_TAKEN'))) options.report(err)
+      if (!(err instanceof SessionTakenError)) options.report(err)
       // The store keeps it: the client resumes it here or on another process.
       finish(client, 1012, 'Service restart', false)
     }

@@ -86,6 +86,23 @@ export interface SessionJournal {
   owned(): Promise<boolean>
 }
 
+/**
+ * What a {@link SessionJournal} step rejects with when another process took the session over (its
+ * client resumed there) or the session expired: the normal end of a session whose client moved, so
+ * the server lets it go without reporting it. Any other rejection is reported.
+ * @internal
+ */
+export class SessionTakenError extends Error {
+  override readonly name = 'SessionTakenError'
+  constructor(
+    /** The session's id. */
+    readonly session: string,
+    options?: ErrorOptions,
+  ) {
+    super(`lifeline-ws/server: session ${session} was taken over by another process, or expired`, options)
+  }
+}
+
 /** Options of {@link createSessionStore}. */
 export interface SessionStoreOptions {
   /** Time source, for tests. @default Date.now */

@@ -3,7 +3,8 @@
 // acknowledged both ways; a session waits for its client, is replayed exactly from where the client
 // was, and ends (ttl, ctx.close, overflow, a new page, close()) with the code the docs give.
 import { describe, expect, it } from 'vitest'
-import { createSessionStore, isConnectionClosedError } from '../../../src/server'
+import { createSessionStore, isConnectionClosedError, type SessionJournal, type SessionState, type SessionStore } from '../../../src/server'
+import { SessionTakenError } from '../../../src/server/sessions/store'
 import { flush } from '../../helpers/flush'
 import { manualClock } from '../../helpers/manual-clock'
 import { memoryServer, type MemoryPeer } from '../../helpers/memory-transport'
@@ -187,5 +188,33 @@ describe('sessions on close() and in the store', () => {
     const resumed = await hello(two.connect(), id, 0)
     expect(resumed).toMatchObject({ id, resumed: true, received: 1 })
     expect(events(resumed.after)).toEqual([['kept']])
+  })
+
+  it('lets a session go quietly when its journal says another process took it, and reports any other failure', async () => {
+    let failure: Error = new SessionTakenError('s')
+    const journal: SessionJournal = {
+      receive: () => Promise.reject(failure),
+      push: () => Promise.resolve(),
+      acknowledge: () => Promise.resolve(),
+      restart: () => Promise.resolve(),
+      end: () => Promise.resolve(),
+      owned: () => Promise.resolve(true),
+    }
+    const store: SessionStore = { save: () => {}, take: (): SessionState | undefined => undefined, journal: () => journal }
+    const { connect, errors } = memoryServer({ sessions: { store }, methods: { note: () => {} } })
+    const moved = connect()
+    await hello(moved)
+    moved.send(notification('note'))
+    await flush()
+    expect(moved.ended).toEqual({ code: 1012, reason: 'Service restart' })
+    expect(errors).toEqual([])
+
+    failure = new Error('Redis is unavailable')
+    const failing = connect()
+    await hello(failing)
+    failing.send(notification('note'))
+    await flush()
+    expect(failing.ended).toEqual({ code: 1012, reason: 'Service restart' })
+    expect(errors).toEqual([failure])
   })
 })

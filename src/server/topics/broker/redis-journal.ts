@@ -19,6 +19,9 @@ if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then
   return redis.error_reply('LIFELINE_TAKEN the session was taken over by another process, or expired')
 end
 `
+/** True for the reply of a script whose session another process owns now ({@link OWNED}). @internal */
+export const isTakenReply = (err: unknown): boolean => err instanceof Error && err.message.startsWith('LIFELINE_TAKEN')
+
 const REFRESH = `
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[2])

@@ -7,9 +7,9 @@
  * a crash.
  * @module
  */
-import type { SessionState, SessionStore } from '../../sessions/store'
+import { SessionTakenError, type SessionState, type SessionStore } from '../../sessions/store'
 import { connectRedis, release, whenReady, type RedisClientLike } from './redis-connect'
-import { defineJournalScripts, journalKeys, openJournal, takeJournal, type JournalRedis } from './redis-journal'
+import { defineJournalScripts, isTakenReply, journalKeys, openJournal, takeJournal, type JournalRedis } from './redis-journal'
 
 /** Options of {@link redisSessionStore}: `url` or `client`. */
 export interface RedisSessionStoreOptions {
@@ -135,7 +135,10 @@ function writeThroughStore(
         throw failed('taking a session', err)
       }
     },
-    journal: (state) => openJournal(connect, prefix, state, (err) => failed(`writing session ${state.id} through`, err)),
+    journal: (state) =>
+      openJournal(connect, prefix, state, (err) =>
+        isTakenReply(err) ? new SessionTakenError(state.id, { cause: err }) : failed(`writing session ${state.id} through`, err),
+      ),
     async close() {
       if (used) await release(await connection())
     },
