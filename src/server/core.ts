@@ -10,6 +10,7 @@
  */
 import { startHeartbeat } from './connection/heartbeat'
 import { createClients } from './connection/clients'
+import { asNotice } from './notices'
 import type { ResolvedServerOptions } from './options'
 import type { ClusterCounts } from './topics/broker/broker'
 import { createTopics } from './topics/topics'
@@ -69,7 +70,8 @@ export function createCore<Auth>(resolved: ResolvedServerOptions<Auth>, transpor
       },
       listening: topics.listening,
       counts: () => ({ connections: stats.connections, clients: clients.byId.size, topics: topics.counts() }),
-      report: (err) => report(err),
+      // What the broker reports is an outage or a message it could not read: news for the operator, not a bug.
+      report: (err) => report(asNotice(err)),
     }),
   )
   const listening = transport.start({
@@ -112,7 +114,7 @@ export function createCore<Auth>(resolved: ResolvedServerOptions<Auth>, transpor
       await brokerStarted.catch(noop)
       await broker.stop()
     } catch (err) {
-      report(err)
+      report(asNotice(err))
     }
   }
 
@@ -128,7 +130,7 @@ export function createCore<Auth>(resolved: ResolvedServerOptions<Auth>, transpor
       // The other processes' clients: a failure cannot be undone here, so it is reported.
       Promise.resolve()
         .then(() => broker.broadcast(event, params))
-        .catch((err: unknown) => report(err))
+        .catch((err: unknown) => report(asNotice(err)))
     },
     async cluster() {
       return broker.cluster()

@@ -12,6 +12,7 @@ import type { Protocol } from '../protocol/protocol'
 import { nearest } from '../nearest'
 import { systemClock, type Clock } from './clock'
 import type { Codes } from './messages/codes'
+import { logError } from './notices'
 import type { ResolvedListen, ResolvedServerOptions, ResolvedSessions, ServerHeartbeatOptions, ServerOptions, ServerSessionOptions } from './options'
 import { createSessionStore, type SessionStore } from './sessions/store'
 import { memoryBroker } from './topics/broker/memory'
@@ -217,6 +218,6 @@ export function resolveServerOptions<Auth>(options: ServerOptions<Auth>, clock: 
     history: historyStore,
     broker: options.broker ?? memoryBroker(historyStore),
     clock,
-    report: options.onError ?? ((err) => console.error('lifeline-ws/server:', err)),
+    report: options.onError ?? logError,
   }
 }

@@ -12,6 +12,7 @@ import { backgroundTimeout, type Clock } from '../clock'
 import type { Client, Connection } from '../connection/types'
 import type { Granted } from '../messages/answers'
 import type { Codes } from '../messages/codes'
+import { asNotice } from '../notices'
 import type { ResolvedSessions } from '../options'
 import { isCount, isRecord } from '../values'
 import { createSession, type Session } from './session'
@@ -79,7 +80,7 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
     const lost = (err: unknown) => {
       if (client.ended) return
       // Taken over by another process is the normal end of a session whose client moved; anything else is news.
-      if (!(err instanceof SessionTakenError)) options.report(err)
+      if (!(err instanceof SessionTakenError)) options.report(asNotice(err))
       // The store keeps it: the client resumes it here or on another process.
       finish(client, 1012, 'Service restart', false)
     }
@@ -162,7 +163,7 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
     try {
       await limits.store.save(session.state(expires))
     } catch (err) {
-      options.report(err)
+      options.report(asNotice(err))
     }
     finish(client, 1012, 'Service restart', false)
     leaving.delete(client)

@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http'
 import type { OriginCheck, ResolvedDoor, ServerOptions } from '../options'
+import { notice } from '../notices'
 import { describe } from '../values'
 
 /** Distinct refused origins remembered for reporting each once. */
@@ -115,10 +116,10 @@ export function createOriginGate(door: Pick<ResolvedDoor<unknown>, 'originAllowe
     const origin = request.headers.origin
     if (origin === undefined) return false
     const failed = (err: unknown) =>
-      reportOnce(origin, new Error(`lifeline-ws/server: refused upgrade from origin ${origin}: allowedOrigins failed (${String(err)})`, { cause: err }))
+      reportOnce(origin, notice(`lifeline-ws/server: refused upgrade from origin ${origin}: allowedOrigins failed (${String(err)})`, err))
     if (door.originAllowed(origin, request, failed)) return false
     const fix = door.originsByFunction ? 'your allowedOrigins function refused it' : 'add it to allowedOrigins'
-    reportOnce(origin, new Error(`lifeline-ws/server: refused upgrade from origin ${origin}; ${fix}`))
+    reportOnce(origin, notice(`lifeline-ws/server: refused upgrade from origin ${origin}; ${fix}`))
     return true
   }
 }
