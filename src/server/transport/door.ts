@@ -1,10 +1,11 @@
 /**
- * Limits against hostile clients that act before or beside the protocol:
- * a handshake deadline (slowloris: an upgrade request trickled byte by byte,
- * or an `authenticate` that never answers), a cap on connections per client
- * address, and a per-socket token bucket on inbound messages. Each is an
- * option with a default far above what an honest client needs (see
- * docs/server.md, "Limits" and "Hostile clients").
+ * Limits at the door, against hostile clients that act before a socket
+ * exists: a handshake deadline (slowloris: an upgrade request trickled byte
+ * by byte, or an `authenticate` that never answers) and a cap on
+ * connections per client address. Each is an option with a default far
+ * above what an honest client needs (docs/server.md, "Limits" and "Hostile
+ * clients"); the per-socket message rate is the connection's
+ * (connection/connection.ts).
  * @module
  */
 import type { IncomingMessage, Server as HttpServer } from 'node:http'
@@ -12,33 +13,7 @@ import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { backgroundTimeout, type Clock } from '../clock'
 
-/** The code a socket that goes over `rateLimit` is closed with: 1008, policy violation. @internal */
-export const RATE_LIMITED = 1008
-
 const peerAddress = (request: IncomingMessage): string => request.socket.remoteAddress ?? ''
-
-/** A token bucket: `burst` tokens, refilled continuously at `rate` per second. @internal */
-export interface Bucket {
-  /** Take `count` tokens; false when there were not enough (the bucket is then empty). */
-  take(count: number): boolean
-}
-
-/** @internal */
-export function createBucket(limit: { rate: number; burst: number }, clock: Clock): Bucket {
-  let tokens = limit.burst
-  let last = clock.now()
-  return {
-    take(count) {
-      const time = clock.now()
-      tokens = Math.min(limit.burst, tokens + ((time - last) * limit.rate) / 1000)
-      last = time
-      tokens -= count
-      if (tokens >= 0) return true
-      tokens = 0
-      return false
-    },
-  }
-}
 
 /** What the server needs from its upgrade guard. @internal */
 export interface UpgradeGuard {
