@@ -46,8 +46,6 @@ export interface Sessions<Auth> {
   dropped(client: Client<Auth>, code: number, reason: string): void
   /** Graceful shutdown: acknowledge on its connection, save to the store, close with 1012. */
   handOff(client: Client<Auth>): Promise<void>
-  /** Every session this server serves, with or without a connection. */
-  readonly live: Iterable<Client<Auth>>
 }
 
 /**
@@ -212,9 +210,6 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
       const saving = leaving.get(client) ?? save(client, session)
       leaving.set(client, saving)
       return saving
-    },
-    get live() {
-      return live.values()
     },
   }
 }

@@ -17,14 +17,14 @@ export interface TransportSocket {
   send(text: string): void
   /** Start the closing handshake. `reason` fits a close frame (at most 123 bytes of UTF-8): the core cuts it. */
   close(code: number, reason: string): void
-  /** Drop the connection now, without a closing handshake (a dead peer, a peer too slow to read). */
+  /** Drop the connection now, without a closing handshake (the other end is gone, or too slow to read). */
   terminate(): void
   /** Bytes written and not yet on the wire: above `maxBufferedAmount` the core cuts a slow reader off. */
   readonly bufferedAmount: number
   /** True while frames can be written (open, and no closing handshake begun). */
   readonly open: boolean
   /**
-   * Send a ping control frame for the heartbeat; the peer's pong comes back as {@link SocketEvents.pong}.
+   * Send a ping control frame for the heartbeat; the other end's pong comes back as {@link SocketEvents.pong}.
    * Absent when the platform keeps connections alive by itself (Deno's `idleTimeout`): the core then
    * never pings and never reaps.
    */
