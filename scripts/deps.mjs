@@ -1,9 +1,10 @@
 // The import graph of src/, checked (run by `npm test`, in test:lint):
 // - every import points down the layers, bottom up: base (errors, timers, events) < protocol < socket
-//   < client < share < entries (index.ts, socket.ts, share.ts) < react, testing; socket/ knows no protocol;
+//   < client < share < entries (index.ts, socket.ts, share.ts) < react, testing, gateway (they import a
+//   public entry, as their users do); socket/ knows no protocol;
 // - the server is a layer of its own: server/ imports only server/, protocol/ and the base modules
-//   without imports of their own (errors.ts, timers.ts, nearest.ts), and only testing/ imports it
-//   (through server/index.ts, the public entry, as its users do);
+//   without imports of their own (errors.ts, timers.ts, nearest.ts), and only testing/ and gateway/
+//   import it (through server/index.ts, the public entry, as their users do);
 // - the server core (core.ts, connection/, messages/, sessions/, topics/) runs on any transport: it
 //   imports nothing of transport/ but the seam's types (transport/transport.ts), and neither `ws` nor
 //   node's network modules (types excepted: ctx.request is an IncomingMessage);
@@ -35,10 +36,12 @@ const files = (dir) => readdirSync(dir).flatMap((name) => {
 
 /** The base modules the server may import: none imports anything (events.ts would bring nanoevents). */
 const SERVER_BASE = ['errors.ts', 'timers.ts', 'nearest.ts']
-const LAYERS = ['base', 'protocol', 'socket', 'client', 'share', 'entries', 'react, testing', 'server']
+const LAYERS = ['base', 'protocol', 'socket', 'client', 'share', 'entries', 'react, testing, gateway', 'server']
+/** The layers above the entries that may build on the server's entry. */
+const ON_SERVER = ['testing/', 'gateway/']
 const layerOf = (file) => {
   if (file.startsWith('server/')) return 'server'
-  if (file.startsWith('react/') || file.startsWith('testing/')) return 'react, testing'
+  if (['react/', 'testing/', 'gateway/'].some((dir) => file.startsWith(dir))) return 'react, testing, gateway'
   if (file === 'index.ts' || file === 'socket.ts' || file === 'share.ts') return 'entries'
   for (const layer of ['share', 'client', 'socket', 'protocol']) if (file.startsWith(`${layer}/`)) return layer
   return 'base'
@@ -52,8 +55,8 @@ const problem = (file, target) => {
     return allowed ? undefined : `the server imports only server/, protocol/ and ${SERVER_BASE.join(', ')}`
   }
   if (to === 'server') {
-    const allowed = file.startsWith('testing/') && target === 'server/index.ts'
-    return allowed ? undefined : 'only testing/ imports the server, through server/index.ts'
+    const allowed = ON_SERVER.some((dir) => file.startsWith(dir)) && target === 'server/index.ts'
+    return allowed ? undefined : 'only testing/ and gateway/ import the server, through server/index.ts'
   }
   if (from === 'socket' && to === 'protocol') return 'socket/ knows no protocol'
   return LAYERS.indexOf(to) > LAYERS.indexOf(from) ? 'points up the layers' : undefined
@@ -154,7 +157,7 @@ for (const [file, imports] of graph) {
 if (!showFiles) {
   for (const [name, { files: count, uses }] of byLayer) {
     const used = LAYERS.filter((layer) => uses.has(layer)).join(', ') || '(nothing)'
-    console.log(`${name.padEnd(15)} ${String(count).padStart(3)} files -> ${used}`)
+    console.log(`${name.padEnd(24)} ${String(count).padStart(3)} files -> ${used}`)
   }
 }
 
