@@ -4,7 +4,7 @@
 import type { IncomingMessage } from 'node:http'
 import fc from 'fast-check'
 import { describe, expect, it, vi } from 'vitest'
-import { resolveAllowedOrigins } from '../../../src/server/origins'
+import { resolveAllowedOrigins } from '../../../src/server/transport/origins'
 
 const request = (host = 'api.example.com') => ({ headers: { host } }) as unknown as IncomingMessage
 
