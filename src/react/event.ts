@@ -25,5 +25,12 @@ export function useEvent<C extends Contract = Contract, K extends EventName<C> =
   if (typeof handler !== 'function') throw new TypeError(`lifeline-ws/react: useEvent('${event}') needs a handler function`)
   const chosen = useLifeline(client) as AnyClient
   const latest = useLatest(handler)
-  useEffect(() => chosen.listen(event, (payload) => latest.current(payload as EventOf<C, K>)), [chosen, event])
+  useEffect(() => {
+    try {
+      return chosen.listen(event, (payload) => latest.current(payload as EventOf<C, K>))
+    } catch {
+      // A closed client throws ClientClosedError: it will push no event, so there is nothing to listen to.
+      return undefined
+    }
+  }, [chosen, event])
 }

@@ -104,17 +104,16 @@ function subscribe(client: AnyClient, registry: Map<string, Entry>, topic: strin
     releaseTimer: undefined,
   } as Omit<Entry, 'subscription'> as Entry
   const changed = () => entry.watchers.forEach((watcher) => watcher.changed())
-  entry.subscription = client.subscribe(topic, (data, meta) => {
-    entry.last = { data, seq: meta.seq }
-    // A copy: a watcher may release itself or another while being told.
-    for (const watcher of [...entry.watchers]) watcher.message(data, meta)
-  }, {
-    params,
-    onGap: () => {
-      entry.gaps++
-      changed()
-    },
-  })
+  try {
+    entry.subscription = subscribeOn(client, topic, entry, changed, params)
+  } catch (error) {
+    // A closed client throws ClientClosedError at once: the watcher shows it as status 'error',
+    // and the entry is not kept, so nothing is ever unsubscribed for it.
+    entry.status = 'error'
+    entry.error = error
+    entry.subscription = { unsubscribe() {} } as Subscription<unknown>
+    return entry
+  }
   entry.subscription.ready.then(() => {
     entry.status = 'ready'
     changed()
@@ -127,6 +126,20 @@ function subscribe(client: AnyClient, registry: Map<string, Entry>, topic: strin
   })
   registry.set(topic, entry)
   return entry
+}
+
+function subscribeOn(client: AnyClient, topic: string, entry: Entry, changed: () => void, params: unknown): Subscription<unknown> {
+  return client.subscribe(topic, (data, meta) => {
+    entry.last = { data, seq: meta.seq }
+    // A copy: a watcher may release itself or another while being told.
+    for (const watcher of [...entry.watchers]) watcher.message(data, meta)
+  }, {
+    params,
+    onGap: () => {
+      entry.gaps++
+      changed()
+    },
+  })
 }
 
 function forget(registry: Map<string, Entry>, topic: string, entry: Entry) {
