@@ -11,6 +11,8 @@ export default defineConfig({
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 30_000 } },
       { test: { name: 'react', include: ['test/react/**/*.test.ts'], environment: 'jsdom', testTimeout: 30_000, hookTimeout: 30_000 } },
+      // The framework-neutral stores (lifeline-ws/store) against a real server.
+      { test: { name: 'store', include: ['test/store/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 30_000 } },
       { test: { name: 'react-types', include: ['test/react/**/*.test-d.ts'], typecheck: { enabled: true, only: true, include: ['test/react/**/*.test-d.ts'], tsconfig: './tsconfig.json' } } },
       {
         test: {

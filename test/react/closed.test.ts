@@ -47,7 +47,7 @@ describe('hooks on a closed client', () => {
 
 describe('the "A client per component" recipe of docs/react.md', () => {
   // The recipe as the docs write it, with the test's WebSocket and the server's URL.
-  function DocumentSession({ id, url, children }: { id: string; url: string; children: ReactNode }): ReactNode {
+  function DocumentSession({ id, url, children }: { id: string; url: string; children?: ReactNode }): ReactNode {
     const [client, setClient] = useState<Client<ChatApi>>()
     useEffect(() => {
       const owned = createClient<ChatApi>(`${url}?doc=${encodeURIComponent(id)}`, { WebSocket: WebSocket as unknown as WebSocketConstructor })
