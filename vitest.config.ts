@@ -13,7 +13,17 @@ export default defineConfig({
       { test: { name: 'react', include: ['test/react/**/*.test.ts'], environment: 'jsdom', testTimeout: 30_000, hookTimeout: 30_000 } },
       // The framework-neutral stores (lifeline-ws/store) against a real server.
       { test: { name: 'store', include: ['test/store/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 30_000 } },
+      // lifeline-ws/vue with @vue/test-utils against a real server.
+      { test: { name: 'vue', include: ['test/vue/**/*.test.ts'], environment: 'jsdom', testTimeout: 30_000, hookTimeout: 30_000 } },
       { test: { name: 'react-types', include: ['test/react/**/*.test-d.ts'], typecheck: { enabled: true, only: true, include: ['test/react/**/*.test-d.ts'], tsconfig: './tsconfig.json' } } },
+      // The framework bindings' types (vue, svelte) and the store core's.
+      {
+        test: {
+          name: 'bindings-types',
+          include: ['test/{store,vue,svelte}/**/*.test-d.ts'],
+          typecheck: { enabled: true, only: true, include: ['test/{store,vue,svelte}/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+        },
+      },
       {
         test: {
           name: 'types',

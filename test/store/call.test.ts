@@ -3,7 +3,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { callStore, type CallState } from '../../src/store/index'
 import { patient } from '../helpers/wait'
-import { connect, gate, spied, startServer } from './server'
+import { connect, gate, spied, startServer, type ChatApi } from './server'
 
 describe('callStore', () => {
   it('calls after the first subscriber, aborts when superseded, and never shows the late answer', async () => {
@@ -31,6 +31,23 @@ describe('callStore', () => {
     answers.get(1)!.open(100)
     await client.call('echo', { text: 'the late answer is in' })
     expect(seen.map((state) => state.data)).not.toContain(100)
+    stop()
+  })
+
+  it('ignores the late answer of a superseded call even from a client that does not honour abort', async () => {
+    const pending: Array<(value: number) => void> = []
+    const deaf = { call: () => new Promise<number>((resolve) => pending.push(resolve)) } as never
+    const store = callStore<ChatApi, 'slow'>(deaf, { method: 'slow', params: { id: 1 } })
+    const stop = store.subscribe(() => {})
+    await vi.waitFor(() => expect(pending).toHaveLength(1), patient)
+    store.change({ method: 'slow', params: { id: 2 } })
+    expect(pending).toHaveLength(2)
+    pending[1]!(200)
+    await vi.waitFor(() => expect(store.get().data).toBe(200), patient)
+    pending[0]!(100)
+    await Promise.resolve()
+    await Promise.resolve()
+    expect(store.get()).toEqual({ data: 200, error: undefined, loading: false })
     stop()
   })
 
