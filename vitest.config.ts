@@ -1,4 +1,6 @@
 import { defineConfig } from 'vitest/config'
+import { fileURLToPath } from 'node:url'
+import { svelte } from '@sveltejs/vite-plugin-svelte'
 
 // One project per kind of test: unit, integration, types, docs (code blocks
 // and tables in README.md and docs/, checked against the built dist/) and
@@ -15,6 +17,15 @@ export default defineConfig({
       { test: { name: 'store', include: ['test/store/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 30_000 } },
       // lifeline-ws/vue with @vue/test-utils against a real server.
       { test: { name: 'vue', include: ['test/vue/**/*.test.ts'], environment: 'jsdom', testTimeout: 30_000, hookTimeout: 30_000 } },
+      // lifeline-ws/svelte: components compiled by Svelte (client for jsdom, server for ssr.test.ts),
+      // mounted with svelte's own mount(); *.svelte.test.ts files may use runes for their props.
+      {
+        plugins: [svelte()],
+        // Svelte's client runtime (its `browser` export condition) for mount(); `ws` stays the Node
+        // module the test server needs (its browser condition is a stub).
+        resolve: { conditions: ['browser'], alias: { ws: fileURLToPath(new URL('node_modules/ws/wrapper.mjs', import.meta.url)) } },
+        test: { name: 'svelte', include: ['test/svelte/**/*.test.ts'], environment: 'jsdom', testTimeout: 30_000, hookTimeout: 30_000 },
+      },
       { test: { name: 'react-types', include: ['test/react/**/*.test-d.ts'], typecheck: { enabled: true, only: true, include: ['test/react/**/*.test-d.ts'], tsconfig: './tsconfig.json' } } },
       // The framework bindings' types (vue, svelte) and the store core's.
       {

@@ -57,9 +57,13 @@ export function gate<T>() {
 /** The first (usually only) connection the server has, for its topics. */
 export const onlyClient = (server: TestServer) => [...server.clients.values()][0]
 
-/** The client, counting what a binding holds: listeners, subscriptions and calls not yet settled. */
+/**
+ * The client, counting what a binding holds (`held`: listeners, subscriptions and calls not yet
+ * settled) and everything it ever asked for (`made`).
+ */
 export function counted(client: Client<ChatApi>) {
   const held = { on: 0, listen: 0, subscribe: 0, call: 0 }
+  const made = { on: 0, listen: 0, subscribe: 0, call: 0 }
   const release = (kind: keyof typeof held) => {
     let done = false
     return () => {
@@ -73,6 +77,7 @@ export function counted(client: Client<ChatApi>) {
       if (key === 'on' || key === 'listen') {
         return (name: never, fn: never) => {
           held[key]++
+          made[key]++
           const free = release(key)
           const off = (target[key] as (name: never, fn: never) => () => void)(name, fn)
           return () => {
@@ -84,6 +89,7 @@ export function counted(client: Client<ChatApi>) {
       if (key === 'subscribe') {
         return (topic: never, fn: never, options: never) => {
           held.subscribe++
+          made.subscribe++
           const free = release('subscribe')
           const subscription = target.subscribe(topic, fn, options)
           return { ...subscription, unsubscribe: () => {
@@ -95,6 +101,7 @@ export function counted(client: Client<ChatApi>) {
       if (key === 'call') {
         return (method: never, params: never, options: never) => {
           held.call++
+          made.call++
           const free = release('call')
           return (target.call as (method: never, params: never, options: never) => Promise<unknown>)(method, params, options).finally(free)
         }
@@ -102,7 +109,7 @@ export function counted(client: Client<ChatApi>) {
       return Reflect.get(target, key)
     },
   })
-  return { client: proxy, held }
+  return { client: proxy, held, made }
 }
 
 /** The client, with every call's AbortSignal recorded. */

@@ -4,7 +4,7 @@ import { defineComponent, h, nextTick, ref } from 'vue'
 import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 import { createClient, type Client } from '../../src/index'
-import { createComposables, provideLifeline, useConnectionState, useEvent, useTopic } from '../../src/vue/index'
+import { createComposables, provideLifeline, useEvent, useTopic } from '../../src/vue/index'
 import { connect, counted, mountWith, onlyClient, startServer, until, type ChatApi } from './setup'
 
 const composables = createComposables<ChatApi>()

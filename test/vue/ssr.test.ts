@@ -31,13 +31,15 @@ describe('server rendering', () => {
     global.WebSocket = WebSocket
     try {
       for (const options of [{ WebSocket, lazy: true }, { lazy: true }]) {
-        const { client, held } = counted(createClient<ChatApi>('ws://127.0.0.1:9/', options))
+        const { client, held, made } = counted(createClient<ChatApi>('ws://127.0.0.1:9/', options))
         const app = createSSRApp(App).use(createLifeline(client))
         expect(await renderToString(app)).toBe('<main>idle|subscribing|no message yet|loading</main>')
         // Nothing started later either.
         await new Promise((resolve) => setTimeout(resolve, 0))
         expect(client.state).toBe('idle')
         expect(held).toEqual({ on: 0, listen: 0, subscribe: 0, call: 0 })
+        // Not a topic subscribed or a call made, even for a moment.
+        expect([made.subscribe, made.call]).toEqual([0, 0])
         client.close()
       }
       expect(count.constructed).toBe(0)
