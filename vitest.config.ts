@@ -1,6 +1,11 @@
 import { defineConfig } from 'vitest/config'
 import { fileURLToPath } from 'node:url'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
+import { docBlocks } from './test/recipes/doc-blocks'
+
+// Projects that resolve the `browser` export condition (Svelte's and Solid's client builds) keep
+// `ws` the Node module their test server needs (its browser condition is a stub).
+const wsForNode = fileURLToPath(new URL('node_modules/ws/wrapper.mjs', import.meta.url))
 
 // One project per kind of test: unit, integration, types, docs (code blocks
 // and tables in README.md and docs/, checked against the built dist/) and
@@ -21,10 +26,19 @@ export default defineConfig({
       // mounted with svelte's own mount(); *.svelte.test.ts files may use runes for their props.
       {
         plugins: [svelte()],
-        // Svelte's client runtime (its `browser` export condition) for mount(); `ws` stays the Node
-        // module the test server needs (its browser condition is a stub).
-        resolve: { conditions: ['browser'], alias: { ws: fileURLToPath(new URL('node_modules/ws/wrapper.mjs', import.meta.url)) } },
+        // Svelte's client runtime (its `browser` export condition) for mount().
+        resolve: { conditions: ['browser'], alias: { ws: wsForNode } },
         test: { name: 'svelte', include: ['test/svelte/**/*.test.ts'], environment: 'jsdom', testTimeout: 30_000, hookTimeout: 30_000 },
+      },
+      // The Solid and Angular recipes of docs/frameworks.md, run from the page itself (doc: imports);
+      // Solid's browser build is its reactive one.
+      {
+        plugins: [docBlocks()],
+        resolve: {
+          conditions: ['browser'],
+          alias: { ws: wsForNode, 'lifeline-ws/store': fileURLToPath(new URL('src/store/index.ts', import.meta.url)) },
+        },
+        test: { name: 'recipes', include: ['test/recipes/**/*.test.ts'], environment: 'jsdom', testTimeout: 30_000, hookTimeout: 30_000 },
       },
       { test: { name: 'react-types', include: ['test/react/**/*.test-d.ts'], typecheck: { enabled: true, only: true, include: ['test/react/**/*.test-d.ts'], tsconfig: './tsconfig.json' } } },
       // The framework bindings' types (vue, svelte) and the store core's.
