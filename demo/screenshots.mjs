@@ -110,6 +110,22 @@ const scenes = {
       await until(frame, "document.querySelector('[data-testid=react-call]')?.textContent.startsWith('answered')")
     },
   },
+  'demos-vue-composables--vue-composables': {
+    file: 'vue-composables',
+    async act(frame) {
+      await until(frame, "document.querySelector('[data-testid=vue-state]')?.textContent === 'open'")
+      await until(frame, "Number(document.querySelector('[data-testid=vue-ticks]')?.textContent) >= 5")
+      await until(frame, "document.querySelector('[data-testid=vue-call]')?.textContent.startsWith('answered')")
+    },
+  },
+  'demos-svelte-stores--svelte-stores': {
+    file: 'svelte-stores',
+    async act(frame) {
+      await until(frame, "document.querySelector('[data-testid=svelte-state]')?.textContent === 'open'")
+      await until(frame, "Number(document.querySelector('[data-testid=svelte-ticks]')?.textContent) >= 5")
+      await until(frame, "document.querySelector('[data-testid=svelte-call]')?.textContent.startsWith('answered')")
+    },
+  },
   'demos-sharing--sharing': {
     file: 'sharing',
     async act(frame, page) {
