@@ -11,9 +11,11 @@ const files = (dir) => readdirSync(dir).flatMap((name) => {
   if (statSync(path).isDirectory()) return name === 'server' && !withServer ? [] : files(path)
   return path.endsWith('.ts') ? [path] : []
 })
-// react/ and testing/ sit above the entries: they import the public entry, as their users do.
+// store/ sits above the entries, and the bindings (react/, vue/, svelte/) and testing/ above it:
+// they import the public entries, as their users do.
 const layerOf = (file) => {
-  if (file.startsWith('react/') || file.startsWith('testing/')) return 6
+  if (['react/', 'vue/', 'svelte/', 'testing/'].some((folder) => file.startsWith(folder))) return 7
+  if (file.startsWith('store/')) return 6
   if (file === 'index.ts' || file === 'socket.ts' || file === 'share.ts') return 5
   if (file.startsWith('share/')) return 4
   if (file.startsWith('client/')) return 3

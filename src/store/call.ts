@@ -6,6 +6,10 @@
  */
 import type { CallOptions, Client, Contract, Lookup, MethodName, Part, ResultOf } from '../index'
 import { createSource, soon, type Readable } from './readable'
+import { checkName } from './names'
+
+// Bundlers replace `process.env.NODE_ENV`; declared here (not from @types/node) so the browser build needs no Node types.
+declare const process: { env: { NODE_ENV?: string } }
 
 /** The params a call passes for a method: its parameter type, `undefined` when it takes none, or `unknown` without a contract. */
 export type CallParams<C extends Contract, K extends string> = [Part<C, 'methods'>] extends [never]
@@ -71,24 +75,22 @@ export function callStore<C extends Contract, K extends MethodName<C>>(client: C
       cancel('unsubscribed')
     }
   })
+  const abort = (why: string) => controller?.abort(new DOMException(`lifeline-ws: call ${why}`, 'AbortError'))
   const cancel = (why: string) => {
-    controller?.abort(new DOMException(`lifeline-ws: call ${why}`, 'AbortError'))
+    abort(why)
     controller = undefined
     // Told, not just changed: a call stopped while running must not stay "loading" on screen.
     const state = source.readable.get()
     if (state.loading) source.set({ ...state, loading: false })
   }
   const run = () => {
-    controller?.abort(new DOMException('lifeline-ws: call superseded', 'AbortError'))
+    abort('superseded')
     runs++
     const mine = new AbortController()
     controller = mine
-    const { method, params, timeout, resend } = current
-    const options: CallOptions = { signal: mine.signal }
-    if (timeout !== undefined) options.timeout = timeout
-    if (resend !== undefined) options.resend = resend
+    const { method, params, enabled: _enabled, ...options } = current
     source.set({ ...source.readable.get(), loading: true })
-    callSafely(client, method, params, options).then((data) => {
+    callSafely(client, method, params, { ...options, signal: mine.signal }).then((data) => {
       if (controller !== mine) return
       controller = undefined
       source.set({ data: data as Result, error: undefined, loading: false })
@@ -131,7 +133,7 @@ function callSafely(client: Client<Contract>, method: string, params: unknown, o
 }
 
 function keyOf({ method, params }: CallRequest): string {
-  if (typeof method !== 'string' || method === '') throw new TypeError(`lifeline-ws: a call store needs a method name, got ${String(method)}`)
+  if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') checkName('a call store', method)
   try {
     return `${method} ${JSON.stringify(params)}`
   } catch (cause) {

@@ -4,6 +4,10 @@
  */
 import type { Client, Contract, EventName, EventOf } from '../index'
 import { createSource, type Readable } from './readable'
+import { checkName } from './names'
+
+// Bundlers replace `process.env.NODE_ENV`; declared here (not from @types/node) so the browser build needs no Node types.
+declare const process: { env: { NODE_ENV?: string } }
 
 /** An event's store: its value is the latest payload; `listen` hears every one. */
 export interface EventStore<T> extends Readable<T | undefined> {
@@ -24,7 +28,7 @@ export interface EventStore<T> extends Readable<T | undefined> {
  * const stop = typing.listen(({ user }) => console.log(user, 'is typing'))
  */
 export function eventStore<C extends Contract, K extends EventName<C>>(client: Client<C>, event: K): EventStore<EventOf<C, K>> {
-  if (typeof event !== 'string' || event === '') throw new TypeError(`lifeline-ws: an event store needs an event name, got ${String(event)}`)
+  if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') checkName('an event store', event)
   const source = createSource<EventOf<C, K> | undefined>(undefined, () => {
     try {
       return client.listen(event, (payload) => source.emit(payload as EventOf<C, K>))

@@ -7,6 +7,10 @@
 import type { Client, Contract, TopicMeta, TopicName, TopicOf } from '../index'
 import { createSource, soon, type Readable } from './readable'
 import { peekTopic, watchTopic, type AnyClient, type SharedTopic, type TopicStatus } from './topics'
+import { checkName } from './names'
+
+// Bundlers replace `process.env.NODE_ENV`; declared here (not from @types/node) so the browser build needs no Node types.
+declare const process: { env: { NODE_ENV?: string } }
 
 export type { TopicStatus } from './topics'
 
@@ -74,7 +78,7 @@ export function topicStore<C extends Contract, K extends TopicName<C>>(
 export function topicStore<C extends Contract, K extends TopicName<C>>(
   client: Client<C>, topic: K, options?: LatestTopicOptions<TopicOf<C, K>>): TopicStore<TopicOf<C, K> | undefined>
 export function topicStore(client: Client<Contract>, topic: string, options: Partial<ReducedTopicOptions<unknown, unknown>> = {}): TopicStore<unknown> {
-  if (typeof topic !== 'string' || topic === '') throw new TypeError(`lifeline-ws: a topic store needs a topic name, got ${String(topic)}`)
+  if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') checkName('a topic store', topic)
   const reducer = options.reducer as Reducer | undefined
   const initial: TopicState<unknown> = { data: options.initial, seq: undefined, gaps: 0, status: 'subscribing', error: undefined }
   const known = reducer ? undefined : peekTopic(client as AnyClient, topic)
