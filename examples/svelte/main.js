@@ -3,6 +3,8 @@
 import { mount } from 'svelte'
 import { createClient } from 'lifeline-ws'
 import App from './App.svelte'
+// The look the three chat examples share (react/, vue/, svelte/).
+import '../chat.css'
 
 // In dev the chat server runs inside Vite at /ws (vite.config.js); ?server= points elsewhere.
 // lazy: setLifeline connects on mount, so a server render never opens a socket.

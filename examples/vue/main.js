@@ -4,6 +4,8 @@ import { createApp } from 'vue'
 import { createClient } from 'lifeline-ws'
 import { createLifeline } from 'lifeline-ws/vue'
 import App from './App.vue'
+// The look the three chat examples share (react/, vue/, svelte/).
+import '../chat.css'
 
 // In dev the chat server runs inside Vite at /ws (vite.config.js); ?server= points elsewhere.
 // lazy: the plugin connects when the app mounts, so rendering alone (SSR) never opens a socket.

@@ -6,31 +6,23 @@
  */
 import { useMemo, useSyncExternalStore } from 'react'
 import type { Client, Contract, TopicMeta, TopicName, TopicOf } from '../index'
-import { topicStore, type TopicState, type TopicOptionsBase as StoreOptionsBase } from '../store/index'
+import { topicStore, type TopicState, type TopicOptionsBase as StoreOptionsBase, type ReducedTopicOptions as StoreReducedOptions, type LatestTopicOptions as StoreLatestOptions } from '../store/index'
 import { useLifeline } from './context'
 import { useLatest } from './latest'
 
 export type { TopicState, TopicStatus } from '../store/index'
 
-/** Options every form of {@link useTopic} takes. */
+/** Options every form of {@link useTopic} takes: the store's (`params`), and the client. */
 export interface TopicOptionsBase<C extends Contract> extends StoreOptionsBase {
   /** The client. @default the nearest `<LifelineProvider>`'s */
   client?: Client<C>
 }
 
-/** Options of {@link useTopic} with a reducer. */
-export interface ReducedTopicOptions<T, S, C extends Contract> extends TopicOptionsBase<C> {
-  /** Folds each message into the state (latest-ref: a new function each render is fine). */
-  reducer: (state: S, message: T, meta: TopicMeta) => S
-  /** The state before the first message. */
-  initial: S
-}
+/** Options of {@link useTopic} with a reducer (`reducer`, required `initial`). */
+export type ReducedTopicOptions<T, S, C extends Contract> = StoreReducedOptions<T, S> & TopicOptionsBase<C>
 
-/** Options of {@link useTopic} without a reducer. */
-export interface LatestTopicOptions<T, C extends Contract> extends TopicOptionsBase<C> {
-  /** `data` until the first message. @default undefined */
-  initial?: T
-}
+/** Options of {@link useTopic} without a reducer (`initial`, default `undefined`). */
+export type LatestTopicOptions<T, C extends Contract> = StoreLatestOptions<T> & TopicOptionsBase<C>
 
 type Reducer = (state: unknown, message: unknown, meta: TopicMeta) => unknown
 

@@ -4,31 +4,23 @@
  * @module
  */
 import { toValue, type MaybeRefOrGetter } from 'vue'
-import type { Client, Contract, TopicMeta, TopicName, TopicOf } from '../index'
-import { topicStore, type TopicOptionsBase as StoreOptionsBase, type TopicState } from '../store/index'
+import type { Client, Contract, TopicName, TopicOf } from '../index'
+import { topicStore, type TopicOptionsBase as StoreOptionsBase, type ReducedTopicOptions as StoreReducedOptions, type LatestTopicOptions as StoreLatestOptions, type TopicState } from '../store/index'
 import { useLifeline } from './context'
 import { fieldRefs, type FieldRefs } from './fields'
 import { storeRef } from './follow'
 
-/** Options every form of {@link useTopic} takes. */
+/** Options every form of {@link useTopic} takes: the store's (`params`), and the client. */
 export interface TopicOptionsBase<C extends Contract> extends StoreOptionsBase {
   /** The client. @default the provided one */
   client?: Client<C>
 }
 
-/** Options of {@link useTopic} with a reducer. */
-export interface ReducedTopicOptions<T, S, C extends Contract> extends TopicOptionsBase<C> {
-  /** Folds each message into the state. */
-  reducer: (state: S, message: T, meta: TopicMeta) => S
-  /** The state before the first message. */
-  initial: S
-}
+/** Options of {@link useTopic} with a reducer (`reducer`, required `initial`). */
+export type ReducedTopicOptions<T, S, C extends Contract> = StoreReducedOptions<T, S> & TopicOptionsBase<C>
 
-/** Options of {@link useTopic} without a reducer. */
-export interface LatestTopicOptions<T, C extends Contract> extends TopicOptionsBase<C> {
-  /** `data` until the first message. @default undefined */
-  initial?: T
-}
+/** Options of {@link useTopic} without a reducer (`initial`, default `undefined`). */
+export type LatestTopicOptions<T, C extends Contract> = StoreLatestOptions<T> & TopicOptionsBase<C>
 
 /** What {@link useTopic} returns: `data`, `seq`, `gaps`, `status` and `error`, each a read-only ref. */
 export type TopicRefs<S> = FieldRefs<TopicState<S>>

@@ -3,17 +3,12 @@
 import { describe, expect, it, vi } from 'vitest'
 import { callStore, type CallState } from '../../src/store/index'
 import { patient } from '../helpers/wait'
-import { connect, gate, spied, startServer, type ChatApi } from './server'
+import { connect, gate, gatedSlow, spied, startServer, type ChatApi } from './server'
 
 describe('callStore', () => {
   it('calls after the first subscriber, aborts when superseded, and never shows the late answer', async () => {
     const server = await startServer()
-    const answers = new Map<number, ReturnType<typeof gate<number>>>()
-    server.method('slow', (params) => {
-      const answer = gate<number>()
-      answers.set((params as { id: number }).id, answer)
-      return answer.promise
-    })
+    const answers = gatedSlow(server)
     const { client, signals } = spied(connect(server))
     const store = callStore(client, { method: 'slow', params: { id: 1 } })
     expect(store.get()).toEqual({ data: undefined, error: undefined, loading: true })

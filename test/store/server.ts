@@ -54,6 +54,20 @@ export function gate<T>() {
   return { promise, open }
 }
 
+/**
+ * Makes the server's `slow` method wait for the test: each call's answer is a gate, kept by its
+ * params' `id`, that the test opens when it chooses (a late answer, out of order).
+ */
+export function gatedSlow(server: TestServer): Map<number, ReturnType<typeof gate<number>>> {
+  const answers = new Map<number, ReturnType<typeof gate<number>>>()
+  server.method('slow', (params) => {
+    const answer = gate<number>()
+    answers.set((params as { id: number }).id, answer)
+    return answer.promise
+  })
+  return answers
+}
+
 /** The first (usually only) connection the server has, for its topics. */
 export const onlyClient = (server: TestServer) => [...server.clients.values()][0]
 
@@ -127,8 +141,26 @@ export function spied(client: Client<ChatApi>) {
   return { client: proxy, signals }
 }
 
+/**
+ * Runs `render` with a WebSocket constructor that counts and refuses every construction, passed
+ * in and set as the global too (Node 22 has one: a client that falls back on it counts as well).
+ * Returns how many were constructed.
+ */
+export async function withoutSockets(render: (WebSocket: WebSocketConstructor) => Promise<void>): Promise<number> {
+  const { WebSocket, count } = refusingWebSocket()
+  const global = globalThis as { WebSocket?: unknown }
+  const saved = global.WebSocket
+  global.WebSocket = WebSocket
+  try {
+    await render(WebSocket)
+  } finally {
+    global.WebSocket = saved
+  }
+  return count.constructed
+}
+
 /** A WebSocket constructor that counts and refuses every construction, for server rendering. */
-export function refusingWebSocket() {
+function refusingWebSocket() {
   const count = { constructed: 0 }
   const Refusing = class {
     constructor() {

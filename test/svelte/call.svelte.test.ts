@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { RpcError } from '../../src/index'
 import Slow from './components/Slow.svelte'
-import { connect, gate, render, spied, startServer, until } from './setup'
+import { connect, gate, gatedSlow, render, spied, startServer, until } from './setup'
 
 describe('call', () => {
   it('shows loading, then the result; an RpcError becomes error', async () => {
@@ -41,12 +41,7 @@ describe('call', () => {
 
   it('never shows a stale answer: the first call answers after the second', async () => {
     const server = await startServer()
-    const answers = new Map<number, ReturnType<typeof gate<number>>>()
-    server.method('slow', (params) => {
-      const answer = gate<number>()
-      answers.set((params as { id: number }).id, answer)
-      return answer.promise
-    })
+    const answers = gatedSlow(server)
     const { client, signals } = spied(connect(server))
     const props = $state({ client, id: 1 })
     const view = render(Slow, props)

@@ -4,7 +4,7 @@ import { afterEach, vi } from 'vitest'
 import { mount, unmount, type Component } from 'svelte'
 import { patient } from '../helpers/wait'
 
-export { connect, counted, gate, onlyClient, spied, startServer, type ChatApi } from '../store/server'
+export { connect, counted, gate, gatedSlow, onlyClient, spied, startServer, type ChatApi } from '../store/server'
 
 const mounted: Array<() => void> = []
 

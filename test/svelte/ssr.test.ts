@@ -5,15 +5,11 @@ import { render } from 'svelte/server'
 import { describe, expect, it } from 'vitest'
 import { createClient } from '../../src/index'
 import App from './components/App.svelte'
-import { counted, refusingWebSocket, type ChatApi } from '../store/server'
+import { counted, withoutSockets, type ChatApi } from '../store/server'
 
 describe('server rendering', () => {
   it('renders the initial state and touches no WebSocket', async () => {
-    const { WebSocket, count } = refusingWebSocket()
-    const global = globalThis as { WebSocket?: unknown }
-    const saved = global.WebSocket
-    global.WebSocket = WebSocket
-    try {
+    const constructed = await withoutSockets(async (WebSocket) => {
       for (const options of [{ WebSocket, lazy: true }, { lazy: true }]) {
         const { client, held, made } = counted(createClient<ChatApi>('ws://127.0.0.1:9/', options))
         const { body } = render(App, { props: { client } })
@@ -26,9 +22,7 @@ describe('server rendering', () => {
         expect(client.state).toBe('idle')
         client.close()
       }
-      expect(count.constructed).toBe(0)
-    } finally {
-      global.WebSocket = saved
-    }
+    })
+    expect(constructed).toBe(0)
   })
 })

@@ -4,15 +4,7 @@ import { describe, expectTypeOf, it } from 'vitest'
 import type { Readable as SvelteReadable } from 'svelte/store'
 import { createClient, type Client, type State } from '../../src/index'
 import { call, connectionState, createStores, event, topic, type CallState, type TopicState } from '../../src/svelte/index'
-
-interface ChatApi {
-  methods: {
-    'room.join': (params: { room: string }) => { members: string[] }
-    time: () => number
-  }
-  events: { typing: { user: string } }
-  topics: { 'room:lobby': { from: string; text: string } }
-}
+import type { TypedApi as ChatApi } from '../store/contract'
 
 declare const client: Client<ChatApi>
 const stores = createStores<ChatApi>()

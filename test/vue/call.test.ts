@@ -5,7 +5,7 @@ import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 import { RpcError, type Client } from '../../src/index'
 import { useCall } from '../../src/vue/index'
-import { connect, gate, spied, startServer, until, type ChatApi } from './setup'
+import { connect, gate, gatedSlow, spied, startServer, until, type ChatApi } from './setup'
 
 function slowComponent(client: Client<ChatApi>, id: Ref<number>, enabled = ref(true)) {
   let refetch = () => {}
@@ -61,12 +61,7 @@ describe('useCall', () => {
 
   it('never shows a stale answer: the first call answers after the second', async () => {
     const server = await startServer()
-    const answers = new Map<number, ReturnType<typeof gate<number>>>()
-    server.method('slow', (params) => {
-      const answer = gate<number>()
-      answers.set((params as { id: number }).id, answer)
-      return answer.promise
-    })
+    const answers = gatedSlow(server)
     const { client, signals } = spied(connect(server))
     const id = ref(1)
     const { Slow } = slowComponent(client, id)

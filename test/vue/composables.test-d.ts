@@ -4,15 +4,7 @@ import { describe, expectTypeOf, it } from 'vitest'
 import type { ComputedRef, ShallowRef } from 'vue'
 import { createClient, type Client, type State } from '../../src/index'
 import { createComposables, useCall, useConnectionState, useEvent, useTopic, type TopicStatus } from '../../src/vue/index'
-
-interface ChatApi {
-  methods: {
-    'room.join': (params: { room: string }) => { members: string[] }
-    time: () => number
-  }
-  events: { typing: { user: string } }
-  topics: { 'room:lobby': { from: string; text: string } }
-}
+import type { TypedApi as ChatApi } from '../store/contract'
 
 declare const client: Client<ChatApi>
 const composables = createComposables<ChatApi>()

@@ -8,7 +8,7 @@ import { createLifeline } from '../../src/vue/index'
 import { patient } from '../helpers/wait'
 import type { ChatApi } from '../store/server'
 
-export { connect, counted, gate, onlyClient, spied, startServer, type ChatApi } from '../store/server'
+export { connect, counted, gate, gatedSlow, onlyClient, spied, startServer, type ChatApi } from '../store/server'
 
 enableAutoUnmount(afterEach)
 

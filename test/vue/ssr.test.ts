@@ -6,7 +6,7 @@ import { renderToString } from 'vue/server-renderer'
 import { describe, expect, it } from 'vitest'
 import { createClient } from '../../src/index'
 import { createComposables, createLifeline } from '../../src/vue/index'
-import { counted, refusingWebSocket, type ChatApi } from '../store/server'
+import { counted, withoutSockets, type ChatApi } from '../store/server'
 
 const { useConnectionState, useTopic, useCall, useEvent } = createComposables<ChatApi>()
 
@@ -24,12 +24,7 @@ const App = defineComponent({
 
 describe('server rendering', () => {
   it('renders the initial state and touches no WebSocket', async () => {
-    const { WebSocket, count } = refusingWebSocket()
-    // The global too (Node 22 has one): a client that falls back on it would count as well.
-    const global = globalThis as { WebSocket?: unknown }
-    const saved = global.WebSocket
-    global.WebSocket = WebSocket
-    try {
+    const constructed = await withoutSockets(async (WebSocket) => {
       for (const options of [{ WebSocket, lazy: true }, { lazy: true }]) {
         const { client, held, made } = counted(createClient<ChatApi>('ws://127.0.0.1:9/', options))
         const app = createSSRApp(App).use(createLifeline(client))
@@ -42,9 +37,7 @@ describe('server rendering', () => {
         expect([made.subscribe, made.call]).toEqual([0, 0])
         client.close()
       }
-      expect(count.constructed).toBe(0)
-    } finally {
-      global.WebSocket = saved
-    }
+    })
+    expect(constructed).toBe(0)
   })
 })
