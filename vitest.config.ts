@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config'
 import { fileURLToPath } from 'node:url'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { docBlocks } from './test/recipes/doc-blocks'
+import { svelte4 } from './test/svelte/svelte4'
 
 // Projects that resolve the `browser` export condition (Svelte's and Solid's client builds) keep
 // `ws` the Node module their test server needs (its browser condition is a stub).
@@ -23,9 +24,10 @@ export default defineConfig({
       // lifeline-ws/vue with @vue/test-utils against a real server.
       { test: { name: 'vue', include: ['test/vue/**/*.test.ts'], environment: 'jsdom', testTimeout: 30_000, hookTimeout: 30_000 } },
       // lifeline-ws/svelte: components compiled by Svelte (client for jsdom, server for ssr.test.ts),
-      // mounted with svelte's own mount(); *.svelte.test.ts files may use runes for their props.
+      // mounted with svelte's own mount(); *.svelte.test.ts files may use runes for their props;
+      // *.svelte4 components are compiled and run by Svelte 4 itself (test/svelte/svelte4.ts).
       {
-        plugins: [svelte()],
+        plugins: [svelte(), svelte4()],
         // Svelte's client runtime (its `browser` export condition) for mount().
         resolve: { conditions: ['browser'], alias: { ws: wsForNode } },
         test: { name: 'svelte', include: ['test/svelte/**/*.test.ts'], environment: 'jsdom', testTimeout: 30_000, hookTimeout: 30_000 },
