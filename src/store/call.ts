@@ -72,19 +72,20 @@ export function callStore<C extends Contract, K extends MethodName<C>>(client: C
     })
     return () => {
       stopStart()
-      cancel('unsubscribed')
+      cancel()
     }
   })
-  const abort = (why: string) => controller?.abort(new DOMException(`lifeline-ws: call ${why}`, 'AbortError'))
-  const cancel = (why: string) => {
-    abort(why)
+  // Aborted without a reason of our own: the platform's AbortError is what the call rejects with,
+  // and nobody sees it (the store drops answers of calls it let go). React Native has no DOMException.
+  const cancel = () => {
+    controller?.abort()
     controller = undefined
     // Told, not just changed: a call stopped while running must not stay "loading" on screen.
     const state = source.readable.get()
     if (state.loading) source.set({ ...state, loading: false })
   }
   const run = () => {
-    abort('superseded')
+    controller?.abort()
     runs++
     const mine = new AbortController()
     controller = mine
@@ -117,7 +118,7 @@ export function callStore<C extends Contract, K extends MethodName<C>>(client: C
       } else if (enabled) {
         run()
       } else {
-        cancel('disabled')
+        cancel()
       }
     },
   }
