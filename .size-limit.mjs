@@ -11,6 +11,17 @@ const production = (config) => ({
   define: { ...config.define, 'process.env.NODE_ENV': '"production"' },
 })
 
+/** createClient and everything one framework entry exports, production. */
+const binding = (name, entry, frameworks, limit) => ({
+  name: `${name}, production`,
+  path: ['dist/lifeline.js', `dist/${entry}.js`],
+  import: { 'dist/lifeline.js': '{ createClient }', [`dist/${entry}.js`]: '*' },
+  ignore: frameworks,
+  limit,
+  gzip: true,
+  modifyEsbuildConfig: production,
+})
+
 export default [
   {
     name: 'createSocket (lifeline-ws/socket), production',
@@ -43,6 +54,13 @@ export default [
     gzip: true,
     modifyEsbuildConfig: production,
   },
+  // The framework bindings, each measured with createClient as an app ships them (its framework
+  // left out: the app has it anyway). The store core is shared: an app pays for it once, whichever
+  // bindings it uses. docs/architecture.md, "Size", has the bytes each adds.
+  binding('createClient + lifeline-ws/store (the reactive core alone)', 'store', [], '11.3 kB'),
+  binding('createClient + lifeline-ws/react (everything it exports, react not counted)', 'react', ['react'], '11.9 kB'),
+  binding('createClient + lifeline-ws/vue (everything it exports, vue not counted)', 'vue', ['vue'], '12 kB'),
+  binding('createClient + lifeline-ws/svelte (everything it exports, svelte not counted)', 'svelte', ['svelte'], '11.5 kB'),
   {
     // Built from lifeline-ws/share: a <script> page gets `share` too, in one file.
     name: 'UMD for the CDN (everything, share included), minified production build, self-contained',

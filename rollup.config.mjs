@@ -57,7 +57,7 @@ const client = [
 
 // The server build lives next to its sources so its owner can change it freely.
 const server = existsSync('src/server/rollup.server.mjs') ? (await import('./src/server/rollup.server.mjs')).default : []
-// lifeline-ws/react, lifeline-ws/testing and lifeline-ws/react-native: each entry's build lives next to its sources.
-const optionalEntries = (await Promise.all(['react', 'testing', 'react-native'].map((name) => import(`./src/${name}/rollup.${name}.mjs`)))).flatMap((module) => module.default)
+// lifeline-ws/react, /testing, /react-native, /store, /vue and /svelte: each entry's build lives next to its sources.
+const optionalEntries = (await Promise.all(['react', 'testing', 'react-native', 'store', 'vue', 'svelte'].map((name) => import(`./src/${name}/rollup.${name}.mjs`)))).flatMap((module) => module.default)
 
 export default [...client, ...server, ...optionalEntries]

@@ -73,6 +73,8 @@ console.log(`
   lifeline gallery:  ${url}
   demo server:       ${demo.url}  (socket /ws, control /control/status)
 
-  Start at Welcome; the demos are Chat, Dashboard, Cursors, RPC playground, Connection lab and Sharing
-  (docs/gallery.md shows each one). Ctrl+C stops everything.
+  Start at Welcome; the demos are Chat, Dashboard, Cursors, RPC playground, Connection lab and Sharing,
+  and the framework bindings: React hooks, Vue composables and Svelte stores (docs/gallery.md shows each one).
+  The chat as a whole app: npm run example:react, example:vue or example:svelte.
+  Ctrl+C stops everything.
 `)

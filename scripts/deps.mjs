@@ -1,6 +1,6 @@
 // The import graph of src/, checked (run by `npm test`, in test:lint):
 // - every import points down the layers, bottom up: base (errors, timers, events) < protocol < socket
-//   < client < share < entries (index.ts, socket.ts, share.ts) < react, react-native, testing, gateway (they import a
+//   < client < share < entries (index.ts, socket.ts, share.ts) < store < react, vue, svelte, react-native, testing, gateway (they import a
 //   public entry, as their users do); socket/ knows no protocol;
 // - the server is a layer of its own: server/ imports only server/, protocol/ and the base modules
 //   without imports of their own (errors.ts, timers.ts, nearest.ts), and only testing/ and gateway/
@@ -36,12 +36,14 @@ const files = (dir) => readdirSync(dir).flatMap((name) => {
 
 /** The base modules the server may import: none imports anything (events.ts would bring nanoevents). */
 const SERVER_BASE = ['errors.ts', 'timers.ts', 'nearest.ts']
-const LAYERS = ['base', 'protocol', 'socket', 'client', 'share', 'entries', 'react, react-native, testing, gateway', 'server']
+const LAYERS = ['base', 'protocol', 'socket', 'client', 'share', 'entries', 'store', 'bindings, testing, gateway', 'server']
 /** The layers above the entries that may build on the server's entry. */
 const ON_SERVER = ['testing/', 'gateway/']
 const layerOf = (file) => {
   if (file.startsWith('server/')) return 'server'
-  if (['react/', 'react-native/', 'testing/', 'gateway/'].some((dir) => file.startsWith(dir))) return 'react, react-native, testing, gateway'
+  // The bindings (react/, vue/, svelte/) sit on the framework-neutral store/, which sits on the entries.
+  if (['react/', 'vue/', 'svelte/', 'react-native/', 'testing/', 'gateway/'].some((dir) => file.startsWith(dir))) return 'bindings, testing, gateway'
+  if (file.startsWith('store/')) return 'store'
   if (file === 'index.ts' || file === 'socket.ts' || file === 'share.ts') return 'entries'
   for (const layer of ['share', 'client', 'socket', 'protocol']) if (file.startsWith(`${layer}/`)) return layer
   return 'base'

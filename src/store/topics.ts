@@ -1,12 +1,11 @@
 /**
- * One client subscription per (client, topic), however many components watch
- * it, kept alive a moment after the last one lets go. React's StrictMode
- * mounts, unmounts and mounts again at once; without the grace period that
- * would be a subscribe, an unsubscribe and a second subscribe on the server.
+ * One client subscription per (client, topic), however many stores watch it,
+ * kept alive a moment after the last one lets go: a component tree that
+ * unmounts and mounts again in one go (React's StrictMode, a list re-keyed)
+ * then sends one subscribe and no unsubscribe.
  * @module
  */
-import type { Subscription, TopicMeta } from '../index'
-import type { AnyClient } from './context'
+import { ClientClosedError, type Client, type Contract, type Subscription, type TopicMeta } from '../index'
 
 /** Whether the server has confirmed the topic. */
 export type TopicStatus = 'subscribing' | 'ready' | 'error'
@@ -39,20 +38,22 @@ export interface TopicLease {
   release(): void
 }
 
+/** A client of any contract, as the stores handle it inside. @internal */
+export type AnyClient = Client<Contract>
+
 interface Entry extends SharedTopic {
   last: TopicMessage | undefined
   status: TopicStatus
   error: unknown
   gaps: number
-  subscription: Subscription<unknown>
+  subscription: Subscription<unknown> | undefined
+  /** Stops watching the client for its final close. */
+  unwatchClose: () => void
   watchers: Set<TopicWatcher>
   releaseTimer: ReturnType<typeof setTimeout> | undefined
 }
 
 const registries = new WeakMap<AnyClient, Map<string, Entry>>()
-
-/** How long an unwatched topic stays subscribed, ms: long enough for a StrictMode remount. */
-const GRACE = 0
 
 const registryOf = (client: AnyClient) => {
   let registry = registries.get(client)
@@ -81,49 +82,68 @@ export function watchTopic(client: AnyClient, topic: string, watcher: TopicWatch
     release() {
       if (released) return
       released = true
-      // Messages stop at once; the server subscription only after the grace period.
+      // Messages stop at once; the server subscription only a macrotask later.
       entry.watchers.delete(watcher)
-      if (entry.watchers.size || entry.releaseTimer !== undefined) return
+      if (entry.watchers.size || entry.releaseTimer !== undefined || !entry.subscription) return
       entry.releaseTimer = setTimeout(() => {
         entry.releaseTimer = undefined
         if (entry.watchers.size) return
         forget(registry, topic, entry)
-        entry.subscription.unsubscribe()
-      }, GRACE)
+        entry.unwatchClose()
+        entry.subscription?.unsubscribe()
+      })
     },
   }
 }
 
 function subscribe(client: AnyClient, registry: Map<string, Entry>, topic: string, params: unknown): Entry {
-  const entry = {
+  const entry: Entry = {
     last: undefined,
     status: 'subscribing',
     error: undefined,
     gaps: 0,
-    watchers: new Set<TopicWatcher>(),
+    subscription: undefined,
+    unwatchClose: () => {},
+    watchers: new Set(),
     releaseTimer: undefined,
-  } as Omit<Entry, 'subscription'> as Entry
+  }
   const changed = () => entry.watchers.forEach((watcher) => watcher.changed())
-  entry.subscription = client.subscribe(topic, (data, meta) => {
-    entry.last = { data, seq: meta.seq }
-    // A copy: a watcher may release itself or another while being told.
-    for (const watcher of [...entry.watchers]) watcher.message(data, meta)
-  }, {
-    params,
-    onGap: () => {
-      entry.gaps++
-      changed()
-    },
-  })
-  entry.subscription.ready.then(() => {
-    entry.status = 'ready'
-    changed()
-  }, (error: unknown) => {
+  try {
+    entry.subscription = client.subscribe(topic, (data, meta) => {
+      entry.last = { data, seq: meta.seq }
+      // A copy: a watcher may release itself or another while being told.
+      for (const watcher of [...entry.watchers]) watcher.message(data, meta)
+    }, {
+      params,
+      onGap: () => {
+        entry.gaps++
+        changed()
+      },
+    })
+  } catch (error) {
+    // A closed client throws ClientClosedError at once (issue #29: this used to escape from
+    // React's commit phase). The watcher shows it as status 'error'; the entry is not kept.
+    entry.status = 'error'
+    entry.error = error
+    return entry
+  }
+  const fail = (error: unknown) => {
     // Refused, unsubscribed or closed: this entry is dead, the next watcher subscribes afresh.
     forget(registry, topic, entry)
+    entry.unwatchClose()
+    if (entry.status === 'error') return
     entry.status = 'error'
     entry.error = error
     changed()
+  }
+  entry.subscription.ready.then(() => {
+    if (entry.status === 'error') return
+    entry.status = 'ready'
+    changed()
+  }, fail)
+  // A confirmed topic hears nothing more of a client closed for good: its status says so.
+  entry.unwatchClose = client.on('state', (state) => {
+    if (state === 'closed') fail(new ClientClosedError('lifeline: client closed'))
   })
   registry.set(topic, entry)
   return entry
