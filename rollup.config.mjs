@@ -12,9 +12,15 @@ const minify = () => terser({ compress: { passes: 2 }, mangle: { properties: fal
 
 // The UMD files have no bundler after them: this fixes `process.env.NODE_ENV` for each, so the
 // development one keeps the option checks and the production one drops them (terser removes the dead branch).
+// The guard's `typeof process !== 'undefined'` goes too: a browser has no `process`, and with it left in,
+// the development file skipped its checks on every page (test/package/production.test.ts).
 const nodeEnv = (value) => ({
   name: 'node-env',
-  transform: (code) => (code.includes('process.env.NODE_ENV') ? { code: code.replaceAll('process.env.NODE_ENV', JSON.stringify(value)), map: null } : null),
+  transform: (code) => {
+    if (!code.includes('process.env.NODE_ENV')) return null
+    const fixed = code.replaceAll("typeof process !== 'undefined'", 'true').replaceAll('process.env.NODE_ENV', JSON.stringify(value))
+    return { code: fixed, map: null }
+  },
 })
 
 // Three entries share their chunks in ESM and CJS: lifeline-ws (the client), lifeline-ws/socket and

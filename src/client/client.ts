@@ -8,6 +8,7 @@ import { createEmitter } from '../events'
 import { ConnectionClosedError, ProtocolError, QueueFullError, TimeoutError, isRpcError, isTimeoutError, toRpcError } from '../errors'
 import { resolveOptions, socketUrl, type UrlInput } from '../socket/options'
 import { validate } from '../socket/validate'
+import { between } from '../socket/ranges'
 import { createCore, type Core, type Layer } from '../socket/socket'
 import type { OutboxItem } from '../socket/outbox'
 import type { Message, Protocol, SubscribeParams } from '../protocol/protocol'
@@ -23,6 +24,9 @@ import type { Socket } from '../socket/types'
 
 // Bundlers replace `process.env.NODE_ENV`; declared here (not from @types/node) so the browser build needs no Node types.
 declare const process: { env: { NODE_ENV?: string } }
+
+/** A call's own `timeout`, ms: 0 and up, Infinity for none. */
+const anyTimeout = between(0, Infinity)
 
 /** What the RPC layer adds to the socket. @internal */
 interface Rpc extends Layer {
@@ -59,9 +63,12 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
     try {
       if (link.state === 'closed') throw core.closedError()
       callOptions.signal?.throwIfAborted()
+      const { timeout = callTimeout, signal, resend = false } = callOptions
+      // In every build: a NaN timeout never fires, and the call would never settle.
+      const wrongTimeout = anyTimeout(timeout)
+      if (wrongTimeout) throw new RangeError(`lifeline: the timeout of call '${method}' must be ${wrongTimeout}`)
       const id = calls.id()
       const frame = protocol.encode({ type: 'request', id, method, params })
-      const { timeout = callTimeout, signal, resend = false } = callOptions
       const promise = calls.add(id, { method, timeout, signal, resend, frame, control })
       const put = control ? writeNow : core.push
       if (control) session?.control(id)

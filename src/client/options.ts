@@ -1,13 +1,15 @@
 /**
  * Client options: the socket's, plus what RPC needs. Defaults are filled in
- * by the socket's resolveOptions and here; development builds validate them
+ * by the socket's resolveOptions and here; every build refuses number options
+ * out of range (socket/ranges.ts), development builds check the rest
  * (socket/validate.ts).
  * @module
  */
 import { jsonRpc } from '../protocol/json-rpc'
 import type { Protocol } from '../protocol/protocol'
 import type { EnvironmentOptions, SocketOptions } from '../socket/options'
-import { anything, kind, number, section, socketRules, type Rules } from '../socket/validate'
+import { between, checkRanges, socketRanges } from '../socket/ranges'
+import { anything, kind, ranged, section, socketRules, type Rules } from '../socket/validate'
 
 /** What `share` uses of the Web Locks API (`navigator.locks`): an exclusive lock, queued, held while `callback` runs. */
 export interface ShareLocks {
@@ -74,16 +76,25 @@ export interface ResolvedClient {
   protocol: Protocol | undefined
 }
 
-/** @internal */
-export const resolveClientOptions = (options: ClientOptions): ResolvedClient => ({
-  callTimeout: options.callTimeout ?? 30000,
-  protocol: options.protocol === false ? undefined : (options.protocol ?? jsonRpc()),
-})
+/** The client's number options: the socket's and `callTimeout` (a NaN one would never time out). @internal */
+export const clientRanges = { ...socketRanges, callTimeout: between(1, Infinity) }
+
+/**
+ * Resolves the client's own options; first refuses, in every build, any number option of the client or its
+ * socket out of range (a RangeError naming it), before a socket exists or a tab joins a shared one. @internal
+ */
+export const resolveClientOptions = (options: ClientOptions): ResolvedClient => {
+  checkRanges(options, clientRanges)
+  return {
+    callTimeout: options.callTimeout ?? 30000,
+    protocol: options.protocol === false ? undefined : (options.protocol ?? jsonRpc()),
+  }
+}
 
 /** Every option of `createClient`, for development-build validation. @internal */
 export const clientRules = (): Rules<ClientOptions> => ({
   ...socketRules(),
-  callTimeout: number(1, true),
+  callTimeout: ranged(clientRanges),
   protocol: (value, name) => (value === false ? undefined : kind('object')(value, name)),
   share: (value, name) => {
     if (value === '') return 'true, false or a non-empty name'

@@ -1,18 +1,18 @@
 // Option validation rows are keyed by the options' typed names: a misspelt or missing row does not compile.
 import { describe, expectTypeOf, it } from 'vitest'
-import { number, type Rules } from '../../src/socket/validate'
+import { ranged, type Rules } from '../../src/socket/validate'
 import type { HeartbeatOptions } from '../../src/socket/options'
 import { createSocket, type Socket, type SocketOptions } from '../../src/socket'
 import { createClient, type Client } from '../../src/index'
 
 describe('option rules', () => {
   it('need a row for every option, under its exact name', () => {
-    const rules: Rules<HeartbeatOptions> = { interval: number(1), timeout: number(1), ping: () => undefined, pong: () => undefined }
+    const rules: Rules<HeartbeatOptions> = { interval: ranged(), timeout: ranged(), ping: () => undefined, pong: () => undefined }
     expectTypeOf(rules).toEqualTypeOf<Rules<HeartbeatOptions>>()
     // @ts-expect-error a misspelt name
-    const misspelt: Rules<HeartbeatOptions> = { intervall: number(1), timeout: number(1), ping: () => undefined, pong: () => undefined }
+    const misspelt: Rules<HeartbeatOptions> = { intervall: ranged(), timeout: ranged(), ping: () => undefined, pong: () => undefined }
     // @ts-expect-error a missing row
-    const missing: Rules<HeartbeatOptions> = { interval: number(1), timeout: number(1), ping: () => undefined }
+    const missing: Rules<HeartbeatOptions> = { interval: ranged(), timeout: ranged(), ping: () => undefined }
     void misspelt
     void missing
   })
