@@ -5,6 +5,7 @@
  * (socket/validate.ts).
  * @module
  */
+import type { HostAbortSignal, HostMessageEvent, HostStorage } from '../host'
 import { jsonRpc } from '../protocol/json-rpc'
 import type { Protocol } from '../protocol/protocol'
 import type { EnvironmentOptions, SocketOptions } from '../socket/options'
@@ -13,14 +14,14 @@ import { anything, kind, ranged, section, socketRules, type Rules } from '../soc
 
 /** What `share` uses of the Web Locks API (`navigator.locks`): an exclusive lock, queued, held while `callback` runs. */
 export interface ShareLocks {
-  request(name: string, options: { mode: 'exclusive'; signal?: AbortSignal }, callback: () => Promise<unknown>): Promise<unknown>
+  request(name: string, options: { mode: 'exclusive'; signal?: HostAbortSignal }, callback: () => Promise<unknown>): Promise<unknown>
 }
 
 /** What `share` uses of a `BroadcastChannel`. */
 export interface ShareChannel {
   postMessage(message: unknown): void
   close(): void
-  onmessage: ((event: MessageEvent) => void) | null
+  onmessage: ((event: HostMessageEvent) => void) | null
 }
 
 /**
@@ -38,7 +39,7 @@ export interface ClientEnvironment extends EnvironmentOptions {
    * Where the leader keeps the shared outbox (unless `queue.storage` is given) and the tabs' accepted
    * positions, so that a new leader sends each frame once. @default globalThis.localStorage when it exists
    */
-  localStorage?: Storage | undefined
+  localStorage?: HostStorage | undefined
 }
 
 /**

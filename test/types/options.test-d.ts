@@ -31,3 +31,14 @@ describe('createSocket', () => {
     void options
   })
 })
+
+describe('host types (src/host.ts)', () => {
+  it("are the DOM's own where the project has the DOM lib, as this repository's tsconfig does", () => {
+    expectTypeOf<import('../../src/host').HostStorage>().toEqualTypeOf<Storage>()
+    expectTypeOf<import('../../src/host').HostIndexedDb>().toEqualTypeOf<IDBFactory>()
+    expectTypeOf<import('../../src/host').HostAbortSignal>().toEqualTypeOf<AbortSignal>()
+    expectTypeOf<import('../../src/host').HostUrl>().toEqualTypeOf<URL>()
+    expectTypeOf<import('../../src/host').HostBinaryType>().toEqualTypeOf<BinaryType>()
+    expectTypeOf<Parameters<typeof import('../../src/index').indexedDbOutbox>[1]>().toEqualTypeOf<IDBFactory | undefined>()
+  })
+})
