@@ -48,6 +48,8 @@ export interface Calls {
   dropped(only?: (id: Id, control: boolean) => boolean): OutboxItem[]
   /** True for a pending call marked `resend`. */
   resendable(id: Id): boolean
+  /** The method of a pending call, to recognise our own request sent back to us (an echo server). */
+  method(id: Id): string | undefined
   /** The ids of every pending call. */
   ids(): Id[]
   /** Rejects every pending call with `err`. */
@@ -194,6 +196,7 @@ export function createCalls(clock: Clock, hooks: CallHooks): Calls {
     },
     reject: (id, err) => end(id, false, err),
     resendable: (id) => pending.get(id)?.frame !== undefined,
+    method: (id) => pending.get(id)?.method,
     ids: () => [...pending.keys()],
     fail(err) {
       pending.forEach((_, id) => end(id, false, err))

@@ -128,6 +128,23 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
     if (batch.length) core.write(protocol.encode(batch))
   }
 
+  // True once a frame decoded: the peer speaks the protocol, so a bad frame later is only a bad frame.
+  let spoken = false
+  let toldPlain = false
+  /**
+   * The peer is a plain WebSocket server, not one that speaks the protocol: it sent our own request back,
+   * or its first frame did not decode. Said once; the session handshake and `failed` calls end at once
+   * (nothing waits connectTimeout for an answer that cannot come), and nothing is answered.
+   */
+  const plainServer = (why: string, frame: string, failed: (id: number | string) => boolean) => {
+    const error = new ProtocolError(`lifeline: this looks like a plain WebSocket server (${why}): use createSocket from lifeline-ws/socket`, frame)
+    for (const id of calls.ids()) {
+      if (failed(id) || calls.method(id) === protocol.session) calls.reject(id, error)
+    }
+    if (!toldPlain) core.report(error)
+    toldPlain = true
+  }
+
   const dispatch = (frame: unknown) => {
     if (typeof frame !== 'string') {
       session?.inbound(undefined)
@@ -138,12 +155,17 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
       messages = protocol.decode(frame)
     } catch (err) {
       session?.inbound(undefined)
+      if (!spoken) return plainServer(`its first frame is not JSON-RPC: ${frame.slice(0, 40)}`, frame, () => false)
       return core.report(err)
     }
+    spoken = true
     session?.inbound(messages)
     for (const message of messages) {
-      if (message.type === 'request') handlers.request(message)
-      else if (message.type === 'notification') {
+      if (message.type === 'request') {
+        // Our own request, sent back: an echo server. Answering it would answer ourselves ("Method not found").
+        if (calls.method(message.id) === message.method) plainServer(`it sent back our request '${message.method}'`, frame, (id) => id === message.id)
+        else handlers.request(message)
+      } else if (message.type === 'notification') {
         if (message.method === protocol.publish) subscriptions.deliver(message.params)
         else if (message.method === protocol.ack && session) session.acknowledged(message.params)
         else events.emit(message.method, message.params)

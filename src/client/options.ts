@@ -86,10 +86,26 @@ export const clientRanges = { ...socketRanges, callTimeout: between(1, Infinity)
  */
 export const resolveClientOptions = (options: ClientOptions): ResolvedClient => {
   checkRanges(options, clientRanges)
+  const dialect = options.protocol === false ? undefined : (options.protocol ?? jsonRpc())
   return {
     callTimeout: options.callTimeout ?? 30000,
-    protocol: options.protocol === false ? undefined : (options.protocol ?? jsonRpc()),
+    protocol: dialect && withCodes(dialect),
   }
+}
+
+/**
+ * A dialect written before `Protocol.codes` existed (JavaScript: no type check said it was missing)
+ * answers with JSON-RPC's codes, as every client did then. Its members are read once and its methods
+ * called on it, so a class with getters or private fields keeps working. docs/protocol.md, "Writing a dialect".
+ */
+const withCodes = (dialect: Protocol): Protocol => {
+  if (dialect.codes) return dialect
+  const { ping, subscribe, unsubscribe, publish, session, ack } = dialect
+  const encode: Protocol['encode'] = (message) => dialect.encode(message)
+  const decode: Protocol['decode'] = (frame) => dialect.decode(frame)
+  const codes = jsonRpc().codes
+  // Absent members stay absent (no session without a session method).
+  return Object.assign({ ping, subscribe, unsubscribe, publish, encode, decode, codes }, session === undefined ? {} : { session }, ack === undefined ? {} : { ack })
 }
 
 /** Every option of `createClient`, for development-build validation. @internal */
