@@ -46,6 +46,7 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
     gone: (id) => outbox?.remove(id),
     queued: (id) => !!outbox?.has(id),
     methodNotFound: protocol.codes.methodNotFound,
+    state: () => link.state,
   })
 
   const session = createSession(core, protocol, calls, options.connectTimeout, resume)
@@ -188,7 +189,10 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
     },
     message: dispatch,
     admit: (next) => !session || session.admit(next),
-    written: (item) => session?.written(item),
+    written(item) {
+      if (item.call !== undefined) calls.wrote(item.call)
+      session?.written(item)
+    },
     requeue: () => (session?.active ? true : undefined),
     close(info) {
       subscriptions.dropped()

@@ -134,7 +134,6 @@ describe('createTestServer', () => {
     server.publish('ticks', 1)
     await settled(client, { server })
     await server.stop()
-    expect(() => server.publish('ticks', 2)).toThrow(/stopped/)
     await server.start()
     await client.ready()
     await settled(client, { server })
