@@ -3,34 +3,23 @@
 // what happened to the call, publish works while the server is stopped, restart keeps sessions,
 // close() resolves once the sockets are released, and leakCheck() finds what a test left behind.
 import WebSocket from 'ws'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createClient, isTimeoutError, type Client, type ClientOptions, type WebSocketConstructor } from '../../../src/index'
+import { createClient, isTimeoutError, type Client, type WebSocketConstructor } from '../../../src/index'
 import { createTestServer, leakCheck, settled, type TestServer } from '../../../src/testing/index'
 import { patient } from '../../helpers/wait'
+import { closeAfterEach, connect, start } from './harness'
 
-const servers: TestServer[] = []
-const clients: Client[] = []
+closeAfterEach()
 
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close()
-  await Promise.all(servers.splice(0).map((server) => server.close()))
-})
-
-async function start(...args: Parameters<typeof createTestServer>) {
-  const server = await createTestServer(...args)
-  servers.push(server)
-  return server
-}
-
-function connect(server: TestServer, options: ClientOptions = {}): Client {
-  const client = createClient(server.url, {
-    WebSocket: WebSocket as unknown as WebSocketConstructor,
-    reconnect: { initialDelay: 10, maxDelay: 50 },
-    ...options,
-  })
-  clients.push(client)
+/** A client whose server has stopped: it is reconnecting, and its next attempt is a minute away. */
+async function clientAway(server: TestServer): Promise<Client> {
+  const client = connect(server, { reconnect: { initialDelay: 60_000, maxDelay: 60_000, jitter: 0 } })
+  await client.ready()
+  const closed = new Promise((resolve) => client.on('close', resolve))
+  await server.stop()
+  await closed
   return client
 }
 
@@ -82,12 +71,7 @@ describe('a TimeoutError says what happened to the call', () => {
   })
 
   it('never written: "was never sent: it waited in the outbox while the client was reconnecting", sent: false', async () => {
-    const server = await start()
-    const client = connect(server, { reconnect: { initialDelay: 60_000, maxDelay: 60_000, jitter: 0 } })
-    await client.ready()
-    const closed = new Promise((resolve) => client.on('close', resolve))
-    await server.stop()
-    await closed
+    const client = await clientAway(await start())
     const error = await client.call('any', undefined, { timeout: 100 }).catch((err: unknown) => err)
     expect((error as Error).message).toBe("lifeline: call 'any' timed out after 100 ms and was never sent: it waited in the outbox while the client was reconnecting")
     expect(error).toMatchObject({ sent: false })
@@ -152,12 +136,7 @@ describe('close() and leakCheck()', () => {
 
 describe('settled()', () => {
   it("rejects with the text docs/testing.md quotes", async () => {
-    const server = await start()
-    const client = connect(server, { reconnect: { initialDelay: 60_000, maxDelay: 60_000, jitter: 0 } })
-    await client.ready()
-    const closed = new Promise((resolve) => client.on('close', resolve))
-    await server.stop()
-    await closed
+    const client = await clientAway(await start())
     client.notify('a')
     client.notify('b')
     client.notify('c')

@@ -28,14 +28,19 @@ function fakeClient() {
   return { client: client as unknown as Client<never>, emit: events.emit }
 }
 
+/** The toolbar over a fake client and a scripted fetch; `server()` is its server status text. */
+async function mount() {
+  vi.useFakeTimers()
+  const asked = scriptedFetch()
+  const { toolbar } = await import('../../../stories/lib/toolbar')
+  const { client, emit } = fakeClient()
+  const bar = toolbar(client as never)
+  return { asked, emit, bar, server: () => bar.querySelector('[data-testid=server]')?.textContent }
+}
+
 describe('the gallery toolbar', () => {
   it('counts the connections again when the client opens after Start', async () => {
-    vi.useFakeTimers()
-    const asked = scriptedFetch()
-    const { toolbar } = await import('../../../stories/lib/toolbar')
-    const { client, emit } = fakeClient()
-    const bar = toolbar(client as never)
-    const server = () => bar.querySelector('[data-testid=server]')?.textContent
+    const { asked, emit, bar, server } = await mount()
     asked[0]?.answer({ up: true, connections: 1, blackholed: 0 })
     await vi.waitFor(() => expect(server()).toBe('up · 1 conn'))
     // Stop, then Start: Start's answer comes before the client reconnected.
@@ -49,12 +54,7 @@ describe('the gallery toolbar', () => {
   })
 
   it('shows only the answer to its latest question: a late poll does not put back an old count', async () => {
-    vi.useFakeTimers()
-    const asked = scriptedFetch()
-    const { toolbar } = await import('../../../stories/lib/toolbar')
-    const { client, emit } = fakeClient()
-    const bar = toolbar(client as never)
-    const server = () => bar.querySelector('[data-testid=server]')?.textContent
+    const { asked, emit, server } = await mount()
     const first = asked[0]
     emit('open')
     asked.at(-1)?.answer({ up: true, connections: 1, blackholed: 0 })
