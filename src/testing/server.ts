@@ -77,7 +77,6 @@ export async function createTestServer<Auth = unknown>(options: TestServerOption
         return options.authorizeSubscribe ? options.authorizeSubscribe(topic, ctx, params) : true
       },
       onConnect: (ctx) => {
-        accepted++
         options.onConnect?.(ctx)
         // The connection may join `clients` after this hook returns: check once it has.
         setImmediate(() => waiters.forEach((check) => check()))
@@ -98,7 +97,10 @@ export async function createTestServer<Auth = unknown>(options: TestServerOption
         const { code, reason } = refusal
         refused++
         refuser.handleUpgrade(request, socket, head, (ws) => ws.close(code, reason))
-      } else if (!active || !active.server.handleUpgrade(request, socket, head)) {
+      } else if (active && active.server.handleUpgrade(request, socket, head)) {
+        // Counted here, not in onConnect: that hook also runs for a session restored after a restart.
+        accepted++
+      } else {
         socket.destroy()
       }
     })

@@ -106,6 +106,8 @@ describe('while the test server is stopped', () => {
     await server.restart()
     await vi.waitFor(() => expect(sessions).toHaveLength(2), patient)
     expect(sessions[1]).toEqual({ id: sessions[0]?.id, resumed: true })
+    // Two sockets handed to the server; onConnect also runs for the restored session, and is not counted.
+    expect(server.accepted).toBe(2)
   })
 })
 
