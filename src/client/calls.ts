@@ -49,6 +49,10 @@ export interface Calls {
   dropped(only?: (id: Id, control: boolean) => boolean, error?: (method: string | undefined) => Error): OutboxItem[]
   /** True for a pending call marked `resend`. */
   resendable(id: Id): boolean
+  /** The call's frame was just written to a socket: a timeout then says it was sent. */
+  wrote(id: Id): void
+  /** The method of a pending call, to recognise our own request sent back to us (an echo server). */
+  method(id: Id): string | undefined
   /** The ids of every pending call. */
   ids(): Id[]
   /** Rejects every pending call with `err`. */
@@ -65,6 +69,8 @@ export interface CallHooks {
   queued(id: Id): boolean
   /** The protocol's "method not found" code: such errors name the method. */
   methodNotFound?: number | undefined
+  /** The client's state, named by a timeout of a call that never left the outbox. */
+  state?: () => string
 }
 
 interface PendingCall {
@@ -72,6 +78,8 @@ interface PendingCall {
   method: string | undefined
   timeout: number
   control: boolean
+  /** Written to a socket at least once (a drop may have put it back in the outbox since). */
+  written: boolean
   /** Kept for `resend` calls only. */
   frame: Frame | undefined
   stopListening: (() => void) | undefined
@@ -108,11 +116,15 @@ export function createCalls(clock: Clock, hooks: CallHooks): Calls {
     end(id, false, err)
     hooks.gone(id)
   }
+  /** Says what happened to the call: never written, written and waiting to be written again, or unanswered. */
   const timedOut = (id: Id, call: PendingCall) => {
     const name = call.method === undefined ? 'call' : `call '${call.method}'`
-    const unsent = hooks.queued(id)
-    const note = unsent ? ' and was never sent: the client is not connected' : ''
-    return new TimeoutError(`lifeline: ${name} timed out after ${call.timeout} ms${note}`, call.method, call.timeout, !unsent)
+    const queued = hooks.queued(id)
+    const state = hooks.state ? ` while the client was ${hooks.state()}` : ''
+    let note = ': it was sent and no answer came'
+    if (queued && call.written) note = `: it was sent, the connection dropped, and it waited to be sent again${state}`
+    else if (queued) note = ` and was never sent: it waited in the outbox${state}`
+    return new TimeoutError(`lifeline: ${name} timed out after ${call.timeout} ms${note}`, call.method, call.timeout, !queued || call.written)
   }
   /** Times out what is due at the head of one FIFO (settled ids are skipped) and waits for the next. */
   const sweep = (timeout: number) => {
@@ -144,7 +156,7 @@ export function createCalls(clock: Clock, hooks: CallHooks): Calls {
   }
 
   const track = (id: Id, { method, timeout, signal, resend, frame, control = false }: AddOptions, done: PendingCall['done']) => {
-    const call: PendingCall = { done, method, timeout, control, frame: resend ? frame : undefined, stopListening: undefined }
+    const call: PendingCall = { done, method, timeout, control, written: false, frame: resend ? frame : undefined, stopListening: undefined }
     pending.set(id, call)
     if (!control) applicationPending++
     if (signal) {
@@ -196,6 +208,11 @@ export function createCalls(clock: Clock, hooks: CallHooks): Calls {
     },
     reject: (id, err) => end(id, false, err),
     resendable: (id) => pending.get(id)?.frame !== undefined,
+    method: (id) => pending.get(id)?.method,
+    wrote(id) {
+      const call = pending.get(id)
+      if (call) call.written = true
+    },
     ids: () => [...pending.keys()],
     fail(err) {
       pending.forEach((_, id) => end(id, false, err))

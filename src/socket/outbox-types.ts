@@ -3,9 +3,11 @@
  * owner's drop and error), and the {@link Outbox} interface itself. Types only; outbox.ts builds one.
  * @module
  */
+import type { HostBlob } from '../host'
+
 
 /** What `WebSocket.send` accepts. */
-export type Frame = string | ArrayBufferLike | ArrayBufferView | Blob
+export type Frame = string | ArrayBufferLike | ArrayBufferView | HostBlob
 
 /** A request id, as the layer above numbers its calls. @internal */
 export type CallId = number | string

@@ -4,6 +4,7 @@
  * exports, left out of bundles that don't import them.
  * @module
  */
+import type { HostIndexedDb, HostStorage } from '../host'
 import { persistOutbox, validStoredFrame as valid, type QueueStorage, type StoredFrame } from './persist'
 
 
@@ -43,7 +44,7 @@ export const format = ({ at, frame, position, session }: StoredFrame): string =>
  * @example
  * createClient(url, { queue: { storage: localStorageOutbox('chat-outbox') } })
  */
-export function localStorageOutbox(key: string, storage?: Storage): QueueStorage {
+export function localStorageOutbox(key: string, storage?: HostStorage): QueueStorage {
   const prefix = key + ':'
   const get = () => {
     const found = storage ?? globalThis.localStorage
@@ -87,7 +88,7 @@ export function localStorageOutbox(key: string, storage?: Storage): QueueStorage
  * @example
  * createClient(url, { queue: { storage: indexedDbOutbox('chat-outbox') } })
  */
-export function indexedDbOutbox(name: string, factory?: IDBFactory): QueueStorage {
+export function indexedDbOutbox(name: string, factory?: HostIndexedDb): QueueStorage {
   let db: Promise<IDBDatabase> | undefined
   const done = <T>(request: IDBRequest<T>) => new Promise<T>((resolve, reject) => {
     request.onsuccess = () => resolve(request.result)
