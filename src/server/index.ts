@@ -13,7 +13,10 @@ export type { SessionJournal, SessionState, SessionStore, SessionStoreOptions } 
 export { TooManyRequests, TooManySubscriptions, Forbidden } from './messages/codes'
 export type {
   CallOptions, Context, MethodHandler, MethodMessage, ListenOptions, Server, ServerHeartbeatOptions, ServerOptions, ServerSessionOptions, ServerStats,
+  ServerMethod, ServerMethods, ServerBehaviour, MethodsOption,
 } from './types'
+export type { Contract, Method } from '../protocol/contract'
+export type { EventArgs, TopicArgs, HandlerCallArgs, HandlerResult, MethodParams } from './contract'
 export { ParseError, InvalidRequest, MethodNotFound, InvalidParams, InternalError, AlreadyRun, jsonRpc } from '../protocol/json-rpc'
 export type { Protocol, Message, Id, Once, ErrorObject, SubscribeParams, SubscribeResult, PublishParams } from '../protocol/protocol'
 export {

@@ -12,7 +12,8 @@ import type { Codes } from './messages/codes'
 import type { Broker } from './topics/broker/broker'
 import type { HistoryOptions, HistoryStore } from './topics/history'
 import type { SessionStore } from './sessions/store'
-import type { Context, MethodHandler } from './context'
+import type { Contract, MethodName } from '../protocol/contract'
+import type { Context, MethodHandler, ServerMethods } from './context'
 
 /**
  * Sessions (docs/protocol.md, "Sessions"): a client that opens one with `rpc.session` gets every
@@ -77,15 +78,32 @@ export type ListenOptions =
     }
 
 /**
- * Options of {@link createServer}.
- * @example
- * createServer({ port: 8080, methods: { add: ([a, b]: number[]) => a + b } })
+ * The `methods` option. Without a contract (or with one that lists no methods): optional, any
+ * name, params `unknown`. With a contract: required, exactly the contract's methods, each typed.
  */
-export type ServerOptions<Auth = unknown> = ListenOptions & {
+export type MethodsOption<Auth, C extends Contract> = string extends MethodName<C>
+  ? {
+      /** Methods clients may call, by name. Names starting with `rpc.` are reserved. @default {} */
+      methods?: ServerMethods<C, Auth>
+    }
+  : {
+      /** The contract's methods, each with its params and result typed. Names starting with `rpc.` are reserved. */
+      methods: ServerMethods<C, Auth>
+    }
+
+/**
+ * Options of {@link createServer}.
+ * @typeParam Auth - what `authenticate` returns (`ctx.auth`).
+ * @typeParam C - the contract (`createServer<C>`): it types `methods`, and the contexts the hooks get.
+ * @example
+ * createServer({ port: 8080, methods: { add: (params) => sum(params) } })
+ */
+export type ServerOptions<Auth = unknown, C extends Contract = Contract> = ListenOptions & MethodsOption<Auth, C> & ServerBehaviour<Auth, C>
+
+/** Every option of {@link ServerOptions} but where it listens and the methods. */
+export interface ServerBehaviour<Auth = unknown, C extends Contract = Contract> {
   /** Only upgrades to this path are handled. @default undefined (every path) */
   path?: string
-  /** Methods clients may call, by name. Names starting with `rpc.` are reserved. @default {} */
-  methods?: Record<string, MethodHandler<Auth>>
   /**
    * Decide who may connect, at the upgrade. Return what identifies the client (it becomes
    * `ctx.auth`); return `false`, `null` or `undefined`, or throw, to refuse. Throw an error with
@@ -106,7 +124,7 @@ export type ServerOptions<Auth = unknown> = ListenOptions & {
    * Decide who may subscribe to a topic. Refusing answers the subscribe with error 403.
    * @default undefined (everyone may subscribe to everything)
    */
-  authorizeSubscribe?: (topic: string, ctx: Context<Auth>, params: unknown) => boolean | Promise<boolean>
+  authorizeSubscribe?: (topic: string, ctx: Context<Auth, C>, params: unknown) => boolean | Promise<boolean>
   /**
    * Origins (`https://app.example.com`) allowed besides the server's own; `'*'` allows any; a
    * function decides. Upgrades without an Origin header (non-browser clients) are always allowed.
@@ -163,24 +181,24 @@ export type ServerOptions<Auth = unknown> = ListenOptions & {
    * Called when a context begins: at every upgrade (each socket starts with a context of its
    * own), and when this server resumes a session another server saved. @default undefined
    */
-  onConnect?: (ctx: Context<Auth>) => void
+  onConnect?: (ctx: Context<Auth, C>) => void
   /**
    * Called when a session got a socket back (after a drop, a reload or a restart), once what
    * it missed was sent. @default undefined
    */
-  onResume?: (ctx: Context<Auth>) => void
+  onResume?: (ctx: Context<Auth, C>) => void
   /**
    * Called once when a context ends: a plain client's socket closed; a session expired
    * (`sessions.ttl` without a socket), was ended by `ctx.close()`, overflowed (1013) or was
    * handed to the store by `close()` (1012); or a socket's own context gave way to the session
    * its first frame resumed (1000, 'Session resumed'). @default undefined
    */
-  onDisconnect?: (ctx: Context<Auth>, code: number, reason: string) => void
+  onDisconnect?: (ctx: Context<Auth, C>, code: number, reason: string) => void
   /**
    * Receives errors the clients are not told about: methods that threw something other than
    * an `RpcError`, failing hooks. @default a `console.error` line
    */
-  onError?: (error: unknown, ctx?: Context<Auth>) => void
+  onError?: (error: unknown, ctx?: Context<Auth, C>) => void
   /**
    * Where topic messages are numbered, kept and fanned out, and broadcasts cross processes.
    * `redisBroker({ url })` shares topics, history and broadcasts between every process on one
