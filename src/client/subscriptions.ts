@@ -137,11 +137,14 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
     const { seq, gap } = (outcome.result ?? {}) as SubscribeResult
     // A first subscribe adopts the server's seq as its cursor, so the next reconnect replays what it
     // missed; null is a numbered topic with no message yet, and numbers start at 1. After a gap the
-    // cursor moves to the server's seq (backwards too: its history was reset), unless a message
-    // already moved it past the answer, which must never be delivered twice.
+    // cursor stays, and the messages the server still keeps (replayed right after this answer) pass it;
+    // a seq below the cursor means the server's numbering restarted (a restart without a shared
+    // history), so the cursor goes back to 0 and the new numbering's messages pass too. Unless a
+    // message already moved the cursor past the answer, which must never be delivered twice.
     const cursor = seq === null ? 0 : seq
-    const adopt = gap === true || topic.params.after === undefined
-    if (typeof cursor === 'number' && adopt && !topic.movedSinceRequest) topic.params.after = cursor
+    const after = topic.params.after
+    const reset = gap === true && typeof cursor === 'number' && after !== undefined && cursor < after
+    if (typeof cursor === 'number' && !topic.movedSinceRequest && (after === undefined || reset)) topic.params.after = reset ? 0 : cursor
     if (gap) topic.entries.forEach((entry) => entry.onGap?.())
   }
 

@@ -5,6 +5,8 @@
  */
 export { createServer } from './server'
 export { createHistory } from './topics/history'
+export { fileHistory } from './topics/history-file'
+export type { FileHistoryOptions } from './topics/history-file'
 export { memoryBroker } from './topics/broker/memory'
 export type { Broker, BrokerHistory, BrokerSink, ClusterCounts, ProcessCounts } from './topics/broker/broker'
 export type { HistoryOptions, HistoryStore, HistoryEntry } from './topics/history'

@@ -98,10 +98,10 @@ export function createTopics(broker: Broker, protocol: Protocol, codes: Codes): 
       return {
         commit() {
           const { seq, messages, gap } = history
-          // After a gap the app refetches and the client moves its cursor to `seq`: a partial replay would be dropped.
-          const replayed = gap ? [] : messages
-          entry.last = Math.max(seq ?? 0, replayed.at(-1)?.seq ?? 0)
-          const replay = replayed.map((message) => frame(topic, message.seq, message.data))
+          // After a gap too, what is still kept is replayed: the client keeps its cursor (or, after a reset
+          // of the numbering, starts again from 0) and takes these; onGap tells it that older ones are gone.
+          entry.last = Math.max(seq ?? 0, messages.at(-1)?.seq ?? 0)
+          const replay = messages.map((message) => frame(topic, message.seq, message.data))
           for (const held of entry.held ?? []) {
             if (held.seq <= entry.last) continue
             entry.last = held.seq

@@ -41,12 +41,13 @@ describe('topics', () => {
     expect(p.pending).toEqual([])
   })
 
-  it('reports a gap, and replays nothing, when the cursor is older than the kept history', async () => {
+  it('reports a gap, and replays what it still keeps, when the cursor is older than the kept history', async () => {
     const server = await start({ history: { limit: 2 } })
     for (let i = 1; i <= 5; i++) server.publish('t', i)
     const p = await open(url(server))
     p.send(sub(1, 't', 2))
     expect((await p.next()).result).toEqual({ seq: 5, gap: true })
+    expect([await p.next(), await p.next()].map((f) => f.params?.seq)).toEqual([4, 5])
     // Cursor 3: message 4 is still kept, nothing was lost.
     p.send(sub(2, 't', 3))
     expect((await p.next()).result).toEqual({ seq: 5, gap: false })
@@ -54,12 +55,13 @@ describe('topics', () => {
     expect(p.pending).toEqual([])
   })
 
-  it('reports a gap when the cursor is beyond the latest message: the history was reset', async () => {
+  it('reports a gap when the cursor is beyond the latest message (the history was reset), and replays the new numbering', async () => {
     const server = await start()
     server.publish('t', 'a')
     const p = await open(url(server))
     p.send(sub(1, 't', 40))
     expect((await p.next()).result).toEqual({ seq: 1, gap: true })
+    expect(await p.next()).toEqual(publish('t', 1, 'a'))
     p.send(sub(2, 'fresh', 7))
     expect((await p.next()).result).toEqual({ seq: null, gap: true })
     server.publish('t', 'b')
@@ -76,6 +78,7 @@ describe('topics', () => {
     const p = await open(url(server))
     p.send(sub(1, 't', 0))
     expect((await p.next()).result).toEqual({ seq: 2, gap: true })
+    expect(await p.next()).toEqual(publish('t', 2, 'new'))
     p.send(sub(2, 't', 1))
     expect((await p.next()).result).toEqual({ seq: 2, gap: false })
     expect(await p.next()).toEqual(publish('t', 2, 'new'))
