@@ -46,6 +46,11 @@ export interface Sessions<Auth> {
   dropped(client: Client<Auth>, code: number, reason: string): void
   /** Graceful shutdown: acknowledge on its connection, save to the store, close with 1012. */
   handOff(client: Client<Auth>): Promise<void>
+  /**
+   * A broadcast's frame, sent to every client of this process already: to the sessions waiting in
+   * the store too when `toStore` (the process that broadcast), and to those being taken from it.
+   */
+  broadcast(frame: string, toStore: boolean): void
 }
 
 /**
@@ -64,6 +69,8 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
   const leaving = new Map<Client<Auth>, Promise<void>>()
   // Sessions without a connection: when they expire, and the timer that ends them.
   const waiting = new Map<Client<Auth>, { expires: number; timer: unknown }>()
+  // Broadcasts made while a session is being taken from the store: out of the store, not yet here.
+  const taking = new Set<string[]>()
 
   const writeAck = (client: Client<Auth>, received: number) => {
     const connection = client.connection
@@ -159,7 +166,11 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
     session.ackedToClient()
     const expires = waiting.get(client)?.expires ?? now() + limits.ttl
     try {
-      await limits.store.save(session.state(expires))
+      const saving = limits.store.save(session.state(expires))
+      // A store that saves at once gets the session's last frame: nothing may be sent on it between the
+      // copy it keeps and the end here (a frame sent meanwhile would take the position a broadcast
+      // appended in the store takes).
+      if (saving) await saving
     } catch (err) {
       options.report(asNotice(err))
     }
@@ -175,7 +186,16 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
       // Write-through: a session served here may have moved to another process since (its client came back here).
       const owned = here?.session!.owned()
       const stale = owned !== undefined && !(await owned) ? here : undefined
-      if (id !== null && (!here || stale)) state = await limits.store.take(id)
+      const caught: string[] = []
+      if (id !== null && (!here || stale)) {
+        taking.add(caught)
+        try {
+          state = await limits.store.take(id)
+        } finally {
+          // Taken or not, nothing broadcast from now on can miss it: it is live here, or not anywhere.
+          taking.delete(caught)
+        }
+      }
       return () => {
         if (stale) finish(stale, 1012, 'Session moved', false)
         const own = connection.client!
@@ -189,6 +209,8 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
           found = options.restore(connection, state.id)
           startSession(found, state)
           options.began(found)
+          // What was broadcast between the take and now, after what the store kept (and before the replay is cut).
+          for (const frame of caught) found.sendFrame(frame)
         }
         if (found) {
           const replay = resume(found, own, connection, received)
@@ -203,6 +225,18 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
       client.detach()
       const timer = backgroundTimeout(clock, () => finish(client, code, reason), limits.ttl)
       waiting.set(client, { expires: now() + limits.ttl, timer })
+    },
+    broadcast(frame, toStore) {
+      for (const caught of taking) caught.push(frame)
+      if (!toStore || !limits.store.broadcast) return
+      // Now, not a tick later: a take made meanwhile would find the session without this frame, and not catch it.
+      // A store that cannot take it is reported; its waiting sessions miss this one broadcast.
+      try {
+        const appending = limits.store.broadcast(frame, limits.maxBytes)
+        if (appending) appending.catch((err: unknown) => options.report(asNotice(err)))
+      } catch (err) {
+        options.report(asNotice(err))
+      }
     },
     handOff(client) {
       const session = client.session
