@@ -129,8 +129,8 @@ export interface SessionStoreOptions {
  */
 export function createSessionStore(options: SessionStoreOptions = {}): SessionStore {
   const now = options.now ?? Date.now
-  // A kept session: its state, its frames (appended to by broadcasts) and their bytes, its expiry timer.
-  const kept = new Map<string, { state: SessionState; frames: string[]; bytes: number; timer: ReturnType<typeof setTimeout> }>()
+  // A kept session: its state (a copy, with frames of its own that broadcasts append to), their bytes, its expiry timer.
+  const kept = new Map<string, { state: SessionState & { frames: string[] }; bytes: number; timer: ReturnType<typeof setTimeout> }>()
 
   const forget = (id: string) => {
     const entry = kept.get(id)
@@ -146,20 +146,22 @@ export function createSessionStore(options: SessionStoreOptions = {}): SessionSt
       timer.unref()
       // A copy: the server goes on using its arrays.
       const frames = [...state.frames]
-      kept.set(state.id, { state, frames, bytes: frames.reduce((total, frame) => total + byteLength(frame), 0), timer })
+      kept.set(state.id, { state: { ...state, frames }, bytes: frames.reduce((total, frame) => total + byteLength(frame), 0), timer })
     },
     take(id) {
       const entry = kept.get(id)
       forget(id)
       if (!entry || entry.state.expires <= now()) return undefined
-      return { ...entry.state, frames: entry.frames, sent: entry.state.sent - entry.state.frames.length + entry.frames.length }
+      return entry.state
     },
     broadcast(frame, maxBytes) {
       const size = byteLength(frame)
       for (const [id, entry] of kept) {
         if (entry.bytes + size > maxBytes) forget(id)
         else {
-          entry.frames.push(frame)
+          // The next position after the kept frames: as if its server had sent it before saving.
+          entry.state.frames.push(frame)
+          entry.state = { ...entry.state, sent: entry.state.sent + 1 }
           entry.bytes += size
         }
       }
