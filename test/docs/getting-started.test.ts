@@ -64,6 +64,28 @@ function run(file: string): { output: () => string; exit: Promise<number | null>
   return { output: () => output, exit: new Promise((resolve) => child.once('exit', resolve)) }
 }
 
+/**
+ * Runs a server file, then a client file against it on a free port, until the client printed each
+ * of `lines` (and is still running); the server must print nothing.
+ */
+async function runsTogether(serverFile: (port: number) => string, clientFile: (port: number) => string, lines: (string | RegExp)[]) {
+  const port = await freePort()
+  const server = run(serverFile(port))
+  await listening(port)
+  const name = clientFile(port)
+  const client = run(name)
+  let clientExit: number | null | undefined
+  void client.exit.then((code) => { clientExit = code })
+  await vi.waitFor(() => {
+    expect(clientExit, `${name} exited early:\n${client.output()}`).toBeUndefined()
+    for (const line of lines) {
+      if (typeof line == 'string') expect(client.output()).toContain(line)
+      else expect(client.output()).toMatch(line)
+    }
+  }, { timeout: 30_000, interval: 100 })
+  expect(server.output(), 'the server printed nothing unexpected').toBe('')
+}
+
 describe('docs/getting-started.md', () => {
   it('says the code is ESM and passes the WebSocket of ws on Node 20', () => {
     const text = readFileSync(join(root, 'docs/getting-started.md'), 'utf8')
@@ -75,34 +97,15 @@ describe('docs/getting-started.md', () => {
   })
 
   it('runs the server and the client as written', async () => {
-    const port = await freePort()
-    const server = run(program('server.js', port))
-    await listening(port)
-    const client = run(program('client.js', port))
-    let clientExit: number | null | undefined
-    void client.exit.then((code) => { clientExit = code })
-    await vi.waitFor(() => {
-      expect(clientExit, `client.js exited early:\n${client.output()}`).toBeUndefined()
-      expect(client.output()).toContain('connecting -> open')
-      expect(client.output()).toMatch(/joined \{ room: 'lobby', you: '[^']+' \}/)
-      expect(client.output()).toMatch(/clock \{ now: \d+ \}/)
-    }, { timeout: 30_000, interval: 100 })
-    expect(server.output(), 'the server printed nothing unexpected').toBe('')
+    await runsTogether((port) => program('server.js', port), (port) => program('client.js', port), [
+      'connecting -> open',
+      /joined \{ room: 'lobby', you: '[^']+' \}/,
+      /clock \{ now: \d+ \}/,
+    ])
   })
 
   it('runs the TypeScript server and client of the contract section', async () => {
-    const port = await freePort()
     expect(blocks.find((block) => block.name === 'api.ts')?.code).toContain('interface DemoApi')
-    const server = run(compiled('server.ts', port))
-    await listening(port)
-    const client = run(compiled('client.ts', port))
-    let clientExit: number | null | undefined
-    void client.exit.then((code) => { clientExit = code })
-    await vi.waitFor(() => {
-      expect(clientExit, `client.ts exited early:\n${client.output()}`).toBeUndefined()
-      expect(client.output()).toMatch(/joined as \S+/)
-      expect(client.output()).toMatch(/clock \d{4}-\d\d-\d\dT/)
-    }, { timeout: 30_000, interval: 100 })
-    expect(server.output(), 'the server printed nothing unexpected').toBe('')
+    await runsTogether((port) => compiled('server.ts', port), (port) => compiled('client.ts', port), [/joined as \S+/, /clock \d{4}-\d\d-\d\dT/])
   })
 })
