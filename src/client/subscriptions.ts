@@ -143,8 +143,10 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
     // message already moved the cursor past the answer, which must never be delivered twice.
     const cursor = seq === null ? 0 : seq
     const after = topic.params.after
-    const reset = gap === true && typeof cursor === 'number' && after !== undefined && cursor < after
-    if (typeof cursor === 'number' && !topic.movedSinceRequest && (after === undefined || reset)) topic.params.after = reset ? 0 : cursor
+    if (typeof cursor === 'number' && !topic.movedSinceRequest) {
+      if (after === undefined) topic.params.after = cursor
+      else if (gap && cursor < after) topic.params.after = 0
+    }
     if (gap) topic.entries.forEach((entry) => entry.onGap?.())
   }
 

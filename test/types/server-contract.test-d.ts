@@ -172,7 +172,7 @@ describe('createServer<C>', () => {
     const join: ServerMethod<ChatApi, 'room.join', { user: string }> = ({ room }, ctx) => ({ members: [room, ctx.auth.user] })
     expectTypeOf(join).parameter(0).toEqualTypeOf<{ room: string }>()
     // @ts-expect-error not a method of the contract
-    type Nope = ServerMethod<ChatApi, 'room.nope'>
+    type _Nope = ServerMethod<ChatApi, 'room.nope'>
   })
 })
 
