@@ -186,17 +186,19 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
       // Write-through: a session served here may have moved to another process since (its client came back here).
       const owned = here?.session!.owned()
       const stale = owned !== undefined && !(await owned) ? here : undefined
+      // Broadcasts from the moment the store lets go of the session until it is live here (the decision
+      // below runs a few microtasks after the take, when the frame's answers are written).
       const caught: string[] = []
       if (id !== null && (!here || stale)) {
         taking.add(caught)
         try {
           state = await limits.store.take(id)
         } finally {
-          // Taken or not, nothing broadcast from now on can miss it: it is live here, or not anywhere.
-          taking.delete(caught)
+          if (!state) taking.delete(caught)
         }
       }
       return () => {
+        taking.delete(caught)
         if (stale) finish(stale, 1012, 'Session moved', false)
         const own = connection.client!
         let found = id === null ? undefined : live.get(id)
