@@ -69,9 +69,6 @@ export type MethodMessage = Extract<Message, { type: 'request' | 'notification' 
  */
 export type MethodHandler<Auth = unknown, C extends Contract = Contract> = (params: unknown, ctx: Context<Auth, C>, message: MethodMessage) => unknown
 
-/** True when the contract names no methods of its own (no contract, or one without `methods`). */
-type LooseMethods<C> = string extends MethodName<C> ? true : false
-
 /**
  * The handler of one contract method: its params in, its result (or a promise of it) out. Use it to
  * write a method apart from the options object.
@@ -94,6 +91,7 @@ export type ServerMethod<C extends Contract, K extends MethodName<C>, Auth = unk
  * without one, any name, params `unknown`.
  */
 export type ServerMethods<C extends Contract, Auth = unknown> =
-  LooseMethods<C> extends true
+  // Loose when the contract names no methods of its own (no contract, or one without `methods`).
+  string extends MethodName<C>
     ? Record<string, MethodHandler<Auth, C>>
     : { [K in MethodName<C>]: ServerMethod<C, K, Auth> }

@@ -12,7 +12,7 @@
 import type { CallArgs, Contract, EventName, EventOf, HandlerName, Part, ResultOf, TopicName, TopicOf } from '../protocol/contract'
 
 /** A payload argument: optional when the payload may be undefined, absent from the contract, or unknown. */
-type PayloadArgs<P> = undefined extends P ? [payload?: P] : [payload: P]
+export type PayloadArgs<P> = undefined extends P ? [payload?: P] : [payload: P]
 
 /** The params a contract method takes (`undefined` for a method without params). */
 export type MethodParams<F> = F extends (...args: infer A) => unknown ? A[0] : unknown
@@ -23,13 +23,13 @@ export type EventArgs<C extends Contract, K extends string> = string extends Eve
 /** The arguments of `server.publish` after the topic's name. */
 export type TopicArgs<C extends Contract, K extends string> = string extends TopicName<C> ? [data?: unknown] : PayloadArgs<TopicOf<C, K>>
 
-/** The client's handlers seen as the methods `ctx.call` reaches: the contract with `handlers` as its methods. */
-type HandlersAsMethods<C extends Contract> = { methods: Part<C, 'handlers'> }
-
-/** The arguments of `ctx.call` after the method's name: the handler's params, then the call's options. */
+/**
+ * The arguments of `ctx.call` after the method's name: the handler's params, then the call's options
+ * (the client's handlers read as the methods of a contract).
+ */
 export type HandlerCallArgs<C extends Contract, K extends string, Opts> = string extends HandlerName<C>
   ? [params?: unknown, options?: Opts]
-  : CallArgs<HandlersAsMethods<C>, K, Opts>
+  : CallArgs<{ methods: Part<C, 'handlers'> }, K, Opts>
 
 /** What `ctx.call` resolves with: the handler's (awaited) result, or `unknown`. */
-export type HandlerResult<C extends Contract, K extends string> = string extends HandlerName<C> ? unknown : ResultOf<HandlersAsMethods<C>, K>
+export type HandlerResult<C extends Contract, K extends string> = string extends HandlerName<C> ? unknown : ResultOf<{ methods: Part<C, 'handlers'> }, K>

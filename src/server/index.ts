@@ -18,7 +18,7 @@ export type {
   ServerMethod, ServerMethods, ServerBehaviour, MethodsOption,
 } from './types'
 export type { Contract, Method } from '../protocol/contract'
-export type { EventArgs, TopicArgs, HandlerCallArgs, HandlerResult, MethodParams } from './contract'
+export type { EventArgs, TopicArgs, HandlerCallArgs, HandlerResult, MethodParams, PayloadArgs } from './contract'
 export { ParseError, InvalidRequest, MethodNotFound, InvalidParams, InternalError, AlreadyRun, jsonRpc } from '../protocol/json-rpc'
 export type { Protocol, Message, Id, Once, ErrorObject, SubscribeParams, SubscribeResult, PublishParams } from '../protocol/protocol'
 export {

@@ -11,16 +11,14 @@ import type { Broker } from './topics/broker/broker'
 import { createWsTransport } from './transport/ws'
 import type { Server, ServerOptions } from './types'
 
-/** A broker whose `publish` answers with a promise (Redis): then so does the server's. */
-type AsyncBroker = { broker: Broker & { publish(topic: string, data: unknown): Promise<number> } }
-
 /**
  * Start a lifeline server: JSON-RPC methods, events, topics with history,
  * server-to-client calls and heartbeats, on `ws`.
  *
  * Give it the contract your client uses (`createClient<C>`) to type each method's params and
  * result, `ctx.notify` and `broadcast` events, `publish` topics and `ctx.call` to the client's
- * handlers. Without one, names are strings and payloads `unknown`. The contract is a promise
+ * handlers. Without one, names are strings and payloads `unknown`. With a broker whose `publish`
+ * answers with a promise (`redisBroker`), `server.publish` does too. The contract is a promise
  * checked by the compiler, not at run time: params come from the network as the client sent them.
  * @typeParam C - the contract. @default the loose `Contract` (everything `unknown`)
  * @typeParam Auth - what `authenticate` returns, `ctx.auth`; inferred from `authenticate` when no
@@ -37,7 +35,9 @@ type AsyncBroker = { broker: Broker & { publish(topic: string, data: unknown): P
  *   methods: { 'room.join': ({ room }, ctx) => ({ members: join(room, ctx.auth.user) }) },
  * })
  */
-export function createServer<C extends Contract = Contract, Auth = unknown>(options: ServerOptions<Auth, C> & AsyncBroker): Server<Auth, Promise<number>, C>
+export function createServer<C extends Contract = Contract, Auth = unknown>(
+  options: ServerOptions<Auth, C> & { broker: Broker & { publish(topic: string, data: unknown): Promise<number> } },
+): Server<Auth, Promise<number>, C>
 export function createServer<C extends Contract = Contract, Auth = unknown>(options: ServerOptions<Auth, C>): Server<Auth, number, C>
 export function createServer<C extends Contract = Contract, Auth = unknown>(options: ServerOptions<Auth, C>): Server<Auth, number | Promise<number>, C> {
   // The contract types the options and the Server object only: at run time every handler takes
