@@ -6,7 +6,7 @@
 // Redis, and 3 processes on Redis. Raw ws clients on loopback; a
 // redis-server of its own (persistence off). Needs `npm run build`.
 import WebSocket from 'ws'
-import { freePort, launch, startRedis } from './lib/processes.mjs'
+import { launch, startRedis } from './lib/processes.mjs'
 import { median, percentile, ratio, table } from './lib/stats.mjs'
 
 const now = () => performance.timeOrigin + performance.now()
