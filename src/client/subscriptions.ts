@@ -134,19 +134,22 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
       return
     }
     topic.resolve()
-    const { seq, gap } = (outcome.result ?? {}) as SubscribeResult
+    const { seq, gap, epoch } = (outcome.result ?? {}) as SubscribeResult
     // A first subscribe adopts the server's seq as its cursor, so the next reconnect replays what it
     // missed; null is a numbered topic with no message yet, and numbers start at 1. After a gap the
-    // cursor stays, and the messages the server still keeps (replayed right after this answer) pass it;
-    // a seq below the cursor means the server's numbering restarted (a restart without a shared
-    // history), so the cursor goes back to 0 and the new numbering's messages pass too. Unless a
-    // message already moved the cursor past the answer, which must never be delivered twice.
+    // cursor stays, and the messages the server still keeps (replayed right after this answer) pass it.
+    // The server's numbering restarted (a restart without a shared history) when its seq is below the
+    // cursor or its epoch is another: the cursor goes back to 0 and the new numbering's messages pass
+    // too. Unless a message already moved the cursor past the answer, which must never be delivered twice.
     const cursor = seq === null ? 0 : seq
     const after = topic.params.after
     if (typeof cursor === 'number' && !topic.movedSinceRequest) {
       if (after === undefined) topic.params.after = cursor
-      else if (gap && cursor < after) topic.params.after = 0
+      // (Also when one side names no numbering: after a gap the server replays nothing at or below `after`.)
+      else if (gap && (cursor < after || epoch != topic.params.epoch)) topic.params.after = 0
     }
+    // Sent back with the cursor, so that the server can tell a cursor of an older numbering.
+    if (epoch) topic.params.epoch = epoch
     if (gap) topic.entries.forEach((entry) => entry.onGap?.())
   }
 

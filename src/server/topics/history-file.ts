@@ -8,7 +8,7 @@
  * @module
  */
 import { closeSync, existsSync, openSync, readFileSync, renameSync, truncateSync, writeSync } from 'node:fs'
-import { createKeptHistory, type HistoryOptions, type HistoryStore } from './history'
+import { createKeptHistory, newEpoch, type HistoryOptions, type HistoryStore } from './history'
 
 /** Options of {@link fileHistory}: the built-in history's limits. */
 export type FileHistoryOptions = HistoryOptions
@@ -21,6 +21,13 @@ interface Line {
   a?: number
 }
 
+/** The file's first line: the identity of its numbering (`HistoryStore.epoch`), kept for the file's life. */
+interface EpochLine {
+  e: string
+}
+
+const isEpochLine = (value: unknown): value is EpochLine => typeof value == 'object' && value !== null && typeof (value as Partial<EpochLine>).e == 'string'
+
 const isLine = (value: unknown): value is Line => {
   if (typeof value != 'object' || value === null) return false
   const { t, s, a } = value as Partial<Line>
@@ -28,11 +35,12 @@ const isLine = (value: unknown): value is Line => {
 }
 
 /**
- * The lines of `path`. A last line cut short by a crash mid-write is left out and cut off the file
- * (the next line must not be appended to it); any other bad line is an error.
+ * The epoch and the lines of `path`. A last line cut short by a crash mid-write is left out and cut
+ * off the file (the next line must not be appended to it); any other bad line is an error.
  */
-function readLines(path: string): Line[] {
-  if (!existsSync(path)) return []
+function readLines(path: string): { epoch: string | undefined; lines: Line[] } {
+  let epoch: string | undefined
+  if (!existsSync(path)) return { epoch, lines: [] }
   const text = readFileSync(path, 'utf8')
   // Each line is written with its newline in one write: a last line without one is torn.
   const whole = text.slice(0, text.lastIndexOf('\n') + 1)
@@ -46,10 +54,11 @@ function readLines(path: string): Line[] {
     } catch (err) {
       throw new Error(`lifeline-ws/server: fileHistory: line ${index + 1} of ${path} is not JSON`, { cause: err })
     }
-    if (!isLine(parsed)) throw new Error(`lifeline-ws/server: fileHistory: line ${index + 1} of ${path} is not a history line`)
-    lines.push(parsed)
+    if (isEpochLine(parsed)) epoch ??= parsed.e
+    else if (isLine(parsed)) lines.push(parsed)
+    else throw new Error(`lifeline-ws/server: fileHistory: line ${index + 1} of ${path} is not a history line`)
   })
-  return lines
+  return { epoch, lines }
 }
 
 /**
@@ -68,11 +77,16 @@ export function fileHistory(path: string, options: FileHistoryOptions = {}): His
   const now = options.now ?? Date.now
   const kept = createKeptHistory({ ...options, now })
   let written = 0
-  for (const line of readLines(path)) {
+  const read = readLines(path)
+  for (const line of read.lines) {
     kept.load(line.t, line.s, line.d, line.a ?? now())
     written++
   }
+  // The file's numbering goes on with the file: a new file (or one emptied by hand) starts a new one.
+  const epoch = read.epoch ?? newEpoch()
+  const epochLine = JSON.stringify({ e: epoch })
   let fd = openSync(path, 'a')
+  if (!read.epoch) writeSync(fd, `${epochLine}\n`)
 
   // Lines the file would hold if rewritten now: each kept message, or the number of a topic that keeps none.
   const size = () => {
@@ -86,7 +100,7 @@ export function fileHistory(path: string, options: FileHistoryOptions = {}): His
 
   // Rewrite the file with what is kept now: a temporary file renamed over it, so a crash leaves one or the other whole.
   const compact = () => {
-    const rows: string[] = []
+    const rows = [epochLine]
     for (const [name, topic] of kept.topics()) {
       if (!topic.kept.length) rows.push(JSON.stringify({ t: name, s: topic.seq }))
       for (const message of topic.kept) rows.push(JSON.stringify({ t: name, s: message.seq, d: message.data, a: message.at }))
@@ -94,14 +108,14 @@ export function fileHistory(path: string, options: FileHistoryOptions = {}): His
     const temporary = `${path}.${process.pid}.tmp`
     const out = openSync(temporary, 'w')
     try {
-      writeSync(out, rows.length ? `${rows.join('\n')}\n` : '')
+      writeSync(out, `${rows.join('\n')}\n`)
     } finally {
       closeSync(out)
     }
     renameSync(temporary, path)
     closeSync(fd)
     fd = openSync(path, 'a')
-    written = rows.length
+    written = rows.length - 1
   }
   const compactIfLong = () => {
     if (written <= next) return
@@ -113,6 +127,7 @@ export function fileHistory(path: string, options: FileHistoryOptions = {}): His
   compactIfLong()
 
   return {
+    epoch,
     latest: kept.latest,
     since: kept.since,
     append(topic, seq, data) {

@@ -3,6 +3,7 @@
  * by count and by age, and each topic's latest sequence number.
  * @module
  */
+import { randomUUID } from 'node:crypto'
 
 /** Limits of the built-in history store. */
 export interface HistoryOptions {
@@ -39,6 +40,14 @@ export interface HistoryStore {
    * some of those were already forgotten, or when `after` is beyond `latest` (the history was reset).
    */
   since(topic: string, after: number): { messages: HistoryEntry[]; gap: boolean }
+  /**
+   * The identity of this numbering (optional): a store whose numbering may start again (a new
+   * process, a new file) gives each numbering another one, so a client whose cursor counts in an
+   * older one is answered with a gap and everything kept, even when its cursor is below `latest`.
+   * The built-in stores have one; without it a restarted numbering is seen only when a cursor is
+   * beyond `latest`.
+   */
+  readonly epoch?: string
 }
 
 /** A kept message and when it was kept. @internal */
@@ -64,6 +73,9 @@ export interface KeptHistory extends HistoryStore {
   /** Keep a message read back from elsewhere, with the time it was first kept; `data` undefined: only its number. */
   load(topic: string, seq: number, data: unknown, at: number): void
 }
+
+/** A new numbering's identity ({@link HistoryStore.epoch}): short, and unlike any other. @internal */
+export const newEpoch = () => randomUUID().slice(0, 13)
 
 const count = (name: string, value: number, min: number) => {
   if (!(value >= min) || (value !== Infinity && !Number.isInteger(value)))
@@ -129,5 +141,6 @@ export function createKeptHistory(options: HistoryOptions = {}): KeptHistory {
  */
 export function createHistory(options: HistoryOptions = {}): HistoryStore {
   const { latest, append, since } = createKeptHistory(options)
-  return { latest, append, since }
+  // Its numbering starts with it: a new one (a new process) has a new epoch.
+  return { latest, append, since, epoch: newEpoch() }
 }

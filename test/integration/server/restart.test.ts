@@ -87,6 +87,25 @@ describe('restart on the same port', () => {
     expect(gaps()).toBe(1)
   })
 
+  it('without a shared history: a new numbering already past the client cursor is not taken for the old one', async () => {
+    const methods = { echo: (p: unknown) => p }
+    const old = await start({ methods })
+    const port = old.port!
+    const c = client(url(old))
+    const { seen, gaps } = await watchRoom(c)
+    for (const text of ['a', 'b']) old.publish('room', text)
+    await vi.waitFor(() => expect(seen).toHaveLength(2), patient)
+
+    await old.close()
+    // Busier than the client was: three messages, numbered 1 to 3, before it is back with its cursor at 2.
+    // By numbers alone, the new server would take it for a client that has 1 and 2 and send only 3.
+    const fresh = track(createServer({ port, host: '127.0.0.1', methods }))
+    for (const text of ['n1', 'n2']) fresh.publish('room', text)
+    await publishAcrossReturn(fresh, c, () => seen.length >= 6)
+    expect(seen).toEqual([['a', 1], ['b', 2], ['n1', 1], ['n2', 2], ['after the restart', 3], ['live', 4]])
+    expect(gaps()).toBe(1)
+  })
+
   it('with a fileHistory: a new server on the same file continues the numbering, no gap', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lifeline-history-'))
     cleanup(() => rmSync(dir, { recursive: true, force: true }))

@@ -261,6 +261,31 @@ describe('subscriptions: delivery, dedupe and cursors', () => {
     expect(open()).toEqual([{ topic: 't', after: 4 }])
   })
 
+  it('sends back the epoch of the answer with its cursor, and takes another epoch for a new numbering even below its cursor', () => {
+    const { subs, open, publish } = setup()
+    const onGap = vi.fn()
+    const seen: unknown[] = []
+    subs.subscribe('t', (d, meta) => seen.push([d, meta.seq]), { onGap })
+    open()
+    subs.settled('t', { result: { seq: null, gap: false, epoch: 'old' } })
+    publish('t', 'a', 1)
+    publish('t', 'b', 2)
+    expect(open()).toEqual([{ topic: 't', after: 2, epoch: 'old' }])
+    // A new process with a history of its own, already at 3: by numbers alone, 1 and 2 look seen.
+    subs.settled('t', { result: { seq: 3, gap: true, epoch: 'new' } })
+    publish('t', 'n1', 1)
+    publish('t', 'n2', 2)
+    publish('t', 'n3', 3)
+    expect(seen).toEqual([['a', 1], ['b', 2], ['n1', 1], ['n2', 2], ['n3', 3]])
+    expect(onGap).toHaveBeenCalledTimes(1)
+    expect(open()).toEqual([{ topic: 't', after: 3, epoch: 'new' }])
+    // The same epoch after a gap is a pruned history: the cursor stays.
+    subs.settled('t', { result: { seq: 9, gap: true, epoch: 'new' } })
+    publish('t', 'kept', 8)
+    expect(seen.at(-1)).toEqual(['kept', 8])
+    expect(open()).toEqual([{ topic: 't', after: 8, epoch: 'new' }])
+  })
+
   it('after a gap in a history that was pruned, keeps its cursor and takes what the server still keeps', () => {
     const { subs, open, publish } = setup()
     const onGap = vi.fn()

@@ -34,6 +34,18 @@ describe('fileHistory', () => {
     expect(next.latest('none')).toBeNull()
   })
 
+  it('names its numbering with an epoch that the file keeps, through a rewrite; a new file starts another', () => {
+    const file = scratch()
+    const first = fileHistory(file, { limit: 1 })
+    expect(first.epoch).toMatch(/^\S{8,64}$/)
+    for (let seq = 1; seq <= 3000; seq++) first.append('t', seq, seq)
+    // Rewritten meanwhile (it holds far more lines than it keeps): the epoch is still its first line.
+    expect(lines(file).length).toBeLessThan(3000)
+    expect(JSON.parse(lines(file)[0]!)).toEqual({ e: first.epoch })
+    expect(fileHistory(file).epoch).toBe(first.epoch)
+    expect(fileHistory(scratch()).epoch).not.toBe(first.epoch)
+  })
+
   it('keeps a topic number when no message is kept any more', () => {
     let now = 1000
     const file = scratch()
