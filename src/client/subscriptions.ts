@@ -140,11 +140,15 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
     // cursor stays, and the messages the server still keeps (replayed right after this answer) pass it.
     // The server's numbering restarted (a restart without a shared history) when its seq is below the
     // cursor or its epoch is another: the cursor goes back to 0 and the new numbering's messages pass
-    // too. Unless a message already moved the cursor past the answer, which must never be delivered twice.
+    // too, even if messages moved the cursor since the request (they counted in the old numbering). A
+    // first answer is adopted unless a message already moved the cursor past it, as that message must
+    // never be delivered twice.
     const cursor = seq === null ? 0 : seq
     const after = topic.params.after
-    if (typeof cursor === 'number' && !topic.movedSinceRequest) {
-      if (after === undefined) topic.params.after = cursor
+    if (typeof cursor === 'number') {
+      if (after === undefined) {
+        if (!topic.movedSinceRequest) topic.params.after = cursor
+      }
       // (Also when one side names no numbering: after a gap the server replays nothing at or below `after`.)
       else if (gap && (cursor < after || epoch != topic.params.epoch)) topic.params.after = 0
     }
