@@ -1,0 +1,50 @@
+// `npm run sim`: builds the simulation (test/sim/cli.ts with src/) into one module and runs it, passing
+// the arguments through. In the build, `ws` is test/sim/shims/ws.ts and `node:crypto` is
+// test/sim/shims/crypto.ts (seeded ids), so the real server runs on the simulated network. --src DIR
+// builds against another checkout's src/ (an older commit, in a scratch worktree). See docs/reliability.md.
+import { build } from 'esbuild'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+
+const here = import.meta.dirname
+const root = join(here, '../..')
+const argv = process.argv.slice(2)
+const srcAt = argv.indexOf('--src')
+const src = srcAt >= 0 ? resolve(argv[srcAt + 1]) : join(root, 'src')
+if (srcAt >= 0) argv.splice(srcAt, 2)
+const cache = join(root, 'node_modules/.cache/lifeline-sim')
+mkdirSync(cache, { recursive: true })
+const outfile = join(cache, 'cli.mjs')
+const shims = {
+  name: 'sim-shims',
+  setup(builder) {
+    builder.onResolve({ filter: /^ws$/ }, () => ({ path: join(here, 'shims/ws.ts') }))
+    builder.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
+      args.importer.endsWith(join('shims', 'crypto.ts')) ? { path: 'node:crypto', external: true } : { path: join(here, 'shims/crypto.ts') })
+    // --src: the simulation's imports of src/ resolve into the other checkout.
+    if (src !== join(root, 'src')) {
+      builder.onResolve({ filter: /\/src\// }, (args) => {
+        const target = resolve(dirname(args.importer), args.path)
+        const inside = target.startsWith(join(root, 'src')) ? join(src, target.slice(join(root, 'src').length)) : target
+        return { path: inside.endsWith('.ts') ? inside : `${inside}.ts` }
+      })
+    }
+  },
+}
+await build({
+  entryPoints: [join(here, 'cli.ts')],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'error',
+  // Packages resolve from this checkout (a scratch worktree of an older commit has no node_modules);
+  // ioredis is never loaded: the simulation has its own Redis.
+  nodePaths: [join(root, 'node_modules')],
+  external: ['ioredis'],
+  plugins: [shims],
+})
+const result = spawnSync(process.execPath, [outfile, ...argv], { stdio: 'inherit', cwd: root })
+process.exit(result.status ?? 1)

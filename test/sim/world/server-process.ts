@@ -1,0 +1,52 @@
+/**
+ * What the world needs from one server process, whichever way the server is
+ * plugged into the simulated network: `upgrade` a connection, broadcast and
+ * publish, list its clients, close gracefully, crash. Adapters make one from
+ * the real `createServer` (legacy-server.ts: the server before its Transport
+ * seam, over a stand-in for `ws`).
+ * @module
+ */
+import type { Broker } from '../../../src/server/broker/broker'
+import type { SessionStore } from '../../../src/server/session-store'
+import type { Context, MethodHandler } from '../../../src/server/types'
+import type { Scheduler } from '../kernel/scheduler'
+import type { Connection, End, Network } from '../net/network'
+
+/** How one server process is made. */
+export interface ProcessConfig {
+  /** The process's owner name, unique per incarnation (`s1#2`): its events, timers and sockets. */
+  readonly owner: string
+  readonly scheduler: Scheduler
+  readonly network: Network
+  readonly methods: Record<string, MethodHandler>
+  readonly store: SessionStore
+  readonly broker: Broker
+  readonly sessions: { ttl: number; ackDelay: number }
+  readonly heartbeat: number
+  readonly maxInFlight: number
+  readonly callTimeout: number
+  readonly shutdownTimeout: number
+  readonly hooks: {
+    onConnect(ctx: Context): void
+    onResume(ctx: Context): void
+    onDisconnect(ctx: Context, code: number, reason: string): void
+    onError(err: unknown): void
+  }
+}
+
+/** One running server process. */
+export interface ServerProcess {
+  readonly owner: string
+  /** A connection's upgrade arrived: the process's end of it. */
+  upgrade(connection: Connection): End
+  broadcast(event: string, params: unknown): void
+  publish(topic: string, data: unknown): void
+  /** Ids of the contexts the process serves (sessions waiting for their client included). */
+  clients(): string[]
+  /** Graceful shutdown (`server.close()`). */
+  close(): Promise<void>
+  /** SIGKILL. `reset`: the kernel resets its connections; `silent`: the host is gone, nobody is told. */
+  crash(mode: 'reset' | 'silent'): void
+}
+
+export type ProcessFactory = (config: ProcessConfig) => ServerProcess
