@@ -125,11 +125,12 @@ export class Ledger {
       this.findings.fail('timeout-lie', `c${c}#${n} (${kind}) timed out as never sent, and then ran on ${owner}`)
     }
     const previous = frame.runs.at(-1)
-    if (previous && !this.lostSince(c, previous.at)) {
-      this.findings.fail('duplicate', `c${c}#${n} (${kind}) ran twice: on ${previous.owner} at ${previous.at} ms and on ${owner}, with no session lost in between`)
-    }
     this.account(frame)
     frame.runs.push({ owner, at })
+    if (previous && !this.lostSince(c, previous.at)) {
+      this.findings.fail('duplicate', `c${c}#${n} (${kind}) ran twice: on ${previous.owner} at ${previous.at} ms and on ${owner}, with no session lost in between`)
+      return
+    }
     const view = this.client(c)
     if (n < view.lastStarted && !this.lostSince(c, frame.issuedAt)) {
       this.findings.fail('order', `c${c}#${n} (${kind}) started on ${owner} after c${c}#${view.lastStarted}, with no session lost since it was issued`)
