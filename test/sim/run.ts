@@ -148,26 +148,30 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     })
     faults.plan(config.faults, config.faultCount, config.duration)
 
-    await runUntil(config.duration)
-    working = false
-    for (const agent of agents) agent.stop()
-    faults.endAll()
-    trace.note(scheduler.now, 'workload over: faults ended, waiting for quiescence')
-
-    const quiet = () => ledger.notesAccounted && agents.every((agent) => agent.pending === 0)
-    await runUntil(scheduler.now + QUIET_DEADLINE, quiet)
-    await runUntil(scheduler.now + SETTLE_MARGIN)
-    if (!findings.first) checkQuiet(ledger, agents, servers, findings, config)
-
-    trace.note(scheduler.now, 'closing clients and servers')
-    for (const agent of agents) agent.client.close()
-    await runUntil(scheduler.now + 1000)
-    let closedAll = false
-    void servers.closeAll().then(() => {
-      closedAll = true
-    })
-    await runUntil(scheduler.now + END_DEADLINE, () => closedAll && scheduler.peekTime() === undefined)
-    if (!findings.first) checkLeaks(scheduler, network, agents, servers, findings, closedAll)
+    const phases = async () => {
+      await runUntil(config.duration)
+      working = false
+      for (const agent of agents) agent.stop()
+      if (findings.first) return
+      faults.endAll()
+      trace.note(scheduler.now, 'workload over: faults ended, waiting for quiescence')
+      const quiet = () => ledger.notesAccounted && agents.every((agent) => agent.pending === 0)
+      await runUntil(scheduler.now + QUIET_DEADLINE, quiet)
+      await runUntil(scheduler.now + SETTLE_MARGIN)
+      if (findings.first) return
+      checkQuiet(ledger, agents, servers, findings, config)
+      if (findings.first) return
+      trace.note(scheduler.now, 'closing clients and servers')
+      for (const agent of agents) agent.client.close()
+      await runUntil(scheduler.now + 1000)
+      let closedAll = false
+      void servers.closeAll().then(() => {
+        closedAll = true
+      })
+      await runUntil(scheduler.now + END_DEADLINE, () => closedAll && scheduler.peekTime() === undefined)
+      if (!findings.first) checkLeaks(scheduler, network, agents, servers, findings, closedAll)
+    }
+    await phases()
 
     return {
       seed: options.seed,

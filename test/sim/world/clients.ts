@@ -28,6 +28,8 @@ export interface ClientSettings {
   callTimeout: number
   /** Mean pause between two actions of one client, ms. */
   pace: number
+  /** Frames in one burst, [min, max]. */
+  burst: [number, number]
   /** queue.ttl for each client (undefined: none). */
   queueTtl: (number | undefined)[]
   /** Clients whose calls and notifications are keyed (`once`). */
@@ -144,7 +146,7 @@ export class Agent {
 
   /** What an offline queue flushes on reconnect: many frames in one go. */
   private burst() {
-    const size = this.random.int(10, 80)
+    const size = this.random.int(...this.settings.burst)
     for (let index = 0; index < size; index++) {
       if (this.random.chance(0.5)) this.note()
       else this.call('work', { ms: this.random.int(0, 50) })

@@ -28,17 +28,31 @@ export interface SimConfig {
   readonly faultCount: number
 }
 
+/** Bounds of the draws; each pair is [min, max]. */
 export interface Profile {
   readonly name: string
   readonly clients: [number, number]
   readonly slots: [number, number]
   readonly duration: [number, number]
   readonly faults: [number, number]
+  /** Mean pause between two actions of a client, ms. */
+  readonly pace: [number, number]
+  /** Frames in one burst. */
+  readonly burst: [number, number]
+  /** Mean ms between broadcasts, and between topic publishes. */
+  readonly tickEvery: [number, number]
+  readonly publishEvery: [number, number]
 }
 
 export const PROFILES: Record<string, Profile> = {
-  quick: { name: 'quick', clients: [1, 3], slots: [1, 2], duration: [2000, 6000], faults: [0, 4] },
-  long: { name: 'long', clients: [2, 6], slots: [1, 3], duration: [10_000, 40_000], faults: [2, 16] },
+  quick: {
+    name: 'quick', clients: [1, 3], slots: [1, 2], duration: [1500, 5000], faults: [0, 4],
+    pace: [50, 400], burst: [5, 40], tickEvery: [30, 400], publishEvery: [60, 800],
+  },
+  long: {
+    name: 'long', clients: [2, 6], slots: [1, 3], duration: [10_000, 40_000], faults: [2, 16],
+    pace: [20, 300], burst: [10, 120], tickEvery: [5, 200], publishEvery: [20, 400],
+  },
 }
 
 export const ALL_FAULTS: readonly FaultKind[] = ['reset', 'blackhole', 'refuse', 'stall', 'restart', 'crash', 'freeze']
@@ -52,7 +66,8 @@ export function drawConfig(random: Random, profile: Profile, faults: readonly Fa
     reconnect: { initialDelay: random.int(20, 300), maxDelay: random.int(500, 3000) },
     connectTimeout: random.int(1000, 4000),
     callTimeout: random.int(2000, 10_000),
-    pace: random.int(20, 300),
+    pace: random.int(...profile.pace),
+    burst: profile.burst,
     queueTtl: Array.from({ length: count }, () => (random.chance(0.3) ? random.int(500, 5000) : undefined)),
     keyed: Array.from({ length: count }, () => random.chance(0.3)),
     topics: ['alpha', 'beta'],
@@ -74,8 +89,8 @@ export function drawConfig(random: Random, profile: Profile, faults: readonly Fa
     network: { minLatency: 1, maxLatency: random.int(2, 80), jitter: random.int(0, 20), rto: [1000, 20_000] },
     redisLatency: [0, random.int(1, 5)],
     brokerLatency: [0, random.int(1, 10)],
-    tickEvery: random.int(5, 200),
-    publishEvery: random.int(20, 400),
+    tickEvery: random.int(...profile.tickEvery),
+    publishEvery: random.int(...profile.publishEvery),
     faults,
     faultCount: random.int(...profile.faults),
   }
