@@ -55,7 +55,7 @@ export const PROFILES: Record<string, Profile> = {
   },
 }
 
-export const ALL_FAULTS: readonly FaultKind[] = ['reset', 'blackhole', 'refuse', 'stall', 'restart', 'crash', 'freeze']
+export const ALL_FAULTS: readonly FaultKind[] = ['reset', 'blackhole', 'refuse', 'stall', 'offline', 'restart', 'crash', 'freeze']
 
 export function drawConfig(random: Random, profile: Profile, faults: readonly FaultKind[]): SimConfig {
   const count = random.int(...profile.clients)

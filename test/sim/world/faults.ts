@@ -15,7 +15,7 @@ import type { Agent } from './clients'
 import type { Servers } from './servers'
 import type { SimRedis } from './store'
 
-export type FaultKind = 'reset' | 'blackhole' | 'refuse' | 'stall' | 'restart' | 'crash' | 'freeze'
+export type FaultKind = 'reset' | 'blackhole' | 'refuse' | 'stall' | 'offline' | 'restart' | 'crash' | 'freeze'
 
 export interface FaultWorld {
   readonly scheduler: Scheduler
@@ -31,6 +31,8 @@ export class Faults {
   /** Faults injected, by kind. */
   readonly injected = new Map<FaultKind, number>()
   private frozenFrom = -1
+  /** Agents whose page is offline now. */
+  private readonly offline = new Set<Agent>()
   /** Time of the last freeze's end (a session lost meanwhile is explained by it). */
   freezes: { from: number; to: number }[] = []
 
@@ -77,6 +79,21 @@ export class Faults {
           this.endStalls((detail >> 3) % 2 === 0)
         }, `${kind} ${agent.owner}`)
         return
+      case 'offline': {
+        // The page goes offline (a phone leaves Wi-Fi): the browser says so, new connections fail, the
+        // current one dies with the interface; then it comes back online.
+        network.admit(agent.owner, 'refuse')
+        if (connection) network.reset(connection)
+        if (this.offline.has(agent)) return
+        this.offline.add(agent)
+        agent.window.dispatchEvent(new Event('offline'))
+        later(() => {
+          if (!this.offline.delete(agent)) return
+          network.admit(agent.owner, undefined)
+          agent.window.dispatchEvent(new Event('online'))
+        }, `online ${agent.owner}`)
+        return
+      }
       case 'restart':
         servers.restart(servers.slots[detail % servers.slots.length]!)
         return
@@ -123,7 +140,10 @@ export class Faults {
   /** The workload stopped: every fault ends now (holes heal or die as drawn, Redis thaws, crashed addresses come back). */
   endAll() {
     const { network, servers } = this.world
-    for (const agent of this.world.agents) network.admit(agent.owner, undefined)
+    for (const agent of this.world.agents) {
+      network.admit(agent.owner, undefined)
+      if (this.offline.delete(agent)) agent.window.dispatchEvent(new Event('online'))
+    }
     for (const connection of [...network.open.values()]) {
       if (connection.up.hole || connection.down.hole) this.endHole(connection, this.random.chance(0.5))
     }
