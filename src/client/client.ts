@@ -5,9 +5,10 @@
  * @module
  */
 import { createEmitter } from '../events'
-import { ConnectionClosedError, ProtocolError, QueueFullError, TimeoutError, isRpcError, isTimeoutError, toRpcError } from '../errors'
+import { ConnectionClosedError, ProtocolError, QueueFullError, TimeoutError, outcomeUnknown, isRpcError, isTimeoutError, toRpcError } from '../errors'
 import { resolveOptions, socketUrl, type UrlInput } from '../socket/options'
 import { validate } from '../socket/validate'
+import { between } from '../socket/ranges'
 import { createCore, type Core, type Layer } from '../socket/socket'
 import type { OutboxItem } from '../socket/outbox'
 import type { Message, Protocol, SubscribeParams } from '../protocol/protocol'
@@ -23,6 +24,9 @@ import type { Socket } from '../socket/types'
 
 // Bundlers replace `process.env.NODE_ENV`; declared here (not from @types/node) so the browser build needs no Node types.
 declare const process: { env: { NODE_ENV?: string } }
+
+/** A call's own `timeout`, ms: 0 and up, Infinity for none. */
+const anyTimeout = between(0, Infinity)
 
 /** What the RPC layer adds to the socket. @internal */
 interface Rpc extends Layer {
@@ -40,8 +44,10 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
   const streams = new Set<Stream<unknown>>()
   const calls = createCalls(options.env.clock, {
     gone: (id) => outbox?.remove(id),
-    queued: (id) => !!outbox?.has(id),
+    // Never written: a call put back after a drop carries its position, and is in doubt (positions.ts).
+    queued: (id) => outbox?.get(id)?.position === undefined && !!outbox?.has(id),
     methodNotFound: protocol.codes.methodNotFound,
+    state: () => link.state,
   })
 
   const session = createSession(core, protocol, calls, options.connectTimeout, resume)
@@ -59,9 +65,12 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
     try {
       if (link.state === 'closed') throw core.closedError()
       callOptions.signal?.throwIfAborted()
+      const { timeout = callTimeout, signal, resend = false } = callOptions
+      // In every build: a NaN timeout never fires, and the call would never settle.
+      const wrongTimeout = anyTimeout(timeout)
+      if (wrongTimeout) throw new RangeError(`lifeline: the timeout of call '${method}' must be ${wrongTimeout}`)
       const id = calls.id()
       const frame = protocol.encode({ type: 'request', id, method, params })
-      const { timeout = callTimeout, signal, resend = false } = callOptions
       const promise = calls.add(id, { method, timeout, signal, resend, frame, control })
       const put = control ? writeNow : core.push
       if (control) session?.control(id)
@@ -121,6 +130,23 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
     if (batch.length) core.write(protocol.encode(batch))
   }
 
+  // True once a frame decoded: the peer speaks the protocol, so a bad frame later is only a bad frame.
+  let spoken = false
+  let toldPlain = false
+  /**
+   * The peer is a plain WebSocket server, not one that speaks the protocol: it sent our own request back,
+   * or its first frame did not decode. Said once; the session handshake and `failed` calls end at once
+   * (nothing waits connectTimeout for an answer that cannot come), and nothing is answered.
+   */
+  const plainServer = (why: string, frame: string, failed: (id: number | string) => boolean) => {
+    const error = new ProtocolError(`lifeline: this looks like a plain WebSocket server (${why}): use createSocket from lifeline-ws/socket`, frame)
+    for (const id of calls.ids()) {
+      if (failed(id) || calls.method(id) === protocol.session) calls.reject(id, error)
+    }
+    if (!toldPlain) core.report(error)
+    toldPlain = true
+  }
+
   const dispatch = (frame: unknown) => {
     if (typeof frame !== 'string') {
       session?.inbound(undefined)
@@ -131,12 +157,17 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
       messages = protocol.decode(frame)
     } catch (err) {
       session?.inbound(undefined)
+      if (!spoken) return plainServer(`its first frame is not JSON-RPC: ${frame.slice(0, 40)}`, frame, () => false)
       return core.report(err)
     }
+    spoken = true
     session?.inbound(messages)
     for (const message of messages) {
-      if (message.type === 'request') handlers.request(message)
-      else if (message.type === 'notification') {
+      if (message.type === 'request') {
+        // Our own request, sent back: an echo server. Answering it would answer ourselves ("Method not found").
+        if (calls.method(message.id) === message.method) plainServer(`it sent back our request '${message.method}'`, frame, (id) => id === message.id)
+        else handlers.request(message)
+      } else if (message.type === 'notification') {
         if (message.method === protocol.publish) subscriptions.deliver(message.params)
         else if (message.method === protocol.ack && session) session.acknowledged(message.params)
         else events.emit(message.method, message.params)
@@ -159,7 +190,10 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
     },
     message: dispatch,
     admit: (next) => !session || session.admit(next),
-    written: (item) => session?.written(item),
+    written(item) {
+      if (item.call !== undefined) calls.wrote(item.call)
+      session?.written(item)
+    },
     requeue: () => (session?.active ? true : undefined),
     close(info) {
       subscriptions.dropped()
@@ -194,6 +228,7 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
         if (call === undefined) continue
         if (reason === 'closed') calls.reject(call, core.closedError())
         else if (reason === 'expired') calls.reject(call, new TimeoutError('lifeline: call expired in the outbox (queue.ttl) and was never sent'))
+        else if (reason === 'unknown') calls.reject(call, outcomeUnknown())
         else calls.reject(call, new QueueFullError('lifeline: call dropped from a full outbox and never sent'))
       }
     },

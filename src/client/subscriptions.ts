@@ -4,7 +4,7 @@
  * cursor, and duplicates dropped by seq (docs/events.md).
  * @module
  */
-import { ClientClosedError, isConnectionClosedError, ProtocolError } from '../errors'
+import { abortError, ClientClosedError, isConnectionClosedError, ProtocolError } from '../errors'
 import type { PublishParams, SubscribeParams, SubscribeResult } from '../protocol/protocol'
 import { createStream, type Stream } from './stream'
 
@@ -173,7 +173,7 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
         if (!topic.entries.delete(entry)) return
         entry.end()
         if (topic.entries.size) return
-        drop(topic, new DOMException('lifeline: unsubscribed', 'AbortError'))
+        drop(topic, abortError('lifeline: unsubscribed'))
         if (open) hooks.unsubscribe(name)
       }
       const entry: Entry = Object.assign(createStream(unsubscribe), { handler, onGap: options.onGap, buffer: !handler })

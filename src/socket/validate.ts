@@ -3,10 +3,12 @@
  * by its typed name (a misspelt name does not compile), and an unknown name
  * throws a TypeError suggesting the nearest known one. Production builds
  * leave this module out: callers guard it with `process.env.NODE_ENV`,
- * which bundlers replace (docs/architecture.md, "Development checks").
+ * which bundlers replace (docs/architecture.md, "Development checks"). The
+ * number options' ranges are ranges.ts's, which every build checks.
  * @module
  */
 import type { EnvironmentOptions, HeartbeatOptions, QueueOptions, ReconnectOptions, SocketOptions } from './options'
+import { socketRanges, type Check } from './ranges'
 
 /** Checks one value: returns what it must be when it is wrong (a RangeError), or throws a TypeError itself. */
 export type Rule = (value: unknown, name: string) => string | undefined
@@ -61,9 +63,8 @@ export function validate<T extends object>(prefix: string, input: T, rules: Rule
   }
 }
 
-/** A number of at least `min`; Infinity only when `infinite`. */
-export const number = (min: number, infinite = false): Rule => (value) =>
-  typeof value == 'number' && value >= min && (infinite || value !== Infinity) ? undefined : `a ${infinite ? '' : 'finite '}number >= ${min}`
+/** A number option: the range that every build checks (ranges.ts), found by the option's dotted name. */
+export const ranged = (ranges: Record<string, Check> = socketRanges): Rule => (value, name) => ranges[name]!(value)
 
 /** One of a few strings. */
 export const oneOf = (...choices: string[]): Rule => (value) =>
@@ -94,27 +95,27 @@ export const socketRules = (): Rules<SocketOptions> => ({
   protocols: anything,
   binaryType: oneOf('blob', 'arraybuffer'),
   lazy: kind('boolean'),
-  connectTimeout: number(1),
+  connectTimeout: ranged(),
   reconnect: section<ReconnectOptions>(
     {
-      initialDelay: number(0),
-      maxDelay: number(0),
-      factor: number(1),
-      jitter: (value) => (value === 'full' || (typeof value == 'number' && value >= 0 && value <= 1) ? undefined : "'full' or 0 to 1"),
-      maxRetries: number(0, true),
-      resetAfter: number(0),
+      initialDelay: ranged(),
+      maxDelay: ranged(),
+      factor: ranged(),
+      jitter: ranged(),
+      maxRetries: ranged(),
+      resetAfter: ranged(),
       shouldReconnect: kind('function'),
       backoff: kind('function'),
     },
     ({ initialDelay = 1000, maxDelay }) => (maxDelay !== undefined && maxDelay < initialDelay ? `maxDelay must be >= initialDelay (${maxDelay} < ${initialDelay})` : undefined),
   ),
-  heartbeat: section<HeartbeatOptions>({ interval: number(1), timeout: number(1), ping: kind('string'), pong: kind('string') }),
+  heartbeat: section<HeartbeatOptions>({ interval: ranged(), timeout: ranged(), ping: kind('string'), pong: kind('string') }),
   queue: section<QueueOptions>({
-    maxMessages: number(1, true),
-    maxBytes: number(1, true),
-    ttl: number(1, true),
+    maxMessages: ranged(),
+    maxBytes: ranged(),
+    ttl: ranged(),
     overflow: oneOf('drop-oldest', 'drop-newest', 'error'),
-    highWaterMark: number(0, true),
+    highWaterMark: ranged(),
     // A bare backend ({ load, add, remove }) is what queue.storage took before: say how to wrap it (docs/migrating.md).
     storage: (value, name) => {
       if (typeof (value as { open?: unknown } | null)?.open !== 'function') {
