@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { seeded } from '../../chaos/prng'
 import { Scheduler } from '../../sim/kernel/scheduler'
 import { SimRedis } from '../../sim/world/store'
-import type { SessionState } from '../../../src/server/session-store'
+import type { SessionState } from '../../../src/server/sessions/store'
 
 const EPOCH = 1_000_000
 
@@ -32,13 +32,13 @@ describe('the simulated Redis', () => {
   it('fences a journal off once another process took its session', async () => {
     const { redis, run, state } = world()
     const journal = redis.storeFor('s0#1', true).journal!(state('x'))
-    await Promise.all([journal.receive(), run()])
+    await Promise.all([journal.start(1, false), run()])
     const taken = redis.storeFor('s1#1', true).take('x')
     await run()
     expect((await taken)?.received).toBe(1)
-    const late = journal.receive().then(() => undefined, (err: unknown) => err)
+    const late = journal.start(2, false).then(() => undefined, (err: unknown) => err)
     await run()
-    expect(String(await late)).toMatch(/LIFELINE_TAKEN/)
+    expect(String(await late)).toMatch(/SessionTakenError: lifeline-ws\/server: session x was taken over/)
     expect(await Promise.all([journal.owned(), run()]).then(([owned]) => owned)).toBe(false)
   })
 
@@ -64,7 +64,7 @@ describe('the simulated Redis', () => {
     const journal = redis.storeFor('s0#1', true).journal!(state('x'))
     await run()
     let replied = false
-    void journal.receive().then(() => {
+    void journal.start(1, true).then(() => {
       replied = true
     })
     scheduler.kill('s0#1')
@@ -72,6 +72,7 @@ describe('the simulated Redis', () => {
     expect(replied).toBe(false)
     const taken = await Promise.all([redis.storeFor('s1#1', true).take('x'), run()]).then(([found]) => found)
     expect(taken?.received).toBe(1)
+    expect(taken?.running).toEqual([1])
   })
 
   it('forgets a session at its expiry', async () => {
