@@ -4,7 +4,7 @@
 // builds against another checkout's src/ (an older commit, in a scratch worktree). See docs/reliability.md.
 import { build } from 'esbuild'
 import { spawnSync } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 
 const here = import.meta.dirname
@@ -16,18 +16,30 @@ if (srcAt >= 0) argv.splice(srcAt, 2)
 const cache = join(root, 'node_modules/.cache/lifeline-sim')
 mkdirSync(cache, { recursive: true })
 const outfile = join(cache, 'cli.mjs')
+/** Where the redesign moved what the simulation imports: for --src of an older checkout. */
+const MOVED = [
+  ['/server/topics/history.ts', '/server/history.ts'],
+  ['/server/topics/broker/', '/server/broker/'],
+  ['/server/sessions/store.ts', '/server/session-store.ts'],
+]
 const shims = {
   name: 'sim-shims',
   setup(builder) {
     builder.onResolve({ filter: /^ws$/ }, () => ({ path: join(here, 'shims/ws.ts') }))
     builder.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
       args.importer.endsWith(join('shims', 'crypto.ts')) ? { path: 'node:crypto', external: true } : { path: join(here, 'shims/crypto.ts') })
-    // --src: the simulation's imports of src/ resolve into the other checkout.
+    // A checkout from before the server's Transport seam runs through the legacy adapter.
+    const legacy = !existsSync(join(src, 'server/core.ts'))
+    if (legacy) builder.onResolve({ filter: /\/world\/adapter$/ }, () => ({ path: join(here, 'world/adapter-legacy.ts') }))
+    // --src: the simulation's imports of src/ resolve into the other checkout (files the redesign
+    // moved are found where they were then).
     if (src !== join(root, 'src')) {
       builder.onResolve({ filter: /\/src\// }, (args) => {
         const target = resolve(dirname(args.importer), args.path)
-        const inside = target.startsWith(join(root, 'src')) ? join(src, target.slice(join(root, 'src').length)) : target
-        return { path: inside.endsWith('.ts') ? inside : `${inside}.ts` }
+        let inside = target.startsWith(join(root, 'src')) ? join(src, target.slice(join(root, 'src').length)) : target
+        if (!inside.endsWith('.ts')) inside = `${inside}.ts`
+        for (const [now, then] of MOVED) if (!existsSync(inside)) inside = inside.replace(now, then)
+        return { path: inside }
       })
     }
   },

@@ -14,7 +14,7 @@ import { formatSteps } from './kernel/trace'
 import { runSeed, type RunResult } from './run'
 import { PROFILES } from './world/config'
 import type { FaultKind } from './world/faults'
-import { legacyProcess } from './world/legacy-server'
+import { ADAPTER, serverProcess, STRICT } from './world/adapter'
 
 interface Args {
   seed?: number
@@ -54,7 +54,8 @@ function parse(argv: readonly string[]): Args {
 
 const summary = (result: RunResult) =>
   `seed ${result.seed}: ${result.finding ? `FAILED (${result.finding.kind})` : 'ok'}, ${result.steps} steps, ${result.virtualMs} virtual ms, ` +
-  `${result.config.clients.count} clients, ${result.config.servers.slots} servers${result.config.servers.writeThrough ? ' (write-through)' : ''}, ` +
+  `${result.config.clients.count} clients, ${result.config.servers.slots} servers${result.config.servers.writeThrough ? ' (write-through)' : ''} ` +
+  `(maxInFlight ${result.config.servers.maxInFlight}, session ttl ${result.config.servers.ttl} ms), ` +
   `${Object.entries(result.figures).map(([name, value]) => `${name} ${value}`).join(', ')}`
 
 function report(result: RunResult, args: Args) {
@@ -70,7 +71,8 @@ function report(result: RunResult, args: Args) {
 async function main() {
   const args = parse(process.argv.slice(2))
   const seeds = args.seed === undefined ? Array.from({ length: args.seeds }, (_, index) => args.from + index) : [args.seed]
-  const base = { profile: args.profile, factory: legacyProcess, strict: args.strict, ...(args.faults ? { faults: args.faults } : {}) }
+  const base = { profile: args.profile, factory: serverProcess, strict: STRICT || args.strict, ...(args.faults ? { faults: args.faults } : {}) }
+  console.log(`server: ${ADAPTER}`)
   const started = performance.now()
   const cpuStarted = process.cpuUsage()
   let failed = 0

@@ -12,7 +12,7 @@ import { seedUuids } from './shims/crypto'
 import { checkQuiet, checkLeaks } from './check/final'
 import { Findings, type Finding } from './check/findings'
 import { Ledger } from './check/ledger'
-import { installGlobals } from './kernel/clocks'
+import { EPOCH, installGlobals } from './kernel/clocks'
 import { Scheduler, type SimEvent } from './kernel/scheduler'
 import { Trace, type Step } from './kernel/trace'
 import { Network } from './net/network'
@@ -23,10 +23,8 @@ import { Faults, type FaultKind } from './world/faults'
 import type { ProcessFactory } from './world/server-process'
 import { Servers } from './world/servers'
 import { SimRedis } from './world/store'
-import { createHistory } from '../../src/server/history'
+import { createHistory } from '../../src/server/topics/history'
 
-/** Date.now() at virtual time 0: any fixed instant will do. */
-const EPOCH = 1_767_225_600_000
 /** How long (virtual ms) quiescence may take before what is missing is reported. */
 const QUIET_DEADLINE = 120_000
 /** After everything settled, this long for the last acks and events to flow. */
@@ -69,9 +67,13 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
   const scheduler = new Scheduler()
   const trace = new Trace(options.traceSize ?? 60, { digest: options.digest ?? false, full: options.full ?? false })
   const findings = new Findings(() => ({ at: scheduler.now, step: trace.count }))
-  const ledger = new Ledger(findings, () => scheduler.now)
+  // Filled in once the servers exist: which processes ended (crashed or closed) after a moment.
+  let goneSince: (owner: string | undefined, since: number) => boolean = () => false
+  const ledger = new Ledger(findings, () => scheduler.now, (owner, since) => goneSince(owner, since))
   seedUuids(random.fork())
-  const escaped = options.strict ? (name: string) => findings.fail('escaped-global', `${scheduler.current} used ${name}`) : undefined
+  // Where the use came from: the first frame of the stack outside the simulation's own kernel.
+  const caller = () => (new Error().stack ?? '').split('\n').slice(3).find((line) => !line.includes('installGlobals') && !line.includes('clocks.ts'))?.trim() ?? 'unknown'
+  const escaped = options.strict ? (name: string) => findings.fail('escaped-global', `${scheduler.current} used ${name} (${caller()})`) : undefined
   const uninstall = installGlobals(scheduler, random.fork(), EPOCH, escaped)
   const rejected = (reason: unknown) => findings.fail('unhandled-rejection', `${scheduler.current}: ${describe(reason)}`)
   process.on('unhandledRejection', rejected)
@@ -98,22 +100,27 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
   try {
     const network = new Network(scheduler, random.fork(), config.network)
     const redis = new SimRedis(scheduler, random.fork(), config.redisLatency, EPOCH)
-    const broker = new SimBroker(scheduler, random.fork(), createHistory({ limit: 50 }), config.brokerLatency)
+    const broker = new SimBroker(scheduler, random.fork(), createHistory({ limit: 50, now: () => EPOCH + scheduler.now }), config.brokerLatency)
     const servers = new Servers(scheduler, network, redis, broker, ledger, findings, random.fork(), options.factory, config.servers)
+    goneSince = (owner, since) => servers.goneSince(owner, since)
     const agents: Agent[] = []
     const faults = new Faults({ scheduler, network, servers, redis, agents, trace }, random.fork())
     const explainLoss = (agent: Agent): string | undefined => {
       const sessions = ledger.client(agent.c).sessions
-      const since = sessions.at(-2)?.at ?? 0
+      // The answer of the previous handshake left the server up to one trip earlier.
+      const since = (sessions.at(-2)?.at ?? 0) - config.network.maxLatency - config.network.jitter
       if (!config.servers.writeThrough && servers.crashedSince(since)) return 'crash'
       if (faults.frozeSince(since)) return 'freeze'
+      // A hand-over store: a client that comes back to another process while the closing one has not
+      // noticed its socket died (so still holds the session) starts a new session (docs/scaling.md).
+      if (!config.servers.writeThrough && servers.closing.size > 0) return 'hand-over'
       if (agent.closes.has(1013)) return 'overflow'
-      if (scheduler.now - agent.lastHeard + 2 * config.network.maxLatency >= config.servers.ttl) return 'expired'
+      if (scheduler.now - agent.heardBeforeOpen + 2 * config.network.maxLatency >= config.servers.ttl) return 'expired'
       return undefined
     }
     const clientRandom = random.fork()
     for (let c = 0; c < config.clients.count; c++) {
-      agents.push(new Agent(c, clientRandom.fork(), scheduler, network, ledger, findings, config.clients, () => servers.up(), explainLoss))
+      agents.push(new Agent(c, clientRandom.fork(), scheduler, network, ledger, findings, config.clients, () => servers.up(), explainLoss, (text) => trace.note(scheduler.now, text)))
     }
     for (const agent of agents) agent.start()
     const worldRandom = random.fork()
@@ -190,6 +197,7 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
         connections: network.attempts,
         redisCommands: redis.commands,
         faults: [...faults.injected].map(([kind, count]) => `${kind}:${count}`).join(' '),
+        serverErrors: [...servers.errors].map(([message, count]) => `${count}× ${message}`).join(' | ') || 'none',
       },
     }
   } finally {

@@ -54,6 +54,12 @@ export interface ClientView {
    * onGap came since. Before the confirmation, messages of an earlier subscription may still arrive.
    */
   readonly topics: Map<string, { ready: boolean; last: number | undefined; gap: boolean }>
+  /**
+   * True once the client went on without a session (its first handshake got no answer within
+   * connectTimeout: docs/protocol.md). A plain client's frames written into a socket that died are lost
+   * or rejected (ConnectionClosedError) by design: at most once.
+   */
+  plain: boolean
 }
 
 const TYPED = new Set(['RpcError', 'TimeoutError', 'ConnectionClosedError', 'ClientClosedError', 'QueueFullError', 'OutcomeUnknownError'])
@@ -71,12 +77,17 @@ export class Ledger {
   constructor(
     private readonly findings: Findings,
     private readonly now: () => number,
+    /**
+     * True when process `owner` (any process, when undefined) crashed, or was closed, after `since`: what
+     * it ran then may be in doubt.
+     */
+    private readonly goneSince: (owner: string | undefined, since: number) => boolean = () => false,
   ) {}
 
   client(c: number): ClientView {
     let view = this.clients[c]
     if (!view) {
-      view = { c, sessions: [], losses: [], lastStarted: 0, ticks: new Set(), lastTick: new Map(), poked: new Set(), lastPoked: 0, handled: new Set(), topics: new Map() }
+      view = { c, sessions: [], losses: [], lastStarted: 0, ticks: new Set(), lastTick: new Map(), poked: new Set(), lastPoked: 0, handled: new Set(), topics: new Map(), plain: false }
       this.clients[c] = view
     }
     return view
@@ -107,6 +118,11 @@ export class Ledger {
     return this.client(c).losses.some((at) => at >= from)
   }
 
+  /** A resend call that may have been written again as a new frame (in doubt after a crash, or a hand-over, or a plain client's drop). */
+  private rewritten(frame: Issued): boolean {
+    return frame.resend && (this.client(frame.c).plain || this.goneSince(undefined, frame.issuedAt))
+  }
+
   // ---- client to server ----
 
   /** A server started the method of frame (c, n). */
@@ -127,12 +143,16 @@ export class Ledger {
     const previous = frame.runs.at(-1)
     this.account(frame)
     frame.runs.push({ owner, at })
-    if (previous && !this.lostSince(c, previous.at)) {
+    // A resend call in doubt (its process died while it ran, or a plain client's socket did) is written
+    // again, as the app asked.
+    const rerun = frame.resend && previous !== undefined && (this.goneSince(previous.owner, previous.at) || this.client(c).plain)
+    if (previous && !rerun && !this.lostSince(c, previous.at)) {
       this.findings.fail('duplicate', `c${c}#${n} (${kind}) ran twice: on ${previous.owner} at ${previous.at} ms and on ${owner}, with no session lost in between`)
       return
     }
     const view = this.client(c)
-    if (n < view.lastStarted && !this.lostSince(c, frame.issuedAt)) {
+    // Written again as a new frame (a resend call in doubt, or after a lost session), it goes behind later ones.
+    if (n < view.lastStarted && !this.rewritten(frame) && !this.lostSince(c, frame.issuedAt)) {
       this.findings.fail('order', `c${c}#${n} (${kind}) started on ${owner} after c${c}#${view.lastStarted}, with no session lost since it was issued`)
     }
     view.lastStarted = Math.max(view.lastStarted, n)
@@ -161,7 +181,7 @@ export class Ledger {
     const unsent = name === 'TimeoutError' && (value as { sent?: boolean }).sent === false
     frame.outcome = unsent ? 'TimeoutError:unsent' : name
     if (unsent && frame.runs.length) this.findings.fail('timeout-lie', `c${c}#${n} (${frame.kind}) timed out as never sent, but it ran on ${frame.runs[0]!.owner}`)
-    if (name === 'ConnectionClosedError' && !this.lostSince(c, frame.issuedAt)) {
+    if (name === 'ConnectionClosedError' && !this.client(c).plain && !this.lostSince(c, frame.issuedAt)) {
       this.findings.fail('unexplained-rejection', `c${c}#${n} (${frame.kind}) rejected with ConnectionClosedError, but its session was never lost`)
     }
   }
@@ -213,7 +233,7 @@ export class Ledger {
     const view = this.client(c)
     const frame = this.get(c, n)
     if (view.poked.has(n) && !(frame && frame.runs.length > 1)) this.findings.fail('event-duplicate', `c${c} got the event of poke #${n} twice`)
-    else if (n < view.lastPoked && !(frame && this.lostSince(c, frame.issuedAt))) {
+    else if (n < view.lastPoked && !(frame && (this.lostSince(c, frame.issuedAt) || this.rewritten(frame)))) {
       this.findings.fail('event-order', `c${c} got the event of poke #${n} after that of #${view.lastPoked}`)
     }
     view.poked.add(n)

@@ -11,10 +11,16 @@
 import type { Clock } from '../../../src/timers'
 import type { Scheduler, SimEvent } from './scheduler'
 
-/** The client's clock, owned by `owner`: its timers are counted for the leak check and die with it. */
+/** What `now()` (and `Date.now()` in a run) reads at virtual time 0: any fixed instant will do. */
+export const EPOCH = 1_767_225_600_000
+
+/**
+ * The clock of `owner` (a client's `environment.clock`, a server process's clock): its timers are
+ * counted for the leak check and die with it; `now()` is epoch time, as servers keep expiries.
+ */
 export function clockFor(scheduler: Scheduler, owner: string): Clock {
   return {
-    now: () => scheduler.now,
+    now: () => EPOCH + scheduler.now,
     setTimeout: (fn, ms) => scheduler.at(ms, owner, 'timer', fn, undefined, true),
     clearTimeout: (handle) => {
       if (handle) scheduler.cancel(handle as SimEvent)

@@ -17,7 +17,7 @@ export interface Step {
 const FNV_OFFSET = 0x811c9dc5
 const FNV_PRIME = 0x01000193
 /** Details are cut to this many characters in a printed trace. */
-const SHOWN = 160
+const SHOWN = 400
 
 /** @internal */
 export class Trace {

@@ -7,8 +7,8 @@
  * @module
  */
 import type { Random } from '../../chaos/prng'
-import type { Broker, BrokerHistory, BrokerSink } from '../../../src/server/broker/broker'
-import type { HistoryStore } from '../../../src/server/history'
+import type { Broker, BrokerHistory, BrokerSink } from '../../../src/server/topics/broker/broker'
+import type { HistoryStore } from '../../../src/server/topics/history'
 import type { Scheduler } from '../kernel/scheduler'
 
 interface Subscriber {

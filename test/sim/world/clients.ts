@@ -12,7 +12,7 @@ import type { Random } from '../../chaos/prng'
 import { createClient, jsonRpc, type Client, type Subscription } from '../../../src/index'
 import { frameKeys, type FrameKeys } from '../../../src/share/keys'
 import { CountingTarget } from '../../helpers/fake-socket'
-import type { FrameKind, Issued, Ledger } from '../check/ledger'
+import { keyOf, type FrameKind, type Issued, type Ledger } from '../check/ledger'
 import type { Findings } from '../check/findings'
 import { clockFor } from '../kernel/clocks'
 import type { Scheduler } from '../kernel/scheduler'
@@ -45,8 +45,13 @@ export class Agent {
   readonly document = Object.assign(new CountingTarget(), { visibilityState: 'visible' })
   /** The newest socket the client made (the one faults aim at). */
   socket: BrowserSocket | undefined
-  /** Virtual time of the last frame from a server: a session cannot have expired before lastHeard + ttl. */
+  /** Virtual time of the last frame from a server. */
   lastHeard = 0
+  /**
+   * `lastHeard` when the current socket opened: the session's handshake answer comes after, and the
+   * session cannot have expired (at the server) before this + its ttl.
+   */
+  heardBeforeOpen = 0
   /** Close codes seen, by code. */
   readonly closes = new Map<number, number>()
   /** Calls not settled yet. */
@@ -67,6 +72,8 @@ export class Agent {
     /** Addresses with a server listening now. */
     private readonly up: () => string[],
     explainLoss: (agent: Agent) => string | undefined,
+    /** Puts a line in the trace (what the client saw: sessions, drops, closes). */
+    note: (text: string) => void = () => {},
   ) {
     this.owner = `c${c}`
     this.keys = settings.keyed[c] ? frameKeys(jsonRpc()) : undefined
@@ -100,12 +107,31 @@ export class Agent {
       },
     })
     const client = this.client
-    client.on('session', ({ id, resumed }) => ledger.session(c, id, resumed, () => explainLoss(this)))
-    client.on('drop', ({ items, reason }) => ledger.dropped(c, items, reason))
+    client.on('session', ({ id, resumed }) => {
+      note(`${this.owner} session ${id} resumed: ${resumed}`)
+      ledger.session(c, id, resumed, () => explainLoss(this))
+    })
+    client.on('drop', ({ items, reason }) => {
+      note(`${this.owner} drop (${reason}) ${items.map((item) => keyOf(item)?.n ?? '?').join(' ')}`)
+      ledger.dropped(c, items, reason)
+    })
+    client.on('error', (err) => {
+      // The documented fallback: no answer to the first handshake, so no sessions for this client.
+      if (err instanceof Error && err.message.includes('going on without a session')) {
+        note(`${this.owner} goes on without a session`)
+        ledger.client(c).plain = true
+      }
+    })
+    client.on('open', () => {
+      this.heardBeforeOpen = this.lastHeard
+    })
     client.on('message', () => {
       this.lastHeard = scheduler.now
     })
-    client.on('close', ({ code }) => this.closes.set(code, (this.closes.get(code) ?? 0) + 1))
+    client.on('close', ({ code, willReconnect }) => {
+      note(`${this.owner} close ${code}${willReconnect ? '' : ' (final)'}`)
+      this.closes.set(code, (this.closes.get(code) ?? 0) + 1)
+    })
     client.listen('tick', (payload) => {
       const { n, from } = payload as { n: number; from: string }
       ledger.tick(c, n, from)

@@ -6,8 +6,8 @@
  * seam, over a stand-in for `ws`).
  * @module
  */
-import type { Broker } from '../../../src/server/broker/broker'
-import type { SessionStore } from '../../../src/server/session-store'
+import type { Broker } from '../../../src/server/topics/broker/broker'
+import type { SessionStore } from '../../../src/server/sessions/store'
 import type { Context, MethodHandler } from '../../../src/server/types'
 import type { Scheduler } from '../kernel/scheduler'
 import type { Connection, End, Network } from '../net/network'

@@ -120,6 +120,7 @@ export class Servers {
 
   /** Graceful close of every process (the end of a run); resolves when every close() did. */
   closeAll(): Promise<void> {
+    this.stopped = true
     const all: Promise<void>[] = []
     for (const slot of this.slots) {
       const process = slot.current
@@ -135,25 +136,44 @@ export class Servers {
     return this.closings.get(process) ?? Promise.resolve()
   }
 
+  /**
+   * Process `owner` (any, when undefined) crashed after `since`, or was closing after it (a hand-over at the shutdownTimeout
+   * deadline leaves what still runs in doubt).
+   */
+  goneSince(owner: string | undefined, since: number): boolean {
+    if (owner === undefined) return [...this.closingSince.keys(), ...this.crashes.map((crash) => crash.owner)].some((one) => this.goneSince(one, since))
+    if (this.crashes.some((crash) => crash.owner === owner && crash.at >= since)) return true
+    return this.closingSince.has(owner) && (this.closedAt.get(owner) ?? Infinity) >= since
+  }
+
+  /** When each process began closing, and when its close() resolved. */
+  private readonly closingSince = new Map<string, number>()
+  private readonly closedAt = new Map<string, number>()
+
   /** Crashed since `from` (ms)? */
   crashedSince(from: number): boolean {
     return this.crashes.some((crash) => crash.at >= from)
   }
 
-  /** Start a new incarnation on `slot`, unless one is there. */
+  /** Start a new incarnation on `slot`, unless one is there (or the run is ending). */
   ensure(slot: Slot) {
-    if (!slot.current && !slot.booting) this.start(slot)
+    if (!slot.current && !slot.booting && !this.stopped) this.start(slot)
   }
+
+  /** Set by closeAll: nothing boots any more. */
+  private stopped = false
 
   private close(process: ServerProcess): Promise<void> {
     const already = this.closings.get(process)
     if (already) return already
     this.closing.add(process)
+    this.closingSince.set(process.owner, this.scheduler.now)
     const address = this.slots.find((slot) => process.owner.startsWith(`${slot.address}#`))?.address
     if (address) this.network.unlisten(address, this.listeners.get(process.owner)!)
     const closing = process.close().then(
       () => {
         this.closing.delete(process)
+        this.closedAt.set(process.owner, this.scheduler.now)
         this.live.delete(process.owner)
         this.closed.push(process.owner)
       },

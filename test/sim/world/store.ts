@@ -11,7 +11,8 @@
  * @module
  */
 import type { Random } from '../../chaos/prng'
-import type { SessionJournal, SessionState, SessionStore } from '../../../src/server/session-store'
+import * as sessionStore from '../../../src/server/sessions/store'
+import type { SessionJournal, SessionState, SessionStore } from '../../../src/server/sessions/store'
 import type { Scheduler } from '../kernel/scheduler'
 
 /** A session as the simulated Redis keeps it (the hash and the list of redis-journal.ts). */
@@ -22,6 +23,8 @@ interface Kept {
   owner: string
   ttl: number
   frames: string[]
+  /** The client's frames started and not finished (the running set). */
+  running: Set<number>
   /** Virtual time at which Redis forgets it. */
   expiresAt: number
   marks?: SessionState['marks']
@@ -29,6 +32,14 @@ interface Kept {
 
 /** The error a fenced journal step fails with, as the Lua script's error reply reads. */
 const TAKEN = 'LIFELINE_TAKEN the session was taken over by another process, or expired'
+/**
+ * What redisSessionStore rejects a fenced step with: SessionTakenError (before the server redesign,
+ * a plain Error whose message the server matched).
+ */
+const takenError = (id: string): Error => {
+  const Taken = (sessionStore as { SessionTakenError?: new (session: string, options?: ErrorOptions) => Error }).SessionTakenError
+  return Taken ? new Taken(id, { cause: new Error(TAKEN) }) : new Error(TAKEN)
+}
 
 /** @internal */
 export class SimRedis {
@@ -152,7 +163,7 @@ export class SimRedis {
       connection.command(name, () => {
         this.commands++
         const kept = this.live(state.id)
-        if (!kept || kept.owner !== owner) throw new Error(TAKEN)
+        if (!kept || kept.owner !== owner) throw takenError(state.id)
         return step(kept)
       })
     if (taken.owner === undefined) {
@@ -162,17 +173,35 @@ export class SimRedis {
       })
       created.catch(() => {})
     }
-    return {
+    /** The journal of a checkout from before issue 26 (--src of an older commit) counts a frame on arrival. */
+    interface LegacyJournal {
+      receive(): Promise<void>
+    }
+    const journal: SessionJournal & LegacyJournal = {
       receive: async () => {
         await owned('lifelineReceive', (kept) => {
           kept.received++
           refresh(kept)
         })
       },
-      push: async (frame) => {
+      start: async (position, running) => {
+        await owned('lifelineStart', (kept) => {
+          if (kept.received + 1 !== position) throw new Error(`LIFELINE_COUNT frame ${position} started out of turn (received ${kept.received})`)
+          kept.received++
+          if (running) kept.running.add(position)
+          refresh(kept)
+        })
+      },
+      finish: async (position) => {
+        await owned('lifelineFinish', (kept) => {
+          kept.running.delete(position)
+        })
+      },
+      push: async (frame, finishes) => {
         await owned('lifelinePush', (kept) => {
           kept.frames.push(frame)
           kept.sent++
+          if (finishes !== undefined) kept.running.delete(finishes)
           refresh(kept)
         })
       },
@@ -192,6 +221,16 @@ export class SimRedis {
           kept.base = 0
         })
       },
+      release: (expires) =>
+        connection.command('lifelineRelease', () => {
+          this.commands++
+          const kept = this.live(state.id)
+          // Fenced: once another process took it, this hand-over must not undo that.
+          if (!kept || kept.owner !== owner) return false
+          kept.owner = ''
+          kept.expiresAt = this.scheduler.now + Math.max(0, expires - this.nowEpoch())
+          return true
+        }),
       end: async (forget) => {
         if (!forget) return
         await connection.command('lifelineEnd', () => {
@@ -206,6 +245,7 @@ export class SimRedis {
           return this.live(state.id)?.owner === owner
         }),
     }
+    return journal
   }
 }
 
@@ -217,6 +257,7 @@ const keptFrom = (state: SessionState, owner: string, ttl: number, now: number):
     owner,
     ttl,
     frames: [...state.frames],
+    running: new Set(state.running ?? []),
     expiresAt: now + ttl,
   }
   if (state.marks) kept.marks = state.marks
@@ -232,6 +273,7 @@ const stateOf = (id: string, kept: Kept, nowEpoch: number, now: number): Session
     expires: nowEpoch + (kept.expiresAt - now),
   }
   if (kept.marks) state.marks = kept.marks
+  if (kept.running.size) state.running = [...kept.running].sort((a, b) => a - b)
   return state
 }
 
@@ -242,7 +284,8 @@ const stateOf = (id: string, kept: Kept, nowEpoch: number, now: number): Session
  */
 class RedisConnection {
   private lastThere = 0
-  private lastBack = 0
+  /** Replies on their way back in one read (Redis answers a pipeline in one TCP chunk): resolved in one event. */
+  private batch: { replies: (() => void)[]; at: number } | undefined
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -265,14 +308,32 @@ class RedisConnection {
           } catch (error) {
             outcome = { ok: false, error }
           }
-          const back = Math.max(this.scheduler.now + this.random.int(low, high), this.lastBack)
-          this.lastBack = back
-          this.scheduler.at(back - this.scheduler.now, this.owner, 'redis.reply', () => {
+          this.reply(name, () => {
             if (outcome.ok) resolve(outcome.value)
             else reject(outcome.error)
-          }, name)
+          })
         })
       }, `${this.owner} ${name}`)
     })
+  }
+
+  /**
+   * Sends a reply back, in order. Often it joins the replies already on their way (one read on the
+   * process's side resolves them all in one turn), so promise jobs of several replies interleave as
+   * they do over a real connection.
+   */
+  private reply(name: string, deliver: () => void) {
+    if (this.batch && this.random.chance(0.6)) {
+      this.batch.replies.push(deliver)
+      return
+    }
+    const [low, high] = this.latency
+    const at = Math.max(this.scheduler.now + this.random.int(low, high), this.batch?.at ?? 0)
+    const batch = { replies: [deliver], at }
+    this.batch = batch
+    this.scheduler.at(at - this.scheduler.now, this.owner, 'redis.reply', () => {
+      if (this.batch === batch) this.batch = undefined
+      for (const one of batch.replies) one()
+    }, name)
   }
 }
