@@ -11,7 +11,8 @@ const here = import.meta.dirname
 const root = join(here, '../..')
 const argv = process.argv.slice(2)
 const srcAt = argv.indexOf('--src')
-const src = srcAt >= 0 ? resolve(argv[srcAt + 1]) : join(root, 'src')
+const srcArg = srcAt >= 0 ? argv[srcAt + 1] : undefined
+const src = srcArg === undefined ? join(root, 'src') : resolve(srcArg)
 if (srcAt >= 0) argv.splice(srcAt, 2)
 const cache = join(root, 'node_modules/.cache/lifeline-sim')
 mkdirSync(cache, { recursive: true })
@@ -58,5 +59,7 @@ await build({
   external: ['ioredis'],
   plugins: [shims],
 })
-const result = spawnSync(process.execPath, [outfile, ...argv], { stdio: 'inherit', cwd: root })
+// The replay line a failing seed prints names the same checkout.
+const env = srcArg === undefined ? process.env : { ...process.env, LIFELINE_SIM_SRC: srcArg }
+const result = spawnSync(process.execPath, [outfile, ...argv], { stdio: 'inherit', cwd: root, env })
 process.exit(result.status ?? 1)

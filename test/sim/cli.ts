@@ -65,7 +65,8 @@ function report(result: RunResult, args: Args) {
   if (!finding) return
   console.log(`\n${finding.kind} at ${finding.at} ms (step ${finding.step}): ${finding.text}`)
   if (!args.trace) console.log(`\nthe last ${result.last.length} steps:\n${formatSteps(result.last)}`)
-  console.log(`\nreplay: npm run sim -- --seed ${result.seed}${args.profile === 'quick' ? '' : ` --profile ${args.profile}`}${args.faults ? ` --faults ${args.faults.join(',')}` : ''} --trace\n`)
+  const src = process.env.LIFELINE_SIM_SRC ? ` --src ${process.env.LIFELINE_SIM_SRC}` : ''
+  console.log(`\nreplay: npm run sim -- --seed ${result.seed}${args.profile === 'quick' ? '' : ` --profile ${args.profile}`}${args.faults ? ` --faults ${args.faults.join(',')}` : ''}${src} --trace\n`)
 }
 
 async function main() {
