@@ -92,7 +92,7 @@ describe('a session', () => {
     const again = run(session, true)
     const note = run(session, true)
     expect([again.counted(), note.counted(), session.received]).toEqual([true, true, 2])
-    session.finishInbound(note.position)
+    void session.finishInbound(note.position)
     session.ackToClientNow()
     expect(acks).toEqual([])
     expect(session.state(1).running).toEqual([1])

@@ -295,7 +295,7 @@ describe('a session: what counts, and what a crash or a hand-over leaves in doub
     const store = createSessionStore({ now: clock.clock.now })
     const state: SessionState = { id: 's', received: 3, sent: 0, frames: [], expires: 2_000_000, running: [3] }
     const { connect } = memoryServer({ sessions: { store }, methods: { note: () => {} } }, clock)
-    store.save(state)
+    await store.save(state)
     const lostAnswer = connect()
     expect(await hello(lostAnswer, 's', 0)).toMatchObject({ resumed: true, received: 3, unknown: [3] })
     lostAnswer.leave(1006)

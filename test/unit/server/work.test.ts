@@ -17,7 +17,7 @@ describe('flow control: the work queue', () => {
 
   it('cancels what waits: it resolves false, never starts, and takes no slot', async () => {
     const work = createWorkQueue(1, 10)
-    work.admit(true)
+    void work.admit(true)
     const waiting = work.admit(true)
     work.cancel()
     expect(await waiting).toBe(false)
@@ -28,7 +28,7 @@ describe('flow control: the work queue', () => {
 
   it('refuses a request, never a notification, once the FIFO is full', () => {
     const work = createWorkQueue(1, 1)
-    work.admit(true)
+    void work.admit(true)
     void work.admit(true)
     expect(work.admit(true)).toBe('refused')
     expect(work.admit(false)).toBeInstanceOf(Promise)
