@@ -12,7 +12,7 @@ import type { Duplex } from 'node:stream'
 import { createServer } from '../../../src/server/index'
 import type { Network } from '../net/network'
 import { ServerSocket } from '../net/server-socket'
-import type { ProcessConfig, ServerProcess } from './server-process'
+import { processControls, type ProcessConfig, type ServerProcess } from './server-process'
 
 /** The upgrade's TCP socket as the server sees it: ends with the simulated socket, refusals answered on it. */
 class UpgradeDuplex extends EventEmitter {
@@ -72,20 +72,6 @@ export function legacyProcess(config: ProcessConfig): ServerProcess {
       server.handleUpgrade(request as unknown as IncomingMessage, new UpgradeDuplex(socket) as unknown as Duplex, Buffer.alloc(0))
       return socket
     },
-    broadcast: (event, params) => server.broadcast(event, params),
-    publish(topic, data) {
-      void Promise.resolve(server.publish(topic, data)).catch(hooks.onError)
-    },
-    clients: () => [...server.clients.keys()],
-    close: () => server.close(),
-    crash(mode) {
-      scheduler.kill(owner)
-      for (const socket of sockets) {
-        if (mode === 'reset') network.reset(socket.connection)
-        else network.vanish(socket.connection)
-        socket.crashed()
-      }
-      sockets.clear()
-    },
+    ...processControls(server, config, sockets),
   }
 }

@@ -11,6 +11,7 @@ import type { SessionStore } from '../../../src/server/sessions/store'
 import type { Context, MethodHandler } from '../../../src/server/types'
 import type { Scheduler } from '../kernel/scheduler'
 import type { Connection, End, Network } from '../net/network'
+import type { ServerSocket } from '../net/server-socket'
 
 /** How one server process is made. */
 export interface ProcessConfig {
@@ -50,3 +51,37 @@ export interface ServerProcess {
 }
 
 export type ProcessFactory = (config: ProcessConfig) => ServerProcess
+
+/** What both adapters' servers offer the world, under the names createServer and createCore share. */
+interface RealServer {
+  broadcast(event: string, params: unknown): void
+  publish(topic: string, data: unknown): unknown
+  readonly clients: ReadonlyMap<string, unknown>
+  close(): Promise<void>
+}
+
+/**
+ * The part of a {@link ServerProcess} that is the same whichever way the server is plugged in:
+ * broadcast, publish (a failure goes to onError), clients, close, and a crash, which kills the
+ * process's events and resets its connections or makes them vanish.
+ */
+export function processControls(server: RealServer, config: ProcessConfig, sockets: Set<ServerSocket>): Omit<ServerProcess, 'owner' | 'upgrade'> {
+  const { scheduler, network, owner, hooks } = config
+  return {
+    broadcast: (event, params) => server.broadcast(event, params),
+    publish(topic, data) {
+      void Promise.resolve(server.publish(topic, data)).catch(hooks.onError)
+    },
+    clients: () => [...server.clients.keys()],
+    close: () => server.close(),
+    crash(mode) {
+      scheduler.kill(owner)
+      for (const socket of sockets) {
+        if (mode === 'reset') network.reset(socket.connection)
+        else network.vanish(socket.connection)
+        socket.crashed()
+      }
+      sockets.clear()
+    },
+  }
+}

@@ -13,7 +13,7 @@ import { resolveServerOptions } from '../../../src/server/resolve-options'
 import type { Transport, TransportHost, TransportSocket } from '../../../src/server/transport/transport'
 import { clockFor } from '../kernel/clocks'
 import { ServerSocket } from '../net/server-socket'
-import type { ProcessConfig, ServerProcess } from './server-process'
+import { processControls, type ProcessConfig, type ServerProcess } from './server-process'
 
 /** A simulated socket as the core drives it. */
 class SimTransportSocket implements TransportSocket {
@@ -111,20 +111,6 @@ export function transportProcess(config: ProcessConfig): ServerProcess {
       socket.once('close', (code: number, reason: Buffer) => events.closed(code, reason.toString()))
       return socket
     },
-    broadcast: (event, params) => core.broadcast(event, params),
-    publish(topic, data) {
-      void Promise.resolve(core.publish(topic, data)).catch(hooks.onError)
-    },
-    clients: () => [...core.clients.keys()],
-    close: () => core.close(),
-    crash(mode) {
-      scheduler.kill(owner)
-      for (const socket of sockets) {
-        if (mode === 'reset') network.reset(socket.connection)
-        else network.vanish(socket.connection)
-        socket.crashed()
-      }
-      sockets.clear()
-    },
+    ...processControls(core, config, sockets),
   }
 }
