@@ -51,6 +51,8 @@ interface Answer {
   resumed: boolean
   received: number
   limits?: { maxInFlight: number; maxQueued: number }
+  /** Positions (up to `received`) the server cannot vouch for: started, never finished (a crash, a hand-over). */
+  unknown?: number[]
 }
 
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0
@@ -61,7 +63,9 @@ const toAnswer = (result: unknown): Answer | undefined => {
   if (typeof answer?.id !== 'string' || typeof answer.resumed !== 'boolean' || !isCount(answer.received)) return undefined
   const limits = answer.limits
   const validLimits = limits === undefined || (isCount(limits.maxInFlight) && isCount(limits.maxQueued))
-  return validLimits ? (answer as Answer) : undefined
+  const unknown = answer.unknown
+  const validUnknown = unknown === undefined || (Array.isArray(unknown) && unknown.every((position) => isCount(position) && position <= answer.received!))
+  return validLimits && validUnknown ? (answer as Answer) : undefined
 }
 
 /**
@@ -99,14 +103,22 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
    * with reason 'unknown' (their calls reject with OutcomeUnknownError), never written again, except
    * `resend` calls, which go out as new frames. Call once `positions.session` is the answered session.
    */
-  const settleOrphans = () => {
-    const orphans = new Set(positions.orphans())
-    for (const item of orphans) {
+  const settleOrphans = () => settle(positions.orphans())
+
+  /**
+   * Frames whose outcome is unknown for good: reported with reason 'unknown' (calls: OutcomeUnknownError),
+   * except `resend` calls, which go out again as new frames, their ttl counted from now (one that expired
+   * on its first ttl would be reported as never sent, though it may have run).
+   */
+  const settle = (doubtful: OutboxItem[]) => {
+    const unknown = new Set(doubtful)
+    for (const item of unknown) {
       if (item.call === undefined || !calls.resendable(item.call)) continue
+      unknown.delete(item)
       positions.renew(item)
-      orphans.delete(item)
+      outbox.restamp(item.call)
     }
-    outbox.discard((item) => orphans.has(item), 'unknown')
+    outbox.discard((item) => unknown.has(item), 'unknown')
   }
 
   /**
@@ -172,6 +184,8 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
     positions.session = answer.id
     settleOrphans()
     if (lost) failUnanswered()
+    // Resumed after a crash (or a hand-over at the deadline): the frames it counted and cannot vouch for.
+    if (resumed && answer.unknown?.length) settle(positions.at(new Set(answer.unknown)))
     positions.resume(resumed ? answer.received : 0)
     core.emit('session', { id: answer.id, resumed })
   }

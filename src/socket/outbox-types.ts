@@ -116,6 +116,13 @@ export interface Outbox {
   acknowledge(covers?: (item: OutboxItem) => boolean): void
   /** Socket gone. `requeue`: held frames go back to the head of the queue, in order; otherwise they are let go. */
   detach(requeue: boolean): void
+  /** The call's queued item goes out as a new frame: its `ttl` counts from now. */
+  restamp(call: CallId): void
+  /**
+   * Moves the queued items `which` picks back to held, in order, without writing them: the peer has
+   * them and has not finished them yet (a session's resume); its acknowledgement lets them go.
+   */
+  hold(which: (item: OutboxItem) => boolean): void
   /** The items waiting in the queue, oldest first. */
   items(): OutboxItem[]
   /**

@@ -273,6 +273,19 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
       else release(held.length)
       attach(undefined)
     },
+    restamp(call) {
+      const entry = calls.get(call)
+      if (entry) entry.at = clock.now()
+    },
+    hold(which) {
+      // Straight back to held, in queue order, without being written again: the peer has them.
+      const taken = live().filter((entry) => which(entry.item))
+      for (const entry of taken) {
+        remove(entry)
+        written(entry)
+      }
+      compact()
+    },
     items: () => live().map((entry) => entry.item),
     discard: (which, reason) => takeOut((entry) => which(entry.item), reason),
     get: (call) => calls.get(call)?.item,

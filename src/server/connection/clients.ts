@@ -101,6 +101,7 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
         resumed: (client) => afterAnswer(hooks.onResume, client.ctx),
         ended,
         report,
+        closing: options.closing,
       })
     : undefined
 
@@ -129,6 +130,7 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
     stats,
     control: resolved.control,
     sessionMethod: sessions ? resolved.names.session : undefined,
+    ackMethod: resolved.names.ack,
     route,
     closing: options.closing,
     idle,
@@ -175,7 +177,7 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
     broadcast(event, params) {
       if (resolved.control.has(event)) throw new TypeError(`lifeline-ws/server: ${event} is reserved for the protocol`)
       const frame = encode({ type: 'notification', method: event, params })
-      for (const client of clients) client.sendFrame(frame)
+      for (const client of clients) void client.sendFrame(frame)
     },
     async letGoAll(force) {
       const all = [...clients]
