@@ -6,10 +6,13 @@
 import { ConnectionClosedError, TimeoutError, toRpcError } from '../errors'
 import type { Id, Message } from '../protocol/protocol'
 import { createTimer, type Clock, type Timer } from '../timers'
-import type { Frame, OutboxItem } from '../socket/outbox'
+import type { Frame } from '../socket/outbox'
 
-/** Per-call options of {@link Calls.add}. @internal */
-export interface AddOptions {
+/**
+ * Per-call options of {@link Calls.add}. `F` is the frame a call is written as: the encoded frame on a
+ * socket, a tab message in a sharing tab. @internal
+ */
+export interface AddOptions<F = Frame> {
   /** The method called, for error messages. */
   method?: string
   /** ms; `Infinity` (or anything a timer cannot hold, 2^31 ms and up) means none. */
@@ -17,24 +20,31 @@ export interface AddOptions {
   signal?: AbortSignal | undefined
   /** Safe to send again after a reconnect. */
   resend: boolean
-  frame: Frame
+  /** The call's frame, kept for a `resend` call. */
+  frame: F
   /** A protocol control request (ping, subscribe, session): never counted as application work. */
   control?: boolean
 }
 
+/** A call to write again after a drop: its frame and id. @internal */
+export interface CallToResend<F = Frame> {
+  frame: F
+  call: Id
+}
+
 /** @internal */
-export interface Calls {
+export interface Calls<F = Frame> {
   readonly size: number
   /** Pending calls that are application work (not control requests). */
   readonly applicationPending: number
   /** The next id: numbers, unique per client. */
   id(): number
-  add(id: number, options: AddOptions): Promise<unknown>
+  add(id: number, options: AddOptions<F>): Promise<unknown>
   /**
    * Like `add`, but settles through `done`, synchronously as the answer is processed: for requests whose
    * answer must be handled in frame order with the messages that follow it (subscribe).
    */
-  track(id: number, options: AddOptions, done: (ok: boolean, value: unknown) => void): void
+  track(id: number, options: AddOptions<F>, done: (ok: boolean, value: unknown) => void): void
   /**
    * Settles a call from a response or error message. True when the id is one
    * of ours, including a late reply to a call already given up on; false for
@@ -45,7 +55,7 @@ export interface Calls {
    * The socket is gone: rejects calls whose frame was written, except `resend` ones, which it returns to
    * queue again. `only` limits it to some calls (a session keeps application calls pending).
    */
-  dropped(only?: (id: Id, control: boolean) => boolean): OutboxItem[]
+  dropped(only?: (id: Id, control: boolean) => boolean): Array<CallToResend<F>>
   /** True for a pending call marked `resend`. */
   resendable(id: Id): boolean
   /** The ids of every pending call. */
@@ -66,13 +76,13 @@ export interface CallHooks {
   methodNotFound?: number | undefined
 }
 
-interface PendingCall {
+interface PendingCall<F> {
   done(ok: boolean, value: unknown): void
   method: string | undefined
   timeout: number
   control: boolean
   /** Kept for `resend` calls only. */
-  frame: Frame | undefined
+  frame: F | undefined
   stopListening: (() => void) | undefined
 }
 
@@ -84,8 +94,8 @@ interface Deadlines {
 }
 
 /** @internal */
-export function createCalls(clock: Clock, hooks: CallHooks): Calls {
-  const pending = new Map<Id, PendingCall>()
+export function createCalls<F = Frame>(clock: Clock, hooks: CallHooks): Calls<F> {
+  const pending = new Map<Id, PendingCall<F>>()
   const deadlines = new Map<number, Deadlines>()
   let last = 0
   let applicationPending = 0
@@ -107,7 +117,7 @@ export function createCalls(clock: Clock, hooks: CallHooks): Calls {
     end(id, false, err)
     hooks.gone(id)
   }
-  const timedOut = (id: Id, call: PendingCall) => {
+  const timedOut = (id: Id, call: PendingCall<F>) => {
     const name = call.method === undefined ? 'call' : `call '${call.method}'`
     const unsent = hooks.queued(id)
     const note = unsent ? ' and was never sent: the client is not connected' : ''
@@ -142,8 +152,8 @@ export function createCalls(clock: Clock, hooks: CallHooks): Calls {
     queue.entries.push({ id, due: clock.now() + timeout })
   }
 
-  const track = (id: Id, { method, timeout, signal, resend, frame, control = false }: AddOptions, done: PendingCall['done']) => {
-    const call: PendingCall = { done, method, timeout, control, frame: resend ? frame : undefined, stopListening: undefined }
+  const track = (id: Id, { method, timeout, signal, resend, frame, control = false }: AddOptions<F>, done: PendingCall<F>['done']) => {
+    const call: PendingCall<F> = { done, method, timeout, control, frame: resend ? frame : undefined, stopListening: undefined }
     pending.set(id, call)
     if (!control) applicationPending++
     if (signal) {
@@ -184,7 +194,7 @@ export function createCalls(clock: Clock, hooks: CallHooks): Calls {
       return typeof id === 'number' && id <= last
     },
     dropped(only) {
-      const again: OutboxItem[] = []
+      const again: Array<CallToResend<F>> = []
       pending.forEach((call, id) => {
         if (hooks.queued(id) || (only && !only(id, call.control))) return
         if (call.frame !== undefined) again.push({ frame: call.frame, call: id })

@@ -9,8 +9,11 @@ type Request = Extract<Message, { type: 'request' }>
 
 /** @internal */
 export interface Handlers {
-  /** One function per method; a second one for the same method throws a TypeError. Returns `unhandle`. */
-  handle(method: string, fn: (params: unknown) => unknown): () => void
+  /**
+   * One function per method; a second one for the same method throws a TypeError. Returns `unhandle`,
+   * which says whether it removed the function (false once it did, or after another took the method).
+   */
+  handle(method: string, fn: (params: unknown) => unknown): () => boolean
   /** Answer `m` with its handler's result, or an error message; never throws. */
   request(m: Request): void
 }
@@ -55,9 +58,7 @@ export function createHandlers(reply: (message: Message) => void, error: (err: u
     handle(method, handler) {
       if (functions.has(method)) throw new TypeError(`lifeline: ${method} already has a handler`)
       functions.set(method, handler)
-      return () => {
-        if (functions.get(method) === handler) functions.delete(method)
-      }
+      return () => functions.get(method) === handler && functions.delete(method)
     },
     request(message) {
       void answer(message)

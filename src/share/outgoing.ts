@@ -1,7 +1,8 @@
 /**
  * A tab's outgoing frames toward the leader (docs/sharing.md, "Leader
  * hand-over"): each `call`, `notify` and `send` takes the tab's next number
- * and names the frame sent before it (`prev`), so the hub can tell when one
+ * (a call's number is its id in the tab's call table) and names the frame
+ * sent before it (`prev`), so the hub can tell when one
  * went missing between tabs; frames stay here until a leader has taken them,
  * and pending calls until they are answered, so that a new leader gets them
  * all again, in order. Calls and notifications a leader took in the last
@@ -15,22 +16,21 @@ import type { TabBody } from './messages'
 /** How long after a leader took a call or notification it still goes to a new leader, ms. @internal */
 export const RECENT = 5000
 
-/** A frame a tab sends to the leader's hub. @internal */
-export type Frame = Extract<TabBody, { kind: 'call' | 'notify' | 'send' }>
-type CallFrame = Extract<Frame, { kind: 'call' }>
+/** A frame a tab sends to the leader's hub, numbered and kept until a leader takes it. @internal */
+export type TabFrame = Extract<TabBody, { kind: 'call' | 'notify' | 'send' }>
+/** A call's frame, kept until the call is answered. @internal */
+export type TabCall = Extract<TabFrame, { kind: 'call' }>
 
 /** @internal */
 export interface Outgoing {
   /** Frames no leader has taken yet. */
   readonly queued: number
-  /** The tab's next frame number. */
-  number(): number
   /** Keep `body` (numbered) until a leader takes it, and send it now when there is a leader. */
-  send(body: Frame): void
+  send(body: TabFrame): void
   /** A volatile `send`: numbered and sent once, never kept and never the `prev` of another. */
   sendOnce(data: unknown): void
   /** Keep a call until it is answered (it goes to every new leader until then). */
-  pending(body: CallFrame): void
+  pending(body: TabCall): void
   /** A leader took frame `seq`. */
   taken(seq: number): void
   /** Call `seq` was answered, cancelled or timed out: forget it. */
@@ -48,19 +48,18 @@ export interface Outgoing {
 
 /**
  * `post` sends one frame to the current leader; false when there is none (the frame waits). `now` is
- * the tab's clock.
+ * the tab's clock; `number` gives the tab's next frame number (rising, from 1).
  * @internal
  */
-export function createOutgoing(post: (body: Frame) => boolean, now: () => number): Outgoing {
-  let seq = 0
+export function createOutgoing(post: (body: TabFrame) => boolean, now: () => number, number: () => number): Outgoing {
   // The last frame sent to the current leader (the `prev` of the next one); none at the start of a run.
   let lastSent: number | undefined
   // Frames sent to a leader and not taken yet (by seq, in order): a new leader gets them again.
-  const unaccepted = new Map<number, Frame>()
+  const unaccepted = new Map<number, TabFrame>()
   // Every pending call's frame, for a hand-over.
-  const calls = new Map<number, CallFrame>()
+  const calls = new Map<number, TabCall>()
   // Keyed frames (calls, notifications) a leader took, and when, oldest first: for a hand-over soon after.
-  const recent = new Map<number, { body: Frame; at: number }>()
+  const recent = new Map<number, { body: TabFrame; at: number }>()
   const forgetOld = () => {
     for (const [taken, { at }] of recent) {
       if (at > now() - RECENT) return
@@ -69,7 +68,7 @@ export function createOutgoing(post: (body: Frame) => boolean, now: () => number
   }
 
   /** A frame to the leader, chained to the one sent before it (so the hub can tell when one went missing). */
-  const chained = (body: Frame) => {
+  const chained = (body: TabFrame) => {
     if (post({ ...body, prev: lastSent })) lastSent = body.seq
   }
 
@@ -77,7 +76,6 @@ export function createOutgoing(post: (body: Frame) => boolean, now: () => number
     get queued() {
       return unaccepted.size
     },
-    number: () => ++seq,
     send(body) {
       unaccepted.set(body.seq, body)
       try {
@@ -88,7 +86,7 @@ export function createOutgoing(post: (body: Frame) => boolean, now: () => number
       }
     },
     sendOnce(data) {
-      post({ kind: 'send', seq: ++seq, prev: lastSent, data, volatile: true })
+      post({ kind: 'send', seq: number(), prev: lastSent, data, volatile: true })
     },
     pending: (body) => void calls.set(body.seq, body),
     taken(taken) {
