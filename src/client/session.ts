@@ -9,6 +9,7 @@
  */
 import { ConnectionClosedError, ProtocolError, isConnectionClosedError, isTimeoutError } from '../errors'
 import { createTimer } from '../timers'
+import { isCount } from '../checks'
 import type { Id, Message, Protocol } from '../protocol/protocol'
 import type { Core } from '../socket/socket'
 import type { AttachOptions, OutboxItem } from '../socket/outbox'
@@ -52,8 +53,6 @@ interface Answer {
   received: number
   limits?: { maxInFlight: number; maxQueued: number }
 }
-
-const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0
 
 /** The handshake answer is input: checked in every build. */
 const toAnswer = (result: unknown): Answer | undefined => {

@@ -17,8 +17,11 @@ export const MethodNotFound = -32601
 export const InvalidParams = -32602
 /** JSON-RPC 2.0: internal error while handling the request. */
 export const InternalError = -32603
-/** Implementation-defined server error: lifeline-ws/server answers "Too many requests" with it. */
-export const ServerOverloaded = -32000
+/**
+ * Implementation-defined server error: the server is over a limit ("Too many requests"; lifeline-ws/server
+ * exports it under the same name). A Protocol's code table calls it `codes.overloaded`.
+ */
+export const TooManyRequests = -32000
 /**
  * Implementation-defined server error: a keyed request (`once`) ran before in this session and its
  * answer is no longer kept, so it is neither run again nor answered with its result.
@@ -126,7 +129,7 @@ export function jsonRpc(options: JsonRpcOptions = {}): Protocol {
     session: 'rpc.session',
     ack: 'rpc.ack',
     ...options,
-    codes: { methodNotFound: MethodNotFound, internalError: InternalError, overloaded: ServerOverloaded },
+    codes: { methodNotFound: MethodNotFound, internalError: InternalError, overloaded: TooManyRequests },
     encode(message) {
       const wire = Array.isArray(message) ? message.map(toWire) : toWire(message as Message)
       try {

@@ -91,7 +91,10 @@ export interface Protocol {
   readonly codes: {
     readonly methodNotFound: number
     readonly internalError: number
-    /** The server is over a limit ("too many requests"): a subscribe answered so is asked again on the next open. */
+    /**
+     * The server is over a limit, "too many requests" (`TooManyRequests` in json-rpc.ts and
+     * lifeline-ws/server): a subscribe answered so is asked again on the next open.
+     */
     readonly overloaded?: number
   }
   /**

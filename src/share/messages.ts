@@ -10,6 +10,7 @@ import {
   ClientClosedError, ConnectError, ConnectionClosedError, LifelineError, ProtocolError, QueueFullError, RpcError, TimeoutError,
 } from '../errors'
 import type { State } from '../socket/reconnect'
+import { isCount } from '../checks'
 
 /** An error as it crosses the channel: structured clone keeps neither the class nor its own fields. @internal */
 export interface WireError {
@@ -60,7 +61,7 @@ export type TabMessage = { v: 1; from: string; to?: string | undefined } & (TabB
 
 type Check = (value: unknown) => boolean
 const text: Check = (value) => typeof value == 'string'
-const count: Check = (value) => Number.isSafeInteger(value) && (value as number) >= 0
+const count: Check = isCount
 const flag: Check = (value) => typeof value == 'boolean'
 const anything: Check = () => true
 const optional = (check: Check): Check => (value) => value === undefined || check(value)

@@ -5,6 +5,7 @@
  * not check out is ignored.
  * @module
  */
+import { isCount } from '../checks'
 import type { Positions } from './hub'
 
 /** Where the tabs' accepted positions are kept: storage when there is some, else this leader's memory. @internal */
@@ -14,7 +15,7 @@ export const positionsIn = (storage: Storage | undefined, key: string): Position
     try {
       const stored = JSON.parse(storage?.getItem(key) ?? '{}') as Record<string, unknown>
       for (const [tab, seq] of Object.entries(stored)) {
-        if (Number.isSafeInteger(seq)) positions[tab] = seq as number
+        if (isCount(seq)) positions[tab] = seq
       }
     } catch {
       // Corrupt or unreadable: start over. Frames sent again are then taken again (docs/sharing.md).

@@ -1,0 +1,9 @@
+/**
+ * Checks of values that come from outside (frames, tab messages, storage),
+ * in one place for every layer that reads them: client, sharing tabs and
+ * server. They run in every build.
+ * @module
+ */
+
+/** A whole number from 0 to 2^53 - 1: a count, a position, a frame's number. @internal */
+export const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0
