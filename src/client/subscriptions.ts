@@ -25,7 +25,7 @@ export interface SubscribeOptions {
   after?: number | undefined
 }
 
-/** Where a topic message came from. */
+/** Where a topic message came from: one object per message, the same for each of its handlers. */
 export interface TopicMeta {
   topic: string
   /** The server's sequence number, when it numbers the topic. */
@@ -208,11 +208,14 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
         topic.params.after = seq
         topic.movedSinceRequest = true
       }
+      // One meta per message, the same for each of its handlers: a handler on several subscriptions of
+      // the topic can tell a message it has seen (the leader tab's hub broadcasts each message once).
+      const meta: TopicMeta = { topic: name, seq }
       // Copy: a handler may unsubscribe itself or others.
       for (const entry of [...topic.entries]) {
         try {
           if (entry.buffer) entry.push(data)
-          entry.handler?.(data as never, { topic: name, seq })
+          entry.handler?.(data as never, meta)
         } catch (err) {
           hooks.report(err)
         }

@@ -1,14 +1,15 @@
 /**
  * The leader's hub: the one real client of a shared connection, serving
- * every tab (its own included) through tab messages. It counts topics,
- * events and handlers across tabs so that the server sees each once, sends
- * each call's answer to the tab that asked, and mirrors the socket's state
- * and lifecycle to every tab. See docs/sharing.md.
+ * every tab (its own included) through tab messages. It subscribes the real
+ * client to a topic once per tab (the client's registry counts them), and
+ * counts events and handlers across tabs, so that the server sees each
+ * once; it sends each call's answer to the tab that asked, and mirrors the
+ * socket's state and lifecycle to every tab. See docs/sharing.md.
  * @module
  */
 import { RpcError } from '../errors'
 import type { Client } from '../client/api'
-import type { Subscription } from '../client/subscriptions'
+import type { Subscription, TopicMeta } from '../client/subscriptions'
 import type { Once } from '../protocol/protocol'
 import type { Frame } from '../socket/outbox'
 import { fromWire, toWire, type HubBody, type TabMessage } from './messages'
@@ -52,12 +53,16 @@ interface Peer {
   asked?: number | undefined
   frames: boolean
   calls: Map<number, AbortController>
+  /**
+   * The tab's topics, each a subscription of the real client: its registry is the one count of a topic
+   * across tabs, so the last tab to leave a topic unsubscribes on the server.
+   */
+  topics: Map<string, Subscription>
 }
 
 /** @internal */
 export function createHub({ id, client, post, watch, positions, key }: HubDeps): Hub {
   const peers = new Map<string, Peer>()
-  const topics = new Map<string, { subscription: Subscription; tabs: Set<string> }>()
   const events = new Map<string, { off: () => void; tabs: Set<string> }>()
   const methods = new Map<string, { off: () => void; tabs: string[] }>()
   const requests = new Map<number, { tab: string; resolve(value: unknown): void; reject(err: Error): void }>()
@@ -91,9 +96,9 @@ export function createHub({ id, client, post, watch, positions, key }: HubDeps):
     if (!peer) return
     peers.delete(tab)
     peer.calls.forEach((controller) => controller.abort())
-    for (const [topic, entry] of topics) {
-      if (entry.tabs.delete(tab) && !entry.tabs.size) unsubscribe(topic)
-    }
+    const subscriptions = [...peer.topics.values()]
+    peer.topics.clear()
+    for (const subscription of subscriptions) subscription.unsubscribe()
     for (const [event, entry] of events) {
       if (entry.tabs.delete(tab) && !entry.tabs.size) unlisten(event)
     }
@@ -106,9 +111,13 @@ export function createHub({ id, client, post, watch, positions, key }: HubDeps):
     delete seqs[tab]
     positions.save(seqs)
   }
-  const unsubscribe = (topic: string) => {
-    topics.get(topic)?.subscription.unsubscribe()
-    topics.delete(topic)
+  // A topic message comes once for each tab that subscribes to it, each time with the same meta object
+  // (client/subscriptions.ts): it is broadcast the first time, so each message crosses the channel once.
+  let broadcastMeta: TopicMeta | undefined
+  const broadcast = (data: unknown, meta: TopicMeta) => {
+    if (meta === broadcastMeta) return
+    broadcastMeta = meta
+    tell({ kind: 'publish', topic: meta.topic, seq: meta.seq, data })
   }
   const unlisten = (event: string) => {
     events.get(event)?.off()
@@ -184,7 +193,7 @@ export function createHub({ id, client, post, watch, positions, key }: HubDeps):
     if (message.kind === 'who') return tell({ kind: 'leader' })
     if (message.kind === 'hello') {
       if (!peers.has(from)) {
-        peers.set(from, { seq: seqs[from] ?? 0, frames: false, calls: new Map() })
+        peers.set(from, { seq: seqs[from] ?? 0, frames: false, calls: new Map(), topics: new Map() })
         if (from !== id) watch(from, () => leave(from))
       }
       return tell({ kind: 'state', state: client.state, subprotocol: client.subprotocol }, from)
@@ -209,32 +218,32 @@ export function createHub({ id, client, post, watch, positions, key }: HubDeps):
         peer.frames = message.on
         return
       case 'sub': {
+        // The first tab's params and cursor subscribe on the server; a later tab's join the topic as it is.
         const { topic } = message
-        let entry = topics.get(topic)
-        if (!entry) {
-          const subscription = client.subscribe(topic, (data, meta) => tell({ kind: 'publish', topic, seq: meta.seq, data }), {
+        let subscription = peer.topics.get(topic)
+        if (!subscription) {
+          subscription = client.subscribe(topic, broadcast, {
             params: message.params,
-            onGap: () => tell({ kind: 'topic', topic, ok: true, gap: true }),
+            onGap: () => tell({ kind: 'topic', topic, ok: true, gap: true }, from),
             after: message.after,
           })
-          entry = { subscription, tabs: new Set() }
-          topics.set(topic, entry)
-          const refused = entry
-          subscription.ready.catch(() => {
-            if (topics.get(topic) === refused) topics.delete(topic)
-          })
+          peer.topics.set(topic, subscription)
         }
-        entry.tabs.add(from)
-        const { tabs } = entry
-        entry.subscription.ready.then(
-          () => tabs.has(from) && tell({ kind: 'topic', topic, ok: true }, from),
-          (err: unknown) => tabs.has(from) && tell({ kind: 'topic', topic, ok: false, error: toWire(err) }, from),
+        // Told to the tab while this is still its subscription of the topic (not unsubscribed since).
+        const current = subscription
+        current.ready.then(
+          () => peer.topics.get(topic) === current && tell({ kind: 'topic', topic, ok: true }, from),
+          (err: unknown) => {
+            if (peer.topics.get(topic) !== current) return
+            peer.topics.delete(topic)
+            tell({ kind: 'topic', topic, ok: false, error: toWire(err) }, from)
+          },
         )
         return
       }
       case 'unsub': {
-        const entry = topics.get(message.topic)
-        if (entry?.tabs.delete(from) && !entry.tabs.size) unsubscribe(message.topic)
+        peer.topics.get(message.topic)?.unsubscribe()
+        peer.topics.delete(message.topic)
         return
       }
       case 'listen': {

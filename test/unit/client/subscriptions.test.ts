@@ -185,6 +185,21 @@ describe('subscriptions: delivery, dedupe and cursors', () => {
     publish('nobody', 1)
   })
 
+  it('gives every handler of one message the same meta object, and each message a new one', () => {
+    const { subs, publish } = setup()
+    const metas: unknown[] = []
+    const collect = (_data: unknown, meta: unknown) => metas.push(meta)
+    subs.subscribe('t', collect)
+    subs.subscribe('t', collect)
+    publish('t', 'same')
+    publish('t', 'same')
+    // The leader tab's hub tells a message it has broadcast by its meta (share/hub.ts).
+    expect(metas).toHaveLength(4)
+    expect(metas[0]).toBe(metas[1])
+    expect(metas[2]).toBe(metas[3])
+    expect(metas[1]).not.toBe(metas[2])
+  })
+
   it('drops duplicates and old messages by seq, and passes unnumbered ones', () => {
     const { subs, publish } = setup()
     const seen: unknown[] = []

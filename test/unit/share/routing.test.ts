@@ -108,6 +108,34 @@ describe('share: topics through a follower', () => {
     expect(frames(socket).filter((frame) => frame.method === 'rpc.subscribe')).toHaveLength(2)
   })
 
+  it('counts a topic across tabs once, in the real client, and fans each message out in one channel message', async () => {
+    const browser = createFakeBrowser()
+    const tabs = [tab(browser), tab(browser), tab(browser)]
+    await settle()
+    const socket = await serve()
+    const got = tabs.map(() => [] as unknown[])
+    const subs = tabs.map((t, n) => [t.client.subscribe('feed', (data) => got[n]!.push(data)), t.client.subscribe('feed')])
+    await settle()
+    const request = frames(socket).find((frame) => frame.method === 'rpc.subscribe')!
+    socket.receive(JSON.stringify({ jsonrpc: '2.0', id: request.id, result: { seq: 0 } }))
+    await settle()
+    await Promise.all(subs.flat().map((sub) => sub.ready))
+    for (const seq of [1, 2, 3]) socket.receive(JSON.stringify({ jsonrpc: '2.0', method: 'rpc.publish', params: { topic: 'feed', seq, data: seq } }))
+    await settle()
+    expect(got).toEqual([[1, 2, 3], [1, 2, 3], [1, 2, 3]])
+    expect(kinds(browser.posted, 'publish')).toHaveLength(3)
+    // Every tab but the last lets go: the topic stays on the server until the last one does.
+    for (const sub of subs.slice(0, 2).flat()) sub.unsubscribe()
+    subs[2]![0]!.unsubscribe()
+    await settle()
+    expect(frames(socket).filter((frame) => frame.method === 'rpc.unsubscribe')).toEqual([])
+    subs[2]![1]!.unsubscribe()
+    await settle()
+    expect(frames(socket).filter((frame) => frame.method === 'rpc.subscribe')).toHaveLength(1)
+    expect(frames(socket).filter((frame) => frame.method === 'rpc.unsubscribe')).toHaveLength(1)
+    expect(tabs.flatMap((t) => t.errors)).toEqual([])
+  })
+
   it("brings a gap to every subscribing tab's onGap", async () => {
     const browser = createFakeBrowser()
     const a = tab(browser)
