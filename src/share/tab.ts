@@ -101,8 +101,9 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
     assertOpen,
     callFrame: (seq, method, params, resend) => ({ kind: 'call', seq, method, params, resend }),
     writeCall(body) {
-      outgoing.pending(body)
       sendOrThrow(body)
+      // Only once it could be sent: a call the channel refused is rejected, and never sent to a new leader.
+      outgoing.pending(body)
     },
     notify(method, params) {
       sendOrThrow({ kind: 'notify', seq: calls.id(), method, params })

@@ -70,6 +70,23 @@ describe('share: events and server requests through a follower', () => {
     expect(frames(socket).find((frame) => frame.id === 's3')).toMatchObject({ error: { code: -32601 } })
   })
 
+  it('keeps a handler that was set again when a stale stop function runs a second time', async () => {
+    const browser = createFakeBrowser()
+    tab(browser)
+    const b = tab(browser)
+    await settle()
+    const socket = await serve()
+    const stopFirst = b.client.handle('ask', () => 'first')
+    stopFirst()
+    b.client.handle('ask', () => 'second')
+    stopFirst()
+    await settle()
+    socket.receive('{"jsonrpc":"2.0","id":"s1","method":"ask","params":{}}')
+    await settle()
+    // The leader still sends 'ask' to this tab, where the second handler answers it.
+    expect(frames(socket).find((frame) => frame.id === 's1')).toEqual({ jsonrpc: '2.0', id: 's1', result: 'second' })
+  })
+
   it("fails the server's request when the leader leaves while a follower answers it", async () => {
     const browser = createFakeBrowser()
     const a = tab(browser)
@@ -189,6 +206,21 @@ describe('share: the rest of the socket through a follower', () => {
     b.client.notify('big', { n: 1n } as never)
     await settle()
     expect(b.errors.some((err) => isProtocolError(err))).toBe(true)
+  })
+
+  it('never sends a call that could not cross the channel, not even to the next leader', async () => {
+    const browser = createFakeBrowser()
+    const a = tab(browser)
+    const b = tab(browser)
+    await settle()
+    await serve()
+    await expect(b.client.call('f', { fn: () => {} } as never)).rejects.toSatisfy(isProtocolError)
+    a.client.close()
+    await settle()
+    expect(b.client.role).toBe('leader')
+    const next = await serve(FakeSocket.last)
+    expect(frames(next).filter((frame) => frame.method === 'f')).toEqual([])
+    expect(b.errors).toEqual([])
   })
 
   it('reports a throwing lifecycle listener as an error event', async () => {
