@@ -34,7 +34,6 @@ export interface CallToResend<F = Frame> {
 
 /** @internal */
 export interface Calls<F = Frame> {
-  readonly size: number
   /** Pending calls that are application work (not control requests). */
   readonly applicationPending: number
   /** The next id: numbers, unique per client. */
@@ -52,10 +51,10 @@ export interface Calls<F = Frame> {
    */
   settle(message: Extract<Message, { type: 'response' | 'error' }>): boolean
   /**
-   * The socket is gone: rejects calls whose frame was written, except `resend` ones, which it returns to
-   * queue again. `only` limits it to some calls (a session keeps application calls pending).
+   * The socket is lost (it ended; another may follow): rejects calls whose frame was written, except
+   * `resend` ones, which it returns to queue again. `only` limits it to some calls (a session keeps application calls pending).
    */
-  dropped(only?: (id: Id, control: boolean) => boolean): Array<CallToResend<F>>
+  lost(only?: (id: Id, control: boolean) => boolean): Array<CallToResend<F>>
   /** True for a pending call marked `resend`. */
   resendable(id: Id): boolean
   /** The ids of every pending call. */
@@ -167,9 +166,6 @@ export function createCalls<F = Frame>(clock: Clock, hooks: CallHooks): Calls<F>
   }
 
   return {
-    get size() {
-      return pending.size
-    },
     get applicationPending() {
       return applicationPending
     },
@@ -193,7 +189,7 @@ export function createCalls<F = Frame>(clock: Clock, hooks: CallHooks): Calls<F>
       // Every number up to `last` is ours: a reply to a call we gave up on (timeout, abort, lost socket) is no error.
       return typeof id === 'number' && id <= last
     },
-    dropped(only) {
+    lost(only) {
       const again: Array<CallToResend<F>> = []
       pending.forEach((call, id) => {
         if (hooks.queued(id) || (only && !only(id, call.control))) return

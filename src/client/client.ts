@@ -115,7 +115,7 @@ function createSocketRpc(core: Core, protocol: Protocol, callTimeout: number, re
       if (message.type === 'request') handlers.request(message)
       else if (message.type === 'notification') {
         if (message.method === protocol.publish) subscriptions.deliver(message.params)
-        else if (message.method === protocol.ack && session) session.acknowledged(message.params)
+        else if (message.method === protocol.ack && session) session.ackedByServer(message.params)
         else events.emit(message.method, message.params)
       } else {
         // An answer proves the request arrived: its frame is never written again, not even to a new session.
@@ -139,14 +139,14 @@ function createSocketRpc(core: Core, protocol: Protocol, callTimeout: number, re
     written: (item) => session?.written(item),
     requeue: () => (session?.active ? true : undefined),
     close(info) {
-      subscriptions.dropped()
-      session?.dropped()
+      subscriptions.lost()
+      session?.lost()
       // A final close fails every call with ClientClosedError in `closed` instead.
       if (!info.willReconnect) return
       // With a session, application calls stay pending: their answers come after the resume. Control
       // requests (ping, subscribe, the handshake) are answered on their own socket or never.
       const only = session?.active ? (_id: unknown, control: boolean) => control : undefined
-      for (const item of calls.dropped(only)) {
+      for (const item of calls.lost(only)) {
         try {
           core.push(item)
         } catch (err) {

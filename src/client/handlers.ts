@@ -24,11 +24,11 @@ const toError = (err: unknown, internalError: number): ErrorObject =>
 
 /**
  * @param reply write one message back (throws when it cannot be encoded)
- * @param error report what the peer cannot be told: only a reply that failed
+ * @param report what the peer cannot be told: only a reply that failed
  * @param codes the dialect's error codes for a missing handler and a throwing one
  * @internal
  */
-export function createHandlers(reply: (message: Message) => void, error: (err: unknown) => void, codes: Protocol['codes']): Handlers {
+export function createHandlers(reply: (message: Message) => void, report: (err: unknown) => void, codes: Protocol['codes']): Handlers {
   const functions = new Map<string, (params: unknown) => unknown>()
 
   /** Runs the handler and replies; every failure ends in an error reply or an error report, never a rejection. */
@@ -42,14 +42,14 @@ export function createHandlers(reply: (message: Message) => void, error: (err: u
         return
       } catch (err) {
         // The peer still waits for an answer: tell it the result could not be sent.
-        error(err)
+        report(err)
         throw err
       }
     } catch (err) {
       try {
         reply({ type: 'error', id, error: toError(err, codes.internalError) })
       } catch (replyError) {
-        error(replyError)
+        report(replyError)
       }
     }
   }

@@ -20,8 +20,8 @@ export interface Positions {
    * Queued items it has are let go, the rest are numbered from `received + 1` as they are written.
    */
   resume(received: number): void
-  /** The server confirmed every frame up to `position` (cumulative): held items up to it are let go. */
-  acknowledge(position: number): void
+  /** The server acknowledged every frame up to `position` (cumulative): held items up to it are let go. */
+  ackedByServer(position: number): void
   /** The socket is gone: nothing is numbered until the next resume. */
   stop(): void
   /** True when the call's queued item was written before, on the current session (it was put back). */
@@ -50,8 +50,8 @@ export function createPositions(outbox: Outbox): Positions {
       numbering = true
       outbox.ungate()
     },
-    acknowledge(upTo) {
-      outbox.acknowledge((item) => (item.position ?? 0) <= upTo)
+    ackedByServer(upTo) {
+      outbox.ackedByPeer((item) => (item.position ?? 0) <= upTo)
     },
     stop() {
       numbering = false

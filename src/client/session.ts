@@ -31,8 +31,8 @@ export interface Session {
   open(then: () => void): AttachOptions | undefined
   /** Every inbound frame's messages, before they are handled (`undefined`: it did not decode). */
   inbound(messages: Message[] | undefined): void
-  /** The params of an inbound `rpc.ack`. */
-  acknowledged(params: unknown): void
+  /** The params of an `rpc.ack` the server sent: it has the client's frames up to a position. */
+  ackedByServer(params: unknown): void
   /** A control request written on this socket: its answer is a control frame, not counted. */
   control(id: Id): void
   /** True while there is a session to resume: held frames go back on a drop, application calls stay pending. */
@@ -41,8 +41,8 @@ export interface Session {
   written(item: OutboxItem): void
   /** Flow control: a call may be written only while fewer than the server's limits are unanswered. */
   admit(next: OutboxItem): boolean
-  /** The socket is gone. */
-  dropped(): void
+  /** The socket is lost (it ended; another may follow). */
+  lost(): void
   /** Final close. */
   closed(): void
 }
@@ -80,16 +80,17 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
   let sessionId: string | undefined
   // Tracked server frames received in the session; null after a reload, until the answer.
   let received: number | null = 0
-  let acknowledged = 0
+  // What the client last acknowledged to the server (the `received` of its last rpc.ack).
+  let ackedToServer = 0
   // The current socket's handshake was answered with a session: count from now on.
   let established = false
   let unanswered = Infinity
   let socketCount = 0
 
-  const sendAck = () => {
+  const ackToServer = () => {
     ackTimer.clear()
-    if (received === null || received <= acknowledged) return
-    if (core.write(protocol.encode({ type: 'notification', method: ackMethod, params: { received } }))) acknowledged = received
+    if (received === null || received <= ackedToServer) return
+    if (core.write(protocol.encode({ type: 'notification', method: ackMethod, params: { received } }))) ackedToServer = received
   }
 
   /** The old session is gone: calls the server may have run will never be answered. */
@@ -101,7 +102,7 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
       }
     }
     // Written and let go (the server had them): their answers went with the session.
-    for (const item of calls.dropped((_id, control) => !control)) core.push(item)
+    for (const item of calls.lost((_id, control) => !control)) core.push(item)
   }
 
   /** Without a session on this server: the plain client from now on; the answer was the server's first frame. */
@@ -110,7 +111,7 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
     sessionId = undefined
     positions.session = undefined
     outbox.ungate()
-    outbox.acknowledge()
+    outbox.ackedByPeer()
   }
 
   const answered = (ok: boolean, value: unknown) => {
@@ -140,7 +141,7 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
     if (!resumed && sessionId !== undefined) failWrittenCalls()
     // A new session, or a resume after a reload: the server numbers its frames from 1 again.
     if (!resumed || received === null) received = 0
-    acknowledged = received
+    ackedToServer = received
     sessionId = answer.id
     established = true
     unanswered = answer.limits ? answer.limits.maxInFlight + answer.limits.maxQueued : Infinity
@@ -191,12 +192,12 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
       }
       if (!established || !tracked || received === null) return
       received++
-      if (received - acknowledged >= ACK_EVERY) sendAck()
-      else if (!ackTimer.pending) ackTimer.set(ACK_DELAY, sendAck)
+      if (received - ackedToServer >= ACK_EVERY) ackToServer()
+      else if (!ackTimer.pending) ackTimer.set(ACK_DELAY, ackToServer)
     },
-    acknowledged(params) {
+    ackedByServer(params) {
       const upTo = (params as { received?: unknown } | null)?.received
-      if (isCount(upTo)) positions.acknowledge(upTo)
+      if (isCount(upTo)) positions.ackedByServer(upTo)
     },
     control(id) {
       controlIds.add(id)
@@ -209,7 +210,7 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
       if (next.call === undefined || unanswered === Infinity) return true
       return calls.applicationPending - outbox.queuedCalls < unanswered
     },
-    dropped() {
+    lost() {
       socketCount++
       established = false
       positions.stop()

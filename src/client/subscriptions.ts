@@ -87,14 +87,14 @@ export interface Subscriptions {
   resubscribe(): SubscribeParams[]
   /** The answer to a batched resubscribe request, processed synchronously in frame order. */
   settled(topic: string, ok: boolean, value: unknown): void
-  /** The carrier is gone (a socket dropped, a leader left): new topics wait for the next `resubscribe()`. */
-  dropped(): void
+  /** The carrier is lost (a socket ended, a leader left): new topics wait for the next `resubscribe()`. */
+  lost(): void
   /** Final: rejects pending `ready`s with `err` (a ClientClosedError) and ends every iterator. */
   close(err: Error): void
 }
 
 /** One `subscribe` call: its stream, ended with the subscription, and what it was given. */
-interface Entry extends Stream<unknown> {
+interface Subscriber extends Stream<unknown> {
   handler: TopicHandler<never> | undefined
   onGap: (() => void) | undefined
   // Buffering from the start without a handler, so a `for await` started late misses nothing;
@@ -104,7 +104,7 @@ interface Entry extends Stream<unknown> {
 
 /** A topic: its subscriptions, and what the server is asked and told. */
 interface Topic {
-  entries: Set<Entry>
+  entries: Set<Subscriber>
   /** The subscribe request's params; `after` is the cursor. */
   params: SubscribeParams
   ready: Promise<void>
@@ -117,7 +117,7 @@ interface Topic {
 /** @internal */
 export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
   const topics = new Map<string, Topic>()
-  // Between resubscribe() and dropped(): requests go out at once.
+  // Between resubscribe() and lost(): requests go out at once.
   let connected = false
   // Set by close(): every topic, even one subscribed later, ends with it.
   let closed: Error | undefined
@@ -125,7 +125,7 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
   // Ends a topic for every subscriber: refused, unsubscribed or closed.
   const drop = (topic: Topic, err: unknown) => {
     topic.reject(err)
-    topic.entries.forEach((entry) => entry.end())
+    topic.entries.forEach((subscriber) => subscriber.end())
     topic.entries.clear()
     topics.delete(topic.params.topic)
   }
@@ -149,7 +149,7 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
     const cursor = seq === null ? 0 : seq
     const adopt = gap === true || topic.params.after === undefined
     if (typeof cursor === 'number' && adopt && !topic.movedSinceRequest) topic.params.after = cursor
-    if (gap) topic.entries.forEach((entry) => entry.onGap?.())
+    if (gap) topic.entries.forEach((subscriber) => subscriber.onGap?.())
   }
 
   const send = (topic: Topic) => {
@@ -177,19 +177,19 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
     subscribe<T>(name: string, handler?: TopicHandler<T>, options: SubscribeOptions = {}) {
       const topic = topics.get(name) ?? create(name, options.params, options.after)
       const unsubscribe = () => {
-        if (!topic.entries.delete(entry)) return
-        entry.end()
+        if (!topic.entries.delete(subscriber)) return
+        subscriber.end()
         if (topic.entries.size) return
         drop(topic, new DOMException('lifeline: unsubscribed', 'AbortError'))
         if (connected) hooks.unsubscribe(name)
       }
-      const entry: Entry = Object.assign(createStream(unsubscribe), { handler, onGap: options.onGap, buffer: !handler })
-      topic.entries.add(entry)
+      const subscriber: Subscriber = Object.assign(createStream(unsubscribe), { handler, onGap: options.onGap, buffer: !handler })
+      topic.entries.add(subscriber)
       if (closed) drop(topic, closed)
       // One stream per subscription: a second loop continues the first, one after the end ends at once.
       const iterate = () => {
-        entry.buffer = true
-        return entry as Stream<T>
+        subscriber.buffer = true
+        return subscriber as Stream<T>
       }
       return { topic: name, ready: topic.ready, unsubscribe, [Symbol.asyncIterator]: iterate }
     },
@@ -212,10 +212,10 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
       // the topic can tell a message it has seen (the leader tab's hub broadcasts each message once).
       const meta: TopicMeta = { topic: name, seq }
       // Copy: a handler may unsubscribe itself or others.
-      for (const entry of [...topic.entries]) {
+      for (const subscriber of [...topic.entries]) {
         try {
-          if (entry.buffer) entry.push(data)
-          entry.handler?.(data as never, meta)
+          if (subscriber.buffer) subscriber.push(data)
+          subscriber.handler?.(data as never, meta)
         } catch (err) {
           hooks.report(err)
         }
@@ -228,7 +228,7 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
       return all.map((topic) => topic.params)
     },
     settled: (name, ok, value) => settle(topics.get(name), ok, value),
-    dropped() {
+    lost() {
       connected = false
     },
     close(err) {

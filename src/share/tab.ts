@@ -128,7 +128,7 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
     leader = next
     setRole(next === id ? 'leader' : 'follower')
     if (handover) {
-      subscriptions.dropped()
+      subscriptions.lost()
       // Every pending call goes to the new leader too, taken or not: it is keyed with this tab's id and
       // its number, so the server runs it once and answers it again with the first run's answer.
       outgoing.handover()

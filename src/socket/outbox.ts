@@ -219,7 +219,7 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
       gated = false
       flush()
     },
-    acknowledge(covers) {
+    ackedByPeer(covers) {
       let howMany = 0
       while (howMany < held.length && (!covers || covers(held[howMany]!.item))) howMany++
       release(howMany)

@@ -134,7 +134,7 @@ export function createCore(url: UrlInput, options: Resolved, makeLayer?: (core: 
     message(data) {
       if (waitingForFirstFrame) {
         waitingForFirstFrame = false
-        outbox?.acknowledge()
+        outbox?.ackedByPeer()
       }
       if (!layer.ping && heartbeat && heartbeat.pong !== undefined && data === heartbeat.pong) return
       lifecycle.emit('message', data)

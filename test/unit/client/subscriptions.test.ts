@@ -47,10 +47,10 @@ describe('subscriptions: ref counting', () => {
     expect(open()).toEqual([{ topic: 'a' }, { topic: 'b' }])
   })
 
-  it('waits again after dropped()', () => {
+  it('waits again after lost()', () => {
     const { subs, requests, open } = setup()
     open()
-    subs.dropped()
+    subs.lost()
     subs.subscribe('a', () => {})
     expect(requests).toEqual([])
   })
@@ -66,7 +66,7 @@ describe('subscriptions: ref counting', () => {
     b.unsubscribe()
     expect(unsubscribed).toEqual(['t'])
     expect(open()).toEqual([])
-    subs.dropped()
+    subs.lost()
     subs.subscribe('u', () => {}).unsubscribe()
     expect(unsubscribed).toEqual(['t'])
   })
@@ -105,7 +105,7 @@ describe('subscriptions: ready', () => {
     open()
     const sub = subs.subscribe('t', () => {})
     requests[0]!.reject(new ConnectionClosedError('gone'))
-    subs.dropped()
+    subs.lost()
     expect(await state(sub.ready)).toBe('pending')
     expect(error).not.toHaveBeenCalled()
     expect(open()).toEqual([{ topic: 't' }])
