@@ -1,18 +1,18 @@
 /**
  * The leader's hub: the one real client of a shared connection, serving
- * every tab (its own included) through tab messages. It subscribes the real
- * client to a topic once per tab (the client's registry counts them), and
- * counts events and handlers across tabs, so that the server sees each
- * once; it sends each call's answer to the tab that asked, and mirrors the
- * socket's state and lifecycle to every tab. See docs/sharing.md.
+ * every tab (its own included) through tab messages. It takes each tab's
+ * frames once, sends each call's answer to the tab that asked, keeps each
+ * tab's topics (topics.ts) and counts events and handlers across tabs, so
+ * that the server sees each once, and mirrors the socket's state and
+ * lifecycle to every tab. See docs/sharing.md.
  * @module
  */
 import { RpcError } from '../errors'
 import type { Client } from '../client/api'
-import type { Subscription, TopicMeta } from '../client/subscriptions'
 import type { Once } from '../protocol/protocol'
 import type { Frame } from '../socket/outbox'
 import { fromWire, toWire, type HubBody, type TabMessage } from './messages'
+import { createHubTopics, type TabTopics } from './topics'
 
 /**
  * The number of the last frame a leader took from each tab, by tab id, kept where a new leader finds
@@ -57,11 +57,8 @@ interface ServedTab {
   asked?: number | undefined
   frames: boolean
   calls: Map<number, AbortController>
-  /**
-   * The tab's topics, each a subscription of the real client: its registry is the one count of a topic
-   * across tabs, so the last tab to leave a topic unsubscribes on the server.
-   */
-  topics: Map<string, Subscription>
+  /** The tab's topics: a subscription of the real client each (topics.ts). */
+  topics: TabTopics
 }
 
 /** @internal */
@@ -85,6 +82,7 @@ export function createHub({ id, client, post, watch, taken, key }: HubDeps): Hub
   const tell = (body: HubBody, to?: string) => {
     if (!stopped) post(body, to)
   }
+  const topicsOf = createHubTopics(client, tell)
   const lifecycle = ['open', 'close', 'reconnecting', 'session', 'drop', 'error'] as const
   const mirrors = [
     client.on('state', (state) => tell({ kind: 'state', state, subprotocol: client.subprotocol })),
@@ -100,9 +98,7 @@ export function createHub({ id, client, post, watch, taken, key }: HubDeps): Hub
     if (!leaving) return
     served.delete(tab)
     leaving.calls.forEach((controller) => controller.abort())
-    const subscriptions = [...leaving.topics.values()]
-    leaving.topics.clear()
-    for (const subscription of subscriptions) subscription.unsubscribe()
+    leaving.topics.leave()
     for (const [event, entry] of events) {
       if (entry.tabs.delete(tab) && !entry.tabs.size) unlisten(event)
     }
@@ -114,14 +110,6 @@ export function createHub({ id, client, post, watch, taken, key }: HubDeps): Hub
     }
     delete lastTaken[tab]
     taken.save(lastTaken)
-  }
-  // A topic message comes once for each tab that subscribes to it, each time with the same meta object
-  // (client/subscriptions.ts): it is broadcast the first time, so each message crosses the channel once.
-  let broadcastMeta: TopicMeta | undefined
-  const broadcast = (data: unknown, meta: TopicMeta) => {
-    if (meta === broadcastMeta) return
-    broadcastMeta = meta
-    tell({ kind: 'publish', topic: meta.topic, seq: meta.seq, data })
   }
   const unlisten = (event: string) => {
     events.get(event)?.off()
@@ -197,7 +185,7 @@ export function createHub({ id, client, post, watch, taken, key }: HubDeps): Hub
     if (message.kind === 'who') return tell({ kind: 'leader' })
     if (message.kind === 'hello') {
       if (!served.has(from)) {
-        served.set(from, { lastTaken: lastTaken[from] ?? 0, frames: false, calls: new Map(), topics: new Map() })
+        served.set(from, { lastTaken: lastTaken[from] ?? 0, frames: false, calls: new Map(), topics: topicsOf(from) })
         if (from !== id) watch(from, () => leave(from))
       }
       return tell({ kind: 'state', state: client.state, subprotocol: client.subprotocol }, from)
@@ -221,35 +209,10 @@ export function createHub({ id, client, post, watch, taken, key }: HubDeps): Hub
       case 'frames':
         tab.frames = message.on
         return
-      case 'sub': {
-        // The first tab's params and cursor subscribe on the server; a later tab's join the topic as it is.
-        const { topic } = message
-        let subscription = tab.topics.get(topic)
-        if (!subscription) {
-          subscription = client.subscribe(topic, broadcast, {
-            params: message.params,
-            onGap: () => tell({ kind: 'topic', topic, ok: true, gap: true }, from),
-            after: message.after,
-          })
-          tab.topics.set(topic, subscription)
-        }
-        // Told to the tab while this is still its subscription of the topic (not unsubscribed since).
-        const current = subscription
-        current.ready.then(
-          () => tab.topics.get(topic) === current && tell({ kind: 'topic', topic, ok: true }, from),
-          (err: unknown) => {
-            if (tab.topics.get(topic) !== current) return
-            tab.topics.delete(topic)
-            tell({ kind: 'topic', topic, ok: false, error: toWire(err) }, from)
-          },
-        )
-        return
-      }
-      case 'unsub': {
-        tab.topics.get(message.topic)?.unsubscribe()
-        tab.topics.delete(message.topic)
-        return
-      }
+      case 'sub':
+        return tab.topics.subscribe(message.topic, message.params, message.after)
+      case 'unsub':
+        return tab.topics.unsubscribe(message.topic)
       case 'listen': {
         const { event } = message
         let entry = events.get(event)
