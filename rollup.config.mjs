@@ -12,9 +12,15 @@ const minify = () => terser({ compress: { passes: 2 }, mangle: { properties: fal
 
 // The UMD files have no bundler after them: this fixes `process.env.NODE_ENV` for each, so the
 // development one keeps the option checks and the production one drops them (terser removes the dead branch).
+// The guard's `typeof process !== 'undefined'` goes too: a browser has no `process`, and with it left in,
+// the development file skipped its checks on every page (test/package/production.test.ts).
 const nodeEnv = (value) => ({
   name: 'node-env',
-  transform: (code) => (code.includes('process.env.NODE_ENV') ? { code: code.replaceAll('process.env.NODE_ENV', JSON.stringify(value)), map: null } : null),
+  transform: (code) => {
+    if (!code.includes('process.env.NODE_ENV')) return null
+    const fixed = code.replaceAll("typeof process !== 'undefined'", 'true').replaceAll('process.env.NODE_ENV', JSON.stringify(value))
+    return { code: fixed, map: null }
+  },
 })
 
 // Three entries share their chunks in ESM and CJS: lifeline-ws (the client), lifeline-ws/socket and
@@ -22,12 +28,17 @@ const nodeEnv = (value) => ({
 const entries = { lifeline: 'src/index.ts', socket: 'src/socket.ts', share: 'src/share.ts' }
 
 const client = [
-  // ESM leaves nanoevents to the app's bundler, which dedupes it with any other copy.
+  // ESM leaves nanoevents to the app's bundler, which dedupes it with any other copy. By default rollup
+  // hoists the imports of shared chunks into each entry, an external one as a bare `import 'nanoevents'`;
+  // nanoevents declares `sideEffects: false`, so an app's bundler drops it with a warning (esbuild's
+  // ignored-bare-import, four of them in `npm run size`). The chunk that uses nanoevents imports it itself,
+  // and an external is taken as free of side effects, as nanoevents says it is, so no entry keeps a bare import.
   {
     input: entries,
     external: ['nanoevents'],
+    treeshake: { moduleSideEffects: 'no-external' },
     plugins: [ts()],
-    output: { dir: 'dist', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', format: 'es', sourcemap: true },
+    output: { dir: 'dist', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', format: 'es', sourcemap: true, hoistTransitiveImports: false },
   },
   // CommonJS carries its own copy (95 B gzipped): nanoevents is ESM only, and require() of an ES
   // module fails before Node 20.19 and in Jest's module loader.
@@ -57,7 +68,7 @@ const client = [
 
 // The server build lives next to its sources so its owner can change it freely.
 const server = existsSync('src/server/rollup.server.mjs') ? (await import('./src/server/rollup.server.mjs')).default : []
-// lifeline-ws/react and lifeline-ws/testing: each entry's build lives next to its sources.
-const optionalEntries = (await Promise.all(['react', 'testing'].map((name) => import(`./src/${name}/rollup.${name}.mjs`)))).flatMap((module) => module.default)
+// lifeline-ws/react, /testing, /react-native, /store, /vue and /svelte: each entry's build lives next to its sources.
+const optionalEntries = (await Promise.all(['react', 'testing', 'react-native', 'store', 'vue', 'svelte'].map((name) => import(`./src/${name}/rollup.${name}.mjs`)))).flatMap((module) => module.default)
 
 export default [...client, ...server, ...optionalEntries]

@@ -8,6 +8,8 @@
  * demo server's port in LIFELINE_DEMO_PORT.
  */
 import type { StorybookConfig } from '@storybook/html-vite'
+import vue from '@vitejs/plugin-vue'
+import { svelte } from '@sveltejs/vite-plugin-svelte'
 
 const demo = process.env.LIFELINE_DEMO_PORT
 
@@ -20,6 +22,8 @@ const config: StorybookConfig = {
   viteFinal(vite) {
     // Storybook's own preview runtime is one large chunk; that is expected, not a problem to report.
     vite.build = { ...vite.build, chunkSizeWarningLimit: 2048 }
+    // The Vue and Svelte stories' components are single-file components, compiled as an app's would be.
+    vite.plugins = [...(vite.plugins ?? []), vue(), svelte()]
     if (!demo) return vite
     const target = `http://127.0.0.1:${demo}`
     // Storybook runs vite in middleware mode on its own http server (passed as

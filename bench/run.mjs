@@ -24,6 +24,7 @@ const sections = {
   recovery: () => import('./recovery.mjs'),
   cluster: () => import('./cluster.mjs'),
   sharing: () => import('./sharing.mjs'),
+  gateway: () => import('./gateway.mjs'),
 }
 const aliases = { throughput: ['throughput-node', 'throughput-browser'] }
 

@@ -37,6 +37,13 @@ const say = async (frame, text) => {
 }
 const waitState = (frame, state) => until(frame, `document.querySelector('[data-testid=state]')?.textContent === ${JSON.stringify(state)}`)
 
+/** A framework binding's demo (React, Vue, Svelte): connected, a few ticks in, the call answered. */
+const bindingDemo = (prefix) => async (frame) => {
+  await until(frame, `document.querySelector('[data-testid=${prefix}-state]')?.textContent === 'open'`)
+  await until(frame, `Number(document.querySelector('[data-testid=${prefix}-ticks]')?.textContent) >= 5`)
+  await until(frame, `document.querySelector('[data-testid=${prefix}-call]')?.textContent.startsWith('answered')`)
+}
+
 /** What to do in each story before its picture is taken; the file is named after the story. */
 const scenes = {
   'welcome--welcome': { file: 'welcome' },
@@ -102,14 +109,9 @@ const scenes = {
       await until(frame, "document.querySelectorAll('[data-testid=inflight] li').length >= 1")
     },
   },
-  'demos-react-hooks--react-hooks': {
-    file: 'react-hooks',
-    async act(frame) {
-      await until(frame, "document.querySelector('[data-testid=react-state]')?.textContent === 'open'")
-      await until(frame, "Number(document.querySelector('[data-testid=react-ticks]')?.textContent) >= 5")
-      await until(frame, "document.querySelector('[data-testid=react-call]')?.textContent.startsWith('answered')")
-    },
-  },
+  'demos-react-hooks--react-hooks': { file: 'react-hooks', act: bindingDemo('react') },
+  'demos-vue-composables--vue-composables': { file: 'vue-composables', act: bindingDemo('vue') },
+  'demos-svelte-stores--svelte-stores': { file: 'svelte-stores', act: bindingDemo('svelte') },
   'demos-sharing--sharing': {
     file: 'sharing',
     async act(frame, page) {

@@ -8,6 +8,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import net from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { demoTitles, listed } from './demos.mjs'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 const HOST = '127.0.0.1'
@@ -73,6 +74,8 @@ console.log(`
   lifeline gallery:  ${url}
   demo server:       ${demo.url}  (socket /ws, control /control/status)
 
-  Start at Welcome; the demos are Chat, Dashboard, Cursors, RPC playground, Connection lab and Sharing
-  (docs/gallery.md shows each one). Ctrl+C stops everything.
+  Start at Welcome; the demos are ${listed(demoTitles())}
+  (docs/gallery.md shows each one).
+  The chat as a whole app: npm run example:react, example:vue or example:svelte.
+  Ctrl+C stops everything.
 `)

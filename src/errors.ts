@@ -5,6 +5,17 @@
  * @module
  */
 
+/**
+ * An `AbortError`: a `DOMException` where there is one, else an Error named so (React Native's
+ * Hermes has no `DOMException`). Its `name` is what callers check.
+ * @internal
+ */
+export const abortError = (message: string): Error =>
+  typeof DOMException == 'function' ? new DOMException(message, 'AbortError') : Object.assign(new Error(message), { name: 'AbortError' })
+
+/** The code of {@link OutcomeUnknownError}: "the server may or may not have run this". @internal */
+export const OUTCOME_UNKNOWN = -32003
+
 /** Base class of every lifeline error. */
 export class LifelineError extends Error {
   override name: string = 'LifelineError'
@@ -70,6 +81,34 @@ export class ConnectionClosedError extends LifelineError {
   override name = 'ConnectionClosedError' as const
 }
 
+/**
+ * A call (or a frame) whose outcome the client cannot learn: it was written, the server may or may
+ * not have run it, and the server that could say which no longer knows (it lost the session: it
+ * expired, or the process died without a journal). Raised at once, instead of a timeout that could
+ * only guess. `code` is -32003 in every instance, the code lifeline's protocol reserves for "outcome
+ * unknown", so a server can say the same in an error object. Not raised for calls made with
+ * `resend: true`: those are written again.
+ * @example
+ * try { await client.call('order.place', order) }
+ * catch (err) { if (isOutcomeUnknownError(err)) await reconcile(order.id) }
+ */
+export class OutcomeUnknownError extends LifelineError {
+  override name = 'OutcomeUnknownError' as const
+  /** -32003, the protocol's code for "outcome unknown". */
+  readonly code = OUTCOME_UNKNOWN
+  constructor(
+    message: string,
+    /** The method called, when the frame was a call. */
+    readonly method?: string,
+  ) {
+    super(message)
+  }
+}
+
+/** The OutcomeUnknownError of a written call that will never be answered, nor can be told. @internal */
+export const outcomeUnknown = (method?: string): OutcomeUnknownError =>
+  new OutcomeUnknownError(`lifeline: ${method === undefined ? 'a call' : `'${method}'`} was written, not answered, and may or may not have run`, method)
+
 /** The client was closed for good: `close()` was called or retries ran out. */
 export class ClientClosedError extends LifelineError {
   override name = 'ClientClosedError' as const
@@ -115,6 +154,7 @@ export class ConnectError extends LifelineError {
 /** Names of the error classes above, for the guards. */
 export type LifelineErrorName =
   | 'RpcError' | 'TimeoutError' | 'ConnectionClosedError' | 'ClientClosedError' | 'QueueFullError' | 'ProtocolError' | 'ConnectError'
+  | 'OutcomeUnknownError'
 
 const is = <T extends LifelineError>(name: T['name']) => (err: unknown): err is T =>
   err instanceof Error && err.name === name
@@ -133,3 +173,5 @@ export const isQueueFullError = /* @__PURE__ */ is<QueueFullError>('QueueFullErr
 export const isProtocolError = /* @__PURE__ */ is<ProtocolError>('ProtocolError')
 /** True for a {@link ConnectError}, from any realm. */
 export const isConnectError = /* @__PURE__ */ is<ConnectError>('ConnectError')
+/** True for an {@link OutcomeUnknownError}, from any realm. */
+export const isOutcomeUnknownError = /* @__PURE__ */ is<OutcomeUnknownError>('OutcomeUnknownError')

@@ -17,5 +17,5 @@ export type { JsonRpcOptions } from './protocol/json-rpc'
 export type { Protocol, Message, Id, Once, ErrorObject, SubscribeParams, SubscribeResult, PublishParams } from './protocol/protocol'
 export { jsonRpc } from './protocol/json-rpc'
 export {
-  RpcError, TimeoutError, ProtocolError, isRpcError, isTimeoutError, isProtocolError,
+  RpcError, TimeoutError, ProtocolError, OutcomeUnknownError, isRpcError, isTimeoutError, isProtocolError, isOutcomeUnknownError,
 } from './errors'

@@ -13,6 +13,9 @@ const demos: Array<[id: string, name: string, what: string]> = [
   ['demos-rpc-playground--rpc-playground', 'RPC playground', 'Calls with timeouts and cancellation, and every typed error a call can reject with.'],
   ['demos-connection-lab--connection-lab', 'Connection lab', 'A timeline of states, closes and backoff: watch the heartbeat catch a blackholed socket.'],
   ['demos-sharing--sharing', 'Sharing', 'One connection for all tabs: open it in several tabs, watch one leader tab hold the only socket and the others follow.'],
+  ['demos-react-hooks--react-hooks', 'React hooks', 'lifeline-ws/react: a badge, a topic and a call as hooks on one client.'],
+  ['demos-vue-composables--vue-composables', 'Vue composables', 'lifeline-ws/vue: the same, as composables returning refs.'],
+  ['demos-svelte-stores--svelte-stores', 'Svelte stores', 'lifeline-ws/svelte: the same, as stores read with $.'],
 ]
 
 const features = [

@@ -5,6 +5,8 @@ import { createRoot } from 'react-dom/client'
 import { createClient } from 'lifeline-ws'
 import { LifelineProvider } from 'lifeline-ws/react'
 import { App } from './App.jsx'
+// The look the three chat examples share (react/, vue/, svelte/).
+import '../chat.css'
 
 // In dev the chat server runs inside Vite at /ws (vite.config.js); ?server= points elsewhere.
 // lazy: the provider connects after mount, so rendering alone never opens a socket.

@@ -3,21 +3,9 @@
 // `npx vite build examples/react` bundles it. JSX is compiled by Vite itself
 // (no React plugin needed for a build without Fast Refresh).
 import { defineConfig } from 'vite'
+import { chatServer } from '../vite-example.mjs'
 
 export default defineConfig({
   base: './',
-  plugins: [{
-    name: 'lifeline-chat-server',
-    configureServer: (server) => attachChat(server.httpServer),
-    configurePreviewServer: (server) => attachChat(server.httpServer),
-  }],
+  plugins: [chatServer()],
 })
-
-// The chat server takes only upgrades to /ws and leaves Vite's own (HMR) alone.
-async function attachChat(httpServer) {
-  if (!httpServer) return
-  const { createChatServer } = await import('./server.mjs')
-  const chat = createChatServer({ noServer: true, path: '/ws' })
-  httpServer.on('upgrade', (request, socket, head) => chat.server.handleUpgrade(request, socket, head))
-  httpServer.on('close', () => chat.close())
-}

@@ -3,6 +3,7 @@
  * options. It extends the socket's ({@link Socket}); `client.ts` builds one.
  * @module
  */
+import type { HostAbortSignal } from '../host'
 import type { Role, SendResult, Socket } from '../socket/types'
 import type { Subscription, SubscribeOptions } from './subscriptions'
 import type {
@@ -14,7 +15,7 @@ export interface CallOptions {
   /** Milliseconds before the call rejects with a TimeoutError, counted from the call. @default the client's callTimeout (30000) */
   timeout?: number
   /** Cancels the call: it rejects with `signal.reason` and a late answer is ignored. @default undefined */
-  signal?: AbortSignal
+  signal?: HostAbortSignal
   /**
    * Safe to send again: if the socket drops before the answer, the call is re-sent after the reconnect
    * instead of rejecting with ConnectionClosedError. Only for idempotent methods. @default false

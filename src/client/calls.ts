@@ -52,11 +52,18 @@ export interface Calls<F = Frame> {
   settle(message: Extract<Message, { type: 'response' | 'error' }>): boolean
   /**
    * The socket is lost (it ended; another may follow): rejects calls whose frame was written, except
-   * `resend` ones, which it returns to queue again. `only` limits it to some calls (a session keeps application calls pending).
+   * `resend` ones, which it returns to queue again. `only` limits it to some calls (a session keeps
+   * application calls pending); `error` makes the rejection (by default a ConnectionClosedError). A
+   * session that kept its application calls pending across a lost socket calls it for them once the
+   * server turns out to have forgotten the session (`error`: OutcomeUnknownError).
    */
-  lost(only?: (id: Id, control: boolean) => boolean): Array<CallToResend<F>>
+  lost(only?: (id: Id, control: boolean) => boolean, error?: (method: string | undefined) => Error): Array<CallToResend<F>>
   /** True for a pending call marked `resend`. */
   resendable(id: Id): boolean
+  /** The call's frame was just written to a socket: a timeout then says it was sent. */
+  wrote(id: Id): void
+  /** The method of a pending call, to recognise our own request sent back to us (an echo server). */
+  method(id: Id): string | undefined
   /** The ids of every pending call. */
   ids(): Id[]
   /** Rejects every pending call with `err`. */
@@ -73,6 +80,8 @@ export interface CallHooks {
   queued(id: Id): boolean
   /** The protocol's "method not found" code: such errors name the method. */
   methodNotFound?: number | undefined
+  /** The client's state, named by a timeout of a call that never left the outbox. */
+  state?: () => string
 }
 
 interface PendingCall<F> {
@@ -80,6 +89,8 @@ interface PendingCall<F> {
   method: string | undefined
   timeout: number
   control: boolean
+  /** Written to a socket at least once (a drop may have put it back in the outbox since). */
+  written: boolean
   /** Kept for `resend` calls only. */
   frame: F | undefined
   stopListening: (() => void) | undefined
@@ -116,11 +127,15 @@ export function createCalls<F = Frame>(clock: Clock, hooks: CallHooks): Calls<F>
     end(id, false, err)
     hooks.gone(id)
   }
+  /** Says what happened to the call: never written, written and waiting to be written again, or unanswered. */
   const timedOut = (id: Id, call: PendingCall<F>) => {
     const name = call.method === undefined ? 'call' : `call '${call.method}'`
-    const unsent = hooks.queued(id)
-    const note = unsent ? ' and was never sent: the client is not connected' : ''
-    return new TimeoutError(`lifeline: ${name} timed out after ${call.timeout} ms${note}`, call.method, call.timeout, !unsent)
+    const queued = hooks.queued(id)
+    const state = hooks.state ? ` while the client was ${hooks.state()}` : ''
+    let note = ': it was sent and no answer came'
+    if (queued && call.written) note = `: it was sent, the connection dropped, and it waited to be sent again${state}`
+    else if (queued) note = ` and was never sent: it waited in the outbox${state}`
+    return new TimeoutError(`lifeline: ${name} timed out after ${call.timeout} ms${note}`, call.method, call.timeout, !queued || call.written)
   }
   /** Times out what is due at the head of one FIFO (settled ids are skipped) and waits for the next. */
   const sweep = (timeout: number) => {
@@ -152,7 +167,7 @@ export function createCalls<F = Frame>(clock: Clock, hooks: CallHooks): Calls<F>
   }
 
   const track = (id: Id, { method, timeout, signal, resend, frame, control = false }: AddOptions<F>, done: PendingCall<F>['done']) => {
-    const call: PendingCall<F> = { done, method, timeout, control, frame: resend ? frame : undefined, stopListening: undefined }
+    const call: PendingCall<F> = { done, method, timeout, control, written: false, frame: resend ? frame : undefined, stopListening: undefined }
     pending.set(id, call)
     if (!control) applicationPending++
     if (signal) {
@@ -189,17 +204,23 @@ export function createCalls<F = Frame>(clock: Clock, hooks: CallHooks): Calls<F>
       // Every number up to `last` is ours: a reply to a call we gave up on (timeout, abort, lost socket) is no error.
       return typeof id === 'number' && id <= last
     },
-    lost(only) {
+    lost(only, error) {
       const again: Array<CallToResend<F>> = []
       pending.forEach((call, id) => {
         if (hooks.queued(id) || (only && !only(id, call.control))) return
         if (call.frame !== undefined) again.push({ frame: call.frame, call: id })
+        else if (error) end(id, false, error(call.method))
         else end(id, false, new ConnectionClosedError(`lifeline: connection closed before ${call.method === undefined ? 'the call' : `'${call.method}'`} was answered`))
       })
       return again
     },
     reject: (id, err) => end(id, false, err),
     resendable: (id) => pending.get(id)?.frame !== undefined,
+    method: (id) => pending.get(id)?.method,
+    wrote(id) {
+      const call = pending.get(id)
+      if (call) call.written = true
+    },
     ids: () => [...pending.keys()],
     fail(err) {
       pending.forEach((_, id) => end(id, false, err))

@@ -8,7 +8,7 @@
  * @module
  */
 import { createEmitter } from '../events'
-import { ConnectionClosedError, ProtocolError, QueueFullError, TimeoutError, closedError, isRpcError, isTimeoutError, toRpcError } from '../errors'
+import { ConnectionClosedError, ProtocolError, QueueFullError, TimeoutError, closedError, outcomeUnknown, isRpcError, isTimeoutError, toRpcError } from '../errors'
 import { resolveOptions, socketUrl, type UrlInput } from '../socket/options'
 import { validate } from '../socket/validate'
 import { createCore, type Core, type Layer } from '../socket/socket'
@@ -36,8 +36,10 @@ function createSocketRpc(core: Core, protocol: Protocol, callTimeout: number, re
   const { link, outbox, options } = core
   const calls = createCalls(options.env.clock, {
     gone: (id) => outbox?.remove(id),
-    queued: (id) => !!outbox?.has(id),
+    // Never written: a call put back after a drop carries its position, and is in doubt (positions.ts).
+    queued: (id) => outbox?.get(id)?.position === undefined && !!outbox?.has(id),
     methodNotFound: protocol.codes.methodNotFound,
+    state: () => link.state,
   })
   const session = createSession(core, protocol, calls, options.connectTimeout, resume)
 
@@ -98,6 +100,23 @@ function createSocketRpc(core: Core, protocol: Protocol, callTimeout: number, re
     if (batch.length) core.write(protocol.encode(batch))
   }
 
+  // True once a frame decoded: the peer speaks the protocol, so a bad frame later is only a bad frame.
+  let spoken = false
+  let toldPlain = false
+  /**
+   * The peer is a plain WebSocket server, not one that speaks the protocol: it sent our own request back,
+   * or its first frame did not decode. Said once; the session handshake and `failed` calls end at once
+   * (nothing waits connectTimeout for an answer that cannot come), and nothing is answered.
+   */
+  const plainServer = (why: string, frame: string, failed: (id: number | string) => boolean) => {
+    const error = new ProtocolError(`lifeline: this looks like a plain WebSocket server (${why}): use createSocket from lifeline-ws/socket`, frame)
+    for (const id of calls.ids()) {
+      if (failed(id) || calls.method(id) === protocol.session) calls.reject(id, error)
+    }
+    if (!toldPlain) core.report(error)
+    toldPlain = true
+  }
+
   const dispatch = (frame: unknown) => {
     if (typeof frame !== 'string') {
       session?.inbound(undefined)
@@ -108,12 +127,17 @@ function createSocketRpc(core: Core, protocol: Protocol, callTimeout: number, re
       messages = protocol.decode(frame)
     } catch (err) {
       session?.inbound(undefined)
+      if (!spoken) return plainServer(`its first frame is not JSON-RPC: ${frame.slice(0, 40)}`, frame, () => false)
       return core.report(err)
     }
+    spoken = true
     session?.inbound(messages)
     for (const message of messages) {
-      if (message.type === 'request') handlers.request(message)
-      else if (message.type === 'notification') {
+      if (message.type === 'request') {
+        // Our own request, sent back: an echo server. Answering it would answer ourselves ("Method not found").
+        if (calls.method(message.id) === message.method) plainServer(`it sent back our request '${message.method}'`, frame, (id) => id === message.id)
+        else handlers.request(message)
+      } else if (message.type === 'notification') {
         if (message.method === protocol.publish) subscriptions.deliver(message.params)
         else if (message.method === protocol.ack && session) session.ackedByServer(message.params)
         else events.emit(message.method, message.params)
@@ -136,7 +160,10 @@ function createSocketRpc(core: Core, protocol: Protocol, callTimeout: number, re
     },
     message: dispatch,
     admit: (next) => !session || session.admit(next),
-    written: (item) => session?.written(item),
+    written(item) {
+      if (item.call !== undefined) calls.wrote(item.call)
+      session?.written(item)
+    },
     requeue: () => (session?.active ? true : undefined),
     close(info) {
       subscriptions.lost()
@@ -168,6 +195,7 @@ function createSocketRpc(core: Core, protocol: Protocol, callTimeout: number, re
         if (call === undefined) continue
         if (reason === 'closed') calls.reject(call, closedError())
         else if (reason === 'expired') calls.reject(call, new TimeoutError('lifeline: call expired in the outbox (queue.ttl) and was never sent'))
+        else if (reason === 'unknown') calls.reject(call, outcomeUnknown(calls.method(call)))
         else calls.reject(call, new QueueFullError('lifeline: call dropped from a full outbox and never sent'))
       }
     },

@@ -1,24 +1,27 @@
 /**
  * Client options: the socket's, plus what RPC needs. Defaults are filled in
- * by the socket's resolveOptions and here; development builds validate them
+ * by the socket's resolveOptions and here; every build refuses number options
+ * out of range (socket/ranges.ts), development builds check the rest
  * (socket/validate.ts).
  * @module
  */
+import type { HostAbortSignal, HostMessageEvent, HostStorage } from '../host'
 import { jsonRpc } from '../protocol/json-rpc'
 import type { Protocol } from '../protocol/protocol'
 import type { EnvironmentOptions, SocketOptions } from '../socket/options'
-import { anything, kind, number, section, socketRules, type Rules } from '../socket/validate'
+import { between, checkRanges, socketRanges } from '../socket/ranges'
+import { anything, kind, ranged, section, socketRules, type Rules } from '../socket/validate'
 
 /** What `share` uses of the Web Locks API (`navigator.locks`): an exclusive lock, queued, held while `callback` runs. */
 export interface ShareLocks {
-  request(name: string, options: { mode: 'exclusive'; signal?: AbortSignal }, callback: () => Promise<unknown>): Promise<unknown>
+  request(name: string, options: { mode: 'exclusive'; signal?: HostAbortSignal }, callback: () => Promise<unknown>): Promise<unknown>
 }
 
 /** What `share` uses of a `BroadcastChannel`. */
 export interface ShareChannel {
   postMessage(message: unknown): void
   close(): void
-  onmessage: ((event: MessageEvent) => void) | null
+  onmessage: ((event: HostMessageEvent) => void) | null
 }
 
 /**
@@ -36,7 +39,7 @@ export interface ClientEnvironment extends EnvironmentOptions {
    * Where the leader keeps the shared outbox (unless `queue.storage` is given) and the tabs' accepted
    * positions, so that a new leader sends each frame once. @default globalThis.localStorage when it exists
    */
-  localStorage?: Storage | undefined
+  localStorage?: HostStorage | undefined
 }
 
 /**
@@ -74,16 +77,41 @@ export interface ResolvedClient {
   protocol: Protocol | undefined
 }
 
-/** @internal */
-export const resolveClientOptions = (options: ClientOptions): ResolvedClient => ({
-  callTimeout: options.callTimeout ?? 30000,
-  protocol: options.protocol === false ? undefined : (options.protocol ?? jsonRpc()),
-})
+/** The client's number options: the socket's and `callTimeout` (a NaN one would never time out). @internal */
+export const clientRanges = { ...socketRanges, callTimeout: between(1, Infinity) }
+
+/**
+ * Resolves the client's own options; first refuses, in every build, any number option of the client or its
+ * socket out of range (a RangeError naming it), before a socket exists or a tab joins a shared one. @internal
+ */
+export const resolveClientOptions = (options: ClientOptions): ResolvedClient => {
+  checkRanges(options, clientRanges)
+  const dialect = options.protocol === false ? undefined : (options.protocol ?? jsonRpc())
+  return {
+    callTimeout: options.callTimeout ?? 30000,
+    protocol: dialect && withCodes(dialect),
+  }
+}
+
+/**
+ * A dialect written before `Protocol.codes` existed (JavaScript: no type check said it was missing)
+ * answers with JSON-RPC's codes, as every client did then. Its members are read once and its methods
+ * called on it, so a class with getters or private fields keeps working. docs/protocol.md, "Writing a dialect".
+ */
+const withCodes = (dialect: Protocol): Protocol => {
+  if (dialect.codes) return dialect
+  const { ping, subscribe, unsubscribe, publish, session, ack } = dialect
+  const encode: Protocol['encode'] = (message) => dialect.encode(message)
+  const decode: Protocol['decode'] = (frame) => dialect.decode(frame)
+  const codes = jsonRpc().codes
+  // Absent members stay absent (no session without a session method).
+  return Object.assign({ ping, subscribe, unsubscribe, publish, encode, decode, codes }, session === undefined ? {} : { session }, ack === undefined ? {} : { ack })
+}
 
 /** Every option of `createClient`, for development-build validation. @internal */
 export const clientRules = (): Rules<ClientOptions> => ({
   ...socketRules(),
-  callTimeout: number(1, true),
+  callTimeout: ranged(clientRanges),
   protocol: (value, name) => (value === false ? undefined : kind('object')(value, name)),
   share: (value, name) => {
     if (value === '') return 'true, false or a non-empty name'

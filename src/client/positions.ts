@@ -7,7 +7,7 @@
  * no positions.
  * @module
  */
-import type { CallId, Outbox, OutboxItem } from '../socket/outbox'
+import type { Outbox, OutboxItem } from '../socket/outbox'
 
 /** @internal */
 export interface Positions {
@@ -17,15 +17,22 @@ export interface Positions {
   written(item: OutboxItem): void
   /**
    * The handshake was answered on a gated socket: the server has `received` frames of this session.
-   * Queued items it has are let go, the rest are numbered from `received + 1` as they are written.
+   * Queued items it has are let go; the ones it lacks certainly did not arrive, so they lose their
+   * position (no longer in doubt: they may expire again) and are numbered from `received + 1` as
+   * they are written.
    */
   resume(received: number): void
   /** The server acknowledged every frame up to `position` (cumulative): held items up to it are let go. */
   ackedByServer(position: number): void
   /** The socket is gone: nothing is numbered until the next resume. */
   stop(): void
-  /** True when the call's queued item was written before, on the current session (it was put back). */
-  writtenBefore(call: CallId): boolean
+  /**
+   * Queued items written on another session than this one: the server lost that session, so whether
+   * they ran is unknown for good. Call it once `session` is the answered one.
+   */
+  orphans(): OutboxItem[]
+  /** An item in doubt goes out again as a new frame (a `resend` call): it is no longer in doubt. */
+  renew(item: OutboxItem): void
   /** The session found on the stored items after a reload, if any. */
   stored(): string | undefined
 }
@@ -46,6 +53,9 @@ export function createPositions(outbox: Outbox): Positions {
     resume(received) {
       // The peer has these already (written before a drop or a reload): let go, not sent again.
       outbox.discard((item) => item.session === positions.session && item.position !== undefined && item.position <= received)
+      for (const item of outbox.items()) {
+        if (item.session === positions.session) positions.renew(item)
+      }
       position = received
       numbering = true
       outbox.ungate()
@@ -56,9 +66,10 @@ export function createPositions(outbox: Outbox): Positions {
     stop() {
       numbering = false
     },
-    writtenBefore(call) {
-      const item = outbox.get(call)
-      return !!item && item.position !== undefined && item.session === positions.session
+    orphans: () => outbox.items().filter((item) => item.position !== undefined && item.session !== positions.session),
+    renew(item) {
+      item.position = undefined
+      item.session = undefined
     },
     stored() {
       let found: string | undefined

@@ -12,11 +12,15 @@
  */
 import type { Emitter } from '../events'
 import type { SendResult, Socket } from '../socket/types'
+import { between } from '../socket/ranges'
 import type { Calls } from './calls'
 import type { Handlers } from './handlers'
 import { createStream, type Stream } from './stream'
 import { createSubscriptions, type SubscriptionHooks, type Subscriptions } from './subscriptions'
 import type { Client } from './api'
+
+/** A call's own `timeout`, ms: 0 and up, Infinity for none. */
+const anyTimeout = between(0, Infinity)
 
 /** The server's events, by name. @internal */
 export type ServerEvents = { [name: string]: (payload: unknown) => void }
@@ -89,8 +93,11 @@ export function createRpc<F>(carrier: Carrier<F>, { calls, handlers, events }: R
       try {
         carrier.assertOpen()
         callOptions.signal?.throwIfAborted()
-        const id = calls.id()
         const { timeout = callTimeout, signal, resend = false } = callOptions
+        // In every build: a NaN timeout never fires, and the call would never settle.
+        const wrongTimeout = anyTimeout(timeout)
+        if (wrongTimeout) throw new RangeError(`lifeline: the timeout of call '${method}' must be ${wrongTimeout}`)
+        const id = calls.id()
         const frame = carrier.callFrame(id, method, params, resend)
         const promise = calls.add(id, { method, timeout, signal, resend, frame })
         try {

@@ -7,7 +7,7 @@
  * plain client.
  * @module
  */
-import { ConnectionClosedError, ProtocolError, isConnectionClosedError, isTimeoutError } from '../errors'
+import { ProtocolError, isConnectionClosedError, isRpcError, isTimeoutError, outcomeUnknown } from '../errors'
 import { createTimer } from '../timers'
 import { isCount } from '../checks'
 import type { Id, Message, Protocol } from '../protocol/protocol'
@@ -93,23 +93,40 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
     if (core.write(protocol.encode({ type: 'notification', method: ackMethod, params: { received } }))) ackedToServer = received
   }
 
-  /** The old session is gone: calls the server may have run will never be answered. */
-  const failWrittenCalls = () => {
-    for (const id of calls.ids()) {
-      if (positions.writtenBefore(id) && !calls.resendable(id)) {
-        outbox.remove(id)
-        calls.reject(id, new ConnectionClosedError('lifeline: the session ended (the server lost it) before this call was answered'))
-      }
+  /**
+   * Frames written on a session the server no longer has (it forgot it, or a reload's stored frames name
+   * another): the server may or may not have run them, and nobody can tell any more. They are reported
+   * with reason 'unknown' (their calls reject with OutcomeUnknownError), never written again, except
+   * `resend` calls, which go out as new frames. Call once `positions.session` is the answered session.
+   */
+  const settleOrphans = () => {
+    const orphans = new Set(positions.orphans())
+    for (const item of orphans) {
+      if (item.call === undefined || !calls.resendable(item.call)) continue
+      positions.renew(item)
+      orphans.delete(item)
     }
-    // Written and let go (the server had them): their answers went with the session.
-    for (const item of calls.lost((_id, control) => !control)) core.push(item)
+    outbox.discard((item) => orphans.has(item), 'unknown')
+  }
+
+  /**
+   * The server forgot the session: calls it had acknowledged and not answered may or may not have run,
+   * and their answers are gone with it. They reject at once (no point waiting for their timeout), except
+   * `resend` calls, which are written again.
+   */
+  const failUnanswered = () => {
+    for (const item of calls.lost((_id, control) => !control, outcomeUnknown)) core.push(item)
   }
 
   /** Without a session on this server: the plain client from now on; the answer was the server's first frame. */
   const plain = () => {
     supported = false
+    const forgotten = sessionId !== undefined
     sessionId = undefined
     positions.session = undefined
+    // A server that answered sessions before (or a reload's stored session) and now has none forgot it.
+    settleOrphans()
+    if (forgotten) failUnanswered()
     outbox.ungate()
     outbox.ackedByPeer()
   }
@@ -132,14 +149,21 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
       return
     }
     const answer = ok ? toAnswer(value) : undefined
+    if (!ok && sessionId !== undefined && !(isRpcError(value) && value.code === protocol.codes.methodNotFound)) {
+      // A server that keeps sessions could not resume this one now (its store did not answer, say): not a
+      // server without sessions. Another socket after the backoff delay (it grows if this repeats), same session.
+      core.report(new ProtocolError(`lifeline: the session handshake failed (${String((value as Error).message)}); reconnecting to resume the session`, value))
+      core.link.retry('session handshake failed')
+      return
+    }
     if (!answer) {
       if (ok) core.report(new ProtocolError('lifeline: a session answer must be { id, resumed, received }', value))
       plain()
       return
     }
     const resumed = answer.resumed && answer.id === sessionId
-    if (!resumed && sessionId !== undefined) failWrittenCalls()
-    // A new session, or a resume after a reload: the server numbers its frames from 1 again.
+    // The server no longer has the session this client had (or a reload's stored frames name).
+    const forgotten = !resumed && sessionId !== undefined
     if (!resumed || received === null) received = 0
     ackedToServer = received
     sessionId = answer.id
@@ -147,6 +171,8 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
     unanswered = answer.limits ? answer.limits.maxInFlight + answer.limits.maxQueued : Infinity
     // The frames of the session the server has are let go; the rest are numbered after them.
     positions.session = answer.id
+    settleOrphans()
+    if (forgotten) failUnanswered()
     positions.resume(resumed ? answer.received : 0)
     core.emit('session', { id: answer.id, resumed })
   }

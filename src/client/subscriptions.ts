@@ -4,7 +4,7 @@
  * cursor, and duplicates dropped by seq (docs/events.md).
  * @module
  */
-import { isConnectionClosedError, ProtocolError } from '../errors'
+import { abortError, isConnectionClosedError, ProtocolError } from '../errors'
 import type { PublishParams, SubscribeParams, SubscribeResult } from '../protocol/protocol'
 import { createStream, type Stream } from './stream'
 
@@ -180,7 +180,7 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
         if (!topic.entries.delete(subscriber)) return
         subscriber.end()
         if (topic.entries.size) return
-        drop(topic, new DOMException('lifeline: unsubscribed', 'AbortError'))
+        drop(topic, abortError('lifeline: unsubscribed'))
         if (connected) hooks.unsubscribe(name)
       }
       const subscriber: Subscriber = Object.assign(createStream(unsubscribe), { handler, onGap: options.onGap, buffer: !handler })

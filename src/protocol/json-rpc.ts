@@ -18,8 +18,9 @@ export const InvalidParams = -32602
 /** JSON-RPC 2.0: internal error while handling the request. */
 export const InternalError = -32603
 /**
- * Implementation-defined server error: the server is over a limit ("Too many requests"; lifeline-ws/server
- * exports it under the same name). A Protocol's code table calls it `codes.overloaded`.
+ * Implementation-defined server error, `codes.overloaded`: "Too many requests", or anything else the
+ * client should ask again later (lifeline-ws/server answers a subscribe whose history is unavailable
+ * with it). The one name of -32000: lifeline-ws/server exports this constant.
  */
 export const TooManyRequests = -32000
 /**
@@ -27,6 +28,21 @@ export const TooManyRequests = -32000
  * answer is no longer kept, so it is neither run again nor answered with its result.
  */
 export const AlreadyRun = -32002
+
+/**
+ * Every code of {@link Protocol.codes} in JSON-RPC 2.0 and lifeline's conventions. `jsonRpc()`
+ * lists the three the client uses; `lifeline-ws/server` fills what a dialect leaves out from here.
+ * @internal
+ */
+export const jsonRpcCodes: Required<Protocol['codes']> = {
+  methodNotFound: MethodNotFound,
+  internalError: InternalError,
+  overloaded: TooManyRequests,
+  parseError: ParseError,
+  invalidRequest: InvalidRequest,
+  invalidParams: InvalidParams,
+  alreadyRun: AlreadyRun,
+}
 
 /**
  * Method names of lifeline's conventions (docs/protocol.md); JSON-RPC reserves
@@ -129,6 +145,7 @@ export function jsonRpc(options: JsonRpcOptions = {}): Protocol {
     session: 'rpc.session',
     ack: 'rpc.ack',
     ...options,
+    // Only the codes the client uses: the server takes the others from jsonRpcCodes (no bytes in the bundle).
     codes: { methodNotFound: MethodNotFound, internalError: InternalError, overloaded: TooManyRequests },
     encode(message) {
       const wire = Array.isArray(message) ? message.map(toWire) : toWire(message as Message)

@@ -87,15 +87,26 @@ export interface Protocol {
    * The dialect's error codes: a client answers a server request it has no handler for with
    * `methodNotFound`, and a handler that throws with `internalError`; an error with `methodNotFound`
    * in answer to a call names the method in its message. jsonRpc(): -32601, -32603 and -32000.
+   * `lifeline-ws/server` answers with the same table; an optional code a dialect leaves out is
+   * JSON-RPC's (shown with each).
    */
   readonly codes: {
     readonly methodNotFound: number
     readonly internalError: number
     /**
      * The server is over a limit, "too many requests" (`TooManyRequests` in json-rpc.ts and
-     * lifeline-ws/server): a subscribe answered so is asked again on the next open.
+     * lifeline-ws/server), or cannot serve a request now: a subscribe answered so is asked again on the
+     * next open.
      */
     readonly overloaded?: number
+    /** A frame that is not even the dialect's syntax (not JSON, or binary). jsonRpc(): -32700. */
+    readonly parseError?: number
+    /** A frame in the dialect's syntax that is no valid message. jsonRpc(): -32600. */
+    readonly invalidRequest?: number
+    /** A known method with params it cannot take. jsonRpc(): -32602. */
+    readonly invalidParams?: number
+    /** A keyed request (`once`) that ran before and whose answer is no longer kept. jsonRpc(): -32002. */
+    readonly alreadyRun?: number
   }
   /**
    * Method of the session handshake request (docs/protocol.md, "Sessions"); without it the client

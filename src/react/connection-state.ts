@@ -2,8 +2,9 @@
  * `useConnectionState`: the client's state, re-rendering only when it changes.
  * @module
  */
-import { useCallback, useSyncExternalStore } from 'react'
+import { useMemo, useSyncExternalStore } from 'react'
 import type { Client, Contract, State } from '../index'
+import { connectionStore } from '../store/index'
 import { useLifeline } from './context'
 
 /**
@@ -24,9 +25,8 @@ export const SERVER_STATE: State = 'connecting'
  */
 export function useConnectionState<C extends Contract = Contract>(client?: Client<C>): State {
   const chosen = useLifeline(client)
-  const subscribe = useCallback((onChange: () => void) => chosen.on('state', onChange), [chosen])
-  const getSnapshot = useCallback(() => chosen.state, [chosen])
-  return useSyncExternalStore(subscribe, getSnapshot, getServerState)
+  const store = useMemo(() => connectionStore(chosen), [chosen])
+  return useSyncExternalStore(store.subscribe, store.get, getServerState)
 }
 
 const getServerState = (): State => SERVER_STATE

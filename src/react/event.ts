@@ -2,15 +2,16 @@
  * `useEvent`: a server event listener for the life of a component.
  * @module
  */
-import { useEffect } from 'react'
+import { useEffect, useMemo } from 'react'
 import type { Client, Contract, EventName, EventOf } from '../index'
-import { useLifeline, type AnyClient } from './context'
+import { eventStore } from '../store/index'
+import { useLifeline } from './context'
 import { useLatest } from './latest'
 
 /**
  * Calls `handler` for every `event` the server pushes while the component is mounted. The
  * handler may be a new function every render: the latest one is called, and the listener is
- * not re-attached for it (only for a new event name or client).
+ * not re-attached for it (only for a new event name or client). On a closed client it hears nothing.
  * @param client - @default the nearest `<LifelineProvider>`'s
  * @example
  * const [typing, setTyping] = useState<string[]>([])
@@ -21,9 +22,9 @@ export function useEvent<C extends Contract = Contract, K extends EventName<C> =
   handler: (payload: EventOf<C, K>) => void,
   client?: Client<C>,
 ): void {
-  if (typeof event !== 'string' || event === '') throw new TypeError(`lifeline-ws/react: useEvent needs an event name, got ${String(event)}`)
-  if (typeof handler !== 'function') throw new TypeError(`lifeline-ws/react: useEvent('${event}') needs a handler function`)
-  const chosen = useLifeline(client) as AnyClient
+  if (typeof handler !== 'function') throw new TypeError(`lifeline-ws/react: useEvent('${String(event)}') needs a handler function`)
+  const chosen = useLifeline(client)
   const latest = useLatest(handler)
-  useEffect(() => chosen.listen(event, (payload) => latest.current(payload as EventOf<C, K>)), [chosen, event])
+  const store = useMemo(() => eventStore(chosen, event), [chosen, event])
+  useEffect(() => store.listen((payload) => latest.current(payload)), [store, latest])
 }

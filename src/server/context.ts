@@ -4,6 +4,7 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http'
+import type { Message } from '../protocol/protocol'
 
 /** Options of {@link Context.call}. */
 export interface CallOptions {
@@ -42,5 +43,16 @@ export interface Context<Auth = unknown> {
   close(code?: number, reason?: string): void
 }
 
-/** A method the clients may call: its result, or a thrown `RpcError`, is the answer. */
-export type MethodHandler<Auth = unknown> = (params: unknown, ctx: Context<Auth>) => unknown
+/**
+ * The message a method runs for: a `request` (its result is the answer) or a `notification` (no
+ * answer), with `once` when it is keyed. A proxy reads it to tell the two apart and to derive an
+ * idempotency key; most methods need only `params`.
+ */
+export type MethodMessage = Extract<Message, { type: 'request' | 'notification' }>
+
+/**
+ * A method the clients may call: its result, or a thrown `RpcError`, is the answer.
+ * @example
+ * const log: MethodHandler = (params, ctx, message) => { if (message.type === 'notification') audit(ctx.id, params) }
+ */
+export type MethodHandler<Auth = unknown> = (params: unknown, ctx: Context<Auth>, message: MethodMessage) => unknown

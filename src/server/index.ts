@@ -4,23 +4,23 @@
  * @packageDocumentation
  */
 export { createServer } from './server'
-export { createHistory } from './history'
-export { memoryBroker } from './broker/memory'
-export type { Broker, BrokerHistory, BrokerSink, ClusterCounts, ProcessCounts } from './broker/broker'
-export type { HistoryOptions, HistoryStore, HistoryEntry } from './history'
-export { createSessionStore } from './session-store'
-export type { SessionJournal, SessionState, SessionStore, SessionStoreOptions } from './session-store'
-export { TooManyRequests, TooManySubscriptions, Forbidden } from './error-codes'
+export { createHistory } from './topics/history'
+export { memoryBroker } from './topics/broker/memory'
+export type { Broker, BrokerHistory, BrokerSink, ClusterCounts, ProcessCounts } from './topics/broker/broker'
+export type { HistoryOptions, HistoryStore, HistoryEntry } from './topics/history'
+export { createSessionStore } from './sessions/store'
+export type { SessionJournal, SessionState, SessionStore, SessionStoreOptions } from './sessions/store'
+export { TooManyRequests, TooManySubscriptions, Forbidden } from './messages/codes'
 export type {
-  CallOptions, Context, MethodHandler, ListenOptions, Server, ServerHeartbeatOptions, ServerOptions, ServerSessionOptions, ServerStats,
+  CallOptions, Context, MethodHandler, MethodMessage, ListenOptions, Server, ServerHeartbeatOptions, ServerOptions, ServerSessionOptions, ServerStats,
 } from './types'
 export { ParseError, InvalidRequest, MethodNotFound, InvalidParams, InternalError, AlreadyRun, jsonRpc } from '../protocol/json-rpc'
 export type { Protocol, Message, Id, Once, ErrorObject, SubscribeParams, SubscribeResult, PublishParams } from '../protocol/protocol'
 export {
-  LifelineError, RpcError, TimeoutError, ConnectionClosedError, ProtocolError,
-  isRpcError, isTimeoutError, isConnectionClosedError, isProtocolError,
+  LifelineError, RpcError, TimeoutError, ConnectionClosedError, ProtocolError, OutcomeUnknownError,
+  isRpcError, isTimeoutError, isConnectionClosedError, isProtocolError, isOutcomeUnknownError,
 } from '../errors'
-export { redisBroker } from './broker/redis'
-export type { RedisBrokerOptions, RedisClientLike } from './broker/redis'
-export { redisSessionStore } from './broker/redis-sessions'
-export type { RedisSessionStoreOptions } from './broker/redis-sessions'
+export { redisBroker } from './topics/broker/redis'
+export type { RedisBrokerOptions, RedisClientLike } from './topics/broker/redis'
+export { redisSessionStore } from './topics/broker/redis-sessions'
+export type { RedisSessionStoreOptions } from './topics/broker/redis-sessions'

@@ -1,121 +1,313 @@
 /**
- * Server option defaults and validation: bad values throw here, from
- * `createServer`, naming the option.
+ * Every option type of `createServer`, the public ones (where it listens, methods and hooks,
+ * heartbeat, sessions, limits) and what they resolve to. Types only; resolve-options.ts checks
+ * and resolves them.
  * @module
  */
-import type { IncomingMessage } from 'node:http'
-import { jsonRpc } from '../protocol/json-rpc'
+import type { IncomingMessage, Server as HttpServer } from 'node:http'
+import type { Server as HttpsServer } from 'node:https'
 import type { Protocol } from '../protocol/protocol'
-import type { Broker } from './broker/broker'
-import { memoryBroker } from './broker/memory'
-import { createHistory, type HistoryStore } from './history'
-import { resolveClientAddress, resolveRateLimit } from './limits'
-import { resolveAllowedOrigins, type OriginCheck } from './origins'
-import { createSessionStore, type SessionStore } from './session-store'
-import type { SessionLimits } from './sessions'
-import type { Context, MethodHandler, ServerOptions } from './types'
+import type { Clock } from './clock'
+import type { Codes } from './messages/codes'
+import type { Broker } from './topics/broker/broker'
+import type { HistoryOptions, HistoryStore } from './topics/history'
+import type { SessionStore } from './sessions/store'
+import type { Context, MethodHandler } from './context'
 
-/** @internal */
-export interface ResolvedServerOptions<Auth> {
-  protocol: Protocol
-  methods: ReadonlyMap<string, MethodHandler<Auth>>
-  history: HistoryStore
-  /** The session convention's method names (a protocol may rename them). */
-  names: { session: string; ack: string }
-  /** Methods whose frames are control frames, for sessions. */
-  control: ReadonlySet<string>
-  sessions: SessionLimits | false
-  heartbeat: number | false
+/**
+ * Sessions (docs/protocol.md, "Sessions"): a client that opens one with `rpc.session` gets every
+ * tracked frame delivered exactly once, in order, both ways, across drops and planned restarts.
+ * @example
+ * createServer({ port: 8080, sessions: { ttl: 60000, maxBytes: 4 * 1024 * 1024 } })
+ */
+export interface ServerSessionOptions {
+  /** Milliseconds a session without a socket waits for its client to resume it. @default 120000 */
+  ttl?: number
+  /**
+   * Bytes of frames sent and not yet acknowledged that one session may hold. Beyond it the
+   * session ends: its socket is closed with 1013 and the next resume starts a new session.
+   * @default 1048576
+   */
+  maxBytes?: number
+  /** Milliseconds an acknowledgement of the client's frames waits to cover more (at most 128). @default 200 */
+  ackDelay?: number
+  /**
+   * Where sessions wait between two servers (a graceful restart saves them here). Pass one
+   * store to successive servers to carry sessions across a restart.
+   * @default a createSessionStore() of this server's own
+   */
+  store?: SessionStore
+}
+
+/** Server-side heartbeat: ws ping frames; a client that has not answered by the next one is terminated. */
+export interface ServerHeartbeatOptions {
+  /** Milliseconds between pings; also the time a client has to answer. @default 30000 */
+  interval?: number
+}
+
+/**
+ * How and where the server listens: exactly one of `port`, `server` or `noServer`.
+ * @example
+ * { port: 8080 }                 // an http server of its own (plain HTTP requests get 426)
+ * { server: httpServer }         // upgrades on an existing http/https server (Express: app.listen())
+ * { noServer: true }             // you route upgrades to server.handleUpgrade()
+ */
+export type ListenOptions =
+  | {
+      /** Listen on this port (0: the OS picks a free one) with an http server of its own. */
+      port: number
+      /** Interface to listen on. @default every interface (Node's default) */
+      host?: string
+      server?: undefined
+      noServer?: undefined
+    }
+  | {
+      /** Handle upgrades of this http or https server; it is not closed by `close()`. */
+      server: HttpServer | HttpsServer
+      port?: undefined
+      host?: undefined
+      noServer?: undefined
+    }
+  | {
+      /** Listen nowhere: hand upgrades to `server.handleUpgrade()`. */
+      noServer: true
+      port?: undefined
+      host?: undefined
+      server?: undefined
+    }
+
+/**
+ * Options of {@link createServer}.
+ * @example
+ * createServer({ port: 8080, methods: { add: ([a, b]: number[]) => a + b } })
+ */
+export type ServerOptions<Auth = unknown> = ListenOptions & {
+  /** Only upgrades to this path are handled. @default undefined (every path) */
+  path?: string
+  /** Methods clients may call, by name. Names starting with `rpc.` are reserved. @default {} */
+  methods?: Record<string, MethodHandler<Auth>>
+  /**
+   * Decide who may connect, at the upgrade. Return what identifies the client (it becomes
+   * `ctx.auth`); return `false`, `null` or `undefined`, or throw, to refuse. Throw an error with
+   * `status` (or `code`) 403 to refuse as forbidden; its message is then the close reason.
+   * @default undefined (everyone may connect)
+   * @example
+   * authenticate: (req) => verifyToken(new URL(req.url!, 'http://x').searchParams.get('token'))
+   */
+  authenticate?: (request: IncomingMessage) => Auth | Promise<Auth>
+  /**
+   * How a refused authentication is told. `'close'`: accept the upgrade, then close at once
+   * with 4401 (unauthorized) or 4403 (forbidden), which browsers can read and lifeline's client
+   * does not retry. `'http'`: answer the upgrade with HTTP 401 or 403 (browsers see only 1006).
+   * @default 'close'
+   */
+  authRejection?: 'close' | 'http'
+  /**
+   * Decide who may subscribe to a topic. Refusing answers the subscribe with error 403.
+   * @default undefined (everyone may subscribe to everything)
+   */
+  authorizeSubscribe?: (topic: string, ctx: Context<Auth>, params: unknown) => boolean | Promise<boolean>
+  /**
+   * Origins (`https://app.example.com`) allowed besides the server's own; `'*'` allows any; a
+   * function decides. Upgrades without an Origin header (non-browser clients) are always allowed.
+   * Checked at `createServer` (a TypeError for a string or an entry that is not an origin; a
+   * trailing slash is dropped). A function that throws or returns a non-boolean refuses the
+   * upgrade, and its error goes to `onError`.
+   * @default [] (same-origin browser pages only)
+   * @example
+   * allowedOrigins: ['https://app.example.com'],
+   * allowedOrigins: (origin) => origin === 'null' ? false : new URL(origin).hostname.endsWith('.example.com'),
+   */
+  allowedOrigins?: readonly string[] | '*' | ((origin: string, request: IncomingMessage) => boolean)
+  /** Largest inbound frame, bytes; a bigger one closes the connection with 1009. @default 1048576 */
+  maxPayload?: number
+  /**
+   * Application requests and notifications one client may have running at once. The ones after
+   * them wait (see `maxQueued`) and start as slots free up. Protocol messages (`rpc.ping`,
+   * `rpc.subscribe`, `rpc.unsubscribe`, `rpc.session`, `rpc.ack`) never count.
+   * @default 32
+   */
+  maxInFlight?: number
+  /**
+   * Application messages one client may have waiting for a slot, in arrival order, once
+   * `maxInFlight` run. A request that finds this queue full is answered -32000 (Too many
+   * requests); notifications are never refused (they wait even beyond it).
+   * @default 1000
+   */
+  maxQueued?: number
+  /** Topics one connection may subscribe to; more are answered with -32001. @default 1000 */
+  maxSubscriptions?: number
+  /** Bytes waiting to be written to one client above which it is cut off as too slow. @default 8388608 */
+  maxBufferedAmount?: number
+  /** Ping clients and reap those that stop answering; `false` turns it off. @default { interval: 30000 } */
+  heartbeat?: ServerHeartbeatOptions | false
+  /**
+   * Topic history: limits for the built-in store, a {@link HistoryStore} (share one between
+   * servers so a restarted server keeps sequence numbers), or `false` to keep nothing.
+   * @default { limit: 100, maxAge: 300000 }
+   */
+  history?: HistoryOptions | HistoryStore | false
+  /** Default timeout of `ctx.call`, ms. @default 30000 */
+  callTimeout?: number
+  /** How long `close()` lets in-flight requests finish before closing every client, ms. @default 10000 */
+  shutdownTimeout?: number
+  /** The wire format; must match the clients'. @default jsonRpc() */
+  protocol?: Protocol
+  /**
+   * Sessions: on by default for clients that ask (`rpc.session`); `false` answers that request
+   * with -32601, like a plain JSON-RPC server. Clients that never ask work as without sessions.
+   * @default { ttl: 120000, maxBytes: 1048576, ackDelay: 200 }
+   */
+  sessions?: ServerSessionOptions | false
+  /**
+   * Called when a context begins: at every upgrade (each socket starts with a context of its
+   * own), and when this server resumes a session another server saved. @default undefined
+   */
+  onConnect?: (ctx: Context<Auth>) => void
+  /**
+   * Called when a session got a socket back (after a drop, a reload or a restart), once what
+   * it missed was sent. @default undefined
+   */
+  onResume?: (ctx: Context<Auth>) => void
+  /**
+   * Called once when a context ends: a plain client's socket closed; a session expired
+   * (`sessions.ttl` without a socket), was ended by `ctx.close()`, overflowed (1013) or was
+   * handed to the store by `close()` (1012); or a socket's own context gave way to the session
+   * its first frame resumed (1000, 'Session resumed'). @default undefined
+   */
+  onDisconnect?: (ctx: Context<Auth>, code: number, reason: string) => void
+  /**
+   * Receives errors the clients are not told about: methods that threw something other than
+   * an `RpcError`, failing hooks. @default a `console.error` line
+   */
+  onError?: (error: unknown, ctx?: Context<Auth>) => void
+  /**
+   * Where topic messages are numbered, kept and fanned out, and broadcasts cross processes.
+   * `redisBroker({ url })` shares topics, history and broadcasts between every process on one
+   * Redis (docs/scaling.md); then `publish` returns a promise and `history` is ignored (the
+   * broker has its own limits).
+   * @default memoryBroker(history): this process only
+   * @example
+   * createServer({ port: 8080, broker: redisBroker({ url: 'redis://127.0.0.1:6379' }) })
+   */
+  broker?: Broker
+  /**
+   * With `port`: how long a connection may take to send its whole upgrade request (a slowloris
+   * client trickling header bytes holds a socket until then), ms; it is then closed. Also the
+   * longest `authenticate` may take before the upgrade is refused with 503. With `server`, your
+   * http server's own `headersTimeout` governs the headers.
+   * @default 10000
+   * @example
+   * createServer({ port: 8080, handshakeTimeout: 5000 })
+   */
+  handshakeTimeout?: number
+  /**
+   * Most connections (open, or still upgrading) from one client address; the next upgrade is
+   * refused with HTTP 429 (a browser sees 1006 and retries with backoff). Behind a reverse
+   * proxy every client has the proxy's address: give `clientAddress`.
+   * @default 1000
+   * @example
+   * createServer({ port: 8080, maxConnectionsPerAddress: 50 })
+   */
+  maxConnectionsPerAddress?: number
+  /**
+   * The address `maxConnectionsPerAddress` counts by.
+   * @default the TCP peer, `request.socket.remoteAddress`
+   * @example
+   * // Behind a proxy you trust, which sets X-Forwarded-For:
+   * createServer({ port: 8080, clientAddress: (request) => String(request.headers['x-forwarded-for'] ?? '').split(',')[0]!.trim() })
+   */
+  clientAddress?: (request: IncomingMessage) => string
+  /**
+   * Per-socket token bucket on inbound messages (each message of a batch counts; a frame that
+   * does not decode counts one): `burst` messages at once, refilled at `rate` per second. A
+   * socket that goes over is closed with **1008** (policy violation; lifeline's client does
+   * not retry it). The default is far above what a lifeline client sends, even flushing a full
+   * outbox and resubscribing 1,000 topics after a reconnect. `false` turns it off.
+   * @default { rate: 1000, burst: 10000 }
+   * @example
+   * createServer({ port: 8080, rateLimit: { rate: 100, burst: 2000 } })
+   */
+  rateLimit?: { rate?: number; burst?: number } | false
+}
+
+/** `sessions`, resolved: every limit with its default, and a store. @internal */
+export interface ResolvedSessions {
+  ttl: number
+  maxBytes: number
+  ackDelay: number
+  store: SessionStore
+}
+
+/** Where the server listens, resolved: exactly one mode. @internal */
+export type ResolvedListen =
+  | { port: number; host: string | undefined; server?: undefined }
+  | { server: HttpServer | HttpsServer; port?: undefined }
+  | { noServer: true; port?: undefined; server?: undefined }
+
+/**
+ * `allowedOrigins`, resolved (transport/origins.ts): decides one upgrade's Origin header and never
+ * throws. A user function that fails is a refusal, and its error goes to `failed`.
+ * @internal
+ */
+export type OriginCheck = (origin: string, request: IncomingMessage, failed: (err: unknown) => void) => boolean
+
+/** What the transport checks at the door, before a socket exists. @internal */
+export interface ResolvedDoor<Auth> {
+  /** Only upgrades to this path are handled; undefined: every path. */
+  path: string | undefined
+  handshakeTimeout: number
+  maxConnectionsPerAddress: number
+  clientAddress(request: IncomingMessage): string
+  /** `allowedOrigins` as a check that never throws. */
+  originAllowed: OriginCheck
+  /** True when `allowedOrigins` is a function (the refusal says who refused). */
+  originsByFunction: boolean
+  authenticate: ((request: IncomingMessage) => Auth | Promise<Auth>) | undefined
+  authRejection: 'close' | 'http'
   maxPayload: number
+}
+
+/** Per-client and per-connection limits. @internal */
+export interface ResolvedLimits {
   maxInFlight: number
   maxQueued: number
   maxSubscriptions: number
   maxBufferedAmount: number
+  rateLimit: { rate: number; burst: number } | false
+}
+
+/** The application's hooks, each checked to be a function. @internal */
+export interface ResolvedHooks<Auth> {
+  onConnect: ((ctx: Context<Auth>) => void) | undefined
+  onResume: ((ctx: Context<Auth>) => void) | undefined
+  onDisconnect: ((ctx: Context<Auth>, code: number, reason: string) => void) | undefined
+  authorizeSubscribe: ServerOptions<Auth>['authorizeSubscribe']
+}
+
+/** Every option of `createServer`, checked and with its default (resolve-options.ts). @internal */
+export interface ResolvedServerOptions<Auth> {
+  listen: ResolvedListen
+  door: ResolvedDoor<Auth>
+  protocol: Protocol
+  /** The protocol's error codes; the ones it leaves out are JSON-RPC's. */
+  codes: Codes
+  /** The session convention's method names (a protocol may rename them). */
+  names: { session: string; ack: string }
+  /** Methods whose frames are control frames, for sessions; no application method or event may use them. */
+  control: ReadonlySet<string>
+  methods: ReadonlyMap<string, MethodHandler<Auth>>
+  limits: ResolvedLimits
+  hooks: ResolvedHooks<Auth>
+  sessions: ResolvedSessions | false
+  heartbeat: number | false
   callTimeout: number
   shutdownTimeout: number
-  report(err: unknown, ctx?: Context<Auth>): void
+  history: HistoryStore
   /** Where topic messages are numbered, kept and distributed: the `broker` option, or memory over `history`. */
   broker: Broker
-  handshakeTimeout: number
-  maxConnectionsPerAddress: number
-  clientAddress(request: IncomingMessage): string
-  rateLimit: { rate: number; burst: number } | false
-  originAllowed: OriginCheck
-}
-
-const isStore = (history: unknown): history is HistoryStore => typeof (history as HistoryStore | undefined)?.since == 'function'
-const isBroker = (broker: unknown): broker is Broker =>
-  ['start', 'publish', 'history', 'broadcast', 'cluster', 'stop'].every((name) => typeof (broker as Record<string, unknown>)[name] == 'function')
-const isSessionStore = (store: unknown): store is SessionStore =>
-  typeof (store as SessionStore | undefined)?.take == 'function' && typeof (store as SessionStore).save == 'function'
-
-function integer(name: string, value: number | undefined, fallback: number, min = 1): number {
-  const resolved = value ?? fallback
-  if (!Number.isInteger(resolved) || resolved < min) throw new RangeError(`lifeline-ws/server: ${name} must be an integer >= ${min}`)
-  return resolved
-}
-
-function resolveSessions(sessions: ServerOptions['sessions']): SessionLimits | false {
-  if (sessions === false) return false
-  if (sessions !== undefined && (typeof sessions != 'object' || sessions === null)) {
-    throw new TypeError('lifeline-ws/server: sessions must be an object or false')
-  }
-  const store = sessions?.store ?? createSessionStore()
-  if (!isSessionStore(store)) throw new TypeError('lifeline-ws/server: sessions.store must have save(state) and take(id)')
-  return {
-    ttl: integer('sessions.ttl', sessions?.ttl, 120_000),
-    maxBytes: integer('sessions.maxBytes', sessions?.maxBytes, 1_048_576),
-    ackDelay: integer('sessions.ackDelay', sessions?.ackDelay, 200, 0),
-    store,
-  }
-}
-
-/** @internal */
-export function resolveServerOptions<Auth>(options: ServerOptions<Auth>): ResolvedServerOptions<Auth> {
-  if (typeof options != 'object' || options === null) throw new TypeError('lifeline-ws/server: options must be an object')
-  const modes = [options.port !== undefined, options.server !== undefined, options.noServer === true].filter(Boolean).length
-  if (modes !== 1) throw new TypeError('lifeline-ws/server: pass exactly one of port, server or noServer')
-  if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 0 && options.port < 65536)) {
-    throw new RangeError('lifeline-ws/server: port must be an integer in 0..65535')
-  }
-  const protocol = options.protocol ?? jsonRpc()
-  // A protocol may name the session convention's methods; jsonRpc() uses the rpc. names.
-  const named = protocol as Protocol & { session?: string; ack?: string }
-  const names = { session: named.session ?? 'rpc.session', ack: named.ack ?? 'rpc.ack' }
-  const reserved = [protocol.ping, protocol.subscribe, protocol.unsubscribe, protocol.publish, names.session, names.ack]
-  // Own keys only: `__proto__`, `constructor` or `toString` never resolve to Object.prototype members.
-  const methods = new Map<string, MethodHandler<Auth>>()
-  for (const [name, fn] of Object.entries(options.methods ?? {})) {
-    if (typeof fn != 'function') throw new TypeError(`lifeline-ws/server: methods.${name} must be a function`)
-    if (name.startsWith('rpc.') || reserved.includes(name)) throw new TypeError(`lifeline-ws/server: method name ${name} is reserved`)
-    methods.set(name, fn)
-  }
-  const { history, heartbeat } = options
-  if (options.broker !== undefined && (typeof options.broker != 'object' || options.broker === null || !isBroker(options.broker))) {
-    throw new TypeError('lifeline-ws/server: broker must be a Broker (memoryBroker() or redisBroker({ url }))')
-  }
-  const historyStore = isStore(history) ? history : createHistory(history === false ? { limit: 0 } : history)
-  return {
-    protocol,
-    methods,
-    history: historyStore,
-    names,
-    control: new Set(reserved),
-    sessions: resolveSessions(options.sessions),
-    heartbeat: heartbeat === false ? false : integer('heartbeat.interval', heartbeat?.interval, 30_000),
-    maxPayload: integer('maxPayload', options.maxPayload, 1_048_576),
-    maxInFlight: integer('maxInFlight', options.maxInFlight, 32),
-    maxQueued: integer('maxQueued', options.maxQueued, 1000, 0),
-    maxSubscriptions: integer('maxSubscriptions', options.maxSubscriptions, 1000),
-    maxBufferedAmount: integer('maxBufferedAmount', options.maxBufferedAmount, 8_388_608),
-    callTimeout: integer('callTimeout', options.callTimeout, 30_000),
-    shutdownTimeout: integer('shutdownTimeout', options.shutdownTimeout, 10_000, 0),
-    report: options.onError ?? ((err) => console.error('lifeline-ws/server:', err)),
-    broker: options.broker ?? memoryBroker(historyStore),
-    handshakeTimeout: integer('handshakeTimeout', options.handshakeTimeout, 10_000),
-    maxConnectionsPerAddress: integer('maxConnectionsPerAddress', options.maxConnectionsPerAddress, 1000),
-    clientAddress: resolveClientAddress(options.clientAddress),
-    rateLimit: resolveRateLimit(options.rateLimit),
-    originAllowed: resolveAllowedOrigins(options.allowedOrigins),
-  }
+  /** Every timer's clock (clock.ts). */
+  clock: Clock
+  /** `onError`, or the default logger (one line for the server's own notices). */
+  report(err: unknown, ctx?: Context<Auth>): void
 }

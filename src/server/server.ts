@@ -1,29 +1,14 @@
 /**
- * `createServer`: wires the upgrade checks, connections, topics, heartbeat
- * and graceful shutdown around one `ws` server in `noServer` mode, so every
- * way of listening (own port, existing http server, manual upgrades) takes
- * the same path.
+ * `createServer`: the options checked and resolved, the `ws` transport
+ * (transport/ws.ts) and the transport-independent core (core.ts) put
+ * together, and the Server object users hold.
  * @module
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http'
-import type { Duplex } from 'node:stream'
-import { WebSocketServer, type WebSocket } from 'ws'
-import { createClients } from './clients'
-import { closeReason } from './close-reason'
-import { startHeartbeat } from './heartbeat'
-import { createUpgradeGuard } from './limits'
-import { resolveServerOptions } from './options'
-import { createStats } from './stats'
-import { createTopics } from './topics'
-import type { Broker } from './broker/broker'
-import type { Context, Server, ServerOptions } from './types'
-import { authenticate, pathMatches, refuse } from './upgrade'
-
-const noop = () => {}
-/** After the deadline, sockets get this long to finish their closing handshake before being cut. */
-const GRACE = 1000
-/** Distinct refused origins remembered for logging each once. */
-const REPORTED_ORIGINS = 1000
+import { createCore } from './core'
+import { resolveServerOptions } from './resolve-options'
+import type { Broker } from './topics/broker/broker'
+import { createWsTransport } from './transport/ws'
+import type { Server, ServerOptions } from './types'
 
 /**
  * Start a lifeline server: JSON-RPC methods, events, topics with history,
@@ -40,211 +25,23 @@ export function createServer<Auth = unknown>(
 export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Server<Auth>
 export function createServer<Auth = unknown>(options: ServerOptions<Auth>): Server<Auth, number | Promise<number>> {
   const resolved = resolveServerOptions(options)
-  const stats = createStats()
-  // Every upgraded socket, accepted or being refused (a superset of conns), so close() can end them all.
-  const sockets = new Set<WebSocket>()
-  const broker = resolved.broker
-  const topics = createTopics(broker, resolved.protocol)
-  const wss = new WebSocketServer({ noServer: true, maxPayload: resolved.maxPayload, clientTracking: false, perMessageDeflate: false })
-  const own = options.port !== undefined
-  const http: HttpServer | undefined = own
-    ? createHttpServer((_req, res) => res.writeHead(426, { 'Content-Type': 'text/plain' }).end('Upgrade Required'))
-    : options.server
-  let stopping = false
-  let closed: Promise<void> | undefined
-  let onEmpty = noop
-
-  // A throwing hook or onError must never take the process down.
-  const report = (err: unknown, ctx?: Context<Auth>) => {
-    try {
-      resolved.report(err, ctx)
-    } catch {
-      /* nowhere left to report to */
-    }
-  }
-  const clients = createClients({
-    resolved,
-    hooks: options,
-    topics,
-    stats,
-    report,
-    closing: () => stopping,
-  })
-
-  const brokerStarted = Promise.resolve(
-    broker.start({
-      message: topics.deliver,
-      broadcast(event, params) {
-        try {
-          clients.broadcast(event, params)
-        } catch (err) {
-          report(err)
-        }
-      },
-      listening: topics.listening,
-      counts: () => ({ connections: stats.connections, clients: clients.byId.size, topics: topics.counts() }),
-      report: (err) => report(err),
-    }),
-  )
-
-  // Origins already reported, so a page that retries forever is logged once; cleared when full,
-  // so a client inventing origins cannot grow it.
-  const reportedOrigins = new Set<string>()
-  const reportOrigin = (origin: string, err: Error) => {
-    if (reportedOrigins.has(origin)) return
-    if (reportedOrigins.size >= REPORTED_ORIGINS) reportedOrigins.clear()
-    reportedOrigins.add(origin)
-    report(err)
-  }
-  // Requests without Origin come from non-browser clients, which hold no victim's cookies.
-  const originRefused = (request: IncomingMessage): boolean => {
-    const origin = request.headers.origin
-    if (origin === undefined) return false
-    const failed = (err: unknown) =>
-      reportOrigin(origin, new Error(`lifeline-ws/server: refused upgrade from origin ${origin}: allowedOrigins failed (${String(err)})`, { cause: err }))
-    if (resolved.originAllowed(origin, request, failed)) return false
-    const fix = typeof options.allowedOrigins == 'function' ? 'your allowedOrigins function refused it' : 'add it to allowedOrigins'
-    reportOrigin(origin, new Error(`lifeline-ws/server: refused upgrade from origin ${origin}; ${fix}`))
-    return true
-  }
-
-  const guard = createUpgradeGuard(resolved, own ? http : undefined, () => stats.rejected++)
-
-  function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    if (!pathMatches(request, options.path)) return false
-    socket.on('error', noop)
-    const refused = (status: number, reason?: string) => {
-      stats.rejected++
-      refuse(socket, status, reason)
-    }
-    if (stopping) {
-      refused(503)
-      return true
-    }
-    if (!guard.admit(request, socket)) {
-      refused(429)
-      return true
-    }
-    if (originRefused(request)) {
-      refused(403)
-      return true
-    }
-    authenticate(request, options.authenticate, (err) => report(err)).then((verdict) => {
-      if (socket.destroyed) return
-      if (stopping) return refused(503)
-      if (!verdict.ok && options.authRejection === 'http') return refused(verdict.status, verdict.reason)
-      if (!verdict.ok) stats.rejected++
-      wss.handleUpgrade(request, socket, head, (ws) => {
-        guard.upgraded(socket)
-        // ws reports protocol violations (oversize, bad UTF-8) here after closing the socket itself.
-        ws.on('error', () => stats.malformed++)
-        // Browsers cannot read an HTTP status from a failed upgrade; they can read a close code.
-        if (verdict.ok) clients.accept(ws, request, verdict.auth)
-        else ws.close(4000 + verdict.status, closeReason(verdict.reason))
-        sockets.add(ws)
-        ws.once('close', () => {
-          sockets.delete(ws)
-          if (!sockets.size) onEmpty()
-        })
-      })
-    }).catch((err: unknown) => {
-      // For instance handleUpgrade called twice with one socket: the caller's bug, not a crash.
-      report(err)
-      socket.destroy()
-    })
-    return true
-  }
-
-  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    // Another listener may serve this path; only when there is none would the socket hang.
-    if (!handleUpgrade(request, socket, head) && (own || http?.listenerCount('upgrade') === 1)) refuse(socket, 404)
-  }
-  http?.on('upgrade', onUpgrade)
-
-  let settleReady: (err?: Error) => void = noop
-  const ready = new Promise<void>((resolve, reject) => {
-    settleReady = (err) => {
-      if (err) reject(err)
-      else resolve()
-    }
-    const listening = new Promise<void>((done) => {
-      if (!http || http.listening) done()
-      else http.once('listening', () => done())
-    })
-    // Ready means listening and able to publish (an asynchronous broker has connected).
-    Promise.all([listening, brokerStarted]).then(() => resolve(), reject)
-  })
-  // Nobody has to await `ready`; an unobserved rejection must not crash the process.
-  ready.catch(noop)
-  if (own) {
-    http?.on('error', (err) => settleReady(err))
-    http?.listen(options.port, options.host)
-  }
-
-  const stopHeartbeat = resolved.heartbeat ? startHeartbeat(clients.links, resolved.heartbeat, () => stats.dropped++) : noop
-
-  const empty = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (!sockets.size) return resolve()
-      const timer = setTimeout(resolve, ms)
-      onEmpty = () => {
-        clearTimeout(timer)
-        resolve()
-      }
-    })
-
-  async function shutdown() {
-    stopping = true
-    if (own) http?.close(noop)
-    else http?.off('upgrade', onUpgrade)
-    stopHeartbeat()
-    guard.stop()
-    settleReady(new Error('lifeline-ws/server: closed'))
-    // Each client goes as soon as its work is done: a session is acknowledged and saved first.
-    await clients.release(false)
-    await empty(resolved.shutdownTimeout)
-    // Deadline: in-flight requests lose their answers; every client hears 1012 and reconnects.
-    await clients.release(true)
-    await empty(GRACE)
-    for (const ws of sockets) ws.terminate()
-    await empty(GRACE)
-    if (own) http?.closeAllConnections()
-    wss.close()
-    try {
-      await brokerStarted.catch(noop)
-      await broker.stop()
-    } catch (err) {
-      report(err)
-    }
-  }
-
-  const address = () => http?.address() ?? null
+  const transport = createWsTransport<Auth>(resolved)
+  const core = createCore(resolved, transport)
   return {
-    ready,
-    address,
+    ready: core.ready,
+    address: transport.address,
     get port() {
-      const listening = address()
+      const listening = transport.address()
       return typeof listening == 'object' && listening ? listening.port : undefined
     },
-    clients: clients.byId,
+    clients: core.clients,
     get stats() {
-      return { ...stats }
+      return core.stats
     },
-    publish: topics.publish,
-    broadcast(event, params) {
-      clients.broadcast(event, params)
-      // The other processes' clients: a failure cannot be undone here, so it is reported.
-      Promise.resolve()
-        .then(() => broker.broadcast(event, params))
-        .catch((err: unknown) => report(err))
-    },
-    async cluster() {
-      return broker.cluster()
-    },
-    handleUpgrade,
-    close() {
-      closed ??= shutdown()
-      return closed
-    },
+    publish: core.publish,
+    broadcast: core.broadcast,
+    cluster: core.cluster,
+    handleUpgrade: transport.handleUpgrade,
+    close: core.close,
   }
 }

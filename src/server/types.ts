@@ -7,11 +7,11 @@
 import type { IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
-import type { ClusterCounts } from './broker/broker'
+import type { ClusterCounts } from './topics/broker/broker'
 import type { Context } from './context'
 
-export type { CallOptions, Context, MethodHandler } from './context'
-export type { ServerSessionOptions, ServerHeartbeatOptions, ListenOptions, ServerOptions } from './server-options'
+export type { CallOptions, Context, MethodHandler, MethodMessage } from './context'
+export type { ServerSessionOptions, ServerHeartbeatOptions, ListenOptions, ServerOptions } from './options'
 
 /** Counters, readable at any time from `server.stats`. */
 export interface ServerStats {

@@ -7,7 +7,8 @@
  * @module
  */
 import {
-  ClientClosedError, ConnectError, ConnectionClosedError, LifelineError, ProtocolError, QueueFullError, RpcError, TimeoutError,
+  abortError, ClientClosedError, ConnectError, ConnectionClosedError, LifelineError, OutcomeUnknownError, ProtocolError,
+  QueueFullError, RpcError, TimeoutError,
 } from '../errors'
 import type { State } from '../socket/reconnect'
 import { isCount } from '../checks'
@@ -136,7 +137,8 @@ export function fromWire(value: unknown): Error {
   if (name === 'RpcError') return new RpcError(typeof wire.code == 'number' ? wire.code : 0, message, wire.data)
   if (name === 'TimeoutError') return new TimeoutError(message, wire.method, wire.timeout, wire.sent)
   if (name === 'ConnectError') return new ConnectError(String(wire.url ?? ''), Number(wire.code), String(wire.reason ?? ''))
-  if (name === 'AbortError') return new DOMException(message, 'AbortError')
+  if (name === 'OutcomeUnknownError') return new OutcomeUnknownError(message, wire.method)
+  if (name === 'AbortError') return abortError(message)
   const known: Record<string, new (message: string) => LifelineError> = {
     ConnectionClosedError, ClientClosedError, QueueFullError, ProtocolError,
   }

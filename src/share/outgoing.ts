@@ -35,8 +35,11 @@ export interface Outgoing {
   taken(seq: number): void
   /** Call `seq` was answered, cancelled or timed out: forget it. */
   done(seq: number): void
-  /** Whether frame `seq` waits for a leader to take it. */
-  waiting(seq: number): boolean
+  /**
+   * Whether frame `seq` waits for a leader and was never handed to one. A frame handed to a leader that
+   * has not said it took it may have been written to the socket by that leader all the same.
+   */
+  unsent(seq: number): boolean
   /**
    * A new leader: every pending call goes to it too, taken or not, and every call or notification taken
    * within {@link RECENT} ms (keys make the server run each once).
@@ -56,6 +59,8 @@ export function createOutgoing(post: (body: TabFrame) => boolean, now: () => num
   let lastSent: number | undefined
   // Frames sent to a leader and not taken yet (by seq, in order): a new leader gets them again.
   const unaccepted = new Map<number, TabFrame>()
+  // The ones among them that no leader was ever handed (there was none when they were sent).
+  const unsent = new Set<number>()
   // Every pending call's frame, for a hand-over.
   const calls = new Map<number, TabCall>()
   // Keyed frames (calls, notifications) a leader took, and when, oldest first: for a hand-over soon after.
@@ -69,7 +74,13 @@ export function createOutgoing(post: (body: TabFrame) => boolean, now: () => num
 
   /** A frame to the leader, chained to the one sent before it (so the hub can tell when one went missing). */
   const chained = (body: TabFrame) => {
-    if (post({ ...body, prev: lastSent })) lastSent = body.seq
+    if (!post({ ...body, prev: lastSent })) return
+    lastSent = body.seq
+    unsent.delete(body.seq)
+  }
+  const forget = (seq: number) => {
+    unaccepted.delete(seq)
+    unsent.delete(seq)
   }
 
   return {
@@ -78,10 +89,11 @@ export function createOutgoing(post: (body: TabFrame) => boolean, now: () => num
     },
     send(body) {
       unaccepted.set(body.seq, body)
+      unsent.add(body.seq)
       try {
         chained(body)
       } catch (err) {
-        unaccepted.delete(body.seq)
+        forget(body.seq)
         throw err
       }
     },
@@ -91,17 +103,17 @@ export function createOutgoing(post: (body: TabFrame) => boolean, now: () => num
     pending: (body) => void calls.set(body.seq, body),
     taken(taken) {
       const body = unaccepted.get(taken)
-      unaccepted.delete(taken)
+      forget(taken)
       forgetOld()
       // A raw `send` carries no key: sent twice it would run twice, so it is not kept.
       if (body && body.kind !== 'send') recent.set(taken, { body, at: now() })
     },
     done(call) {
-      unaccepted.delete(call)
+      forget(call)
       calls.delete(call)
       recent.delete(call)
     },
-    waiting: (frame) => unaccepted.has(frame),
+    unsent: (frame) => unsent.has(frame),
     handover() {
       forgetOld()
       for (const [taken, { body }] of recent) unaccepted.set(taken, body)

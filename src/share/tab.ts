@@ -70,8 +70,10 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
       outgoing.done(seq as number)
       toLeader({ kind: 'cancel', seq: seq as number })
     },
-    queued: (seq) => outgoing.waiting(seq as number),
+    // "Never sent" only while no leader was handed the call: one that was may have written it.
+    queued: (seq) => outgoing.unsent(seq as number),
     methodNotFound: codes.methodNotFound,
+    state: () => mirror.state,
   })
   const outgoing = createOutgoing((body) => {
     if (leader === undefined || closed) return false

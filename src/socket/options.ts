@@ -4,18 +4,19 @@
  * validate.ts and runs in development builds only.
  * @module
  */
+import type { HostBinaryType, HostEventTarget, HostUrl, HostWebSocket } from '../host'
 import { systemClock, type Clock } from '../timers'
 import { backoff, type BackoffOptions } from './backoff'
 import type { QueueStorage } from './persist'
 
 /** A WebSocket constructor: the browser's, Node 22's global, or `ws`'s. */
-export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocket
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => HostWebSocket
 
 /** A value, or a function (sync or async) called before every connection attempt. */
 export type Provider<T> = T | (() => T | Promise<T>)
 
 /** Where to connect: `ws:`/`wss:` (or `http:`/`https:`, mapped as browsers do). */
-export type UrlInput = Provider<string | URL>
+export type UrlInput = Provider<string | HostUrl>
 
 /** What a socket close looked like; passed to `shouldReconnect` and the `close` event. */
 export interface CloseInfo {
@@ -104,9 +105,9 @@ export interface Logger {
 /** Event targets lifeline listens to for network and visibility changes. */
 export interface EnvironmentOptions {
   /** Receives `online`, `offline`, `pageshow`. @default globalThis.window when it exists */
-  window?: EventTarget | undefined
+  window?: HostEventTarget | undefined
   /** Receives `visibilitychange`; its `visibilityState` is read. @default globalThis.document when it exists */
-  document?: (EventTarget & { readonly visibilityState?: string }) | undefined
+  document?: (HostEventTarget & { readonly visibilityState?: string }) | undefined
   /** Its `onLine` is read at start. @default globalThis.navigator when it exists */
   navigator?: { readonly onLine?: boolean } | undefined
   /** Time source for every timer. @default the global timers */
@@ -126,7 +127,7 @@ export interface SocketOptions {
   /** Subprotocols, or a provider called before every attempt. @default undefined */
   protocols?: Provider<string | string[] | undefined>
   /** Passed to every socket. @default 'blob' (the browser's default) */
-  binaryType?: BinaryType
+  binaryType?: HostBinaryType
   /** Wait for `connect()` instead of connecting at once. @default false */
   lazy?: boolean
   /** A socket still connecting after this many ms is abandoned and retried. @default 10000 */
@@ -156,7 +157,7 @@ export interface ResolvedHeartbeat {
 export type ResolvedQueue = Required<Omit<QueueOptions, 'storage'>> & { storage?: QueueStorage | undefined }
 /** The environment, every member filled in (window, document, navigator may be missing). @internal */
 export interface ResolvedEnvironment {
-  window: EventTarget | undefined
+  window: HostEventTarget | undefined
   document: EnvironmentOptions['document']
   navigator: EnvironmentOptions['navigator']
   clock: Clock
@@ -177,17 +178,18 @@ export interface Resolved extends Pick<SocketOptions, 'protocols' | 'binaryType'
 }
 
 /**
- * Turns a URL into a WebSocket URL, as browsers do: http→ws, https→wss,
- * relative to the page when there is one. Throws a TypeError otherwise
- * (the URL constructor's own for a URL that does not parse).
+ * Turns a URL into a WebSocket URL, as browsers do: http→ws, https→wss, the fragment dropped. On a
+ * page (a browser, a worker) the URL resolves against it; elsewhere it must be absolute, and is read
+ * as text, never through `URL`'s parts: React Native's `URL` has no setters, throws "not implemented"
+ * from its getters before 0.80, and some versions append a `/` to a query. Throws a TypeError otherwise.
  * @internal
  */
-export function socketUrl(input: string | URL): string {
-  const url = new URL(input, (globalThis as { location?: { href: string } }).location?.href)
-  url.protocol = url.protocol.replace('http', 'ws')
-  if (!/^wss?:$/.test(url.protocol)) throw new TypeError(`lifeline: URL scheme must be ws(s) or http(s): ${String(input)}`)
-  url.hash = ''
-  return url.href
+export function socketUrl(input: string | HostUrl): string {
+  const page = (globalThis as { location?: { href: string } }).location?.href
+  const href = page ? new URL(input as string | URL, page).href : String(input)
+  const parts = /^(?:http|ws)(s?):\/\/([^#]+)/i.exec(href)
+  if (!parts) throw new TypeError(`lifeline: not an absolute ws(s) or http(s) URL: ${String(input)}`)
+  return `ws${parts[1]!.toLowerCase()}://${parts[2]}`
 }
 
 /** Members of `input` that are set, over `defaults`: an explicit `undefined` keeps the default. */
@@ -231,7 +233,7 @@ const queueDefaults: ResolvedQueue = {
  * @internal
  */
 export function resolveOptions(options: SocketOptions = {}, canPing = false): Resolved {
-  const globals = globalThis as { WebSocket?: WebSocketConstructor; window?: EventTarget; document?: ResolvedEnvironment['document']; navigator?: ResolvedEnvironment['navigator'] }
+  const globals = globalThis as { WebSocket?: WebSocketConstructor; window?: HostEventTarget; document?: ResolvedEnvironment['document']; navigator?: ResolvedEnvironment['navigator'] }
   const { reconnect, heartbeat, queue, environment } = options
   return {
     // protocols, binaryType and logger have no default: they pass through (so do the others, replaced below).

@@ -3,9 +3,11 @@
  * owner's drop and error), and the {@link Outbox} interface itself. Types only; outbox.ts builds one.
  * @module
  */
+import type { HostBlob } from '../host'
+
 
 /** What `WebSocket.send` accepts. */
-export type Frame = string | ArrayBufferLike | ArrayBufferView | Blob
+export type Frame = string | ArrayBufferLike | ArrayBufferView | HostBlob
 
 /** A request id, as the layer above numbers its calls. @internal */
 export type CallId = number | string
@@ -24,7 +26,11 @@ export interface OutboxItem {
   persist?: boolean
   /**
    * Set by a session (client/positions.ts) when the item is written: its position in the session,
-   * kept with the stored copy so that a reload can tell what the server already had.
+   * kept with the stored copy so that a reload can tell what the server already had. A queued item
+   * that carries one is *in doubt*: written on a socket that died (or by a page that reloaded) before
+   * the server acknowledged it, so the server may have it. The outbox never drops such an item for
+   * its `ttl` or its bounds (that would report as dropped a frame that may have run): the session's
+   * next resume decides, and takes the position away from an item the server did not get.
    */
   position?: number | undefined
   /** The session `position` belongs to. */
@@ -65,8 +71,13 @@ export interface Persistence {
   forget(entries: Entry[]): void
 }
 
-/** Why the outbox dropped frames. */
-export type DropReason = 'overflow' | 'expired' | 'closed'
+/**
+ * Why frames were dropped. `overflow` (the queue's bounds), `expired` (its `ttl`) and `closed` (a final
+ * close) are frames that certainly did not reach the server from this client. `unknown`: frames written
+ * on a session that the server then lost (expired, or a crash without a journal), or still in doubt at a
+ * final close: they may or may not have run, and nobody can tell any more (docs/delivery.md).
+ */
+export type DropReason = 'overflow' | 'expired' | 'closed' | 'unknown'
 
 /** How the outbox treats a socket it is attached to. @internal */
 export interface AttachOptions {
@@ -107,8 +118,11 @@ export interface Outbox {
   detach(requeue: boolean): void
   /** The items waiting in the queue, oldest first. */
   items(): OutboxItem[]
-  /** Lets go of queued items the peer already has (`delivered`): never written, stored copies forgotten, no drop event. */
-  discard(delivered: (item: OutboxItem) => boolean): void
+  /**
+   * Lets go of the queued items `which` picks, and forgets their stored copies. Without a `reason` the
+   * peer already has them (no drop event); with one, a drop event reports them with that reason.
+   */
+  discard(which: (item: OutboxItem) => boolean, reason?: DropReason): void
   /** The call's queued item, while it waits in the queue (held or written items are not queued). */
   get(call: CallId): OutboxItem | undefined
   /** True while the call's frame waits in the queue. */

@@ -9,7 +9,8 @@
 import { QueueFullError } from '../errors'
 import { createTimer, type Clock } from '../timers'
 import type { ResolvedQueue } from './options'
-import type { AttachOptions, CallId, DropReason, Entry, Frame, Outbox, OutboxHooks, OutboxItem, Writer } from './outbox-types'
+import type { AttachOptions, CallId, DropReason, Entry, Outbox, OutboxHooks, OutboxItem, Writer } from './outbox-types'
+import { sizeOf } from './frame-size'
 
 export type {
   Frame, CallId, OutboxItem, Entry, Writer, Persistence, DropReason, AttachOptions, Outbox, OutboxHooks,
@@ -21,16 +22,6 @@ export type {
  * cost nothing while a slow link drains. @internal
  */
 export const DRAIN_POLL = 40
-
-const utf8 = new TextEncoder()
-const NON_ASCII = /[^\0-\x7f]/
-/** What a frame counts against `maxBytes`: UTF-8 length of text, else `byteLength` or `size`. */
-export const sizeOf = (frame: Frame): number => {
-  // ASCII text is as many bytes as characters: encoding a copy of every frame just to count it was a
-  // tenth of a browser's script time per frame sent.
-  if (typeof frame === 'string') return NON_ASCII.test(frame) ? utf8.encode(frame).length : frame.length
-  return (frame as ArrayBuffer).byteLength ?? (frame as Blob).size
-}
 
 /**
  * Creates an outbox. With `options.storage` it loads at once, and writes
@@ -56,17 +47,63 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
   let loading = !!storage
   let closed = false
 
-  const kill = (entry: Entry) => {
+  /** Marks a queued entry gone; the array keeps it until {@link compact}. */
+  const remove = (entry: Entry) => {
     entry.dead = true
     count--
     bytes -= entry.bytes
     if (entry.item.call !== undefined) calls.delete(entry.item.call)
     while (queue[head]?.dead) head++
-    // Compacting only once garbage is half the array keeps every operation amortised O(1).
-    if (queue.length > 2 * count) {
-      queue = queue.filter((live) => !live.dead)
-      head = 0
+  }
+  // Compacting only once garbage is half the array keeps every operation amortised O(1).
+  const compact = () => {
+    if (queue.length <= 2 * count) return
+    queue = queue.filter((live) => !live.dead)
+    head = 0
+  }
+  const kill = (entry: Entry) => {
+    remove(entry)
+    compact()
+  }
+  /**
+   * A frame written on a session before a drop or a reload, not yet acknowledged: the server may have
+   * it, so neither its ttl nor the bounds may drop it as if it had not run. The session's resume
+   * decides (client/positions.ts); until then it waits, like a held frame.
+   */
+  const inDoubt = (entry: Entry) => entry.item.position !== undefined
+  /** Reports dropped entries. What a 'flush' close gives up on keeps its stored copy for the next page. */
+  const dropped = (gone: Entry[], reason: DropReason) => {
+    if (!gone.length) return
+    const handedOn = closed && onClose === 'flush' && (reason === 'closed' || reason === 'unknown')
+    if (!handedOn) storage?.forget(gone)
+    hooks.drop(gone.map((entry) => entry.item), reason)
+  }
+  /**
+   * Drops queued entries from the oldest while `due` says so, passing over those in doubt; returns the
+   * entry it stopped at (for the ttl: the next to expire).
+   */
+  const dropWhile = (due: (entry: Entry) => boolean, reason: DropReason) => {
+    const gone: Entry[] = []
+    let stop: Entry | undefined
+    for (let index = head; !stop && index < queue.length; index++) {
+      const entry = queue[index]!
+      if (entry.dead || inDoubt(entry)) continue
+      if (due(entry)) {
+        remove(entry)
+        gone.push(entry)
+      } else stop = entry
     }
+    compact()
+    dropped(gone, reason)
+    return stop
+  }
+  /** Takes the queued entries `which` picks out; a reason reports them, without one they just go. */
+  const takeOut = (which: (entry: Entry) => boolean, reason?: DropReason) => {
+    const gone = live().filter(which)
+    for (const entry of gone) remove(entry)
+    compact()
+    if (reason) dropped(gone, reason)
+    else storage?.forget(gone)
   }
   /** Lets go of the first `howMany` held frames: their stored copies go too. */
   const release = (howMany: number) => {
@@ -87,32 +124,27 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
   // waits to be written (a burst written to an open socket is not a backlog).
   const withinBounds = () => count <= maxMessages && bytes + heldBytes <= maxBytes
   const writable = (next?: OutboxItem) => !loading && !gated && !!writer?.ready(next)
-  /** Takes entries from the head until `stop`: writes them, or with a `reason` drops them. */
-  const take = (stop: (entry: Entry) => boolean, reason?: DropReason) => {
-    const taken: Entry[] = []
+  /** Writes entries from the head while the socket takes them. */
+  const take = () => {
     const gone: Entry[] = []
-    for (let entry = queue[head]; entry && !stop(entry); entry = queue[head]) {
+    for (let entry = queue[head]; entry && writable(entry.item); entry = queue[head]) {
       kill(entry)
-      taken.push(entry)
-      if (reason) gone.push(entry)
-      else {
-        writer?.write(entry.item)
-        if (written(entry)) gone.push(entry)
-      }
+      writer?.write(entry.item)
+      if (written(entry)) gone.push(entry)
     }
-    // A 'flush' close keeps the stored copies of dropped frames for the next page.
-    if (reason !== 'closed' || onClose === 'discard') storage?.forget(gone)
-    if (reason && taken.length) hooks.drop(taken.map((entry) => entry.item), reason)
+    storage?.forget(gone)
   }
   const flush = () => {
-    take((entry) => entry.at + ttl > clock.now(), 'expired')
+    const next = dropWhile((entry) => entry.at + ttl <= clock.now(), 'expired')
     // Only after a load can the queue be over its bounds here: oldest go first, whatever the policy.
-    take(withinBounds, 'overflow')
-    take((entry) => !writable(entry.item))
-    // Attached, it polls (expiry is checked then too); detached, it waits for the head's expiry.
-    // An early wake (the head left meanwhile) just re-arms; attach and detach reset it.
-    const first = queue[head]
-    if (first && !timer.pending && (writer || ttl < Infinity)) timer.set(writer ? DRAIN_POLL : first.at + ttl - clock.now(), flush)
+    dropWhile(() => !withinBounds(), 'overflow')
+    take()
+    // Attached, it polls (expiry is checked then too); detached, it waits for the next expiry (frames in
+    // doubt wait for the resume, which flushes). An early wake (that one left meanwhile) just re-arms;
+    // attach and detach reset it.
+    if (timer.pending || !count) return
+    if (writer) timer.set(DRAIN_POLL, flush)
+    else if (next && ttl < Infinity) timer.set(next.at + ttl - clock.now(), flush)
   }
   /** Puts held frames back at the head of the queue, in order. */
   const requeue = () => {
@@ -137,7 +169,9 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
   const close = () => {
     closed = true
     if (onClose === 'flush') flush()
-    take(() => false, 'closed')
+    dropWhile(() => true, 'closed')
+    // What is left is in doubt: the server may have run it, and no resume will say so now.
+    takeOut(() => true, 'unknown')
     // The onClose policy for held frames too: under 'flush', a stored copy stays only when it carries a
     // position (written on a session): the next page resumes the session and drops those the server
     // had. Without one nothing could tell, so it goes. Without its key, forgetting passes it by.
@@ -231,11 +265,7 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
       attach(undefined)
     },
     items: () => live().map((entry) => entry.item),
-    discard(delivered) {
-      const gone = live().filter((entry) => delivered(entry.item))
-      for (const entry of gone) kill(entry)
-      storage?.forget(gone)
-    },
+    discard: (which, reason) => takeOut((entry) => which(entry.item), reason),
     get: (call) => calls.get(call)?.item,
     has: (call) => calls.has(call),
     remove(call) {

@@ -53,6 +53,8 @@ export interface Link {
   start(): void
   /** Drops the socket now, resets the backoff and connects at once. Starts an idle link; a no-op once closed. */
   restart(reason?: string): void
+  /** Drops the open socket as if it were lost (1006, `reason`): reconnects after the backoff delay, which grows if this repeats. */
+  retry(reason: string): void
   /** Final and idempotent. Throws a RangeError for a code a browser would refuse. */
   stop(code?: number, reason?: string): void
   /** Pings now when open with a heartbeat; otherwise a no-op. */
@@ -235,10 +237,11 @@ export function createLink(url: UrlInput, options: Resolved, hooks: LinkHooks): 
     if (state === 'open') probe()
     else if (!attemptTimer.pending && !offline) void connect()
   }
+  // `?.` on the method too: React Native's `window` is the global object, which is no event target.
   const listen = (on: boolean) => {
     const method = on ? 'addEventListener' : 'removeEventListener'
-    for (const type of ['online', 'offline', 'pageshow']) env.window?.[method](type, onEvent)
-    document?.[method]('visibilitychange', onEvent)
+    for (const type of ['online', 'offline', 'pageshow']) env.window?.[method]?.(type, onEvent)
+    document?.[method]?.('visibilitychange', onEvent)
   }
 
   const start = () => {
@@ -264,6 +267,9 @@ export function createLink(url: UrlInput, options: Resolved, hooks: LinkHooks): 
       drop(NORMAL, reason)
       attempt = 0
       step('reconnecting', reason, connect, info)
+    },
+    retry(reason) {
+      if (state === 'open') timeout(reason)
     },
     stop(code = NORMAL, reason = '') {
       if (code !== NORMAL && !(code >= 3000 && code < 5000)) throw new RangeError(`lifeline: close code ${code} is not 1000 or 3000-4999`)

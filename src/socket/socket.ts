@@ -9,6 +9,7 @@ import { createLifecycle } from './lifecycle'
 import { ConnectionClosedError, closedError } from '../errors'
 import { resolveOptions, socketUrl, type Resolved, type SocketOptions, type UrlInput } from './options'
 import { validate, socketRules } from './validate'
+import { checkRanges, socketRanges } from './ranges'
 import { createLink, type ClientCloseEvent, type Link } from './reconnect'
 import { refused } from './close-codes'
 import { createOutbox, type AttachOptions, type DropReason, type Outbox, type OutboxItem } from './outbox'
@@ -204,6 +205,8 @@ export function createCore(url: UrlInput, options: Resolved, makeLayer?: (core: 
  */
 export function createSocket(url: UrlInput, options: SocketOptions = {}): Socket {
   if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') validate('', options, socketRules())
+  // In every build: a negative or NaN delay is a reconnect storm, not a matter of style.
+  checkRanges(options, socketRanges)
   if (typeof url !== 'function') socketUrl(url)
   const core = createCore(url, resolveOptions(options))
   if (!options.lazy) core.link.start()

@@ -4,17 +4,19 @@
  * exports, left out of bundles that don't import them.
  * @module
  */
+import type { HostIndexedDb, HostStorage } from '../host'
 import { persistOutbox, validStoredFrame as valid, type QueueStorage, type StoredFrame } from './persist'
 
 
 const missing = (api: string) => new Error(`lifeline: ${api} is not available`)
-const corrupt = (where: string) => new Error(`lifeline: outbox data in ${where} was corrupt and has been cleared`)
+/** @internal */
+export const corrupt = (where: string) => new Error(`lifeline: outbox data in ${where} was corrupt and has been cleared`)
 
 /**
  * Reads `at,frame`, or `at;position;session,frame` for a frame written on a session; anything else
- * comes out invalid (NaN) and the load reports corrupt data.
+ * comes out invalid (NaN) and the load reports corrupt data. @internal
  */
-const parse = (id: number, value: string): StoredFrame => {
+export const parse = (id: number, value: string): StoredFrame => {
   const fields = /^(\d+)(?:;(\d+);([^,;]*))?,/.exec(value)
   if (!fields) return { id, at: NaN, frame: '' }
   const [prefix, at, position, session] = fields
@@ -27,8 +29,8 @@ const parse = (id: number, value: string): StoredFrame => {
   }
 }
 
-/** The stored form of a frame: `at,frame` rather than JSON, since a JSON frame would pay for its escapes twice against the quota. */
-const format = ({ at, frame, position, session }: StoredFrame): string =>
+/** The stored form of a frame: `at,frame` rather than JSON, since a JSON frame would pay for its escapes twice against the quota. @internal */
+export const format = ({ at, frame, position, session }: StoredFrame): string =>
   position === undefined ? `${at},${frame}` : `${at};${position};${encodeURIComponent(session ?? '')},${frame}`
 
 /**
@@ -42,7 +44,7 @@ const format = ({ at, frame, position, session }: StoredFrame): string =>
  * @example
  * createClient(url, { queue: { storage: localStorageOutbox('chat-outbox') } })
  */
-export function localStorageOutbox(key: string, storage?: Storage): QueueStorage {
+export function localStorageOutbox(key: string, storage?: HostStorage): QueueStorage {
   const prefix = key + ':'
   const get = () => {
     const found = storage ?? globalThis.localStorage
@@ -86,7 +88,7 @@ export function localStorageOutbox(key: string, storage?: Storage): QueueStorage
  * @example
  * createClient(url, { queue: { storage: indexedDbOutbox('chat-outbox') } })
  */
-export function indexedDbOutbox(name: string, factory?: IDBFactory): QueueStorage {
+export function indexedDbOutbox(name: string, factory?: HostIndexedDb): QueueStorage {
   let db: Promise<IDBDatabase> | undefined
   const done = <T>(request: IDBRequest<T>) => new Promise<T>((resolve, reject) => {
     request.onsuccess = () => resolve(request.result)

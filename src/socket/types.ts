@@ -44,7 +44,8 @@ export interface LifecycleEvents {
   /**
    * `createClient` only, with a server that keeps sessions (docs/protocol.md, "Sessions"): the handshake
    * on an open was answered. `resumed: false` after an earlier session means the server lost it: frames
-   * it may have had are written again, and calls already written rejected (see docs/offline-queue.md).
+   * it may have had come back in a `drop` event with reason `'unknown'`, and calls already written reject
+   * with OutcomeUnknownError (see docs/delivery.md, "Frames in doubt").
    */
   session: (event: SessionEvent) => void
   /**

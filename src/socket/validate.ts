@@ -3,44 +3,19 @@
  * by its typed name (a misspelt name does not compile), and an unknown name
  * throws a TypeError suggesting the nearest known one. Production builds
  * leave this module out: callers guard it with `process.env.NODE_ENV`,
- * which bundlers replace (docs/architecture.md, "Development checks").
+ * which bundlers replace (docs/architecture.md, "Development checks"). The
+ * number options' ranges are ranges.ts's, which every build checks.
  * @module
  */
 import type { EnvironmentOptions, HeartbeatOptions, QueueOptions, ReconnectOptions, SocketOptions } from './options'
+import { socketRanges, type Check } from './ranges'
+import { nearest } from '../nearest'
 
 /** Checks one value: returns what it must be when it is wrong (a RangeError), or throws a TypeError itself. */
 export type Rule = (value: unknown, name: string) => string | undefined
 
 /** One rule per option, required: adding an option without a rule, or a rule for no option, does not compile. */
 export type Rules<T> = { [K in keyof Required<T>]: Rule }
-
-/** Edit distance between two names, for "did you mean". */
-const distance = (from: string, to: string): number => {
-  let previous = Array.from({ length: to.length + 1 }, (_, index) => index)
-  for (let row = 1; row <= from.length; row++) {
-    const current = [row]
-    for (let column = 1; column <= to.length; column++) {
-      const substitution = previous[column - 1]! + (from[row - 1] === to[column - 1] ? 0 : 1)
-      current.push(Math.min(previous[column]! + 1, current[column - 1]! + 1, substitution))
-    }
-    previous = current
-  }
-  return previous[to.length]!
-}
-
-/** The known name closest to `name`, if it is close enough to be a typo. */
-export const nearest = (name: string, known: readonly string[]): string | undefined => {
-  let best: string | undefined
-  let bestDistance = Infinity
-  for (const candidate of known) {
-    const score = candidate.toLowerCase() === name.toLowerCase() ? 0 : distance(name, candidate)
-    if (score < bestDistance) {
-      best = candidate
-      bestDistance = score
-    }
-  }
-  return bestDistance <= Math.max(2, name.length / 3) ? best : undefined
-}
 
 /**
  * Checks every key of `input` against `rules`; `prefix` names the section in messages.
@@ -61,9 +36,8 @@ export function validate<T extends object>(prefix: string, input: T, rules: Rule
   }
 }
 
-/** A number of at least `min`; Infinity only when `infinite`. */
-export const number = (min: number, infinite = false): Rule => (value) =>
-  typeof value == 'number' && value >= min && (infinite || value !== Infinity) ? undefined : `a ${infinite ? '' : 'finite '}number >= ${min}`
+/** A number option: the range that every build checks (ranges.ts), found by the option's dotted name. */
+export const ranged = (ranges: Record<string, Check> = socketRanges): Rule => (value, name) => ranges[name]!(value)
 
 /** One of a few strings. */
 export const oneOf = (...choices: string[]): Rule => (value) =>
@@ -94,27 +68,27 @@ export const socketRules = (): Rules<SocketOptions> => ({
   protocols: anything,
   binaryType: oneOf('blob', 'arraybuffer'),
   lazy: kind('boolean'),
-  connectTimeout: number(1),
+  connectTimeout: ranged(),
   reconnect: section<ReconnectOptions>(
     {
-      initialDelay: number(0),
-      maxDelay: number(0),
-      factor: number(1),
-      jitter: (value) => (value === 'full' || (typeof value == 'number' && value >= 0 && value <= 1) ? undefined : "'full' or 0 to 1"),
-      maxRetries: number(0, true),
-      resetAfter: number(0),
+      initialDelay: ranged(),
+      maxDelay: ranged(),
+      factor: ranged(),
+      jitter: ranged(),
+      maxRetries: ranged(),
+      resetAfter: ranged(),
       shouldReconnect: kind('function'),
       backoff: kind('function'),
     },
     ({ initialDelay = 1000, maxDelay }) => (maxDelay !== undefined && maxDelay < initialDelay ? `maxDelay must be >= initialDelay (${maxDelay} < ${initialDelay})` : undefined),
   ),
-  heartbeat: section<HeartbeatOptions>({ interval: number(1), timeout: number(1), ping: kind('string'), pong: kind('string') }),
+  heartbeat: section<HeartbeatOptions>({ interval: ranged(), timeout: ranged(), ping: kind('string'), pong: kind('string') }),
   queue: section<QueueOptions>({
-    maxMessages: number(1, true),
-    maxBytes: number(1, true),
-    ttl: number(1, true),
+    maxMessages: ranged(),
+    maxBytes: ranged(),
+    ttl: ranged(),
     overflow: oneOf('drop-oldest', 'drop-newest', 'error'),
-    highWaterMark: number(0, true),
+    highWaterMark: ranged(),
     // A bare backend ({ load, add, remove }) is what queue.storage took before: say how to wrap it (docs/migrating.md).
     storage: (value, name) => {
       if (typeof (value as { open?: unknown } | null)?.open !== 'function') {

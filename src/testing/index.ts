@@ -5,5 +5,7 @@
  */
 export { createTestServer } from './server'
 export { settled } from './settled'
+export { leakCheck } from './leaks'
+export type { LeakCheckOptions } from './leaks'
 export type { SettledOptions } from './settled'
 export type { TestServer, TestServerOptions, DropOptions, SubscribeRecord } from './types'

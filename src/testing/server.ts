@@ -6,8 +6,9 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer } from 'ws'
-import { createHistory, createServer, type Context, type HistoryStore, type MethodHandler, type Server } from '../server/index'
+import { createHistory, createServer, createSessionStore, type Context, type HistoryStore, type MethodHandler, type Server, type SessionStore } from '../server/index'
 import { createProxy } from './proxy'
+import { released } from './released'
 import type { DropOptions, SubscribeRecord, TestServer, TestServerOptions } from './types'
 
 interface Running<Auth> {
@@ -31,8 +32,13 @@ export async function createTestServer<Auth = unknown>(options: TestServerOption
   for (const [name, fn] of handlers) {
     if (typeof fn !== 'function') throw new TypeError(`lifeline-ws/testing: methods.${name} must be a function`)
   }
-  // One history for the test server's whole life, so a restart keeps sequence numbers.
+  // One history and one session store for the test server's whole life, so a restart keeps sequence
+  // numbers and sessions, as a deploy with a shared store does.
   const history = historyOf(options.history)
+  const sessionStore = keptSessions()
+  const sessions = sessionsOf(options.sessions, sessionStore.store)
+  // Published while stopped: published, in order, once the next server runs (docs/testing.md).
+  let published: Array<[topic: string, data: unknown]> = []
   const subscribes: SubscribeRecord[] = []
   const waiters = new Set<() => void>()
   const refuser = new WebSocketServer({ noServer: true })
@@ -45,12 +51,12 @@ export async function createTestServer<Auth = unknown>(options: TestServerOption
   let closing: Promise<void> | undefined
   const retired = new Set<Promise<void>>()
 
-  const dispatch = (name: string): MethodHandler<Auth> => async (params, ctx) => {
+  const dispatch = (name: string): MethodHandler<Auth> => async (params, ctx, message) => {
     const fn = handlers.get(name)
     if (!fn) throw new Error(`lifeline-ws/testing: method ${name} was removed`)
     running++
     try {
-      return await fn(params, ctx)
+      return await fn(params, ctx, message)
     } finally {
       running--
     }
@@ -64,13 +70,13 @@ export async function createTestServer<Auth = unknown>(options: TestServerOption
       ...options,
       noServer: true,
       history,
+      ...(sessions === undefined ? {} : { sessions }),
       methods,
       authorizeSubscribe: (topic, ctx, params) => {
         subscribes.push({ topic, client: ctx.id })
         return options.authorizeSubscribe ? options.authorizeSubscribe(topic, ctx, params) : true
       },
       onConnect: (ctx) => {
-        accepted++
         options.onConnect?.(ctx)
         // The connection may join `clients` after this hook returns: check once it has.
         setImmediate(() => waiters.forEach((check) => check()))
@@ -91,7 +97,10 @@ export async function createTestServer<Auth = unknown>(options: TestServerOption
         const { code, reason } = refusal
         refused++
         refuser.handleUpgrade(request, socket, head, (ws) => ws.close(code, reason))
-      } else if (!active || !active.server.handleUpgrade(request, socket, head)) {
+      } else if (active && active.server.handleUpgrade(request, socket, head)) {
+        // Counted here, not in onConnect: that hook also runs for a session restored after a restart.
+        accepted++
+      } else {
         socket.destroy()
       }
     })
@@ -101,6 +110,9 @@ export async function createTestServer<Auth = unknown>(options: TestServerOption
     })
     current = { server, http, names: new Set(handlers.keys()) }
     proxy.target = (http.address() as AddressInfo).port
+    const queued = published
+    published = []
+    for (const [topic, data] of queued) server.publish(topic, data)
   }
 
   const stop = async () => {
@@ -177,7 +189,12 @@ export async function createTestServer<Auth = unknown>(options: TestServerOption
       if (!ctx) throw new Error(`lifeline-ws/testing: no client ${client} is connected`)
       ctx.notify(event, params)
     },
-    publish: (topic, data) => live().server.publish(topic, data),
+    publish(topic, data) {
+      if (current) return current.server.publish(topic, data)
+      if (closing) throw new Error('lifeline-ws/testing: the test server is closed')
+      published.push([topic, data])
+      return undefined
+    },
     drop({ code = 1012, reason = '', client }: DropOptions = {}) {
       const all = [...live().server.clients.values()]
       const chosen = client === undefined ? all : all.filter((ctx) => ctx.id === client)
@@ -185,6 +202,9 @@ export async function createTestServer<Auth = unknown>(options: TestServerOption
       for (const ctx of chosen) ctx.close(code, reason)
     },
     reset: () => proxy.reset(),
+    get held() {
+      return proxy.held
+    },
     blackhole() {
       proxy.silent = true
     },
@@ -229,10 +249,41 @@ export async function createTestServer<Auth = unknown>(options: TestServerOption
         await Promise.all(retired)
         refuser.close()
         await proxy.close()
+        sessionStore.clear()
+        // The close callbacks run before Node releases the listening sockets: resolve after that.
+        await released()
       })()
       return closing
     },
   }
+}
+
+/** One in-memory session store whose sessions `clear()` forgets (with their expiry timers) at `close()`. */
+function keptSessions(): { store: SessionStore; clear(): void } {
+  const inner = createSessionStore()
+  const ids = new Set<string>()
+  return {
+    store: {
+      save(state) {
+        ids.add(state.id)
+        return inner.save(state)
+      },
+      take(id) {
+        ids.delete(id)
+        return inner.take(id)
+      },
+    },
+    clear() {
+      for (const id of ids) void inner.take(id)
+      ids.clear()
+    },
+  }
+}
+
+/** The sessions option with the shared store, unless sessions are off or come with a store of their own. */
+function sessionsOf(sessions: TestServerOptions['sessions'], store: SessionStore): TestServerOptions['sessions'] {
+  if (sessions === false || (sessions && sessions.store)) return sessions
+  return { ...sessions, store }
 }
 
 /** A store made once from limits (a store or `false` as given), so every restart shares it. */

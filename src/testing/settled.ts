@@ -45,7 +45,9 @@ export async function settled<C extends Contract>(client: Client<C>, options: Se
     const resting = loose.state === 'open' || loose.state === 'closed' || loose.state === 'idle'
     return resting && loose.queued === 0 && pendingOf(loose) === 0 && (server?.running ?? 0) === 0
   }
-  const describe = () => `state ${loose.state}, ${loose.queued} queued, ${pendingOf(loose)} pending` +
+  // The docs quote this text (docs/testing.md, "settled"); a test holds the two together.
+  const describe = () => `state ${loose.state}, ${loose.queued} queued` +
+    (pendingOf(loose) ? `, ${pendingOf(loose)} awaiting an answer` : '') +
     (server ? `, ${server.running} running on the server` : '')
   for (;;) {
     while (!outstanding()) {

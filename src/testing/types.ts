@@ -75,20 +75,36 @@ export interface TestServer<Auth = unknown> {
   reply(name: string, value: unknown): void
   /** Sends an event to every client, or to one (`client`: a `clients` key). @example server.push('typing', { user: 'ada' }) */
   push(event: string, params?: unknown, client?: string): void
-  /** Publishes to a topic; returns its sequence number. @example server.publish('prices', { btc: 1 }) */
-  publish(topic: string, data?: unknown): number
+  /**
+   * Publishes to a topic; returns its sequence number. While the server is stopped, the message is
+   * kept and published, in order, as soon as `start()` (or `restart()`) brings a server back, and
+   * `undefined` is returned: the clients get it when they resubscribe, from the topic's history (kept
+   * across restarts), as a message published while they were away. With `history: false` nobody gets it.
+   * @example
+   * await server.stop()
+   * server.publish('prices', { btc: 2 })   // published while the client was away
+   * await server.start()                    // published now; the client catches up on resubscribe
+   */
+  publish(topic: string, data?: unknown): number | undefined
   /** Closes connections with a close frame (a clean close). @example server.drop({ code: 4000 }) */
   drop(options?: DropOptions): void
   /** Resets every connection (TCP RST, no close frame: the client sees 1006). @example server.reset() */
   reset(): void
   /**
    * Stops delivering anything, both ways, on current and new connections, without closing them:
-   * a dead network path that only a heartbeat can detect. `heal()` resumes.
+   * a dead network path that only a heartbeat can detect. As a stalled TCP path does, it holds what
+   * is written meanwhile (closes too) and delivers it, in order, on `heal()`; a connection that a side
+   * gives up on meanwhile takes its held bytes with it. Nothing is lost while a connection stays open.
    * @example server.blackhole()
    */
   blackhole(): void
-  /** Resumes delivery after `blackhole()`. Frames sent meanwhile are lost. @example server.heal() */
+  /** Resumes delivery after `blackhole()`, first delivering what it held. @example server.heal() */
   heal(): void
+  /**
+   * Bytes the blackhole holds now, both ways: wait for it to be above 0 to know that a frame is in the
+   * dead path. @example await waitFor(() => server.held > 0)
+   */
+  readonly held: number
   /**
    * Refuses new connections: each is accepted and closed at once with `code` (lifeline's client
    * does not retry 4401 or 4403). Current connections are left alone. `accept()` ends it.
@@ -98,11 +114,20 @@ export interface TestServer<Auth = unknown> {
   refuse(code?: number, reason?: string): void
   /** Accepts new connections again after `refuse()`. @example server.accept() */
   accept(): void
-  /** Stops the server (clients get 1012); new connections are reset until `start()`. @example await server.stop() */
+  /**
+   * Stops the server (clients get 1012; their sessions are kept for the next server); new connections
+   * are reset until `start()`. While stopped, `publish` keeps its messages for the next server, and
+   * `url`, `port`, `clients` (empty), the counters, `method`, `reply`, `refuse`, `accept`, `blackhole`,
+   * `heal`, `waitForClients` and `close` work; `server`, `push` and `drop` throw. @example await server.stop()
+   */
   stop(): Promise<void>
   /** Starts a stopped server on the same `url`. @example await server.start() */
   start(): Promise<void>
-  /** `stop()` then `start()`: a planned restart. Topic history is kept (as a shared store would). @example await server.restart() */
+  /**
+   * `stop()` then `start()`: a planned restart. Topic history and sessions are kept (as shared stores
+   * would keep them), so a client resumes its session and gets each message exactly once.
+   * @example await server.restart()
+   */
   restart(): Promise<void>
   /**
    * Resolves once `count` clients are connected.
@@ -110,6 +135,9 @@ export interface TestServer<Auth = unknown> {
    * @example await server.waitForClients(2)
    */
   waitForClients(count?: number, options?: { timeout?: number }): Promise<void>
-  /** Stops everything and frees the port. Idempotent. @example afterEach(() => server.close()) */
+  /**
+   * Stops everything and frees the port; resolves once Node has released its listening sockets and
+   * connections. Idempotent. @example afterEach(() => server.close())
+   */
   close(): Promise<void>
 }

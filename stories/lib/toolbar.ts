@@ -53,6 +53,17 @@ export function toolbar(client: Client<DemoApi>, send?: SendAction): HTMLElement
     server.dataset.up = 'unknown'
     server.textContent = `unreachable (${(err as Error).message}): run the gallery with npm start`
   }
+  // Only the answer to the latest request is shown: an older one (a poll sent before Start) would
+  // put back a count from before the client reconnected.
+  let asked = 0
+  const ask = (action: ControlAction, query?: Record<string, number>) => {
+    const mine = ++asked
+    control(action, query).then((s) => {
+      if (mine === asked) show(s)
+    }, (err: unknown) => {
+      if (mine === asked) fail(err)
+    })
+  }
 
   const close = h('button', { title: 'client.close(): final, no more retries; every pending call settles', 'data-action': 'close' }, 'Close')
   const again = h('button', { title: 'Start this story over with a new client', 'data-action': 'new-client', hidden: true, onclick: remount }, 'New client')
@@ -85,12 +96,16 @@ export function toolbar(client: Client<DemoApi>, send?: SendAction): HTMLElement
     detail.textContent = `retry ${attempt} in ${(delay / 1000).toFixed(1)} s`
   })
   every(250, () => { queued.textContent = String(client.queued) })
-  every(2000, () => { control('status').then(show, fail) })
-  control('status').then(show, fail)
+  every(2000, () => ask('status'))
+  ask('status')
+  // Start answers before the client is back (0 connections then): count again when it opens or drops,
+  // instead of showing "up · 0 conn" next to an open client until the next poll.
+  client.on('open', () => ask('status'))
+  client.on('close', () => ask('status'))
 
   const buttons = serverActions.map(([action, label, title]) => h('button', {
     title, 'data-action': action,
-    onclick: () => { control(action, action === 'restart' ? { downFor: 2000 } : {}).then(show, fail) },
+    onclick: () => ask(action, action === 'restart' ? { downFor: 2000 } : {}),
   }, label))
   return h('div', { class: 'toolbar' },
     group('this client', state, h('span', { class: 'queued' }, 'queued ', queued), detail, reconnect, close, again, sendButton),

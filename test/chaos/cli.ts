@@ -1,6 +1,7 @@
 /**
  * `npm run chaos -- [--seed S] [--minutes M] [--clients N] [--pace MS] [--profile quick|long]
- * [--out DIR] [--heap-cycles C]`. Prints the seed first (replay a run with the same seed), then the faults
+ * [--out DIR] [--heap-cycles C] [--redis]`. `--redis`: topics and write-through sessions on a
+ * redis-server of the run's own, and the `freeze` fault (SIGSTOP, then SIGCONT). Prints the seed first (replay a run with the same seed), then the faults
  * as they are injected, then the figures; writes report.json and report.md to --out (default
  * chaos-report/). Exits non-zero when any check failed.
  */
@@ -35,10 +36,11 @@ const clients = numeric('clients', profile === 'quick' ? 50 : 1000)
 const pace = numeric('pace', Math.max(300, Math.round((300 * clients) / 200)))
 const cycles = numeric('heap-cycles', 10_000)
 const out = argument('out') ?? 'chaos-report'
+const redis = process.argv.includes('--redis')
 
-const replay = `npm run chaos -- --seed ${seed} --minutes ${minutes} --clients ${clients} --pace ${pace}`
+const replay = `npm run chaos -- --seed ${seed} --minutes ${minutes} --clients ${clients} --pace ${pace}${redis ? ' --redis' : ''}`
 console.log(`chaos: seed ${seed} (replay: ${replay})`)
-const report = await runChaos({ seed, duration: minutes * 60_000, clients, pace, log: (line) => console.log(`chaos: ${line}`) })
+const report = await runChaos({ seed, duration: minutes * 60_000, clients, pace, redis, log: (line) => console.log(`chaos: ${line}`) })
 console.log(`chaos: reconnect heap check, ${cycles} cycles`)
 const heap = await reconnectHeap(cycles)
 if (!heap.passed) report.violations.push(`heap grew ${heap.growth} bytes over ${cycles} reconnect cycles (bound ${heap.bound})`)

@@ -41,7 +41,8 @@ const heapNow = (gc: () => void) => {
 export async function reconnectHeap(cycles: number): Promise<HeapFigures> {
   const gc = collector()
   const script = await buildEntry('server-child.ts', 'server-child')
-  const child = await startServerChild(script, { CHAOS_PUBLISH_EVERY: '1000' })
+  // No server events: this client drops every socket at its open, so it never reads (nor acknowledges) them.
+  const child = await startServerChild(script, { CHAOS_PUBLISH_EVERY: '1000', CHAOS_EVENT_EVERY: '0' })
   const client = createClient(`ws://127.0.0.1:${child.port}`, {
     WebSocket: WebSocket as unknown as WebSocketConstructor,
     reconnect: { backoff: () => 0 },

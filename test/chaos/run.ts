@@ -7,10 +7,13 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { buildEntry } from './build'
 import { type Injected, type LoopStall, checkCalls, checkNotes, GRACE, peakRate, type CallFigures, type NoteFigures, type TopicFigures } from './checker'
 import { startServerChild } from './child'
+import type { EventFigures } from './events'
 import { createChaosProxy } from './fault-proxy'
 import { seeded } from './prng'
-import { drawSchedule, FAULT_KINDS, type Fault, type FaultKind } from './schedule'
+import { checkPublishes, type PublishFigures } from './publishes'
+import { drawSchedule, FAULT_KINDS, REDIS_FAULT_KINDS, type Fault, type FaultKind } from './schedule'
 import { createWorkload, RECONNECT } from './workload'
+import { startRedis, type RedisProcess } from '../helpers/redis-process'
 
 export interface ChaosOptions {
   seed: number
@@ -19,6 +22,8 @@ export interface ChaosOptions {
   clients: number
   /** Mean pause between two actions of one client, ms. */
   pace?: number
+  /** Topics and sessions on a redis-server of the run's own (write-through), and the `freeze` fault. */
+  redis?: boolean
   log?: (line: string) => void
 }
 
@@ -28,7 +33,9 @@ export interface ChaosReport {
   /** Mean pause between two actions of one client, ms. */
   pace: number
   durationMs: number
-  faults: Record<FaultKind, number>
+  /** Topics and sessions on Redis (`--redis`). */
+  redis: boolean
+  faults: Partial<Record<FaultKind, number>>
   schedule: Fault[]
   /** The faults as injected: kind, wall-clock start and end (ms since the epoch), and the run's start. */
   injected: Injected[]
@@ -38,6 +45,8 @@ export interface ChaosReport {
   calls: CallFigures
   notes: NoteFigures
   topics: TopicFigures
+  events: EventFigures
+  publishes: PublishFigures
   leaks: { timers: number; listeners: number; sockets: number }
   reconnects: {
     opens: number
@@ -119,11 +128,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const scheduleRandom = random.fork()
   const workloadRandom = random.fork()
   const proxyRandom = random.fork()
-  const faults = drawSchedule(scheduleRandom, options.duration, QUIET)
-  const counts = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>
+  const kinds = options.redis ? REDIS_FAULT_KINDS : FAULT_KINDS
+  const faults = drawSchedule(scheduleRandom, options.duration, QUIET, kinds)
+  const counts = Object.fromEntries(kinds.map((kind) => [kind, 0])) as Partial<Record<FaultKind, number>>
 
   const script = await buildEntry('server-child.ts', 'server-child')
-  const child = await startServerChild(script)
+  const redis: RedisProcess | undefined = options.redis ? await startRedis() : undefined
+  // Events often enough that some cross every resume, and not so often that they are the load.
+  const eventEvery = Math.max(100, 2 * options.clients)
+  const env: Record<string, string> = { CHAOS_EVENT_EVERY: String(eventEvery), CHAOS_PREFIX: String(options.seed) }
+  if (redis) env.CHAOS_REDIS_URL = redis.url
+  const child = await startServerChild(script, env)
   const proxy = await createChaosProxy(child.port, proxyRandom)
   const pace = options.pace ?? 300
   const violations: string[] = []
@@ -147,7 +162,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     log(`${options.clients} clients connected; ${faults.length} faults over ${Math.round(options.duration / 1000)} s`)
     for (const fault of faults) {
       await sleep(started + fault.at - Date.now())
-      counts[fault.kind]++
+      counts[fault.kind] = (counts[fault.kind] ?? 0) + 1
       log(`+${Math.round((Date.now() - started) / 1000)}s ${fault.kind}${fault.duration ? ` for ${fault.duration} ms` : ''}`)
       const start = Date.now()
       await inject(fault)
@@ -171,6 +186,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const calls = checkCalls(workload.calls, violations, stalls)
     const notes = checkNotes(workload.notes, child.notes, injected, violations)
     const topics = workload.topics.figures
+    workload.events.explainHoles(injected, new Set(['freeze']))
+    const events = workload.events.figures
+    const publishes = checkPublishes(child.publishes, memory.pendingPublishes, violations)
     const bound = stormBound(options.clients)
     const { perSecond, afterOutage } = reconnectRates(proxy.accepts, injected, started)
     if (afterOutage > bound) violations.push(`reconnect storm: ${afterOutage} attempts in one second after an outage (bound ${bound})`)
@@ -179,6 +197,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       clients: options.clients,
       pace,
       durationMs: options.duration,
+      redis: !!redis,
       faults: counts,
       schedule: faults,
       injected,
@@ -187,6 +206,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       calls,
       notes,
       topics,
+      events,
+      publishes,
       leaks,
       reconnects: {
         opens: workload.opens,
@@ -208,6 +229,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     workload.close()
     await child.stop()
     await proxy.close()
+    redis?.thaw()
+    await redis?.stop()
   }
 
   async function inject(fault: Fault) {
@@ -232,6 +255,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         child.kill()
         await sleep(fault.duration)
         proxy.target(await child.respawn())
+        return
+      case 'freeze':
+        redis?.freeze()
+        await sleep(fault.duration)
+        redis?.thaw()
         return
       default:
         proxy.set(fault.kind)

@@ -5,9 +5,12 @@
  */
 import type { Random } from './prng'
 
-export type FaultKind = 'rst' | 'blackhole' | 'latency' | 'throttle' | 'refuse' | 'stall' | 'kill' | 'restart'
+export type FaultKind = 'rst' | 'blackhole' | 'latency' | 'throttle' | 'refuse' | 'stall' | 'kill' | 'restart' | 'freeze'
 
+/** The faults of every run. */
 export const FAULT_KINDS: readonly FaultKind[] = ['rst', 'blackhole', 'latency', 'throttle', 'refuse', 'stall', 'kill', 'restart']
+/** `--redis` adds `freeze`: the redis-server stopped with SIGSTOP (no answers, sockets open), then SIGCONT. */
+export const REDIS_FAULT_KINDS: readonly FaultKind[] = [...FAULT_KINDS, 'freeze']
 
 export interface Fault {
   /** ms after the start of the run. */
@@ -21,14 +24,17 @@ export interface Fault {
   bandwidth?: number
 }
 
-/** `duration`: the whole run in ms; `quiet`: the fault-free tail. */
-export function drawSchedule(random: Random, duration: number, quiet: number): Fault[] {
+/** `duration`: the whole run in ms; `quiet`: the fault-free tail; `kinds`: what to draw from. */
+export function drawSchedule(random: Random, duration: number, quiet: number, kinds: readonly FaultKind[] = FAULT_KINDS): Fault[] {
   const faults: Fault[] = []
   let at = random.int(1500, 3000)
   while (at < duration - quiet) {
-    const kind = random.pick(FAULT_KINDS)
+    const kind = random.pick(kinds)
     const fault: Fault = { at, kind, duration: 0 }
     if (kind === 'blackhole' || kind === 'refuse' || kind === 'stall' || kind === 'kill') fault.duration = random.int(500, 4000)
+    // Mostly longer than a Redis command's deadline (1 s) and its grace (2 s): a publish that waits for
+    // the end of the freeze shows.
+    if (kind === 'freeze') fault.duration = random.int(2000, 6000)
     if (kind === 'latency') {
       fault.duration = random.int(1000, 5000)
       fault.latency = random.int(20, 400)

@@ -10,6 +10,7 @@ import { createClient, type Client, type WebSocketConstructor } from '../../src/
 import { CountingTarget } from '../helpers/fake-socket'
 import { countingClock, trackedWebSocket } from '../helpers/tracking'
 import { createTopicChecker, type TopicChecker } from './checker'
+import { createEventChecker, type EventChecker } from './events'
 import type { Random } from './prng'
 
 export type CallKind = 'echo' | 'work' | 'ask'
@@ -41,6 +42,8 @@ export interface Workload {
   readonly notes: NoteSent[]
   /** The topic rule, checked as messages arrive (checker.ts). */
   readonly topics: TopicChecker
+  /** The server-to-client event rule, checked as events arrive (events.ts). */
+  readonly events: EventChecker
   /** Close codes seen by the clients, by code. */
   readonly closes: Map<number, number>
   readonly opens: number
@@ -70,6 +73,12 @@ export interface WorkloadOptions {
 
 export const RECONNECT = { initialDelay: 200, maxDelay: 3000, factor: 2 }
 export const HEARTBEAT = { interval: 1500, timeout: 1500 }
+/**
+ * The clients' queue ttl (ms): shorter than a blackhole takes to notice (heartbeat 1.5 s + 1.5 s), so
+ * frames written just before one outlive it in the outbox (issue #26, defect 4: such frames, which the
+ * server had run, came back in a `drop` event as 'expired').
+ */
+export const QUEUE_TTL = 2000
 
 export function createWorkload(options: WorkloadOptions): Workload {
   const calls: CallRecord[] = []
@@ -78,6 +87,7 @@ export function createWorkload(options: WorkloadOptions): Workload {
   // dropped frame kept the long profile's 1,000 closing clients busy for hours).
   const notesByKey = new Map<string, NoteSent>()
   const topics = createTopicChecker(options.violations)
+  const events = createEventChecker(options.violations)
   const closes = new Map<number, number>()
   const clock = countingClock()
   const timers = new Set<ReturnType<typeof setTimeout>>()
@@ -102,19 +112,24 @@ export function createWorkload(options: WorkloadOptions): Workload {
       connectTimeout: 3000,
       reconnect: RECONNECT,
       heartbeat: HEARTBEAT,
+      queue: { ttl: QUEUE_TTL },
       environment: { clock, window, document, navigator: { onLine: true }, random },
     })
-    const events: { at: number; event: string }[] = []
-    lifecycle[index] = events
+    const lifeline: { at: number; event: string }[] = []
+    lifecycle[index] = lifeline
     client.on('open', () => {
       opens++
-      events.push({ at: Date.now(), event: 'open' })
+      lifeline.push({ at: Date.now(), event: 'open' })
     })
     client.on('close', (info) => {
       closes.set(info.code, (closes.get(info.code) ?? 0) + 1)
-      events.push({ at: Date.now(), event: `close ${info.code} ${info.reason}` })
+      lifeline.push({ at: Date.now(), event: `close ${info.code} ${info.reason}` })
     })
-    client.on('session', (event) => events.push({ at: Date.now(), event: `session ${event.id.slice(0, 8)} ${event.resumed ? 'resumed' : 'new'}` }))
+    client.on('session', (event) => {
+      lifeline.push({ at: Date.now(), event: `session ${event.id.slice(0, 8)} ${event.resumed ? 'resumed' : 'new'}` })
+      if (!event.resumed) events.newSession(index)
+    })
+    for (const kind of ['tick', 'own']) client.listen(kind, (params) => events.event(index, kind, params, Date.now()))
     client.on('drop', (event) => {
       for (const item of event.items) {
         const note = parseNote(item)
@@ -185,6 +200,7 @@ export function createWorkload(options: WorkloadOptions): Workload {
     calls,
     notes,
     topics,
+    events,
     closes,
     get opens() {
       return opens

@@ -1,11 +1,12 @@
 // `npm test` runs every test there is: each vitest project is named by a
-// test:* script, and `npm test` runs each test:* script. Written for merges:
+// test:* script, and `npm test` (scripts/test.mjs) runs each test:* script as a stage. Written for merges:
 // a new project (react, …) that no script names would otherwise be skipped
 // by `npm test` without anyone noticing.
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import config from '../../vitest.config'
+import { stages } from '../../scripts/test-stages.mjs'
 
 const root = join(import.meta.dirname, '../..')
 const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts
@@ -17,10 +18,10 @@ const projects = (config.test?.projects ?? []).map((project) => {
   return name
 })
 
-/** Scripts `npm test` runs, following `npm run x` from `test` (and from the scripts it runs). */
+/** Scripts `npm test` runs: each stage of scripts/test-stages.mjs, and the `npm run x` they run in turn. */
 function reachedFromTest(): Set<string> {
   const reached = new Set<string>()
-  const pending = ['test']
+  const pending = stages.map((stage) => stage.script)
   while (pending.length > 0) {
     const name = pending.pop() ?? ''
     if (reached.has(name)) continue
@@ -43,5 +44,17 @@ describe('npm test', () => {
     expect(projects.length).toBeGreaterThan(3)
     const named = new Set([...reached].flatMap((name) => [...(scripts[name] ?? '').matchAll(/--project[ =]([\w-]+)/g)].map((match) => match[1])))
     expect(projects.filter((project) => !named.has(project))).toEqual([])
+  })
+})
+
+describe('scripts/test.mjs', () => {
+  it('is what npm test runs, and every stage names a script that exists and needs only stages before it', () => {
+    expect(scripts.test).toBe('node scripts/test.mjs')
+    const names = stages.map((stage) => stage.name)
+    expect(new Set(names).size).toBe(names.length)
+    stages.forEach((stage, index) => {
+      expect(scripts[stage.script], `${stage.name}: npm run ${stage.script}`).toBeDefined()
+      for (const need of stage.after ?? []) expect(names.slice(0, index), `${stage.name} needs ${need}`).toContain(need)
+    })
   })
 })

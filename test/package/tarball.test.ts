@@ -12,12 +12,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { checkPackage, createPackageFromTarballData } from '@arethetypeswrong/core'
 import { problemKindInfo } from '@arethetypeswrong/core/problems'
+import { blocksOf } from '../docs/blocks'
 
 const root = join(import.meta.dirname, '../..')
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   name: string
   exports: Record<string, unknown>
   peerDependenciesMeta?: Record<string, { optional?: boolean }>
+  devDependencies?: Record<string, string>
   [field: string]: unknown
 }
 if (!existsSync(join(root, 'dist'))) throw new Error('test/package needs the built package: run `npm run build` first')
@@ -54,8 +56,10 @@ beforeAll(() => {
   tarball = join(scratch, first.filename)
   files = first.files.map((file) => file.path)
   writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', private: true, type: 'module' }))
-  // ws from the npm cache when it is there (CI has just installed it); the registry otherwise.
-  const install = ['install', tarball, 'ws', '--no-audit', '--no-fund', '--no-package-lock']
+  // ws, and the types a Node TypeScript project adds (the versions this repository tests with), from the
+  // npm cache when they are there (CI has just installed them); the registry otherwise.
+  const typesPackages = ['@types/node', '@types/ws'].map((name) => `${name}@${manifest.devDependencies?.[name] ?? 'latest'}`)
+  const install = ['install', tarball, 'ws', ...typesPackages, '--no-audit', '--no-fund', '--no-package-lock']
   try {
     run('npm', [...install, '--offline'], scratch)
   } catch {
@@ -199,5 +203,40 @@ describe('a scratch project that installs the tarball', () => {
       console.log(JSON.stringify({ sum }))`)
     const output = run(process.execPath, ['umd.mjs'], scratch)
     expect(JSON.parse(output.trim().split('\n').pop() ?? '')).toEqual({ sum: 5 })
+  })
+})
+
+describe('the published types in a TypeScript project (strict, no skipLibCheck)', () => {
+  // Each project compiles imports of the entries it may use with the repository's TypeScript. A
+  // Node project has Node's types and not the DOM's; a browser project the DOM's and not Node's; a
+  // bare one neither (lifeline's browser entries name no host type it lacks: src/host.ts).
+  // The framework bindings name their framework's types (an optional peer the scratch project does not
+  // install); their types are tested with the framework (the react-types and bindings-types projects).
+  const needsFramework = (entry: string) => /\/(react|vue|svelte)$/.test(entry)
+  const browserEntries = entries.filter((entry) => !/\/(server|testing)$/.test(entry) && !needsFramework(entry))
+  const nodeEntries = entries.filter((entry) => !needsFramework(entry))
+  const projects = [
+    { name: 'node', lib: ['es2022'], types: ['node'], entries: nodeEntries },
+    { name: 'browser', lib: ['es2022', 'dom'], types: [], entries: browserEntries },
+    { name: 'bare', lib: ['es2022'], types: [], entries: browserEntries },
+  ]
+
+  it.each(projects)('$name project: lib $lib, types $types', ({ name, lib, types, entries: imported }) => {
+    expect(imported.length).toBeGreaterThan(2)
+    const files = [`${name}-entries.ts`]
+    writeFileSync(join(scratch, files[0]!), imported.map((entry, index) => `export * as entry${index} from '${entry}'\n`).join(''))
+    if (name === 'node') {
+      // The getting-started guide's TypeScript client, as a Node user writes it (imports ws: needs @types/ws).
+      const guide = blocksOf('docs/getting-started.md').find((block) => block.name === 'client.ts')
+      expect(guide, 'docs/getting-started.md has a block marked file=client.ts').toBeDefined()
+      writeFileSync(join(scratch, 'guide-client.ts'), guide?.code ?? '')
+      files.push('guide-client.ts')
+    }
+    const compilerOptions = {
+      target: 'es2022', lib, types, module: 'nodenext', moduleResolution: 'nodenext', strict: true,
+      noEmit: true, skipLibCheck: false, exactOptionalPropertyTypes: true,
+    }
+    writeFileSync(join(scratch, `tsconfig.${name}.json`), JSON.stringify({ compilerOptions, files }))
+    run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', `tsconfig.${name}.json`], scratch)
   })
 })

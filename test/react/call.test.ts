@@ -6,24 +6,9 @@ import { describe, expect, it, vi } from 'vitest'
 import { RpcError } from '../../src/index'
 import { useCall } from '../../src/react/index'
 import type { Client } from '../../src/index'
-import { connect, gate, startServer, type ChatApi } from './setup'
+import { connect, gate, spied, startServer, type ChatApi } from './setup'
 
 const text = (id: string) => screen.getByTestId(id).textContent
-
-/** The client, with every call's AbortSignal recorded. */
-function spied(client: Client<ChatApi>) {
-  const signals: AbortSignal[] = []
-  const proxy = new Proxy(client, {
-    get(target, key) {
-      if (key !== 'call') return Reflect.get(target, key)
-      return (method: 'slow', params: { id: number }, options?: { signal?: AbortSignal }) => {
-        if (options?.signal) signals.push(options.signal)
-        return target.call(method, params, options)
-      }
-    },
-  })
-  return { client: proxy, signals }
-}
 
 function Slow({ id, client, onRender }: { id: number; client: Client<ChatApi>; onRender?: () => void }): ReactNode {
   onRender?.()

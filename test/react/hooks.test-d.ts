@@ -3,15 +3,7 @@
 import { describe, expectTypeOf, it } from 'vitest'
 import { createClient, type Client, type State } from '../../src/index'
 import { createHooks, useCall, useConnectionState, useEvent, useTopic, type CallState, type TopicState } from '../../src/react/index'
-
-interface ChatApi {
-  methods: {
-    'room.join': (params: { room: string }) => { members: string[] }
-    time: () => number
-  }
-  events: { typing: { user: string } }
-  topics: { 'room:lobby': { from: string; text: string } }
-}
+import type { TypedApi as ChatApi } from '../store/contract'
 
 declare const client: Client<ChatApi>
 const hooks = createHooks<ChatApi>()

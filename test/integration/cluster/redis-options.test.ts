@@ -29,6 +29,8 @@ describe('redisBroker and redisSessionStore options', () => {
     [() => redisSessionStore(null as never), /takes \{ url \} or \{ client \}/],
     [() => redisSessionStore({ client: {} as never }), /client must be an ioredis client/],
     [() => redisSessionStore({ url: 'redis://x', prefix: 1 as never }), /prefix must be a string/],
+    [() => redisBroker({ url: 'redis://x', commandTimeout: 0 }), /redisBroker commandTimeout must be an integer >= 1 \(ms\)/],
+    [() => redisSessionStore({ url: 'redis://x', commandTimeout: 1.5 }), /redisSessionStore commandTimeout must be an integer >= 1 \(ms\)/],
     [() => createServer({ noServer: true, broker: {} as never }), /broker must be a Broker/],
   ])('%#: throws a clear error', (make, message) => {
     expect(make).toThrow(message)

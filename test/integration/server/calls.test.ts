@@ -1,6 +1,6 @@
 // Methods over raw JSON-RPC frames: results, errors, notifications, batches, limits.
 import { describe, expect, it, vi } from 'vitest'
-import { RpcError } from '../../../src/server'
+import { jsonRpc, RpcError, type Protocol } from '../../../src/server'
 import { deferred, open, start, url } from './helpers'
 import { patient } from '../../helpers/wait'
 
@@ -68,6 +68,18 @@ describe('methods', () => {
     const long = 'x'.repeat(5000)
     expect((await p.call(long, undefined, 2)).error).toEqual({ code: -32601, message: `Method not found: ${'x'.repeat(100)}…` })
     expect(p.pending).toEqual([])
+  })
+
+  it("answers with the dialect's own error codes, and jsonRpc()'s for the codes a dialect leaves out", async () => {
+    // A dialect written before the codes table grew: only the two codes the client needs.
+    const dialect: Protocol = { ...jsonRpc(), codes: { methodNotFound: 404, internalError: 500 } }
+    const server = await start({ protocol: dialect, methods: { boom: () => { throw new Error('x') } } })
+    const p = await open(url(server))
+    expect((await p.call('nope', undefined, 1)).error).toEqual({ code: 404, message: 'Method not found: nope' })
+    expect((await p.call('boom', undefined, 2)).error).toEqual({ code: 500, message: 'Internal error' })
+    p.socket.send('not json')
+    expect((await p.next()).error).toEqual({ code: -32700, message: 'Parse error' })
+    expect((await p.call('rpc.subscribe', { topic: '' }, 3)).error).toEqual({ code: -32602, message: 'Invalid params' })
   })
 
   it('runs notifications without answering them', async () => {

@@ -3,7 +3,7 @@
 // the first run's answer under its own id. Driven by the hand-written session client, so the wire is pinned.
 import { describe, expect, it, vi } from 'vitest'
 import { AlreadyRun, createServer, createSessionStore } from '../../../src/server'
-import { MAX_ANSWERS } from '../../../src/server/repeats'
+import { MAX_ANSWERS } from '../../../src/server/messages/repeats'
 import { deferred, open, start, track, url } from './helpers'
 import { sessionClient } from './session-client'
 import { patient } from '../../helpers/wait'

@@ -3,7 +3,7 @@
 import { connect } from 'node:net'
 import { describe, expect, it, vi } from 'vitest'
 import { createServer } from '../../../src/server'
-import { open, peer, refusedWith, start, url } from './helpers'
+import { open, peer, refusedWith, start, track, url } from './helpers'
 import { patient } from '../../helpers/wait'
 
 describe('origin check at the upgrade', () => {
@@ -46,6 +46,22 @@ describe('origin check at the upgrade', () => {
     expect((onError.mock.calls.at(-1)![0] as Error).message).toBe(
       'lifeline-ws/server: refused upgrade from origin https://bad.example; your allowedOrigins function refused it',
     )
+  })
+})
+
+describe('the default onError', () => {
+  // Before: "lifeline-ws/server: Error: lifeline-ws/server: refused upgrade…" and a 7-line stack.
+  it('logs a refused origin as one line, with the prefix once and no stack', async () => {
+    const print = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      // No onError: the default logger.
+      const server = track(createServer({ port: 0, host: '127.0.0.1' }))
+      await server.ready
+      expect(await refusedWith(url(server), { origin: 'https://evil.example' })).toBe(403)
+      expect(print.mock.calls).toEqual([['lifeline-ws/server: refused upgrade from origin https://evil.example; add it to allowedOrigins']])
+    } finally {
+      print.mockRestore()
+    }
   })
 })
 

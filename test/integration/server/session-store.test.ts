@@ -1,7 +1,8 @@
 // The in-memory session store and a session's bookkeeping, without sockets.
 import { describe, expect, it, vi } from 'vitest'
 import { createSessionStore } from '../../../src/server'
-import { createSession } from '../../../src/server/session'
+import { systemClock } from '../../../src/server/clock'
+import { createSession } from '../../../src/server/sessions/session'
 import { patient } from '../../helpers/wait'
 
 describe('createSessionStore', () => {
@@ -27,40 +28,40 @@ describe('createSessionStore', () => {
 describe('a session', () => {
   const make = (maxBytes = 1000) => {
     const acks: number[] = []
-    const session = createSession('id', { maxBytes, ackDelay: 60_000, sendAck: (received) => acks.push(received) > 0 })
+    const session = createSession('id', { maxBytes, ackDelay: 60_000, clock: systemClock, writeAck: (received) => acks.push(received) > 0 })
     return { session, acks }
   }
 
   it('numbers outbound frames, lets go of acknowledged ones, and replays the rest', () => {
     const { session } = make()
-    for (const frame of ['f1', 'f2', 'f3', 'f4']) void session.push(frame)
-    expect(session.acknowledge(2)).toBe(true)
-    expect(session.after(2)).toEqual(['f3', 'f4'])
-    expect(session.after(3)).toEqual(['f4'])
+    for (const frame of ['f1', 'f2', 'f3', 'f4']) void session.keepOutbound(frame)
+    expect(session.ackedByClient(2)).toBe(true)
+    expect(session.replayAfter(2)).toEqual(['f3', 'f4'])
+    expect(session.replayAfter(3)).toEqual(['f4'])
     // Frames 1 and 2 are gone, and 5 was never sent.
-    expect(session.after(1)).toBeUndefined()
-    expect(session.after(5)).toBeUndefined()
-    expect(session.acknowledge(1)).toBe(false)
-    expect(session.acknowledge(9)).toBe(false)
+    expect(session.replayAfter(1)).toBeUndefined()
+    expect(session.replayAfter(5)).toBeUndefined()
+    expect(session.ackedByClient(1)).toBe(false)
+    expect(session.ackedByClient(9)).toBe(false)
     expect(session.state(123)).toEqual({ id: 'id', received: 0, sent: 4, frames: ['f3', 'f4'], expires: 123, marks: {} })
   })
 
   it('reports going over maxBytes, and counts bytes as UTF-8', () => {
     const { session } = make(10)
-    expect(session.push('12345')).toBe(true)
+    expect(session.keepOutbound('12345')).toBe(true)
     // Two characters, four bytes.
-    expect(session.push('éé')).toBe(true)
+    expect(session.keepOutbound('éé')).toBe(true)
     expect(session.bytes).toBe(9)
-    expect(session.push('xx')).toBe(false)
+    expect(session.keepOutbound('xx')).toBe(false)
   })
 
   it('acknowledges every 128 inbound frames at once, and restarts numbering for a new page', () => {
     const { session, acks } = make()
-    for (let n = 0; n < 300; n++) void session.receive()
+    for (let n = 0; n < 300; n++) void session.countInbound()
     expect(acks).toEqual([128, 256])
-    session.pause()
-    void session.push('old page')
-    session.restart()
+    session.stopAckTimer()
+    void session.keepOutbound('old page')
+    session.newPage()
     expect([session.sent, session.buffered, session.bytes, session.received]).toEqual([0, 0, 0, 300])
   })
 
@@ -81,35 +82,35 @@ describe('a session', () => {
     }
     const lost: unknown[] = []
     const acks: number[] = []
-    const session = createSession('id', { maxBytes: 5, ackDelay: 60_000, sendAck: (received) => acks.push(received) > 0, journal, lost: (err) => lost.push(err) })
-    const counting = session.receive()
+    const session = createSession('id', { maxBytes: 5, ackDelay: 60_000, clock: systemClock, writeAck: (received) => acks.push(received) > 0, journal, lost: (err) => lost.push(err) })
+    const counting = session.countInbound()
     // Not counted (nor acknowledged) before the journal counted it.
     expect(session.received).toBe(0)
     expect(await counting).toBe(true)
     expect(session.received).toBe(1)
-    const pushing = session.push('abc')
+    const pushing = session.keepOutbound('abc')
     expect(session.sent).toBe(0)
     expect(await pushing).toBe(true)
-    expect(await session.push('def')).toBe(false)
+    expect(await session.keepOutbound('def')).toBe(false)
     expect([session.sent, session.bytes]).toEqual([2, 6])
     // Acknowledging nothing new writes nothing; letting frames go trims the journal too.
-    expect(session.acknowledge(0)).toBe(true)
-    expect(session.acknowledge(1)).toBe(true)
-    session.restart()
+    expect(session.ackedByClient(0)).toBe(true)
+    expect(session.ackedByClient(1)).toBe(true)
+    session.newPage()
     expect(await session.owned()).toBe(true)
-    session.end(false)
+    session.stopJournal(false)
     await vi.waitFor(() => expect(calls).toEqual(['receive', 'push abc', 'push def', 'ack 1', 'restart', 'end false']), patient)
 
     failing = true
-    expect(await session.receive()).toBe(false)
-    expect(await session.push('x')).toBeUndefined()
+    expect(await session.countInbound()).toBe(false)
+    expect(await session.keepOutbound('x')).toBeUndefined()
     expect([session.received, session.sent]).toEqual([1, 0])
     expect(lost.map(String)).toEqual(['Error: LIFELINE_TAKEN receive', 'Error: LIFELINE_TAKEN push x'])
     // Ending does not report: the store forgets the session by its ttl if it cannot now.
-    session.end(true)
+    session.stopJournal(true)
     await vi.waitFor(() => expect(calls.at(-1)).toBe('end true'), patient)
     expect(lost).toHaveLength(2)
     expect(await session.owned()).toBe(false)
-    expect(createSession('plain', { maxBytes: 5, ackDelay: 1, sendAck: () => true }).owned()).toBeUndefined()
+    expect(createSession('plain', { maxBytes: 5, ackDelay: 1, clock: systemClock, writeAck: () => true }).owned()).toBeUndefined()
   })
 })

@@ -12,6 +12,7 @@ import { createFaultProxy, type FaultProxy } from '../../helpers/fault-proxy'
 import { client } from '../server/client-helper'
 import { start, url } from '../server/helpers'
 import type { Context } from '../../../src/server'
+import { isOutcomeUnknownError, type DropEvent } from '../../../src/index'
 import { patient } from '../../helpers/wait'
 
 const proxies: FaultProxy[] = []
@@ -312,5 +313,80 @@ describe('sessions: a graceful restart with a store both servers share', () => {
     await vi.waitFor(() => expect(got.length).toBeGreaterThanOrEqual(50), patient)
     expect(got).toEqual(upTo(50))
     await second.close()
+  })
+})
+
+// Issue #26, defect 4: a frame written on a socket that died before its acknowledgement is in doubt, not
+// dropped. Before the fix, such frames expired in the outbox (queue.ttl) while the client was away and came
+// back in a `drop` event with reason 'expired', although the server had run them.
+describe('sessions: frames in doubt across a drop', () => {
+  /** Drop events: each frame as `method n`. */
+  const dropsOf = (c: ReturnType<typeof client>) => {
+    const drops: { reason: DropEvent['reason']; items: string[] }[] = []
+    c.on('drop', ({ reason, items }) => {
+      drops.push({ reason, items: items.map((item) => {
+        const frame = JSON.parse(String(item)) as { method: string; params: { n: number } }
+        return `${frame.method} ${frame.params.n}`
+      }) })
+    })
+    return drops
+  }
+
+  it('are not reported as expired when the server had them: the resume says so', async () => {
+    const r = recorder()
+    // No acknowledgement before the drop: only the resume can tell the client what arrived.
+    const server = await start({ methods: r.methods, sessions: { ackDelay: 60_000 } })
+    const proxy = await proxied(server.port!)
+    const c = client(proxy.url(), { ...fast, queue: { ttl: 100 } })
+    const drops = dropsOf(c)
+    const sessions: boolean[] = []
+    c.on('session', ({ resumed }) => sessions.push(resumed))
+    await vi.waitFor(() => expect(sessions).toEqual([false]), patient)
+    for (let n = 0; n < 5; n++) c.notify('log', { n })
+    await vi.waitFor(() => expect(r.seen).toEqual(upTo(5)), patient)
+    // The path dies; the client notices after its heartbeat (500 ms), well past the frames' ttl.
+    proxy.set('blackhole')
+    await vi.waitFor(() => expect(c.state).not.toBe('open'), patient)
+    proxy.set('pass')
+    await vi.waitFor(() => expect(sessions).toEqual([false, true]), patient)
+    c.notify('log', { n: 5 })
+    await vi.waitFor(() => expect(r.seen.length).toBeGreaterThanOrEqual(6), patient)
+    expect(r.seen).toEqual(upTo(6))
+    expect(drops).toEqual([])
+  })
+
+  it("when the server lost the session: calls reject at once with OutcomeUnknownError, frames come back as 'unknown', nothing runs twice", async () => {
+    const runs: string[] = []
+    const methods = {
+      log: (p: unknown) => void runs.push(`log ${(p as { n: number }).n}`),
+      // Runs long after the session is gone: its answer can never reach the client.
+      slow: async (p: unknown) => {
+        runs.push(`slow ${(p as { n: number }).n}`)
+        await new Promise((resolve) => setTimeout(resolve, (p as { ms: number }).ms))
+        return p
+      },
+    }
+    const server = await start({ methods, sessions: { ttl: 100, ackDelay: 60_000 } })
+    const proxy = await proxied(server.port!)
+    const c = client(proxy.url(), { queue: { ttl: 100 } })
+    const drops = dropsOf(c)
+    const sessions: boolean[] = []
+    c.on('session', ({ resumed }) => sessions.push(resumed))
+    await vi.waitFor(() => expect(sessions).toEqual([false]), patient)
+    const call = c.call('slow', { n: 1, ms: 2000 }, { timeout: 60_000 }).catch((err: unknown) => err)
+    for (let n = 0; n < 3; n++) c.notify('log', { n })
+    await vi.waitFor(() => expect(runs).toEqual(['slow 1', 'log 0', 'log 1', 'log 2']), patient)
+    // Refused for longer than the session's ttl: the server forgets it.
+    proxy.set('refuse')
+    proxy.reset()
+    await vi.waitFor(() => expect(server.clients.size).toBe(0), patient)
+    proxy.set('pass')
+    await vi.waitFor(() => expect(sessions).toEqual([false, false]), patient)
+    const error = await call
+    expect(isOutcomeUnknownError(error)).toBe(true)
+    expect(drops).toEqual([{ reason: 'unknown', items: ['slow 1', 'log 0', 'log 1', 'log 2'] }])
+    // A round trip on the new session: anything written again would have arrived before its answer.
+    await expect(c.call('slow', { n: 2, ms: 0 })).resolves.toEqual({ n: 2, ms: 0 })
+    expect(runs).toEqual(['slow 1', 'log 0', 'log 1', 'log 2', 'slow 2'])
   })
 })

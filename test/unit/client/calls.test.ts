@@ -71,7 +71,7 @@ describe('calls: timeouts', () => {
     vi.advanceTimersByTime(1)
     const { error } = (await outcome) as { error: TimeoutError }
     expect(isTimeoutError(error)).toBe(true)
-    expect(error.message).toBe("lifeline: call 'room.join' timed out after 500 ms")
+    expect(error.message).toBe("lifeline: call 'room.join' timed out after 500 ms: it was sent and no answer came")
     expect(error).toMatchObject({ method: 'room.join', timeout: 500, sent: true })
     expect(gone).toHaveBeenCalledWith(id)
     expect(calls.ids().length).toBe(0)
@@ -83,8 +83,19 @@ describe('calls: timeouts', () => {
     queued.add(id)
     vi.advanceTimersByTime(500)
     const { error } = (await outcome) as { error: TimeoutError }
-    expect(error.message).toBe("lifeline: call 'add' timed out after 500 ms and was never sent: the client is not connected")
+    expect(error.message).toBe("lifeline: call 'add' timed out after 500 ms and was never sent: it waited in the outbox")
     expect(error.sent).toBe(false)
+  })
+
+  it('does not say "never sent" of a call that was written, dropped with its socket and queued again', async () => {
+    const { calls, add, queued } = setup()
+    const { id, outcome } = add({ timeout: 500, method: 'cart.save' })
+    calls.wrote(id)
+    queued.add(id)
+    vi.advanceTimersByTime(500)
+    const { error } = (await outcome) as { error: TimeoutError }
+    expect(error.message).toBe("lifeline: call 'cart.save' timed out after 500 ms: it was sent, the connection dropped, and it waited to be sent again")
+    expect(error.sent).toBe(true)
   })
 
   it("names the method in a 'method not found' error", async () => {

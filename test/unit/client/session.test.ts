@@ -1,6 +1,8 @@
 // Sessions, client side (docs/protocol.md, "Sessions"), against a hand-played server over FakeSocket.
 import { describe, expect, it, vi } from 'vitest'
-import { createClient, isConnectionClosedError, localStorageOutbox, type Client, type ClientOptions, type SessionEvent } from '../../../src/index'
+import {
+  createClient, isOutcomeUnknownError, isTimeoutError, localStorageOutbox, type Client, type ClientOptions, type DropEvent, type SessionEvent,
+} from '../../../src/index'
 import { FakeSocket } from '../../helpers/fake-socket'
 import { FakeStorage } from '../socket/fakes'
 import { fakeTimersPerTest, flush } from '../socket/harness'
@@ -21,9 +23,11 @@ function start(options: ClientOptions = {}) {
   })
   const sessions: SessionEvent[] = []
   const errors: unknown[] = []
+  const drops: { reason: DropEvent['reason']; items: unknown[] }[] = []
   client.on('session', (event) => sessions.push(event))
   client.on('error', (err) => errors.push(err))
-  return { client, sessions, errors }
+  client.on('drop', ({ reason, items }) => drops.push({ reason, items: items.map((item) => (parse(item) as Wire).params ?? (parse(item) as Wire).method) }))
+  return { client, sessions, errors, drops }
 }
 
 /** The server side of the newest socket: opens it and reads and answers what the client wrote. */
@@ -72,6 +76,35 @@ describe('sessions: the handshake', () => {
     await reconnect(client)
     expect(FakeSocket.last.sent).toEqual([])
     expect(sessions).toEqual([])
+  })
+})
+
+describe('sessions: a handshake that fails on a server that keeps sessions', () => {
+  it('reconnects after the backoff delay and resumes the session; it never goes on without one', async () => {
+    const { client, errors, sessions } = start({ reconnect: { backoff: () => 500 } })
+    const first = await connect()
+    first.answer({ id: 's1', resumed: false, received: 0 })
+    client.notify('n', { n: 1 })
+    first.socket.fail()
+    await vi.advanceTimersByTimeAsync(500)
+    const failing = FakeSocket.last
+    failing.accept()
+    const handshake = parse(failing.sent[0]) as Wire
+    // The server's session store did not answer (a frozen Redis): an internal error, not -32601.
+    failing.receive(JSON.stringify({ jsonrpc: '2.0', id: handshake.id, error: { code: -32603, message: 'Internal error' } }))
+    expect(String(errors.at(-1))).toContain('the session handshake failed (Internal error); reconnecting to resume the session')
+    expect(failing.readyState).not.toBe(FakeSocket.OPEN)
+    // Not at once: after the backoff delay.
+    const sockets = FakeSocket.instances.length
+    await vi.advanceTimersByTimeAsync(1)
+    expect(FakeSocket.instances.length).toBe(sockets)
+    await vi.advanceTimersByTimeAsync(500)
+    FakeSocket.last.accept()
+    const again = parse(FakeSocket.last.sent[0]) as Wire
+    expect(again).toMatchObject({ method: 'rpc.session', params: { id: 's1', received: 0 } })
+    FakeSocket.last.receive(JSON.stringify({ jsonrpc: '2.0', id: again.id, result: { id: 's1', resumed: true, received: 0 } }))
+    expect(FakeSocket.last.sent.slice(1).map((frame) => (parse(frame) as Wire).params)).toEqual([{ n: 1 }])
+    expect(sessions).toEqual([{ id: 's1', resumed: false }, { id: 's1', resumed: true }])
   })
 })
 
@@ -154,24 +187,152 @@ describe('sessions: replay', () => {
     await expect(call).resolves.toEqual({ members: ['ann'] })
   })
 
-  it('when the session is lost (resumed: false), rejects calls already written, writes held notifications again and says so', async () => {
-    const { client, sessions } = start()
+  it('when the session is lost (resumed: false), reports what was in doubt as unknown and writes only resend calls again', async () => {
+    const { client, sessions, drops } = start()
     const first = await connect()
     first.answer({ id: 's1', resumed: false, received: 0 })
     const lost = client.call('charge', { cents: 5 }).catch((err: unknown) => err)
     const safe = client.call('status', undefined, { resend: true })
     client.notify('typed', { n: 1 })
     await reconnect(client)
+    client.notify('after', { n: 2 })
     const socket = FakeSocket.last
     const handshake = parse(socket.sent[0]) as Wire
     socket.receive(JSON.stringify({ jsonrpc: '2.0', id: handshake.id, result: { id: 's2', resumed: false, received: 0 } }))
-    expect(isConnectionClosedError(await lost)).toBe(true)
+    const error = await lost
+    expect(isOutcomeUnknownError(error)).toBe(true)
+    expect(error).toMatchObject({ name: 'OutcomeUnknownError', code: -32003 })
+    // The server may have run them: never written again, reported once with their own reason.
+    expect(drops).toEqual([{ reason: 'unknown', items: [{ cents: 5 }, { n: 1 }] }])
     const methods = socket.sent.slice(1).map((frame) => (parse(frame) as Wire).method)
-    expect(methods).toEqual(['status', 'typed'])
+    expect(methods).toEqual(['status', 'after'])
     expect(sessions.at(-1)).toEqual({ id: 's2', resumed: false })
     const status = parse(socket.sent[1]) as Wire
     socket.receive(JSON.stringify({ jsonrpc: '2.0', id: status.id, result: 'ok' }))
     await expect(safe).resolves.toBe('ok')
+  })
+
+  it('rejects at once a call the server had acknowledged and not answered when it lost the session', async () => {
+    const { client } = start()
+    const first = await connect()
+    first.answer({ id: 's1', resumed: false, received: 0 })
+    const pending = client.call('report.build', {}, { timeout: 60_000 }).catch((err: unknown) => err)
+    first.push('rpc.ack', { received: 1 })
+    await reconnect(client)
+    const socket = FakeSocket.last
+    const handshake = parse(socket.sent[0]) as Wire
+    socket.receive(JSON.stringify({ jsonrpc: '2.0', id: handshake.id, result: { id: 's2', resumed: false, received: 0 } }))
+    await vi.advanceTimersByTimeAsync(0)
+    const error = await pending
+    expect(isOutcomeUnknownError(error)).toBe(true)
+    expect(error).toMatchObject({ method: 'report.build' })
+    expect(String(error)).toContain("'report.build' was written, not answered, and may or may not have run")
+    expect(socket.sent).toHaveLength(1)
+  })
+
+  it('settles what was in doubt when a server that had a session answers the next handshake without one', async () => {
+    const { client, drops } = start()
+    const first = await connect()
+    first.answer({ id: 's1', resumed: false, received: 0 })
+    const acknowledged = client.call('a', {}, { timeout: 60_000 }).catch((err: unknown) => err)
+    first.push('rpc.ack', { received: 1 })
+    const written = client.call('b', {}, { timeout: 60_000 }).catch((err: unknown) => err)
+    client.notify('typed', { n: 1 })
+    await reconnect(client)
+    const socket = FakeSocket.last
+    const handshake = parse(socket.sent[0]) as Wire
+    socket.receive(JSON.stringify({ jsonrpc: '2.0', id: handshake.id, error: { code: -32601, message: 'Method not found' } }))
+    await vi.advanceTimersByTimeAsync(0)
+    expect(isOutcomeUnknownError(await acknowledged)).toBe(true)
+    expect(isOutcomeUnknownError(await written)).toBe(true)
+    expect(drops).toEqual([{ reason: 'unknown', items: [{}, { n: 1 }] }])
+    expect(socket.sent).toHaveLength(1)
+  })
+})
+
+describe('sessions: frames in doubt (written, the socket died before the acknowledgement)', () => {
+  it('do not expire while in doubt: the resume says the server had them, and no drop event says otherwise', async () => {
+    const { client, drops } = start({ queue: { ttl: 1000 } })
+    const first = await connect()
+    first.answer({ id: 's1', resumed: false, received: 0 })
+    for (const n of [1, 2]) client.notify('n', { n })
+    first.socket.fail()
+    // Offline for longer than the ttl: the next socket opens late.
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(drops).toEqual([])
+    FakeSocket.last.accept()
+    const socket = FakeSocket.last
+    const handshake = parse(socket.sent[0]) as Wire
+    socket.receive(JSON.stringify({ jsonrpc: '2.0', id: handshake.id, result: { id: 's1', resumed: true, received: 2 } }))
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(drops).toEqual([])
+    expect(socket.sent).toHaveLength(1)
+    expect(client.queued).toBe(0)
+  })
+
+  it('expire once the resume says the server lacked them (they certainly did not run), and frames behind them expire meanwhile', async () => {
+    const { client, drops } = start({ queue: { ttl: 1000 } })
+    const first = await connect()
+    first.answer({ id: 's1', resumed: false, received: 0 })
+    client.notify('n', { n: 1 })
+    client.notify('n', { n: 2 })
+    first.socket.fail()
+    client.notify('n', { n: 3 })
+    await vi.advanceTimersByTimeAsync(1500)
+    // Never written: it expires on time, passing the two in doubt.
+    expect(drops).toEqual([{ reason: 'expired', items: [{ n: 3 }] }])
+    FakeSocket.last.accept()
+    const socket = FakeSocket.last
+    const handshake = parse(socket.sent[0]) as Wire
+    socket.receive(JSON.stringify({ jsonrpc: '2.0', id: handshake.id, result: { id: 's1', resumed: true, received: 1 } }))
+    // n 1 arrived; n 2 did not, and its ttl is long gone.
+    expect(drops).toEqual([{ reason: 'expired', items: [{ n: 3 }] }, { reason: 'expired', items: [{ n: 2 }] }])
+    expect(socket.sent).toHaveLength(1)
+  })
+
+  it('a call in doubt is not rejected as expired: it waits for the resume, then for its answer', async () => {
+    const { client, drops } = start({ queue: { ttl: 1000 } })
+    const first = await connect()
+    first.answer({ id: 's1', resumed: false, received: 0 })
+    const call = client.call('charge', { cents: 5 }, { timeout: 60_000 })
+    const [request] = first.tracked() as Wire[]
+    first.socket.fail()
+    await vi.advanceTimersByTimeAsync(5000)
+    FakeSocket.last.accept()
+    const socket = FakeSocket.last
+    const handshake = parse(socket.sent[0]) as Wire
+    socket.receive(JSON.stringify({ jsonrpc: '2.0', id: handshake.id, result: { id: 's1', resumed: true, received: 1 } }))
+    socket.receive(JSON.stringify({ jsonrpc: '2.0', id: request!.id, result: 'charged' }))
+    await expect(call).resolves.toBe('charged')
+    expect(drops).toEqual([])
+  })
+
+  it('a final close reports them as unknown, not as closed, and rejects their calls with OutcomeUnknownError', async () => {
+    const { client, drops } = start()
+    const first = await connect()
+    first.answer({ id: 's1', resumed: false, received: 0 })
+    const call = client.call('charge', { cents: 5 }).catch((err: unknown) => err)
+    client.notify('n', { n: 1 })
+    first.socket.fail()
+    client.notify('n', { n: 2 })
+    client.close()
+    expect(drops).toEqual([{ reason: 'closed', items: [{ n: 2 }] }, { reason: 'unknown', items: [{ cents: 5 }, { n: 1 }] }])
+    expect(isOutcomeUnknownError(await call)).toBe(true)
+  })
+
+  it('a call in doubt still times out on its own timeout (the resume may never come)', async () => {
+    const { client } = start()
+    const first = await connect()
+    first.answer({ id: 's1', resumed: false, received: 0 })
+    const call = client.call('charge', { cents: 5 }, { timeout: 2000 }).catch((err: unknown) => err)
+    first.socket.fail()
+    await vi.advanceTimersByTimeAsync(2000)
+    const error = await call
+    expect(isTimeoutError(error)).toBe(true)
+    // It was written: not 'never sent', which would invite a resend of what may have run.
+    expect(error).toMatchObject({ sent: true })
+    expect((error as Error).message).toMatch(/^lifeline: call 'charge' timed out after 2000 ms: /)
+    expect((error as Error).message).not.toMatch(/never sent/)
   })
 })
 

@@ -142,6 +142,21 @@ describe('subscriptions: ready', () => {
     expect(open()).toEqual([])
   })
 
+  it('unsubscribes where there is no DOMException (Hermes): the AbortError is an Error of that name', async () => {
+    vi.stubGlobal('DOMException', undefined)
+    try {
+      const { subs, open } = setup()
+      open()
+      const sub = subs.subscribe('t', () => {})
+      sub.unsubscribe()
+      const reason = await state(sub.ready)
+      expect(reason).toBeInstanceOf(Error)
+      expect(reason).toMatchObject({ name: 'AbortError', message: 'lifeline: unsubscribed' })
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
   it('ignores the answer to an old request once the topic was re-created', async () => {
     const { subs, requests, open } = setup()
     open()

@@ -1,7 +1,7 @@
 // A session's memory of keyed messages (src/server/repeats.ts): which `once` keys ran, per origin within
 // a window below its highest number, and the answers of the latest keyed requests.
 import { describe, expect, it } from 'vitest'
-import { createRepeats, MAX_ANSWERS, MAX_ORIGINS, WINDOW } from '../../../src/server/repeats'
+import { createRepeats, MAX_ANSWERS, MAX_ORIGINS, WINDOW } from '../../../src/server/messages/repeats'
 
 describe('repeats: which keyed messages ran', () => {
   it('says a key ran once it was seen, per origin', () => {

@@ -1,9 +1,9 @@
 // Local fan-out over a broker whose history answers when the test says so: live messages that
 // come while a subscribe's history is read are held, then sent after the replay, each once.
 import { describe, expect, it } from 'vitest'
-import { jsonRpc } from '../../../src/protocol/json-rpc'
-import type { Broker, BrokerHistory } from '../../../src/server/broker/broker'
-import { createTopics, type Subscriber } from '../../../src/server/topics'
+import { jsonRpc, jsonRpcCodes as codes } from '../../../src/protocol/json-rpc'
+import type { Broker, BrokerHistory } from '../../../src/server/topics/broker/broker'
+import { createTopics, type Subscriber } from '../../../src/server/topics/topics'
 
 function slowBroker() {
   const reads: ((history: BrokerHistory) => void)[] = []
@@ -20,9 +20,12 @@ function slowBroker() {
 
 const subscriber = () => {
   const frames: { seq: number; data: unknown }[] = []
+  const topics = new Set<string>()
   const sub: Subscriber = {
-    topics: new Set(),
-    send: (frame) => void frames.push((JSON.parse(frame) as { params: { seq: number; data: unknown } }).params),
+    topics,
+    subscribed: (topic) => void topics.add(topic),
+    unsubscribed: (topic) => void topics.delete(topic),
+    write: (frame) => void frames.push((JSON.parse(frame) as { params: { seq: number; data: unknown } }).params),
   }
   return { sub, frames }
 }
@@ -30,7 +33,7 @@ const subscriber = () => {
 describe('topics over a broker', () => {
   it('holds live messages while the history is read, then sends each message once, in order', async () => {
     const { broker, reads } = slowBroker()
-    const topics = createTopics(broker, jsonRpc())
+    const topics = createTopics(broker, jsonRpc(), codes)
     const { sub, frames } = subscriber()
     const preparing = topics.prepare(sub, 't', 2)
     // Published while the history is on its way: 4 is also in the history, 5 and 6 are not.
@@ -50,7 +53,7 @@ describe('topics over a broker', () => {
 
   it('after a gap sends no replay, only what came after the latest number', async () => {
     const { broker, reads } = slowBroker()
-    const topics = createTopics(broker, jsonRpc())
+    const topics = createTopics(broker, jsonRpc(), codes)
     const { sub } = subscriber()
     const preparing = topics.prepare(sub, 't', 1)
     topics.deliver('t', 9, 'late')
@@ -62,7 +65,7 @@ describe('topics over a broker', () => {
 
   it('forgets a cancelled subscribe, and one whose history could not be read', async () => {
     const { broker, reads } = slowBroker()
-    const topics = createTopics(broker, jsonRpc())
+    const topics = createTopics(broker, jsonRpc(), codes)
     const { sub, frames } = subscriber()
     const preparing = topics.prepare(sub, 't', undefined)
     expect(topics.listening('t')).toBe(true)
@@ -72,7 +75,7 @@ describe('topics over a broker', () => {
     topics.deliver('t', 1, 'x')
     expect(frames).toEqual([])
 
-    const failing = createTopics({ ...broker, history: () => Promise.reject(new Error('connection lost')) }, jsonRpc())
+    const failing = createTopics({ ...broker, history: () => Promise.reject(new Error('connection lost')) }, jsonRpc(), codes)
     await expect(failing.prepare(sub, 'u', 0)).rejects.toMatchObject({ code: -32000, data: { topic: 'u', reason: 'connection lost' } })
     expect(failing.listening('u')).toBe(false)
   })

@@ -34,6 +34,9 @@ export const serve = async (socket = FakeSocket.last) => {
   return socket
 }
 
+/** The messages of one kind among those posted. */
+export const kinds = (posted: unknown[], kind: string) => posted.filter((m) => (m as { kind?: string } | null)?.kind === kind)
+
 /** The id of the tab that sent the nth message of a kind (a tab's id is its own secret). */
 export const idOf = (browser: FakeBrowser, kind: string, nth = 0) =>
   (browser.posted.filter((m) => (m as { kind?: string } | null)?.kind === kind)[nth] as { from: string }).from

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { fromWire, parseMessage, toWire } from '../../../src/share/messages'
 import {
-  ClientClosedError, ConnectError, ConnectionClosedError, QueueFullError, RpcError, TimeoutError,
-  isConnectError, isConnectionClosedError, isProtocolError, isRpcError, isTimeoutError,
+  ClientClosedError, ConnectError, ConnectionClosedError, OutcomeUnknownError, QueueFullError, RpcError, TimeoutError,
+  isConnectError, isConnectionClosedError, isOutcomeUnknownError, isProtocolError, isRpcError, isTimeoutError,
 } from '../../../src/errors'
 
 describe('tab messages', () => {
@@ -39,6 +39,7 @@ describe('tab messages', () => {
       new ClientClosedError('closed'),
       new QueueFullError('full'),
       new ConnectError('ws://x/', 1006, 'refused'),
+      new OutcomeUnknownError('maybe ran', 'order.place'),
     ]
     const back = errors.map((err) => fromWire(structuredClone(toWire(err))))
     expect(back.map((err) => err.name)).toEqual(errors.map((err) => err.name))
@@ -49,6 +50,8 @@ describe('tab messages', () => {
     expect(back[3]).toBeInstanceOf(ClientClosedError)
     expect(back[4]).toBeInstanceOf(QueueFullError)
     expect(isConnectError(back[5]) && [back[5].url, back[5].code, back[5].reason]).toEqual(['ws://x/', 1006, 'refused'])
+    expect(back[6]).toBeInstanceOf(OutcomeUnknownError)
+    expect(isOutcomeUnknownError(back[6]) && [back[6].method, back[6].code]).toEqual(['order.place', -32003])
   })
 
   it('keeps the name of other errors, turns non-errors into messages, and refuses a malformed one', () => {

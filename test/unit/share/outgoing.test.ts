@@ -65,7 +65,7 @@ describe('a tab\'s outgoing frames', () => {
     frames.done(1)
     leaderless()
     frames.send({ kind: 'notify', seq: number(), method: 'n' })
-    expect(frames.waiting(2)).toBe(true)
+    expect(frames.unsent(2)).toBe(true)
     posted.length = 0
     frames.handover()
     frames.resend()

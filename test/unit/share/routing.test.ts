@@ -7,9 +7,7 @@ import { isProtocolError, isRpcError } from '../../../src/index'
 import { createClient } from '../../../src/share'
 import { createFakeBrowser } from '../../helpers/fake-tabs'
 import { FakeSocket } from '../../helpers/fake-socket'
-import { KEY, URL, clients, frames, idOf, serve, settle, tab } from './harness'
-
-const kinds = (posted: unknown[], kind: string) => posted.filter((m) => (m as { kind?: string } | null)?.kind === kind)
+import { KEY, URL, clients, frames, idOf, kinds, serve, settle, tab } from './harness'
 
 describe('share: events and server requests through a follower', () => {
   it('listens with handlers and streams, counted per tab, and stops when the last listener goes', async () => {

@@ -7,7 +7,7 @@ import { createClient as createPlainClient, isProtocolError, isTimeoutError } fr
 import { createClient } from '../../../src/share'
 import { createFakeBrowser } from '../../helpers/fake-tabs'
 import { FakeSocket } from '../../helpers/fake-socket'
-import { KEY, URL, clients, frames, idOf, serve, settle, tab } from './harness'
+import { KEY, URL, clients, frames, idOf, kinds, serve, settle, tab } from './harness'
 
 describe('share: fallback', () => {
   it("is refused by lifeline-ws's createClient, in every build, with the entry that has it", () => {
@@ -107,6 +107,48 @@ describe('share: election and routing', () => {
     expect(browser.posted.filter((m) => (m as { kind: string }).kind === 'cancel')).toHaveLength(2)
     const stillAborted = b.client.call('slow', undefined, { signal: controller.signal })
     await expect(stillAborted).rejects.toThrow('stop')
+  })
+
+  it("refuses a follower call's NaN or negative timeout with a RangeError, as a client of its own does", async () => {
+    const browser = createFakeBrowser()
+    tab(browser)
+    const b = tab(browser)
+    await settle()
+    await serve()
+    // A NaN timeout is never scheduled: the call would never settle.
+    await expect(b.client.call('add', undefined, { timeout: NaN })).rejects.toThrow(new RangeError("lifeline: the timeout of call 'add' must be a number from 0 to Infinity"))
+    await expect(b.client.call('add', undefined, { timeout: -1 })).rejects.toThrow(RangeError)
+    await settle()
+    expect(kinds(browser.posted, 'call')).toEqual([])
+  })
+
+  it("says in a follower's TimeoutError that its call never reached a leader, and the state it waited in", async () => {
+    const browser = createFakeBrowser()
+    tab(browser)
+    await settle()
+    // The answer to the new tab's 'who' is lost: it has no leader to hand its call to.
+    browser.lose((message) => (message as { kind?: string }).kind === 'leader')
+    const b = tab(browser)
+    await settle()
+    const error: unknown = await b.client.call('add', undefined, { timeout: 20 }).catch((err: unknown) => err)
+    expect(isTimeoutError(error) && [error.message, error.sent]).toEqual([
+      "lifeline: call 'add' timed out after 20 ms and was never sent: it waited in the outbox while the client was connecting",
+      false,
+    ])
+  })
+
+  it("says a follower's call was sent once a leader was handed it, even before the leader said it took it", async () => {
+    const browser = createFakeBrowser()
+    tab(browser)
+    const b = tab(browser)
+    await settle()
+    const socket = await serve()
+    // The leader writes the call to the socket; its 'accepted' never reaches the tab.
+    browser.lose((message) => (message as { kind?: string }).kind === 'accepted')
+    const error: unknown = await b.client.call('slow', undefined, { timeout: 20 }).catch((err: unknown) => err)
+    expect(frames(socket).some((frame) => frame.method === 'slow')).toBe(true)
+    // Not "never sent": the server may have run it.
+    expect(isTimeoutError(error) && [error.message, error.sent]).toEqual(["lifeline: call 'slow' timed out after 20 ms: it was sent and no answer came", true])
   })
 
   it('mirrors raw frames to a follower that listens for them, and sends volatile frames only while open', async () => {

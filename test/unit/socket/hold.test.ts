@@ -136,7 +136,7 @@ describe('outbox: a gated attach', () => {
     expect([outbox.held, outbox.size]).toEqual([2, 0])
   })
 
-  it('sends everything again when the session is new (resume(0) after a session change)', () => {
+  it('numbers frames of another session anew: their old positions mean nothing to the new one', () => {
     const { outbox } = setup()
     const { positions, socket } = numbered(outbox)
     positions.session = 'old'
@@ -146,9 +146,11 @@ describe('outbox: a gated attach', () => {
     outbox.push({ frame: 'call', call: 9 })
     outbox.detach(true)
     positions.stop()
-    expect(positions.writtenBefore(9)).toBe(true)
+    // Put back, in doubt: written on the current session, so not orphans.
+    expect(positions.orphans()).toEqual([])
     positions.session = 'new'
-    expect(positions.writtenBefore(9)).toBe(false)
+    // The session changed: both are orphans of the lost one (the session layer settles them).
+    expect(positions.orphans().map((item) => item.frame)).toEqual(['a', 'call'])
     const next = fakeWriter()
     const nextSocket: Writer = {
       ready: next.writer.ready,
@@ -245,5 +247,79 @@ describe('outbox: stored frames keep their position and session', () => {
     outbox.push({ frame: 'abc' })
     expect(outbox.push({ frame: 'de' })).toBe('dropped')
     expect(drops).toEqual([{ frames: ['de'], reason: 'overflow' }])
+  })
+})
+
+describe('outbox: frames in doubt (written on a session, put back by a drop, not yet judged by a resume)', () => {
+  /** An outbox whose session wrote `frames` and then lost its socket: they are back in the queue, in doubt. */
+  function inDoubt(frames: string[], queue: Parameters<typeof setup>[0] = {}) {
+    const made = setup(queue)
+    const { positions, socket } = numbered(made.outbox)
+    positions.session = 's'
+    made.outbox.attach(socket, { hold: true, gate: true })
+    positions.resume(0)
+    for (const frame of frames) made.outbox.push({ frame })
+    made.outbox.detach(true)
+    positions.stop()
+    return { ...made, positions }
+  }
+
+  it('never expire by ttl: frames queued behind them still do, and the timer waits for those only', () => {
+    const { outbox, drops } = inDoubt(['a', 'b'], { ttl: 1000 })
+    outbox.push({ frame: 'c' })
+    vi.advanceTimersByTime(1000)
+    expect(drops).toEqual([{ frames: ['c'], reason: 'expired' }])
+    // Nothing left that can expire: no timer spins on the frames in doubt.
+    expect(vi.getTimerCount()).toBe(0)
+    vi.advanceTimersByTime(60_000)
+    expect(drops).toHaveLength(1)
+    expect(outbox.items().map((item) => item.frame)).toEqual(['a', 'b'])
+  })
+
+  it('are never dropped for the bounds: a newer frame goes instead', () => {
+    const { outbox, drops } = inDoubt(['a', 'b'], { maxMessages: 2 })
+    expect(outbox.push({ frame: 'c' })).toBe('queued')
+    expect(drops).toEqual([{ frames: ['c'], reason: 'overflow' }])
+    expect(outbox.items().map((item) => item.frame)).toEqual(['a', 'b'])
+  })
+
+  it('expire normally once a resume says the server lacked them', () => {
+    const { outbox, drops, positions } = inDoubt(['a', 'b'], { ttl: 1000 })
+    vi.advanceTimersByTime(2000)
+    expect(drops).toEqual([])
+    positions.resume(1)
+    expect(drops).toEqual([{ frames: ['b'], reason: 'expired' }])
+    expect(outbox.size).toBe(0)
+  })
+
+  it("a final close reports them as 'unknown', after the frames that certainly never left ('closed')", () => {
+    const { outbox, drops } = inDoubt(['a'])
+    outbox.push({ frame: 'b' })
+    outbox.close()
+    expect(drops).toEqual([{ frames: ['b'], reason: 'closed' }, { frames: ['a'], reason: 'unknown' }])
+  })
+
+  it("discard with a reason reports what it takes out; without one it is silent", () => {
+    const { outbox, drops } = inDoubt(['a', 'b', 'c'])
+    outbox.discard((item) => item.frame === 'a')
+    outbox.discard((item) => item.frame === 'c', 'unknown')
+    expect(drops).toEqual([{ frames: ['c'], reason: 'unknown' }])
+    expect(outbox.items().map((item) => item.frame)).toEqual(['b'])
+  })
+
+  it("close 'flush' keeps the stored copies of frames in doubt for the next page, which resumes and judges them", async () => {
+    const { storage, frames } = memoryStorage()
+    const { outbox, drops } = setup({ storage, onClose: 'flush' })
+    await flush()
+    const { positions, socket } = numbered(outbox)
+    positions.session = 's'
+    outbox.attach(socket, { hold: true, gate: true })
+    positions.resume(0)
+    outbox.push({ frame: 'a', persist: true })
+    outbox.detach(true)
+    outbox.close()
+    await flush()
+    expect(drops).toEqual([{ frames: ['a'], reason: 'unknown' }])
+    expect(frames.map(({ frame, position, session }) => [frame, position, session])).toEqual([['a', 1, 's']])
   })
 })

@@ -158,3 +158,15 @@ describe('listeners', () => {
     expect(h.states()).toEqual(['connecting', 'open', 'reconnecting', 'open', 'closed'])
   })
 })
+
+describe('hosts whose window is no event target', () => {
+  it("connects where `window` is the global object without addEventListener (React Native)", async () => {
+    const reactNativeWindow = {} as EventTarget
+    const h = make({ environment: { window: reactNativeWindow, document: undefined, navigator: {} } })
+    await h.begin()
+    expect(h.link.state).toBe('connecting')
+    expect(FakeSocket.instances).toHaveLength(1)
+    h.link.stop()
+    expect(h.link.state).toBe('closed')
+  })
+})

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { resolveOptions, socketUrl } from '../../../src/socket/options'
 import { backoff } from '../../../src/socket/backoff'
-import { nearest, socketRules, validate } from '../../../src/socket/validate'
+import { nearest } from '../../../src/nearest'
+import { socketRules, validate } from '../../../src/socket/validate'
 import { clientRules, type ClientOptions } from '../../../src/client/options'
 
 // Development-build validation, as createSocket and createClient run it.
@@ -18,8 +19,52 @@ describe('socketUrl', () => {
     expect(socketUrl(new URL(input))).toBe(output)
   })
 
-  it.each(['ftp://a.example/', 'file:///etc/passwd', 'mailto:x@y.z', 'not a url'])('%s is a TypeError', (input) => {
+  it.each(['ftp://a.example/', 'file:///etc/passwd', 'mailto:x@y.z', 'not a url', '/relative/without/a/page', 'ws://'])('%s is a TypeError', (input) => {
     expect(() => socketUrl(input)).toThrow(TypeError)
+  })
+
+  it('keeps the scheme check case-blind and the query untouched', () => {
+    expect(socketUrl('HTTPS://a.example/x?token=a/b#frag')).toBe('wss://a.example/x?token=a/b')
+    expect(socketUrl('WS://a.example')).toBe('ws://a.example')
+  })
+
+  it('resolves a relative URL against the page, where there is one', () => {
+    vi.stubGlobal('location', { href: 'https://app.example/chat/room?x=1' })
+    try {
+      expect(socketUrl('/ws')).toBe('wss://app.example/ws')
+      expect(socketUrl('live')).toBe('wss://app.example/chat/live')
+      expect(socketUrl('http://other.example/a#b')).toBe('ws://other.example/a')
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
+  // React Native's URL: the constructor and href work; before 0.80 every other getter throws, no
+  // version has setters, and older ones append a '/' to whatever the URL ends with.
+  class ReactNativeUrl {
+    readonly href: string
+    constructor(url: string) {
+      this.href = url.endsWith('/') ? url : url + '/'
+    }
+    toString() {
+      return this.href
+    }
+    get protocol(): string {
+      throw new Error('URL.protocol is not implemented')
+    }
+    get hash(): string {
+      throw new Error('URL.hash is not implemented')
+    }
+  }
+
+  it("works where URL is React Native's: never reads its parts, never mangles the query", () => {
+    vi.stubGlobal('URL', ReactNativeUrl)
+    try {
+      expect(socketUrl('https://a.example/ws?token=abc')).toBe('wss://a.example/ws?token=abc')
+      expect(socketUrl(new ReactNativeUrl('ws://a.example/ws') as unknown as URL)).toBe('ws://a.example/ws/')
+    } finally {
+      vi.unstubAllGlobals()
+    }
   })
 })
 

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// Takes the screenshots of the Vite chat examples in docs/images/: each example
+// (react, vue, svelte) built with `vite build`, served by `vite preview` with
+// its chat server at /ws, two messages sent through its composer, then a
+// 900×600 picture in Chromium. Run after `npm run build`:
+//
+//   node demo/example-screenshots.mjs               all three
+//   node demo/example-screenshots.mjs --only vue    one
+//
+// Chromium through playwright-core, at /usr/bin/chromium (CHROMIUM_BIN overrides).
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { chromium } from 'playwright-core'
+import { build, preview } from 'vite'
+
+const root = fileURLToPath(new URL('../', import.meta.url))
+const WAIT = 30_000
+const { values } = parseArgs({ options: { only: { type: 'string' }, out: { type: 'string', default: 'docs/images' } } })
+const examples = ['react', 'vue', 'svelte'].filter((name) => !values.only || name === values.only)
+
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] })
+const scratch = await mkdtemp(join(tmpdir(), 'lifeline-examples-'))
+let failed = 0
+try {
+  for (const name of examples) {
+    const app = join(root, 'examples', name)
+    const outDir = join(scratch, name)
+    await build({ root: app, logLevel: 'warn', build: { outDir, emptyOutDir: true } })
+    const server = await preview({ root: app, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0 } })
+    const page = await browser.newPage({ viewport: { width: 900, height: 600 }, deviceScaleFactor: 1 })
+    try {
+      await page.goto(server.resolvedUrls.local[0])
+      await page.waitForFunction(() => document.getElementById('messages')?.dataset.status === 'ready', undefined, { timeout: WAIT })
+      for (const [from, text] of [['ada', `Hello from the ${name} example.`], ['bob', 'One socket, one subscription, two components on the topic.']]) {
+        await page.fill('#composer input[name=from]', from)
+        await page.fill('#composer input[name=text]', text)
+        await page.click('#composer button')
+        await page.waitForFunction((sent) => document.getElementById('messages').textContent.includes(sent), text, { timeout: WAIT })
+      }
+      await page.waitForFunction(() => /\d/.test(document.getElementById('clock').textContent), undefined, { timeout: WAIT })
+      await page.evaluate(() => document.activeElement?.blur())
+      const path = join(values.out, `example-${name}.png`)
+      await page.screenshot({ path: join(root, path) })
+      console.log(`  examples/${name} → ${path}`)
+    } catch (err) {
+      failed++
+      console.error(`  examples/${name}: ${err.message}`)
+    } finally {
+      await page.close()
+      await server.close()
+    }
+  }
+} finally {
+  await browser.close()
+  await rm(scratch, { recursive: true, force: true })
+}
+process.exit(failed ? 1 : 0)

@@ -1,0 +1,9 @@
+// `npm run example:svelte`: builds the library, then starts Vite with the chat
+// server inside it at /ws, and prints the app's URL (examples/vite-example.mjs).
+//
+//   npm run example:svelte                  http://127.0.0.1:5173/ (or the next free port)
+//   PORT=7000 npm run example:svelte        another port
+//   npm run example:svelte -- --no-build    skip `npm run build` (dist/ must exist)
+import { startExample } from '../vite-example.mjs'
+
+await startExample(new URL('./', import.meta.url), 'Svelte chat')

@@ -1,0 +1,215 @@
+/**
+ * The sessions of one server (docs/protocol.md, "Sessions"): the
+ * `rpc.session` handshake (new or resume), expiry of sessions without a
+ * connection, ending a session, and handing sessions to the store on a
+ * graceful shutdown. Live sessions are kept here, in process; the store
+ * holds the ones no server is serving.
+ * @module
+ */
+import { RpcError } from '../../errors'
+import type { Message } from '../../protocol/protocol'
+import { backgroundTimeout, type Clock } from '../clock'
+import type { Client, Connection } from '../connection/types'
+import type { Granted } from '../messages/answers'
+import type { Codes } from '../messages/codes'
+import { asNotice } from '../notices'
+import type { ResolvedSessions } from '../options'
+import { isCount, isRecord } from '../../checks'
+import { createSession, type Session } from './session'
+import { SessionTakenError, type SessionState } from './store'
+
+/** What the sessions need from their server. @internal */
+export interface SessionsOptions<Auth> {
+  sessions: ResolvedSessions
+  /** The flow-control limits, told to the client in the handshake answer. */
+  limits: { maxInFlight: number; maxQueued: number }
+  ackMethod: string
+  codes: Codes
+  clock: Clock
+  encode(message: Message): string
+  /** A client for a session restored from the store, on `connection`. */
+  restore(connection: Connection<Auth>, id: string): Client<Auth>
+  /** A client began in this process (restored from the store): server.clients, then onConnect. */
+  began(client: Client<Auth>): void
+  /** A session client got a connection back: onResume, once the replay is written. */
+  resumed(client: Client<Auth>): void
+  /** A client ended for good: onDisconnect. */
+  ended(client: Client<Auth>, code: number, reason: string): void
+  report(err: unknown): void
+}
+
+/** @internal */
+export interface Sessions<Auth> {
+  /** Decide an `rpc.session` request on `connection` (its own client is the one made at the upgrade). */
+  handshake(connection: Connection<Auth>, params: unknown): Promise<() => Granted>
+  /** A session's connection closed: it waits `ttl` for its client. */
+  dropped(client: Client<Auth>, code: number, reason: string): void
+  /** Graceful shutdown: acknowledge on its connection, save to the store, close with 1012. */
+  handOff(client: Client<Auth>): Promise<void>
+}
+
+/**
+ * True when a client that received `received` of a session's frames can continue it: the server
+ * still holds every frame after that, and never sent fewer. `null` (a new page) always can.
+ */
+const continuable = (session: { sent: number; buffered: number }, received: number | null) =>
+  received === null || (received >= session.sent - session.buffered && received <= session.sent)
+
+/** @internal */
+export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<Auth> {
+  const { clock, sessions: limits } = options
+  const now = () => clock.now()
+  const live = new Map<string, Client<Auth>>()
+  // Sessions being saved by close(): each is saved once, and every caller waits for that save.
+  const leaving = new Map<Client<Auth>, Promise<void>>()
+  // Sessions without a connection: when they expire, and the timer that ends them.
+  const waiting = new Map<Client<Auth>, { expires: number; timer: unknown }>()
+
+  const writeAck = (client: Client<Auth>, received: number) => {
+    const connection = client.connection
+    if (!connection) return false
+    connection.write(options.encode({ type: 'notification', method: options.ackMethod, params: { received } }))
+    return true
+  }
+
+  const startSession = (client: Client<Auth>, state?: SessionState): Session => {
+    // Write-through stores keep the live session up to date, so it survives this process.
+    const journal = limits.store.journal?.(state ?? { id: client.ctx.id, received: 0, sent: 0, frames: [], expires: now() + limits.ttl })
+    const lost = (err: unknown) => {
+      if (client.ended) return
+      // Taken over by another process is the normal end of a session whose client moved; anything else is news.
+      if (!(err instanceof SessionTakenError)) options.report(asNotice(err))
+      // The store keeps it: the client resumes it here or on another process.
+      finish(client, 1012, 'Service restart', false)
+    }
+    const session = createSession(
+      client.ctx.id,
+      { maxBytes: limits.maxBytes, ackDelay: limits.ackDelay, clock, writeAck: (received) => writeAck(client, received), journal, lost },
+      state,
+    )
+    // ctx.close and an overflow end the session (its client starts a new one).
+    client.startSession(session, (code, reason) => finish(client, code, reason))
+    live.set(client.ctx.id, client)
+    return session
+  }
+
+  const stopWaiting = (client: Client<Auth>) => {
+    const entry = waiting.get(client)
+    if (entry) clock.clearTimeout(entry.timer)
+    waiting.delete(client)
+  }
+
+  /**
+   * Forget a session here and tell the app; its connection, if any, is closed with `code`. `forget`:
+   * the store's journal forgets it too (false when it was handed over, or the store keeps it for a resume).
+   */
+  const finish = (client: Client<Auth>, code: number, reason: string, forget = true) => {
+    if (client.ended) return
+    stopWaiting(client)
+    live.delete(client.ctx.id)
+    client.session?.stopJournal(forget)
+    const connection = client.connection
+    // What this session ran is acknowledged before it goes (if not already), so the client never writes it to the next one.
+    if (connection) client.session?.ackToClientNow()
+    client.end()
+    if (connection) {
+      connection.stopServing()
+      connection.close(code, reason)
+    }
+    options.ended(client, code, reason)
+  }
+
+  function parseOrThrow(params: unknown): { id: string | null; received: number | null } {
+    const id = isRecord(params) ? params.id : undefined
+    const received = isRecord(params) ? params.received : undefined
+    if ((id !== null && typeof id != 'string') || (received !== null && !isCount(received))) {
+      throw new RpcError(options.codes.invalidParams, 'Invalid params: rpc.session takes { id: string | null, received: integer >= 0 | null }')
+    }
+    return { id, received }
+  }
+
+  /** `connection` (whose own client is `own`) takes over the session of `found`; returns the frames to replay. */
+  function resume(found: Client<Auth>, own: Client<Auth>, connection: Connection<Auth>, received: number | null): string[] {
+    const session = found.session!
+    const old = found.connection
+    if (old) {
+      // Half-open: the server had not noticed the old socket die. Nothing it still sends counts.
+      found.detach()
+      old.stopServing()
+      old.terminate()
+    }
+    stopWaiting(found)
+    // The connection's own client, made at the upgrade, was never more than a round trip old.
+    own.end()
+    options.ended(own, 1000, 'Session resumed')
+    found.attach(connection)
+    session.ackedToClient()
+    if (received === null) {
+      // A new page: what was buffered for the old one, and its answers to our calls, died with it.
+      found.newPage()
+      return []
+    }
+    session.ackedByClient(received)
+    return session.replayAfter(received) ?? []
+  }
+
+  async function save(client: Client<Auth>, session: Session) {
+    // Tells the client to let go of everything this server received (and ran).
+    writeAck(client, session.received)
+    session.ackedToClient()
+    const expires = waiting.get(client)?.expires ?? now() + limits.ttl
+    try {
+      await limits.store.save(session.state(expires))
+    } catch (err) {
+      options.report(asNotice(err))
+    }
+    finish(client, 1012, 'Service restart', false)
+    leaving.delete(client)
+  }
+
+  return {
+    async handshake(connection, params) {
+      const { id, received } = parseOrThrow(params)
+      let state: SessionState | undefined
+      const here = id === null ? undefined : live.get(id)
+      // Write-through: a session served here may have moved to another process since (its client came back here).
+      const owned = here?.session!.owned()
+      const stale = owned !== undefined && !(await owned) ? here : undefined
+      if (id !== null && (!here || stale)) state = await limits.store.take(id)
+      return () => {
+        if (stale) finish(stale, 1012, 'Session moved', false)
+        const own = connection.client!
+        let found = id === null ? undefined : live.get(id)
+        // The client claims frames the session never sent, or lost ones the server no longer holds: start over.
+        if (found && !continuable({ sent: found.session!.sent, buffered: found.session!.buffered }, received)) {
+          finish(found, 1013, 'Session lost')
+          found = undefined
+        }
+        if (!found && state && continuable({ sent: state.sent, buffered: state.frames.length }, received)) {
+          found = options.restore(connection, state.id)
+          startSession(found, state)
+          options.began(found)
+        }
+        if (found) {
+          const replay = resume(found, own, connection, received)
+          options.resumed(found)
+          return { result: { id: found.ctx.id, resumed: true, received: found.session!.received, limits: options.limits }, replay }
+        }
+        startSession(own)
+        return { result: { id: own.ctx.id, resumed: false, received: 0, limits: options.limits } }
+      }
+    },
+    dropped(client, code, reason) {
+      client.detach()
+      const timer = backgroundTimeout(clock, () => finish(client, code, reason), limits.ttl)
+      waiting.set(client, { expires: now() + limits.ttl, timer })
+    },
+    handOff(client) {
+      const session = client.session
+      if (!session || client.ended) return Promise.resolve()
+      const saving = leaving.get(client) ?? save(client, session)
+      leaving.set(client, saving)
+      return saving
+    },
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Where sessions wait between two servers: a server that shuts down
+ * gracefully saves each of its sessions here, and the server that takes its
+ * place (or any server sharing the store) takes a session back when its
+ * client resumes it. The built-in store is in memory, so it is shared only
+ * by servers of one process (a restart in place, tests); a Redis store
+ * implements the same two methods.
+ * @module
+ */
+
+/**
+ * A session as it is kept: plain data (strings and numbers), so a store can serialize it as JSON.
+ * Positions are implicit: the buffered `frames` are the server's tracked frames numbered
+ * `sent - frames.length + 1` to `sent`.
+ */
+export interface SessionState {
+  /** The session id the client presents to resume. */
+  readonly id: string
+  /** Tracked frames received from the client in this session (the next one is `received + 1`). */
+  readonly received: number
+  /** Tracked frames sent to the client in this session. */
+  readonly sent: number
+  /** Tracked frames sent and not yet acknowledged by the client, oldest first, as encoded. */
+  readonly frames: readonly string[]
+  /** When the session expires unless a client resumes it first (ms since the epoch). */
+  readonly expires: number
+  /**
+   * The keyed messages (`once`, docs/protocol.md) that ran in the session: per origin, its latest `n`s,
+   * so a message written again after a restart still runs once. Absent in states saved before keys
+   * existed. Not journaled: after a crash a keyed message may run again, like any frame the journal had
+   * not counted.
+   */
+  readonly marks?: Readonly<Record<string, readonly number[]>>
+}
+
+/**
+ * Keeps sessions between servers. Both methods may return a promise.
+ *
+ * What must be atomic (for a store shared by several processes): `take` must return a session
+ * to one caller only and remove it in the same step (Redis: `GETDEL`, or a Lua script that
+ * also checks `expires`), so two servers never resume one session; `save` replaces the whole
+ * state in one write (Redis: `SET key value PXAT expires`).
+ * @example
+ * const sessions = createSessionStore()
+ * let server = createServer({ port, sessions: { store: sessions } })
+ * await server.close() // each session is acknowledged, saved, and its client told 1012
+ * server = createServer({ port, sessions: { store: sessions } }) // clients resume: nothing lost, nothing twice
+ */
+export interface SessionStore {
+  /** Keep a session until `state.expires`, replacing any earlier state of the same id. */
+  save(state: SessionState): void | Promise<void>
+  /** Remove a session and return it; undefined when it is unknown or expired. */
+  take(id: string): SessionState | undefined | Promise<SessionState | undefined>
+  /**
+   * Write-through (optional): keep the live session `state` (a new one, or one `take` returned) up to
+   * date in the store as frames flow, so it survives a crash of its process. Without it, a session is
+   * saved only by a graceful `close()`.
+   */
+  journal?(state: SessionState): SessionJournal
+}
+
+/**
+ * A live session written through to its store (see {@link SessionStore.journal}). Each method is one
+ * atomic step in the store, resolved in the order it was called, and rejects when the store is
+ * unavailable or another process took the session over (fencing): the server then lets go of it.
+ * `redisSessionStore({ url, writeThrough: true })` provides one; write your own only for another store.
+ * @example
+ * const journal = store.journal?.(state)
+ * await journal?.receive() // before running a tracked frame from the client
+ */
+export interface SessionJournal {
+  /** Count one tracked frame from the client, before it runs. */
+  receive(): Promise<void>
+  /** Keep one tracked outbound frame (the next position), before it is written to the socket. */
+  push(frame: string): Promise<void>
+  /** The client acknowledged the outbound frames up to `count`: let go of them. */
+  acknowledge(count: number): Promise<void>
+  /** A new page took the session over: drop the outbound frames and count them from 0 again. */
+  restart(): Promise<void>
+  /**
+   * This process stops serving the session. `forget`: it ended for good, so forget it (unless another
+   * process owns it now); false: it was handed over, or waits in the store for its client.
+   */
+  end(forget: boolean): Promise<void>
+  /** False once another process took the session over (its client moved there). */
+  owned(): Promise<boolean>
+}
+
+/**
+ * What a {@link SessionJournal} step rejects with when another process took the session over (its
+ * client resumed there) or the session expired: the normal end of a session whose client moved, so
+ * the server lets it go without reporting it. Any other rejection is reported.
+ * @internal
+ */
+export class SessionTakenError extends Error {
+  override readonly name = 'SessionTakenError'
+  constructor(
+    /** The session's id. */
+    readonly session: string,
+    options?: ErrorOptions,
+  ) {
+    super(`lifeline-ws/server: session ${session} was taken over by another process, or expired`, options)
+  }
+}
+
+/** Options of {@link createSessionStore}. */
+export interface SessionStoreOptions {
+  /** Time source, for tests. @default Date.now */
+  now?: () => number
+}
+
+/**
+ * The built-in in-memory {@link SessionStore}. Each kept session is forgotten at its `expires`
+ * (a timer that does not keep the process alive). Pass one instance to two successive servers
+ * in one process to carry sessions across a restart; it does not survive the process.
+ * @example
+ * const store = createSessionStore()
+ * createServer({ port: 8080, sessions: { store } })
+ */
+export function createSessionStore(options: SessionStoreOptions = {}): SessionStore {
+  const now = options.now ?? Date.now
+  const kept = new Map<string, { state: SessionState; timer: ReturnType<typeof setTimeout> }>()
+
+  const forget = (id: string) => {
+    const entry = kept.get(id)
+    if (!entry) return
+    clearTimeout(entry.timer)
+    kept.delete(id)
+  }
+
+  return {
+    save(state) {
+      forget(state.id)
+      const timer = setTimeout(() => kept.delete(state.id), Math.max(0, state.expires - now()))
+      timer.unref()
+      // A copy: the server goes on using its arrays.
+      kept.set(state.id, { state: { ...state, frames: [...state.frames] }, timer })
+    },
+    take(id) {
+      const entry = kept.get(id)
+      forget(id)
+      if (!entry || entry.state.expires <= now()) return undefined
+      return entry.state
+    },
+  }
+}

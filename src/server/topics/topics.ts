@@ -1,0 +1,146 @@
+/**
+ * Topic subscribers and fan-out in this process. The broker numbers and
+ * keeps messages (for every process sharing it) and hands each one back
+ * here, in order; this file sends it to the local subscribers, each at most
+ * once (a per-subscriber cursor drops what it already sent), and answers a
+ * subscribe with the replay after the client's cursor.
+ * @module
+ */
+import { RpcError } from '../../errors'
+import type { Protocol, SubscribeResult } from '../../protocol/protocol'
+import type { Codes } from '../messages/codes'
+import type { Broker, BrokerHistory } from './broker/broker'
+
+/** What topics need from a connection. @internal */
+export interface Subscriber {
+  /** The topics it is subscribed to. */
+  readonly topics: ReadonlySet<string>
+  /** Subscribed to `topic` now (its replay is about to be written). */
+  subscribed(topic: string): void
+  /** No longer subscribed to `topic`. */
+  unsubscribed(topic: string): void
+  /** Write a topic message as it is (topics resume by cursors, not through sessions). */
+  write(frame: string): void
+}
+
+/** A subscribe whose history was read: commit it when its answer is written, or cancel it. @internal */
+export interface PreparedSubscribe {
+  /** Subscribe now (synchronously, just before the answer is written): the answer and what to send right after it. */
+  commit(): { result: Required<SubscribeResult>; replay: string[] }
+  /** The subscribe was withdrawn (unsubscribed, socket gone): forget it. */
+  cancel(): void
+}
+
+/** @internal */
+export interface Topics {
+  /**
+   * Start a subscribe: live messages from now on are held for `sub` while the history after
+   * `after` is read, so that nothing is lost or doubled between the replay and live messages.
+   */
+  prepare(sub: Subscriber, topic: string, after: number | undefined): Promise<PreparedSubscribe>
+  remove(sub: Subscriber, topic: string): void
+  /** A connection closed: forget all its subscriptions. */
+  drop(sub: Subscriber): void
+  publish(topic: string, data: unknown): number | Promise<number>
+  /** A message from the broker: send it to this process's subscribers. */
+  deliver(topic: string, seq: number, data: unknown): void
+  /** True when this process has subscribers (or subscribes under way) for `topic`. */
+  listening(topic: string): boolean
+  /** Subscribers per topic in this process. */
+  counts(): Record<string, number>
+}
+
+/** One subscriber of one topic: the last number sent to it, and live messages held while its history is read. */
+interface Entry {
+  last: number
+  held: { seq: number; frame: string }[] | undefined
+}
+
+/**
+ * `codes.overloaded` answers a subscribe that failed for a passing reason (the broker is unreachable):
+ * the client asks again on its next open.
+ * @internal
+ */
+export function createTopics(broker: Broker, protocol: Protocol, codes: Codes): Topics {
+  const byTopic = new Map<string, Map<Subscriber, Entry>>()
+  const frame = (topic: string, seq: number, data: unknown) =>
+    protocol.encode({ type: 'notification', method: protocol.publish, params: { topic, seq, data: data ?? null } })
+
+  const forget = (sub: Subscriber, topic: string, only?: Entry) => {
+    const entries = byTopic.get(topic)
+    if (only && entries?.get(sub) !== only) return
+    if (!only) sub.unsubscribed(topic)
+    // Empty maps go, so clients cannot grow the map with topics nobody publishes to.
+    if (entries?.delete(sub) && !entries.size) byTopic.delete(topic)
+  }
+
+  async function read(topic: string, after: number | undefined): Promise<BrokerHistory> {
+    try {
+      return await broker.history(topic, after)
+    } catch (err) {
+      throw new RpcError(codes.overloaded, 'Topic history unavailable; subscribe again later', { topic, reason: err instanceof Error ? err.message : String(err) })
+    }
+  }
+
+  return {
+    async prepare(sub, topic, after) {
+      const entries = byTopic.get(topic) ?? new Map<Subscriber, Entry>()
+      byTopic.set(topic, entries)
+      const entry: Entry = { last: 0, held: [] }
+      entries.set(sub, entry)
+      let history: BrokerHistory
+      try {
+        history = await read(topic, after)
+      } catch (err) {
+        forget(sub, topic, entry)
+        throw err
+      }
+      return {
+        commit() {
+          const { seq, messages, gap } = history
+          // After a gap the app refetches and the client moves its cursor to `seq`: a partial replay would be dropped.
+          const replayed = gap ? [] : messages
+          entry.last = Math.max(seq ?? 0, replayed.at(-1)?.seq ?? 0)
+          const replay = replayed.map((message) => frame(topic, message.seq, message.data))
+          for (const held of entry.held ?? []) {
+            if (held.seq <= entry.last) continue
+            entry.last = held.seq
+            replay.push(held.frame)
+          }
+          entry.held = undefined
+          sub.subscribed(topic)
+          return { result: { seq, gap }, replay }
+        },
+        cancel: () => forget(sub, topic, entry),
+      }
+    },
+    remove: (sub, topic) => forget(sub, topic),
+    drop(sub) {
+      for (const [topic, entries] of [...byTopic]) if (entries.has(sub)) forget(sub, topic)
+    },
+    publish(topic, data) {
+      if (typeof topic != 'string' || !topic) throw new TypeError('lifeline-ws/server: topic must be a non-empty string')
+      // Encode first: data that cannot be sent must not take a sequence number.
+      frame(topic, 0, data)
+      return broker.publish(topic, data)
+    },
+    deliver(topic, seq, data) {
+      const entries = byTopic.get(topic)
+      if (!entries) return
+      const encoded = frame(topic, seq, data)
+      for (const [sub, entry] of entries) {
+        if (entry.held) entry.held.push({ seq, frame: encoded })
+        else if (seq > entry.last) {
+          entry.last = seq
+          sub.write(encoded)
+        }
+      }
+    },
+    listening: (topic) => byTopic.has(topic),
+    counts() {
+      const counts: Record<string, number> = {}
+      for (const [topic, entries] of byTopic) counts[topic] = entries.size
+      return counts
+    },
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * One client subscription per (client, topic), however many stores watch it,
+ * kept alive a moment after the last one lets go: a component tree that
+ * unmounts and mounts again in one go (React's StrictMode, a list re-keyed)
+ * then sends one subscribe and no unsubscribe.
+ * @module
+ */
+import { ClientClosedError, type Client, type Contract, type Subscription, type TopicMeta } from '../index'
+
+/** Whether the server has confirmed the topic. */
+export type TopicStatus = 'subscribing' | 'ready' | 'error'
+
+/** The last message a topic delivered. @internal */
+export interface TopicMessage {
+  data: unknown
+  seq: number | undefined
+}
+
+/** What a watcher is told. @internal */
+export interface TopicWatcher {
+  message(data: unknown, meta: TopicMeta): void
+  /** Status or gap count changed. */
+  changed(): void
+}
+
+/** One client subscription shared by every watcher of a topic. @internal */
+export interface SharedTopic {
+  readonly last: TopicMessage | undefined
+  readonly status: TopicStatus
+  readonly error: unknown
+  /** How many times the server said messages were lost (not replayed). */
+  readonly gaps: number
+}
+
+/** A watcher's hold on a shared topic. @internal */
+export interface TopicLease {
+  readonly topic: SharedTopic
+  release(): void
+}
+
+/** A client of any contract, as the stores handle it inside. @internal */
+export type AnyClient = Client<Contract>
+
+interface Entry extends SharedTopic {
+  last: TopicMessage | undefined
+  status: TopicStatus
+  error: unknown
+  gaps: number
+  subscription: Subscription<unknown> | undefined
+  /** Stops watching the client for its final close. */
+  unwatchClose: () => void
+  watchers: Set<TopicWatcher>
+  releaseTimer: ReturnType<typeof setTimeout> | undefined
+}
+
+const registries = new WeakMap<AnyClient, Map<string, Entry>>()
+
+const registryOf = (client: AnyClient) => {
+  let registry = registries.get(client)
+  if (!registry) {
+    registry = new Map()
+    registries.set(client, registry)
+  }
+  return registry
+}
+
+/** The shared topic if some watcher holds it (or held it a moment ago), without subscribing. @internal */
+export function peekTopic(client: AnyClient, topic: string): SharedTopic | undefined {
+  return registries.get(client)?.get(topic)
+}
+
+/** Watches a topic, subscribing on the client when nobody did yet. @internal */
+export function watchTopic(client: AnyClient, topic: string, watcher: TopicWatcher, params?: unknown): TopicLease {
+  const registry = registryOf(client)
+  const entry = registry.get(topic) ?? subscribe(client, registry, topic, params)
+  clearTimeout(entry.releaseTimer)
+  entry.releaseTimer = undefined
+  entry.watchers.add(watcher)
+  let released = false
+  return {
+    topic: entry,
+    release() {
+      if (released) return
+      released = true
+      // Messages stop at once; the server subscription only a macrotask later.
+      entry.watchers.delete(watcher)
+      if (entry.watchers.size || entry.releaseTimer !== undefined || !entry.subscription) return
+      entry.releaseTimer = setTimeout(() => {
+        entry.releaseTimer = undefined
+        if (entry.watchers.size) return
+        forget(registry, topic, entry)
+        entry.unwatchClose()
+        entry.subscription?.unsubscribe()
+      })
+    },
+  }
+}
+
+function subscribe(client: AnyClient, registry: Map<string, Entry>, topic: string, params: unknown): Entry {
+  const entry: Entry = {
+    last: undefined,
+    status: 'subscribing',
+    error: undefined,
+    gaps: 0,
+    subscription: undefined,
+    unwatchClose: () => {},
+    watchers: new Set(),
+    releaseTimer: undefined,
+  }
+  const changed = () => entry.watchers.forEach((watcher) => watcher.changed())
+  try {
+    entry.subscription = client.subscribe(topic, (data, meta) => {
+      entry.last = { data, seq: meta.seq }
+      // A copy: a watcher may release itself or another while being told.
+      for (const watcher of [...entry.watchers]) watcher.message(data, meta)
+    }, {
+      params,
+      onGap: () => {
+        entry.gaps++
+        changed()
+      },
+    })
+  } catch (error) {
+    // A closed client throws ClientClosedError at once (issue #29: this used to escape from
+    // React's commit phase). The watcher shows it as status 'error'; the entry is not kept.
+    entry.status = 'error'
+    entry.error = error
+    return entry
+  }
+  const fail = (error: unknown) => {
+    // Refused, unsubscribed or closed: this entry is dead, the next watcher subscribes afresh.
+    forget(registry, topic, entry)
+    entry.unwatchClose()
+    if (entry.status === 'error') return
+    entry.status = 'error'
+    entry.error = error
+    changed()
+  }
+  entry.subscription.ready.then(() => {
+    if (entry.status === 'error') return
+    entry.status = 'ready'
+    changed()
+  }, fail)
+  // A confirmed topic hears nothing more of a client closed for good: its status says so.
+  entry.unwatchClose = client.on('state', (state) => {
+    if (state === 'closed') fail(new ClientClosedError('lifeline: client closed'))
+  })
+  registry.set(topic, entry)
+  return entry
+}
+
+function forget(registry: Map<string, Entry>, topic: string, entry: Entry) {
+  if (registry.get(topic) === entry) registry.delete(topic)
+}

@@ -1,0 +1,28 @@
+/**
+ * `useEvent`: a server event while the component is mounted.
+ * @module
+ */
+import type { ShallowRef } from 'vue'
+import type { Client, Contract, EventName, EventOf } from '../index'
+import { eventStore } from '../store/index'
+import { useLifeline } from './context'
+import { storeRef, whileMounted } from './follow'
+
+/**
+ * Listens to a server event while the component is mounted: calls `handler` (if given) for every
+ * payload and returns a read-only ref of the latest one (`undefined` before the first). On a
+ * closed client it hears nothing.
+ * @param client - @default the provided one
+ * @example
+ * const typing = useEvent('typing', ({ user }) => console.log(user, 'is typing'))
+ */
+export function useEvent<C extends Contract = Contract, K extends EventName<C> = EventName<C>>(
+  event: K,
+  handler?: (payload: EventOf<C, K>) => void,
+  client?: Client<C>,
+): Readonly<ShallowRef<EventOf<C, K> | undefined>> {
+  if (handler !== undefined && typeof handler !== 'function') throw new TypeError(`lifeline-ws/vue: useEvent('${String(event)}') handler must be a function`)
+  const store = eventStore(useLifeline(client), event)
+  if (handler) whileMounted(() => store.listen(handler))
+  return storeRef(store)
+}

@@ -1,0 +1,16 @@
+/**
+ * A ref of an object as an object of refs, one per field, each telling only when its field
+ * changes: `const { data, status } = useTopic('room')` stays reactive after destructuring.
+ * @module
+ */
+import { computed, type ComputedRef, type Ref } from 'vue'
+
+/** Each field of `T` as a read-only ref. */
+export type FieldRefs<T> = { readonly [K in keyof T]: ComputedRef<T[K]> }
+
+/** @internal */
+export function fieldRefs<T extends object>(whole: Readonly<Ref<T>>, keys: ReadonlyArray<keyof T>): FieldRefs<T> {
+  const fields = {} as { [K in keyof T]: ComputedRef<T[K]> }
+  for (const key of keys) fields[key] = computed(() => whole.value[key])
+  return fields
+}

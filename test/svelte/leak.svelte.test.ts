@@ -1,0 +1,34 @@
+// No leaks over 100 mounts: components using every store, mounted and unmounted 100 times
+// (50 at once, twice), leave no listener, subscription or call on the client, and the server
+// no topic.
+import { flushSync } from 'svelte'
+import { describe, expect, it } from 'vitest'
+import Many from './components/Many.svelte'
+import { connect, counted, onlyClient, render, startServer, until } from './setup'
+
+describe('leaks', () => {
+  it('releases every listener, subscription and call after 100 mounts', async () => {
+    const server = await startServer()
+    const { client, held } = counted(connect(server))
+    const props = $state({ client, count: 0, round: 0 })
+    render(Many, props)
+    for (const round of [1, 2]) {
+      props.round = round
+      props.count = 50
+      flushSync()
+      await until(() => expect(onlyClient(server)?.topics.size).toBe(2))
+      // One state listener per component and one per shared topic; one event listener per component.
+      expect(held.on).toBe(52)
+      expect(held.listen).toBe(50)
+      expect(held.subscribe).toBe(2)
+      props.count = 0
+      flushSync()
+      await until(() => expect(held.subscribe).toBe(0))
+      expect(held.on).toBe(0)
+      expect(held.listen).toBe(0)
+      await until(() => expect(held.call).toBe(0))
+      await until(() => expect(onlyClient(server)?.topics.size).toBe(0))
+      expect(server.subscribes).toHaveLength(2 * round)
+    }
+  })
+})
