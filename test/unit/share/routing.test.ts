@@ -7,15 +7,11 @@ import { isProtocolError, isRpcError } from '../../../src/index'
 import { createClient } from '../../../src/share'
 import { createFakeBrowser } from '../../helpers/fake-tabs'
 import { FakeSocket } from '../../helpers/fake-socket'
-import { KEY, URL, clients, frames, idOf, kinds, serve, settle, tab } from './harness'
+import { KEY, URL, clients, frames, idOf, kinds, serve, servedPair, settle, tab } from './harness'
 
 describe('share: events and server requests through a follower', () => {
   it('listens with handlers and streams, counted per tab, and stops when the last listener goes', async () => {
-    const browser = createFakeBrowser()
-    tab(browser)
-    const b = tab(browser)
-    await settle()
-    const socket = await serve()
+    const { browser, b, socket } = await servedPair()
     const heard: unknown[] = []
     const off1 = b.client.listen('tick', (p) => heard.push(p))
     const off2 = b.client.listen('tick', (p) => heard.push(p))
@@ -41,11 +37,7 @@ describe('share: events and server requests through a follower', () => {
   })
 
   it("answers the server's requests from a follower's handler, errors included, until it stops handling", async () => {
-    const browser = createFakeBrowser()
-    tab(browser)
-    const b = tab(browser)
-    await settle()
-    const socket = await serve()
+    const { browser, b, socket } = await servedPair()
     const stop = b.client.handle('ask', (params) => {
       if ((params as { fail?: boolean }).fail) throw Object.assign(new Error('no'), { name: 'RpcError', code: 4001, data: 'why' })
       return 'yes'
@@ -69,11 +61,7 @@ describe('share: events and server requests through a follower', () => {
   })
 
   it('keeps a handler that was set again when a stale stop function runs a second time', async () => {
-    const browser = createFakeBrowser()
-    tab(browser)
-    const b = tab(browser)
-    await settle()
-    const socket = await serve()
+    const { b, socket } = await servedPair()
     const stopFirst = b.client.handle('ask', () => 'first')
     stopFirst()
     b.client.handle('ask', () => 'second')
@@ -86,11 +74,7 @@ describe('share: events and server requests through a follower', () => {
   })
 
   it("fails the server's request when the leader leaves while a follower answers it", async () => {
-    const browser = createFakeBrowser()
-    const a = tab(browser)
-    const b = tab(browser)
-    await settle()
-    const socket = await serve()
+    const { a, b, socket } = await servedPair()
     b.client.handle('slow', () => new Promise(() => {}))
     await settle()
     socket.receive('{"jsonrpc":"2.0","id":"s1","method":"slow","params":{}}')
@@ -104,11 +88,7 @@ describe('share: events and server requests through a follower', () => {
 
 describe('share: topics through a follower', () => {
   it('tells a refusal to the tab, reports it, and subscribes again on the next subscribe', async () => {
-    const browser = createFakeBrowser()
-    tab(browser)
-    const b = tab(browser)
-    await settle()
-    const socket = await serve()
+    const { b, socket } = await servedPair()
     const sub = b.client.subscribe('secret')
     const ready = sub.ready.catch((err: unknown) => err)
     await settle()
@@ -152,11 +132,7 @@ describe('share: topics through a follower', () => {
   })
 
   it("brings a gap to every subscribing tab's onGap", async () => {
-    const browser = createFakeBrowser()
-    const a = tab(browser)
-    const b = tab(browser)
-    await settle()
-    const socket = await serve()
+    const { a, b, socket } = await servedPair()
     const gaps: string[] = []
     a.client.subscribe('feed', undefined, { onGap: () => gaps.push('a') })
     b.client.subscribe('feed', undefined, { onGap: () => gaps.push('b') })
@@ -193,11 +169,7 @@ describe('share: the rest of the socket through a follower', () => {
   })
 
   it("refuses values that cannot cross the channel in the sending tab, and reports the leader's refusals there", async () => {
-    const browser = createFakeBrowser()
-    tab(browser)
-    const b = tab(browser)
-    await settle()
-    await serve()
+    const { b } = await servedPair()
     expect(() => b.client.send((() => {}) as never)).toThrow(/cannot be sent to the leader tab/)
     await expect(b.client.call('f', { fn: () => {} } as never)).rejects.toSatisfy(isProtocolError)
     expect(b.client.queued).toBe(0)
@@ -207,11 +179,7 @@ describe('share: the rest of the socket through a follower', () => {
   })
 
   it('never sends a call that could not cross the channel, not even to the next leader', async () => {
-    const browser = createFakeBrowser()
-    const a = tab(browser)
-    const b = tab(browser)
-    await settle()
-    await serve()
+    const { a, b } = await servedPair()
     await expect(b.client.call('f', { fn: () => {} } as never)).rejects.toSatisfy(isProtocolError)
     a.client.close()
     await settle()
