@@ -1,7 +1,7 @@
 /**
- * Checks of values that come from outside (frames, tab messages, storage),
- * in one place for every layer that reads them: client, sharing tabs and
- * server. They run in every build.
+ * Checks of values that come from outside (frames, tab messages, storage,
+ * config), in one place for every layer that reads them: client, sharing
+ * tabs, server and gateway. They run in every build.
  * @module
  */
 
