@@ -66,7 +66,7 @@ export default [
     name: 'UMD for the CDN (everything, share included), minified production build, self-contained',
     path: 'dist/lifeline.umd.min.js',
     gzip: true,
-    limit: '17.6 kB',
+    limit: '17.7 kB',
   },
   {
     // React Native's adapters alone: lifeline-ws itself is the app's import, counted above.

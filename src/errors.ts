@@ -115,6 +115,9 @@ export class ClientClosedError extends LifelineError {
   override name = 'ClientClosedError' as const
 }
 
+/** The error everything rejects with, or throws, once a socket, client or sharing tab is closed for good. @internal */
+export const closedError = (): ClientClosedError => new ClientClosedError('lifeline: client closed')
+
 /** The outbox is full and its overflow policy is `'error'`. (With `queue: false` there is no outbox: see ConnectionClosedError.) */
 export class QueueFullError extends LifelineError {
   override name = 'QueueFullError' as const

@@ -25,8 +25,8 @@ export interface Positions {
   resume(received: number): void
   /** The queued items of this session at the given positions (the ones a resume reports in doubt). */
   at(doubtful: ReadonlySet<number>): OutboxItem[]
-  /** The server confirmed every frame up to `position` (cumulative): held items up to it are let go. */
-  acknowledge(position: number): void
+  /** The server acknowledged every frame up to `position` (cumulative): held items up to it are let go. */
+  ackedByServer(position: number): void
   /** The socket is gone: nothing is numbered until the next resume. */
   stop(): void
   /**
@@ -65,8 +65,8 @@ export function createPositions(outbox: Outbox): Positions {
       outbox.ungate()
     },
     at: (doubtful) => outbox.items().filter((item) => item.session === positions.session && doubtful.has(item.position ?? 0)),
-    acknowledge(upTo) {
-      outbox.acknowledge((item) => (item.position ?? 0) <= upTo)
+    ackedByServer(upTo) {
+      outbox.ackedByPeer((item) => (item.position ?? 0) <= upTo)
     },
     stop() {
       numbering = false

@@ -19,7 +19,8 @@ import { memoryBroker } from './topics/broker/memory'
 import { createHistory, type HistoryOptions, type HistoryStore } from './topics/history'
 import { resolveAllowedOrigins } from './transport/origins'
 import type { MethodHandler } from './types'
-import { describe, isRecord } from './values'
+import { isRecord } from '../checks'
+import { describe } from './values'
 
 const PREFIX = 'lifeline-ws/server: '
 

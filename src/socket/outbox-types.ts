@@ -81,7 +81,7 @@ export type DropReason = 'overflow' | 'expired' | 'closed' | 'unknown'
 
 /** How the outbox treats a socket it is attached to. @internal */
 export interface AttachOptions {
-  /** Keep every frame written until `acknowledge` covers it. */
+  /** Keep every frame written until `ackedByPeer` covers it. */
   hold?: boolean
   /** Write nothing until `ungate()`: the layer above writes its handshake first and releases the flush later. */
   gate?: boolean
@@ -109,11 +109,11 @@ export interface Outbox {
   /** Gated attach only: start writing. */
   ungate(): void
   /**
-   * The layer above confirmed held frames: they are let go from the oldest while `covers` says so.
-   * Without `covers`, every held frame goes and holding ends on this socket: the plain rule, where
-   * the server's first frame proves it accepted the socket.
+   * The peer has held frames, as the layer above learned: they are let go from the oldest while `covers`
+   * says so. Without `covers`, every held frame goes and holding ends on this socket: the plain rule,
+   * where the server's first frame proves it accepted the socket.
    */
-  acknowledge(covers?: (item: OutboxItem) => boolean): void
+  ackedByPeer(covers?: (item: OutboxItem) => boolean): void
   /** Socket gone. `requeue`: held frames go back to the head of the queue, in order; otherwise they are let go. */
   detach(requeue: boolean): void
   /** The call's queued item goes out as a new frame: its `ttl` counts from now. */

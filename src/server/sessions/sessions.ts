@@ -14,7 +14,7 @@ import type { Granted } from '../messages/answers'
 import type { Codes } from '../messages/codes'
 import { asNotice } from '../notices'
 import type { ResolvedSessions } from '../options'
-import { isCount, isRecord } from '../values'
+import { isCount, isRecord } from '../../checks'
 import { createSession, type Session } from './session'
 import { SessionTakenError, type SessionState } from './store'
 

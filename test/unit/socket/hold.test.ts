@@ -41,17 +41,17 @@ describe('outbox: holding until acknowledged', () => {
     outbox.push({ frame: 'b' })
     outbox.push({ frame: 'c' })
     expect([last(), outbox.held, outbox.size]).toEqual([3, 3, 0])
-    positions.acknowledge(2)
+    positions.ackedByServer(2)
     expect(outbox.held).toBe(1)
     // An older acknowledgement changes nothing.
-    positions.acknowledge(1)
+    positions.ackedByServer(1)
     expect(outbox.held).toBe(1)
-    positions.acknowledge(3)
+    positions.ackedByServer(3)
     expect(outbox.held).toBe(0)
-    // Holding goes on: only acknowledge() without a cover (the plain rule) ends it.
+    // Holding goes on: only ackedByPeer() without a cover (the plain rule) ends it.
     outbox.push({ frame: 'd' })
     expect(outbox.held).toBe(1)
-    outbox.acknowledge()
+    outbox.ackedByPeer()
     outbox.push({ frame: 'e' })
     expect(outbox.held).toBe(0)
   })
@@ -69,7 +69,7 @@ describe('outbox: holding until acknowledged', () => {
     // Answered while held: the others keep their positions.
     outbox.answered(1)
     expect(outbox.held).toBe(3)
-    positions.acknowledge(2)
+    positions.ackedByServer(2)
     expect(outbox.held).toBe(2)
     outbox.detach(true)
     // Answered after being put back (a reply can still arrive for a frame held across a drop).
@@ -85,7 +85,7 @@ describe('outbox: holding until acknowledged', () => {
     outbox.attach(fakeWriter().writer, { hold: true })
     outbox.push({ frame: 'a' })
     outbox.push({ frame: 'call', call: 1 })
-    outbox.acknowledge((item) => item.frame === 'a')
+    outbox.ackedByPeer((item) => item.frame === 'a')
     outbox.detach(false)
     expect(outbox.size).toBe(0)
 
@@ -112,7 +112,7 @@ describe('outbox: a gated attach', () => {
     positions.resume(0)
     for (const frame of ['a', 'b', 'c', 'd']) outbox.push({ frame })
     expect(firstFrames()).toEqual(['a', 'b', 'c', 'd'])
-    positions.acknowledge(1)
+    positions.ackedByServer(1)
     outbox.detach(true)
     positions.stop()
     // Put back, c was written before on this session; a never written call is not.
@@ -135,7 +135,7 @@ describe('outbox: a gated attach', () => {
     expect(second.frames()).toEqual(['d', 'e'])
     expect(second.written.map((item) => item.position)).toEqual([4, 5])
     expect([outbox.held, outbox.size]).toEqual([4, 0])
-    positions.acknowledge(3)
+    positions.ackedByServer(3)
     expect([outbox.held, outbox.size]).toEqual([2, 0])
   })
 
@@ -206,7 +206,7 @@ describe('outbox: stored frames keep their position and session', () => {
     expect(after.frames()).toEqual(['c'])
     await flush()
     expect(frames.map(({ frame, position }) => [frame, position])).toEqual([['a', 1], ['b', 2], ['c', 3]])
-    after.positions.acknowledge(2)
+    after.positions.ackedByServer(2)
     await flush()
     expect(frames.map(({ frame, position }) => [frame, position])).toEqual([['c', 3]])
   })
