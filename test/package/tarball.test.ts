@@ -210,7 +210,7 @@ describe('the published types in a TypeScript project (strict, no skipLibCheck)'
   // Each project compiles imports of the entries it may use with the repository's TypeScript. A
   // Node project has Node's types and not the DOM's; a browser project the DOM's and not Node's; a
   // bare one neither (lifeline's browser entries name no host type it lacks: src/host.ts).
-  const browserEntries = entries.filter((entry) => !/\/(server|testing|react)$/.test(entry))
+  const browserEntries = entries.filter((entry) => !/\/(server(\/deno|\/bun)?|testing|react)$/.test(entry))
   const nodeEntries = entries.filter((entry) => !entry.endsWith('/react'))
   const projects = [
     { name: 'node', lib: ['es2022'], types: ['node'], entries: nodeEntries },

@@ -32,11 +32,11 @@ export const statusText = (status: number): string => STATUS_TEXT[status] ?? ''
  */
 export type Verdict<Auth> = { ok: true; auth: Auth } | { ok: false; status: 401 | 403 | 503; reason: string }
 
-/** True when the request's path is the one the server listens on. @internal */
-export function pathMatches(request: UpgradeRequest, path: string | undefined): boolean {
+/** True when a request for `url` (its path and query, or a whole URL) is on the path the server listens on. @internal */
+export function pathMatches(url: string | undefined, path: string | undefined): boolean {
   if (path === undefined) return true
   try {
-    return new URL(request.url ?? '/', 'http://x').pathname === path
+    return new URL(url ?? '/', 'http://x').pathname === path
   } catch {
     return false
   }

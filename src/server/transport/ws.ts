@@ -93,7 +93,7 @@ export function createWsTransport<Auth>(options: { listen: ResolvedListen; door:
   }
 
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    if (!pathMatches(request, door.path)) return false
+    if (!pathMatches(request.url, door.path)) return false
     socket.on('error', noop)
     const refused = (status: number, reason?: string) => {
       host?.count('rejected')
