@@ -8,6 +8,8 @@ import { createServer as createDenoServer } from '../../../src/server/deno'
 import { createServer as createBunServer } from '../../../src/server/bun'
 import type { BunRuntime, BunServer, BunServerWebSocket, BunWebSocketHandler } from '../../../src/server/transport/bun'
 import type { DenoRuntime } from '../../../src/server/transport/deno'
+import type { SharedServerOptions } from '../../../src/server/options'
+import type { WebUpgradeRequest } from '../../../src/server/transport/web-door'
 
 afterEach(() => {
   vi.unstubAllGlobals()
@@ -150,17 +152,33 @@ describe('lifeline-ws/server/deno on a stand-in Deno', () => {
   })
 })
 
-/** A Bun ServerWebSocket for the socket `server.upgrade` attached as `data`. */
+/**
+ * A Bun ServerWebSocket for the socket `server.upgrade` attached as `data`. `wire` is what reached
+ * the network, in order: each cork's frames as one write, a frame sent uncorked alone, a close.
+ */
 function bunSocket(data: unknown, sendResult = 1) {
+  const wire: (string[] | string)[] = []
+  let corked: string[] | undefined
   const ws = {
     data,
     readyState: 1,
-    send: vi.fn((_text: string) => sendResult),
-    close: vi.fn(),
+    wire,
+    send: vi.fn((text: string) => {
+      if (corked) corked.push(text)
+      else wire.push([text])
+      return sendResult
+    }),
+    close: vi.fn((code?: number) => void wire.push(`close ${code}`)),
     terminate: vi.fn(),
     ping: vi.fn(),
     getBufferedAmount: () => 0,
-  } satisfies BunServerWebSocket
+    cork(callback: () => void) {
+      corked = []
+      callback()
+      wire.push(corked)
+      corked = undefined
+    },
+  } satisfies BunServerWebSocket & { wire: unknown }
   return ws
 }
 
@@ -189,6 +207,18 @@ function fakeBun(upgrades = true) {
   return { attached, served, websocket, request }
 }
 
+/** A Bun server on the stand-in with one socket open that has called `echo` (its answer on its way). */
+async function bunServing(options: SharedServerOptions<unknown, WebUpgradeRequest> = {}, sendResult = 1) {
+  const bun = fakeBun()
+  const server = createBunServer({ port: 0, methods: { echo: (params) => params }, ...options })
+  await server.ready
+  await bun.request(upgradeRequest())
+  const ws = bunSocket(bun.attached[0], sendResult)
+  bun.websocket().open(ws)
+  bun.websocket().message(ws, call(1, 'echo', [1]))
+  return { bun, server, ws }
+}
+
 describe('lifeline-ws/server/bun on a stand-in Bun', () => {
   it("serves upgrades on a Bun.serve of its own, with lifeline's limits on its websocket handlers", async () => {
     const bun = fakeBun()
@@ -212,17 +242,39 @@ describe('lifeline-ws/server/bun on a stand-in Bun', () => {
   })
 
   it('cuts the socket when Bun drops a frame (send() returns 0), so no frame is lost on a socket that stays up', async () => {
-    const bun = fakeBun()
-    const server = createBunServer({ port: 0, methods: { echo: (params) => params } })
-    await server.ready
-    await bun.request(upgradeRequest())
-    const ws = bunSocket(bun.attached[0], 0)
-    bun.websocket().open(ws)
-    bun.websocket().message(ws, call(1, 'echo', [1]))
+    const { bun, server, ws } = await bunServing({}, 0)
     await vi.waitFor(() => expect(ws.terminate).toHaveBeenCalledTimes(1))
     // What Bun reports of a socket it cut.
     bun.websocket().close(ws, 1006, '')
     expect(server.stats).toMatchObject({ malformed: 0, connections: 0 })
+    await server.close()
+  })
+
+  it('writes the frames of one turn in one cork, in order, and what was written before a close before it', async () => {
+    const { bun, server, ws } = await bunServing()
+    await vi.waitFor(() => expect(ws.wire).toHaveLength(1))
+    for (const n of [1, 2, 3]) server.broadcast('tick', [n])
+    expect(ws.wire).toHaveLength(1)
+    await Promise.resolve()
+    expect(ws.wire.slice(1).map((write) => (write as string[]).map((text) => (JSON.parse(text) as { params: number[] }).params[0]))).toEqual([[1, 2, 3]])
+    server.broadcast('last', [4])
+    const closing = server.close()
+    bun.websocket().close(ws, 1012, '')
+    await closing
+    expect(ws.wire.slice(2)).toEqual([[expect.stringContaining('"last"')], 'close 1012'])
+  })
+
+  it('counts the frames of this turn, not yet handed to Bun, toward maxBufferedAmount', async () => {
+    const { bun, server, ws } = await bunServing({ maxBufferedAmount: 100 })
+    await vi.waitFor(() => expect(ws.wire).toHaveLength(1))
+    server.broadcast('big', ['x'.repeat(200)])
+    server.broadcast('big', ['x'.repeat(200)])
+    expect(ws.terminate).toHaveBeenCalledTimes(1)
+    await Promise.resolve()
+    // Cut: what was pending is dropped with the socket (the session resends it).
+    expect(ws.wire).toHaveLength(1)
+    bun.websocket().close(ws, 1006, '')
+    expect(server.stats).toMatchObject({ dropped: 1, connections: 0 })
     await server.close()
   })
 
