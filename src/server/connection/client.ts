@@ -83,7 +83,9 @@ export function createClient<Auth>(connection: Connection<Auth>, parts: ClientPa
       return latest.auth
     },
     get request() {
-      return latest.request
+      // What the transport gave: the IncomingMessage on Node (what Context<Auth> says), a
+      // WebUpgradeRequest on Deno and Bun, whose entries type their contexts with it.
+      return latest.request as Context<Auth>['request']
     },
     get topics() {
       return current?.topics ?? noTopics

@@ -7,8 +7,8 @@
  * methods. Types only: connection.ts and client.ts make them.
  * @module
  */
-import type { IncomingMessage } from 'node:http'
 import type { Message } from '../../protocol/protocol'
+import type { UpgradeRequest } from '../context'
 import type { WorkQueue } from '../messages/work'
 import type { Session } from '../sessions/session'
 import type { Subscriber } from '../topics/topics'
@@ -21,7 +21,7 @@ import type { Context } from '../types'
  */
 export interface Connection<Auth = unknown> extends SocketEvents, Subscriber {
   /** The HTTP upgrade request. */
-  readonly request: IncomingMessage
+  readonly request: UpgradeRequest
   /** What `authenticate` returned for this socket. */
   readonly auth: Auth
   /** The client served on this connection; undefined once a resume took its place, or its session ended. */
