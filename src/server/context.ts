@@ -8,6 +8,24 @@ import type { Contract, EventName, HandlerName, MethodName, Part, ResultOf } fro
 import type { Message } from '../protocol/protocol'
 import type { EventArgs, HandlerCallArgs, HandlerResult, MethodParams } from './contract'
 
+/**
+ * The HTTP upgrade request, as every transport gives it: what `authenticate`, `allowedOrigins`,
+ * `clientAddress` and `ctx.request` read. On Node (`lifeline-ws/server`) it is the `IncomingMessage`
+ * itself; on Deno and Bun (`lifeline-ws/server/deno`, `/bun`) a plain object with these members and
+ * `raw`, the runtime's web `Request` (`WebUpgradeRequest`). Code that reads only these members runs
+ * on every transport unchanged.
+ * @example
+ * const token = (request: UpgradeRequest) => new URL(request.url ?? '/', 'http://x').searchParams.get('token')
+ */
+export interface UpgradeRequest {
+  /** The path and query the client asked for, as sent: `'/ws?token=abc'`. */
+  readonly url?: string | undefined
+  /** Headers by lowercased name, as Node gives them (a header sent twice: one value joined with `', '`). */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>
+  /** The connection: `remoteAddress` is the TCP peer's address (a proxy's, behind one). */
+  readonly socket: { readonly remoteAddress?: string | undefined }
+}
+
 /** Options of {@link Context.call}. */
 export interface CallOptions {
   /** Milliseconds to wait for the client's answer. @default the server's `callTimeout` */
@@ -20,16 +38,21 @@ export interface CallOptions {
  * @typeParam Auth - what `authenticate` returns.
  * @typeParam C - the contract (`createServer<C>`): it types `notify` and `call`; without one,
  *   names are strings and payloads `unknown`.
+ * @typeParam Req - the transport's upgrade request (`ctx.request`): Node's `IncomingMessage`, or a
+ *   `WebUpgradeRequest` on Deno and Bun (whose entries export `Context` with it already).
  * @example
  * methods: { whoami: (_params, ctx) => ({ id: ctx.id, user: ctx.auth }) }
  */
-export interface Context<Auth = unknown, C extends Contract = Contract> {
+export interface Context<Auth = unknown, C extends Contract = Contract, Req extends UpgradeRequest = IncomingMessage> {
   /** A random id, unique per connection; for a session, the session id (the same on every socket). */
   readonly id: string
   /** What `authenticate` returned for this connection (undefined without `authenticate`). */
   readonly auth: Auth
-  /** The HTTP upgrade request (of the latest socket, for a session): headers, URL, remote address. */
-  readonly request: IncomingMessage
+  /**
+   * The HTTP upgrade request (of the latest socket, for a session): headers, URL, remote address.
+   * An `IncomingMessage` on Node; a {@link UpgradeRequest} with `raw`, the web `Request`, on Deno and Bun.
+   */
+  readonly request: Req
   /** Topics this client is subscribed to on its current socket (the client resubscribes on each). */
   readonly topics: ReadonlySet<string>
   /**
@@ -67,7 +90,11 @@ export type MethodMessage = Extract<Message, { type: 'request' | 'notification' 
  * @example
  * const log: MethodHandler = (params, ctx, message) => { if (message.type === 'notification') audit(ctx.id, params) }
  */
-export type MethodHandler<Auth = unknown, C extends Contract = Contract> = (params: unknown, ctx: Context<Auth, C>, message: MethodMessage) => unknown
+export type MethodHandler<Auth = unknown, C extends Contract = Contract, Req extends UpgradeRequest = IncomingMessage> = (
+  params: unknown,
+  ctx: Context<Auth, C, Req>,
+  message: MethodMessage,
+) => unknown
 
 /**
  * The handler of one contract method: its params in, its result (or a promise of it) out. Use it to
@@ -75,13 +102,14 @@ export type MethodHandler<Auth = unknown, C extends Contract = Contract> = (para
  * @typeParam C - the contract.
  * @typeParam K - the method's name in the contract.
  * @typeParam Auth - what `authenticate` returns (`ctx.auth`).
+ * @typeParam Req - the transport's upgrade request (`ctx.request`). @default IncomingMessage (Node)
  * @example
  * const join: ServerMethod<ChatApi, 'room.join'> = ({ room }, ctx) => ({ members: membersOf(room) })
  * createServer<ChatApi>({ port: 8080, methods: { 'room.join': join, ... } })
  */
-export type ServerMethod<C extends Contract, K extends MethodName<C>, Auth = unknown> = (
+export type ServerMethod<C extends Contract, K extends MethodName<C>, Auth = unknown, Req extends UpgradeRequest = IncomingMessage> = (
   params: MethodParams<Part<C, 'methods'>[K]>,
-  ctx: Context<Auth, C>,
+  ctx: Context<Auth, C, Req>,
   message: MethodMessage,
 ) => ResultOf<C, K> | Promise<ResultOf<C, K>>
 
@@ -90,8 +118,8 @@ export type ServerMethod<C extends Contract, K extends MethodName<C>, Auth = unk
  * the server leaves out is a compile error, like a class that does not implement its interface);
  * without one, any name, params `unknown`.
  */
-export type ServerMethods<C extends Contract, Auth = unknown> =
+export type ServerMethods<C extends Contract, Auth = unknown, Req extends UpgradeRequest = IncomingMessage> =
   // Loose when the contract names no methods of its own (no contract, or one without `methods`).
   string extends MethodName<C>
-    ? Record<string, MethodHandler<Auth, C>>
-    : { [K in MethodName<C>]: ServerMethod<C, K, Auth> }
+    ? Record<string, MethodHandler<Auth, C, Req>>
+    : { [K in MethodName<C>]: ServerMethod<C, K, Auth, Req> }

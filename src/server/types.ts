@@ -12,7 +12,7 @@ import type { ClusterCounts } from './topics/broker/broker'
 import type { Context } from './context'
 import type { EventArgs, TopicArgs } from './contract'
 
-export type { CallOptions, Context, MethodHandler, MethodMessage, ServerMethod, ServerMethods } from './context'
+export type { CallOptions, Context, MethodHandler, MethodMessage, ServerMethod, ServerMethods, UpgradeRequest } from './context'
 export type { ServerSessionOptions, ServerHeartbeatOptions, ListenOptions, ServerOptions, ServerBehaviour, MethodsOption } from './options'
 
 /** Counters, readable at any time from `server.stats`. */

@@ -11,7 +11,7 @@ import { RpcError } from '../../errors'
 import type { Connection } from '../connection/types'
 import type { PreparedSubscribe, Topics } from '../topics/topics'
 import type { Context, ServerOptions } from '../types'
-import { isRecord } from '../values'
+import { isCount, isRecord } from '../../checks'
 import type { Granted } from './answers'
 import { Forbidden, TooManySubscriptions, type Codes } from './codes'
 
@@ -50,7 +50,7 @@ export function createSubscriptions<Auth>(options: SubscribeOptions<Auth>): Subs
 
   async function subscribe(connection: Connection<Auth>, params: unknown, ctx: Context<Auth>): Promise<() => Granted> {
     const after = isRecord(params) ? params.after : undefined
-    const validAfter = after === undefined || (Number.isSafeInteger(after) && (after as number) >= 0)
+    const validAfter = after === undefined || (isCount(after))
     const epoch = isRecord(params) ? params.epoch : undefined
     const validEpoch = epoch === undefined || (typeof epoch == 'string' && epoch.length <= MAX_EPOCH)
     if (!isRecord(params) || typeof params.topic != 'string' || !params.topic || !validAfter || !validEpoch) {

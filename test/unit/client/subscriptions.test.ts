@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { ConnectionClosedError, isClientClosedError, isProtocolError, RpcError } from '../../../src/errors'
+import { closedError, ConnectionClosedError, isClientClosedError, isProtocolError, RpcError } from '../../../src/errors'
 import type { SubscribeParams } from '../../../src/protocol/protocol'
 import { createSubscriptions } from '../../../src/client/subscriptions'
 import { flush } from '../../helpers/flush'
@@ -10,11 +10,11 @@ function setup() {
   const error = vi.fn()
   const subs = createSubscriptions({
     // The client settles synchronously as the answer is processed; resolve/reject play that answer.
-    request: (topic, params, settle) =>
-      requests.push({ topic, params, resolve: (result) => settle({ result }), reject: (error) => settle({ error }) }),
+    subscribe: (topic, params, settle) =>
+      requests.push({ topic, params, resolve: (result) => settle(true, result), reject: (error) => settle(false, error) }),
     transient: (err) => err instanceof RpcError && err.code === -32000,
     unsubscribe: (topic) => unsubscribed.push(topic),
-    error,
+    report: error,
   })
   /** Opens, answering the resubscribe batch like the client would, through `settled`. */
   const open = () => subs.resubscribe()
@@ -47,10 +47,10 @@ describe('subscriptions: ref counting', () => {
     expect(open()).toEqual([{ topic: 'a' }, { topic: 'b' }])
   })
 
-  it('waits again after dropped()', () => {
+  it('waits again after lost()', () => {
     const { subs, requests, open } = setup()
     open()
-    subs.dropped()
+    subs.lost()
     subs.subscribe('a', () => {})
     expect(requests).toEqual([])
   })
@@ -66,7 +66,7 @@ describe('subscriptions: ref counting', () => {
     b.unsubscribe()
     expect(unsubscribed).toEqual(['t'])
     expect(open()).toEqual([])
-    subs.dropped()
+    subs.lost()
     subs.subscribe('u', () => {}).unsubscribe()
     expect(unsubscribed).toEqual(['t'])
   })
@@ -105,11 +105,11 @@ describe('subscriptions: ready', () => {
     open()
     const sub = subs.subscribe('t', () => {})
     requests[0]!.reject(new ConnectionClosedError('gone'))
-    subs.dropped()
+    subs.lost()
     expect(await state(sub.ready)).toBe('pending')
     expect(error).not.toHaveBeenCalled()
     expect(open()).toEqual([{ topic: 't' }])
-    subs.settled('t', { result: { seq: 3 } })
+    subs.settled('t', true, { seq: 3 })
     expect(await state(sub.ready)).toBe('resolved')
   })
 
@@ -118,13 +118,13 @@ describe('subscriptions: ready', () => {
     const done = vi.fn()
     const sub = subs.subscribe('t', () => {})
     open()
-    subs.settled('t', { result: null })
+    subs.settled('t', true, null)
     const loop = (async () => {
       for await (const _ of sub) void _
       done()
     })()
     const err = new RpcError(404, 'topic gone')
-    subs.settled('t', { error: err })
+    subs.settled('t', false, err)
     await loop
     expect(done).toHaveBeenCalled()
     expect(error).toHaveBeenCalledWith(err)
@@ -200,6 +200,21 @@ describe('subscriptions: delivery, dedupe and cursors', () => {
     publish('nobody', 1)
   })
 
+  it('gives every handler of one message the same meta object, and each message a new one', () => {
+    const { subs, publish } = setup()
+    const metas: unknown[] = []
+    const collect = (_data: unknown, meta: unknown) => metas.push(meta)
+    subs.subscribe('t', collect)
+    subs.subscribe('t', collect)
+    publish('t', 'same')
+    publish('t', 'same')
+    // The leader tab's hub tells a message it has broadcast by its meta (share/hub.ts).
+    expect(metas).toHaveLength(4)
+    expect(metas[0]).toBe(metas[1])
+    expect(metas[2]).toBe(metas[3])
+    expect(metas[1]).not.toBe(metas[2])
+  })
+
   it('drops duplicates and old messages by seq, and passes unnumbered ones', () => {
     const { subs, publish } = setup()
     const seen: unknown[] = []
@@ -235,7 +250,7 @@ describe('subscriptions: delivery, dedupe and cursors', () => {
     subs.subscribe('t', () => {})
     publish('t', 'x', 5)
     open()
-    subs.settled('t', { result: { seq: 9, gap: false } })
+    subs.settled('t', true, { seq: 9, gap: false })
     expect(open()).toEqual([{ topic: 't', after: 5 }])
   })
 
@@ -249,7 +264,7 @@ describe('subscriptions: delivery, dedupe and cursors', () => {
     publish('t', 'x', 500)
     open()
     // The server restarted without its history: its numbering begins again, and it replays what it has.
-    subs.settled('t', { result: { seq: 3, gap: true } })
+    subs.settled('t', true, { seq: 3, gap: true })
     expect(onGap).toHaveBeenCalledTimes(1)
     expect(onGap2).toHaveBeenCalledTimes(1)
     publish('t', 'one', 1)
@@ -267,12 +282,12 @@ describe('subscriptions: delivery, dedupe and cursors', () => {
     const seen: unknown[] = []
     subs.subscribe('t', (d, meta) => seen.push([d, meta.seq]), { onGap })
     open()
-    subs.settled('t', { result: { seq: null, gap: false, epoch: 'old' } })
+    subs.settled('t', true, { seq: null, gap: false, epoch: 'old' })
     publish('t', 'a', 1)
     publish('t', 'b', 2)
     expect(open()).toEqual([{ topic: 't', after: 2, epoch: 'old' }])
     // A new process with a history of its own, already at 3: by numbers alone, 1 and 2 look seen.
-    subs.settled('t', { result: { seq: 3, gap: true, epoch: 'new' } })
+    subs.settled('t', true, { seq: 3, gap: true, epoch: 'new' })
     publish('t', 'n1', 1)
     publish('t', 'n2', 2)
     publish('t', 'n3', 3)
@@ -280,7 +295,7 @@ describe('subscriptions: delivery, dedupe and cursors', () => {
     expect(onGap).toHaveBeenCalledTimes(1)
     expect(open()).toEqual([{ topic: 't', after: 3, epoch: 'new' }])
     // The same epoch after a gap is a pruned history: the cursor stays.
-    subs.settled('t', { result: { seq: 9, gap: true, epoch: 'new' } })
+    subs.settled('t', true, { seq: 9, gap: true, epoch: 'new' })
     publish('t', 'kept', 8)
     expect(seen.at(-1)).toEqual(['kept', 8])
     expect(open()).toEqual([{ topic: 't', after: 8, epoch: 'new' }])
@@ -294,7 +309,7 @@ describe('subscriptions: delivery, dedupe and cursors', () => {
     publish('t', 'x', 5)
     open()
     // 6..14 are forgotten; 15 and 16 are kept and replayed after the answer.
-    subs.settled('t', { result: { seq: 16, gap: true } })
+    subs.settled('t', true, { seq: 16, gap: true })
     publish('t', 'kept', 15)
     publish('t', 'last', 16)
     publish('t', 'live', 17)
@@ -308,8 +323,8 @@ describe('subscriptions: delivery, dedupe and cursors', () => {
     subs.subscribe('fresh', () => {})
     publish('t', 'x', 7)
     open()
-    subs.settled('t', { result: { seq: null, gap: true } })
-    subs.settled('fresh', { result: { seq: null, gap: false } })
+    subs.settled('t', true, { seq: null, gap: true })
+    subs.settled('fresh', true, { seq: null, gap: false })
     expect(open()).toEqual([{ topic: 't', after: 0 }, { topic: 'fresh', after: 0 }])
   })
 
@@ -317,8 +332,8 @@ describe('subscriptions: delivery, dedupe and cursors', () => {
     const { subs, open } = setup()
     subs.subscribe('t', () => {})
     open()
-    subs.settled('t', { result: true })
-    subs.settled('t', { result: { seq: 'nine' } })
+    subs.settled('t', true, true)
+    subs.settled('t', true, { seq: 'nine' })
     expect(open()).toEqual([{ topic: 't' }])
   })
 
@@ -402,7 +417,7 @@ describe('subscriptions: async iteration and close', () => {
     await flush()
     const pending = subs.subscribe('b')
     const next = pending[Symbol.asyncIterator]().next()
-    subs.close()
+    subs.close(closedError())
     expect(await next).toEqual({ value: undefined, done: true })
     expect(isClientClosedError(await state(pending.ready))).toBe(true)
     expect(await state(confirmed.ready)).toBe('resolved')
@@ -412,7 +427,7 @@ describe('subscriptions: async iteration and close', () => {
 
   it('after close(), subscribe gives a closed subscription and sends nothing', async () => {
     const { subs, requests } = setup()
-    subs.close()
+    subs.close(closedError())
     const sub = subs.subscribe('t')
     expect(isClientClosedError(await state(sub.ready))).toBe(true)
     expect(await sub[Symbol.asyncIterator]().next()).toEqual({ value: undefined, done: true })
