@@ -23,6 +23,7 @@ const sections = {
   memory: () => import('./memory.mjs'),
   recovery: () => import('./recovery.mjs'),
   cluster: () => import('./cluster.mjs'),
+  history: () => import('./history.mjs'),
   sharing: () => import('./sharing.mjs'),
   gateway: () => import('./gateway.mjs'),
 }

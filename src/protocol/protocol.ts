@@ -38,6 +38,8 @@ export interface SubscribeParams {
   topic: string
   /** The last sequence number the client saw, so the server can replay what came after it. */
   after?: number
+  /** The numbering `after` counts in: the `epoch` of the subscribe answer that gave it (docs/protocol.md, "Topics"). */
+  epoch?: string
   /** Extra, application-defined subscription parameters. */
   params?: unknown
 }
@@ -48,6 +50,11 @@ export interface SubscribeResult {
   seq?: number | null
   /** True when `after` was older than the history the server keeps: messages were lost. */
   gap?: boolean
+  /**
+   * Which numbering `seq` counts in, when the server's history can tell (a history that starts its
+   * numbering again, in a new process, has a new one). A client sends it back with its cursor.
+   */
+  epoch?: string
 }
 
 /** Parameters of a topic message notification (method {@link Protocol.publish}), by convention. */

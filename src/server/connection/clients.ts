@@ -28,7 +28,11 @@ export interface Clients<Auth> {
   readonly connections: ReadonlySet<Connection<Auth>>
   /** Serve a socket that passed the door; returns the connection its events go to. */
   accept(socket: TransportSocket, request: UpgradeRequest, auth: Auth): Connection<Auth>
-  broadcast(event: string, params: unknown): void
+  /**
+   * Send an event to every client of this process. `origin`: this process called `server.broadcast`
+   * (sessions waiting in the store get it too); false for one from another process.
+   */
+  broadcast(event: string, params: unknown, origin: boolean): void
   /**
    * Shutdown: let each client go once its work is done (`force`: now): a session is acknowledged,
    * saved to the store and closed with 1012; a plain client is closed with 1012.
@@ -174,10 +178,11 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
       if (hooks.onConnect) hook(hooks.onConnect, client.ctx)
       return connection
     },
-    broadcast(event, params) {
+    broadcast(event, params, origin) {
       if (resolved.control.has(event)) throw new TypeError(`lifeline-ws/server: ${event} is reserved for the protocol`)
       const frame = encode({ type: 'notification', method: event, params })
       for (const client of clients) void client.sendFrame(frame)
+      sessions?.broadcast(frame, origin)
     },
     async letGoAll(force) {
       const all = [...clients]

@@ -12,7 +12,7 @@
 import { backgroundTimeout, type Clock } from '../clock'
 import { createRepeats, type Repeats } from '../messages/repeats'
 import { createInboundCount } from './inbound-count'
-import type { SessionJournal, SessionState } from './store'
+import { byteLength, type SessionJournal, type SessionState } from './store'
 
 /** An ack is sent at once when this many tracked frames are unacknowledged. @internal */
 export const ACK_EVERY = 128
@@ -102,8 +102,6 @@ export interface Session {
   /** Write-through: whether this process still owns the session in the store; undefined without a journal. */
   owned(): Promise<boolean> | undefined
 }
-
-const byteLength = (frame: string) => Buffer.byteLength(frame)
 
 /**
  * A new session, or one restored from a store's `state`.

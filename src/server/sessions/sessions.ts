@@ -51,6 +51,11 @@ export interface Sessions<Auth> {
   dropped(client: Client<Auth>, code: number, reason: string): void
   /** Graceful shutdown: acknowledge on its connection, save to the store, close with 1012. */
   handOff(client: Client<Auth>): Promise<void>
+  /**
+   * A broadcast's frame, sent to every client of this process already: to the sessions waiting in
+   * the store too when `toStore` (the process that broadcast), and to those being taken from it.
+   */
+  broadcast(frame: string, toStore: boolean): void
 }
 
 /**
@@ -69,6 +74,8 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
   const leaving = new Map<Client<Auth>, Promise<void>>()
   // Sessions without a connection: when they expire, and the timer that ends them.
   const waiting = new Map<Client<Auth>, { expires: number; timer: unknown }>()
+  // Broadcasts made while a session is being taken from the store: out of the store, not yet here.
+  const catching = new Set<string[]>()
 
   const writeAck = (client: Client<Auth>, received: number) => {
     const connection = client.connection
@@ -174,6 +181,8 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
       // Written through, the store has it all: only released, and not if another process took it meanwhile.
       const handedOver = session.handOver(expires)
       if (handedOver) await handedOver
+      // Saved in the tick of the snapshot: a broadcast the store appends after it takes the next position,
+      // which no frame of this (detached) connection takes.
       else await limits.store.save(state)
     } catch (err) {
       options.report(asNotice(err))
@@ -215,8 +224,19 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
       // Write-through: a session served here may have moved to another process since (its client came back here).
       const owned = here?.session!.owned()
       const stale = owned !== undefined && !(await owned) ? here : undefined
-      if (id !== null && (!here || stale)) state = await take(id)
+      // Broadcasts from the moment the store lets go of the session until it is live here (the decision
+      // below runs a few microtasks after the take, when the frame's answers are written).
+      const caught: string[] = []
+      if (id !== null && (!here || stale)) {
+        catching.add(caught)
+        try {
+          state = await take(id)
+        } finally {
+          if (!state) catching.delete(caught)
+        }
+      }
       return () => {
+        catching.delete(caught)
         if (stale) finish(stale, 1012, 'Session moved', false)
         const own = connection.client!
         let found = id === null ? undefined : live.get(id)
@@ -229,6 +249,8 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
           found = options.restore(connection, state.id)
           startSession(found, state)
           options.began(found)
+          // What was broadcast between the take and now, after what the store kept (and before the replay is cut).
+          for (const frame of caught) void found.sendFrame(frame)
         }
         if (found) {
           const replay = resume(found, own, connection, received)
@@ -249,6 +271,18 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
       // Its client reconnects to another process already; the session must be in the store by then, so it
       // goes now, without waiting for what still runs (in doubt at the resume).
       if (options.closing()) void handOff(client)
+    },
+    broadcast(frame, toStore) {
+      for (const caught of catching) caught.push(frame)
+      if (!toStore || !limits.store.broadcast) return
+      // Now, not a tick later: a take made meanwhile would find the session without this frame, and not catch it.
+      // A store that cannot take it is reported; its waiting sessions miss this one broadcast.
+      try {
+        const appending = limits.store.broadcast(frame, limits.maxBytes)
+        if (appending) appending.catch((err: unknown) => options.report(asNotice(err)))
+      } catch (err) {
+        options.report(asNotice(err))
+      }
     },
     handOff,
   }

@@ -16,6 +16,20 @@ describe('createSessionStore', () => {
     expect(await store.take('unknown')).toBeUndefined()
   })
 
+  it('appends a broadcast to every session it keeps, after its frames, and forgets one it would overflow', async () => {
+    const store = createSessionStore()
+    const expires = Date.now() + 60_000
+    await store.save({ id: 'small', received: 1, sent: 5, frames: ['f4', 'f5'], expires })
+    await store.save({ id: 'full', received: 0, sent: 1, frames: ['x'.repeat(90)], expires })
+    await store.broadcast!('b6', 100)
+    await store.broadcast!('b'.repeat(20), 100)
+    expect(await store.take('small')).toEqual({ id: 'small', received: 1, sent: 7, frames: ['f4', 'f5', 'b6', 'b'.repeat(20)], expires })
+    // 90 + 2 bytes fit in 100; 20 more do not: its client starts a new session rather than miss one.
+    expect(await store.take('full')).toBeUndefined()
+    await store.broadcast!('after', 100)
+    expect(await store.take('small')).toBeUndefined()
+  })
+
   it('forgets a session at its expiry', async () => {
     let now = 1000
     const store = createSessionStore({ now: () => now })

@@ -443,7 +443,7 @@ describe('graceful restart with a shared store', () => {
     p.send([{ jsonrpc: '2.0', id: 2, method: 'rpc.subscribe', params: { topic: 't' } }])
     p.send(note('log', [2]))
     expect(await p.next()).toMatchObject({ id: 1, result: { id: first.id, resumed: true, received: 1 } })
-    expect(await p.next()).toEqual([{ jsonrpc: '2.0', id: 2, result: { seq: null, gap: false } }])
+    expect(await p.next()).toEqual([{ jsonrpc: '2.0', id: 2, result: { seq: null, gap: false, epoch: expect.any(String) } }])
     await vi.waitFor(() => expect(log.length).toBe(2), patient)
     expect(log).toEqual([1, 2])
   })
