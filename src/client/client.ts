@@ -11,7 +11,7 @@ import { validate } from '../socket/validate'
 import { between } from '../socket/ranges'
 import { createCore, type Core, type Layer } from '../socket/socket'
 import type { OutboxItem } from '../socket/outbox'
-import type { Message, Protocol, SubscribeParams } from '../protocol/protocol'
+import type { Decoded, Id, Message, Protocol, SubscribeParams } from '../protocol/protocol'
 import { clientRules, resolveClientOptions, type ClientOptions } from './options'
 import { createCalls } from './calls'
 import { createSubscriptions, type Outcome } from './subscriptions'
@@ -89,7 +89,7 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
    * A subscribe request, written at once (it is a control frame: it never waits behind queued ones);
    * its answer settles synchronously, in frame order with the topic's messages.
    */
-  const subscribeRequest = (params: SubscribeParams, settle: (outcome: Outcome) => void): Extract<Message, { type: 'request' }> => {
+  const subscribeRequest = (params: SubscribeParams, settle: (outcome: Outcome) => void): Extract<Message, { type: 'request' }> & { id: Id } => {
     const id = calls.id()
     calls.track(id, { method: protocol.subscribe, timeout: callTimeout, resend: false, frame: '', control: true }, (ok, value) => {
       settle(ok ? { result: value } : { error: value })
@@ -152,7 +152,7 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
       session?.inbound(undefined)
       return
     }
-    let messages: Message[]
+    let messages: Decoded[]
     try {
       messages = protocol.decode(frame)
     } catch (err) {
@@ -163,9 +163,11 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
     spoken = true
     session?.inbound(messages)
     for (const message of messages) {
-      if (message.type === 'request') {
+      // A bad member of a batch: the others are still delivered (JSON-RPC 2.0, section 6).
+      if (message.type === 'invalid') core.report(new ProtocolError('lifeline: bad batch member', frame))
+      else if (message.type === 'request') {
         // Our own request, sent back: an echo server. Answering it would answer ourselves ("Method not found").
-        if (calls.method(message.id) === message.method) plainServer(`it sent back our request '${message.method}'`, frame, (id) => id === message.id)
+        if (message.id !== null && calls.method(message.id) === message.method) plainServer(`it sent back our request '${message.method}'`, frame, (id) => id === message.id)
         else handlers.request(message)
       } else if (message.type === 'notification') {
         if (message.method === protocol.publish) subscriptions.deliver(message.params)

@@ -9,7 +9,7 @@
  */
 import { ProtocolError, isConnectionClosedError, isRpcError, isTimeoutError, outcomeUnknown } from '../errors'
 import { createTimer } from '../timers'
-import type { Id, Message, Protocol } from '../protocol/protocol'
+import type { Decoded, Id, Protocol } from '../protocol/protocol'
 import type { Core } from '../socket/socket'
 import type { AttachOptions, OutboxItem } from '../socket/outbox'
 import type { Calls } from './calls'
@@ -29,7 +29,7 @@ export interface Session {
    */
   open(then: () => void): AttachOptions | undefined
   /** Every inbound frame's messages, before they are handled (`undefined`: it did not decode). */
-  inbound(messages: Message[] | undefined): void
+  inbound(messages: Decoded[] | undefined): void
   /** The params of an inbound `rpc.ack`. */
   acknowledged(params: unknown): void
   /** A control request written on this socket: its answer is a control frame, not counted. */
@@ -213,7 +213,7 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
       for (const message of messages ?? []) {
         if (message.type === 'request' || message.type === 'notification') {
           if (!controlMethods.has(message.method)) tracked = true
-        } else if (message.id === null || !controlIds.delete(message.id)) tracked = true
+        } else if (message.type === 'invalid' || message.id === null || !controlIds.delete(message.id)) tracked = true
       }
       if (!established || !tracked || received === null) return
       received++

@@ -10,7 +10,7 @@
  * (connection/connection.ts).
  * @module
  */
-import type { ErrorObject, Message, Protocol } from '../../protocol/protocol'
+import type { Decoded, ErrorObject, InvalidMember, Message, Protocol } from '../../protocol/protocol'
 import type { Client, Connection } from '../connection/types'
 import type { Context, ServerStats } from '../types'
 import { errorReply, type Commit } from './answers'
@@ -40,7 +40,12 @@ export type Receive<Auth> = (connection: Connection<Auth>, text: string | undefi
 /** @internal */
 export function createInbound<Auth>(options: InboundOptions<Auth>): Receive<Auth> {
   const { protocol, stats, codes, route } = options
-  const isControl = (message: Message) => message.type !== 'response' && message.type !== 'error' && options.control.has(message.method)
+  const isControl = (message: Decoded) => (message.type === 'request' || message.type === 'notification') && options.control.has(message.method)
+  /** A batch member that is no valid message: answered with its own -32600 in the batch's answer (JSON-RPC 2.0, section 6). */
+  const invalid = (member: InvalidMember): Commit => {
+    stats.malformed++
+    return () => ({ reply: errorReply(member.id, { code: codes.invalidRequest, message: 'Invalid Request' }) })
+  }
 
   /** Decode, classify and count synchronously, so frames are counted in arrival order. */
   function frame(connection: Connection<Auth>, text: string | undefined): Promise<void> | undefined {
@@ -48,7 +53,7 @@ export function createInbound<Auth>(options: InboundOptions<Auth>): Receive<Auth
     // A resume gave this connection's place to a newer one: nothing it still sends counts.
     if (!client) return undefined
     const first = connection.takeFirstFrame()
-    let messages: Message[] | undefined
+    let messages: Decoded[] | undefined
     let failure: ErrorObject | undefined
     try {
       if (text === undefined) throw new TypeError('binary frame')
@@ -91,13 +96,14 @@ export function createInbound<Auth>(options: InboundOptions<Auth>): Receive<Auth
   function answerFrame(
     connection: Connection<Auth>,
     client: Client<Auth>,
-    messages: Message[],
+    messages: Decoded[],
     text: string,
     tracked: boolean,
     opensSession: boolean,
   ): Promise<void> | undefined {
     const page = client.session?.page
-    const handled = messages.map((message, index) => route(message, client, connection, opensSession && index === 0))
+    const handled = messages.map((message, index) =>
+      message.type === 'invalid' ? invalid(message) : route(message, client, connection, opensSession && index === 0))
     if (handled.some((one) => one instanceof Promise)) {
       return Promise.all(handled).then((commits) => write(connection, client, commits, text, tracked, page))
     }

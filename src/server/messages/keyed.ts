@@ -25,7 +25,7 @@ function kept(reply: Message | undefined): KeptAnswer {
  * `run` runs the message; `error` makes an error answer (undefined for a notification).
  * @internal
  */
-export function runKeyed(once: Once, repeats: Repeats, id: Id | undefined, run: () => Handled, error: (failure: ErrorObject) => Commit | undefined, codes: Codes): Handled {
+export function runKeyed(once: Once, repeats: Repeats, id: Id | null | undefined, run: () => Handled, error: (failure: ErrorObject) => Commit | undefined, codes: Codes): Handled {
   if (repeats.seen(once)) {
     // Written again (two leader tabs of lifeline-ws/share both wrote it): not run again.
     if (id === undefined) return undefined

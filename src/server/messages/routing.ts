@@ -126,7 +126,7 @@ export function createRouting<Auth>(options: RoutingOptions<Auth>): Route<Auth> 
   function runMethod(
     message: Extract<Message, { type: 'request' | 'notification' }>,
     client: Client<Auth>,
-    id: Id | undefined,
+    id: Id | null | undefined,
     granted: (answer: Granted) => Commit,
     error: (failure: ErrorObject) => Commit | undefined,
   ): Handled {
