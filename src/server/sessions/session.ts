@@ -14,19 +14,21 @@ import type { SessionJournal, SessionState } from './store'
 /** An ack is sent at once when this many tracked frames are unacknowledged. @internal */
 export const ACK_EVERY = 128
 
-/** What a session needs from its owner. @internal */
-export interface SessionOptions {
+/**
+ * What the sessions of one server share: their bounds, the clock, and the way to their client (`O`,
+ * the session's owner). One object per server, so that a session carries a pointer, not closures.
+ * @internal
+ */
+export interface SessionParts<O> {
   /** Bytes of unacknowledged outbound frames above which the session ends. */
   maxBytes: number
   /** Milliseconds an ack may wait for more frames to cover. */
   ackDelay: number
   clock: Clock
-  /** Write `rpc.ack { received }` to the client's connection; false when it has none. */
-  writeAck(received: number): boolean
-  /** Write-through: the store's journal of this session (counts and outbound frames go there first). */
-  journal?: SessionJournal | undefined
-  /** The journal failed (store unavailable, or another process took the session over). */
-  lost?: ((err: unknown) => void) | undefined
+  /** Write `rpc.ack { received }` to the owner's connection; false when it has none. */
+  writeAck(owner: O, received: number): boolean
+  /** The owner's journal failed (store unavailable, or another process took the session over). */
+  lost(owner: O, err: unknown): void
 }
 
 /** @internal */
@@ -80,117 +82,150 @@ export interface Session {
 const byteLength = (frame: string) => Buffer.byteLength(frame)
 
 /**
- * A new session, or one restored from a store's `state`.
- * @internal
+ * A {@link Session}: a class, so that an idle session is one small object with its methods on the
+ * prototype. Its memory of keyed messages is made when the first keyed message comes (or a restored
+ * session's is first asked for); its frame buffer holds only what the client has not acknowledged.
  */
-export function createSession(id: string, options: SessionOptions, state?: SessionState): Session {
-  let received = state?.received ?? 0
-  let sent = state?.sent ?? 0
-  let frames = [...(state?.frames ?? [])]
-  let bytes = frames.reduce((total, frame) => total + byteLength(frame), 0)
-  let unacked = 0
-  let timer: unknown
-  const repeats = createRepeats(state?.marks)
-  let page = 0
+class SessionBook<O> implements Session {
+  private received_: number
+  private sent_: number
+  private frames: string[]
+  private bytes_: number
+  private unacked = 0
+  private timer: unknown = undefined
+  private keyed: Repeats | undefined = undefined
+  /** A restored session's keyed marks, until its repeats are made. */
+  private marks: SessionState['marks']
+  private page_ = 0
 
-  const { clock } = options
-  const stopAckTimer = () => {
-    if (timer !== undefined) clock.clearTimeout(timer)
-    timer = undefined
+  constructor(
+    readonly id: string,
+    private readonly parts: SessionParts<O>,
+    private readonly owner: O,
+    private readonly journal: SessionJournal | undefined,
+    state: SessionState | undefined,
+  ) {
+    this.received_ = state?.received ?? 0
+    this.sent_ = state?.sent ?? 0
+    this.frames = state ? [...state.frames] : []
+    this.bytes_ = this.frames.reduce((total, frame) => total + byteLength(frame), 0)
+    this.marks = state?.marks
   }
-  const ackToClientNow = () => {
-    stopAckTimer()
-    if (unacked && options.writeAck(received)) unacked = 0
+
+  get repeats(): Repeats {
+    this.keyed ??= createRepeats(this.marks)
+    this.marks = undefined
+    return this.keyed
+  }
+  get page(): number {
+    return this.page_
+  }
+  get received(): number {
+    return this.received_
+  }
+  get sent(): number {
+    return this.sent_
+  }
+  get bytes(): number {
+    return this.bytes_
+  }
+  get buffered(): number {
+    return this.frames.length
   }
   /** Position of the oldest buffered frame, minus one: what the client acknowledged. */
-  const base = () => sent - frames.length
-  const { journal } = options
-  const lost = (err: unknown) => options.lost?.(err)
-  const count = () => {
-    received++
-    unacked++
-    if (unacked >= ACK_EVERY) ackToClientNow()
-    else if (timer === undefined) timer = backgroundTimeout(clock, ackToClientNow, options.ackDelay)
+  private get base(): number {
+    return this.sent_ - this.frames.length
   }
-  const keep = (frame: string) => {
-    sent++
-    frames.push(frame)
-    bytes += byteLength(frame)
-    return bytes <= options.maxBytes
+  private lost(err: unknown): void {
+    this.parts.lost(this.owner, err)
   }
+  private count(): void {
+    this.received_++
+    this.unacked++
+    if (this.unacked >= ACK_EVERY) this.ackToClientNow()
+    else if (this.timer === undefined) this.timer = backgroundTimeout(this.parts.clock, () => this.ackToClientNow(), this.parts.ackDelay)
+  }
+  private keep(frame: string): boolean {
+    this.sent_++
+    this.frames.push(frame)
+    this.bytes_ += byteLength(frame)
+    return this.bytes_ <= this.parts.maxBytes
+  }
+  countInbound(): void | Promise<boolean> {
+    const { journal } = this
+    if (!journal) return this.count()
+    // Counted in memory (and so acknowledged to the client) only once the store counted it.
+    return journal.receive().then(
+      () => {
+        this.count()
+        return true
+      },
+      (err: unknown) => {
+        this.lost(err)
+        return false
+      },
+    )
+  }
+  keepOutbound(frame: string): boolean | Promise<boolean | undefined> {
+    const { journal } = this
+    if (!journal) return this.keep(frame)
+    // Replies resolve in call order, so frames are numbered and written in the order they were pushed.
+    return journal.push(frame).then(
+      () => this.keep(frame),
+      (err: unknown) => {
+        this.lost(err)
+        return undefined
+      },
+    )
+  }
+  ackedByClient(upTo: number): boolean {
+    if (!Number.isSafeInteger(upTo) || upTo < this.base || upTo > this.sent_) return false
+    const released = this.frames.splice(0, upTo - this.base)
+    for (const frame of released) this.bytes_ -= byteLength(frame)
+    if (this.journal && released.length) this.journal.acknowledge(upTo).catch((err: unknown) => this.lost(err))
+    return true
+  }
+  replayAfter(count: number): string[] | undefined {
+    if (count < this.base || count > this.sent_) return undefined
+    return this.frames.slice(count - this.base)
+  }
+  newPage(): void {
+    this.page_++
+    this.sent_ = 0
+    this.frames = []
+    this.bytes_ = 0
+    this.journal?.restart().catch((err: unknown) => this.lost(err))
+  }
+  ackToClientNow(): void {
+    this.stopAckTimer()
+    if (this.unacked && this.parts.writeAck(this.owner, this.received_)) this.unacked = 0
+  }
+  ackedToClient(): void {
+    this.stopAckTimer()
+    this.unacked = 0
+  }
+  stopAckTimer(): void {
+    if (this.timer !== undefined) this.parts.clock.clearTimeout(this.timer)
+    this.timer = undefined
+  }
+  state(expires: number): SessionState {
+    const marks = this.keyed ? this.keyed.marks() : (this.marks ?? {})
+    return { id: this.id, received: this.received_, sent: this.sent_, frames: [...this.frames], expires, marks }
+  }
+  stopJournal(forget: boolean): void {
+    // Best effort: if the store is away, the session's keys expire at its ttl anyway.
+    this.journal?.end(forget).catch(() => {})
+  }
+  owned(): Promise<boolean> | undefined {
+    return this.journal?.owned()
+  }
+}
 
-  return {
-    id,
-    repeats,
-    get page() {
-      return page
-    },
-    get received() {
-      return received
-    },
-    get sent() {
-      return sent
-    },
-    get bytes() {
-      return bytes
-    },
-    get buffered() {
-      return frames.length
-    },
-    countInbound() {
-      if (!journal) return count()
-      // Counted in memory (and so acknowledged to the client) only once the store counted it.
-      return journal.receive().then(
-        () => {
-          count()
-          return true
-        },
-        (err: unknown) => {
-          lost(err)
-          return false
-        },
-      )
-    },
-    keepOutbound(frame) {
-      if (!journal) return keep(frame)
-      // Replies resolve in call order, so frames are numbered and written in the order they were pushed.
-      return journal.push(frame).then(
-        () => keep(frame),
-        (err: unknown) => {
-          lost(err)
-          return undefined
-        },
-      )
-    },
-    ackedByClient(upTo) {
-      if (!Number.isSafeInteger(upTo) || upTo < base() || upTo > sent) return false
-      const released = frames.splice(0, upTo - base())
-      for (const frame of released) bytes -= byteLength(frame)
-      if (journal && released.length) journal.acknowledge(upTo).catch(lost)
-      return true
-    },
-    replayAfter(count) {
-      if (count < base() || count > sent) return undefined
-      return frames.slice(count - base())
-    },
-    newPage() {
-      page++
-      sent = 0
-      frames = []
-      bytes = 0
-      journal?.restart().catch(lost)
-    },
-    ackToClientNow,
-    ackedToClient() {
-      stopAckTimer()
-      unacked = 0
-    },
-    stopAckTimer,
-    state: (expires) => ({ id, received, sent, frames: [...frames], expires, marks: repeats.marks() }),
-    stopJournal(forget) {
-      // Best effort: if the store is away, the session's keys expire at its ttl anyway.
-      journal?.end(forget).catch(() => {})
-    },
-    owned: () => journal?.owned(),
-  }
+/**
+ * A new session of `owner` (its client), or one restored from a store's `state`; `journal`: the
+ * store's journal of it (write-through stores: counts and outbound frames go there first).
+ * @internal
+ */
+export function createSession<O>(id: string, parts: SessionParts<O>, owner: O, journal?: SessionJournal, state?: SessionState): Session {
+  return new SessionBook(id, parts, owner, journal, state)
 }

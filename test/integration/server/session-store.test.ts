@@ -28,7 +28,8 @@ describe('createSessionStore', () => {
 describe('a session', () => {
   const make = (maxBytes = 1000) => {
     const acks: number[] = []
-    const session = createSession('id', { maxBytes, ackDelay: 60_000, clock: systemClock, writeAck: (received) => acks.push(received) > 0 })
+    const parts = { maxBytes, ackDelay: 60_000, clock: systemClock, writeAck: (_owner: null, received: number) => acks.push(received) > 0, lost: () => {} }
+    const session = createSession('id', parts, null)
     return { session, acks }
   }
 
@@ -82,7 +83,14 @@ describe('a session', () => {
     }
     const lost: unknown[] = []
     const acks: number[] = []
-    const session = createSession('id', { maxBytes: 5, ackDelay: 60_000, clock: systemClock, writeAck: (received) => acks.push(received) > 0, journal, lost: (err) => lost.push(err) })
+    const parts = {
+      maxBytes: 5,
+      ackDelay: 60_000,
+      clock: systemClock,
+      writeAck: (_owner: null, received: number) => acks.push(received) > 0,
+      lost: (_owner: null, err: unknown) => lost.push(err),
+    }
+    const session = createSession('id', parts, null, journal)
     const counting = session.countInbound()
     // Not counted (nor acknowledged) before the journal counted it.
     expect(session.received).toBe(0)
@@ -111,6 +119,6 @@ describe('a session', () => {
     await vi.waitFor(() => expect(calls.at(-1)).toBe('end true'), patient)
     expect(lost).toHaveLength(2)
     expect(await session.owned()).toBe(false)
-    expect(createSession('plain', { maxBytes: 5, ackDelay: 1, clock: systemClock, writeAck: () => true }).owned()).toBeUndefined()
+    expect(createSession('plain', { ...parts, ackDelay: 1 }, null).owned()).toBeUndefined()
   })
 })
