@@ -18,6 +18,7 @@ import { createSubscriptions, type Outcome } from './subscriptions'
 import { createHandlers } from './handlers'
 import { createStream, type Stream } from './stream'
 import { createSession } from './session'
+import { createPacing } from './pacing'
 import type { Contract } from './contract'
 import type { CallOptions, Client } from './api'
 import type { Socket } from '../socket/types'
@@ -51,6 +52,8 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
   })
 
   const session = createSession(core, protocol, calls, options.connectTimeout, resume)
+  // Under the server's announced rate limit: going over it would close the client for good (1008).
+  const pacing = createPacing(options.env.clock)
 
   /** Control frames go to the open socket at once, never through the queue. */
   const writeNow = (item: OutboxItem) => {
@@ -185,13 +188,15 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
 
   return {
     open() {
+      pacing.opened()
       // The handshake goes first on every socket; the resubscribe batch (control) may follow it at once.
       if (session) return session.open(resubscribe)
       resubscribe()
       return undefined
     },
     message: dispatch,
-    admit: (next) => !session || session.admit(next),
+    admit: (next) => pacing.allows(session?.rateLimit, next.frame) && (!session || session.admit(next)),
+    sent: pacing.wrote,
     written(item) {
       if (item.call !== undefined) calls.wrote(item.call)
       session?.written(item)

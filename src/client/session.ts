@@ -14,6 +14,7 @@ import type { Core } from '../socket/socket'
 import type { AttachOptions, OutboxItem } from '../socket/outbox'
 import type { Calls } from './calls'
 import { createPositions } from './positions'
+import type { RateLimit } from './pacing'
 
 /** At most this long (ms) between the first unacknowledged tracked frame and its `rpc.ack`. */
 export const ACK_DELAY = 200
@@ -40,6 +41,8 @@ export interface Session {
   written(item: OutboxItem): void
   /** Flow control: a call may be written only while fewer than the server's limits are unanswered. */
   admit(next: OutboxItem): boolean
+  /** The rate limit this socket's server announced in its handshake answer; `undefined` before it, or without one. */
+  readonly rateLimit: RateLimit | undefined
   /** The socket is gone. */
   dropped(): void
   /** Final close. */
@@ -50,7 +53,7 @@ interface Answer {
   id: string
   resumed: boolean
   received: number
-  limits?: { maxInFlight: number; maxQueued: number }
+  limits?: { maxInFlight: number; maxQueued: number; rateLimit?: RateLimit }
 }
 
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0
@@ -60,7 +63,9 @@ const toAnswer = (result: unknown): Answer | undefined => {
   const answer = result as Partial<Answer> | null
   if (typeof answer?.id !== 'string' || typeof answer.resumed !== 'boolean' || !isCount(answer.received)) return undefined
   const limits = answer.limits
-  const validLimits = limits === undefined || (isCount(limits.maxInFlight) && isCount(limits.maxQueued))
+  const rate = limits?.rateLimit
+  const validRate = rate === undefined || (Number.isFinite(rate?.rate) && rate.rate > 0 && isCount(rate.burst) && rate.burst > 0)
+  const validLimits = limits === undefined || (isCount(limits.maxInFlight) && isCount(limits.maxQueued) && validRate)
   return validLimits ? (answer as Answer) : undefined
 }
 
@@ -85,6 +90,7 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
   // The current socket's handshake was answered with a session: count from now on.
   let established = false
   let unanswered = Infinity
+  let rateLimit: RateLimit | undefined
   let socketCount = 0
 
   const sendAck = () => {
@@ -168,6 +174,7 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
     sessionId = answer.id
     established = true
     unanswered = answer.limits ? answer.limits.maxInFlight + answer.limits.maxQueued : Infinity
+    rateLimit = answer.limits?.rateLimit
     // The frames of the session the server has are let go; the rest are numbered after them.
     positions.session = answer.id
     settleOrphans()
@@ -231,6 +238,9 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
       return supported && sessionId !== undefined
     },
     written: positions.written,
+    get rateLimit() {
+      return rateLimit
+    },
     admit(next) {
       if (next.call === undefined || unanswered === Infinity) return true
       return calls.applicationPending - outbox.queuedCalls < unanswered
@@ -238,6 +248,7 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
     dropped() {
       socketCount++
       established = false
+      rateLimit = undefined
       positions.stop()
       controlIds.clear()
       ackTimer.clear()

@@ -21,8 +21,8 @@ import { SessionTakenError, type SessionState } from './store'
 /** What the sessions need from their server. @internal */
 export interface SessionsOptions<Auth> {
   sessions: ResolvedSessions
-  /** The flow-control limits, told to the client in the handshake answer. */
-  limits: { maxInFlight: number; maxQueued: number }
+  /** The flow-control limits and the rate limit (absent when off), told to the client in the handshake answer. */
+  limits: { maxInFlight: number; maxQueued: number; rateLimit?: { rate: number; burst: number } }
   ackMethod: string
   codes: Codes
   clock: Clock
