@@ -41,7 +41,19 @@ export function createUpgradeGuard(
 ): UpgradeGuard {
   const addresses = new Map<string, number>()
   const deadlines = new WeakMap<Duplex, unknown>()
+  // The address each admitted socket is counted under, until it closes.
+  const counted = new WeakMap<Duplex, string>()
 
+  /** A socket closed: its deadline goes, and its address counts one less. One function for every socket. */
+  function closed(this: Duplex) {
+    disarm(this)
+    const address = counted.get(this)
+    if (address === undefined) return
+    counted.delete(this)
+    const left = (addresses.get(address) ?? 1) - 1
+    if (left > 0) addresses.set(address, left)
+    else addresses.delete(address)
+  }
   const arm = (socket: Duplex) => {
     if (deadlines.has(socket)) return
     // A pending handshake must not keep the process alive on its own.
@@ -52,7 +64,9 @@ export function createUpgradeGuard(
       socket.destroy()
     }, options.handshakeTimeout)
     deadlines.set(socket, timer)
-    socket.once('close', () => disarm(socket))
+    // Every socket is armed before it is admitted, so this one listener serves both. on(), not once():
+    // 'close' comes once, and a once() wrapper costs every idle connection a bound function and its state.
+    socket.on('close', closed)
   }
   const disarm = (socket: Duplex) => {
     const timer = deadlines.get(socket)
@@ -76,11 +90,7 @@ export function createUpgradeGuard(
       const count = addresses.get(address) ?? 0
       if (count >= options.maxConnectionsPerAddress) return false
       addresses.set(address, count + 1)
-      socket.once('close', () => {
-        const left = (addresses.get(address) ?? 1) - 1
-        if (left > 0) addresses.set(address, left)
-        else addresses.delete(address)
-      })
+      counted.set(socket, address)
       return true
     },
     upgraded: disarm,

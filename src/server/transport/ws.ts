@@ -10,7 +10,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
-import { WebSocketServer, type WebSocket } from 'ws'
+import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import type { Clock } from '../clock'
 import type { ResolvedDoor, ResolvedListen } from '../options'
 import { closeReason } from '../values'
@@ -56,13 +56,6 @@ export class WsSocket implements TransportSocket {
   }
 }
 
-/** Report what happens on `ws` to `events`, in order, until it closes. @internal */
-export function reportEvents(ws: WebSocket, events: SocketEvents): void {
-  ws.on('message', (data, isBinary) => events.message(isBinary ? undefined : String(data)))
-  ws.on('pong', () => events.pong())
-  ws.once('close', (code, reason) => events.closed(code, String(reason)))
-}
-
 /** @internal */
 export function createWsTransport<Auth>(options: { listen: ResolvedListen; door: ResolvedDoor<Auth>; clock: Clock }): WsTransport<Auth> {
   const { listen, door, clock } = options
@@ -71,8 +64,9 @@ export function createWsTransport<Auth>(options: { listen: ResolvedListen; door:
   const http: HttpServer | undefined = own
     ? createHttpServer((_req, res) => res.writeHead(426, { 'Content-Type': 'text/plain' }).end('Upgrade Required'))
     : (listen.server as HttpServer | undefined)
-  // Every upgraded socket, accepted or being refused with a close code, so that close() can end them all.
-  const sockets = new Set<WebSocket>()
+  // Every upgraded socket, accepted (with the core's listener of its events) or being refused with a
+  // close code (undefined), so that close() can end them all.
+  const sockets = new Map<WebSocket, SocketEvents | undefined>()
   let host: TransportHost<Auth> | undefined
   let stopping = false
   let onEmpty = noop
@@ -81,18 +75,37 @@ export function createWsTransport<Auth>(options: { listen: ResolvedListen; door:
   const guard = createUpgradeGuard(door, own ? http : undefined, () => host?.count('rejected'), clock)
   const originRefused = createOriginGate(door, report)
 
+  // The listeners every socket shares, one function each (`this` is the socket) rather than closures
+  // per connection: an idle connection is mostly listeners. ws reports protocol violations (oversize,
+  // bad UTF-8) as 'error' after closing the socket itself. 'close' comes once: on(), not once(), whose
+  // wrapper is a bound function and its state.
+  const malformed = () => host?.count('malformed')
+  function message(this: WebSocket, data: RawData, isBinary: boolean) {
+    sockets.get(this)?.message(isBinary ? undefined : String(data))
+  }
+  function pong(this: WebSocket) {
+    sockets.get(this)?.pong()
+  }
+  function closed(this: WebSocket, code: number, reason: Buffer) {
+    const events = sockets.get(this)
+    sockets.delete(this)
+    events?.closed(code, String(reason))
+    if (!sockets.size) onEmpty()
+  }
+
   /** Serve an upgraded socket: to the core when authenticated; closed with 4401/4403 when not. */
   function upgraded(core: TransportHost<Auth>, ws: WebSocket, request: IncomingMessage, verdict: Verdict<Auth>) {
-    // ws reports protocol violations (oversize, bad UTF-8) here after closing the socket itself.
-    ws.on('error', () => core.count('malformed'))
+    ws.on('error', malformed)
+    ws.on('close', closed)
     // Browsers cannot read an HTTP status from a failed upgrade; they can read a close code.
-    if (verdict.ok) reportEvents(ws, core.accept(new WsSocket(ws), request, verdict.auth))
-    else ws.close(4000 + verdict.status, closeReason(verdict.reason))
-    sockets.add(ws)
-    ws.once('close', () => {
-      sockets.delete(ws)
-      if (!sockets.size) onEmpty()
-    })
+    if (verdict.ok) {
+      sockets.set(ws, core.accept(new WsSocket(ws), request, verdict.auth))
+      ws.on('message', message)
+      ws.on('pong', pong)
+    } else {
+      sockets.set(ws, undefined)
+      ws.close(4000 + verdict.status, closeReason(verdict.reason))
+    }
   }
 
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
@@ -121,6 +134,8 @@ export function createWsTransport<Auth>(options: { listen: ResolvedListen; door:
       if (!verdict.ok && door.authRejection === 'http') return refused(verdict.status, verdict.reason)
       if (!verdict.ok) core.count('rejected')
       wss.handleUpgrade(request, socket, head, (ws) => {
+        // ws handles the socket's errors from now on: one listener fewer on every connection.
+        socket.off('error', noop)
         guard.upgraded(socket)
         upgraded(core, ws, request, verdict)
       })
@@ -168,7 +183,7 @@ export function createWsTransport<Auth>(options: { listen: ResolvedListen; door:
         }
       }),
     terminate() {
-      for (const ws of sockets) ws.terminate()
+      for (const ws of sockets.keys()) ws.terminate()
     },
     close() {
       if (own) http?.closeAllConnections()
