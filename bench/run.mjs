@@ -25,6 +25,7 @@ const sections = {
   cluster: () => import('./cluster.mjs'),
   sharing: () => import('./sharing.mjs'),
   gateway: () => import('./gateway.mjs'),
+  capacity: () => import('./capacity.mjs'),
 }
 const aliases = { throughput: ['throughput-node', 'throughput-browser'] }
 
