@@ -15,6 +15,7 @@ export type {
 } from './client/contract'
 export type { JsonRpcOptions } from './protocol/json-rpc'
 export type { Protocol, Message, Decoded, InvalidMember, Id, Once, ErrorObject, SubscribeParams, SubscribeResult, PublishParams } from './protocol/protocol'
+export type { HostUrl, HostAbortSignal, HostEventTarget, HostBlob, HostWebSocket, HostMessageEvent, HostStorage, HostIndexedDb, HostBinaryType } from './host'
 export { jsonRpc } from './protocol/json-rpc'
 export {
   RpcError, TimeoutError, ProtocolError, OutcomeUnknownError, isRpcError, isTimeoutError, isProtocolError, isOutcomeUnknownError,
