@@ -6,7 +6,8 @@
  * `persistOutbox` itself): the outbox only calls the hooks it returns.
  * @module
  */
-import { sizeOf, type Entry, type Persistence } from './outbox'
+import { sizeOf } from './frame-size'
+import type { Entry, Persistence } from './outbox-types'
 
 /** One persisted frame. `id` grows with every frame stored, so order survives a reload. */
 export interface StoredFrame {

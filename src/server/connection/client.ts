@@ -8,7 +8,6 @@
  * @module
  */
 import { randomUUID } from 'node:crypto'
-import type { IncomingMessage } from 'node:http'
 import type { Message } from '../../protocol/protocol'
 import type { Clock } from '../clock'
 import type { Codes } from '../messages/codes'
@@ -55,8 +54,10 @@ class ClientContext<Auth> implements Context<Auth> {
   get auth(): Auth {
     return this.client.latest.auth
   }
-  get request(): IncomingMessage {
-    return this.client.latest.request
+  get request(): Context<Auth>['request'] {
+    // What the transport gave: the IncomingMessage on Node (what Context<Auth> says), a
+    // WebUpgradeRequest on Deno and Bun, whose entries type their contexts with it.
+    return this.client.latest.request as Context<Auth>['request']
   }
   get topics(): ReadonlySet<string> {
     return this.client.connection?.topics ?? noTopics
@@ -64,7 +65,7 @@ class ClientContext<Auth> implements Context<Auth> {
   notify(event: string, params?: unknown): void {
     const { client } = this
     assertNotReserved(event, client.parts.control)
-    client.sendFrame(client.parts.encode({ type: 'notification', method: event, params }))
+    void client.sendFrame(client.parts.encode({ type: 'notification', method: event, params }))
   }
   call(method: string, params?: unknown, { timeout = this.client.parts.callTimeout }: CallOptions = {}): Promise<unknown> {
     const { client } = this
@@ -129,14 +130,14 @@ class ServedClient<Auth> implements Client<Auth> {
     if (this.gone || (!this.started && !this.current?.writable)) return Promise.reject(clientGone())
     this.calls ??= createOutgoingCalls(this.parts.clock)
     const { encode } = this.parts
-    return this.calls.start(method, timeout, (callId) => this.sendFrame(encode({ type: 'request', id: callId, method, params })))
+    return this.calls.start(method, timeout, (callId) => void this.sendFrame(encode({ type: 'request', id: callId, method, params })))
   }
   /** ctx.close: a session ends with its connection (its client starts a new one). */
   close(code: number, reason: string): void {
     if (this.ender) this.ender.finish(this, code, reason)
     else this.current?.close(code, reason)
   }
-  send(message: Message | Message[]): void {
+  send(message: Message | Message[], finishes?: number): void | Promise<void> {
     const { encode } = this.parts
     let frame: string
     try {
@@ -145,7 +146,7 @@ class ServedClient<Auth> implements Client<Auth> {
       this.parts.report(err, this.ctx)
       frame = encode(Array.isArray(message) ? message.map((one) => this.answerable(one)) : this.answerable(message))
     }
-    this.sendFrame(frame)
+    return this.sendFrame(frame, finishes)
   }
   /** A result that cannot be encoded (BigInt, cycle) must still answer its request. */
   private answerable(message: Message): Message {
@@ -157,23 +158,24 @@ class ServedClient<Auth> implements Client<Auth> {
       return { type: 'error', id: message.id, error: { code: this.parts.codes.internalError, message: 'Internal error' } }
     }
   }
-  sendFrame(frame: string): void {
-    if (this.gone) return
+  sendFrame(frame: string, finishes?: number): void | Promise<void> {
+    if (this.gone) return undefined
     if (this.early) {
       this.early.push(frame)
-      return
+      return undefined
     }
-    const kept = this.started ? this.started.keepOutbound(frame) : true
+    const kept = this.started ? this.started.keepOutbound(frame, finishes) : true
     if (kept === true) this.current?.write(frame)
     else if (kept === false) this.overflow()
     else {
-      void kept.then((written) => {
+      return kept.then((written) => {
         // A write-through frame the store kept goes to the connection of now (it may have changed meanwhile).
         if (written === undefined || this.gone) return
         if (written) this.current?.write(frame)
         else this.overflow()
       })
     }
+    return undefined
   }
   private overflow(): void {
     this.ender?.finish(this, 1013, 'Session buffer full')
@@ -188,6 +190,8 @@ class ServedClient<Auth> implements Client<Auth> {
   }
   detach(): void {
     this.current = undefined
+    this.workQueue?.cancel()
+    this.started?.rewindInbound()
     this.started?.stopAckTimer()
   }
   newPage(): void {
@@ -200,12 +204,13 @@ class ServedClient<Auth> implements Client<Auth> {
   decided(): void {
     const held = this.early
     this.early = undefined
-    for (const frame of held ?? []) this.sendFrame(frame)
+    for (const frame of held ?? []) void this.sendFrame(frame)
   }
   end(): void {
     this.gone = true
     this.early = undefined
     this.current = undefined
+    this.workQueue?.cancel()
     this.calls?.fail()
     this.started?.stopAckTimer()
   }

@@ -6,8 +6,8 @@
  * sessions, routing, the inbound path), each given what it needs.
  * @module
  */
-import type { IncomingMessage } from 'node:http'
 import type { Message } from '../../protocol/protocol'
+import type { UpgradeRequest } from '../context'
 import { createInbound } from '../messages/inbound'
 import { createRouting } from '../messages/routing'
 import { createSubscriptions } from '../messages/subscribe'
@@ -27,7 +27,7 @@ export interface Clients<Auth> {
   /** Open connections, for the heartbeat. */
   readonly connections: ReadonlySet<Connection<Auth>>
   /** Serve a socket that passed the door; returns the connection its events go to. */
-  accept(socket: TransportSocket, request: IncomingMessage, auth: Auth): Connection<Auth>
+  accept(socket: TransportSocket, request: UpgradeRequest, auth: Auth): Connection<Auth>
   broadcast(event: string, params: unknown): void
   /**
    * Shutdown: let each client go once its work is done (`force`: now): a session is acknowledged,
@@ -106,6 +106,7 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
         resumed: (client) => afterAnswer(hooks.onResume, client.ctx),
         ended,
         report,
+        closing: options.closing,
       })
     : undefined
 
@@ -134,6 +135,7 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
     stats,
     control: resolved.control,
     sessionMethod: sessions ? resolved.names.session : undefined,
+    ackMethod: resolved.names.ack,
     route,
     closing: options.closing,
     idle,
@@ -180,7 +182,7 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
     broadcast(event, params) {
       if (resolved.control.has(event)) throw new TypeError(`lifeline-ws/server: ${event} is reserved for the protocol`)
       const frame = encode({ type: 'notification', method: event, params })
-      for (const client of clients) client.sendFrame(frame)
+      for (const client of clients) void client.sendFrame(frame)
     },
     async letGoAll(force) {
       const all = [...clients]

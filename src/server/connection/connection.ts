@@ -9,8 +9,8 @@
  * its token bucket) is made on first use.
  * @module
  */
-import type { IncomingMessage } from 'node:http'
 import type { Clock } from '../clock'
+import type { UpgradeRequest } from '../context'
 import type { TransportSocket } from '../transport/transport'
 import type { ServerStats } from '../types'
 import { closeReason } from '../values'
@@ -83,7 +83,7 @@ class ServedConnection<Auth> implements Connection<Auth> {
 
   constructor(
     private readonly socket: TransportSocket,
-    readonly request: IncomingMessage,
+    readonly request: UpgradeRequest,
     readonly auth: Auth,
     private readonly parts: ConnectionParts<Auth>,
   ) {}
@@ -181,6 +181,6 @@ class ServedConnection<Auth> implements Connection<Auth> {
 }
 
 /** @internal */
-export function createConnection<Auth>(socket: TransportSocket, request: IncomingMessage, auth: Auth, parts: ConnectionParts<Auth>): Connection<Auth> {
+export function createConnection<Auth>(socket: TransportSocket, request: UpgradeRequest, auth: Auth, parts: ConnectionParts<Auth>): Connection<Auth> {
   return new ServedConnection(socket, request, auth, parts)
 }

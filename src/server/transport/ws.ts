@@ -15,9 +15,10 @@ import type { Clock } from '../clock'
 import type { ResolvedDoor, ResolvedListen } from '../options'
 import { closeReason } from '../values'
 import { createUpgradeGuard } from './door'
+import { createLiveSockets } from './live-sockets'
 import { createOriginGate } from './origins'
 import type { SocketEvents, Transport, TransportHost, TransportSocket } from './transport'
-import { authenticate, pathMatches, refuse, type Verdict } from './upgrade'
+import { authenticate, pathMatches, refuse, refusedOverHttp, type Verdict } from './upgrade'
 
 const noop = () => {}
 
@@ -66,10 +67,9 @@ export function createWsTransport<Auth>(options: { listen: ResolvedListen; door:
     : (listen.server as HttpServer | undefined)
   // Every upgraded socket, accepted (with the core's listener of its events) or being refused with a
   // close code (undefined), so that close() can end them all.
-  const sockets = new Map<WebSocket, SocketEvents | undefined>()
+  const sockets = createLiveSockets<WebSocket, SocketEvents>(clock)
   let host: TransportHost<Auth> | undefined
   let stopping = false
-  let onEmpty = noop
 
   const report = (err: unknown) => host?.report(err)
   const guard = createUpgradeGuard(door, own ? http : undefined, () => host?.count('rejected'), clock)
@@ -87,10 +87,8 @@ export function createWsTransport<Auth>(options: { listen: ResolvedListen; door:
     sockets.get(this)?.pong()
   }
   function closed(this: WebSocket, code: number, reason: Buffer) {
-    const events = sockets.get(this)
+    sockets.get(this)?.closed(code, String(reason))
     sockets.delete(this)
-    events?.closed(code, String(reason))
-    if (!sockets.size) onEmpty()
   }
 
   /** Serve an upgraded socket: to the core when authenticated; closed with 4401/4403 when not. */
@@ -99,17 +97,17 @@ export function createWsTransport<Auth>(options: { listen: ResolvedListen; door:
     ws.on('close', closed)
     // Browsers cannot read an HTTP status from a failed upgrade; they can read a close code.
     if (verdict.ok) {
-      sockets.set(ws, core.accept(new WsSocket(ws), request, verdict.auth))
+      sockets.add(ws, core.accept(new WsSocket(ws), request, verdict.auth))
       ws.on('message', message)
       ws.on('pong', pong)
     } else {
-      sockets.set(ws, undefined)
+      sockets.add(ws)
       ws.close(4000 + verdict.status, closeReason(verdict.reason))
     }
   }
 
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    if (!pathMatches(request, door.path)) return false
+    if (!pathMatches(request.url, door.path)) return false
     socket.on('error', noop)
     const refused = (status: number, reason?: string) => {
       host?.count('rejected')
@@ -129,9 +127,10 @@ export function createWsTransport<Auth>(options: { listen: ResolvedListen; door:
       return true
     }
     authenticate(request, door.authenticate, report).then((verdict) => {
-      if (socket.destroyed) return
+      // Cut, or answered 503 by the handshake deadline, while authenticate ran.
+      if (socket.destroyed || !socket.writable) return
       if (stopping) return refused(503)
-      if (!verdict.ok && door.authRejection === 'http') return refused(verdict.status, verdict.reason)
+      if (refusedOverHttp(verdict, door.authRejection)) return refused(verdict.status, verdict.reason)
       if (!verdict.ok) core.count('rejected')
       wss.handleUpgrade(request, socket, head, (ws) => {
         // ws handles the socket's errors from now on: one listener fewer on every connection.
@@ -173,17 +172,9 @@ export function createWsTransport<Auth>(options: { listen: ResolvedListen; door:
       else http?.off('upgrade', onUpgrade)
       guard.stop()
     },
-    drained: (ms) =>
-      new Promise<void>((resolve) => {
-        if (!sockets.size) return resolve()
-        const timer = clock.setTimeout(resolve, ms)
-        onEmpty = () => {
-          clock.clearTimeout(timer)
-          resolve()
-        }
-      }),
+    drained: sockets.drained,
     terminate() {
-      for (const ws of sockets.keys()) ws.terminate()
+      for (const ws of sockets) ws.terminate()
     },
     close() {
       if (own) http?.closeAllConnections()

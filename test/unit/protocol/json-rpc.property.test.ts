@@ -105,7 +105,8 @@ describe('jsonRpc decode: properties', () => {
       expect(members).toHaveLength(batch.length)
       batch.forEach((member, index) => {
         const alone = decodeOrProtocolError(JSON.stringify(member))
-        const id = (member as { id?: unknown }).id
+        // The id as it reached the decoder: JSON has no -0, NaN or Infinity (they arrive as 0 and null).
+        const id = (JSON.parse(JSON.stringify(member)) as { id?: unknown }).id
         const usableId = typeof id === 'string' || typeof id === 'number' ? id : null
         expect(members![index]).toEqual(alone ? alone[0] : { type: 'invalid', id: usableId })
       })
