@@ -189,3 +189,23 @@ describe('JSON-RPC 2.0 specification, section 7: every example from a raw socket
     expect(ran).toEqual(wanted)
   })
 })
+
+describe('a batch with invalid members, on a session', () => {
+  it('counts the frame like any other: a batch of only invalid members does not hold back the frames after it', async () => {
+    const server = await specServer([])
+    const first = await open(url(server))
+    const answer = await first.call('rpc.session', { id: null, received: 0 }, 1)
+    const session = (answer.result as { id: string }).id
+    // Two tracked frames: invalid members only, then a request; each answered.
+    first.send('[1, 2]')
+    expect(await first.next()).toStrictEqual(expected('[{"jsonrpc": "2.0", "error": {"code": -32600, "message": ""}, "id": null}, {"jsonrpc": "2.0", "error": {"code": -32600, "message": ""}, "id": null}]'))
+    first.send('[1, {"jsonrpc": "2.0", "method": "sum", "params": [1, 2], "id": "s"}]')
+    expect(await first.next()).toStrictEqual(expected('[{"jsonrpc": "2.0", "error": {"code": -32600, "message": ""}, "id": null}, {"jsonrpc": "2.0", "result": 3, "id": "s"}]'))
+    first.socket.close()
+    await first.closed
+    // The session counted both frames: a resume says so, and the client would write neither again.
+    const second = await open(url(server))
+    const resumed = await second.call('rpc.session', { id: session, received: 0 }, 2)
+    expect(resumed.result).toMatchObject({ id: session, resumed: true, received: 2 })
+  })
+})
