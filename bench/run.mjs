@@ -26,6 +26,7 @@ const sections = {
   history: () => import('./history.mjs'),
   sharing: () => import('./sharing.mjs'),
   gateway: () => import('./gateway.mjs'),
+  capacity: () => import('./capacity.mjs'),
 }
 const aliases = { throughput: ['throughput-node', 'throughput-browser'] }
 

@@ -43,8 +43,9 @@ export const dialect: Protocol = {
     } catch (cause) {
       throw new ProtocolError('bad frame', frame, { cause })
     }
-    const messages = (Array.isArray(data) ? data : [data]).map(toMessage)
-    if (!messages.length || messages.includes(undefined)) throw new ProtocolError('bad frame', frame)
-    return messages as Message[]
+    const message = Array.isArray(data) ? undefined : toMessage(data as Wire)
+    if (message) return [message]
+    if (!Array.isArray(data) || !data.length) throw new ProtocolError('bad frame', frame) // a bad message, an empty batch
+    return data.map((w: Wire) => toMessage(w) ?? { type: 'invalid', id: isId(w?.id) ? w.id : null }) // member by member
   },
 }

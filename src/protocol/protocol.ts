@@ -26,12 +26,30 @@ export interface ErrorObject {
  */
 export type Once = readonly [origin: string, n: number]
 
-/** One protocol message, in either direction. */
+/**
+ * One protocol message, in either direction. A request's `id` may be `null`: JSON-RPC 2.0 allows it
+ * (discouraged), and its answer carries `null` back; lifeline's client never makes one.
+ */
 export type Message =
-  | { type: 'request'; id: Id; method: string; params?: unknown; once?: Once | undefined }
+  | { type: 'request'; id: Id | null; method: string; params?: unknown; once?: Once | undefined }
   | { type: 'notification'; method: string; params?: unknown; once?: Once | undefined }
-  | { type: 'response'; id: Id; result: unknown }
+  | { type: 'response'; id: Id | null; result: unknown }
   | { type: 'error'; id: Id | null; error: ErrorObject }
+
+/**
+ * A member of a batch frame that is no valid message (JSON-RPC 2.0's "Invalid Request"). A decoder
+ * returns one in the member's place, so that the rest of the batch is still handled: a server runs
+ * and answers the valid members and answers this one with its own error; a client delivers the valid
+ * members and reports this one. `id`: the member's id when it has a string or number one, else `null`
+ * (the id its error answer carries, as json-rpc-2.0's server does).
+ */
+export interface InvalidMember {
+  type: 'invalid'
+  id: Id | null
+}
+
+/** What {@link Protocol.decode} gives for each message of a frame: the message, or an invalid batch member. */
+export type Decoded = Message | InvalidMember
 
 /** Parameters of the subscribe request, by convention. */
 export interface SubscribeParams {
@@ -78,10 +96,13 @@ export interface Protocol {
    */
   encode(message: Message | readonly Message[]): string
   /**
-   * Decode one inbound frame into its messages (several for a batch). Throws
-   * a `ProtocolError` carrying the frame when it is malformed.
+   * Decode one inbound frame into its messages (several for a batch). Throws a `ProtocolError`
+   * carrying the frame when the frame as a whole is malformed (not the dialect's syntax, no message,
+   * an empty batch, a key that could reach a prototype). In a batch, a member that is no valid message
+   * becomes an {@link InvalidMember} in its place, so the others are still handled; a dialect that
+   * throws for such a batch instead still works, and its batches are refused whole.
    */
-  decode(frame: string): Message[]
+  decode(frame: string): Decoded[]
   /** Method of the request sent as a heartbeat probe. Any reply, even an error, proves life. */
   readonly ping: string
   /** Method of the subscribe request; its params are {@link SubscribeParams}. */

@@ -261,8 +261,9 @@ export interface ServerBehaviour<Auth = unknown, C extends Contract = Contract, 
    * Per-socket token bucket on inbound messages (each message of a batch counts; a frame that
    * does not decode counts one): `burst` messages at once, refilled at `rate` per second. A
    * socket that goes over is closed with **1008** (policy violation; lifeline's client does
-   * not retry it). The default is far above what a lifeline client sends, even flushing a full
-   * outbox and resubscribing 1,000 topics after a reconnect. `false` turns it off.
+   * not retry it). The session handshake announces it (`limits.rateLimit`), and a lifeline
+   * client paces what it writes to stay under it, so only a client that ignores it (a flood)
+   * is ever closed; with `sessions: false` nothing is announced. `false` turns it off.
    * @default { rate: 1000, burst: 10000 }
    * @example
    * createServer({ port: 8080, rateLimit: { rate: 100, burst: 2000 } })

@@ -95,7 +95,12 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
   const sessions = resolved.sessions
     ? createSessions<Auth>({
         sessions: resolved.sessions,
-        limits: { maxInFlight: limits.maxInFlight, maxQueued: limits.maxQueued },
+        // The rate limit too, so that a lifeline client paces what it writes and is never cut off by it.
+        limits: {
+          maxInFlight: limits.maxInFlight,
+          maxQueued: limits.maxQueued,
+          ...(limits.rateLimit ? { rateLimit: { rate: limits.rateLimit.rate, burst: limits.rateLimit.burst } } : {}),
+        },
         ackMethod: resolved.names.ack,
         codes,
         clock,

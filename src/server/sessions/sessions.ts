@@ -15,14 +15,14 @@ import type { Codes } from '../messages/codes'
 import { asNotice } from '../notices'
 import type { ResolvedSessions } from '../options'
 import { isCount, isRecord } from '../../checks'
-import { createSession, type Session } from './session'
+import { createSession, type Session, type SessionParts } from './session'
 import { SessionTakenError, type SessionState } from './store'
 
 /** What the sessions need from their server. @internal */
 export interface SessionsOptions<Auth> {
   sessions: ResolvedSessions
-  /** The flow-control limits, told to the client in the handshake answer. */
-  limits: { maxInFlight: number; maxQueued: number }
+  /** The flow-control limits and the rate limit (absent when off), told to the client in the handshake answer. */
+  limits: { maxInFlight: number; maxQueued: number; rateLimit?: { rate: number; burst: number } }
   ackMethod: string
   codes: Codes
   clock: Clock
@@ -84,23 +84,28 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
     return true
   }
 
-  const startSession = (client: Client<Auth>, state?: SessionState): Session => {
-    // Write-through stores keep the live session up to date, so it survives this process.
-    const journal = limits.store.journal?.(state ?? { id: client.ctx.id, received: 0, sent: 0, frames: [], expires: now() + limits.ttl })
-    const lost = (err: unknown) => {
+  // One object for every session of this server: a session points to it and to its client.
+  const parts: SessionParts<Client<Auth>> = {
+    maxBytes: limits.maxBytes,
+    ackDelay: limits.ackDelay,
+    clock,
+    writeAck,
+    lost(client, err) {
       if (client.ended) return
       // Taken over by another process is the normal end of a session whose client moved; anything else is news.
       if (!(err instanceof SessionTakenError)) options.report(asNotice(err))
       // The store keeps it: the client resumes it here or on another process.
       finish(client, 1012, 'Service restart', false)
-    }
-    const session = createSession(
-      client.ctx.id,
-      { maxBytes: limits.maxBytes, ackDelay: limits.ackDelay, clock, writeAck: (received) => writeAck(client, received), journal, lost },
-      state,
-    )
-    // ctx.close and an overflow end the session (its client starts a new one).
-    client.startSession(session, (code, reason) => finish(client, code, reason))
+    },
+  }
+  // ctx.close and an overflow end the session (its client starts a new one).
+  const ender = { finish: (client: Client<Auth>, code: number, reason: string) => finish(client, code, reason) }
+
+  const startSession = (client: Client<Auth>, state?: SessionState): Session => {
+    // Write-through stores keep the live session up to date, so it survives this process.
+    const journal = limits.store.journal?.(state ?? { id: client.ctx.id, received: 0, sent: 0, frames: [], expires: now() + limits.ttl })
+    const session = createSession(client.ctx.id, parts, client, journal, state)
+    client.startSession(session, ender)
     live.set(client.ctx.id, client)
     return session
   }

@@ -42,7 +42,8 @@ describe('createSessionStore', () => {
 describe('a session', () => {
   const make = (maxBytes = 1000) => {
     const acks: number[] = []
-    const session = createSession('id', { maxBytes, ackDelay: 60_000, clock: systemClock, writeAck: (received) => acks.push(received) > 0 })
+    const parts = { maxBytes, ackDelay: 60_000, clock: systemClock, writeAck: (_owner: null, received: number) => acks.push(received) > 0, lost: () => {} }
+    const session = createSession('id', parts, null)
     return { session, acks }
   }
 
@@ -118,7 +119,8 @@ describe('a session', () => {
 
   it('reports the frames a crash left running (doubts) until the client shows it heard, and acknowledges past them', () => {
     const acks: number[] = []
-    const session = createSession('id', { maxBytes: 100, ackDelay: 60_000, clock: systemClock, writeAck: (received) => acks.push(received) > 0 }, {
+    const parts = { maxBytes: 100, ackDelay: 60_000, clock: systemClock, writeAck: (_owner: null, received: number) => acks.push(received) > 0, lost: () => {} }
+    const session = createSession('id', parts, null, undefined, {
       id: 'id', received: 5, sent: 0, frames: [], expires: 1, running: [4, 5],
     })
     expect([session.received, session.doubts]).toEqual([5, [4, 5]])
@@ -148,7 +150,14 @@ describe('a session', () => {
     }
     const lost: unknown[] = []
     const acks: number[] = []
-    const session = createSession('id', { maxBytes: 5, ackDelay: 60_000, clock: systemClock, writeAck: (received) => acks.push(received) > 0, journal, lost: (err) => lost.push(err) })
+    const parts = {
+      maxBytes: 5,
+      ackDelay: 60_000,
+      clock: systemClock,
+      writeAck: (_owner: null, received: number) => acks.push(received) > 0,
+      lost: (_owner: null, err: unknown) => lost.push(err),
+    }
+    const session = createSession('id', parts, null, journal)
     const counting = run(session, true)
     // Counted in memory at once (it must never run twice), but run only once the journal counted it.
     expect([session.received, counting.counted()]).toEqual([1, undefined])
@@ -180,6 +189,6 @@ describe('a session', () => {
     await vi.waitFor(() => expect(calls.at(-1)).toBe('end true'), patient)
     expect(lost).toHaveLength(2)
     expect(await session.owned()).toBe(false)
-    expect(createSession('plain', { maxBytes: 5, ackDelay: 1, clock: systemClock, writeAck: () => true }).owned()).toBeUndefined()
+    expect(createSession('plain', { ...parts, ackDelay: 1 }, null).owned()).toBeUndefined()
   })
 })
