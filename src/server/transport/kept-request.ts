@@ -29,6 +29,11 @@ export class HeaderStrings {
   private readonly strings = new Map<string, string>()
   constructor(private readonly limit = 512) {}
 
+  /** How many strings it holds now. */
+  get size(): number {
+    return this.strings.size
+  }
+
   /** Replace, in place, each name and value of `rawHeaders` with the table's equal string. */
   share(rawHeaders: string[]): void {
     for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
