@@ -50,7 +50,9 @@ export interface Context<Auth = unknown, C extends Contract = Contract, Req exte
   readonly auth: Auth
   /**
    * The HTTP upgrade request (of the latest socket, for a session): headers, URL, remote address.
-   * An `IncomingMessage` on Node; a {@link UpgradeRequest} with `raw`, the web `Request`, on Deno and Bun.
+   * An `IncomingMessage` on Node, built on first read from what the server keeps of the upgrade (its
+   * url, method, version, headers, rawHeaders and socket) and the same object on every later read; a
+   * {@link UpgradeRequest} with `raw`, the web `Request`, on Deno and Bun.
    */
   readonly request: Req
   /** Topics this client is subscribed to on its current socket (the client resubscribes on each). */

@@ -14,7 +14,7 @@ import { createSubscriptions } from '../messages/subscribe'
 import type { ResolvedServerOptions } from '../options'
 import { createSessions } from '../sessions/sessions'
 import type { Topics } from '../topics/topics'
-import type { TransportSocket } from '../transport/transport'
+import type { DeferredRequest, TransportSocket } from '../transport/transport'
 import type { Context, ServerStats } from '../types'
 import { createClient, type ClientParts } from './client'
 import { createConnection, type ConnectionParts } from './connection'
@@ -27,7 +27,7 @@ export interface Clients<Auth> {
   /** Open connections, for the heartbeat. */
   readonly connections: ReadonlySet<Connection<Auth>>
   /** Serve a socket that passed the door; returns the connection its events go to. */
-  accept(socket: TransportSocket, request: UpgradeRequest, auth: Auth): Connection<Auth>
+  accept(socket: TransportSocket, request: UpgradeRequest | DeferredRequest, auth: Auth): Connection<Auth>
   /**
    * Send an event to every client of this process. `origin`: this process called `server.broadcast`
    * (sessions waiting in the store get it too); false for one from another process.

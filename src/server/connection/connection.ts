@@ -11,7 +11,7 @@
  */
 import type { Clock } from '../clock'
 import type { UpgradeRequest } from '../context'
-import type { TransportSocket } from '../transport/transport'
+import type { DeferredRequest, TransportSocket } from '../transport/transport'
 import type { ServerStats } from '../types'
 import { closeReason } from '../values'
 import type { Client, Connection } from './types'
@@ -83,13 +83,21 @@ class ServedConnection<Auth> implements Connection<Auth> {
 
   constructor(
     private readonly socket: TransportSocket,
-    readonly request: UpgradeRequest,
+    private kept: UpgradeRequest | DeferredRequest,
     readonly auth: Auth,
     private readonly parts: ConnectionParts<Auth>,
   ) {}
 
   get client(): Client<Auth> | undefined {
     return this.served
+  }
+  get request(): UpgradeRequest {
+    const kept = this.kept
+    if (!isDeferred(kept)) return kept
+    // Built on first read and kept: ctx.request is the same object every time.
+    const request = kept.revive()
+    this.kept = request
+    return request
   }
   serve(next: Client<Auth>): void {
     this.served = next
@@ -181,6 +189,10 @@ class ServedConnection<Auth> implements Connection<Auth> {
 }
 
 /** @internal */
-export function createConnection<Auth>(socket: TransportSocket, request: UpgradeRequest, auth: Auth, parts: ConnectionParts<Auth>): Connection<Auth> {
+function isDeferred(request: UpgradeRequest | DeferredRequest): request is DeferredRequest {
+  return typeof (request as Partial<DeferredRequest>).revive === 'function'
+}
+
+export function createConnection<Auth>(socket: TransportSocket, request: UpgradeRequest | DeferredRequest, auth: Auth, parts: ConnectionParts<Auth>): Connection<Auth> {
   return new ServedConnection(socket, request, auth, parts)
 }

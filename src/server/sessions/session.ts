@@ -106,6 +106,11 @@ export interface Session {
 }
 
 const noDoubts: readonly number[] = []
+/** The frame buffer of a session with nothing unacknowledged: shared, never written (the first kept frame makes its own). */
+const noFrames: string[] = []
+/** The count a session reads before its first tracked frame. */
+type CountReading = Readonly<Pick<InboundCount, 'started' | 'finished' | 'epoch'>> & { readonly running: readonly number[] }
+const noCount: CountReading = { started: 0, finished: 0, running: [], epoch: 0 }
 
 /**
  * A {@link Session}: a class, so that an idle session is one small object with its methods on the
@@ -114,7 +119,8 @@ const noDoubts: readonly number[] = []
  * its frame buffer holds only what the client has not acknowledged.
  */
 class SessionBook<O> implements Session {
-  private readonly inbound: InboundCount
+  /** The count of tracked client frames: made when the first one arrives (a restored session's at once). */
+  private inbound_: InboundCount | undefined
   private doubts_: readonly number[]
   private sent_: number
   private frames: string[]
@@ -137,18 +143,27 @@ class SessionBook<O> implements Session {
     state: SessionState | undefined,
   ) {
     const running = state?.running ?? noDoubts
-    this.inbound = createInboundCount(state?.received ?? 0, running)
+    this.inbound_ = state ? createInboundCount(state.received, running) : undefined
     // Started by a process that lost the session: they never finish here, so the count goes past them
     // at once, but they are reported until the client shows it heard.
     this.doubts_ = running.length ? [...running] : noDoubts
     for (const position of running) this.inbound.finish(position)
     this.sent_ = state?.sent ?? 0
-    this.frames = state ? [...state.frames] : []
+    this.frames = state?.frames.length ? [...state.frames] : noFrames
     this.bytes_ = this.frames.reduce((total, frame) => total + byteLength(frame), 0)
-    this.acknowledged = this.inbound.finished
+    this.acknowledged = this.counts.finished
     this.marks = state?.marks
   }
 
+  /** The count, made on first use. */
+  private get inbound(): InboundCount {
+    this.inbound_ ??= createInboundCount()
+    return this.inbound_
+  }
+  /** What reading the count sees: a session that never counted a frame reads zeroes without making one. */
+  private get counts(): CountReading {
+    return this.inbound_ ?? noCount
+  }
   get repeats(): Repeats {
     this.keyed ??= createRepeats(this.marks)
     this.marks = undefined
@@ -158,7 +173,7 @@ class SessionBook<O> implements Session {
     return this.page_
   }
   get received(): number {
-    return this.inbound.started
+    return this.counts.started
   }
   get sent(): number {
     return this.sent_
@@ -180,7 +195,7 @@ class SessionBook<O> implements Session {
     this.parts.lost(this.owner, err)
   }
   private oweAck(): void {
-    const { finished } = this.inbound
+    const { finished } = this.counts
     if (finished - this.acknowledged >= ACK_EVERY) this.ackToClientNow()
     else if (this.timer === undefined && finished > this.acknowledged) {
       this.timer = backgroundTimeout(this.parts.clock, () => this.ackToClientNow(), this.parts.ackDelay)
@@ -191,6 +206,7 @@ class SessionBook<O> implements Session {
   }
   private keep(frame: string): boolean {
     this.sent_++
+    if (this.frames === noFrames) this.frames = []
     this.frames.push(frame)
     this.bytes_ += byteLength(frame)
     return this.bytes_ <= this.parts.maxBytes
@@ -229,7 +245,7 @@ class SessionBook<O> implements Session {
   }
   startInbound(position: number, epoch: number, answers: boolean, counted: (ok: boolean) => void): void {
     // Admitted just before its connection went: it never starts, the client writes it again.
-    if (epoch !== this.inbound.epoch) return counted(false)
+    if (epoch !== this.counts.epoch) return counted(false)
     const moved = this.inbound.start(position, answers)
     const { journal } = this
     if (!journal) {
@@ -273,6 +289,7 @@ class SessionBook<O> implements Session {
   }
   ackedByClient(upTo: number): boolean {
     if (!Number.isSafeInteger(upTo) || upTo < this.base || upTo > this.sent_) return false
+    if (upTo === this.base) return true
     const released = this.frames.splice(0, upTo - this.base)
     for (const frame of released) this.bytes_ -= byteLength(frame)
     if (this.journal && released.length) this.journal.acknowledge(upTo).catch((err: unknown) => this.lost(err))
@@ -285,13 +302,13 @@ class SessionBook<O> implements Session {
   newPage(): void {
     this.page_++
     this.sent_ = 0
-    this.frames = []
+    this.frames = noFrames
     this.bytes_ = 0
     this.journal?.restart().catch((err: unknown) => this.lost(err))
   }
   ackToClientNow(): void {
     this.stopAckTimer()
-    const { finished } = this.inbound
+    const { finished } = this.counts
     if (finished > this.acknowledged && this.parts.writeAck(this.owner, finished)) this.acknowledged = finished
   }
   ackedToClient(): void {
@@ -306,8 +323,8 @@ class SessionBook<O> implements Session {
   }
   state(expires: number): SessionState {
     const marks = this.keyed ? this.keyed.marks() : (this.marks ?? {})
-    const running = [...this.doubts_, ...this.inbound.running]
-    return { id: this.id, received: this.inbound.started, sent: this.sent_, frames: [...this.frames], expires, marks, running }
+    const running = [...this.doubts_, ...this.counts.running]
+    return { id: this.id, received: this.counts.started, sent: this.sent_, frames: [...this.frames], expires, marks, running }
   }
   handOver(expires: number): Promise<boolean> | undefined {
     return this.journal?.release?.(expires)

@@ -41,14 +41,23 @@ export interface SocketEvents {
   closed(code: number, reason: string): void
 }
 
+/**
+ * An upgrade request an adapter keeps lighter than the runtime's own object: the core calls
+ * `revive()` the first time `ctx.request` is read, and keeps what it returns.
+ */
+export interface DeferredRequest {
+  revive(): UpgradeRequest
+}
+
 /** The core as a transport sees it: given to {@link Transport.start}. */
 export interface TransportHost<Auth> {
   /**
    * A socket passed the door (path, limits, origin, authentication): the core serves it from now
    * on. The adapter reports the socket's events to what this returns. `request` becomes
-   * `ctx.request`: the `IncomingMessage` on Node, a `WebUpgradeRequest` on Deno and Bun.
+   * `ctx.request`: the `IncomingMessage` on Node (kept as a {@link DeferredRequest} until read), a
+   * `WebUpgradeRequest` on Deno and Bun.
    */
-  accept(socket: TransportSocket, request: UpgradeRequest, auth: Auth): SocketEvents
+  accept(socket: TransportSocket, request: UpgradeRequest | DeferredRequest, auth: Auth): SocketEvents
   /** Count for `server.stats`: an upgrade refused at the door, or a socket that broke the WebSocket protocol. */
   count(counter: 'rejected' | 'malformed'): void
   /** Report to `onError` (a failing `authenticate`, an origin refused). */

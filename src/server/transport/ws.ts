@@ -15,6 +15,7 @@ import type { Clock } from '../clock'
 import type { ResolvedDoor, ResolvedListen } from '../options'
 import { closeReason } from '../values'
 import { createUpgradeGuard } from './door'
+import { HeaderStrings, KeptRequest } from './kept-request'
 import { createLiveSockets } from './live-sockets'
 import { createOriginGate } from './origins'
 import type { SocketEvents, Transport, TransportHost, TransportSocket } from './transport'
@@ -72,6 +73,8 @@ export function createWsTransport<Auth>(options: { listen: ResolvedListen; door:
   let stopping = false
 
   const report = (err: unknown) => host?.report(err)
+  // What ctx.request keeps of each upgrade: one copy of the header strings connections repeat.
+  const headerStrings = new HeaderStrings()
   const guard = createUpgradeGuard(door, own ? http : undefined, () => host?.count('rejected'), clock)
   const originRefused = createOriginGate(door, report)
 
@@ -89,6 +92,7 @@ export function createWsTransport<Auth>(options: { listen: ResolvedListen; door:
   function closed(this: WebSocket, code: number, reason: Buffer) {
     sockets.get(this)?.closed(code, String(reason))
     sockets.delete(this)
+    guard.closed(this)
   }
 
   /** Serve an upgraded socket: to the core when authenticated; closed with 4401/4403 when not. */
@@ -97,7 +101,7 @@ export function createWsTransport<Auth>(options: { listen: ResolvedListen; door:
     ws.on('close', closed)
     // Browsers cannot read an HTTP status from a failed upgrade; they can read a close code.
     if (verdict.ok) {
-      sockets.add(ws, core.accept(new WsSocket(ws), request, verdict.auth))
+      sockets.add(ws, core.accept(new WsSocket(ws), new KeptRequest(request, headerStrings), verdict.auth))
       ws.on('message', message)
       ws.on('pong', pong)
     } else {
@@ -135,7 +139,7 @@ export function createWsTransport<Auth>(options: { listen: ResolvedListen; door:
       wss.handleUpgrade(request, socket, head, (ws) => {
         // ws handles the socket's errors from now on: one listener fewer on every connection.
         socket.off('error', noop)
-        guard.upgraded(socket)
+        guard.upgraded(socket, ws)
         upgraded(core, ws, request, verdict)
       })
     }).catch((err: unknown) => {
