@@ -9,8 +9,12 @@ import type { Client, Contract } from '../index'
 /** A client of any contract, as the hooks handle it internally. @internal */
 export type AnyClient = Client<Contract>
 
+// Bundlers replace `process.env.NODE_ENV`; declared here (not from @types/node) so the browser build needs no Node types.
+declare const process: { env: { NODE_ENV?: string } }
+
 const LifelineContext = createContext<AnyClient | undefined>(undefined)
-LifelineContext.displayName = 'LifelineContext'
+// The name React DevTools shows; production builds have no DevTools to show it in.
+if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') LifelineContext.displayName = 'LifelineContext'
 
 /** Props of {@link LifelineProvider}. */
 export interface LifelineProviderProps<C extends Contract = Contract> {

@@ -81,25 +81,26 @@ export function callStore<C extends Contract, K extends MethodName<C>>(client: C
     controller?.abort()
     controller = undefined
     // Told, not just changed: a call stopped while running must not stay "loading" on screen.
-    const state = source.readable.get()
-    if (state.loading) source.set({ ...state, loading: false })
+    if (source.readable.get().loading) patch({ loading: false })
   }
+  const patch = (changes: Partial<CallState<Result>>) => source.set({ ...source.readable.get(), ...changes })
   const run = () => {
     controller?.abort()
     runs++
     const mine = new AbortController()
     controller = mine
     const { method, params, enabled: _enabled, ...options } = current
-    source.set({ ...source.readable.get(), loading: true })
-    callSafely(client, method, params, { ...options, signal: mine.signal }).then((data) => {
+    patch({ loading: true })
+    const settle = (changes: Partial<CallState<Result>>) => {
       if (controller !== mine) return
       controller = undefined
-      source.set({ data: data as Result, error: undefined, loading: false })
-    }, (error: unknown) => {
-      if (controller !== mine) return
-      controller = undefined
-      source.set({ data: source.readable.get().data, error, loading: false })
+      patch({ ...changes, loading: false })
+    }
+    // A promise even when `call` throws at once: a client that breaks its contract must not break the store.
+    new Promise<Result>((resolve) => {
+      resolve((client.call as (method: string, params: unknown, options: CallOptions) => Promise<Result>)(method, params, { ...options, signal: mine.signal }))
     })
+      .then((data) => settle({ data, error: undefined }), (error: unknown) => settle({ error }))
   }
   return {
     ...source.readable,
@@ -114,22 +115,13 @@ export function callStore<C extends Contract, K extends MethodName<C>>(client: C
       key = nextKey
       enabled = nextEnabled
       if (!source.active) {
-        source.set({ ...source.readable.get(), loading: enabled })
+        patch({ loading: enabled })
       } else if (enabled) {
         run()
       } else {
         cancel()
       }
     },
-  }
-}
-
-/** A call's promise, even when `call` throws at once (a client that breaks its contract must not break the store). */
-function callSafely(client: Client<Contract>, method: string, params: unknown, options: CallOptions): Promise<unknown> {
-  try {
-    return (client.call as (method: string, params: unknown, options: CallOptions) => Promise<unknown>)(method, params, options)
-  } catch (error) {
-    return Promise.reject(error)
   }
 }
 

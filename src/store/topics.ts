@@ -41,28 +41,19 @@ export interface TopicLease {
 /** A client of any contract, as the stores handle it inside. @internal */
 export type AnyClient = Client<Contract>
 
+/** A shared topic and its watchers; the rest of its state lives in `subscribe`'s closure (shorter when minified). */
 interface Entry extends SharedTopic {
   last: TopicMessage | undefined
   status: TopicStatus
   error: unknown
   gaps: number
-  subscription: Subscription<unknown> | undefined
-  /** Stops watching the client for its final close. */
-  unwatchClose: () => void
-  watchers: Set<TopicWatcher>
-  releaseTimer: ReturnType<typeof setTimeout> | undefined
+  /** Adds a watcher, keeping the subscription if it was about to end. */
+  add(watcher: TopicWatcher): void
+  /** Removes a watcher; the last one ends the subscription a macrotask later unless another comes. */
+  remove(watcher: TopicWatcher): void
 }
 
 const registries = new WeakMap<AnyClient, Map<string, Entry>>()
-
-const registryOf = (client: AnyClient) => {
-  let registry = registries.get(client)
-  if (!registry) {
-    registry = new Map()
-    registries.set(client, registry)
-  }
-  return registry
-}
 
 /** The shared topic if some watcher holds it (or held it a moment ago), without subscribing. @internal */
 export function peekTopic(client: AnyClient, topic: string): SharedTopic | undefined {
@@ -71,48 +62,56 @@ export function peekTopic(client: AnyClient, topic: string): SharedTopic | undef
 
 /** Watches a topic, subscribing on the client when nobody did yet. @internal */
 export function watchTopic(client: AnyClient, topic: string, watcher: TopicWatcher, params?: unknown): TopicLease {
-  const registry = registryOf(client)
+  let registry = registries.get(client)
+  if (!registry) {
+    registry = new Map()
+    registries.set(client, registry)
+  }
   const entry = registry.get(topic) ?? subscribe(client, registry, topic, params)
-  clearTimeout(entry.releaseTimer)
-  entry.releaseTimer = undefined
-  entry.watchers.add(watcher)
-  let released = false
+  entry.add(watcher)
   return {
     topic: entry,
-    release() {
-      if (released) return
-      released = true
-      // Messages stop at once; the server subscription only a macrotask later.
-      entry.watchers.delete(watcher)
-      if (entry.watchers.size || entry.releaseTimer !== undefined || !entry.subscription) return
-      entry.releaseTimer = setTimeout(() => {
-        entry.releaseTimer = undefined
-        if (entry.watchers.size) return
-        forget(registry, topic, entry)
-        entry.unwatchClose()
-        entry.subscription?.unsubscribe()
-      })
-    },
+    // Messages stop at once; the server subscription only a macrotask later.
+    release: () => entry.remove(watcher),
   }
 }
 
 function subscribe(client: AnyClient, registry: Map<string, Entry>, topic: string, params: unknown): Entry {
+  const watchers = new Set<TopicWatcher>()
+  let subscription: Subscription<unknown> | undefined
+  let releaseTimer: ReturnType<typeof setTimeout> | undefined
+  // Stops watching the client for its final close.
+  let unwatchClose = () => {}
+  const forget = () => {
+    if (registry.get(topic) === entry) registry.delete(topic)
+    unwatchClose()
+  }
   const entry: Entry = {
     last: undefined,
     status: 'subscribing',
     error: undefined,
     gaps: 0,
-    subscription: undefined,
-    unwatchClose: () => {},
-    watchers: new Set(),
-    releaseTimer: undefined,
+    add(watcher) {
+      clearTimeout(releaseTimer)
+      releaseTimer = undefined
+      watchers.add(watcher)
+    },
+    remove(watcher) {
+      // Only the watcher's own first release counts: a second one must not end a topic others hold.
+      if (!watchers.delete(watcher) || watchers.size || !subscription) return
+      releaseTimer = setTimeout(() => {
+        releaseTimer = undefined
+        forget()
+        subscription?.unsubscribe()
+      })
+    },
   }
-  const changed = () => entry.watchers.forEach((watcher) => watcher.changed())
+  const changed = () => watchers.forEach((watcher) => watcher.changed())
   try {
-    entry.subscription = client.subscribe(topic, (data, meta) => {
+    subscription = client.subscribe(topic, (data, meta) => {
       entry.last = { data, seq: meta.seq }
       // A copy: a watcher may release itself or another while being told.
-      for (const watcher of [...entry.watchers]) watcher.message(data, meta)
+      for (const watcher of [...watchers]) watcher.message(data, meta)
     }, {
       params,
       onGap: () => {
@@ -129,26 +128,21 @@ function subscribe(client: AnyClient, registry: Map<string, Entry>, topic: strin
   }
   const fail = (error: unknown) => {
     // Refused, unsubscribed or closed: this entry is dead, the next watcher subscribes afresh.
-    forget(registry, topic, entry)
-    entry.unwatchClose()
+    forget()
     if (entry.status === 'error') return
     entry.status = 'error'
     entry.error = error
     changed()
   }
-  entry.subscription.ready.then(() => {
+  subscription.ready.then(() => {
     if (entry.status === 'error') return
     entry.status = 'ready'
     changed()
   }, fail)
   // A confirmed topic hears nothing more of a client closed for good: its status says so.
-  entry.unwatchClose = client.on('state', (state) => {
+  unwatchClose = client.on('state', (state) => {
     if (state === 'closed') fail(new ClientClosedError('lifeline: client closed'))
   })
   registry.set(topic, entry)
   return entry
-}
-
-function forget(registry: Map<string, Entry>, topic: string, entry: Entry) {
-  if (registry.get(topic) === entry) registry.delete(topic)
 }

@@ -24,8 +24,6 @@ export interface CallRefs<R> extends FieldRefs<CallState<R>> {
   refetch(): void
 }
 
-const FIELDS = ['data', 'error', 'loading'] as const
-
 /**
  * Calls `method` with `params` once the component is mounted and again whenever the params
  * change (a ref, a getter or a reactive object, compared by value as JSON); returns refs of
@@ -51,5 +49,5 @@ export function useCall<C extends Contract = Contract, K extends MethodName<C> =
   const store = callStore(client, request())
   // Deep: a reactive params object changed inside is a new request too (the store compares by value).
   watch(request, (next) => store.change(next), { deep: true })
-  return { ...fieldRefs(storeRef(store), FIELDS), refetch: () => store.refetch() }
+  return { ...fieldRefs(storeRef(store)), refetch: () => store.refetch() }
 }

@@ -25,8 +25,6 @@ export type LatestTopicOptions<T, C extends Contract> = StoreLatestOptions<T> & 
 /** What {@link useTopic} returns: `data`, `seq`, `gaps`, `status` and `error`, each a read-only ref. */
 export type TopicRefs<S> = FieldRefs<TopicState<S>>
 
-const FIELDS = ['data', 'seq', 'gaps', 'status', 'error'] as const
-
 /**
  * Subscribes to a server topic while the component is mounted; returns refs of its latest
  * message (or, with `reducer`, the state folded over its messages), `seq`, `gaps`, `status` and
@@ -51,5 +49,5 @@ export function useTopic(topic: MaybeRefOrGetter<string>, options: Partial<Reduc
   const client = useLifeline(given)
   const make = () => topicStore(client, toValue(topic), storeOptions as LatestTopicOptions<unknown, Contract>)
   const state = storeRef(make(), typeof topic === 'string' ? undefined : make)
-  return fieldRefs(state, FIELDS)
+  return fieldRefs(state)
 }
