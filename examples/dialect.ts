@@ -22,7 +22,7 @@ function toMessage(w: Wire): Message | undefined {
 }
 
 /** The dialect. Ping, subscribe, unsubscribe and publish use the server's own method names. */
-export const dialect: Protocol = {
+export const dialect: Protocol<string> = {
   ping: 'ping', subscribe: 'subscribe', unsubscribe: 'unsubscribe', publish: 'publish',
   codes: { methodNotFound: 404, internalError: 500 }, // what this client answers: no handler, or a handler threw
   encode(message) {
@@ -33,6 +33,7 @@ export const dialect: Protocol = {
     }
   },
   decode(frame) {
+    if (typeof frame !== 'string') throw new ProtocolError('binary frame', frame) // a text dialect
     let data: unknown
     try {
       // Refuse keys that could reach a prototype once a payload is spread or merged.

@@ -5,6 +5,7 @@
  * @module
  */
 import { ProtocolError } from '../errors'
+import { findBinary } from './binary'
 import type { ErrorObject, Id, Message, Once, Protocol } from './protocol'
 
 /** JSON-RPC 2.0: the frame is not valid JSON. */
@@ -65,6 +66,31 @@ export interface JsonRpcOptions {
   ack?: string
 }
 
+/**
+ * The conventions' method names and the codes the client uses, shared by every built-in dialect.
+ * @internal
+ */
+export const conventions = {
+  ping: 'rpc.ping',
+  subscribe: 'rpc.subscribe',
+  unsubscribe: 'rpc.unsubscribe',
+  publish: 'rpc.publish',
+  session: 'rpc.session',
+  ack: 'rpc.ack',
+} as const
+
+/** The codes the client uses: the server takes the others from jsonRpcCodes (no bytes in the bundle). @internal */
+export const clientCodes = { methodNotFound: MethodNotFound, internalError: InternalError, overloaded: TooManyRequests } as const
+
+/**
+ * Refuses a payload that holds binary data, naming where: JSON would turn it into `{}` or an object of
+ * numbered bytes without a word.
+ */
+function refuseBinary(payload: unknown, member: string, message: Message): void {
+  const path = findBinary(payload)
+  if (path) throw new ProtocolError(`lifeline: JSON cannot carry binary data (${member}${path}): use msgpack() from lifeline-ws/msgpack, or base64`, message)
+}
+
 type Obj = { [key: string]: unknown }
 type Wire = Obj & { error?: { code?: unknown; message?: unknown } }
 
@@ -112,14 +138,17 @@ function toWire(message: Message): Obj {
       if (!isParams(message.params)) {
         throw new ProtocolError(`lifeline: JSON-RPC params must be an object or an array ('${message.method}' got ${typeof message.params})`, message)
       }
+      refuseBinary(message.params, 'params', message)
       // params and once: undefined vanish from the JSON.
       return message.type === 'request'
         ? { jsonrpc: '2.0', id: message.id, method: message.method, params: message.params, once: message.once }
         : { jsonrpc: '2.0', method: message.method, params: message.params, once: message.once }
     // A result of undefined would vanish from the JSON too, so it becomes null.
     case 'response':
+      refuseBinary(message.result, 'result', message)
       return { jsonrpc: '2.0', id: message.id, result: message.result ?? null }
     default:
+      refuseBinary(message.error.data, 'error.data', message)
       return { jsonrpc: '2.0', id: message.id, error: message.error }
   }
 }
@@ -136,17 +165,12 @@ function toWire(message: Message): Obj {
  * @example
  * createClient(url, { protocol: jsonRpc({ publish: 'event' }) })
  */
-export function jsonRpc(options: JsonRpcOptions = {}): Protocol {
+export function jsonRpc(options: JsonRpcOptions = {}): Protocol<string> {
   return {
-    ping: 'rpc.ping',
-    subscribe: 'rpc.subscribe',
-    unsubscribe: 'rpc.unsubscribe',
-    publish: 'rpc.publish',
-    session: 'rpc.session',
-    ack: 'rpc.ack',
+    name: 'lifeline.json',
+    ...conventions,
     ...options,
-    // Only the codes the client uses: the server takes the others from jsonRpcCodes (no bytes in the bundle).
-    codes: { methodNotFound: MethodNotFound, internalError: InternalError, overloaded: TooManyRequests },
+    codes: clientCodes,
     encode(message) {
       const wire = Array.isArray(message) ? message.map(toWire) : toWire(message as Message)
       try {
@@ -158,6 +182,7 @@ export function jsonRpc(options: JsonRpcOptions = {}): Protocol {
     decode(frame) {
       let cause
       try {
+        if (typeof frame !== 'string') throw new SyntaxError('binary frame')
         // Keys that could reach a prototype once user code spreads or merges a payload. A reviver
         // costs a call per value, so it runs only when the text could hold such a key (or a \u
         // escape, which could spell one).

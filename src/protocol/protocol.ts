@@ -6,6 +6,12 @@
  * @module
  */
 
+/**
+ * One frame on the wire: text for a text dialect (JSON-RPC), bytes for a binary one (MessagePack).
+ * A decoder is also handed an `ArrayBuffer` when the socket's `binaryType` is `'arraybuffer'`.
+ */
+export type WireFrame = string | Uint8Array
+
 /** A request id. lifeline's client makes numbers; peers may use strings. */
 export type Id = number | string
 
@@ -59,22 +65,30 @@ export interface PublishParams {
 }
 
 /**
- * A wire format. The default is `jsonRpc()`; write your own for a dialect
- * (see docs/protocol.md).
+ * A wire format. The default is `jsonRpc()`; `msgpack()` (from `lifeline-ws/msgpack`) is the binary one;
+ * write your own for a dialect (see docs/protocol.md). `Frame` is what `encode` makes: `string` for a text
+ * dialect, `Uint8Array` for a binary one.
  * @example
  * const dialect: Protocol = { ...jsonRpc(), encode: myEncode, decode: myDecode }
  */
-export interface Protocol {
+export interface Protocol<Frame extends WireFrame = WireFrame> {
   /**
    * Encode one message, or several as one batch frame. Throws (a `ProtocolError`)
    * when a value cannot be encoded, for example a BigInt or a cycle.
    */
-  encode(message: Message | readonly Message[]): string
+  encode(message: Message | readonly Message[]): Frame
   /**
    * Decode one inbound frame into its messages (several for a batch). Throws
-   * a `ProtocolError` carrying the frame when it is malformed.
+   * a `ProtocolError` carrying the frame when it is malformed, or when it is of the other kind (a
+   * binary frame for a text dialect, text for a binary one).
    */
-  decode(frame: string): Message[]
+  decode(frame: WireFrame | ArrayBuffer): Message[]
+  /**
+   * The WebSocket subprotocol that names this dialect (`lifeline.json` for jsonRpc(), `lifeline.msgpack`
+   * for msgpack()). The client offers it in the handshake; `lifeline-ws/server`, given several dialects,
+   * serves each connection in the one its client offered (docs/protocol.md, "Encodings").
+   */
+  readonly name?: string
   /** Method of the request sent as a heartbeat probe. Any reply, even an error, proves life. */
   readonly ping: string
   /** Method of the subscribe request; its params are {@link SubscribeParams}. */
