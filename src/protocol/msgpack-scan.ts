@@ -86,3 +86,18 @@ export function scanFrame(bytes: Uint8Array, maxDepth: number): void {
   }
   if (pos !== end) throw new RangeError(`MessagePack frame has ${end - pos} bytes after its value`)
 }
+
+/**
+ * True when a MessagePack frame is a batch: an array whose first element is an array (a message starts
+ * with its type number). Reads two headers and nothing else, so the server can answer a batch of one
+ * with a batch without the dialect. @internal
+ */
+export function isBatchFrame(bytes: Uint8Array): boolean {
+  const type = bytes[0]
+  let first = 1
+  if (type === 0xdc) first = 3
+  else if (type === 0xdd) first = 5
+  else if (type === undefined || type < 0x90 || type > 0x9f) return false
+  const next = bytes[first]
+  return next !== undefined && ((next >= 0x90 && next <= 0x9f) || next === 0xdc || next === 0xdd)
+}

@@ -8,7 +8,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto'
-import type { Message } from '../../protocol/protocol'
+import type { Message, WireFrame } from '../../protocol/protocol'
 import type { Clock } from '../clock'
 import type { Codes } from '../messages/codes'
 import { createWorkQueue, type WorkQueue } from '../messages/work'
@@ -19,7 +19,6 @@ import type { Client, Connection } from './types'
 
 /** What every client of one server shares. @internal */
 export interface ClientParts<Auth> {
-  encode(message: Message | readonly Message[]): string
   codes: Codes
   clock: Clock
   callTimeout: number
@@ -40,7 +39,9 @@ const noTopics: ReadonlySet<string> = new Set()
  */
 export function createClient<Auth>(connection: Connection<Auth>, parts: ClientParts<Auth>, restored?: string): Client<Auth> {
   const id = restored ?? randomUUID()
-  const { encode } = parts
+  // The dialect of the connection it was first seen on: a session keeps it (sessions.ts).
+  const protocol = connection.protocol
+  const encode = (message: Message | readonly Message[]) => protocol.encode(message)
   let calls: OutgoingCalls | undefined
   let work: WorkQueue | undefined
   let current: Connection<Auth> | undefined
@@ -50,7 +51,7 @@ export function createClient<Auth>(connection: Connection<Auth>, parts: ClientPa
   let endSession: ((code: number, reason: string) => void) | undefined
   let ended = false
   // Frames sent before the connection's first frame said whether it resumes a session.
-  let early: string[] | undefined
+  let early: WireFrame[] | undefined
 
   const assertNotReserved = (name: string) => {
     if (parts.control.has(name)) throw new TypeError(`lifeline-ws/server: ${name} is reserved for the protocol`)
@@ -72,7 +73,7 @@ export function createClient<Auth>(connection: Connection<Auth>, parts: ClientPa
 
   const overflow = () => endSession?.(1013, 'Session buffer full')
   /** A write-through frame the store kept: to the connection of now (it may have changed meanwhile). */
-  const writeKept = (frame: string, withinLimit: boolean) => {
+  const writeKept = (frame: WireFrame, withinLimit: boolean) => {
     if (withinLimit) current?.write(frame)
     else overflow()
   }
@@ -107,6 +108,7 @@ export function createClient<Auth>(connection: Connection<Auth>, parts: ClientPa
 
   const client: Client<Auth> = {
     ctx,
+    protocol,
     get work() {
       work ??= createWorkQueue(parts.maxInFlight, parts.maxQueued)
       return work
@@ -128,7 +130,7 @@ export function createClient<Auth>(connection: Connection<Auth>, parts: ClientPa
       endSession = end
     },
     send(message) {
-      let frame: string
+      let frame: WireFrame
       try {
         frame = encode(message)
       } catch (err) {

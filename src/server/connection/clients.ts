@@ -7,7 +7,7 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http'
-import type { Message } from '../../protocol/protocol'
+import { assertEncodable, framesOf } from '../messages/frames'
 import { createInbound } from '../messages/inbound'
 import { createRouting } from '../messages/routing'
 import { createSubscriptions } from '../messages/subscribe'
@@ -49,7 +49,6 @@ export interface ClientsOptions<Auth> {
 export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth> {
   const { resolved, topics, stats, report } = options
   const { hooks, limits, codes, clock, protocol } = resolved
-  const encode = (message: Message | readonly Message[]) => protocol.encode(message)
   const connections = new Set<Connection<Auth>>()
   const clients = new Set<Client<Auth>>()
   const byId = new Map<string, Context<Auth>>()
@@ -78,7 +77,6 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
   }
 
   const clientParts: ClientParts<Auth> = {
-    encode,
     codes,
     clock,
     callTimeout: resolved.callTimeout,
@@ -95,7 +93,6 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
         ackMethod: resolved.names.ack,
         codes,
         clock,
-        encode,
         restore: (connection, id) => track(createClient(connection, clientParts, id)),
         began: (client) => afterAnswer(hooks.onConnect, client.ctx),
         resumed: (client) => afterAnswer(hooks.onResume, client.ctx),
@@ -124,7 +121,6 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
     report,
   })
   const receive = createInbound<Auth>({
-    protocol,
     codes,
     stats,
     control: resolved.control,
@@ -136,6 +132,8 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
   })
 
   const connectionParts: ConnectionParts<Auth> = {
+    protocol,
+    dialectsByName: resolved.dialectsByName,
     maxBufferedAmount: limits.maxBufferedAmount,
     rateLimit: limits.rateLimit,
     clock,
@@ -174,8 +172,17 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
     },
     broadcast(event, params) {
       if (resolved.control.has(event)) throw new TypeError(`lifeline-ws/server: ${event} is reserved for the protocol`)
-      const frame = encode({ type: 'notification', method: event, params })
-      for (const client of clients) client.sendFrame(frame)
+      // Encoded once per dialect its clients speak; none may take it (JSON, and bytes): it throws.
+      const frameFor = framesOf({ type: 'notification', method: event, params })
+      assertEncodable(frameFor, resolved.dialects)
+      let refused: Error | undefined
+      for (const client of clients) {
+        const frame = frameFor(client.protocol)
+        if (frame instanceof Error) refused ??= frame
+        else client.sendFrame(frame)
+      }
+      // Some clients' dialect cannot carry it: they miss it, and the app hears of it once.
+      if (refused) report(refused)
     },
     async letGoAll(force) {
       const all = [...clients]

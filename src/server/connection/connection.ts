@@ -10,6 +10,7 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http'
+import type { Protocol, WireFrame } from '../../protocol/protocol'
 import type { Clock } from '../clock'
 import type { TransportSocket } from '../transport/transport'
 import type { ServerStats } from '../types'
@@ -25,8 +26,11 @@ export interface ConnectionParts<Auth> {
   rateLimit: { rate: number; burst: number } | false
   clock: Clock
   stats: ServerStats
+  /** The default dialect, and every dialect by its subprotocol: the socket's picks the connection's. */
+  protocol: Protocol
+  dialectsByName: ReadonlyMap<string, Protocol>
   /** An inbound frame, in order (messages/inbound.ts). */
-  receive(connection: Connection<Auth>, text: string | undefined): void
+  receive(connection: Connection<Auth>, frame: WireFrame): void
   /** The socket closed (connection/clients.ts). */
   closed(connection: Connection<Auth>, code: number, reason: string): void
 }
@@ -61,7 +65,7 @@ export function createConnection<Auth>(socket: TransportSocket, request: Incomin
   let client: Client<Auth> | undefined
   let first = true
   // Frames that arrived while a handshake was decided; undefined when not holding.
-  let held: (string | undefined)[] | undefined
+  let held: WireFrame[] | undefined
   // Heard from (a frame or a pong) since the heartbeat's last turn.
   let heard = true
   let topics: Set<string> | undefined
@@ -72,6 +76,7 @@ export function createConnection<Auth>(socket: TransportSocket, request: Incomin
   const connection: Connection<Auth> = {
     request,
     auth,
+    protocol: parts.dialectsByName.get(socket.protocol ?? '') ?? parts.protocol,
     get client() {
       return client
     },
@@ -89,9 +94,9 @@ export function createConnection<Auth>(socket: TransportSocket, request: Incomin
     hold() {
       held = []
     },
-    keepIfHolding(text) {
+    keepIfHolding(frame) {
       if (!held) return false
-      held.push(text)
+      held.push(frame)
       return true
     },
     unhold() {
@@ -149,9 +154,9 @@ export function createConnection<Auth>(socket: TransportSocket, request: Incomin
     unsubscribed(topic) {
       topics?.delete(topic)
     },
-    message(text) {
+    message(frame) {
       heard = true
-      parts.receive(connection, text)
+      parts.receive(connection, frame)
     },
     pong() {
       heard = true

@@ -10,7 +10,8 @@
  * (connection/connection.ts).
  * @module
  */
-import type { ErrorObject, Message, Protocol } from '../../protocol/protocol'
+import { isBatchFrame } from '../../protocol/msgpack-scan'
+import type { ErrorObject, Message, WireFrame } from '../../protocol/protocol'
 import type { Client, Connection } from '../connection/types'
 import type { Context, ServerStats } from '../types'
 import { errorReply, type Commit } from './answers'
@@ -19,7 +20,6 @@ import type { Route } from './routing'
 
 /** What the inbound path needs from its server. @internal */
 export interface InboundOptions<Auth> {
-  protocol: Protocol
   codes: Codes
   stats: ServerStats
   /** Every control method (the session convention's, ping, subscribe, unsubscribe, publish). */
@@ -34,16 +34,19 @@ export interface InboundOptions<Auth> {
   report(err: unknown, ctx?: Context<Auth>): void
 }
 
-/** Receives one inbound frame of a connection (undefined: a binary frame). @internal */
-export type Receive<Auth> = (connection: Connection<Auth>, text: string | undefined) => void
+/** Receives one inbound frame of a connection. @internal */
+export type Receive<Auth> = (connection: Connection<Auth>, frame: WireFrame) => void
+
+/** A batch is answered with a batch, even of one: a JSON array, or MessagePack's array of arrays. */
+const isBatch = (frame: WireFrame) => (typeof frame === 'string' ? /^\s*\[/.test(frame) : isBatchFrame(frame))
 
 /** @internal */
 export function createInbound<Auth>(options: InboundOptions<Auth>): Receive<Auth> {
-  const { protocol, stats, codes, route } = options
+  const { stats, codes, route } = options
   const isControl = (message: Message) => message.type !== 'response' && message.type !== 'error' && options.control.has(message.method)
 
   /** Decode, classify and count synchronously, so frames are counted in arrival order. */
-  function frame(connection: Connection<Auth>, text: string | undefined): Promise<void> | undefined {
+  function frame(connection: Connection<Auth>, data: WireFrame): Promise<void> | undefined {
     const client = connection.client
     // A resume gave this connection's place to a newer one: nothing it still sends counts.
     if (!client) return undefined
@@ -51,10 +54,10 @@ export function createInbound<Auth>(options: InboundOptions<Auth>): Receive<Auth
     let messages: Message[] | undefined
     let failure: ErrorObject | undefined
     try {
-      if (text === undefined) throw new TypeError('binary frame')
-      messages = protocol.decode(text)
+      // In the connection's dialect: a frame of the other kind (bytes to JSON, text to MessagePack) is a parse error.
+      messages = connection.protocol.decode(data)
     } catch (err) {
-      const parse = text === undefined || (err as { cause?: unknown }).cause instanceof SyntaxError
+      const parse = (err as { cause?: unknown }).cause instanceof SyntaxError
       failure = parse ? { code: codes.parseError, message: 'Parse error' } : { code: codes.invalidRequest, message: 'Invalid Request' }
     }
     // Every message of a batch costs a token (the frame itself paid one on arrival).
@@ -75,11 +78,11 @@ export function createInbound<Auth>(options: InboundOptions<Auth>): Receive<Auth
     // Only the connection's first frame, and only in a control frame (the convention never mixes them).
     const opensSession = first && !tracked && head.type == 'request' && head.method === options.sessionMethod
     if (!opensSession && first) client.decided()
-    if (counted) return counted.then((run) => (run ? answerFrame(connection, client, messages, text!, tracked, false) : undefined))
-    if (!opensSession) return answerFrame(connection, client, messages, text!, tracked, false)
+    if (counted) return counted.then((run) => (run ? answerFrame(connection, client, messages, data, tracked, false) : undefined))
+    if (!opensSession) return answerFrame(connection, client, messages, data, tracked, false)
     // Frames that come while the handshake is decided wait, so each is counted in its session.
     connection.hold()
-    return Promise.resolve(answerFrame(connection, client, messages, text!, tracked, true)).finally(() => {
+    return Promise.resolve(answerFrame(connection, client, messages, data, tracked, true)).finally(() => {
       // The answer and any replay are written: what was sent to this connection's own client
       // meanwhile follows them in its new session (or is dropped, if the connection resumed another).
       client.decided()
@@ -92,16 +95,16 @@ export function createInbound<Auth>(options: InboundOptions<Auth>): Receive<Auth
     connection: Connection<Auth>,
     client: Client<Auth>,
     messages: Message[],
-    text: string,
+    data: WireFrame,
     tracked: boolean,
     opensSession: boolean,
   ): Promise<void> | undefined {
     const page = client.session?.page
     const handled = messages.map((message, index) => route(message, client, connection, opensSession && index === 0))
     if (handled.some((one) => one instanceof Promise)) {
-      return Promise.all(handled).then((commits) => write(connection, client, commits, text, tracked, page))
+      return Promise.all(handled).then((commits) => write(connection, client, commits, data, tracked, page))
     }
-    write(connection, client, handled as (Commit | undefined)[], text, tracked, page)
+    write(connection, client, handled as (Commit | undefined)[], data, tracked, page)
     return undefined
   }
 
@@ -111,30 +114,29 @@ export function createInbound<Auth>(options: InboundOptions<Auth>): Receive<Auth
    * leader tab of lifeline-ws/share), so the answer is for calls it never made and is not sent. The
    * commits still run (a keyed request's answer is remembered for its repeat).
    */
-  function write(connection: Connection<Auth>, client: Client<Auth>, commits: (Commit | undefined)[], text: string, tracked: boolean, page: number | undefined) {
+  function write(connection: Connection<Auth>, client: Client<Auth>, commits: (Commit | undefined)[], data: WireFrame, tracked: boolean, page: number | undefined) {
     const replies: Message[] = []
-    const replay: string[] = []
+    const replay: WireFrame[] = []
     for (const commit of commits) {
       const answer = commit?.()
       if (answer?.reply) replies.push(answer.reply)
       if (answer?.replay) replay.push(...answer.replay)
     }
     if (replies.length && !(tracked && page !== client.session?.page)) {
-      // A batch is answered with a batch, even of one.
-      const reply = replies.length > 1 || /^\s*\[/.test(text) ? replies : replies[0]!
+      const reply = replies.length > 1 || isBatch(data) ? replies : replies[0]!
       if (tracked) client.send(reply)
-      else connection.write(protocol.encode(reply))
+      else connection.write(connection.protocol.encode(reply))
     }
     for (const frame of replay) connection.write(frame)
     options.idle(client)
   }
 
-  function receive(connection: Connection<Auth>, text: string | undefined) {
+  function receive(connection: Connection<Auth>, data: WireFrame) {
     if (connection.overRate(1)) return
-    if (connection.keepIfHolding(text)) return
+    if (connection.keepIfHolding(data)) return
     const report = (err: unknown) => options.report(err, connection.client?.ctx)
     try {
-      frame(connection, text)?.catch(report)
+      frame(connection, data)?.catch(report)
     } catch (err) {
       // Answered synchronously: what would have been a rejection is thrown here.
       report(err)

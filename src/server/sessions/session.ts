@@ -9,7 +9,9 @@
  */
 import { backgroundTimeout, type Clock } from '../clock'
 import { createRepeats, type Repeats } from '../messages/repeats'
+import type { WireFrame } from '../../protocol/protocol'
 import type { SessionJournal, SessionState } from './store'
+import { frameBytes as byteLength, fromStored, toStored } from './stored-frames'
 
 /** An ack is sent at once when this many tracked frames are unacknowledged. @internal */
 export const ACK_EVERY = 128
@@ -53,14 +55,14 @@ export interface Session {
    * Number and keep one tracked outbound frame. False when the buffer is now over `maxBytes`.
    * Write-through: once the journal kept it; undefined when the journal failed (do not send it).
    */
-  keepOutbound(frame: string): boolean | Promise<boolean | undefined>
+  keepOutbound(frame: WireFrame): boolean | Promise<boolean | undefined>
   /**
    * The client acknowledged our frames up to `count`: let go of them. False (and nothing
    * changes) when `count` is below what it acknowledged before or above what was sent.
    */
   ackedByClient(count: number): boolean
   /** The frames after position `count`, to replay; undefined when some of them are gone. */
-  replayAfter(count: number): string[] | undefined
+  replayAfter(count: number): WireFrame[] | undefined
   /** A new page resumed: drop the buffer and number outbound frames from 1 again. */
   newPage(): void
   /** Write the ack owed to the client, if any (a connection is back, or the server is closing). */
@@ -77,8 +79,6 @@ export interface Session {
   owned(): Promise<boolean> | undefined
 }
 
-const byteLength = (frame: string) => Buffer.byteLength(frame)
-
 /**
  * A new session, or one restored from a store's `state`.
  * @internal
@@ -86,7 +86,7 @@ const byteLength = (frame: string) => Buffer.byteLength(frame)
 export function createSession(id: string, options: SessionOptions, state?: SessionState): Session {
   let received = state?.received ?? 0
   let sent = state?.sent ?? 0
-  let frames = [...(state?.frames ?? [])]
+  let frames: WireFrame[] = (state?.frames ?? []).map(fromStored)
   let bytes = frames.reduce((total, frame) => total + byteLength(frame), 0)
   let unacked = 0
   let timer: unknown
@@ -112,7 +112,7 @@ export function createSession(id: string, options: SessionOptions, state?: Sessi
     if (unacked >= ACK_EVERY) ackToClientNow()
     else if (timer === undefined) timer = backgroundTimeout(clock, ackToClientNow, options.ackDelay)
   }
-  const keep = (frame: string) => {
+  const keep = (frame: WireFrame) => {
     sent++
     frames.push(frame)
     bytes += byteLength(frame)
@@ -154,7 +154,7 @@ export function createSession(id: string, options: SessionOptions, state?: Sessi
     keepOutbound(frame) {
       if (!journal) return keep(frame)
       // Replies resolve in call order, so frames are numbered and written in the order they were pushed.
-      return journal.push(frame).then(
+      return journal.push(toStored(frame)).then(
         () => keep(frame),
         (err: unknown) => {
           lost(err)
@@ -186,7 +186,7 @@ export function createSession(id: string, options: SessionOptions, state?: Sessi
       unacked = 0
     },
     stopAckTimer,
-    state: (expires) => ({ id, received, sent, frames: [...frames], expires, marks: repeats.marks() }),
+    state: (expires) => ({ id, received, sent, frames: frames.map(toStored), expires, marks: repeats.marks() }),
     stopJournal(forget) {
       // Best effort: if the store is away, the session's keys expire at its ttl anyway.
       journal?.end(forget).catch(() => {})

@@ -7,7 +7,7 @@
  * @module
  */
 import { RpcError } from '../../errors'
-import type { Message } from '../../protocol/protocol'
+import type { WireFrame } from '../../protocol/protocol'
 import { backgroundTimeout, type Clock } from '../clock'
 import type { Client, Connection } from '../connection/types'
 import type { Granted } from '../messages/answers'
@@ -16,6 +16,7 @@ import { asNotice } from '../notices'
 import type { ResolvedSessions } from '../options'
 import { isCount, isRecord } from '../values'
 import { createSession, type Session } from './session'
+import { storedFramesFit } from './stored-frames'
 import { SessionTakenError, type SessionState } from './store'
 
 /** What the sessions need from their server. @internal */
@@ -26,7 +27,6 @@ export interface SessionsOptions<Auth> {
   ackMethod: string
   codes: Codes
   clock: Clock
-  encode(message: Message): string
   /** A client for a session restored from the store, on `connection`. */
   restore(connection: Connection<Auth>, id: string): Client<Auth>
   /** A client began in this process (restored from the store): server.clients, then onConnect. */
@@ -68,7 +68,7 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
   const writeAck = (client: Client<Auth>, received: number) => {
     const connection = client.connection
     if (!connection) return false
-    connection.write(options.encode({ type: 'notification', method: options.ackMethod, params: { received } }))
+    connection.write(client.protocol.encode({ type: 'notification', method: options.ackMethod, params: { received } }))
     return true
   }
 
@@ -129,7 +129,7 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
   }
 
   /** `connection` (whose own client is `own`) takes over the session of `found`; returns the frames to replay. */
-  function resume(found: Client<Auth>, own: Client<Auth>, connection: Connection<Auth>, received: number | null): string[] {
+  function resume(found: Client<Auth>, own: Client<Auth>, connection: Connection<Auth>, received: number | null): WireFrame[] {
     const session = found.session!
     const old = found.connection
     if (old) {
@@ -181,11 +181,13 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
         const own = connection.client!
         let found = id === null ? undefined : live.get(id)
         // The client claims frames the session never sent, or lost ones the server no longer holds: start over.
-        if (found && !continuable({ sent: found.session!.sent, buffered: found.session!.buffered }, received)) {
+        // So does a client back in another dialect: the frames kept for it are in the old one.
+        if (found && (found.protocol !== connection.protocol || !continuable({ sent: found.session!.sent, buffered: found.session!.buffered }, received))) {
           finish(found, 1013, 'Session lost')
           found = undefined
         }
-        if (!found && state && continuable({ sent: state.sent, buffered: state.frames.length }, received)) {
+        const fits = state && storedFramesFit(state.frames, connection.protocol)
+        if (!found && state && fits && continuable({ sent: state.sent, buffered: state.frames.length }, received)) {
           found = options.restore(connection, state.id)
           startSession(found, state)
           options.began(found)

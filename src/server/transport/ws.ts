@@ -16,6 +16,7 @@ import type { ResolvedDoor, ResolvedListen } from '../options'
 import { closeReason } from '../values'
 import { createUpgradeGuard } from './door'
 import { createOriginGate } from './origins'
+import type { WireFrame } from '../../protocol/protocol'
 import type { SocketEvents, Transport, TransportHost, TransportSocket } from './transport'
 import { authenticate, pathMatches, refuse, type Verdict } from './upgrade'
 
@@ -36,8 +37,8 @@ export interface WsTransport<Auth> extends Transport<Auth> {
  */
 export class WsSocket implements TransportSocket {
   constructor(private readonly ws: WebSocket) {}
-  send(text: string): void {
-    this.ws.send(text)
+  send(frame: WireFrame): void {
+    this.ws.send(frame)
   }
   close(code: number, reason: string): void {
     this.ws.close(code, reason)
@@ -54,19 +55,38 @@ export class WsSocket implements TransportSocket {
   get open(): boolean {
     return this.ws.readyState === this.ws.OPEN
   }
+  get protocol(): string {
+    return this.ws.protocol
+  }
 }
 
 /** Report what happens on `ws` to `events`, in order, until it closes. @internal */
 export function reportEvents(ws: WebSocket, events: SocketEvents): void {
-  ws.on('message', (data, isBinary) => events.message(isBinary ? undefined : String(data)))
+  // ws hands binary data over as a Buffer (its default binaryType, which lifeline never changes).
+  ws.on('message', (data, isBinary) => events.message(isBinary ? (data as Buffer) : String(data)))
   ws.on('pong', () => events.pong())
   ws.once('close', (code, reason) => events.closed(code, String(reason)))
+}
+
+/**
+ * The subprotocol a handshake agrees on: the first of the dialects' (in the server's order of
+ * preference) that the client offered; when it offered none of them, its first offer, as `ws` does by
+ * default (an app may use subprotocols of its own); false when it offered nothing.
+ * @internal
+ */
+export function chooseSubprotocol(dialects: readonly string[], offered: ReadonlySet<string>): string | false {
+  for (const name of dialects) if (offered.has(name)) return name
+  const [first] = offered
+  return first ?? false
 }
 
 /** @internal */
 export function createWsTransport<Auth>(options: { listen: ResolvedListen; door: ResolvedDoor<Auth>; clock: Clock }): WsTransport<Auth> {
   const { listen, door, clock } = options
-  const wss = new WebSocketServer({ noServer: true, maxPayload: door.maxPayload, clientTracking: false, perMessageDeflate: false })
+  const wss = new WebSocketServer({
+    noServer: true, maxPayload: door.maxPayload, clientTracking: false, perMessageDeflate: false,
+    handleProtocols: (offered) => chooseSubprotocol(door.subprotocols, offered),
+  })
   const own = listen.port !== undefined
   const http: HttpServer | undefined = own
     ? createHttpServer((_req, res) => res.writeHead(426, { 'Content-Type': 'text/plain' }).end('Upgrade Required'))
