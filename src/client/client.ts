@@ -11,8 +11,8 @@ import { validate } from '../socket/validate'
 import { between } from '../socket/ranges'
 import { createCore, type Core, type Layer } from '../socket/socket'
 import type { OutboxItem } from '../socket/outbox'
-import type { Message, Protocol, SubscribeParams } from '../protocol/protocol'
-import { clientRules, resolveClientOptions, type ClientOptions } from './options'
+import type { Message, Protocol, SubscribeParams, WireFrame } from '../protocol/protocol'
+import { clientRules, resolveClientOptions, withDialect, type ClientOptions } from './options'
 import { createCalls } from './calls'
 import { createSubscriptions, type Outcome } from './subscriptions'
 import { createHandlers } from './handlers'
@@ -138,7 +138,7 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
    * or its first frame did not decode. Said once; the session handshake and `failed` calls end at once
    * (nothing waits connectTimeout for an answer that cannot come), and nothing is answered.
    */
-  const plainServer = (why: string, frame: string, failed: (id: number | string) => boolean) => {
+  const plainServer = (why: string, frame: WireFrame, failed: (id: number | string) => boolean) => {
     const error = new ProtocolError(`lifeline: this looks like a plain WebSocket server (${why}): use createSocket from lifeline-ws/socket`, frame)
     for (const id of calls.ids()) {
       if (failed(id) || calls.method(id) === protocol.session) calls.reject(id, error)
@@ -147,8 +147,10 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
     toldPlain = true
   }
 
-  const dispatch = (frame: unknown) => {
-    if (typeof frame !== 'string') {
+  const dispatch = (data: unknown) => {
+    // Text, or bytes for a binary dialect (an ArrayBuffer with the binaryType it sets); a Blob cannot be decoded.
+    const frame = data instanceof ArrayBuffer ? new Uint8Array(data) : data
+    if (typeof frame !== 'string' && !(frame instanceof Uint8Array)) {
       session?.inbound(undefined)
       return
     }
@@ -157,7 +159,8 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
       messages = protocol.decode(frame)
     } catch (err) {
       session?.inbound(undefined)
-      if (!spoken) return plainServer(`its first frame is not JSON-RPC: ${frame.slice(0, 40)}`, frame, () => false)
+      const shown = typeof frame === 'string' ? frame.slice(0, 40) : `${frame.byteLength} bytes`
+      if (!spoken) return plainServer(`its first frame is not ${protocol.name === 'lifeline.msgpack' ? 'MessagePack' : 'JSON-RPC'}: ${shown}`, frame, () => false)
       return core.report(err)
     }
     spoken = true
@@ -275,7 +278,7 @@ export function createSingleClient<C extends Contract = Contract>(url: UrlInput,
   if (typeof url !== 'function') socketUrl(url)
   const { callTimeout, protocol } = resolveClientOptions(options)
   let rpc: Rpc | undefined
-  const core = createCore(url, resolveOptions(options, !!protocol), (created) => {
+  const core = createCore(url, resolveOptions(withDialect(options, protocol), !!protocol), (created) => {
     if (protocol) rpc = createRpc(created, protocol, callTimeout, resume)
     return rpc ?? {}
   })

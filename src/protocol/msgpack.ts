@@ -140,6 +140,7 @@ export function msgpack(options: MsgpackOptions = {}): Protocol<Uint8Array> {
   })
   return {
     name: 'lifeline.msgpack',
+    binary: true,
     ...conventions,
     ...names,
     codes: clientCodes,

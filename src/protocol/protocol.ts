@@ -89,6 +89,11 @@ export interface Protocol<Frame extends WireFrame = WireFrame> {
    * serves each connection in the one its client offered (docs/protocol.md, "Encodings").
    */
   readonly name?: string
+  /**
+   * True for a dialect whose frames are bytes (msgpack()): the client offers its `name` first among
+   * its subprotocols and reads binary frames as `ArrayBuffer`s (unless `binaryType` says otherwise).
+   */
+  readonly binary?: boolean
   /** Method of the request sent as a heartbeat probe. Any reply, even an error, proves life. */
   readonly ping: string
   /** Method of the subscribe request; its params are {@link SubscribeParams}. */
