@@ -1,16 +1,21 @@
-// One runtime's side of bench/runtimes.mjs: lifeline-ws/server (on ws, through the runtime's Node
-// compatibility) and a lifeline client (on the runtime's own WebSocket; Node 20: ws) in the same
-// process, over loopback. Prints one JSON line: medians of `rounds` rounds, ms.
+// One runtime's side of bench/runtimes.mjs: a lifeline server and a lifeline client (on the
+// runtime's own WebSocket; Node 20: ws) in the same process, over loopback. The server is
+// lifeline-ws/server on ws (through Deno's and Bun's Node compatibility), or with the argument
+// `native`, lifeline-ws/server/deno or /bun on the runtime's own WebSocket server. Prints one
+// JSON line: medians of `rounds` rounds, ms.
 import WebSocket from 'ws'
 import { createClient } from '../dist/lifeline.js'
-import { createServer } from '../dist/server.js'
 import { exit, runtimeName } from '../test/runtimes/runtime.mjs'
 
 const CALLS = 10_000
 const IN_FLIGHT = 100
 const NOTIFICATIONS = 20_000
 const ROUNDS = 5
-const runtime = runtimeName().replace(/ \(.*/, '')
+const version = runtimeName().replace(/ \(.*/, '')
+const runtime = version.split(' ')[0]
+const native = [...(globalThis.process?.argv ?? []), ...(globalThis.Deno?.args ?? [])].includes('native')
+const entry = native ? `../dist/server-${globalThis.Deno ? 'deno' : 'bun'}.js` : '../dist/server.js'
+const { createServer } = await import(entry)
 
 let counted = 0
 const server = createServer({ port: 0, host: '127.0.0.1', methods: { echo: (params) => params, note: () => void counted++ }, rateLimit: false, maxQueued: 100_000, onError: () => {} })
@@ -45,7 +50,7 @@ for (let round = 0; round < ROUNDS; round++) {
   callTimes.push(await calls())
   noteTimes.push(await notifications())
 }
-console.log(JSON.stringify({ runtime, calls: CALLS, callsMs: median(callTimes), notifications: NOTIFICATIONS, notificationsMs: median(noteTimes) }))
+console.log(JSON.stringify({ runtime, version, server: native ? 'native' : 'ws', calls: CALLS, callsMs: median(callTimes), notifications: NOTIFICATIONS, notificationsMs: median(noteTimes) }))
 client.close()
 await server.close()
 exit(0)

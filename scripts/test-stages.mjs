@@ -18,4 +18,7 @@ export const stages = [
   { name: 'size', script: 'test:size', after: ['build'] },
   // Deno and Bun run the built package (dist/) in their own processes.
   { name: 'runtimes', script: 'test:runtimes', after: ['build'] },
+  // The deterministic simulation's quick profile, seeds 1..500 (test/sim/, docs/reliability.md): it
+  // bundles src/ itself with esbuild, so it needs no dist/.
+  { name: 'sim', script: 'test:sim' },
 ]

@@ -84,10 +84,11 @@ export class ConnectionClosedError extends LifelineError {
 /**
  * A call (or a frame) whose outcome the client cannot learn: it was written, the server may or may
  * not have run it, and the server that could say which no longer knows (it lost the session: it
- * expired, or the process died without a journal). Raised at once, instead of a timeout that could
- * only guess. `code` is -32003 in every instance, the code lifeline's protocol reserves for "outcome
- * unknown", so a server can say the same in an error object. Not raised for calls made with
- * `resend: true`: those are written again.
+ * expired, or the process died without a journal), or it was running on a process that died (or
+ * handed its session over at its shutdown deadline) and the resume reports it in doubt. Raised at
+ * once, instead of a timeout that could only guess. `code` is -32003 in every instance, the code
+ * lifeline's protocol reserves for "outcome unknown", so a server can say the same in an error
+ * object. Not raised for calls made with `resend: true`: those are written again.
  * @example
  * try { await client.call('order.place', order) }
  * catch (err) { if (isOutcomeUnknownError(err)) await reconcile(order.id) }
@@ -113,6 +114,9 @@ export const outcomeUnknown = (method?: string): OutcomeUnknownError =>
 export class ClientClosedError extends LifelineError {
   override name = 'ClientClosedError' as const
 }
+
+/** The error everything rejects with, or throws, once a socket, client or sharing tab is closed for good. @internal */
+export const closedError = (): ClientClosedError => new ClientClosedError('lifeline: client closed')
 
 /** The outbox is full and its overflow policy is `'error'`. (With `queue: false` there is no outbox: see ConnectionClosedError.) */
 export class QueueFullError extends LifelineError {

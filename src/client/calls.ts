@@ -6,10 +6,13 @@
 import { ConnectionClosedError, TimeoutError, toRpcError } from '../errors'
 import type { Id, Message } from '../protocol/protocol'
 import { createTimer, type Clock, type Timer } from '../timers'
-import type { Frame, OutboxItem } from '../socket/outbox'
+import type { Frame } from '../socket/outbox'
 
-/** Per-call options of {@link Calls.add}. @internal */
-export interface AddOptions {
+/**
+ * Per-call options of {@link Calls.add}. `F` is the frame a call is written as: the encoded frame on a
+ * socket, a tab message in a sharing tab. @internal
+ */
+export interface AddOptions<F = Frame> {
   /** The method called, for error messages. */
   method?: string
   /** ms; `Infinity` (or anything a timer cannot hold, 2^31 ms and up) means none. */
@@ -17,24 +20,30 @@ export interface AddOptions {
   signal?: AbortSignal | undefined
   /** Safe to send again after a reconnect. */
   resend: boolean
-  frame: Frame
+  /** The call's frame, kept for a `resend` call. */
+  frame: F
   /** A protocol control request (ping, subscribe, session): never counted as application work. */
   control?: boolean
 }
 
+/** A call to write again after a drop: its frame and id. @internal */
+export interface CallToResend<F = Frame> {
+  frame: F
+  call: Id
+}
+
 /** @internal */
-export interface Calls {
-  readonly size: number
+export interface Calls<F = Frame> {
   /** Pending calls that are application work (not control requests). */
   readonly applicationPending: number
   /** The next id: numbers, unique per client. */
   id(): number
-  add(id: number, options: AddOptions): Promise<unknown>
+  add(id: number, options: AddOptions<F>): Promise<unknown>
   /**
    * Like `add`, but settles through `done`, synchronously as the answer is processed: for requests whose
    * answer must be handled in frame order with the messages that follow it (subscribe).
    */
-  track(id: number, options: AddOptions, done: (ok: boolean, value: unknown) => void): void
+  track(id: number, options: AddOptions<F>, done: (ok: boolean, value: unknown) => void): void
   /**
    * Settles a call from a response or error message. True when the id is one
    * of ours, including a late reply to a call already given up on; false for
@@ -42,11 +51,13 @@ export interface Calls {
    */
   settle(message: Extract<Message, { type: 'response' | 'error' }>): boolean
   /**
-   * The socket is gone: rejects calls whose frame was written, except `resend` ones, which it returns to
-   * queue again. `only` limits it to some calls (a session keeps application calls pending); `error`
-   * makes the rejection (by default a ConnectionClosedError).
+   * The socket is lost (it ended; another may follow): rejects calls whose frame was written, except
+   * `resend` ones, which it returns to queue again. `only` limits it to some calls (a session keeps
+   * application calls pending); `error` makes the rejection (by default a ConnectionClosedError). A
+   * session that kept its application calls pending across a lost socket calls it for them once the
+   * server turns out to have forgotten the session (`error`: OutcomeUnknownError).
    */
-  dropped(only?: (id: Id, control: boolean) => boolean, error?: (method: string | undefined) => Error): OutboxItem[]
+  lost(only?: (id: Id, control: boolean) => boolean, error?: (method: string | undefined) => Error): Array<CallToResend<F>>
   /** True for a pending call marked `resend`. */
   resendable(id: Id): boolean
   /** The call's frame was just written to a socket: a timeout then says it was sent. */
@@ -73,7 +84,7 @@ export interface CallHooks {
   state?: () => string
 }
 
-interface PendingCall {
+interface PendingCall<F> {
   done(ok: boolean, value: unknown): void
   method: string | undefined
   timeout: number
@@ -81,7 +92,7 @@ interface PendingCall {
   /** Written to a socket at least once (a drop may have put it back in the outbox since). */
   written: boolean
   /** Kept for `resend` calls only. */
-  frame: Frame | undefined
+  frame: F | undefined
   stopListening: (() => void) | undefined
 }
 
@@ -93,8 +104,8 @@ interface Deadlines {
 }
 
 /** @internal */
-export function createCalls(clock: Clock, hooks: CallHooks): Calls {
-  const pending = new Map<Id, PendingCall>()
+export function createCalls<F = Frame>(clock: Clock, hooks: CallHooks): Calls<F> {
+  const pending = new Map<Id, PendingCall<F>>()
   const deadlines = new Map<number, Deadlines>()
   let last = 0
   let applicationPending = 0
@@ -117,7 +128,7 @@ export function createCalls(clock: Clock, hooks: CallHooks): Calls {
     hooks.gone(id)
   }
   /** Says what happened to the call: never written, written and waiting to be written again, or unanswered. */
-  const timedOut = (id: Id, call: PendingCall) => {
+  const timedOut = (id: Id, call: PendingCall<F>) => {
     const name = call.method === undefined ? 'call' : `call '${call.method}'`
     const queued = hooks.queued(id)
     const state = hooks.state ? ` while the client was ${hooks.state()}` : ''
@@ -155,8 +166,8 @@ export function createCalls(clock: Clock, hooks: CallHooks): Calls {
     queue.entries.push({ id, due: clock.now() + timeout })
   }
 
-  const track = (id: Id, { method, timeout, signal, resend, frame, control = false }: AddOptions, done: PendingCall['done']) => {
-    const call: PendingCall = { done, method, timeout, control, written: false, frame: resend ? frame : undefined, stopListening: undefined }
+  const track = (id: Id, { method, timeout, signal, resend, frame, control = false }: AddOptions<F>, done: PendingCall<F>['done']) => {
+    const call: PendingCall<F> = { done, method, timeout, control, written: false, frame: resend ? frame : undefined, stopListening: undefined }
     pending.set(id, call)
     if (!control) applicationPending++
     if (signal) {
@@ -170,9 +181,6 @@ export function createCalls(clock: Clock, hooks: CallHooks): Calls {
   }
 
   return {
-    get size() {
-      return pending.size
-    },
     get applicationPending() {
       return applicationPending
     },
@@ -196,8 +204,8 @@ export function createCalls(clock: Clock, hooks: CallHooks): Calls {
       // Every number up to `last` is ours: a reply to a call we gave up on (timeout, abort, lost socket) is no error.
       return typeof id === 'number' && id <= last
     },
-    dropped(only, error) {
-      const again: OutboxItem[] = []
+    lost(only, error) {
+      const again: Array<CallToResend<F>> = []
       pending.forEach((call, id) => {
         if (hooks.queued(id) || (only && !only(id, call.control))) return
         if (call.frame !== undefined) again.push({ frame: call.frame, call: id })

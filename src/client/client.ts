@@ -1,47 +1,39 @@
 /**
- * `createClient`: the socket core (socket/socket.ts) with the RPC layer
- * plugged in: calls, topics, server events and server requests. It owns no
- * socket, timer or wire code of its own; see docs/architecture.md.
+ * `createClient`: the socket core (socket/socket.ts) carrying the RPC layer
+ * (rpc.ts). This file is the socket's side of that: frames encoded by the
+ * protocol, calls and notifications through the outbox, control frames
+ * straight to the open socket, inbound frames decoded for the RPC layer, and
+ * the session (session.ts) on every open. It owns no socket, timer or wire
+ * code of its own; see docs/architecture.md.
  * @module
  */
 import { createEmitter } from '../events'
-import { ConnectionClosedError, ProtocolError, QueueFullError, TimeoutError, outcomeUnknown, isRpcError, isTimeoutError, toRpcError } from '../errors'
+import { ConnectionClosedError, ProtocolError, QueueFullError, TimeoutError, closedError, outcomeUnknown, isRpcError, isTimeoutError, toRpcError } from '../errors'
 import { resolveOptions, socketUrl, type UrlInput } from '../socket/options'
 import { validate } from '../socket/validate'
-import { between } from '../socket/ranges'
 import { createCore, type Core, type Layer } from '../socket/socket'
-import type { OutboxItem } from '../socket/outbox'
-import type { Message, Protocol, SubscribeParams, WireFrame } from '../protocol/protocol'
+import type { Frame } from '../socket/outbox'
+import type { Message, Protocol, WireFrame } from '../protocol/protocol'
 import { clientRules, resolveClientOptions, withDialect, type ClientOptions } from './options'
 import { createCalls } from './calls'
-import { createSubscriptions, type Outcome } from './subscriptions'
-import { createHandlers } from './handlers'
-import { createStream, type Stream } from './stream'
+import type { Settle } from './subscriptions'
 import { createSession } from './session'
+import { createHandlers } from './handlers'
+import { createRpc, type Carrier, type RpcMethods, type ServerEvents } from './rpc'
 import type { Contract } from './contract'
-import type { CallOptions, Client } from './api'
-import type { Socket } from '../socket/types'
+import type { Client } from './api'
 
 // Bundlers replace `process.env.NODE_ENV`; declared here (not from @types/node) so the browser build needs no Node types.
 declare const process: { env: { NODE_ENV?: string } }
 
-/** A call's own `timeout`, ms: 0 and up, Infinity for none. */
-const anyTimeout = between(0, Infinity)
+type Request = Extract<Message, { type: 'request' }>
 
-/** What the RPC layer adds to the socket. @internal */
-interface Rpc extends Layer {
-  request(method: string, params: unknown, options: CallOptions): Promise<unknown>
-  notify(method: string, params: unknown): ReturnType<Core['push']>
-  listen(event: string, handler?: (payload: unknown) => void): (() => void) | Stream<unknown>
-  subscribe: ReturnType<typeof createSubscriptions>['subscribe']
-  handle(method: string, fn: (params: unknown) => unknown): () => void
-}
-
-/** The RPC layer over one socket core: every protocol-aware part of the client, wired once. */
-function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?: () => string | undefined): Rpc {
+/**
+ * The RPC layer (rpc.ts) carried by one socket core: the {@link Carrier} that writes its frames, and the
+ * {@link Layer} through which the core tells it about sockets opening, frames arriving and sockets ending.
+ */
+function createSocketRpc(core: Core, protocol: Protocol, callTimeout: number, resume?: () => string | undefined): { layer: Layer; methods: RpcMethods } {
   const { link, outbox, options } = core
-  const events = createEmitter<{ [name: string]: (payload: unknown) => void }>(core.report)
-  const streams = new Set<Stream<unknown>>()
   const calls = createCalls(options.env.clock, {
     gone: (id) => outbox?.remove(id),
     // Never written: a call put back after a drop carries its position, and is in doubt (positions.ts).
@@ -49,72 +41,47 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
     methodNotFound: protocol.codes.methodNotFound,
     state: () => link.state,
   })
-
   const session = createSession(core, protocol, calls, options.connectTimeout, resume)
 
-  /** Control frames go to the open socket at once, never through the queue. */
-  const writeNow = (item: OutboxItem) => {
-    if (!core.write(item.frame)) throw new ConnectionClosedError('lifeline: not open')
-  }
-
   /**
-   * Registers a call and queues its frame, or with `control` writes it at once (a ping); every failure
-   * becomes a rejection.
+   * A control request (a ping, a subscribe): not counted by the session, and its answer settles `done`
+   * synchronously, in frame order with the messages that follow it. The caller writes it at once.
    */
-  const request = (method: string, params: unknown, callOptions: CallOptions, control = false): Promise<unknown> => {
+  const controlRequest = (method: string, params: unknown, timeout: number, done: Settle): Request => {
+    const id = calls.id()
+    calls.track(id, { method, timeout, resend: false, frame: '', control: true }, done)
+    session?.control(id)
+    return { type: 'request', id, method, params }
+  }
+  /** Writes a control request to the open socket now; one that cannot be written fails at once. */
+  const writeControl = (request: Request) => {
     try {
-      if (link.state === 'closed') throw core.closedError()
-      callOptions.signal?.throwIfAborted()
-      const { timeout = callTimeout, signal, resend = false } = callOptions
-      // In every build: a NaN timeout never fires, and the call would never settle.
-      const wrongTimeout = anyTimeout(timeout)
-      if (wrongTimeout) throw new RangeError(`lifeline: the timeout of call '${method}' must be ${wrongTimeout}`)
-      const id = calls.id()
-      const frame = protocol.encode({ type: 'request', id, method, params })
-      const promise = calls.add(id, { method, timeout, signal, resend, frame, control })
-      const put = control ? writeNow : core.push
-      if (control) session?.control(id)
-      try {
-        put({ frame, call: id })
-      } catch (err) {
-        calls.reject(id, err)
-      }
-      return promise
+      if (!core.write(protocol.encode(request))) throw new ConnectionClosedError('lifeline: not open')
     } catch (err) {
-      return Promise.reject(err)
+      calls.reject(request.id, err)
     }
   }
 
-  /**
-   * A subscribe request, written at once (it is a control frame: it never waits behind queued ones);
-   * its answer settles synchronously, in frame order with the topic's messages.
-   */
-  const subscribeRequest = (params: SubscribeParams, settle: (outcome: Outcome) => void): Extract<Message, { type: 'request' }> => {
-    const id = calls.id()
-    calls.track(id, { method: protocol.subscribe, timeout: callTimeout, resend: false, frame: '', control: true }, (ok, value) => {
-      settle(ok ? { result: value } : { error: value })
-    })
-    session?.control(id)
-    return { type: 'request', id, method: protocol.subscribe, params }
-  }
-
-  const subscriptions = createSubscriptions({
+  const carrier: Carrier<Frame> = {
+    assertOpen() {
+      if (link.state === 'closed') throw closedError()
+    },
+    callFrame: (id, method, params) => protocol.encode({ type: 'request', id, method, params }),
+    writeCall(frame, id) {
+      core.push({ frame, call: id })
+    },
+    notify: (method, params) => core.push({ frame: protocol.encode({ type: 'notification', method, params }), persist: true }),
     // Only called while open.
-    request(topic, params, settle) {
-      const message = subscribeRequest(params, settle)
-      try {
-        writeNow({ frame: protocol.encode(message) })
-      } catch (err) {
-        calls.reject(message.id, err)
-      }
+    subscribe(_topic, params, settle) {
+      writeControl(controlRequest(protocol.subscribe, params, callTimeout, settle))
     },
     // The server forgets a closed socket's topics by itself, so only an open one is told.
-    unsubscribe: (topic) => {
+    unsubscribe(topic) {
       core.write(protocol.encode({ type: 'notification', method: protocol.unsubscribe, params: { topic } }))
     },
-    error: core.report,
     transient: (err) => isTimeoutError(err) || (isRpcError(err) && err.code === protocol.codes.overloaded),
-  })
+    report: core.report,
+  }
   // Without a session a reply only means something on the socket its request came in on, so it is
   // never queued; on a session it is a tracked frame like any other, delivered after a drop too.
   const handlers = createHandlers((message) => {
@@ -122,11 +89,14 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
     if (session?.active) core.push({ frame })
     else core.write(frame)
   }, core.report, protocol.codes)
+  const events = createEmitter<ServerEvents>(core.report)
+  const rpc = createRpc(carrier, { calls, handlers, events }, callTimeout)
+  const { subscriptions } = rpc
 
   /** On every open: one batched frame re-subscribes every topic, before the outbox flushes. */
   const resubscribe = () => {
     const batch = subscriptions.resubscribe().map((params) =>
-      subscribeRequest(params, (outcome) => subscriptions.settled(params.topic, outcome)))
+      controlRequest(protocol.subscribe, params, callTimeout, (ok, value) => subscriptions.settled(params.topic, ok, value)))
     if (batch.length) core.write(protocol.encode(batch))
   }
 
@@ -172,7 +142,7 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
         else handlers.request(message)
       } else if (message.type === 'notification') {
         if (message.method === protocol.publish) subscriptions.deliver(message.params)
-        else if (message.method === protocol.ack && session) session.acknowledged(message.params)
+        else if (message.method === protocol.ack && session) session.ackedByServer(message.params)
         else events.emit(message.method, message.params)
       } else {
         // An answer proves the request arrived: its frame is never written again, not even to a new session.
@@ -184,7 +154,7 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
     }
   }
 
-  return {
+  const layer: Layer = {
     open() {
       // The handshake goes first on every socket; the resubscribe batch (control) may follow it at once.
       if (session) return session.open(resubscribe)
@@ -199,57 +169,53 @@ function createRpc(core: Core, protocol: Protocol, callTimeout: number, resume?:
     },
     requeue: () => (session?.active ? true : undefined),
     close(info) {
-      subscriptions.dropped()
-      session?.dropped()
+      subscriptions.lost()
+      session?.lost()
       // A final close fails every call with ClientClosedError in `closed` instead.
       if (!info.willReconnect) return
       // With a session, application calls stay pending: their answers come after the resume. Control
       // requests (ping, subscribe, the handshake) are answered on their own socket or never.
       const only = session?.active ? (_id: unknown, control: boolean) => control : undefined
-      for (const item of calls.dropped(only)) {
+      for (const item of calls.lost(only)) {
         try {
           core.push(item)
         } catch (err) {
-          calls.reject(item.call!, err)
+          calls.reject(item.call, err)
         }
       }
     },
     closed() {
       session?.closed()
-      // Topics first: their pending requests then settle as stale instead of reporting errors.
-      subscriptions.close()
-      calls.fail(core.closedError())
-      for (const stream of streams) stream.end()
+      rpc.close(closedError())
     },
     ping() {
-      // Any reply proves life, an error included; the heartbeat, not this promise, judges.
+      // Any reply proves life, an error included; the heartbeat, not this request, judges.
       const { heartbeat } = options
-      if (heartbeat) request(protocol.ping, undefined, { timeout: heartbeat.timeout }, true).catch(() => {})
+      if (heartbeat) writeControl(controlRequest(protocol.ping, undefined, heartbeat.timeout, () => {}))
     },
     drop(items, reason) {
       for (const { call } of items) {
         if (call === undefined) continue
-        if (reason === 'closed') calls.reject(call, core.closedError())
+        if (reason === 'closed') calls.reject(call, closedError())
         else if (reason === 'expired') calls.reject(call, new TimeoutError('lifeline: call expired in the outbox (queue.ttl) and was never sent'))
-        else if (reason === 'unknown') calls.reject(call, outcomeUnknown())
+        else if (reason === 'unknown') calls.reject(call, outcomeUnknown(calls.method(call)))
         else calls.reject(call, new QueueFullError('lifeline: call dropped from a full outbox and never sent'))
       }
     },
-    request,
-    notify: (method, params) => core.push({ frame: protocol.encode({ type: 'notification', method, params }), persist: true }),
-    listen(event, handler) {
-      if (handler) return events.on(event, handler)
-      const stream = createStream<unknown>(() => {
-        stopListening()
-        streams.delete(stream)
-      })
-      const stopListening = events.on(event, stream.push)
-      streams.add(stream)
-      return stream
-    },
-    subscribe: subscriptions.subscribe,
-    handle: handlers.handle,
   }
+  return { layer, methods: rpc.methods }
+}
+
+/** A client in raw mode (`protocol: false`) has the RPC methods only to say that it has no RPC. */
+const noRpc = (): never => {
+  throw new TypeError('lifeline: raw mode (protocol: false) has no RPC; use createSocket from lifeline-ws/socket')
+}
+const rawMode: RpcMethods = {
+  call: () => new Promise(noRpc),
+  notify: noRpc,
+  listen: noRpc,
+  subscribe: noRpc,
+  handle: noRpc,
 }
 
 /**
@@ -277,33 +243,16 @@ export function createSingleClient<C extends Contract = Contract>(url: UrlInput,
   if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') validate('', options, clientRules())
   if (typeof url !== 'function') socketUrl(url)
   const { callTimeout, protocol } = resolveClientOptions(options)
-  let rpc: Rpc | undefined
+  let methods = rawMode
   const core = createCore(url, resolveOptions(withDialect(options, protocol), !!protocol), (created) => {
-    if (protocol) rpc = createRpc(created, protocol, callTimeout, resume)
-    return rpc ?? {}
+    if (!protocol) return {}
+    const rpc = createSocketRpc(created, protocol, callTimeout, resume)
+    methods = rpc.methods
+    return rpc.layer
   })
-  const { socket, link } = core
-  /** The RPC layer, or the TypeError of raw mode; after `close()`, ClientClosedError. */
-  const open = (): Rpc => {
-    if (!rpc) throw new TypeError('lifeline: raw mode (protocol: false) has no RPC; use createSocket from lifeline-ws/socket')
-    if (link.state === 'closed') throw core.closedError()
-    return rpc
-  }
-
   // The client is the socket itself with the RPC methods added: state, events, ready, connect,
   // reconnect, close and send are the socket's own, not copies.
-  const rpcMethods: Omit<Client<C>, keyof Socket> = {
-    role: 'alone',
-    notify: (method, ...[params]) => open().notify(method, params),
-    call: (method, ...[params, callOptions]) => {
-      if (!rpc) return Promise.reject(new TypeError('lifeline: raw mode (protocol: false) has no RPC'))
-      return rpc.request(method, params, callOptions ?? {}) as never
-    },
-    listen: ((event: string, handler?: (payload: unknown) => void) => open().listen(event, handler)) as Client<C>['listen'],
-    subscribe: (topic, handler, subscribeOptions) => open().subscribe(topic, handler as never, subscribeOptions) as never,
-    handle: (method, fn) => open().handle(method, fn as (params: unknown) => unknown),
-  }
-  const client: Client<C> = Object.assign(socket, rpcMethods)
-  if (!options.lazy) link.start()
+  const client = Object.assign(core.socket, { role: 'alone' as const }, methods) as Client<C>
+  if (!options.lazy) core.link.start()
   return client
 }

@@ -9,8 +9,11 @@ type Request = Extract<Message, { type: 'request' }>
 
 /** @internal */
 export interface Handlers {
-  /** One function per method; a second one for the same method throws a TypeError. Returns `unhandle`. */
-  handle(method: string, fn: (params: unknown) => unknown): () => void
+  /**
+   * One function per method; a second one for the same method throws a TypeError. Returns `unhandle`,
+   * which says whether it removed the function (false once it did, or after another took the method).
+   */
+  handle(method: string, fn: (params: unknown) => unknown): () => boolean
   /** Answer `m` with its handler's result, or an error message; never throws. */
   request(m: Request): void
 }
@@ -21,11 +24,11 @@ const toError = (err: unknown, internalError: number): ErrorObject =>
 
 /**
  * @param reply write one message back (throws when it cannot be encoded)
- * @param error report what the peer cannot be told: only a reply that failed
+ * @param report what the peer cannot be told: only a reply that failed
  * @param codes the dialect's error codes for a missing handler and a throwing one
  * @internal
  */
-export function createHandlers(reply: (message: Message) => void, error: (err: unknown) => void, codes: Protocol['codes']): Handlers {
+export function createHandlers(reply: (message: Message) => void, report: (err: unknown) => void, codes: Protocol['codes']): Handlers {
   const functions = new Map<string, (params: unknown) => unknown>()
 
   /** Runs the handler and replies; every failure ends in an error reply or an error report, never a rejection. */
@@ -39,14 +42,14 @@ export function createHandlers(reply: (message: Message) => void, error: (err: u
         return
       } catch (err) {
         // The peer still waits for an answer: tell it the result could not be sent.
-        error(err)
+        report(err)
         throw err
       }
     } catch (err) {
       try {
         reply({ type: 'error', id, error: toError(err, codes.internalError) })
       } catch (replyError) {
-        error(replyError)
+        report(replyError)
       }
     }
   }
@@ -55,9 +58,7 @@ export function createHandlers(reply: (message: Message) => void, error: (err: u
     handle(method, handler) {
       if (functions.has(method)) throw new TypeError(`lifeline: ${method} already has a handler`)
       functions.set(method, handler)
-      return () => {
-        if (functions.get(method) === handler) functions.delete(method)
-      }
+      return () => functions.get(method) === handler && functions.delete(method)
     },
     request(message) {
       void answer(message)

@@ -16,14 +16,17 @@ export interface Positions {
   /** The `written` hook of the socket's layer: numbers an item written while a session is resumed. */
   written(item: OutboxItem): void
   /**
-   * The handshake was answered on a gated socket: the server has `received` frames of this session.
-   * Queued items it has are let go; the ones it lacks certainly did not arrive, so they lose their
-   * position (no longer in doubt: they may expire again) and are numbered from `received + 1` as
-   * they are written.
+   * The handshake was answered on a gated socket: the server counted `received` frames of this session.
+   * Queued items it counted wait, held, for its acknowledgement (they may still run there, and a crash
+   * meanwhile would have them reported); the ones it lacks certainly did not arrive, so they lose their
+   * position (no longer in doubt: they may expire again) and are numbered from `received + 1` as they
+   * are written. Items it reported in doubt (`unknown`) are settled before this (session.ts).
    */
   resume(received: number): void
-  /** The server confirmed every frame up to `position` (cumulative): held items up to it are let go. */
-  acknowledge(position: number): void
+  /** The queued items of this session at the given positions (the ones a resume reports in doubt). */
+  at(doubtful: ReadonlySet<number>): OutboxItem[]
+  /** The server acknowledged every frame up to `position` (cumulative): held items up to it are let go. */
+  ackedByServer(position: number): void
   /** The socket is gone: nothing is numbered until the next resume. */
   stop(): void
   /**
@@ -51,8 +54,9 @@ export function createPositions(outbox: Outbox): Positions {
       item.session = positions.session
     },
     resume(received) {
-      // The peer has these already (written before a drop or a reload): let go, not sent again.
-      outbox.discard((item) => item.session === positions.session && item.position !== undefined && item.position <= received)
+      // The peer has these already (written before a drop or a reload): not sent again, held until it
+      // says they finished, so that a crash of the peer meanwhile can still report them.
+      outbox.hold((item) => item.session === positions.session && item.position !== undefined && item.position <= received)
       for (const item of outbox.items()) {
         if (item.session === positions.session) positions.renew(item)
       }
@@ -60,8 +64,9 @@ export function createPositions(outbox: Outbox): Positions {
       numbering = true
       outbox.ungate()
     },
-    acknowledge(upTo) {
-      outbox.acknowledge((item) => (item.position ?? 0) <= upTo)
+    at: (doubtful) => outbox.items().filter((item) => item.session === positions.session && doubtful.has(item.position ?? 0)),
+    ackedByServer(upTo) {
+      outbox.ackedByPeer((item) => (item.position ?? 0) <= upTo)
     },
     stop() {
       numbering = false

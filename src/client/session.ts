@@ -9,6 +9,7 @@
  */
 import { ProtocolError, isConnectionClosedError, isRpcError, isTimeoutError, outcomeUnknown } from '../errors'
 import { createTimer } from '../timers'
+import { isCount } from '../checks'
 import type { Id, Message, Protocol } from '../protocol/protocol'
 import type { Core } from '../socket/socket'
 import type { AttachOptions, OutboxItem } from '../socket/outbox'
@@ -30,8 +31,8 @@ export interface Session {
   open(then: () => void): AttachOptions | undefined
   /** Every inbound frame's messages, before they are handled (`undefined`: it did not decode). */
   inbound(messages: Message[] | undefined): void
-  /** The params of an inbound `rpc.ack`. */
-  acknowledged(params: unknown): void
+  /** The params of an `rpc.ack` the server sent: it has the client's frames up to a position. */
+  ackedByServer(params: unknown): void
   /** A control request written on this socket: its answer is a control frame, not counted. */
   control(id: Id): void
   /** True while there is a session to resume: held frames go back on a drop, application calls stay pending. */
@@ -40,8 +41,8 @@ export interface Session {
   written(item: OutboxItem): void
   /** Flow control: a call may be written only while fewer than the server's limits are unanswered. */
   admit(next: OutboxItem): boolean
-  /** The socket is gone. */
-  dropped(): void
+  /** The socket is lost (it ended; another may follow). */
+  lost(): void
   /** Final close. */
   closed(): void
 }
@@ -51,9 +52,9 @@ interface Answer {
   resumed: boolean
   received: number
   limits?: { maxInFlight: number; maxQueued: number }
+  /** Positions (up to `received`) the server cannot vouch for: started, never finished (a crash, a hand-over). */
+  unknown?: number[]
 }
-
-const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0
 
 /** The handshake answer is input: checked in every build. */
 const toAnswer = (result: unknown): Answer | undefined => {
@@ -61,7 +62,9 @@ const toAnswer = (result: unknown): Answer | undefined => {
   if (typeof answer?.id !== 'string' || typeof answer.resumed !== 'boolean' || !isCount(answer.received)) return undefined
   const limits = answer.limits
   const validLimits = limits === undefined || (isCount(limits.maxInFlight) && isCount(limits.maxQueued))
-  return validLimits ? (answer as Answer) : undefined
+  const unknown = answer.unknown
+  const validUnknown = unknown === undefined || (Array.isArray(unknown) && unknown.every((position) => isCount(position) && position <= answer.received!))
+  return validLimits && validUnknown ? (answer as Answer) : undefined
 }
 
 /**
@@ -81,54 +84,63 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
   let sessionId: string | undefined
   // Tracked server frames received in the session; null after a reload, until the answer.
   let received: number | null = 0
-  let acknowledged = 0
+  // What the client last acknowledged to the server (the `received` of its last rpc.ack).
+  let ackedToServer = 0
   // The current socket's handshake was answered with a session: count from now on.
   let established = false
   let unanswered = Infinity
   let socketCount = 0
 
-  const sendAck = () => {
+  const ackToServer = () => {
     ackTimer.clear()
-    if (received === null || received <= acknowledged) return
-    if (core.write(protocol.encode({ type: 'notification', method: ackMethod, params: { received } }))) acknowledged = received
+    if (received === null || received <= ackedToServer) return
+    if (core.write(protocol.encode({ type: 'notification', method: ackMethod, params: { received } }))) ackedToServer = received
   }
 
   /**
-   * Frames written on a session the server no longer has (it lost it, or a reload's stored frames name
+   * Frames written on a session the server no longer has (it forgot it, or a reload's stored frames name
    * another): the server may or may not have run them, and nobody can tell any more. They are reported
    * with reason 'unknown' (their calls reject with OutcomeUnknownError), never written again, except
    * `resend` calls, which go out as new frames. Call once `positions.session` is the answered session.
    */
-  const settleOrphans = () => {
-    const orphans = new Set(positions.orphans())
-    for (const item of orphans) {
+  const settleOrphans = () => settle(positions.orphans())
+
+  /**
+   * Frames whose outcome is unknown for good: reported with reason 'unknown' (calls: OutcomeUnknownError),
+   * except `resend` calls, which go out again as new frames, their ttl counted from now (one that expired
+   * on its first ttl would be reported as never sent, though it may have run).
+   */
+  const settle = (doubtful: OutboxItem[]) => {
+    const unknown = new Set(doubtful)
+    for (const item of unknown) {
       if (item.call === undefined || !calls.resendable(item.call)) continue
+      unknown.delete(item)
       positions.renew(item)
-      orphans.delete(item)
+      outbox.restamp(item.call)
     }
-    outbox.discard((item) => orphans.has(item), 'unknown')
+    outbox.discard((item) => unknown.has(item), 'unknown')
   }
 
   /**
-   * The server lost the session: calls it had acknowledged and not answered may or may not have run,
+   * The server forgot the session: calls it had acknowledged and not answered may or may not have run,
    * and their answers are gone with it. They reject at once (no point waiting for their timeout), except
    * `resend` calls, which are written again.
    */
   const failUnanswered = () => {
-    for (const item of calls.dropped((_id, control) => !control, outcomeUnknown)) core.push(item)
+    for (const item of calls.lost((_id, control) => !control, outcomeUnknown)) core.push(item)
   }
 
   /** Without a session on this server: the plain client from now on; the answer was the server's first frame. */
   const plain = () => {
     supported = false
-    const lost = sessionId !== undefined
+    const forgotten = sessionId !== undefined
     sessionId = undefined
     positions.session = undefined
-    // A server that answered sessions before (or a reload's stored session) and now has none lost it.
+    // A server that answered sessions before (or a reload's stored session) and now has none forgot it.
     settleOrphans()
-    if (lost) failUnanswered()
+    if (forgotten) failUnanswered()
     outbox.ungate()
-    outbox.acknowledge()
+    outbox.ackedByPeer()
   }
 
   const answered = (ok: boolean, value: unknown) => {
@@ -162,16 +174,19 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
       return
     }
     const resumed = answer.resumed && answer.id === sessionId
-    const lost = !resumed && sessionId !== undefined
+    // The server no longer has the session this client had (or a reload's stored frames name).
+    const forgotten = !resumed && sessionId !== undefined
     if (!resumed || received === null) received = 0
-    acknowledged = received
+    ackedToServer = received
     sessionId = answer.id
     established = true
     unanswered = answer.limits ? answer.limits.maxInFlight + answer.limits.maxQueued : Infinity
     // The frames of the session the server has are let go; the rest are numbered after them.
     positions.session = answer.id
     settleOrphans()
-    if (lost) failUnanswered()
+    if (forgotten) failUnanswered()
+    // Resumed after a crash (or a hand-over at the deadline): the frames it counted and cannot vouch for.
+    if (resumed && answer.unknown?.length) settle(positions.at(new Set(answer.unknown)))
     positions.resume(resumed ? answer.received : 0)
     core.emit('session', { id: answer.id, resumed })
   }
@@ -217,12 +232,12 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
       }
       if (!established || !tracked || received === null) return
       received++
-      if (received - acknowledged >= ACK_EVERY) sendAck()
-      else if (!ackTimer.pending) ackTimer.set(ACK_DELAY, sendAck)
+      if (received - ackedToServer >= ACK_EVERY) ackToServer()
+      else if (!ackTimer.pending) ackTimer.set(ACK_DELAY, ackToServer)
     },
-    acknowledged(params) {
+    ackedByServer(params) {
       const upTo = (params as { received?: unknown } | null)?.received
-      if (isCount(upTo)) positions.acknowledge(upTo)
+      if (isCount(upTo)) positions.ackedByServer(upTo)
     },
     control(id) {
       controlIds.add(id)
@@ -235,7 +250,7 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
       if (next.call === undefined || unanswered === Infinity) return true
       return calls.applicationPending - outbox.queuedCalls < unanswered
     },
-    dropped() {
+    lost() {
       socketCount++
       established = false
       positions.stop()

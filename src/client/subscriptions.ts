@@ -4,7 +4,7 @@
  * cursor, and duplicates dropped by seq (docs/events.md).
  * @module
  */
-import { abortError, ClientClosedError, isConnectionClosedError, ProtocolError } from '../errors'
+import { abortError, isConnectionClosedError, ProtocolError } from '../errors'
 import type { PublishParams, SubscribeParams, SubscribeResult } from '../protocol/protocol'
 import { createStream, type Stream } from './stream'
 
@@ -25,7 +25,7 @@ export interface SubscribeOptions {
   after?: number | undefined
 }
 
-/** Where a topic message came from. */
+/** Where a topic message came from: one object per message, the same for each of its handlers. */
 export interface TopicMeta {
   topic: string
   /** The server's sequence number, when it numbers the topic. */
@@ -53,20 +53,24 @@ export interface Subscription<T = unknown> extends AsyncIterable<T> {
   [Symbol.asyncIterator](): AsyncIterableIterator<T>
 }
 
-/** The answer to a subscribe request. @internal */
-export type Outcome = { result: unknown } | { error: unknown }
+/**
+ * The answer to a subscribe request: `ok` with the request's result, or not with the refusal (an error).
+ * The call table settles its calls the same way. @internal
+ */
+export type Settle = (ok: boolean, value: unknown) => void
 
-/** @internal */
+/** What the registry asks of its carrier (the socket, or a sharing tab's channel to the leader). @internal */
 export interface SubscriptionHooks {
   /**
-   * Send the subscribe request now (only called while open). `settle` must run synchronously when the
-   * answer is processed, in frame order with the topic's messages; a lost socket settles it with a
+   * Sends the subscribe request now (only called while connected). `settle` must run synchronously when
+   * the answer is processed, in frame order with the topic's messages; a lost socket settles it with a
    * ConnectionClosedError. Read `params` at once: it is the live cursor.
    */
-  request(topic: string, params: SubscribeParams, settle: (outcome: Outcome) => void): void
-  /** Send the unsubscribe notification (only called while open). */
+  subscribe(topic: string, params: SubscribeParams, settle: Settle): void
+  /** Sends the unsubscribe notification (only called while connected). */
   unsubscribe(topic: string): void
-  error(err: unknown): void
+  /** Reports what no promise carries: a refusal, a bad topic message, a handler that threw. */
+  report(err: unknown): void
   /** True for an error that means "not now" (a server over its limits, a timeout): the next open asks again. */
   transient?(err: unknown): boolean
 }
@@ -76,18 +80,21 @@ export interface Subscriptions {
   subscribe<T = unknown>(topic: string, handler?: TopicHandler<T>, options?: SubscribeOptions): Subscription<T>
   /** A publish notification's params: validate, dedupe by seq, dispatch. */
   deliver(params: unknown): void
-  /** A socket opened: from now on requests go out at once. Returns every topic, for one batched frame (live objects: encode at once). */
+  /**
+   * The carrier is connected (a socket opened, a tab has a leader): from now on requests go out at once.
+   * Returns every topic, for one batched frame (live objects: encode at once).
+   */
   resubscribe(): SubscribeParams[]
   /** The answer to a batched resubscribe request, processed synchronously in frame order. */
-  settled(topic: string, outcome: Outcome): void
-  /** The socket is gone: new topics wait for the next `resubscribe()`. */
-  dropped(): void
-  /** Final: rejects pending `ready`s with `ClientClosedError` and ends every iterator. */
-  close(): void
+  settled(topic: string, ok: boolean, value: unknown): void
+  /** The carrier is lost (a socket ended, a leader left): new topics wait for the next `resubscribe()`. */
+  lost(): void
+  /** Final: rejects pending `ready`s with `err` (a ClientClosedError) and ends every iterator. */
+  close(err: Error): void
 }
 
 /** One `subscribe` call: its stream, ended with the subscription, and what it was given. */
-interface Entry extends Stream<unknown> {
+interface Subscriber extends Stream<unknown> {
   handler: TopicHandler<never> | undefined
   onGap: (() => void) | undefined
   // Buffering from the start without a handler, so a `for await` started late misses nothing;
@@ -97,7 +104,7 @@ interface Entry extends Stream<unknown> {
 
 /** A topic: its subscriptions, and what the server is asked and told. */
 interface Topic {
-  entries: Set<Entry>
+  entries: Set<Subscriber>
   /** The subscribe request's params; `after` is the cursor. */
   params: SubscribeParams
   ready: Promise<void>
@@ -110,31 +117,31 @@ interface Topic {
 /** @internal */
 export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
   const topics = new Map<string, Topic>()
-  let open = false
+  // Between resubscribe() and lost(): requests go out at once.
+  let connected = false
   // Set by close(): every topic, even one subscribed later, ends with it.
   let closed: Error | undefined
 
   // Ends a topic for every subscriber: refused, unsubscribed or closed.
   const drop = (topic: Topic, err: unknown) => {
     topic.reject(err)
-    topic.entries.forEach((entry) => entry.end())
+    topic.entries.forEach((subscriber) => subscriber.end())
     topic.entries.clear()
     topics.delete(topic.params.topic)
   }
 
-  const settle = (topic: Topic | undefined, outcome: Outcome) => {
+  const settle = (topic: Topic | undefined, ok: boolean, value: unknown) => {
     // An answer for a topic that was dropped (and maybe created again) in the meantime is stale.
     if (!topic || topics.get(topic.params.topic) !== topic) return
-    if ('error' in outcome) {
-      const err = outcome.error
+    if (!ok) {
       // A lost socket, or a server that says "not now", is no refusal: the next open subscribes again.
-      if (isConnectionClosedError(err) || hooks.transient?.(err)) return
-      hooks.error(err)
-      drop(topic, err)
+      if (isConnectionClosedError(value) || hooks.transient?.(value)) return
+      hooks.report(value)
+      drop(topic, value)
       return
     }
     topic.resolve()
-    const { seq, gap } = (outcome.result ?? {}) as SubscribeResult
+    const { seq, gap } = (value ?? {}) as SubscribeResult
     // A first subscribe adopts the server's seq as its cursor, so the next reconnect replays what it
     // missed; null is a numbered topic with no message yet, and numbers start at 1. After a gap the
     // cursor moves to the server's seq (backwards too: its history was reset), unless a message
@@ -142,12 +149,12 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
     const cursor = seq === null ? 0 : seq
     const adopt = gap === true || topic.params.after === undefined
     if (typeof cursor === 'number' && adopt && !topic.movedSinceRequest) topic.params.after = cursor
-    if (gap) topic.entries.forEach((entry) => entry.onGap?.())
+    if (gap) topic.entries.forEach((subscriber) => subscriber.onGap?.())
   }
 
   const send = (topic: Topic) => {
     topic.movedSinceRequest = false
-    hooks.request(topic.params.topic, topic.params, (outcome) => settle(topic, outcome))
+    hooks.subscribe(topic.params.topic, topic.params, (ok, value) => settle(topic, ok, value))
   }
 
   const create = (name: string, params: unknown, after: number | undefined): Topic => {
@@ -157,12 +164,12 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
       resolve = onResolve
       reject = onReject
     })
-    // Refusals are reported through `error`; an unobserved `ready` must not also be an unhandled rejection.
+    // Refusals are reported (an `error` event); an unobserved `ready` must not also be an unhandled rejection.
     ready.catch(() => {})
     const topic: Topic = { entries: new Set(), params: { topic: name, params }, ready, resolve, reject, movedSinceRequest: false }
     if (after !== undefined) topic.params.after = after
     topics.set(name, topic)
-    if (open) send(topic)
+    if (connected) send(topic)
     return topic
   }
 
@@ -170,26 +177,26 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
     subscribe<T>(name: string, handler?: TopicHandler<T>, options: SubscribeOptions = {}) {
       const topic = topics.get(name) ?? create(name, options.params, options.after)
       const unsubscribe = () => {
-        if (!topic.entries.delete(entry)) return
-        entry.end()
+        if (!topic.entries.delete(subscriber)) return
+        subscriber.end()
         if (topic.entries.size) return
         drop(topic, abortError('lifeline: unsubscribed'))
-        if (open) hooks.unsubscribe(name)
+        if (connected) hooks.unsubscribe(name)
       }
-      const entry: Entry = Object.assign(createStream(unsubscribe), { handler, onGap: options.onGap, buffer: !handler })
-      topic.entries.add(entry)
+      const subscriber: Subscriber = Object.assign(createStream(unsubscribe), { handler, onGap: options.onGap, buffer: !handler })
+      topic.entries.add(subscriber)
       if (closed) drop(topic, closed)
       // One stream per subscription: a second loop continues the first, one after the end ends at once.
       const iterate = () => {
-        entry.buffer = true
-        return entry as Stream<T>
+        subscriber.buffer = true
+        return subscriber as Stream<T>
       }
       return { topic: name, ready: topic.ready, unsubscribe, [Symbol.asyncIterator]: iterate }
     },
     deliver(params) {
       const { topic: name, seq, data } = (params ?? {}) as PublishParams
       if (typeof name !== 'string' || (seq !== undefined && typeof seq !== 'number')) {
-        hooks.error(new ProtocolError('lifeline: bad publish', params))
+        hooks.report(new ProtocolError('lifeline: bad publish', params))
         return
       }
       const topic = topics.get(name)
@@ -201,30 +208,33 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
         topic.params.after = seq
         topic.movedSinceRequest = true
       }
+      // One meta per message, the same for each of its handlers: a handler on several subscriptions of
+      // the topic can tell a message it has seen (the leader tab's hub broadcasts each message once).
+      const meta: TopicMeta = { topic: name, seq }
       // Copy: a handler may unsubscribe itself or others.
-      for (const entry of [...topic.entries]) {
+      for (const subscriber of [...topic.entries]) {
         try {
-          if (entry.buffer) entry.push(data)
-          entry.handler?.(data as never, { topic: name, seq })
+          if (subscriber.buffer) subscriber.push(data)
+          subscriber.handler?.(data as never, meta)
         } catch (err) {
-          hooks.error(err)
+          hooks.report(err)
         }
       }
     },
     resubscribe() {
-      open = true
+      connected = true
       const all = [...topics.values()]
       for (const topic of all) topic.movedSinceRequest = false
       return all.map((topic) => topic.params)
     },
-    settled: (name, outcome) => settle(topics.get(name), outcome),
-    dropped() {
-      open = false
+    settled: (name, ok, value) => settle(topics.get(name), ok, value),
+    lost() {
+      connected = false
     },
-    close() {
-      open = false
-      closed = new ClientClosedError('lifeline: client closed')
-      topics.forEach((topic) => drop(topic, closed))
+    close(err) {
+      connected = false
+      closed = err
+      topics.forEach((topic) => drop(topic, err))
     },
   }
 }

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { isRecord } from '../checks'
+
 /** A config value that is wrong: `key` is its full path (`methods.chat.send.timeout`). */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'
@@ -23,9 +25,6 @@ function describe(value: unknown): string {
   if (typeof value == 'object') return 'an object'
   return String(value)
 }
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value == 'object' && value !== null && !Array.isArray(value)
 
 /** One object of the config, at `path`, with typed getters for its keys. */
 export interface Checked {
@@ -48,7 +47,7 @@ const wrong = (key: string, expected: string, found: unknown) =>
 
 /** Wrap `value` (which must be a plain object) found at `path`; `allowed`: the keys it may have. */
 export function checkObject(value: unknown, path: string, allowed: readonly string[] | undefined): Checked {
-  if (!isPlainObject(value)) throw wrong(path, 'expected an object', value)
+  if (!isRecord(value)) throw wrong(path, 'expected an object', value)
   const at = (key: string) => (path === 'config' ? key : `${path}.${key}`)
   const only = (keys: readonly string[], why: string) => {
     const unknown = Object.keys(value).find((key) => !keys.includes(key))

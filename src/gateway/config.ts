@@ -61,6 +61,11 @@ export interface GatewayConfig {
   methods: Record<string, MethodConfig>
   /** Origins allowed besides the gateway's own (browsers' cross-site requests), or '*'. @default [] */
   allowedOrigins: string[] | '*'
+  /**
+   * Connections (open or upgrading) one client address may hold; the next upgrade is answered 429
+   * before the backend is asked. Behind a proxy every client has the proxy's address. @default 1000
+   */
+  maxConnectionsPerAddress: number
   /** Sessions (exactly once across drops); `false` turns them off. @default { ttl: 120000 } */
   sessions: { ttl: number; maxBytes: number } | false
   /** Topic history kept per topic. @default { limit: 100, maxAge: 300000 } */
@@ -86,7 +91,7 @@ const port = (value: Checked, key: string) => value.integer(key, 0, 65535)
  * validateConfig({ backend: { url: 'http://127.0.0.1:8000' }, methods: { 'chat.send': {} } })
  */
 export function validateConfig(raw: unknown): GatewayConfig {
-  const root = checkObject(raw, 'config', ['port', 'host', 'path', 'apiPort', 'backend', 'connect', 'methods', 'allowedOrigins', 'sessions', 'history', 'redis', 'shutdownTimeout', 'log', '$schema'])
+  const root = checkObject(raw, 'config', ['port', 'host', 'path', 'apiPort', 'backend', 'connect', 'methods', 'allowedOrigins', 'maxConnectionsPerAddress', 'sessions', 'history', 'redis', 'shutdownTimeout', 'log', '$schema'])
   const backend = root.object('backend', ['url', 'timeout'])
   const url = backend.string('url')
   if (!/^https?:\/\/[^/]/.test(url)) throw new ConfigError('backend.url', 'expected an http:// or https:// URL', url)
@@ -100,6 +105,7 @@ export function validateConfig(raw: unknown): GatewayConfig {
     connect: connectConfig(root, timeout),
     methods: methodsConfig(root, timeout),
     allowedOrigins: optional(root, 'allowedOrigins', [], (v, k) => (v.value(k) === '*' ? '*' : v.strings(k))),
+    maxConnectionsPerAddress: optional(root, 'maxConnectionsPerAddress', 1000, (v, k) => v.integer(k, 1, 10_000_000)),
     sessions: sessionsConfig(root),
     history: optional(root, 'history', { limit: 100, maxAge: 300_000 }, (v, k) => {
       const history = v.object(k, ['limit', 'maxAge'])

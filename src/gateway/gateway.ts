@@ -1,9 +1,9 @@
 /**
- * `startGateway`: one gateway process. An http server of its own takes the WebSocket upgrades (each
- * identified first, by the backend or a JWT, then handed to a `lifeline-ws/server` in `noServer`
- * mode) and the HTTP routes (/healthz, /readyz, /metrics, /api/*; the last two on `apiPort` when
- * given). With LIFELINE_REDIS_URL, topics, broadcasts, sessions and the API's user orders are shared
- * with every gateway process on that Redis.
+ * `startGateway`: one gateway process. An http server of its own takes the WebSocket upgrades (handed
+ * to a `lifeline-ws/server` in `noServer` mode, whose door checks the origin and the connections per
+ * address before its `authenticate` asks the backend or checks a JWT) and the HTTP routes (/healthz,
+ * /readyz, /metrics, /api/*; the last two on `apiPort` when given). With LIFELINE_REDIS_URL, topics,
+ * broadcasts, sessions and the API's user orders are shared with every gateway process on that Redis.
  * @module
  */
 import { createServer as createHttpServer, STATUS_CODES, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http'
@@ -16,7 +16,7 @@ import type { GatewayConfig } from './config'
 import { countingProtocol } from './counting-protocol'
 import { localFanout, redisFanout, type Fanout } from './fanout'
 import { sendJson } from './http-json'
-import { jwtIdentify, proxyIdentify, topicAllowed, type GatewayUser, type Identify, type Identity } from './identity'
+import { jwtIdentify, proxyIdentify, topicAllowed, type GatewayUser, type Identify } from './identity'
 import type { Logger } from './log'
 import { createMetrics } from './metrics'
 import { rpcMethods } from './rpc'
@@ -83,8 +83,7 @@ export async function startGateway(config: GatewayConfig, secrets: GatewaySecret
     config.connect.mode === 'jwt'
       ? jwtIdentify(config.connect, secrets.jwtSecret, secrets.jwtPublicKey)
       : proxyIdentify(backend, config.connect.timeout, secrets.backendToken, metrics)
-  // The identity of each upgrade under way, decided before the server sees it.
-  const identities = new WeakMap<IncomingMessage, Identity>()
+  const connectTimeout = config.connect.mode === 'proxy' ? config.connect.timeout : 0
 
   const redis = secrets.redisUrl
   if (redis) await requireIoredis()
@@ -93,13 +92,29 @@ export async function startGateway(config: GatewayConfig, secrets: GatewaySecret
     noServer: true,
     path: config.path,
     methods: rpcMethods(config.methods, { backend, token: secrets.backendToken, metrics, log }),
-    authenticate(request) {
-      const identity = identities.get(request)
-      identities.delete(request)
-      if (!identity) throw Object.assign(new Error('Unauthorized'), { status: 401 })
-      if (!identity.ok) throw Object.assign(new Error(identity.reason), { status: identity.status })
+    // After the server's door (path, connections per address, origin): an upgrade it refuses costs
+    // the backend nothing. A refusal closes with 4401/4403; a backend that cannot say is a 503, which
+    // the client retries (a 4401 would stop it for good).
+    async authenticate(request) {
+      let identity
+      try {
+        identity = await identify(request)
+      } catch (err) {
+        const kind = err instanceof BackendFailure ? err.kind : 'unreachable'
+        metrics.error(`backend_${kind}`)
+        log.warn('connect: backend failed', { kind, error: err })
+        throw Object.assign(new Error('Backend unavailable'), { status: 503 })
+      }
+      if (!identity.ok) {
+        metrics.error('connect_refused')
+        log.info('connect refused', { status: identity.status, reason: identity.reason, address: request.socket.remoteAddress })
+        throw Object.assign(new Error(identity.reason), { status: identity.status })
+      }
       return identity.user
     },
+    // The backend's own deadline (connect.timeout) answers first; the door's is the backstop.
+    handshakeTimeout: Math.max(10_000, connectTimeout + 1000),
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
     authorizeSubscribe: (topic, ctx) => topicAllowed(topic, ctx.auth.topics),
     allowedOrigins: config.allowedOrigins,
     sessions: config.sessions && { ...config.sessions, ...(store ? { store } : {}) },
@@ -155,25 +170,7 @@ export async function startGateway(config: GatewayConfig, secrets: GatewaySecret
   publicHttp.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', noop)
     if (closing) return refuseUpgrade(socket, 503)
-    if (new URL(request.url ?? '/', 'http://gateway').pathname !== config.path) return refuseUpgrade(socket, 404)
-    identify(request).then(
-      (identity) => {
-        if (!identity.ok) {
-          metrics.error('connect_refused')
-          log.info('connect refused', { status: identity.status, reason: identity.reason, address: request.socket.remoteAddress })
-        }
-        identities.set(request, identity)
-        if (socket.destroyed) return
-        server.handleUpgrade(request, socket, head)
-      },
-      (err: unknown) => {
-        // The backend could not say: 503, which the client retries (a 4401 would stop it for good).
-        const kind = err instanceof BackendFailure ? err.kind : 'unreachable'
-        metrics.error(`backend_${kind}`)
-        log.warn('connect: backend failed', { kind, error: err })
-        refuseUpgrade(socket, 503)
-      },
-    )
+    if (!server.handleUpgrade(request, socket, head)) refuseUpgrade(socket, 404)
   })
 
   let port: number

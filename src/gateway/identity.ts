@@ -10,6 +10,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import { errors as joseErrors, jwtVerify } from 'jose'
+import { isRecord } from '../checks'
 import { BackendFailure, type Backend } from './backend'
 import type { ConnectConfig } from './config'
 import type { Metrics } from './metrics'
@@ -30,7 +31,6 @@ export type Identity = { ok: true; user: GatewayUser } | { ok: false; status: 40
 /** Decides who an upgrade request is. Throws a {@link BackendFailure} when the backend cannot tell. */
 export type Identify = (request: IncomingMessage) => Promise<Identity>
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value == 'object' && value !== null && !Array.isArray(value)
 const isStrings = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item == 'string')
 
 /** True when `topic` is one of `allowed`: an exact name, or a pattern ending in `*` that matches by prefix. */

@@ -8,6 +8,7 @@
  * @module
  */
 import { RpcError, type Context, type MethodHandler, type MethodMessage } from '../server/index'
+import { isRecord } from '../checks'
 import { BackendFailure, withRetries, type Backend, type BackendAnswer } from './backend'
 import type { MethodConfig } from './config'
 import { BackendTimeout, BackendUnavailable } from './error-codes'
@@ -24,7 +25,6 @@ export interface RpcProxyOptions {
   log: Logger
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value == 'object' && value !== null && !Array.isArray(value)
 
 /** The backend's `{ error: { code, message, data? } }`, if that is what it answered. */
 function errorOf(body: unknown): RpcError | undefined {

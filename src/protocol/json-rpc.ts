@@ -21,7 +21,7 @@ export const InternalError = -32603
 /**
  * Implementation-defined server error, `codes.overloaded`: "Too many requests", or anything else the
  * client should ask again later (lifeline-ws/server answers a subscribe whose history is unavailable
- * with it). The one name of -32000.
+ * with it). The one name of -32000: lifeline-ws/server exports this constant.
  */
 export const TooManyRequests = -32000
 /**

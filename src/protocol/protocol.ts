@@ -112,7 +112,11 @@ export interface Protocol<Frame extends WireFrame = WireFrame> {
   readonly codes: {
     readonly methodNotFound: number
     readonly internalError: number
-    /** The server is over a limit ("too many requests"): a subscribe answered so is asked again on the next open. */
+    /**
+     * The server is over a limit, "too many requests" (`TooManyRequests` in json-rpc.ts and
+     * lifeline-ws/server), or cannot serve a request now: a subscribe answered so is asked again on the
+     * next open.
+     */
     readonly overloaded?: number
     /** A frame that is not even the dialect's syntax (not JSON, or binary). jsonRpc(): -32700. */
     readonly parseError?: number

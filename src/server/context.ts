@@ -6,6 +6,24 @@
 import type { IncomingMessage } from 'node:http'
 import type { Message } from '../protocol/protocol'
 
+/**
+ * The HTTP upgrade request, as every transport gives it: what `authenticate`, `allowedOrigins`,
+ * `clientAddress` and `ctx.request` read. On Node (`lifeline-ws/server`) it is the `IncomingMessage`
+ * itself; on Deno and Bun (`lifeline-ws/server/deno`, `/bun`) a plain object with these members and
+ * `raw`, the runtime's web `Request` (`WebUpgradeRequest`). Code that reads only these members runs
+ * on every transport unchanged.
+ * @example
+ * const token = (request: UpgradeRequest) => new URL(request.url ?? '/', 'http://x').searchParams.get('token')
+ */
+export interface UpgradeRequest {
+  /** The path and query the client asked for, as sent: `'/ws?token=abc'`. */
+  readonly url?: string | undefined
+  /** Headers by lowercased name, as Node gives them (a header sent twice: one value joined with `', '`). */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>
+  /** The connection: `remoteAddress` is the TCP peer's address (a proxy's, behind one). */
+  readonly socket: { readonly remoteAddress?: string | undefined }
+}
+
 /** Options of {@link Context.call}. */
 export interface CallOptions {
   /** Milliseconds to wait for the client's answer. @default the server's `callTimeout` */
@@ -18,13 +36,16 @@ export interface CallOptions {
  * @example
  * methods: { whoami: (_params, ctx) => ({ id: ctx.id, user: ctx.auth }) }
  */
-export interface Context<Auth = unknown> {
+export interface Context<Auth = unknown, Req extends UpgradeRequest = IncomingMessage> {
   /** A random id, unique per connection; for a session, the session id (the same on every socket). */
   readonly id: string
   /** What `authenticate` returned for this connection (undefined without `authenticate`). */
   readonly auth: Auth
-  /** The HTTP upgrade request (of the latest socket, for a session): headers, URL, remote address. */
-  readonly request: IncomingMessage
+  /**
+   * The HTTP upgrade request (of the latest socket, for a session): headers, URL, remote address.
+   * An `IncomingMessage` on Node; a {@link UpgradeRequest} with `raw`, the web `Request`, on Deno and Bun.
+   */
+  readonly request: Req
   /** Topics this client is subscribed to on its current socket (the client resubscribes on each). */
   readonly topics: ReadonlySet<string>
   /**
@@ -55,4 +76,4 @@ export type MethodMessage = Extract<Message, { type: 'request' | 'notification' 
  * @example
  * const log: MethodHandler = (params, ctx, message) => { if (message.type === 'notification') audit(ctx.id, params) }
  */
-export type MethodHandler<Auth = unknown> = (params: unknown, ctx: Context<Auth>, message: MethodMessage) => unknown
+export type MethodHandler<Auth = unknown, Req extends UpgradeRequest = IncomingMessage> = (params: unknown, ctx: Context<Auth, Req>, message: MethodMessage) => unknown

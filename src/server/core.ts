@@ -109,7 +109,7 @@ export function createCore<Auth>(resolved: ResolvedServerOptions<Auth>, transpor
     await transport.drained(GRACE)
     transport.terminate()
     await transport.drained(GRACE)
-    transport.close()
+    await transport.close()
     try {
       await brokerStarted.catch(noop)
       await broker.stop()

@@ -1,26 +1,11 @@
 /**
  * `lifeline-ws/server`: a Node server for lifeline's protocol, on `ws`.
- * Node only; the browser bundles never import it.
+ * Node only; the browser bundles never import it. On Deno and Bun it runs
+ * through their Node compatibility; `lifeline-ws/server/deno` and
+ * `lifeline-ws/server/bun` are the same server on the runtime's own
+ * WebSocket server.
  * @packageDocumentation
  */
 export { createServer } from './server'
-export { createHistory } from './topics/history'
-export { memoryBroker } from './topics/broker/memory'
-export type { Broker, BrokerHistory, BrokerSink, ClusterCounts, ProcessCounts } from './topics/broker/broker'
-export type { HistoryOptions, HistoryStore, HistoryEntry } from './topics/history'
-export { createSessionStore } from './sessions/store'
-export type { SessionJournal, SessionState, SessionStore, SessionStoreOptions } from './sessions/store'
-export { TooManyRequests, TooManySubscriptions, Forbidden } from './messages/codes'
-export type {
-  CallOptions, Context, MethodHandler, MethodMessage, ListenOptions, Server, ServerHeartbeatOptions, ServerOptions, ServerSessionOptions, ServerStats,
-} from './types'
-export { ParseError, InvalidRequest, MethodNotFound, InvalidParams, InternalError, AlreadyRun, jsonRpc } from '../protocol/json-rpc'
-export type { Protocol, WireFrame, Message, Id, Once, ErrorObject, SubscribeParams, SubscribeResult, PublishParams } from '../protocol/protocol'
-export {
-  LifelineError, RpcError, TimeoutError, ConnectionClosedError, ProtocolError, OutcomeUnknownError,
-  isRpcError, isTimeoutError, isConnectionClosedError, isProtocolError, isOutcomeUnknownError,
-} from '../errors'
-export { redisBroker } from './topics/broker/redis'
-export type { RedisBrokerOptions, RedisClientLike } from './topics/broker/redis'
-export { redisSessionStore } from './topics/broker/redis-sessions'
-export type { RedisSessionStoreOptions } from './topics/broker/redis-sessions'
+export type { Context, ListenOptions, MethodHandler, Server, ServerOptions } from './types'
+export * from './exports'

@@ -12,7 +12,7 @@ import type { Codes } from './messages/codes'
 import type { Broker } from './topics/broker/broker'
 import type { HistoryOptions, HistoryStore } from './topics/history'
 import type { SessionStore } from './sessions/store'
-import type { Context, MethodHandler } from './context'
+import type { Context, MethodHandler, UpgradeRequest } from './context'
 
 /**
  * Sessions (docs/protocol.md, "Sessions"): a client that opens one with `rpc.session` gets every
@@ -81,20 +81,37 @@ export type ListenOptions =
  * @example
  * createServer({ port: 8080, methods: { add: ([a, b]: number[]) => a + b } })
  */
-export type ServerOptions<Auth = unknown> = ListenOptions & {
+export type ServerOptions<Auth = unknown> = ListenOptions & SharedServerOptions<Auth, IncomingMessage>
+
+/**
+ * Every option but where the server listens: the same on every transport (`lifeline-ws/server` on
+ * `ws`, `lifeline-ws/server/deno`, `lifeline-ws/server/bun`); `Req` is the transport's request.
+ * @example
+ * const shared: SharedServerOptions = { path: '/ws', methods: { echo: (params) => params } }
+ */
+export type SharedServerOptions<Auth = unknown, Req extends UpgradeRequest = IncomingMessage> = {
   /** Only upgrades to this path are handled. @default undefined (every path) */
   path?: string
   /** Methods clients may call, by name. Names starting with `rpc.` are reserved. @default {} */
-  methods?: Record<string, MethodHandler<Auth>>
+  methods?: Record<string, MethodHandler<Auth, Req>>
   /**
-   * Decide who may connect, at the upgrade. Return what identifies the client (it becomes
-   * `ctx.auth`); return `false`, `null` or `undefined`, or throw, to refuse. Throw an error with
-   * `status` (or `code`) 403 to refuse as forbidden; its message is then the close reason.
+   * Decide who may connect, at the upgrade, after the door's own checks (path, connections per
+   * address, origin). Return what identifies the client (it becomes `ctx.auth`); return `false`,
+   * `null` or `undefined`, or throw, to refuse. Throw an error with `status` (or `code`) 403 to
+   * refuse as forbidden; its message is then the close reason. Throw one with status 503 when you
+   * cannot tell now (the identity service does not answer): the upgrade is answered HTTP 503,
+   * whatever `authRejection` says, and the client retries with backoff (a 4401 would stop it).
    * @default undefined (everyone may connect)
    * @example
    * authenticate: (req) => verifyToken(new URL(req.url!, 'http://x').searchParams.get('token'))
+   * @example
+   * authenticate: async (req) => {
+   *   const answer = await fetch('http://auth.internal/whoami', { headers: { cookie: String(req.headers.cookie) } }).catch(() => undefined)
+   *   if (!answer || answer.status >= 500) throw Object.assign(new Error('Identity service unavailable'), { status: 503 })
+   *   return answer.ok ? answer.json() : null
+   * }
    */
-  authenticate?: (request: IncomingMessage) => Auth | Promise<Auth>
+  authenticate?: (request: Req) => Auth | Promise<Auth>
   /**
    * How a refused authentication is told. `'close'`: accept the upgrade, then close at once
    * with 4401 (unauthorized) or 4403 (forbidden), which browsers can read and lifeline's client
@@ -106,7 +123,7 @@ export type ServerOptions<Auth = unknown> = ListenOptions & {
    * Decide who may subscribe to a topic. Refusing answers the subscribe with error 403.
    * @default undefined (everyone may subscribe to everything)
    */
-  authorizeSubscribe?: (topic: string, ctx: Context<Auth>, params: unknown) => boolean | Promise<boolean>
+  authorizeSubscribe?: (topic: string, ctx: Context<Auth, Req>, params: unknown) => boolean | Promise<boolean>
   /**
    * Origins (`https://app.example.com`) allowed besides the server's own; `'*'` allows any; a
    * function decides. Upgrades without an Origin header (non-browser clients) are always allowed.
@@ -118,7 +135,7 @@ export type ServerOptions<Auth = unknown> = ListenOptions & {
    * allowedOrigins: ['https://app.example.com'],
    * allowedOrigins: (origin) => origin === 'null' ? false : new URL(origin).hostname.endsWith('.example.com'),
    */
-  allowedOrigins?: readonly string[] | '*' | ((origin: string, request: IncomingMessage) => boolean)
+  allowedOrigins?: readonly string[] | '*' | ((origin: string, request: Req) => boolean)
   /** Largest inbound frame, bytes; a bigger one closes the connection with 1009. @default 1048576 */
   maxPayload?: number
   /**
@@ -172,24 +189,24 @@ export type ServerOptions<Auth = unknown> = ListenOptions & {
    * Called when a context begins: at every upgrade (each socket starts with a context of its
    * own), and when this server resumes a session another server saved. @default undefined
    */
-  onConnect?: (ctx: Context<Auth>) => void
+  onConnect?: (ctx: Context<Auth, Req>) => void
   /**
    * Called when a session got a socket back (after a drop, a reload or a restart), once what
    * it missed was sent. @default undefined
    */
-  onResume?: (ctx: Context<Auth>) => void
+  onResume?: (ctx: Context<Auth, Req>) => void
   /**
    * Called once when a context ends: a plain client's socket closed; a session expired
    * (`sessions.ttl` without a socket), was ended by `ctx.close()`, overflowed (1013) or was
    * handed to the store by `close()` (1012); or a socket's own context gave way to the session
    * its first frame resumed (1000, 'Session resumed'). @default undefined
    */
-  onDisconnect?: (ctx: Context<Auth>, code: number, reason: string) => void
+  onDisconnect?: (ctx: Context<Auth, Req>, code: number, reason: string) => void
   /**
    * Receives errors the clients are not told about: methods that threw something other than
    * an `RpcError`, failing hooks. @default a `console.error` line
    */
-  onError?: (error: unknown, ctx?: Context<Auth>) => void
+  onError?: (error: unknown, ctx?: Context<Auth, Req>) => void
   /**
    * Where topic messages are numbered, kept and fanned out, and broadcasts cross processes.
    * `redisBroker({ url })` shares topics, history and broadcasts between every process on one
@@ -204,7 +221,7 @@ export type ServerOptions<Auth = unknown> = ListenOptions & {
    * With `port`: how long a connection may take to send its whole upgrade request (a slowloris
    * client trickling header bytes holds a socket until then), ms; it is then closed. Also the
    * longest `authenticate` may take before the upgrade is refused with 503. With `server`, your
-   * http server's own `headersTimeout` governs the headers.
+   * http server's own `headersTimeout` governs the headers; on Deno and Bun, the runtime's.
    * @default 10000
    * @example
    * createServer({ port: 8080, handshakeTimeout: 5000 })
@@ -226,7 +243,7 @@ export type ServerOptions<Auth = unknown> = ListenOptions & {
    * // Behind a proxy you trust, which sets X-Forwarded-For:
    * createServer({ port: 8080, clientAddress: (request) => String(request.headers['x-forwarded-for'] ?? '').split(',')[0]!.trim() })
    */
-  clientAddress?: (request: IncomingMessage) => string
+  clientAddress?: (request: Req) => string
   /**
    * Per-socket token bucket on inbound messages (each message of a batch counts; a frame that
    * does not decode counts one): `burst` messages at once, refilled at `rate` per second. A
@@ -259,7 +276,7 @@ export type ResolvedListen =
  * throws. A user function that fails is a refusal, and its error goes to `failed`.
  * @internal
  */
-export type OriginCheck = (origin: string, request: IncomingMessage, failed: (err: unknown) => void) => boolean
+export type OriginCheck = (origin: string, request: UpgradeRequest, failed: (err: unknown) => void) => boolean
 
 /** What the transport checks at the door, before a socket exists. @internal */
 export interface ResolvedDoor<Auth> {
@@ -267,12 +284,12 @@ export interface ResolvedDoor<Auth> {
   path: string | undefined
   handshakeTimeout: number
   maxConnectionsPerAddress: number
-  clientAddress(request: IncomingMessage): string
+  clientAddress(request: UpgradeRequest): string
   /** `allowedOrigins` as a check that never throws. */
   originAllowed: OriginCheck
   /** True when `allowedOrigins` is a function (the refusal says who refused). */
   originsByFunction: boolean
-  authenticate: ((request: IncomingMessage) => Auth | Promise<Auth>) | undefined
+  authenticate: ((request: UpgradeRequest) => Auth | Promise<Auth>) | undefined
   authRejection: 'close' | 'http'
   maxPayload: number
   /** The dialects' subprotocols, in order of preference: the one a client offers first in this order is chosen. */

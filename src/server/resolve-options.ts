@@ -13,13 +13,15 @@ import { nearest } from '../nearest'
 import { systemClock, type Clock } from './clock'
 import type { Codes } from './messages/codes'
 import { logError } from './notices'
-import type { ResolvedListen, ResolvedServerOptions, ResolvedSessions, ServerHeartbeatOptions, ServerOptions, ServerSessionOptions } from './options'
+import type { UpgradeRequest } from './context'
+import type { ResolvedListen, ResolvedServerOptions, ResolvedSessions, ServerHeartbeatOptions, ServerOptions, ServerSessionOptions, SharedServerOptions } from './options'
 import { createSessionStore, type SessionStore } from './sessions/store'
 import { memoryBroker } from './topics/broker/memory'
 import { createHistory, type HistoryOptions, type HistoryStore } from './topics/history'
 import { resolveAllowedOrigins } from './transport/origins'
 import type { MethodHandler } from './types'
-import { describe, isRecord } from './values'
+import { isRecord } from '../checks'
+import { describe } from './values'
 
 const PREFIX = 'lifeline-ws/server: '
 
@@ -215,16 +217,19 @@ export function resolveServerOptions<Auth>(options: ServerOptions<Auth>, clock: 
   const historyStore = isHistoryStore(history) ? history : createHistory(history === false ? { limit: 0, now } : { now, ...history })
   // A dialect written before the table grew (or without one) answers with JSON-RPC's codes where it has none.
   const codes: Codes = { ...jsonRpcCodes, ...protocol.codes }
+  // The door calls these with its own transport's request (an IncomingMessage from the ws transport,
+  // a WebUpgradeRequest from Deno's and Bun's), typed here as what every transport's request has.
+  const { clientAddress, allowedOrigins, authenticate } = options as unknown as Pick<SharedServerOptions<Auth, UpgradeRequest>, 'clientAddress' | 'allowedOrigins' | 'authenticate'>
   return {
     listen,
     door: {
       path: options.path,
       handshakeTimeout: options.handshakeTimeout ?? 10_000,
       maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? 1000,
-      clientAddress: options.clientAddress ?? ((request) => request.socket.remoteAddress ?? ''),
-      originAllowed: resolveAllowedOrigins(options.allowedOrigins),
-      originsByFunction: typeof options.allowedOrigins == 'function',
-      authenticate: options.authenticate,
+      clientAddress: clientAddress ?? ((request) => request.socket.remoteAddress ?? ''),
+      originAllowed: resolveAllowedOrigins(allowedOrigins),
+      originsByFunction: typeof allowedOrigins == 'function',
+      authenticate,
       authRejection: options.authRejection ?? 'close',
       maxPayload: options.maxPayload ?? 1_048_576,
       subprotocols: dialects.flatMap((dialect) => (dialect.name ? [dialect.name] : [])),

@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream'
 import type { ClusterCounts } from './topics/broker/broker'
 import type { Context } from './context'
 
-export type { CallOptions, Context, MethodHandler, MethodMessage } from './context'
+export type { CallOptions, Context, MethodHandler, MethodMessage, UpgradeRequest } from './context'
 export type { ServerSessionOptions, ServerHeartbeatOptions, ListenOptions, ServerOptions } from './options'
 
 /** Counters, readable at any time from `server.stats`. */

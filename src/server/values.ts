@@ -1,15 +1,9 @@
 /**
- * Checks and descriptions of values that come from outside: the params of
- * a frame, stored state, options. Shared by the messages, the sessions and
- * the option checks.
+ * Descriptions of values for the server's messages: what a value is, for an
+ * error that names it, and a close reason cut to fit. The checks of values
+ * from outside are src/checks.ts, shared with the client.
  * @module
  */
-
-/** A plain object (not null, not an array): what params and stored state must be before their members are read. @internal */
-export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value == 'object' && value !== null && !Array.isArray(value)
-
-/** A count: a safe integer >= 0. @internal */
-export const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0
 
 /** What a value is, for an error message: `the string 'x'`, `null`, `a Promise`, a number, or its typeof. @internal */
 export function describe(value: unknown): string {

@@ -1,22 +1,26 @@
 /**
  * The leader's hub: the one real client of a shared connection, serving
- * every tab (its own included) through tab messages. It counts topics,
- * events and handlers across tabs so that the server sees each once, sends
- * each call's answer to the tab that asked, and mirrors the socket's state
- * and lifecycle to every tab. See docs/sharing.md.
+ * every tab (its own included) through tab messages. It takes each tab's
+ * frames once, sends each call's answer to the tab that asked, keeps each
+ * tab's topics (topics.ts) and counts events and handlers across tabs, so
+ * that the server sees each once, and mirrors the socket's state and
+ * lifecycle to every tab. See docs/sharing.md.
  * @module
  */
 import { RpcError } from '../errors'
 import type { Client } from '../client/api'
-import type { Subscription } from '../client/subscriptions'
 import type { Once } from '../protocol/protocol'
 import type { Frame } from '../socket/outbox'
 import { fromWire, toWire, type HubBody, type TabMessage } from './messages'
+import { createHubTopics, type TabTopics } from './topics'
 
-/** The tabs' accepted positions, kept where a new leader finds them. @internal */
-export interface Positions {
+/**
+ * The number of the last frame a leader took from each tab, by tab id, kept where a new leader finds
+ * it (stored.ts). @internal
+ */
+export interface TakenStore {
   load(): Record<string, number>
-  save(positions: Record<string, number>): void
+  save(lastTaken: Record<string, number>): void
 }
 
 /** What a hub needs from the tab that runs it. @internal */
@@ -29,7 +33,7 @@ export interface HubDeps {
   post(body: HubBody, to?: string): void
   /** Calls `gone` once the tab has left (closed, crashed or discarded). */
   watch(tab: string, gone: () => void): void
-  positions: Positions
+  taken: TakenStore
   /** Keys the tab frame the client encodes within `write` (keys.ts), so the server runs it once. */
   key<T>(method: string, once: Once, write: () => T): T
 }
@@ -42,32 +46,34 @@ export interface Hub {
   stop(): void
 }
 
-interface Peer {
+/** A tab this hub serves. */
+interface ServedTab {
   /**
    * The tab's frames (call, notify, send) up to this one are taken. Frames are taken in the tab's order
    * only, so this one number is exact: a frame is never counted as taken because a later one was.
    */
-  seq: number
+  lastTaken: number
   /** The `prev` this hub asked the tab to send again after it went missing; one request per gap. */
   asked?: number | undefined
   frames: boolean
   calls: Map<number, AbortController>
+  /** The tab's topics: a subscription of the real client each (topics.ts). */
+  topics: TabTopics
 }
 
 /** @internal */
-export function createHub({ id, client, post, watch, positions, key }: HubDeps): Hub {
-  const peers = new Map<string, Peer>()
-  const topics = new Map<string, { subscription: Subscription; tabs: Set<string> }>()
+export function createHub({ id, client, post, watch, taken, key }: HubDeps): Hub {
+  const served = new Map<string, ServedTab>()
   const events = new Map<string, { off: () => void; tabs: Set<string> }>()
   const methods = new Map<string, { off: () => void; tabs: string[] }>()
   const requests = new Map<number, { tab: string; resolve(value: unknown): void; reject(err: Error): void }>()
-  const seqs = positions.load()
-  // Positions of tabs that left while no leader watched them (a leader that crashed) go once they are gone.
-  for (const tab of Object.keys(seqs)) {
+  const lastTaken = taken.load()
+  // What was taken from tabs that left while no leader watched them (a leader that crashed) goes once they are gone.
+  for (const tab of Object.keys(lastTaken)) {
     watch(tab, () => {
-      if (peers.has(tab)) return
-      delete seqs[tab]
-      positions.save(seqs)
+      if (served.has(tab)) return
+      delete lastTaken[tab]
+      taken.save(lastTaken)
     })
   }
   let lastRequest = 0
@@ -76,24 +82,23 @@ export function createHub({ id, client, post, watch, positions, key }: HubDeps):
   const tell = (body: HubBody, to?: string) => {
     if (!stopped) post(body, to)
   }
+  const topicsOf = createHubTopics(client, tell)
   const lifecycle = ['open', 'close', 'reconnecting', 'session', 'drop', 'error'] as const
   const mirrors = [
     client.on('state', (state) => tell({ kind: 'state', state, subprotocol: client.subprotocol })),
     ...lifecycle.map((name) => client.on(name, (payload?: unknown) => tell({ kind: 'life', name, payload: name === 'error' ? toWire(payload) : payload }))),
     client.on('message', (data) => {
-      if ([...peers.values()].some((peer) => peer.frames)) tell({ kind: 'frame', data })
+      if ([...served.values()].some((tab) => tab.frames)) tell({ kind: 'frame', data })
     }),
   ]
 
   /** A tab left: everything it held is let go, and what it was asked to answer fails. */
   const leave = (tab: string) => {
-    const peer = peers.get(tab)
-    if (!peer) return
-    peers.delete(tab)
-    peer.calls.forEach((controller) => controller.abort())
-    for (const [topic, entry] of topics) {
-      if (entry.tabs.delete(tab) && !entry.tabs.size) unsubscribe(topic)
-    }
+    const leaving = served.get(tab)
+    if (!leaving) return
+    served.delete(tab)
+    leaving.calls.forEach((controller) => controller.abort())
+    leaving.topics.leave()
     for (const [event, entry] of events) {
       if (entry.tabs.delete(tab) && !entry.tabs.size) unlisten(event)
     }
@@ -103,12 +108,8 @@ export function createHub({ id, client, post, watch, positions, key }: HubDeps):
       requests.delete(requestId)
       request.reject(new Error('lifeline: the tab that was answering this request left'))
     }
-    delete seqs[tab]
-    positions.save(seqs)
-  }
-  const unsubscribe = (topic: string) => {
-    topics.get(topic)?.subscription.unsubscribe()
-    topics.delete(topic)
+    delete lastTaken[tab]
+    taken.save(lastTaken)
   }
   const unlisten = (event: string) => {
     events.get(event)?.off()
@@ -137,45 +138,45 @@ export function createHub({ id, client, post, watch, positions, key }: HubDeps):
    * Calls and notifications are keyed `[tab, seq]`: one an earlier leader wrote without this hub
    * knowing runs once all the same, in a session the server resumed (docs/sharing.md, "No frame twice").
    */
-  const frame = (message: Extract<TabMessage, { kind: 'call' | 'notify' | 'send' }>, peer: Peer) => {
+  const frame = (message: Extract<TabMessage, { kind: 'call' | 'notify' | 'send' }>, tab: ServedTab) => {
     const { from, seq, prev } = message
-    if (peer.calls.has(seq) || (seq <= peer.seq && message.kind !== 'call')) {
+    if (tab.calls.has(seq) || (seq <= tab.lastTaken && message.kind !== 'call')) {
       // A tab sent it again after a hand-over, but a leader before this one had taken it (or this hub
       // runs that call already). A call an earlier leader took is written again: the server answers
       // its key with the first run's answer (or runs it, if that leader left before writing it).
       tell({ kind: 'accepted', seq }, from)
       return
     }
-    if (prev !== undefined && prev > peer.seq) {
+    if (prev !== undefined && prev > tab.lastTaken) {
       // The frame the tab sent before this one never arrived: a channel message can be lost (Firefox
       // lost one now and then in a burst to a background leader tab). Taking this one would mark the
       // lost one as taken too; instead nothing after the gap is taken, and the tab sends again every
       // frame not taken, in order (frames still in flight behind this one are ignored until then).
-      if (peer.asked === undefined || prev < peer.asked) {
-        peer.asked = prev
+      if (tab.asked === undefined || prev < tab.asked) {
+        tab.asked = prev
         tell({ kind: 'again' }, from)
       }
       return
     }
-    peer.asked = undefined
+    tab.asked = undefined
     let error: unknown
     try {
       if (message.kind === 'call') {
         const controller = new AbortController()
-        peer.calls.set(seq, controller)
+        tab.calls.set(seq, controller)
         key(message.method, [from, seq], () => client.call(message.method, message.params, { timeout: Infinity, signal: controller.signal, resend: !!message.resend })).then(
           (value) => tell({ kind: 'result', seq, ok: true, value }, from),
           (err: unknown) => tell({ kind: 'result', seq, ok: false, value: toWire(err) }, from),
-        ).finally(() => peer.calls.delete(seq))
+        ).finally(() => tab.calls.delete(seq))
       } else if (message.kind === 'notify') key(message.method, [from, seq], () => client.notify(message.method, message.params))
       else client.send(message.data as Frame, { queue: !message.volatile })
     } catch (err) {
       error = toWire(err)
     }
     // Once taken (stored, when there is storage), never taken again: a next leader reads these.
-    peer.seq = Math.max(peer.seq, seq)
-    seqs[from] = peer.seq
-    positions.save(seqs)
+    tab.lastTaken = Math.max(tab.lastTaken, seq)
+    lastTaken[from] = tab.lastTaken
+    taken.save(lastTaken)
     tell({ kind: 'accepted', seq, error }, from)
   }
 
@@ -183,15 +184,15 @@ export function createHub({ id, client, post, watch, positions, key }: HubDeps):
     const { from } = message
     if (message.kind === 'who') return tell({ kind: 'leader' })
     if (message.kind === 'hello') {
-      if (!peers.has(from)) {
-        peers.set(from, { seq: seqs[from] ?? 0, frames: false, calls: new Map() })
+      if (!served.has(from)) {
+        served.set(from, { lastTaken: lastTaken[from] ?? 0, frames: false, calls: new Map(), topics: topicsOf(from) })
         if (from !== id) watch(from, () => leave(from))
       }
       return tell({ kind: 'state', state: client.state, subprotocol: client.subprotocol }, from)
     }
-    const peer = peers.get(from)
+    const tab = served.get(from)
     // A tab always says hello first; anything else from a stranger is not acted on.
-    if (!peer) return
+    if (!tab) return
     switch (message.kind) {
       case 'bye':
         return leave(from)
@@ -202,41 +203,16 @@ export function createHub({ id, client, post, watch, positions, key }: HubDeps):
       case 'call':
       case 'notify':
       case 'send':
-        return frame(message, peer)
+        return frame(message, tab)
       case 'cancel':
-        return peer.calls.get(message.seq)?.abort()
+        return tab.calls.get(message.seq)?.abort()
       case 'frames':
-        peer.frames = message.on
+        tab.frames = message.on
         return
-      case 'sub': {
-        const { topic } = message
-        let entry = topics.get(topic)
-        if (!entry) {
-          const subscription = client.subscribe(topic, (data, meta) => tell({ kind: 'publish', topic, seq: meta.seq, data }), {
-            params: message.params,
-            onGap: () => tell({ kind: 'topic', topic, ok: true, gap: true }),
-            after: message.after,
-          })
-          entry = { subscription, tabs: new Set() }
-          topics.set(topic, entry)
-          const refused = entry
-          subscription.ready.catch(() => {
-            if (topics.get(topic) === refused) topics.delete(topic)
-          })
-        }
-        entry.tabs.add(from)
-        const { tabs } = entry
-        entry.subscription.ready.then(
-          () => tabs.has(from) && tell({ kind: 'topic', topic, ok: true }, from),
-          (err: unknown) => tabs.has(from) && tell({ kind: 'topic', topic, ok: false, error: toWire(err) }, from),
-        )
-        return
-      }
-      case 'unsub': {
-        const entry = topics.get(message.topic)
-        if (entry?.tabs.delete(from) && !entry.tabs.size) unsubscribe(message.topic)
-        return
-      }
+      case 'sub':
+        return tab.topics.subscribe(message.topic, message.params, message.after)
+      case 'unsub':
+        return tab.topics.unsubscribe(message.topic)
       case 'listen': {
         const { event } = message
         let entry = events.get(event)

@@ -7,10 +7,11 @@
  * @module
  */
 import {
-  ClientClosedError, ConnectError, ConnectionClosedError, LifelineError, OutcomeUnknownError, ProtocolError, QueueFullError, RpcError,
-  TimeoutError,
+  abortError, ClientClosedError, ConnectError, ConnectionClosedError, LifelineError, OutcomeUnknownError, ProtocolError,
+  QueueFullError, RpcError, TimeoutError,
 } from '../errors'
 import type { State } from '../socket/reconnect'
+import { isCount } from '../checks'
 
 /** An error as it crosses the channel: structured clone keeps neither the class nor its own fields. @internal */
 export interface WireError {
@@ -61,7 +62,7 @@ export type TabMessage = { v: 1; from: string; to?: string | undefined } & (TabB
 
 type Check = (value: unknown) => boolean
 const text: Check = (value) => typeof value == 'string'
-const count: Check = (value) => Number.isSafeInteger(value) && (value as number) >= 0
+const count: Check = isCount
 const flag: Check = (value) => typeof value == 'boolean'
 const anything: Check = () => true
 const optional = (check: Check): Check => (value) => value === undefined || check(value)
@@ -137,7 +138,7 @@ export function fromWire(value: unknown): Error {
   if (name === 'TimeoutError') return new TimeoutError(message, wire.method, wire.timeout, wire.sent)
   if (name === 'ConnectError') return new ConnectError(String(wire.url ?? ''), Number(wire.code), String(wire.reason ?? ''))
   if (name === 'OutcomeUnknownError') return new OutcomeUnknownError(message, wire.method)
-  if (name === 'AbortError') return new DOMException(message, 'AbortError')
+  if (name === 'AbortError') return abortError(message)
   const known: Record<string, new (message: string) => LifelineError> = {
     ConnectionClosedError, ClientClosedError, QueueFullError, ProtocolError,
   }

@@ -16,7 +16,7 @@ import { systemClock } from '../timers'
 import type { Client } from '../client/api'
 import type { Contract } from '../client/contract'
 import { createHub, type Hub } from './hub'
-import { positionsIn, sessionIn } from './stored'
+import { sessionIn, takenIn } from './stored'
 import { frameKeys } from './keys'
 import { createTab } from './tab'
 import { parseMessage, toHub, type HubBody, type TabMessage } from './messages'
@@ -123,7 +123,7 @@ function createShared(url: UrlInput, options: ClientOptions): Client | undefined
       watch(other, gone) {
         locks.request(`${key}:tab:${other}`, { mode: 'exclusive', signal }, async () => gone()).catch(() => {})
       },
-      positions: positionsIn(storage, `${key}:positions`),
+      taken: takenIn(storage, `${key}:positions`),
     })
     post({ kind: 'leader' })
     await leaving

@@ -1,31 +1,32 @@
 /**
  * What a leader tab keeps in storage for the next leader (docs/sharing.md):
- * the tabs' taken positions and the shared session's id. Storage is input
+ * the last frame taken from each tab and the shared session's id. Storage is input
  * like any other (another script on the origin can write it): what does
  * not check out is ignored.
  * @module
  */
-import type { Positions } from './hub'
+import { isCount } from '../checks'
+import type { TakenStore } from './hub'
 
-/** Where the tabs' accepted positions are kept: storage when there is some, else this leader's memory. @internal */
-export const positionsIn = (storage: Storage | undefined, key: string): Positions => ({
+/** Where the last frame taken from each tab is kept: storage when there is some, else this leader's memory. @internal */
+export const takenIn = (storage: Storage | undefined, key: string): TakenStore => ({
   load() {
-    const positions: Record<string, number> = Object.create(null) as Record<string, number>
+    const lastTaken: Record<string, number> = Object.create(null) as Record<string, number>
     try {
       const stored = JSON.parse(storage?.getItem(key) ?? '{}') as Record<string, unknown>
       for (const [tab, seq] of Object.entries(stored)) {
-        if (Number.isSafeInteger(seq)) positions[tab] = seq as number
+        if (isCount(seq)) lastTaken[tab] = seq
       }
     } catch {
       // Corrupt or unreadable: start over. Frames sent again are then taken again (docs/sharing.md).
     }
-    return positions
+    return lastTaken
   },
-  save(positions) {
+  save(lastTaken) {
     try {
-      storage?.setItem(key, JSON.stringify(positions))
+      storage?.setItem(key, JSON.stringify(lastTaken))
     } catch {
-      // Full or blocked storage: the positions live in this leader's memory only.
+      // Full or blocked storage: they live in this leader's memory only.
     }
   },
 })

@@ -1,26 +1,27 @@
 /**
- * One tab's client of a shared connection: the same {@link Client} API as a
- * client with its own socket, over tab messages to the leader's hub (which
- * may run in this very tab). It keeps what the tab owns (pending calls, its
- * topics, listeners and handlers, and the frames no leader has taken yet) so
- * that a new leader can be told all of it again. See docs/sharing.md.
+ * One tab's client of a shared connection: the RPC layer (client/rpc.ts)
+ * carried by tab messages to the leader's hub (which may run in this very
+ * tab), instead of by a socket. This file is what is about tabs: following
+ * the leader, telling a new one everything this tab holds (its topics,
+ * listened events, handlers, and the frames no leader has taken yet), and
+ * the socket's state and lifecycle as the leader reports them. See
+ * docs/sharing.md.
  * @module
  */
-import { createEmitter } from '../events'
-import { ClientClosedError, ProtocolError } from '../errors'
+import { ProtocolError, closedError } from '../errors'
 import { createCalls } from '../client/calls'
-import { createSubscriptions } from '../client/subscriptions'
 import { createHandlers } from '../client/handlers'
-import { createStream, type Stream } from '../client/stream'
+import { createRpc } from '../client/rpc'
 import type { Client } from '../client/api'
 import type { Protocol } from '../protocol/protocol'
 import type { Clock } from '../timers'
 import type { Role } from '../socket/types'
 import { createLifecycle } from '../socket/lifecycle'
 import { fromWire, type HubBody, type TabBody, type TabMessage } from './messages'
+import { createHandling } from './handling'
 import { createListening } from './listening'
 import { createMirror } from './mirror'
-import { createOutgoing, type Frame } from './outgoing'
+import { createOutgoing, type TabCall, type TabFrame } from './outgoing'
 
 /** @internal */
 export interface TabDeps {
@@ -44,36 +45,44 @@ export interface Tab {
   report(err: unknown): void
 }
 
-
 /** @internal */
 export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: TabDeps): Tab {
   const lifecycle = createLifecycle()
   const report = (err: unknown) => lifecycle.emit('error', err)
-  const events = createEmitter<{ [name: string]: (payload: unknown) => void }>(report)
-  const streams = new Set<Stream<unknown>>()
   let role: Role = 'follower'
   let leader: string | undefined
   // The leader before the current one: its last words (a final close) still count.
   let previous: string | undefined
   let subprotocol = ''
   let closed = false
-  const listening = createListening((event) => toLeader({ kind: 'listen', event }), (event) => toLeader({ kind: 'unlisten', event }))
-  const handled = new Set<string>()
   let frameListeners = 0
 
   const toLeader = (body: TabBody) => {
     if (leader !== undefined && !closed) send({ v: 1, from: id, to: leader, ...body })
   }
-  const closedError = () => new ClientClosedError('lifeline: client closed')
+  const assertOpen = () => {
+    if (closed) throw closedError()
+  }
   const mirror = createMirror(lazy, lifecycle, closedError)
+  // A tab numbers its frames with its call table's ids: a call's frame number is its id.
+  const calls = createCalls<TabCall>(clock, {
+    gone(seq) {
+      outgoing.done(seq as number)
+      toLeader({ kind: 'cancel', seq: seq as number })
+    },
+    // "Never sent" only while no leader was handed the call: one that was may have written it.
+    queued: (seq) => outgoing.unsent(seq as number),
+    methodNotFound: codes.methodNotFound,
+    state: () => mirror.state,
+  })
   const outgoing = createOutgoing((body) => {
     if (leader === undefined || closed) return false
     toLeader(body)
     return true
-  }, () => clock.now())
-  /** A frame to keep until taken; a value the channel cannot clone is the caller's error. */
-  const frame = (body: Frame) => {
-    if (closed) throw closedError()
+  }, () => clock.now(), calls.id)
+  /** A frame to keep until a leader takes it; a value the channel cannot clone is the caller's error. */
+  const sendOrThrow = (body: TabFrame) => {
+    assertOpen()
     try {
       outgoing.send(body)
     } catch (err) {
@@ -81,23 +90,33 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
     }
   }
 
-  const calls = createCalls(clock, {
-    gone(callSeq) {
-      outgoing.done(callSeq as number)
-      toLeader({ kind: 'cancel', seq: callSeq as number })
-    },
-    queued: (callSeq) => outgoing.waiting(callSeq as number),
-    methodNotFound: codes.methodNotFound,
-  })
-  const subscriptions = createSubscriptions({
-    request: (topic, params) => toLeader({ kind: 'sub', topic, params: params.params, after: params.after }),
-    unsubscribe: (topic) => toLeader({ kind: 'unsub', topic }),
-    error: report,
-  })
+  const listening = createListening(report, (event) => toLeader({ kind: 'listen', event }), (event) => toLeader({ kind: 'unlisten', event }))
+  // A server request's answer goes back to the leader, which sent the request.
   const handlers = createHandlers((message) => {
     if (message.type === 'response') toLeader({ kind: 'answer', id: message.id as number, ok: true, value: message.result })
     else if (message.type === 'error') toLeader({ kind: 'answer', id: message.id as number, ok: false, value: { name: 'RpcError', ...message.error } })
   }, report, codes)
+  const handling = createHandling(handlers, (method, handled) => toLeader({ kind: handled ? 'handle' : 'unhandle', method }))
+
+  // Calls and notifications are tab messages; the leader tab's hub writes them to the socket.
+  const rpc = createRpc<TabCall>({
+    assertOpen,
+    callFrame: (seq, method, params, resend) => ({ kind: 'call', seq, method, params, resend }),
+    writeCall(body) {
+      sendOrThrow(body)
+      // Only once it could be sent: a call the channel refused is rejected, and never sent to a new leader.
+      outgoing.pending(body)
+    },
+    notify(method, params) {
+      sendOrThrow({ kind: 'notify', seq: calls.id(), method, params })
+      return 'queued'
+    },
+    // The leader's hub counts topics across tabs and answers with a 'topic' message.
+    subscribe: (topic, params) => toLeader({ kind: 'sub', topic, params: params.params, after: params.after }),
+    unsubscribe: (topic) => toLeader({ kind: 'unsub', topic }),
+    report,
+  }, { calls, handlers: handling, events: listening }, callTimeout)
+  const { subscriptions } = rpc
 
   const setRole = (next: Role) => {
     const prev = role
@@ -111,7 +130,7 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
     leader = next
     setRole(next === id ? 'leader' : 'follower')
     if (handover) {
-      subscriptions.dropped()
+      subscriptions.lost()
       // Every pending call goes to the new leader too, taken or not: it is keyed with this tab's id and
       // its number, so the server runs it once and answers it again with the first run's answer.
       outgoing.handover()
@@ -120,7 +139,7 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
     if (mirror.started) toLeader({ kind: 'connect' })
     outgoing.resend()
     for (const event of listening.events()) toLeader({ kind: 'listen', event })
-    for (const method of handled) toLeader({ kind: 'handle', method })
+    for (const method of handling.methods()) toLeader({ kind: 'handle', method })
     if (frameListeners) toLeader({ kind: 'frames', on: true })
     for (const params of subscriptions.resubscribe()) toLeader({ kind: 'sub', topic: params.topic, params: params.params, after: params.after })
   }
@@ -157,11 +176,11 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
         if (body.name === 'error') return report(fromWire(body.payload))
         return lifecycle.emit(body.name, body.payload as never)
       case 'event':
-        return events.emit(body.event, body.payload)
+        return listening.emit(body.event, body.payload)
       case 'publish':
         return subscriptions.deliver({ topic: body.topic, seq: body.seq, data: body.data })
       case 'topic':
-        return subscriptions.settled(body.topic, body.ok ? { result: { gap: body.gap } } : { error: fromWire(body.error) })
+        return subscriptions.settled(body.topic, body.ok, body.ok ? { gap: body.gap } : fromWire(body.error))
       case 'request':
         return handlers.request({ type: 'request', id: body.id, method: body.method, params: body.params })
       case 'frame':
@@ -178,16 +197,12 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
     }
     closed = true
     const err = closedError()
-    subscriptions.close()
-    calls.fail(err)
-    for (const stream of streams) stream.end()
+    rpc.close(err)
     leave()
     mirror.close(err)
   }
-  const open = () => {
-    if (closed) throw closedError()
-  }
   const client: Client = {
+    ...rpc.methods,
     get role() {
       return role
     },
@@ -219,70 +234,15 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
     reconnect: () => toLeader({ kind: 'reconnect' }),
     close,
     send(data, options) {
-      if (closed) throw closedError()
+      assertOpen()
       if (options?.queue !== false) {
-        frame({ kind: 'send', seq: outgoing.number(), data })
+        sendOrThrow({ kind: 'send', seq: calls.id(), data })
         return 'queued'
       }
       // Volatile: handed to an open connection's leader now, or dropped, and never sent again.
       if (mirror.state !== 'open') return 'dropped'
       outgoing.sendOnce(data)
       return 'sent'
-    },
-    notify(method, ...[params]) {
-      frame({ kind: 'notify', seq: outgoing.number(), method, params })
-      return 'queued'
-    },
-    call(method, ...[params, options = {}]) {
-      try {
-        if (closed) throw closedError()
-        options.signal?.throwIfAborted()
-        const body = { kind: 'call' as const, seq: outgoing.number(), method, params, resend: !!options.resend }
-        const promise = calls.add(body.seq, { method, timeout: options.timeout ?? callTimeout, signal: options.signal, resend: false, frame: '' })
-        outgoing.pending(body)
-        try {
-          frame(body)
-        } catch (err) {
-          calls.reject(body.seq, err)
-        }
-        return promise as never
-      } catch (err) {
-        return Promise.reject(err)
-      }
-    },
-    listen: ((event: string, handler?: (payload: unknown) => void) => {
-      open()
-      const stop = listening.add(event)
-      if (handler) {
-        const off = events.on(event, handler)
-        return () => {
-          off()
-          stop()
-        }
-      }
-      const stream = createStream<unknown>(() => {
-        off()
-        stop()
-        streams.delete(stream)
-      })
-      const off = events.on(event, stream.push)
-      streams.add(stream)
-      return stream
-    }) as Client['listen'],
-    subscribe: (topic, handler, options) => {
-      open()
-      return subscriptions.subscribe(topic, handler as never, options) as never
-    },
-    handle(method, fn) {
-      open()
-      const unhandle = handlers.handle(method, fn as (params: unknown) => unknown)
-      handled.add(method)
-      toLeader({ kind: 'handle', method })
-      return () => {
-        if (!handled.delete(method)) return
-        unhandle()
-        toLeader({ kind: 'unhandle', method })
-      }
     },
   }
   return { client, receive, report }

@@ -19,7 +19,7 @@ export interface Connection {
   /** The current socket, in any state but abandoned. */
   readonly socket: WebSocket | undefined
   /** Abandons the current socket, then creates a new one. Throws what the constructor throws. */
-  open(url: string, protocols: string | string[] | undefined, on: ConnectionEvents): void
+  connect(url: string, protocols: string | string[] | undefined, on: ConnectionEvents): void
   /** Abandons the current socket: listeners off, `close()` sent, no wait for the handshake. */
   drop(code?: number, reason?: string): void
 }
@@ -46,7 +46,7 @@ export function createConnection(WebSocketClass: WebSocketConstructor, binaryTyp
     get socket() {
       return socket
     },
-    open(url, protocols, on) {
+    connect(url, protocols, on) {
       drop()
       const current = new WebSocketClass(url, protocols)
       socket = current

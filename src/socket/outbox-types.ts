@@ -81,7 +81,7 @@ export type DropReason = 'overflow' | 'expired' | 'closed' | 'unknown'
 
 /** How the outbox treats a socket it is attached to. @internal */
 export interface AttachOptions {
-  /** Keep every frame written until `acknowledge` covers it. */
+  /** Keep every frame written until `ackedByPeer` covers it. */
   hold?: boolean
   /** Write nothing until `ungate()`: the layer above writes its handshake first and releases the flush later. */
   gate?: boolean
@@ -109,13 +109,20 @@ export interface Outbox {
   /** Gated attach only: start writing. */
   ungate(): void
   /**
-   * The layer above confirmed held frames: they are let go from the oldest while `covers` says so.
-   * Without `covers`, every held frame goes and holding ends on this socket: the plain rule, where
-   * the server's first frame proves it accepted the socket.
+   * The peer has held frames, as the layer above learned: they are let go from the oldest while `covers`
+   * says so. Without `covers`, every held frame goes and holding ends on this socket: the plain rule,
+   * where the server's first frame proves it accepted the socket.
    */
-  acknowledge(covers?: (item: OutboxItem) => boolean): void
+  ackedByPeer(covers?: (item: OutboxItem) => boolean): void
   /** Socket gone. `requeue`: held frames go back to the head of the queue, in order; otherwise they are let go. */
   detach(requeue: boolean): void
+  /** The call's queued item goes out as a new frame: its `ttl` counts from now. */
+  restamp(call: CallId): void
+  /**
+   * Moves the queued items `which` picks back to held, in order, without writing them: the peer has
+   * them and has not finished them yet (a session's resume); its acknowledgement lets them go.
+   */
+  hold(which: (item: OutboxItem) => boolean): void
   /** The items waiting in the queue, oldest first. */
   items(): OutboxItem[]
   /**

@@ -9,7 +9,8 @@
 import { QueueFullError } from '../errors'
 import { createTimer, type Clock } from '../timers'
 import type { ResolvedQueue } from './options'
-import type { AttachOptions, CallId, DropReason, Entry, Frame, Outbox, OutboxHooks, OutboxItem, Writer } from './outbox-types'
+import type { AttachOptions, CallId, DropReason, Entry, Outbox, OutboxHooks, OutboxItem, Writer } from './outbox-types'
+import { sizeOf } from './frame-size'
 
 export type {
   Frame, CallId, OutboxItem, Entry, Writer, Persistence, DropReason, AttachOptions, Outbox, OutboxHooks,
@@ -21,16 +22,6 @@ export type {
  * cost nothing while a slow link drains. @internal
  */
 export const DRAIN_POLL = 40
-
-const utf8 = new TextEncoder()
-const NON_ASCII = /[^\0-\x7f]/
-/** What a frame counts against `maxBytes`: UTF-8 length of text, else `byteLength` or `size`. */
-export const sizeOf = (frame: Frame): number => {
-  // ASCII text is as many bytes as characters: encoding a copy of every frame just to count it was a
-  // tenth of a browser's script time per frame sent.
-  if (typeof frame === 'string') return NON_ASCII.test(frame) ? utf8.encode(frame).length : frame.length
-  return (frame as ArrayBuffer).byteLength ?? (frame as Blob).size
-}
 
 /**
  * Creates an outbox. With `options.storage` it loads at once, and writes
@@ -262,7 +253,7 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
       gated = false
       flush()
     },
-    acknowledge(covers) {
+    ackedByPeer(covers) {
       let howMany = 0
       while (howMany < held.length && (!covers || covers(held[howMany]!.item))) howMany++
       release(howMany)
@@ -272,6 +263,19 @@ export function createOutbox(options: ResolvedQueue, clock: Clock, hooks: Outbox
       if (requeueHeld) requeue()
       else release(held.length)
       attach(undefined)
+    },
+    restamp(call) {
+      const entry = calls.get(call)
+      if (entry) entry.at = clock.now()
+    },
+    hold(which) {
+      // Straight back to held, in queue order, without being written again: the peer has them.
+      const taken = live().filter((entry) => which(entry.item))
+      for (const entry of taken) {
+        remove(entry)
+        written(entry)
+      }
+      compact()
     },
     items: () => live().map((entry) => entry.item),
     discard: (which, reason) => takeOut((entry) => which(entry.item), reason),

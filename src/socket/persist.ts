@@ -7,7 +7,8 @@
  * @module
  */
 import type { HostBlob } from '../host'
-import { sizeOf, type Entry, type Frame, type Persistence } from './outbox'
+import { sizeOf } from './frame-size'
+import type { Entry, Frame, Persistence } from './outbox-types'
 
 /**
  * One persisted frame. `id` grows with every frame stored, so order survives a reload. `frame` is text,

@@ -203,7 +203,7 @@ export function createLink(url: UrlInput, options: Resolved, hooks: LinkHooks): 
       const protocols = await valueOf(options.protocols)
       if (myEpoch !== epoch) return
       target = address
-      connection?.open(address, protocols, events)
+      connection?.connect(address, protocols, events)
     } catch (err) {
       if (myEpoch !== epoch) return
       hooks.error(err)

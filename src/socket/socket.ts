@@ -6,7 +6,7 @@
  */
 import type { Emitter } from '../events'
 import { createLifecycle } from './lifecycle'
-import { ClientClosedError, ConnectionClosedError } from '../errors'
+import { ConnectionClosedError, closedError } from '../errors'
 import { resolveOptions, socketUrl, type Resolved, type SocketOptions, type UrlInput } from './options'
 import { validate, socketRules } from './validate'
 import { checkRanges, socketRanges } from './ranges'
@@ -58,8 +58,6 @@ export interface Core {
   push(item: OutboxItem, volatile?: boolean): SendResult
   emit: Emitter<LifecycleEvents>['emit']
   report(err: unknown): void
-  /** The error everything rejects with once the socket is closed for good. */
-  closedError(): ClientClosedError
 }
 
 /**
@@ -70,7 +68,6 @@ export function createCore(url: UrlInput, options: Resolved, makeLayer?: (core: 
   const { queue, heartbeat, env } = options
   const lifecycle = createLifecycle()
   const report = (err: unknown) => lifecycle.emit('error', err)
-  const closedError = () => new ClientClosedError('lifeline: client closed')
   let layer: Layer = {}
   // True while this socket's writes wait for the server's first frame (the plain rule).
   let waitingForFirstFrame = false
@@ -138,7 +135,7 @@ export function createCore(url: UrlInput, options: Resolved, makeLayer?: (core: 
     message(data) {
       if (waitingForFirstFrame) {
         waitingForFirstFrame = false
-        outbox?.acknowledge()
+        outbox?.ackedByPeer()
       }
       if (!layer.ping && heartbeat && heartbeat.pong !== undefined && data === heartbeat.pong) return
       lifecycle.emit('message', data)
@@ -188,7 +185,7 @@ export function createCore(url: UrlInput, options: Resolved, makeLayer?: (core: 
     send: (data, sendOptions) => push({ frame: data, persist: true }, sendOptions?.queue === false),
   }
 
-  const core: Core = { socket, link, outbox, options, write, push, emit: lifecycle.emit, report, closedError }
+  const core: Core = { socket, link, outbox, options, write, push, emit: lifecycle.emit, report }
   if (makeLayer) layer = makeLayer(core)
   return core
 }

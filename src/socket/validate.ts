@@ -9,40 +9,13 @@
  */
 import type { EnvironmentOptions, HeartbeatOptions, QueueOptions, ReconnectOptions, SocketOptions } from './options'
 import { socketRanges, type Check } from './ranges'
+import { nearest } from '../nearest'
 
 /** Checks one value: returns what it must be when it is wrong (a RangeError), or throws a TypeError itself. */
 export type Rule = (value: unknown, name: string) => string | undefined
 
 /** One rule per option, required: adding an option without a rule, or a rule for no option, does not compile. */
 export type Rules<T> = { [K in keyof Required<T>]: Rule }
-
-/** Edit distance between two names, for "did you mean". */
-const distance = (from: string, to: string): number => {
-  let previous = Array.from({ length: to.length + 1 }, (_, index) => index)
-  for (let row = 1; row <= from.length; row++) {
-    const current = [row]
-    for (let column = 1; column <= to.length; column++) {
-      const substitution = previous[column - 1]! + (from[row - 1] === to[column - 1] ? 0 : 1)
-      current.push(Math.min(previous[column]! + 1, current[column - 1]! + 1, substitution))
-    }
-    previous = current
-  }
-  return previous[to.length]!
-}
-
-/** The known name closest to `name`, if it is close enough to be a typo. */
-export const nearest = (name: string, known: readonly string[]): string | undefined => {
-  let best: string | undefined
-  let bestDistance = Infinity
-  for (const candidate of known) {
-    const score = candidate.toLowerCase() === name.toLowerCase() ? 0 : distance(name, candidate)
-    if (score < bestDistance) {
-      best = candidate
-      bestDistance = score
-    }
-  }
-  return bestDistance <= Math.max(2, name.length / 3) ? best : undefined
-}
 
 /**
  * Checks every key of `input` against `rules`; `prefix` names the section in messages.

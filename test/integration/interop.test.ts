@@ -104,7 +104,7 @@ describe('interop with json-rpc-2.0 over ws', () => {
     const { call, calls } = await client()
     expect(await call('sum', [1, 2, 39])).toBe(42)
     expect(await call('echo', { nested: { a: [1, 'two'] } })).toEqual({ nested: { a: [1, 'two'] } })
-    expect(calls.size).toBe(0)
+    expect(calls.ids().length).toBe(0)
   })
 
   it('rejects an unknown method with RpcError -32601', async () => {

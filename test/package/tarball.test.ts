@@ -212,8 +212,9 @@ describe('the published types in a TypeScript project (strict, no skipLibCheck)'
   // bare one neither (lifeline's browser entries name no host type it lacks: src/host.ts).
   // The framework bindings name their framework's types (an optional peer the scratch project does not
   // install); their types are tested with the framework (the react-types and bindings-types projects).
+  // The Deno and Bun server entries name the web Request and Response: a Node project has them.
   const needsFramework = (entry: string) => /\/(react|vue|svelte)$/.test(entry)
-  const browserEntries = entries.filter((entry) => !/\/(server|testing)$/.test(entry) && !needsFramework(entry))
+  const browserEntries = entries.filter((entry) => !/\/(server(\/deno|\/bun)?|testing)$/.test(entry) && !needsFramework(entry))
   const nodeEntries = entries.filter((entry) => !needsFramework(entry))
   const projects = [
     { name: 'node', lib: ['es2022'], types: ['node'], entries: nodeEntries },

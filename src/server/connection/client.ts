@@ -84,21 +84,23 @@ export function createClient<Auth>(connection: Connection<Auth>, parts: ClientPa
       return latest.auth
     },
     get request() {
-      return latest.request
+      // What the transport gave: the IncomingMessage on Node (what Context<Auth> says), a
+      // WebUpgradeRequest on Deno and Bun, whose entries type their contexts with it.
+      return latest.request as Context<Auth>['request']
     },
     get topics() {
       return current?.topics ?? noTopics
     },
     notify(event, params) {
       assertNotReserved(event)
-      client.sendFrame(encode({ type: 'notification', method: event, params }))
+      void client.sendFrame(encode({ type: 'notification', method: event, params }))
     },
     call(method, params, { timeout = parts.callTimeout } = {}) {
       assertNotReserved(method)
       // A plain client without a connection is gone; a session keeps the request for its next one.
       if (ended || (!session && !current?.writable)) return Promise.reject(clientGone())
       calls ??= createOutgoingCalls(parts.clock)
-      return calls.start(method, timeout, (callId) => client.sendFrame(encode({ type: 'request', id: callId, method, params })))
+      return calls.start(method, timeout, (callId) => void client.sendFrame(encode({ type: 'request', id: callId, method, params })))
     },
     close(code = 1000, reason = '') {
       if (endSession) endSession(code, reason)
@@ -129,7 +131,7 @@ export function createClient<Auth>(connection: Connection<Auth>, parts: ClientPa
       session = next
       endSession = end
     },
-    send(message) {
+    send(message, finishes) {
       let frame: WireFrame
       try {
         frame = encode(message)
@@ -137,22 +139,23 @@ export function createClient<Auth>(connection: Connection<Auth>, parts: ClientPa
         parts.report(err, ctx)
         frame = encode(Array.isArray(message) ? message.map(answerable) : answerable(message))
       }
-      client.sendFrame(frame)
+      return client.sendFrame(frame, finishes)
     },
-    sendFrame(frame) {
-      if (ended) return
+    sendFrame(frame, finishes) {
+      if (ended) return undefined
       if (early) {
         early.push(frame)
-        return
+        return undefined
       }
-      const kept = session ? session.keepOutbound(frame) : true
+      const kept = session ? session.keepOutbound(frame, finishes) : true
       if (kept === true) current?.write(frame)
       else if (kept === false) overflow()
       else {
-        void kept.then((written) => {
+        return kept.then((written) => {
           if (written !== undefined && !ended) writeKept(frame, written)
         })
       }
+      return undefined
     },
     settle: (answer) => calls?.settle(answer),
     attach(next) {
@@ -162,6 +165,8 @@ export function createClient<Auth>(connection: Connection<Auth>, parts: ClientPa
     },
     detach() {
       current = undefined
+      work?.cancel()
+      session?.rewindInbound()
       session?.stopAckTimer()
     },
     newPage() {
@@ -174,12 +179,13 @@ export function createClient<Auth>(connection: Connection<Auth>, parts: ClientPa
     decided() {
       const held = early
       early = undefined
-      for (const frame of held ?? []) client.sendFrame(frame)
+      for (const frame of held ?? []) void client.sendFrame(frame)
     },
     end() {
       ended = true
       early = undefined
       current = undefined
+      work?.cancel()
       calls?.fail()
       session?.stopAckTimer()
     },

@@ -6,7 +6,7 @@
  * sessions, routing, the inbound path), each given what it needs.
  * @module
  */
-import type { IncomingMessage } from 'node:http'
+import type { UpgradeRequest } from '../context'
 import { assertEncodable, framesOf } from '../messages/frames'
 import { createInbound } from '../messages/inbound'
 import { createRouting } from '../messages/routing'
@@ -27,7 +27,7 @@ export interface Clients<Auth> {
   /** Open connections, for the heartbeat. */
   readonly connections: ReadonlySet<Connection<Auth>>
   /** Serve a socket that passed the door; returns the connection its events go to. */
-  accept(socket: TransportSocket, request: IncomingMessage, auth: Auth): Connection<Auth>
+  accept(socket: TransportSocket, request: UpgradeRequest, auth: Auth): Connection<Auth>
   broadcast(event: string, params: unknown): void
   /**
    * Shutdown: let each client go once its work is done (`force`: now): a session is acknowledged,
@@ -98,6 +98,7 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
         resumed: (client) => afterAnswer(hooks.onResume, client.ctx),
         ended,
         report,
+        closing: options.closing,
       })
     : undefined
 
@@ -125,6 +126,7 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
     stats,
     control: resolved.control,
     sessionMethod: sessions ? resolved.names.session : undefined,
+    ackMethod: resolved.names.ack,
     route,
     closing: options.closing,
     idle,
@@ -179,7 +181,7 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
       for (const client of clients) {
         const frame = frameFor(client.protocol)
         if (frame instanceof Error) refused ??= frame
-        else client.sendFrame(frame)
+        else void client.sendFrame(frame)
       }
       // Some clients' dialect cannot carry it: they miss it, and the app hears of it once.
       if (refused) report(refused)

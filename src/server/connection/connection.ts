@@ -9,9 +9,9 @@
  * its token bucket) is made on first use.
  * @module
  */
-import type { IncomingMessage } from 'node:http'
 import type { Protocol, WireFrame } from '../../protocol/protocol'
 import type { Clock } from '../clock'
+import type { UpgradeRequest } from '../context'
 import type { TransportSocket } from '../transport/transport'
 import type { ServerStats } from '../types'
 import { closeReason } from '../values'
@@ -61,7 +61,7 @@ export function createBucket(limit: { rate: number; burst: number }, clock: Cloc
 const noTopics: ReadonlySet<string> = new Set()
 
 /** @internal */
-export function createConnection<Auth>(socket: TransportSocket, request: IncomingMessage, auth: Auth, parts: ConnectionParts<Auth>): Connection<Auth> {
+export function createConnection<Auth>(socket: TransportSocket, request: UpgradeRequest, auth: Auth, parts: ConnectionParts<Auth>): Connection<Auth> {
   let client: Client<Auth> | undefined
   let first = true
   // Frames that arrived while a handshake was decided; undefined when not holding.

@@ -7,8 +7,8 @@
  * methods. Types only: connection.ts and client.ts make them.
  * @module
  */
-import type { IncomingMessage } from 'node:http'
 import type { Message, Protocol, WireFrame } from '../../protocol/protocol'
+import type { UpgradeRequest } from '../context'
 import type { WorkQueue } from '../messages/work'
 import type { Session } from '../sessions/session'
 import type { Subscriber } from '../topics/topics'
@@ -21,7 +21,7 @@ import type { Context } from '../types'
  */
 export interface Connection<Auth = unknown> extends SocketEvents, Subscriber {
   /** The HTTP upgrade request. */
-  readonly request: IncomingMessage
+  readonly request: UpgradeRequest
   /** What `authenticate` returned for this socket. */
   readonly auth: Auth
   /** The client served on this connection; undefined once a resume took its place, or its session ended. */
@@ -78,17 +78,24 @@ export interface Client<Auth = unknown> {
   readonly ended: boolean
   /** Carry every tracked frame through `session` from now on; `end` ends it (ctx.close, an overflow). */
   startSession(session: Session, end: (code: number, reason: string) => void): void
-  /** Encode and send a tracked message or batch; an answer that cannot be encoded becomes an internal error. */
-  send(message: Message | Message[]): void
+  /**
+   * Encode and send a tracked message or batch; an answer that cannot be encoded becomes an internal
+   * error. `finishes`: it answers the client's frame at that position (a session's), which finishes
+   * with it. Written through: a promise, settled once the journal kept it.
+   */
+  send(message: Message | Message[], finishes?: number): void | Promise<void>
   /** Send an encoded tracked frame: through the session when there is one, else to the connection. */
-  sendFrame(frame: WireFrame): void
+  sendFrame(frame: WireFrame, finishes?: number): void | Promise<void>
   /** The client's response or error to a call the server made (`ctx.call`). */
   settle(answer: Extract<Message, { type: 'response' | 'error' }>): void
   /** Serve this client on `connection` from now on. */
   attach(connection: Connection<Auth>): void
-  /** The connection is gone; a session waits for the next one. */
+  /**
+   * The connection is gone; a session waits for the next one. What waits for a slot never starts here:
+   * its client writes it again after the resume.
+   */
   detach(): void
-  /** The client is gone for good: reject the server's calls to it, stop its timers. */
+  /** The client is gone for good: reject the server's calls to it, stop its timers; what waits never starts. */
   end(): void
   /** A new page took the session over: forget what was sent to the old one, and its calls. */
   newPage(): void

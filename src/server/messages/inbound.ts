@@ -1,13 +1,14 @@
 /**
  * Inbound frames, one connection's at a time, in order: the rate limit,
- * decoding, classifying (control or tracked, for sessions), counting
- * tracked frames in the session, holding what comes while a handshake is
- * decided, handing each message to routing.ts, and answering: one reply per
- * request, batches as one batch, replays (topic or session) right after the
- * answer. Control frames are answered on their connection; tracked frames
- * through the client, so a session carries their answers to the client's
- * next connection. One per server: a connection's state is its own
- * (connection/connection.ts).
+ * decoding, classifying (control or tracked, for sessions), giving each
+ * tracked frame its position in the session (it counts when it starts:
+ * counted.ts), holding what comes while a handshake is decided, handing each
+ * message to routing.ts, and answering: one reply per request, batches as
+ * one batch, replays (topic or session) right after the answer. Control
+ * frames are answered on their connection; tracked frames through the
+ * client, so a session carries their answers to the client's next
+ * connection, and a counted frame finishes with its answer. One per server:
+ * a connection's state is its own (connection/connection.ts).
  * @module
  */
 import { isBatchFrame } from '../../protocol/msgpack-scan'
@@ -16,6 +17,7 @@ import type { Client, Connection } from '../connection/types'
 import type { Context, ServerStats } from '../types'
 import { errorReply, type Commit } from './answers'
 import type { Codes } from './codes'
+import { countedFrame, type CountedFrame } from './counted'
 import type { Route } from './routing'
 
 /** What the inbound path needs from its server. @internal */
@@ -26,24 +28,27 @@ export interface InboundOptions<Auth> {
   control: ReadonlySet<string>
   /** The session handshake's method, when sessions are on. */
   sessionMethod: string | undefined
+  /** The session convention's ack method. */
+  ackMethod: string
   route: Route<Auth>
-  /** True once `close()` began: a session's tracked frames are no longer counted. */
+  /** True once `close()` began: a session's tracked frames no longer start. */
   closing(): boolean
   /** A frame was fully answered. */
   idle(client: Client<Auth>): void
   report(err: unknown, ctx?: Context<Auth>): void
 }
 
-/** Receives one inbound frame of a connection. @internal */
-export type Receive<Auth> = (connection: Connection<Auth>, frame: WireFrame) => void
+/** Receives one inbound frame of a connection (undefined: a binary frame). @internal */
+export type Receive<Auth> = (connection: Connection<Auth>, data: WireFrame) => void
 
 /** A batch is answered with a batch, even of one: a JSON array, or MessagePack's array of arrays. */
-const isBatch = (frame: WireFrame) => (typeof frame === 'string' ? /^\s*\[/.test(frame) : isBatchFrame(frame))
+const isBatch = (data: WireFrame) => (typeof data === 'string' ? /^\s*\[/.test(data) : isBatchFrame(data))
 
 /** @internal */
 export function createInbound<Auth>(options: InboundOptions<Auth>): Receive<Auth> {
   const { stats, codes, route } = options
   const isControl = (message: Message) => message.type !== 'response' && message.type !== 'error' && options.control.has(message.method)
+  const isAck = (message: Message) => message.type === 'notification' && message.method === options.ackMethod
 
   /** Decode, classify and count synchronously, so frames are counted in arrival order. */
   function frame(connection: Connection<Auth>, data: WireFrame): Promise<void> | undefined {
@@ -64,22 +69,30 @@ export function createInbound<Auth>(options: InboundOptions<Auth>): Receive<Auth
     if (messages && messages.length > 1 && connection.overRate(messages.length - 1)) return undefined
     // A frame is control when every message in it is; anything else, even one that does not decode, is tracked.
     const tracked = !messages?.every(isControl)
-    // Not counted, not run: the client still holds it and sends it to the next server.
-    if (tracked && client.session && options.closing()) return undefined
-    // Write-through sessions: the frame runs once the store counted it (and not if that failed).
-    const counted = tracked ? client.session?.countInbound() : undefined
+    const session = client.session
+    const answers = !!messages?.some((message) => message.type === 'request' || message.type === 'notification')
+    // A tracked frame of a session takes its position now; it counts only when it starts.
+    const arrival = tracked ? session?.arriveInbound() : undefined
+    // Closing: it never starts here, so neither it nor anything after it counts; the client still holds
+    // it and sends it to the next server. Its answers to our calls still settle them (the shutdown may
+    // be waiting for those calls), and count only if nothing before them was left out.
+    if (tracked && session && options.closing() && (answers || !messages)) return undefined
+    const frame = arrival === undefined ? undefined : countedFrame(session!, arrival, answers)
     if (!messages) {
       stats.malformed++
       if (first) client.decided()
-      client.send(errorReply(null, failure!))
+      frame?.begin()
+      void client.send(errorReply(null, failure!))
       return undefined
     }
     const head = messages[0]!
     // Only the connection's first frame, and only in a control frame (the convention never mixes them).
     const opensSession = first && !tracked && head.type == 'request' && head.method === options.sessionMethod
     if (!opensSession && first) client.decided()
-    if (counted) return counted.then((run) => (run ? answerFrame(connection, client, messages, data, tracked, false) : undefined))
-    if (!opensSession) return answerFrame(connection, client, messages, data, tracked, false)
+    // A tracked frame or an ack comes only after the client read a handshake answer (its outbox opens
+    // then): it has the doubts the answer reported. A resubscribe batch, written at once, proves nothing.
+    if (tracked || messages.some(isAck)) session?.doubtsHeard()
+    if (!opensSession) return answerFrame(connection, client, messages, data, tracked, false, frame)
     // Frames that come while the handshake is decided wait, so each is counted in its session.
     connection.hold()
     return Promise.resolve(answerFrame(connection, client, messages, data, tracked, true)).finally(() => {
@@ -98,13 +111,14 @@ export function createInbound<Auth>(options: InboundOptions<Auth>): Receive<Auth
     data: WireFrame,
     tracked: boolean,
     opensSession: boolean,
+    frame?: CountedFrame,
   ): Promise<void> | undefined {
     const page = client.session?.page
-    const handled = messages.map((message, index) => route(message, client, connection, opensSession && index === 0))
+    const handled = messages.map((message, index) => route(message, client, connection, opensSession && index === 0, frame))
     if (handled.some((one) => one instanceof Promise)) {
-      return Promise.all(handled).then((commits) => write(connection, client, commits, data, tracked, page))
+      return Promise.all(handled).then((commits) => write(connection, client, commits, data, tracked, page, frame))
     }
-    write(connection, client, handled as (Commit | undefined)[], data, tracked, page)
+    write(connection, client, handled as (Commit | undefined)[], data, tracked, page, frame)
     return undefined
   }
 
@@ -112,9 +126,18 @@ export function createInbound<Auth>(options: InboundOptions<Auth>): Receive<Auth
    * Writes a frame's answer (one reply, or a batch for a batch) and what must follow it. `page`: the
    * session's page when the frame came; a new page took the session over since (a reload, or the next
    * leader tab of lifeline-ws/share), so the answer is for calls it never made and is not sent. The
-   * commits still run (a keyed request's answer is remembered for its repeat).
+   * commits still run (a keyed request's answer is remembered for its repeat). A counted frame finishes
+   * with its answer (kept in the journal in the same step), or on its own; its slots go back then.
    */
-  function write(connection: Connection<Auth>, client: Client<Auth>, commits: (Commit | undefined)[], data: WireFrame, tracked: boolean, page: number | undefined) {
+  function write(
+    connection: Connection<Auth>,
+    client: Client<Auth>,
+    commits: (Commit | undefined)[],
+    data: WireFrame,
+    tracked: boolean,
+    page: number | undefined,
+    frame: CountedFrame | undefined,
+  ) {
     const replies: Message[] = []
     const replay: WireFrame[] = []
     for (const commit of commits) {
@@ -122,13 +145,22 @@ export function createInbound<Auth>(options: InboundOptions<Auth>): Receive<Auth
       if (answer?.reply) replies.push(answer.reply)
       if (answer?.replay) replay.push(...answer.replay)
     }
+    const finishing = frame?.started ? frame.position : undefined
+    let kept: void | Promise<void> = undefined
     if (replies.length && !(tracked && page !== client.session?.page)) {
       const reply = replies.length > 1 || isBatch(data) ? replies : replies[0]!
-      if (tracked) client.send(reply)
+      if (tracked) kept = client.send(reply, finishing)
       else connection.write(connection.protocol.encode(reply))
-    }
+    } else if (finishing !== undefined) kept = client.session?.finishInbound(finishing)
     for (const frame of replay) connection.write(frame)
-    options.idle(client)
+    // Until it finished, the frame is what a crash could leave in doubt: it keeps its slots.
+    const slots = frame?.slots ?? 0
+    const free = () => {
+      for (let slot = 0; slot < slots; slot++) client.work.release()
+      options.idle(client)
+    }
+    if (kept instanceof Promise) void kept.then(free, free)
+    else free()
   }
 
   function receive(connection: Connection<Auth>, data: WireFrame) {

@@ -22,19 +22,32 @@ function kept(reply: Message | undefined): KeptAnswer {
 }
 
 /**
- * `run` runs the message; `error` makes an error answer (undefined for a notification).
+ * `run` runs the message; `error` makes an error answer (undefined for a notification); `repeated`
+ * wraps the answer of a repeat (a counted frame answers once it counts: routing.ts). Called when the
+ * message's turn comes (routing.ts), never on arrival: one that never starts here (its connection went
+ * first) is not marked, and runs when it is written again.
  * @internal
  */
-export function runKeyed(once: Once, repeats: Repeats, id: Id | undefined, run: () => Handled, error: (failure: ErrorObject) => Commit | undefined, codes: Codes): Handled {
+export function runKeyed(
+  once: Once,
+  repeats: Repeats,
+  id: Id | undefined,
+  run: () => Handled,
+  error: (failure: ErrorObject) => Commit | undefined,
+  codes: Codes,
+  repeated: (answer: () => Handled) => Handled = (answer) => answer(),
+): Handled {
   if (repeats.seen(once)) {
     // Written again (two leader tabs of lifeline-ws/share both wrote it): not run again.
-    if (id === undefined) return undefined
-    const forgotten = () => error({ code: codes.alreadyRun, message: 'Already run in this session; its answer is no longer kept' })
-    const kept = repeats.answer(once)
-    if (!kept) return forgotten()
-    return kept.then((first) => {
-      if (!first) return forgotten()
-      return () => ({ reply: 'error' in first ? errorReply(id, first.error) : { type: 'response', id, result: first.result } })
+    return repeated(() => {
+      if (id === undefined) return undefined
+      const forgotten = () => error({ code: codes.alreadyRun, message: 'Already run in this session; its answer is no longer kept' })
+      const kept = repeats.answer(once)
+      if (!kept) return forgotten()
+      return kept.then((first) => {
+        if (!first) return forgotten()
+        return () => ({ reply: 'error' in first ? errorReply(id, first.error) : { type: 'response', id, result: first.result } })
+      })
     })
   }
   const handled = run()

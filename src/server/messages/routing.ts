@@ -11,9 +11,10 @@ import { isRpcError } from '../../errors'
 import type { ErrorObject, Id, Message, Protocol } from '../../protocol/protocol'
 import type { Client, Connection } from '../connection/types'
 import type { Context, MethodHandler, ServerStats } from '../types'
-import { isRecord } from '../values'
+import { isRecord } from '../../checks'
 import { errorReply, type Commit, type Granted, type Handled } from './answers'
 import { methodNotFound, type Codes } from './codes'
+import type { CountedFrame } from './counted'
 import { isOnce, runKeyed } from './keyed'
 import type { Subscriptions } from './subscribe'
 
@@ -38,13 +39,15 @@ export interface RoutingOptions<Auth> {
 
 /**
  * Handle one message of `client`'s, which came on `connection`. `opensSession`: it is the
- * connection's first message, alone in a control frame, so it may open a session. Synchronous when
- * nothing makes it wait (control messages, a method that returns a value, not a promise), so the
- * common frame is answered without a promise or a microtask; a handshake, a subscribe, a method
- * that returns a promise or waits for a slot answer later.
+ * connection's first message, alone in a control frame, so it may open a session. `frame`: the
+ * session's count of a tracked frame (counted.ts): what the message does waits until it counts.
+ * Synchronous when nothing makes it wait (control messages, a method that returns a value, not a
+ * promise, no journal), so the common frame is answered without a promise or a microtask; a
+ * handshake, a subscribe, a method that returns a promise or waits for a slot or the journal answer
+ * later.
  * @internal
  */
-export type Route<Auth> = (message: Message, client: Client<Auth>, connection: Connection<Auth>, opensSession: boolean) => Handled
+export type Route<Auth> = (message: Message, client: Client<Auth>, connection: Connection<Auth>, opensSession: boolean, frame?: CountedFrame) => Handled
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   (typeof value == 'object' || typeof value == 'function') && value !== null && typeof (value as PromiseLike<unknown>).then == 'function'
@@ -64,8 +67,28 @@ export function createRouting<Auth>(options: RoutingOptions<Auth>): Route<Auth> 
     return { code: codes.internalError, message: 'Internal error' }
   }
 
-  return function route(message, client, connection, opensSession) {
+  /**
+   * Runs `make` once the frame counts: at once without a journal (synchronously), else from the
+   * journal's reply, in position order; not at all if the journal failed.
+   */
+  function whenCounted(frame: CountedFrame | undefined, make: () => Handled): Handled {
+    if (!frame) return make()
+    let later: ((handled: Handled) => void) | undefined
+    let now: boolean | undefined
+    frame.begin((ok) => {
+      if (later) later(ok ? make() : undefined)
+      else now = ok
+    })
+    if (now !== undefined) return now ? make() : undefined
+    return new Promise<Commit | undefined>((resolve) => {
+      later = resolve as (handled: Handled) => void
+    })
+  }
+
+  return function route(message, client, connection, opensSession, frame) {
     if (message.type == 'response' || message.type == 'error') {
+      // The client's answer to our call: it settles it now; the frame counts in its turn.
+      frame?.begin()
       if (message.id !== null) client.settle(message)
       return undefined
     }
@@ -114,35 +137,51 @@ export function createRouting<Auth>(options: RoutingOptions<Auth>): Route<Auth> 
     if (message.once !== undefined && !isOnce(message.once)) {
       // Refused like a malformed message: a notification too gets its -32600 (with id null).
       stats.malformed++
-      return () => ({ reply: errorReply(id ?? null, { code: codes.invalidRequest, message: 'Invalid Request: once must be [origin, n]' }) })
+      return whenCounted(frame, () => () => ({ reply: errorReply(id ?? null, { code: codes.invalidRequest, message: 'Invalid Request: once must be [origin, n]' }) }))
     }
     const repeats = client.session?.repeats
-    const invoke = () => runMethod(message, client, id, granted, error)
-    // A keyed message runs at most once in its session (lifeline-ws/share may write one twice).
-    return message.once && repeats ? runKeyed(message.once, repeats, id, invoke, error, codes) : invoke()
+    const once = message.once
+    // A keyed message runs at most once in its session (lifeline-ws/share may write one twice), checked
+    // when its turn comes; a repeat is answered, not run.
+    const keyed = once && repeats ? (start: () => Handled) => runKeyed(once, repeats, id, start, error, codes, (repeat) => whenCounted(frame, repeat)) : undefined
+    return runMethod(message, client, id, granted, error, frame, keyed)
   }
 
-  /** An application method: admitted (maxInFlight), run, and answered when it returns or settles. */
+  /**
+   * An application method: admitted (maxInFlight), started (counted; written through, once the journal
+   * has it), run, and answered when it returns or settles. Its slot is held until then; in a counted
+   * frame, until the frame finished (its answer kept: inbound.ts), so that what a crash leaves in doubt
+   * is at most what holds a slot.
+   */
   function runMethod(
     message: Extract<Message, { type: 'request' | 'notification' }>,
     client: Client<Auth>,
     id: Id | undefined,
     granted: (answer: Granted) => Commit,
     error: (failure: ErrorObject) => Commit | undefined,
+    frame: CountedFrame | undefined,
+    keyed: ((start: () => Handled) => Handled) | undefined,
   ): Handled {
     const method = options.methods.get(message.method)
-    if (!method) return error(methodNotFound(message.method, codes))
+    if (!method) {
+      // Answered at once (nothing to wait for): a keyed one is remembered, and a repeat gets this answer too.
+      const unknown = () => whenCounted(frame, () => error(methodNotFound(message.method, codes)))
+      return keyed ? keyed(unknown) : unknown()
+    }
     const { work, ctx } = client
     const admission = work.admit(id !== undefined)
-    if (admission === 'refused') return error({ code: codes.overloaded, message: 'Too many requests' })
-    /** A method that returned a promise: answered when it settles; its slot is held until then. */
+    if (admission === 'refused') return whenCounted(frame, () => error({ code: codes.overloaded, message: 'Too many requests' }))
+    const done = () => {
+      if (!frame) work.release()
+    }
+    /** A method that returned a promise: answered when it settles. */
     const later = async (pending: PromiseLike<unknown>): Promise<Commit | undefined> => {
       try {
         return granted({ result: await pending })
       } catch (err) {
         return error(toError(err, ctx))
       } finally {
-        work.release()
+        done()
       }
     }
     const invoke = (): Handled => {
@@ -151,14 +190,23 @@ export function createRouting<Auth>(options: RoutingOptions<Auth>): Route<Auth> 
       try {
         result = method(message.params, ctx, message)
       } catch (err) {
-        work.release()
+        done()
         return error(toError(err, ctx))
       }
       if (isThenable(result)) return later(result)
-      work.release()
+      done()
       // A notification's handler returned: there is nothing to answer (a method never replays).
       return id === undefined ? undefined : granted({ result })
     }
-    return admission === 'now' ? invoke() : admission.then(invoke)
+    /** Admitted: the slot is taken; the frame starts and runs once it counts (a keyed repeat is answered instead). */
+    const go = (): Handled => {
+      if (frame) frame.slots++
+      const start = () => whenCounted(frame, invoke)
+      return keyed ? keyed(start) : start()
+    }
+    if (admission === 'now') return go()
+    // Cancelled: its connection went, or its session left this process. It never started: not counted,
+    // the client writes it again.
+    return admission.then((admitted) => (admitted ? go() : undefined))
   }
 }

@@ -11,7 +11,7 @@ import { RpcError } from '../../errors'
 import type { Connection } from '../connection/types'
 import type { PreparedSubscribe, Topics } from '../topics/topics'
 import type { Context, ServerOptions } from '../types'
-import { isRecord } from '../values'
+import { isCount, isRecord } from '../../checks'
 import type { Granted } from './answers'
 import { Forbidden, TooManySubscriptions, type Codes } from './codes'
 
@@ -47,7 +47,7 @@ export function createSubscriptions<Auth>(options: SubscribeOptions<Auth>): Subs
 
   async function subscribe(connection: Connection<Auth>, params: unknown, ctx: Context<Auth>): Promise<() => Granted> {
     const after = isRecord(params) ? params.after : undefined
-    const validAfter = after === undefined || (Number.isSafeInteger(after) && (after as number) >= 0)
+    const validAfter = after === undefined || isCount(after)
     if (!isRecord(params) || typeof params.topic != 'string' || !params.topic || !validAfter) throw new RpcError(options.codes.invalidParams, 'Invalid params')
     const topic = params.topic
     const pending = underWay.get(connection) ?? new Map<string, object>()

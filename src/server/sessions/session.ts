@@ -1,15 +1,18 @@
 /**
- * One session's bookkeeping (docs/protocol.md, "Sessions"): how many
- * tracked frames came in and went out, the outbound frames the client has
- * not acknowledged yet (bounded in bytes), and the coalesced acks the
- * server owes the client. No sockets here: its client decides where frames go.
- * Acks are named by their direction: `ackedByClient` (the client let go of
- * ours), `ackToClientNow` and `ackedToClient` (ours, of the client's).
+ * One session's bookkeeping (docs/protocol.md, "Sessions"): the count of the
+ * client's tracked frames (inbound-count.ts: counted when they start,
+ * acknowledged when they finish), the tracked frames that went out and the
+ * ones the client has not acknowledged yet (bounded in bytes), the frames a
+ * crash left in doubt, and the coalesced acks the server owes the client.
+ * No sockets here: its client decides where frames go. Acks are named by
+ * their direction: `ackedByClient` (the client let go of ours),
+ * `ackToClientNow` and `ackedToClient` (ours, of the client's).
  * @module
  */
 import { backgroundTimeout, type Clock } from '../clock'
 import { createRepeats, type Repeats } from '../messages/repeats'
 import type { WireFrame } from '../../protocol/protocol'
+import { createInboundCount } from './inbound-count'
 import type { SessionJournal, SessionState } from './store'
 import { frameBytes as byteLength, fromStored, toStored } from './stored-frames'
 
@@ -34,7 +37,7 @@ export interface SessionOptions {
 /** @internal */
 export interface Session {
   readonly id: string
-  /** Tracked client frames received. */
+  /** Tracked client frames counted (started, in position order): what a handshake answers as `received`. */
   readonly received: number
   /** Tracked frames sent. */
   readonly sent: number
@@ -46,16 +49,34 @@ export interface Session {
   readonly repeats: Repeats
   /** How many times a new page took the session over (`newPage`): answers for an older page are not sent. */
   readonly page: number
+  /** A tracked frame of the client arrived: its position, and the epoch it arrived in. Nothing is counted yet. */
+  arriveInbound(): { position: number; epoch: number }
   /**
-   * Count one tracked inbound frame, and acknowledge it soon (or at once, every {@link ACK_EVERY}).
-   * Write-through: once the journal counted it; the promise says whether it may run (false: the journal failed).
+   * The frame at `position` starts; `answers`: it has effects or an answer a crash could lose
+   * (everything but the client's answers to our calls). `counted` is called once it counts: at once,
+   * or, written through, from the journal's reply (false: the journal failed, do not run it). Frames
+   * are called back in position order, so they run in the order they came. A frame of an earlier
+   * `epoch` (its connection went, {@link Session.rewindInbound}) never starts: called back false.
    */
-  countInbound(): void | Promise<boolean>
+  startInbound(position: number, epoch: number, answers: boolean, counted: (ok: boolean) => void): void
+  /** The frame at `position` finished without an answer (a notification ran). Written through: once journaled. */
+  finishInbound(position: number): void | Promise<void>
+  /** The connection is gone: frames that arrived and did not start never will here; the client writes them again. */
+  rewindInbound(): void
   /**
-   * Number and keep one tracked outbound frame. False when the buffer is now over `maxBytes`.
-   * Write-through: once the journal kept it; undefined when the journal failed (do not send it).
+   * Number and keep one tracked outbound frame; `finishes`: it answers the client's frame at that
+   * position, which finishes with it (in the same journal step). False when the buffer is now over
+   * `maxBytes`. Written through: once the journal kept it; undefined when the journal failed (do not send it).
    */
-  keepOutbound(frame: WireFrame): boolean | Promise<boolean | undefined>
+  keepOutbound(frame: WireFrame, finishes?: number): boolean | Promise<boolean | undefined>
+  /**
+   * Frames in doubt: started in a process that lost the session (a crash, or a hand-over at its
+   * deadline) and never finished there. Every handshake answer reports them (`unknown`) until
+   * {@link Session.doubtsHeard}, since an answer can be lost with its connection.
+   */
+  readonly doubts: readonly number[]
+  /** The client wrote after reading a handshake answer: it has the doubts reported, which are forgotten. */
+  doubtsHeard(): void
   /**
    * The client acknowledged our frames up to `count`: let go of them. False (and nothing
    * changes) when `count` is below what it acknowledged before or above what was sent.
@@ -67,12 +88,17 @@ export interface Session {
   newPage(): void
   /** Write the ack owed to the client, if any (a connection is back, or the server is closing). */
   ackToClientNow(): void
-  /** The handshake answer just told the client `received`: no ack is owed to it. */
+  /** A handshake was answered: the client holds what it counted until an ack says it finished; owe one. */
   ackedToClient(): void
   /** Stop the ack timer (no connection, or the session ended). */
   stopAckTimer(): void
   /** The state to keep in a store. */
   state(expires: number): SessionState
+  /**
+   * Written through: hand the session over in the store (see {@link SessionJournal.release}); false when
+   * another process owns it now. Undefined without a journal that releases: save `state()` instead.
+   */
+  handOver(expires: number): Promise<boolean> | undefined
   /** This process stops serving the session; `forget`: the journal, if any, forgets it too. */
   stopJournal(forget: boolean): void
   /** Write-through: whether this process still owns the session in the store; undefined without a journal. */
@@ -84,14 +110,21 @@ export interface Session {
  * @internal
  */
 export function createSession(id: string, options: SessionOptions, state?: SessionState): Session {
-  let received = state?.received ?? 0
+  const inbound = createInboundCount(state?.received ?? 0, state?.running ?? [])
+  // Started by a process that lost the session: they never finish here, so the count goes past them
+  // at once, but they are reported until the client shows it heard.
+  let doubts = [...(state?.running ?? [])]
+  for (const position of doubts) inbound.finish(position)
   let sent = state?.sent ?? 0
   let frames: WireFrame[] = (state?.frames ?? []).map(fromStored)
   let bytes = frames.reduce((total, frame) => total + byteLength(frame), 0)
-  let unacked = 0
+  // What the last rpc.ack told the client (finished up to there).
+  let acknowledged = inbound.finished
   let timer: unknown
   const repeats = createRepeats(state?.marks)
   let page = 0
+  // Written through: started frames waiting for their journal step, called back in position order.
+  const counting = new Map<number, (ok: boolean) => void>()
 
   const { clock } = options
   const stopAckTimer = () => {
@@ -100,23 +133,47 @@ export function createSession(id: string, options: SessionOptions, state?: Sessi
   }
   const ackToClientNow = () => {
     stopAckTimer()
-    if (unacked && options.writeAck(received)) unacked = 0
+    if (inbound.finished > acknowledged && options.writeAck(inbound.finished)) acknowledged = inbound.finished
+  }
+  const oweAck = () => {
+    if (inbound.finished - acknowledged >= ACK_EVERY) ackToClientNow()
+    else if (timer === undefined && inbound.finished > acknowledged) timer = backgroundTimeout(clock, ackToClientNow, options.ackDelay)
   }
   /** Position of the oldest buffered frame, minus one: what the client acknowledged. */
   const base = () => sent - frames.length
   const { journal } = options
   const lost = (err: unknown) => options.lost?.(err)
-  const count = () => {
-    received++
-    unacked++
-    if (unacked >= ACK_EVERY) ackToClientNow()
-    else if (timer === undefined) timer = backgroundTimeout(clock, ackToClientNow, options.ackDelay)
+  const finished = (position: number) => {
+    if (inbound.finish(position)) oweAck()
   }
   const keep = (frame: WireFrame) => {
     sent++
     frames.push(frame)
     bytes += byteLength(frame)
     return bytes <= options.maxBytes
+  }
+  /**
+   * Journals each position the count moved over, in order (the journal's count is a prefix too). Each
+   * step calls its frame back from its own reply, so frames whose replies come in one read still run
+   * in position order, whatever the depth of the promise chains around them.
+   */
+  const journalStarts = (moved: { position: number; running: boolean }[]) => {
+    for (const { position, running } of moved) {
+      const counted = (ok: boolean) => {
+        const then = counting.get(position)
+        counting.delete(position)
+        then?.(ok)
+        // A frame that finished before the count reached it (the client's answer to our call) is done once counted.
+        if (ok && !running) finished(position)
+      }
+      journal!.start(position, running).then(
+        () => counted(true),
+        (err: unknown) => {
+          lost(err)
+          counted(false)
+        },
+      )
+    }
   }
 
   return {
@@ -126,7 +183,7 @@ export function createSession(id: string, options: SessionOptions, state?: Sessi
       return page
     },
     get received() {
-      return received
+      return inbound.started
     },
     get sent() {
       return sent
@@ -137,30 +194,53 @@ export function createSession(id: string, options: SessionOptions, state?: Sessi
     get buffered() {
       return frames.length
     },
-    countInbound() {
-      if (!journal) return count()
-      // Counted in memory (and so acknowledged to the client) only once the store counted it.
-      return journal.receive().then(
-        () => {
-          count()
-          return true
-        },
-        (err: unknown) => {
-          lost(err)
-          return false
-        },
-      )
+    arriveInbound: () => ({ position: inbound.arrive(), epoch: inbound.epoch }),
+    startInbound(position, epoch, answers, counted) {
+      // Admitted just before its connection went: it never starts, the client writes it again.
+      if (epoch !== inbound.epoch) return counted(false)
+      const moved = inbound.start(position, answers)
+      if (!journal) {
+        if (!answers) finished(position)
+        counted(true)
+        return
+      }
+      // Counted in the journal first: it runs (and the client hears it finished) only once the journal has it.
+      counting.set(position, counted)
+      journalStarts(moved)
     },
-    keepOutbound(frame) {
-      if (!journal) return keep(frame)
+    finishInbound(position) {
+      if (!journal) return finished(position)
+      return journal.finish(position).then(() => finished(position), lost)
+    },
+    rewindInbound: () => inbound.rewind(),
+    keepOutbound(frame, finishes) {
+      if (!journal) {
+        const kept = keep(frame)
+        if (finishes !== undefined) finished(finishes)
+        return kept
+      }
       // Replies resolve in call order, so frames are numbered and written in the order they were pushed.
-      return journal.push(toStored(frame)).then(
-        () => keep(frame),
+      return journal.push(toStored(frame), finishes).then(
+        () => {
+          const kept = keep(frame)
+          if (finishes !== undefined) finished(finishes)
+          return kept
+        },
         (err: unknown) => {
           lost(err)
           return undefined
         },
       )
+    },
+    get doubts() {
+      return doubts
+    },
+    doubtsHeard() {
+      if (!doubts.length) return
+      const heard = doubts
+      doubts = []
+      // The journal keeps them as running until now: a crash before this reports them again.
+      if (journal) for (const position of heard) journal.finish(position).catch(lost)
     },
     ackedByClient(upTo) {
       if (!Number.isSafeInteger(upTo) || upTo < base() || upTo > sent) return false
@@ -182,11 +262,14 @@ export function createSession(id: string, options: SessionOptions, state?: Sessi
     },
     ackToClientNow,
     ackedToClient() {
+      // The answer's `received` counts; an ack tells what finished: the next one is owed from scratch.
+      acknowledged = 0
       stopAckTimer()
-      unacked = 0
+      oweAck()
     },
     stopAckTimer,
-    state: (expires) => ({ id, received, sent, frames: frames.map(toStored), expires, marks: repeats.marks() }),
+    state: (expires) => ({ id, received: inbound.started, sent, frames: frames.map(toStored), expires, marks: repeats.marks(), running: [...doubts, ...inbound.running] }),
+    handOver: (expires) => journal?.release?.(expires),
     stopJournal(forget) {
       // Best effort: if the store is away, the session's keys expire at its ttl anyway.
       journal?.end(forget).catch(() => {})

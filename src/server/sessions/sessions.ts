@@ -14,7 +14,7 @@ import type { Granted } from '../messages/answers'
 import type { Codes } from '../messages/codes'
 import { asNotice } from '../notices'
 import type { ResolvedSessions } from '../options'
-import { isCount, isRecord } from '../values'
+import { isCount, isRecord } from '../../checks'
 import { createSession, type Session } from './session'
 import { storedFramesFit } from './stored-frames'
 import { SessionTakenError, type SessionState } from './store'
@@ -36,13 +36,18 @@ export interface SessionsOptions<Auth> {
   /** A client ended for good: onDisconnect. */
   ended(client: Client<Auth>, code: number, reason: string): void
   report(err: unknown): void
+  /** True once the server's close() began. */
+  closing(): boolean
 }
 
 /** @internal */
 export interface Sessions<Auth> {
   /** Decide an `rpc.session` request on `connection` (its own client is the one made at the upgrade). */
   handshake(connection: Connection<Auth>, params: unknown): Promise<() => Granted>
-  /** A session's connection closed: it waits `ttl` for its client. */
+  /**
+   * A session's connection closed: it waits `ttl` for its client. While the server closes, its client
+   * is already on its way to another process: the session is handed over at once.
+   */
   dropped(client: Client<Auth>, code: number, reason: string): void
   /** Graceful shutdown: acknowledge on its connection, save to the store, close with 1012. */
   handOff(client: Client<Auth>): Promise<void>
@@ -154,17 +159,52 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
   }
 
   async function save(client: Client<Auth>, session: Session) {
-    // Tells the client to let go of everything this server received (and ran).
-    writeAck(client, session.received)
-    session.ackedToClient()
+    // What waits for a slot never starts here (at the deadline the queue may not be empty): the client
+    // writes it to the next process. What still runs is kept as running: in doubt at the resume.
+    client.work.cancel()
+    // Tells the client to let go of everything this server finished.
+    session.ackToClientNow()
     const expires = waiting.get(client)?.expires ?? now() + limits.ttl
+    const state = session.state(expires)
+    // From the snapshot on, nothing more reaches the client on this connection: a frame it got that the
+    // store did not keep would put its count ahead of the session's, and the resume would fail.
+    const connection = client.connection
+    if (connection) client.detach()
     try {
-      await limits.store.save(session.state(expires))
+      // Written through, the store has it all: only released, and not if another process took it meanwhile.
+      const handedOver = session.handOver(expires)
+      if (handedOver) await handedOver
+      else await limits.store.save(state)
     } catch (err) {
       options.report(asNotice(err))
     }
     finish(client, 1012, 'Service restart', false)
+    if (connection) {
+      connection.stopServing()
+      connection.close(1012, 'Service restart')
+    }
     leaving.delete(client)
+  }
+
+  // Takes under way, by session id: handshakes that race for one session (its client reconnecting while
+  // the store is slow) share one take. Each take makes the taker the owner in the store, so a second one
+  // would fence off the session the first restored.
+  const taking = new Map<string, Promise<SessionState | undefined>>()
+  function take(id: string): Promise<SessionState | undefined> {
+    let pending = taking.get(id)
+    if (!pending) {
+      pending = Promise.resolve(limits.store.take(id)).finally(() => taking.delete(id))
+      taking.set(id, pending)
+    }
+    return pending
+  }
+
+  function handOff(client: Client<Auth>): Promise<void> {
+    const session = client.session
+    if (!session || client.ended) return Promise.resolve()
+    const saving = leaving.get(client) ?? save(client, session)
+    leaving.set(client, saving)
+    return saving
   }
 
   return {
@@ -175,7 +215,7 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
       // Write-through: a session served here may have moved to another process since (its client came back here).
       const owned = here?.session!.owned()
       const stale = owned !== undefined && !(await owned) ? here : undefined
-      if (id !== null && (!here || stale)) state = await limits.store.take(id)
+      if (id !== null && (!here || stale)) state = await take(id)
       return () => {
         if (stale) finish(stale, 1012, 'Session moved', false)
         const own = connection.client!
@@ -195,7 +235,10 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
         if (found) {
           const replay = resume(found, own, connection, received)
           options.resumed(found)
-          return { result: { id: found.ctx.id, resumed: true, received: found.session!.received, limits: options.limits }, replay }
+          const result = { id: found.ctx.id, resumed: true, received: found.session!.received, limits: options.limits }
+          // Frames a crash or a hand-over left in doubt: the client reports them (docs/protocol.md, "Sessions").
+          const unknown = found.session!.doubts
+          return { result: unknown.length ? { ...result, unknown } : result, replay }
         }
         startSession(own)
         return { result: { id: own.ctx.id, resumed: false, received: 0, limits: options.limits } }
@@ -205,13 +248,10 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
       client.detach()
       const timer = backgroundTimeout(clock, () => finish(client, code, reason), limits.ttl)
       waiting.set(client, { expires: now() + limits.ttl, timer })
+      // Its client reconnects to another process already; the session must be in the store by then, so it
+      // goes now, without waiting for what still runs (in doubt at the resume).
+      if (options.closing()) void handOff(client)
     },
-    handOff(client) {
-      const session = client.session
-      if (!session || client.ended) return Promise.resolve()
-      const saving = leaving.get(client) ?? save(client, session)
-      leaving.set(client, saving)
-      return saving
-    },
+    handOff,
   }
 }

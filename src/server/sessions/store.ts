@@ -16,7 +16,10 @@
 export interface SessionState {
   /** The session id the client presents to resume. */
   readonly id: string
-  /** Tracked frames received from the client in this session (the next one is `received + 1`). */
+  /**
+   * Tracked frames of the client counted in this session (the next one is `received + 1`): a frame
+   * counts when it starts, never when it merely arrived (docs/protocol.md, "Sessions").
+   */
   readonly received: number
   /** Tracked frames sent to the client in this session. */
   readonly sent: number
@@ -31,6 +34,12 @@ export interface SessionState {
    * not counted.
    */
   readonly marks?: Readonly<Record<string, readonly number[]>>
+  /**
+   * Positions (among the `received` counted) that had started and not finished when the state was
+   * kept: a hand-over at the `shutdownTimeout` deadline, or a crash with a journal. Whether they ran is
+   * unknown; the next handshake reports them (`unknown`, docs/protocol.md). Absent: none.
+   */
+  readonly running?: readonly number[]
 }
 
 /**
@@ -66,15 +75,31 @@ export interface SessionStore {
  * `redisSessionStore({ url, writeThrough: true })` provides one; write your own only for another store.
  * @example
  * const journal = store.journal?.(state)
- * await journal?.receive() // before running a tracked frame from the client
+ * await journal?.start(state.received + 1, true) // before running the client's next tracked frame
  */
 export interface SessionJournal {
-  /** Count one tracked frame from the client, before it runs. */
-  receive(): Promise<void>
-  /** Keep one tracked outbound frame (the next position), before it is written to the socket. */
-  push(frame: string): Promise<void>
+  /**
+   * Count the client's tracked frame at `position` (always the next one: `received + 1`) as started,
+   * before it runs; `running`: it has effects or an answer still to come, so it stays in doubt until
+   * {@link SessionJournal.finish} (or the {@link SessionJournal.push} of its answer).
+   */
+  start(position: number, running: boolean): Promise<void>
+  /** The frame at `position` finished without an answer (a notification ran), or its doubt was told. */
+  finish(position: number): Promise<void>
+  /**
+   * Keep one tracked outbound frame (the next position), before it is written to the socket;
+   * `finishes`: it is the answer of the client's frame at that position, which finishes in the same step.
+   */
+  push(frame: string, finishes?: number): Promise<void>
   /** The client acknowledged the outbound frames up to `count`: let go of them. */
   acknowledge(count: number): Promise<void>
+  /**
+   * A graceful hand-over (`close()`): the session waits in the store until `expires` (ms since the
+   * epoch) for any process. Resolves false when this process no longer owns it (its client resumed
+   * elsewhere meanwhile, or it expired): there is nothing of its to hand over, and that other owner's
+   * claim stands. Without it, the server saves the session's state with {@link SessionStore.save}.
+   */
+  release?(expires: number): Promise<boolean>
   /** A new page took the session over: drop the outbound frames and count them from 0 again. */
   restart(): Promise<void>
   /**
@@ -134,7 +159,8 @@ export function createSessionStore(options: SessionStoreOptions = {}): SessionSt
       const timer = setTimeout(() => kept.delete(state.id), Math.max(0, state.expires - now()))
       timer.unref()
       // A copy: the server goes on using its arrays.
-      kept.set(state.id, { state: { ...state, frames: [...state.frames] }, timer })
+      const copy: SessionState = { ...state, frames: [...state.frames] }
+      kept.set(state.id, { state: state.running ? { ...copy, running: [...state.running] } : copy, timer })
     },
     take(id) {
       const entry = kept.get(id)

@@ -1,19 +1,20 @@
 /**
- * Limits at the door, against hostile clients that act before a socket
- * exists: a handshake deadline (slowloris: an upgrade request trickled byte
- * by byte, or an `authenticate` that never answers) and a cap on
- * connections per client address. Each is an option with a default far
- * above what an honest client needs (docs/server.md, "Limits" and "Hostile
- * clients"); the per-socket message rate is the connection's
- * (connection/connection.ts).
+ * Limits at the door of the Node transport, against hostile clients that act
+ * before a socket exists: a handshake deadline (slowloris: an upgrade request
+ * trickled byte by byte, or an `authenticate` that never answers) and the
+ * cap on connections per client address (addresses.ts). Each is an option
+ * with a default far above what an honest client needs (docs/server.md,
+ * "Limits" and "Hostile clients"); the per-socket message rate is the
+ * connection's (connection/connection.ts).
  * @module
  */
 import type { IncomingMessage, Server as HttpServer } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { backgroundTimeout, type Clock } from '../clock'
-
-const peerAddress = (request: IncomingMessage): string => request.socket.remoteAddress ?? ''
+import type { UpgradeRequest } from '../context'
+import { createAddressCounter } from './addresses'
+import { refuse } from './upgrade'
 
 /** What the server needs from its upgrade guard. @internal */
 export interface UpgradeGuard {
@@ -30,17 +31,20 @@ export interface UpgradeGuard {
  * Count connections per address and put a deadline on every handshake. With an http server of
  * our own (`http`), the deadline starts at the TCP connection, so a request whose headers never
  * finish is cut too; otherwise it starts when the upgrade reaches us (the headers are the
- * owner's server's business: its `headersTimeout`).
+ * owner's server's business: its `headersTimeout`). A deadline that passes while `authenticate`
+ * runs (the request arrived whole) is answered 503; one that passes on trickling headers cuts.
  * @internal
  */
 export function createUpgradeGuard(
-  options: { handshakeTimeout: number; maxConnectionsPerAddress: number; clientAddress(request: IncomingMessage): string },
+  options: { handshakeTimeout: number; maxConnectionsPerAddress: number; clientAddress(request: UpgradeRequest): string },
   http: HttpServer | undefined,
   expired: () => void,
   clock: Clock,
 ): UpgradeGuard {
-  const addresses = new Map<string, number>()
+  const counter = createAddressCounter(options)
   const deadlines = new WeakMap<Duplex, unknown>()
+  // Sockets whose whole upgrade request arrived: what keeps them now is `authenticate`.
+  const arrived = new WeakSet<Duplex>()
 
   const arm = (socket: Duplex) => {
     if (deadlines.has(socket)) return
@@ -49,7 +53,8 @@ export function createUpgradeGuard(
       deadlines.delete(socket)
       if (socket.destroyed) return
       expired()
-      socket.destroy()
+      if (arrived.has(socket)) refuse(socket, 503)
+      else socket.destroy()
     }, options.handshakeTimeout)
     deadlines.set(socket, timer)
     socket.once('close', () => disarm(socket))
@@ -64,23 +69,13 @@ export function createUpgradeGuard(
   http?.on('connection', onConnection)
 
   return {
-    addresses,
+    addresses: counter.addresses,
     admit(request, socket) {
       arm(socket)
-      let address: string
-      try {
-        address = String(options.clientAddress(request))
-      } catch {
-        address = peerAddress(request)
-      }
-      const count = addresses.get(address) ?? 0
-      if (count >= options.maxConnectionsPerAddress) return false
-      addresses.set(address, count + 1)
-      socket.once('close', () => {
-        const left = (addresses.get(address) ?? 1) - 1
-        if (left > 0) addresses.set(address, left)
-        else addresses.delete(address)
-      })
+      arrived.add(socket)
+      const release = counter.admit(request)
+      if (!release) return false
+      socket.once('close', release)
       return true
     },
     upgraded: disarm,

@@ -5,8 +5,8 @@
  * at each upgrade, a refused origin is reported once.
  * @module
  */
-import type { IncomingMessage } from 'node:http'
-import type { OriginCheck, ResolvedDoor, ServerOptions } from '../options'
+import type { UpgradeRequest } from '../context'
+import type { OriginCheck, ResolvedDoor, SharedServerOptions } from '../options'
 import { notice } from '../notices'
 import { describe } from '../values'
 
@@ -53,7 +53,7 @@ function normaliseSent(origin: string): string {
 }
 
 /** Same-origin: the page's origin names the host the request came to. */
-function sameOrigin(origin: string, request: IncomingMessage): boolean {
+function sameOrigin(origin: string, request: UpgradeRequest): boolean {
   const host = request.headers.host
   if (typeof host != 'string') return false
   try {
@@ -70,7 +70,7 @@ function sameOrigin(origin: string, request: IncomingMessage): boolean {
  * `failed` (the server reports it, once per origin).
  * @internal
  */
-export function resolveAllowedOrigins(allowed: ServerOptions['allowedOrigins']): OriginCheck {
+export function resolveAllowedOrigins(allowed: SharedServerOptions<unknown, UpgradeRequest>['allowedOrigins']): OriginCheck {
   if (allowed === undefined) return sameOrigin
   if (allowed === '*') return () => true
   if (typeof allowed == 'function') {
@@ -104,7 +104,7 @@ export function resolveAllowedOrigins(allowed: ServerOptions['allowedOrigins']):
  * from non-browser clients, which hold no victim's cookies: never refused here.
  * @internal
  */
-export function createOriginGate(door: Pick<ResolvedDoor<unknown>, 'originAllowed' | 'originsByFunction'>, report: (err: unknown) => void): (request: IncomingMessage) => boolean {
+export function createOriginGate(door: Pick<ResolvedDoor<unknown>, 'originAllowed' | 'originsByFunction'>, report: (err: unknown) => void): (request: UpgradeRequest) => boolean {
   const reported = new Set<string>()
   const reportOnce = (origin: string, err: Error) => {
     if (reported.has(origin)) return
@@ -113,8 +113,10 @@ export function createOriginGate(door: Pick<ResolvedDoor<unknown>, 'originAllowe
     report(err)
   }
   return (request) => {
-    const origin = request.headers.origin
-    if (origin === undefined) return false
+    const sent = request.headers.origin
+    if (sent === undefined) return false
+    // Never a list from a browser: joined, it names no origin and is refused.
+    const origin = Array.isArray(sent) ? sent.join(', ') : sent
     const failed = (err: unknown) =>
       reportOnce(origin, notice(`lifeline-ws/server: refused upgrade from origin ${origin}: allowedOrigins failed (${String(err)})`, err))
     if (door.originAllowed(origin, request, failed)) return false

@@ -9,8 +9,8 @@
  * seams", shows how each plugs in. Types only.
  * @module
  */
-import type { IncomingMessage } from 'node:http'
 import type { WireFrame } from '../../protocol/protocol'
+import type { UpgradeRequest } from '../context'
 
 /** One accepted WebSocket as the core drives it: implemented by the adapter, called by the core. */
 export interface TransportSocket {
@@ -51,9 +51,10 @@ export interface SocketEvents {
 export interface TransportHost<Auth> {
   /**
    * A socket passed the door (path, limits, origin, authentication): the core serves it from now
-   * on. The adapter reports the socket's events to what this returns.
+   * on. The adapter reports the socket's events to what this returns. `request` becomes
+   * `ctx.request`: the `IncomingMessage` on Node, a `WebUpgradeRequest` on Deno and Bun.
    */
-  accept(socket: TransportSocket, request: IncomingMessage, auth: Auth): SocketEvents
+  accept(socket: TransportSocket, request: UpgradeRequest, auth: Auth): SocketEvents
   /** Count for `server.stats`: an upgrade refused at the door, or a socket that broke the WebSocket protocol. */
   count(counter: 'rejected' | 'malformed'): void
   /** Report to `onError` (a failing `authenticate`, an origin refused). */
@@ -73,6 +74,6 @@ export interface Transport<Auth> {
   drained(ms: number): Promise<void>
   /** Cut every socket left, without a closing handshake. */
   terminate(): void
-  /** Last: release what is left (idle HTTP connections, the WebSocket server). */
-  close(): void
+  /** Last: release what is left (idle HTTP connections, the WebSocket server, the port); the core waits for a promise. */
+  close(): void | Promise<void>
 }

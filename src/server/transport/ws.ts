@@ -15,10 +15,11 @@ import type { Clock } from '../clock'
 import type { ResolvedDoor, ResolvedListen } from '../options'
 import { closeReason } from '../values'
 import { createUpgradeGuard } from './door'
+import { createLiveSockets } from './live-sockets'
 import { createOriginGate } from './origins'
 import type { WireFrame } from '../../protocol/protocol'
 import type { SocketEvents, Transport, TransportHost, TransportSocket } from './transport'
-import { authenticate, pathMatches, refuse, type Verdict } from './upgrade'
+import { authenticate, pathMatches, refuse, refusedOverHttp, type Verdict } from './upgrade'
 
 const noop = () => {}
 
@@ -92,10 +93,9 @@ export function createWsTransport<Auth>(options: { listen: ResolvedListen; door:
     ? createHttpServer((_req, res) => res.writeHead(426, { 'Content-Type': 'text/plain' }).end('Upgrade Required'))
     : (listen.server as HttpServer | undefined)
   // Every upgraded socket, accepted or being refused with a close code, so that close() can end them all.
-  const sockets = new Set<WebSocket>()
+  const sockets = createLiveSockets<WebSocket>(clock)
   let host: TransportHost<Auth> | undefined
   let stopping = false
-  let onEmpty = noop
 
   const report = (err: unknown) => host?.report(err)
   const guard = createUpgradeGuard(door, own ? http : undefined, () => host?.count('rejected'), clock)
@@ -109,14 +109,11 @@ export function createWsTransport<Auth>(options: { listen: ResolvedListen; door:
     if (verdict.ok) reportEvents(ws, core.accept(new WsSocket(ws), request, verdict.auth))
     else ws.close(4000 + verdict.status, closeReason(verdict.reason))
     sockets.add(ws)
-    ws.once('close', () => {
-      sockets.delete(ws)
-      if (!sockets.size) onEmpty()
-    })
+    ws.once('close', () => sockets.delete(ws))
   }
 
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    if (!pathMatches(request, door.path)) return false
+    if (!pathMatches(request.url, door.path)) return false
     socket.on('error', noop)
     const refused = (status: number, reason?: string) => {
       host?.count('rejected')
@@ -136,9 +133,10 @@ export function createWsTransport<Auth>(options: { listen: ResolvedListen; door:
       return true
     }
     authenticate(request, door.authenticate, report).then((verdict) => {
-      if (socket.destroyed) return
+      // Cut, or answered 503 by the handshake deadline, while authenticate ran.
+      if (socket.destroyed || !socket.writable) return
       if (stopping) return refused(503)
-      if (!verdict.ok && door.authRejection === 'http') return refused(verdict.status, verdict.reason)
+      if (refusedOverHttp(verdict, door.authRejection)) return refused(verdict.status, verdict.reason)
       if (!verdict.ok) core.count('rejected')
       wss.handleUpgrade(request, socket, head, (ws) => {
         guard.upgraded(socket)
@@ -178,15 +176,7 @@ export function createWsTransport<Auth>(options: { listen: ResolvedListen; door:
       else http?.off('upgrade', onUpgrade)
       guard.stop()
     },
-    drained: (ms) =>
-      new Promise<void>((resolve) => {
-        if (!sockets.size) return resolve()
-        const timer = clock.setTimeout(resolve, ms)
-        onEmpty = () => {
-          clock.clearTimeout(timer)
-          resolve()
-        }
-      }),
+    drained: sockets.drained,
     terminate() {
       for (const ws of sockets) ws.terminate()
     },

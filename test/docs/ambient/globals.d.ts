@@ -48,6 +48,18 @@ declare global {
   var otherWebSocketServer: WebSocketServer
   var createServer: typeof import('lifeline-ws/server').createServer
   var rooms: Map<string, { members(): Promise<string[]> }>
+  // What the Deno and Bun examples use of their runtimes (the docs are checked in Node).
+  var Deno: {
+    serve(options: { port: number }, handler: (request: Request, info: import('lifeline-ws/server/deno').DenoServeInfo) => Response | Promise<Response>): unknown
+    addSignalListener(signal: 'SIGTERM', handler: () => void): void
+  }
+  var Bun: {
+    serve(options: {
+      port: number
+      fetch(request: Request, server: import('lifeline-ws/server/bun').BunServer): Response | undefined | Promise<Response | undefined>
+      websocket: import('lifeline-ws/server/bun').BunWebSocketHandler
+    }): unknown
+  }
 
   // The app's own code that the snippets call.
   var auth: { getToken(): Promise<string>; currentToken(): string; logout(): void }

@@ -11,3 +11,8 @@ declare module 'express' {
   }
   export default function express(): App
 }
+
+// Deno imports npm packages with the npm: prefix (docs/server.md, "Deno and Bun").
+declare module 'npm:lifeline-ws/server/deno' {
+  export * from 'lifeline-ws/server/deno'
+}

@@ -90,20 +90,31 @@ describe('sessions across a SIGKILL', () => {
     expect(byDoomed.length).toBeGreaterThanOrEqual(300)
     expect(bySurvivor).toEqual(range(answer.received + 1, STEPS))
     expect(bySurvivor.length).toBeGreaterThan(0)
-    // The only steps missing: counted in Redis by the doomed process, their effects cut by the kill.
+    // A step counts when it starts: what the kill cut is only what was running then, and the resume says
+    // which (`unknown`, positions = step numbers here: steps are this client's only tracked frames).
+    const unknown = (answer as { unknown?: number[] }).unknown ?? []
     const missing = range(1, STEPS).filter((n) => !ran.includes(n))
-    expect(missing).toEqual(range(byDoomed.length + 1, answer.received))
+    expect(missing.filter((n) => !unknown.includes(n))).toEqual([])
+    expect(unknown.length).toBeLessThanOrEqual(32)
+    expect(unknown.every((n) => n <= answer.received && !bySurvivor.includes(n))).toBe(true)
 
     const { answered, stepped } = arrivals(client)
-    // Exactly once, in order, both kinds: each server frame reached the client once (replayed from Redis if the kill cut it).
+    // Exactly once, both kinds: each server frame reached the client once (replayed from Redis if the kill
+    // cut it). Events in the order they were sent; answers in any order (docs/server.md: requests are
+    // answered in any order; frames whose counts came back from Redis in one read may finish out of turn).
     for (const numbers of [answered, stepped]) {
       expect(new Set(numbers).size).toBe(numbers.length)
-      expect(isIncreasing(numbers)).toBe(true)
       // Every step the survivor ran was answered; of the doomed process's, the ones written to Redis before the kill.
-      expect(numbers.filter((n) => n > answer.received)).toEqual(bySurvivor)
+      expect(numbers.filter((n) => n > answer.received).sort((a, b) => a - b)).toEqual(bySurvivor)
       const fromDoomed = numbers.filter((n) => n <= answer.received)
-      expect(fromDoomed).toEqual(byDoomed.slice(0, fromDoomed.length))
+      expect(fromDoomed.every((n) => byDoomed.includes(n))).toBe(true)
     }
+    // An answer finishes its step in the same write: a step answered is never in doubt. (Its `stepped`
+    // event, sent before the answer, may have reached the client from a step the kill then cut.)
+    expect(answered.filter((n) => unknown.includes(n))).toEqual([])
+    expect(isIncreasing(stepped)).toBe(true)
+    // Every step the doomed process ran and did not leave in doubt was answered: nothing waits for a timeout.
+    expect(byDoomed.filter((n) => !unknown.includes(n) && !answered.includes(n))).toEqual([])
     expect(doomed.log.join('') + survivor.log.join('')).toBe('')
   }, 90_000)
 

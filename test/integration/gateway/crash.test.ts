@@ -67,6 +67,10 @@ beforeAll(async () => {
   // Everything the backend published has had time to arrive: the last run's message is in.
   outcome.ran = await runs()
   await vi.waitFor(() => expect(outcome.received.map(({ n }) => n)).toContain(outcome.ran.at(-1)), { ...patient, timeout: 20_000 })
+  // The call running at the kill rejects at once (OutcomeUnknownError) while the backend still holds
+  // it: its message may be published after all the others. Wait for every run's message, or the
+  // deadline (the tests below then say what is missing).
+  await vi.waitFor(() => expect(outcome.received.map(({ n }) => n)).toEqual(expect.arrayContaining(outcome.ran)), { ...patient, timeout: 20_000 }).catch(() => {})
   outcome.ran = await runs()
 }, 120_000)
 
@@ -98,12 +102,12 @@ describe('a gateway process SIGKILLed under a client (Redis, write-through sessi
     expect(answered.length).toBeGreaterThan(TOTAL / 2)
   })
 
-  // Issue #26, defect 2 (write-through sessions lose work at a SIGKILL): today the call running at
-  // the kill, and any counted behind it, settle only by the client's own timeout ("TimeoutError:
-  // lifeline: call 'chat.send' timed out after 8000 ms", call 20 and often a few before it), and
-  // calls counted but not started never run anywhere. #26 makes them reject at once with a typed
-  // "outcome unknown" error and bounds the loss by what was running. Switch this on when #26 lands.
-  it.fails('no call waits for its timeout: each is answered, or, running at the kill, rejected at once (issue #26)', () => {
+  // Issue #26, defect 2 (write-through sessions lost work at a SIGKILL): before the fix the call
+  // running at the kill, and any counted behind it, settled only by the client's own timeout
+  // ("TimeoutError: lifeline: call 'chat.send' timed out after 8000 ms"), and calls counted but not
+  // started never ran anywhere (this was an it.fails then). A frame now counts when it starts, and the
+  // resume reports the ones running at the kill: their calls reject at once with OutcomeUnknownError.
+  it('no call waits for its timeout: each is answered, or, running at the kill, rejected at once (issue #26)', () => {
     expect(outcome.calls.filter((call) => call.error?.startsWith('TimeoutError'))).toEqual([])
     const unanswered = outcome.calls.filter((call) => !call.ok).map((call) => call.n)
     // What never ran anywhere was rejected, not lost: at most the calls running at the kill.

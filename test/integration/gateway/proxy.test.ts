@@ -72,6 +72,38 @@ describe('connect proxy', () => {
     expect(await refusedWith(slow.url)).toBe(503)
   })
 
+  // Before: the gateway asked the backend first and handed the upgrade to the server's door after,
+  // so each upgrade of a flood from one address, and each from a foreign site's page, cost a
+  // POST /lifeline/connect (31 here) before the door refused it.
+  it('never asks the backend about an upgrade the door refuses: a flood from one address, a foreign origin', async () => {
+    const backend = await fakeBackend()
+    const { url, lines } = await gatewayFor(backend, { maxConnectionsPerAddress: 3 })
+    const sockets: WebSocket[] = []
+    const attempt = (headers: Record<string, string> = {}) =>
+      new Promise<number | 'open'>((resolve) => {
+        const socket = new WebSocket(url, { headers })
+        sockets.push(socket)
+        socket.on('error', () => {})
+        socket.on('unexpected-response', (_request, response) => {
+          response.resume()
+          resolve(response.statusCode ?? 0)
+        })
+        socket.on('open', () => resolve('open'))
+      })
+    try {
+      const foreign = attempt({ origin: 'https://evil.example' })
+      const flood = await Promise.all(Array.from({ length: 30 }, () => attempt()))
+      expect(await foreign).toBe(403)
+      // The three that got in stay open, holding their address's places.
+      expect(flood.filter((outcome) => outcome === 'open')).toHaveLength(3)
+      expect(flood.filter((outcome) => outcome === 429)).toHaveLength(27)
+      expect(backend.received.filter((request) => request.path === '/lifeline/connect')).toHaveLength(3)
+      expect(lines.filter((line) => line.msg === 'connect refused')).toEqual([])
+    } finally {
+      for (const socket of sockets) socket.terminate()
+    }
+  })
+
   it('lets a user subscribe only to the topics the backend listed (names and prefix* patterns)', async () => {
     const backend = await fakeBackend()
     const { url } = await gatewayFor(backend)

@@ -169,6 +169,27 @@ describe('authentication', () => {
     expect(await refusedWith(url(server, '/?token=banned'))).toBe(403)
     await open(url(server, '/?token=good'))
   })
+
+  // Before: a 503 was "any other error", refused for good as 4401 Unauthorized: a client whose
+  // identity service was down for a second stopped reconnecting for ever.
+  it.each(['close', 'http'] as const)("with authRejection: '%s', answers an authenticate that throws status 503 with HTTP 503, which clients retry", async (authRejection) => {
+    const onError = vi.fn()
+    let up = false
+    const server = await start({
+      onError,
+      authRejection,
+      authenticate: () => {
+        if (!up) throw Object.assign(new Error('identity service unreachable'), { status: 503 })
+        return 'user'
+      },
+    })
+    expect(await refusedWith(url(server))).toBe(503)
+    expect(server.stats).toMatchObject({ rejected: 1, accepted: 0 })
+    // A refusal the hook chose is not an error of the server's.
+    expect(onError).not.toHaveBeenCalled()
+    up = true
+    await open(url(server))
+  })
 })
 
 describe('frames', () => {

@@ -43,7 +43,7 @@ describe('a session', () => {
     expect(session.replayAfter(5)).toBeUndefined()
     expect(session.ackedByClient(1)).toBe(false)
     expect(session.ackedByClient(9)).toBe(false)
-    expect(session.state(123)).toEqual({ id: 'id', received: 0, sent: 4, frames: ['f3', 'f4'], expires: 123, marks: {} })
+    expect(session.state(123)).toEqual({ id: 'id', received: 0, sent: 4, frames: ['f3', 'f4'], expires: 123, marks: {}, running: [] })
   })
 
   it('reports going over maxBytes, and counts bytes as UTF-8', () => {
@@ -55,9 +55,19 @@ describe('a session', () => {
     expect(session.keepOutbound('xx')).toBe(false)
   })
 
-  it('acknowledges every 128 inbound frames at once, and restarts numbering for a new page', () => {
+  /** Arrive and start one frame; `answers`: it runs until finishInbound (a notification) or its answer. */
+  const run = (session: ReturnType<typeof createSession>, answers = false) => {
+    const arrival = session.arriveInbound()
+    let counted: boolean | undefined
+    session.startInbound(arrival.position, arrival.epoch, answers, (ok) => {
+      counted = ok
+    })
+    return { position: arrival.position, counted: () => counted }
+  }
+
+  it('acknowledges every 128 finished inbound frames at once, and restarts numbering for a new page', () => {
     const { session, acks } = make()
-    for (let n = 0; n < 300; n++) void session.countInbound()
+    for (let n = 0; n < 300; n++) run(session)
     expect(acks).toEqual([128, 256])
     session.stopAckTimer()
     void session.keepOutbound('old page')
@@ -65,7 +75,48 @@ describe('a session', () => {
     expect([session.sent, session.buffered, session.bytes, session.received]).toEqual([0, 0, 0, 300])
   })
 
-  it('with a journal, counts and keeps a frame only once the journal did, and lets go of the session when it fails', async () => {
+  it('counts a frame when it starts, acknowledges it when it finished, and keeps the ones running in its state', () => {
+    const { session, acks } = make()
+    const waiting = session.arriveInbound()
+    expect(session.received).toBe(0)
+    const call = run(session, true)
+    // Without a journal it may run at once, but the count is a prefix: it waits for the frame before it.
+    expect([call.counted(), session.received]).toEqual([true, 0])
+    // The first frame never started (its connection went): it never will, and nothing after it counted.
+    session.rewindInbound()
+    let late: boolean | undefined
+    session.startInbound(waiting.position, waiting.epoch, true, (ok) => {
+      late = ok
+    })
+    expect(late).toBe(false)
+    const again = run(session, true)
+    const note = run(session, true)
+    expect([again.counted(), note.counted(), session.received]).toEqual([true, true, 2])
+    void session.finishInbound(note.position)
+    session.ackToClientNow()
+    expect(acks).toEqual([])
+    expect(session.state(1).running).toEqual([1])
+    expect(session.keepOutbound('answer', again.position)).toBe(true)
+    session.ackToClientNow()
+    expect(acks).toEqual([2])
+    expect(session.state(1).running).toEqual([])
+  })
+
+  it('reports the frames a crash left running (doubts) until the client shows it heard, and acknowledges past them', () => {
+    const acks: number[] = []
+    const session = createSession('id', { maxBytes: 100, ackDelay: 60_000, clock: systemClock, writeAck: (received) => acks.push(received) > 0 }, {
+      id: 'id', received: 5, sent: 0, frames: [], expires: 1, running: [4, 5],
+    })
+    expect([session.received, session.doubts]).toEqual([5, [4, 5]])
+    session.ackedToClient()
+    session.ackToClientNow()
+    expect(acks).toEqual([5])
+    expect(session.state(1).running).toEqual([4, 5])
+    session.doubtsHeard()
+    expect([session.doubts, session.state(1).running]).toEqual([[], []])
+  })
+
+  it('with a journal, counts, finishes and keeps a frame only once the journal did, and lets go of the session when it fails', async () => {
     const calls: string[] = []
     let failing = false
     const step = (name: string) => async () => {
@@ -73,8 +124,9 @@ describe('a session', () => {
       if (failing) throw new Error(`LIFELINE_TAKEN ${name}`)
     }
     const journal = {
-      receive: step('receive'),
-      push: async (frame: string) => step(`push ${frame}`)(),
+      start: async (position: number, running: boolean) => step(`start ${position}${running ? ' running' : ''}`)(),
+      finish: async (position: number) => step(`finish ${position}`)(),
+      push: async (frame: string, finishes?: number) => step(`push ${frame}${finishes === undefined ? '' : ` finishes ${finishes}`}`)(),
       acknowledge: async (count: number) => step(`ack ${count}`)(),
       restart: step('restart'),
       end: async (forget: boolean) => step(`end ${forget}`)(),
@@ -83,14 +135,16 @@ describe('a session', () => {
     const lost: unknown[] = []
     const acks: number[] = []
     const session = createSession('id', { maxBytes: 5, ackDelay: 60_000, clock: systemClock, writeAck: (received) => acks.push(received) > 0, journal, lost: (err) => lost.push(err) })
-    const counting = session.countInbound()
-    // Not counted (nor acknowledged) before the journal counted it.
-    expect(session.received).toBe(0)
-    expect(await counting).toBe(true)
-    expect(session.received).toBe(1)
-    const pushing = session.keepOutbound('abc')
+    const counting = run(session, true)
+    // Counted in memory at once (it must never run twice), but run only once the journal counted it.
+    expect([session.received, counting.counted()]).toEqual([1, undefined])
+    await vi.waitFor(() => expect(counting.counted()).toBe(true), patient)
+    const pushing = session.keepOutbound('abc', counting.position)
     expect(session.sent).toBe(0)
     expect(await pushing).toBe(true)
+    // The answer finished the frame in the same step: now it is acknowledged.
+    session.ackToClientNow()
+    expect(acks).toEqual([1])
     expect(await session.keepOutbound('def')).toBe(false)
     expect([session.sent, session.bytes]).toEqual([2, 6])
     // Acknowledging nothing new writes nothing; letting frames go trims the journal too.
@@ -99,13 +153,14 @@ describe('a session', () => {
     session.newPage()
     expect(await session.owned()).toBe(true)
     session.stopJournal(false)
-    await vi.waitFor(() => expect(calls).toEqual(['receive', 'push abc', 'push def', 'ack 1', 'restart', 'end false']), patient)
+    await vi.waitFor(() => expect(calls).toEqual(['start 1 running', 'push abc finishes 1', 'push def', 'ack 1', 'restart', 'end false']), patient)
 
     failing = true
-    expect(await session.countInbound()).toBe(false)
+    const refused = run(session, true)
+    await vi.waitFor(() => expect(refused.counted()).toBe(false), patient)
     expect(await session.keepOutbound('x')).toBeUndefined()
-    expect([session.received, session.sent]).toEqual([1, 0])
-    expect(lost.map(String)).toEqual(['Error: LIFELINE_TAKEN receive', 'Error: LIFELINE_TAKEN push x'])
+    expect(session.sent).toBe(0)
+    expect(lost.map(String)).toEqual(['Error: LIFELINE_TAKEN start 2 running', 'Error: LIFELINE_TAKEN push x'])
     // Ending does not report: the store forgets the session by its ttl if it cannot now.
     session.stopJournal(true)
     await vi.waitFor(() => expect(calls.at(-1)).toBe('end true'), patient)

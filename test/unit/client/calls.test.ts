@@ -37,10 +37,10 @@ describe('calls: ids and settling', () => {
   it('resolves on a response and forgets the call', async () => {
     const { calls, add } = setup()
     const { id, promise } = add()
-    expect(calls.size).toBe(1)
+    expect(calls.ids().length).toBe(1)
     expect(calls.settle({ type: 'response', id, result: { ok: 1 } })).toBe(true)
     await expect(promise).resolves.toEqual({ ok: 1 })
-    expect(calls.size).toBe(0)
+    expect(calls.ids().length).toBe(0)
   })
 
   it('rejects with an RpcError carrying code, message and data on an error', async () => {
@@ -58,7 +58,7 @@ describe('calls: ids and settling', () => {
     expect(calls.settle({ type: 'response', id: 999, result: 1 })).toBe(false)
     expect(calls.settle({ type: 'response', id: '1', result: 1 })).toBe(false)
     expect(calls.settle({ type: 'error', id: null, error: { code: -32700, message: 'Parse error' } })).toBe(false)
-    expect(calls.size).toBe(1)
+    expect(calls.ids().length).toBe(1)
   })
 })
 
@@ -67,14 +67,14 @@ describe('calls: timeouts', () => {
     const { calls, gone, add } = setup()
     const { id, outcome } = add({ timeout: 500, method: 'room.join' })
     vi.advanceTimersByTime(499)
-    expect(calls.size).toBe(1)
+    expect(calls.ids().length).toBe(1)
     vi.advanceTimersByTime(1)
     const { error } = (await outcome) as { error: TimeoutError }
     expect(isTimeoutError(error)).toBe(true)
     expect(error.message).toBe("lifeline: call 'room.join' timed out after 500 ms: it was sent and no answer came")
     expect(error).toMatchObject({ method: 'room.join', timeout: 500, sent: true })
     expect(gone).toHaveBeenCalledWith(id)
-    expect(calls.size).toBe(0)
+    expect(calls.ids().length).toBe(0)
   })
 
   it('says so when the call timed out still waiting in the outbox: it was never sent', async () => {
@@ -120,7 +120,7 @@ describe('calls: timeouts', () => {
     add({ timeout: 2 ** 31 })
     expect(vi.getTimerCount()).toBe(0)
     vi.advanceTimersByTime(2 ** 31 + 1)
-    expect(calls.size).toBe(2)
+    expect(calls.ids().length).toBe(2)
   })
 
   it('clears the timer when the call settles first', () => {
@@ -151,7 +151,7 @@ describe('calls: abort', () => {
     expect(await outcome).toEqual({ error: reason })
     expect(gone).toHaveBeenCalledWith(id)
     expect(remove).toHaveBeenCalledWith('abort', expect.any(Function))
-    expect(calls.size).toBe(0)
+    expect(calls.ids().length).toBe(0)
     expect(vi.getTimerCount()).toBe(0)
     expect(calls.settle({ type: 'response', id, result: 1 })).toBe(true)
   })
@@ -160,7 +160,7 @@ describe('calls: abort', () => {
     const { calls, add } = setup()
     const { outcome } = add({ signal: AbortSignal.abort('already') })
     expect(await outcome).toEqual({ error: 'already' })
-    expect(calls.size).toBe(0)
+    expect(calls.ids().length).toBe(0)
     expect(vi.getTimerCount()).toBe(0)
   })
 
@@ -190,12 +190,12 @@ describe('calls: socket loss and close', () => {
     const sent = add({ method: 'room.join' })
     const queued = add()
     inOutbox.add(queued.id)
-    expect(calls.dropped()).toEqual([])
+    expect(calls.lost()).toEqual([])
     const { error } = (await sent.outcome) as { error: Error }
     expect(isConnectionClosedError(error)).toBe(true)
     expect(error.message).toContain("'room.join'")
     expect(gone).not.toHaveBeenCalled()
-    expect(calls.size).toBe(1)
+    expect(calls.ids().length).toBe(1)
     calls.settle({ type: 'response', id: queued.id, result: 2 })
     expect(await queued.outcome).toEqual({ value: 2 })
   })
@@ -203,12 +203,12 @@ describe('calls: socket loss and close', () => {
   it('returns resend calls as outbox items to queue again and keeps them pending', async () => {
     const { calls, add, queued } = setup()
     const safe = add({ resend: true, frame: 'safe' })
-    expect(calls.dropped()).toEqual([{ frame: 'safe', call: safe.id }])
+    expect(calls.lost()).toEqual([{ frame: 'safe', call: safe.id }])
     // Queued again: a second loss before it is written must not return it twice.
     queued.add(safe.id)
-    expect(calls.dropped()).toEqual([])
+    expect(calls.lost()).toEqual([])
     queued.delete(safe.id)
-    expect(calls.dropped()).toEqual([{ frame: 'safe', call: safe.id }])
+    expect(calls.lost()).toEqual([{ frame: 'safe', call: safe.id }])
     calls.settle({ type: 'response', id: safe.id, result: 'done' })
     expect(await safe.outcome).toEqual({ value: 'done' })
   })
@@ -219,7 +219,7 @@ describe('calls: socket loss and close', () => {
     const b = add()
     calls.reject(a.id, new ConnectionClosedError('x'))
     expect(await a.outcome).toHaveProperty('error')
-    expect(calls.size).toBe(1)
+    expect(calls.ids().length).toBe(1)
     calls.settle({ type: 'response', id: b.id, result: 1 })
     expect(await b.outcome).toEqual({ value: 1 })
   })
@@ -230,7 +230,7 @@ describe('calls: socket loss and close', () => {
     const err = new ClientClosedError('closed')
     calls.fail(err)
     for (const c of all) expect(await c.outcome).toEqual({ error: err })
-    expect(calls.size).toBe(0)
+    expect(calls.ids().length).toBe(0)
     expect(vi.getTimerCount()).toBe(0)
   })
 })

@@ -212,6 +212,24 @@ describe('sessions: replay', () => {
     await expect(safe).resolves.toBe('ok')
   })
 
+  it('writes a resend call in doubt again with its queue.ttl counted from then: it does not expire as never sent', async () => {
+    const { client, drops } = start({ queue: { ttl: 1000 } })
+    const first = await connect()
+    first.answer({ id: 's1', resumed: false, received: 0 })
+    const status = client.call('status', undefined, { resend: true, timeout: Infinity })
+    await reconnect(client)
+    // In doubt for longer than its ttl: it waits for the resume, and then is written again, not dropped.
+    await vi.advanceTimersByTimeAsync(5000)
+    const socket = FakeSocket.last
+    const handshake = parse(socket.sent[0]) as Wire
+    socket.receive(JSON.stringify({ jsonrpc: '2.0', id: handshake.id, result: { id: 's2', resumed: false, received: 0 } }))
+    expect(drops).toEqual([])
+    const again = parse(socket.sent[1]) as Wire
+    expect(again.method).toBe('status')
+    socket.receive(JSON.stringify({ jsonrpc: '2.0', id: again.id, result: 'up' }))
+    await expect(status).resolves.toBe('up')
+  })
+
   it('rejects at once a call the server had acknowledged and not answered when it lost the session', async () => {
     const { client } = start()
     const first = await connect()
@@ -247,6 +265,60 @@ describe('sessions: replay', () => {
     expect(isOutcomeUnknownError(await written)).toBe(true)
     expect(drops).toEqual([{ reason: 'unknown', items: [{}, { n: 1 }] }])
     expect(socket.sent).toHaveLength(1)
+  })
+})
+
+describe('sessions: frames the server reports in doubt at a resume (unknown)', () => {
+  /** A session with three calls and a notification written, the socket dropped, and the next one opened. */
+  async function written() {
+    const setup = start()
+    const { client } = setup
+    const first = await connect()
+    first.answer({ id: 's1', resumed: false, received: 0 })
+    const charge = client.call('charge', { cents: 5 }, { timeout: Infinity }).catch((err: unknown) => err)
+    const status = client.call('status', undefined, { resend: true, timeout: Infinity })
+    const slow = client.call('report', {}, { timeout: Infinity })
+    client.notify('typed', { n: 1 })
+    await reconnect(client)
+    const socket = FakeSocket.last
+    const handshake = parse(socket.sent[0]) as Wire
+    const answer = (result: Record<string, unknown>) => socket.receive(JSON.stringify({ jsonrpc: '2.0', id: handshake.id, result: { id: 's1', resumed: true, ...result } }))
+    return { ...setup, socket, answer, charge, status, slow, requests: first.tracked() as Wire[] }
+  }
+
+  it('rejects their calls at once with OutcomeUnknownError and reports their notifications (unknown); resend calls go out again', async () => {
+    const { socket, answer, drops, charge, status, requests } = await written()
+    // A crash: the server counted all four (received 4); charge (1), status (2) and typed (4) were running.
+    answer({ received: 4, unknown: [1, 2, 4] })
+    const error = await charge
+    expect(isOutcomeUnknownError(error)).toBe(true)
+    expect(drops).toEqual([{ reason: 'unknown', items: [{ cents: 5 }, { n: 1 }] }])
+    // status (resend) is written again as a new frame; report (3) finished there: its answer comes.
+    const again = socket.sent.slice(1).map(parse) as Wire[]
+    expect(again.map((frame) => frame.method)).toEqual(['status'])
+    socket.receive(JSON.stringify({ jsonrpc: '2.0', id: again[0]!.id, result: 'up' }))
+    await expect(status).resolves.toBe('up')
+    expect(requests.map((frame) => frame.method)).toEqual(['charge', 'status', 'report', 'typed'])
+  })
+
+  it('holds what the server counted and did not report, without writing it again, until an ack says it finished', async () => {
+    const { client, socket, answer, slow, requests } = await written()
+    answer({ received: 4, unknown: [] })
+    // Nothing written again: all four were counted; they stay held (a crash now would report them).
+    expect(socket.sent).toHaveLength(1)
+    expect(client.queued).toBe(0)
+    socket.receive(JSON.stringify({ jsonrpc: '2.0', method: 'rpc.ack', params: { received: 4 } }))
+    socket.receive(JSON.stringify({ jsonrpc: '2.0', id: requests[2]!.id, result: 'built' }))
+    await expect(slow).resolves.toBe('built')
+  })
+
+  it('takes an answer whose unknown is not a list of positions up to received as no session answer at all', async () => {
+    const { answer, errors, charge, slow } = await written()
+    answer({ received: 2, unknown: [3] })
+    expect(String(errors.at(-1))).toContain('a session answer must be { id, resumed, received }')
+    // No session any more: what was written on the old one may or may not have run.
+    expect(isOutcomeUnknownError(await charge)).toBe(true)
+    await expect(slow).rejects.toSatisfy(isOutcomeUnknownError)
   })
 })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { ConnectionClosedError, isClientClosedError, isProtocolError, RpcError } from '../../../src/errors'
+import { closedError, ConnectionClosedError, isClientClosedError, isProtocolError, RpcError } from '../../../src/errors'
 import type { SubscribeParams } from '../../../src/protocol/protocol'
 import { createSubscriptions } from '../../../src/client/subscriptions'
 import { flush } from '../../helpers/flush'
@@ -10,11 +10,11 @@ function setup() {
   const error = vi.fn()
   const subs = createSubscriptions({
     // The client settles synchronously as the answer is processed; resolve/reject play that answer.
-    request: (topic, params, settle) =>
-      requests.push({ topic, params, resolve: (result) => settle({ result }), reject: (error) => settle({ error }) }),
+    subscribe: (topic, params, settle) =>
+      requests.push({ topic, params, resolve: (result) => settle(true, result), reject: (error) => settle(false, error) }),
     transient: (err) => err instanceof RpcError && err.code === -32000,
     unsubscribe: (topic) => unsubscribed.push(topic),
-    error,
+    report: error,
   })
   /** Opens, answering the resubscribe batch like the client would, through `settled`. */
   const open = () => subs.resubscribe()
@@ -47,10 +47,10 @@ describe('subscriptions: ref counting', () => {
     expect(open()).toEqual([{ topic: 'a' }, { topic: 'b' }])
   })
 
-  it('waits again after dropped()', () => {
+  it('waits again after lost()', () => {
     const { subs, requests, open } = setup()
     open()
-    subs.dropped()
+    subs.lost()
     subs.subscribe('a', () => {})
     expect(requests).toEqual([])
   })
@@ -66,7 +66,7 @@ describe('subscriptions: ref counting', () => {
     b.unsubscribe()
     expect(unsubscribed).toEqual(['t'])
     expect(open()).toEqual([])
-    subs.dropped()
+    subs.lost()
     subs.subscribe('u', () => {}).unsubscribe()
     expect(unsubscribed).toEqual(['t'])
   })
@@ -105,11 +105,11 @@ describe('subscriptions: ready', () => {
     open()
     const sub = subs.subscribe('t', () => {})
     requests[0]!.reject(new ConnectionClosedError('gone'))
-    subs.dropped()
+    subs.lost()
     expect(await state(sub.ready)).toBe('pending')
     expect(error).not.toHaveBeenCalled()
     expect(open()).toEqual([{ topic: 't' }])
-    subs.settled('t', { result: { seq: 3 } })
+    subs.settled('t', true, { seq: 3 })
     expect(await state(sub.ready)).toBe('resolved')
   })
 
@@ -118,13 +118,13 @@ describe('subscriptions: ready', () => {
     const done = vi.fn()
     const sub = subs.subscribe('t', () => {})
     open()
-    subs.settled('t', { result: null })
+    subs.settled('t', true, null)
     const loop = (async () => {
       for await (const _ of sub) void _
       done()
     })()
     const err = new RpcError(404, 'topic gone')
-    subs.settled('t', { error: err })
+    subs.settled('t', false, err)
     await loop
     expect(done).toHaveBeenCalled()
     expect(error).toHaveBeenCalledWith(err)
@@ -200,6 +200,21 @@ describe('subscriptions: delivery, dedupe and cursors', () => {
     publish('nobody', 1)
   })
 
+  it('gives every handler of one message the same meta object, and each message a new one', () => {
+    const { subs, publish } = setup()
+    const metas: unknown[] = []
+    const collect = (_data: unknown, meta: unknown) => metas.push(meta)
+    subs.subscribe('t', collect)
+    subs.subscribe('t', collect)
+    publish('t', 'same')
+    publish('t', 'same')
+    // The leader tab's hub tells a message it has broadcast by its meta (share/hub.ts).
+    expect(metas).toHaveLength(4)
+    expect(metas[0]).toBe(metas[1])
+    expect(metas[2]).toBe(metas[3])
+    expect(metas[1]).not.toBe(metas[2])
+  })
+
   it('drops duplicates and old messages by seq, and passes unnumbered ones', () => {
     const { subs, publish } = setup()
     const seen: unknown[] = []
@@ -235,7 +250,7 @@ describe('subscriptions: delivery, dedupe and cursors', () => {
     subs.subscribe('t', () => {})
     publish('t', 'x', 5)
     open()
-    subs.settled('t', { result: { seq: 9, gap: false } })
+    subs.settled('t', true, { seq: 9, gap: false })
     expect(open()).toEqual([{ topic: 't', after: 5 }])
   })
 
@@ -249,7 +264,7 @@ describe('subscriptions: delivery, dedupe and cursors', () => {
     publish('t', 'x', 500)
     open()
     // The server restarted: its numbering begins again.
-    subs.settled('t', { result: { seq: 3, gap: true } })
+    subs.settled('t', true, { seq: 3, gap: true })
     expect(onGap).toHaveBeenCalledTimes(1)
     expect(onGap2).toHaveBeenCalledTimes(1)
     publish('t', 'new', 4)
@@ -262,8 +277,8 @@ describe('subscriptions: delivery, dedupe and cursors', () => {
     subs.subscribe('fresh', () => {})
     publish('t', 'x', 7)
     open()
-    subs.settled('t', { result: { seq: null, gap: true } })
-    subs.settled('fresh', { result: { seq: null, gap: false } })
+    subs.settled('t', true, { seq: null, gap: true })
+    subs.settled('fresh', true, { seq: null, gap: false })
     expect(open()).toEqual([{ topic: 't', after: 0 }, { topic: 'fresh', after: 0 }])
   })
 
@@ -271,8 +286,8 @@ describe('subscriptions: delivery, dedupe and cursors', () => {
     const { subs, open } = setup()
     subs.subscribe('t', () => {})
     open()
-    subs.settled('t', { result: true })
-    subs.settled('t', { result: { seq: 'nine' } })
+    subs.settled('t', true, true)
+    subs.settled('t', true, { seq: 'nine' })
     expect(open()).toEqual([{ topic: 't' }])
   })
 
@@ -356,7 +371,7 @@ describe('subscriptions: async iteration and close', () => {
     await flush()
     const pending = subs.subscribe('b')
     const next = pending[Symbol.asyncIterator]().next()
-    subs.close()
+    subs.close(closedError())
     expect(await next).toEqual({ value: undefined, done: true })
     expect(isClientClosedError(await state(pending.ready))).toBe(true)
     expect(await state(confirmed.ready)).toBe('resolved')
@@ -366,7 +381,7 @@ describe('subscriptions: async iteration and close', () => {
 
   it('after close(), subscribe gives a closed subscription and sends nothing', async () => {
     const { subs, requests } = setup()
-    subs.close()
+    subs.close(closedError())
     const sub = subs.subscribe('t')
     expect(isClientClosedError(await state(sub.ready))).toBe(true)
     expect(await sub[Symbol.asyncIterator]().next()).toEqual({ value: undefined, done: true })

@@ -31,9 +31,10 @@ describe('msgpack(): the wire format', () => {
   })
 
   it('names its subprotocol and keeps the conventions and codes of JSON-RPC', () => {
-    const { encode: _e, decode: _d, name, ...rest } = dialect
+    const { encode: _e, decode: _d, name, binary, ...rest } = dialect
     const { encode: _je, decode: _jd, name: jsonName, ...jsonRest } = jsonRpc()
     expect(name).toBe('lifeline.msgpack')
+    expect(binary).toBe(true)
     expect(jsonName).toBe('lifeline.json')
     expect(rest).toEqual(jsonRest)
     expect(msgpack({ publish: 'event' }).publish).toBe('event')

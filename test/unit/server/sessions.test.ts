@@ -2,12 +2,13 @@
 // (test/helpers/memory-transport.ts). The handshake opens or resumes; tracked frames are counted and
 // acknowledged both ways; a session waits for its client, is replayed exactly from where the client
 // was, and ends (ttl, ctx.close, overflow, a new page, close()) with the code the docs give.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createSessionStore, isConnectionClosedError, type SessionJournal, type SessionState, type SessionStore } from '../../../src/server'
 import { SessionTakenError } from '../../../src/server/sessions/store'
 import { flush } from '../../helpers/flush'
 import { manualClock } from '../../helpers/manual-clock'
 import { memoryServer, type MemoryPeer } from '../../helpers/memory-transport'
+import { patient } from '../../helpers/wait'
 
 const request = (id: number | string, method: string, params?: unknown) => ({ jsonrpc: '2.0', id, method, params })
 const notification = (method: string, params?: unknown) => ({ jsonrpc: '2.0', method, params })
@@ -193,7 +194,8 @@ describe('sessions on close() and in the store', () => {
   it('lets a session go quietly when its journal says another process took it, and reports any other failure', async () => {
     let failure: Error = new SessionTakenError('s')
     const journal: SessionJournal = {
-      receive: () => Promise.reject(failure),
+      start: () => Promise.reject(failure),
+      finish: () => Promise.resolve(),
       push: () => Promise.resolve(),
       acknowledge: () => Promise.resolve(),
       restart: () => Promise.resolve(),
@@ -216,5 +218,117 @@ describe('sessions on close() and in the store', () => {
     await flush()
     expect(failing.ended).toEqual({ code: 1012, reason: 'Service restart' })
     expect(errors).toEqual([failure])
+  })
+})
+
+/** A promise the test resolves: a method that runs until the test says so. */
+function gate() {
+  let open: () => void = () => {}
+  const promise = new Promise<void>((resolve) => {
+    open = resolve
+  })
+  return { promise, open }
+}
+
+describe('a session: what counts, and what a crash or a hand-over leaves in doubt (issue 26)', () => {
+  it('counts a frame when it starts, not when it waits for a slot: a resume after a drop gets the waiting ones again, and each runs once', async () => {
+    const slow = gate()
+    const ran: number[] = []
+    const { connect } = memoryServer({ maxInFlight: 1, methods: { work: async (params) => {
+      ran.push((params as { n: number }).n)
+      if ((params as { n: number }).n === 1) await slow.promise
+      return (params as { n: number }).n
+    } } })
+    const first = connect()
+    const { id } = await hello(first)
+    for (const n of [1, 2, 3]) first.send(request(n, 'work', { n }))
+    await flush()
+    expect(ran).toEqual([1])
+    first.leave(1006)
+    await flush()
+    // Only the running call counts: the client writes 2 and 3 again, and they run here once.
+    const second = connect()
+    const resumed = await hello(second, id, 0)
+    expect(resumed).toMatchObject({ resumed: true, received: 1 })
+    expect(resumed).not.toHaveProperty('unknown')
+    for (const n of [2, 3]) second.send(request(n, 'work', { n }))
+    slow.open()
+    await flush()
+    expect(ran).toEqual([1, 2, 3])
+    expect(second.take().filter((frame) => 'result' in frame).map((frame) => frame.result)).toEqual([1, 2, 3])
+  })
+
+  it('hands over at the shutdownTimeout deadline: what still runs is reported in doubt at the resume, what waited never runs there', async () => {
+    const clock = manualClock(1_000_000)
+    const store = createSessionStore({ now: clock.clock.now })
+    const stuck = gate()
+    const ran: string[] = []
+    const old = memoryServer({ maxInFlight: 1, shutdownTimeout: 100, sessions: { store }, methods: { work: async (params) => {
+      ran.push(`old ${(params as { n: number }).n}`)
+      await stuck.promise
+    } } }, clock)
+    const peer = old.connect()
+    const { id } = await hello(peer)
+    for (const n of [1, 2]) peer.send(request(n, 'work', { n }))
+    await flush()
+    const closing = old.core.close()
+    await flush()
+    clock.advance(100)
+    await vi.waitFor(() => expect(peer.ended).toEqual({ code: 1012, reason: 'Service restart' }), patient)
+    // Nothing more reached the client after the hand-over: its count and the stored session agree.
+    const after = memoryServer({ sessions: { store }, methods: { work: (params) => {
+      ran.push(`new ${(params as { n: number }).n}`)
+      return (params as { n: number }).n
+    } } }, clock)
+    const next = after.connect()
+    const resumed = await hello(next, id, 0)
+    expect(resumed).toMatchObject({ resumed: true, received: 1, unknown: [1] })
+    next.send(request(2, 'work', { n: 2 }))
+    await flush()
+    stuck.open()
+    await closing
+    expect(ran).toEqual(['old 1', 'new 2'])
+  })
+
+  it('reports the doubts a crash left until the client writes on the resumed session, even when an answer is lost with its socket', async () => {
+    const clock = manualClock(1_000_000)
+    const store = createSessionStore({ now: clock.clock.now })
+    const state: SessionState = { id: 's', received: 3, sent: 0, frames: [], expires: 2_000_000, running: [3] }
+    const { connect } = memoryServer({ sessions: { store }, methods: { note: () => {} } }, clock)
+    await store.save(state)
+    const lostAnswer = connect()
+    expect(await hello(lostAnswer, 's', 0)).toMatchObject({ resumed: true, received: 3, unknown: [3] })
+    lostAnswer.leave(1006)
+    await flush()
+    const next = connect()
+    expect(await hello(next, 's', 0)).toMatchObject({ resumed: true, received: 3, unknown: [3] })
+    next.send(notification('note'))
+    await flush()
+    next.leave(1006)
+    await flush()
+    const last = connect()
+    expect(await hello(last, 's', 0)).not.toHaveProperty('unknown')
+  })
+
+  it('runs a keyed message that never started (its socket went while it waited) when it is written again', async () => {
+    const slow = gate()
+    const ran: number[] = []
+    const { connect } = memoryServer({ maxInFlight: 1, methods: { work: async (params) => {
+      ran.push((params as { n: number }).n)
+      if ((params as { n: number }).n === 1) await slow.promise
+    } } })
+    const first = connect()
+    const { id } = await hello(first)
+    first.send({ ...request(1, 'work', { n: 1 }), once: ['tab', 1] })
+    first.send({ ...request(2, 'work', { n: 2 }), once: ['tab', 2] })
+    await flush()
+    first.leave(1006)
+    await flush()
+    const second = connect()
+    await hello(second, id, 0)
+    second.send({ ...request(2, 'work', { n: 2 }), once: ['tab', 2] })
+    slow.open()
+    await flush()
+    expect(ran).toEqual([1, 2])
   })
 })

@@ -4,7 +4,7 @@
  */
 import { afterEach } from 'vitest'
 import { createClient, type Client, type ClientOptions } from '../../../src/share'
-import { type FakeBrowser } from '../../helpers/fake-tabs'
+import { createFakeBrowser, type FakeBrowser } from '../../helpers/fake-tabs'
 import { FakeSocket } from '../../helpers/fake-socket'
 
 export const URL = 'ws://unit.test/share'
@@ -34,9 +34,12 @@ export const serve = async (socket = FakeSocket.last) => {
   return socket
 }
 
+/** The messages of one kind among those posted. */
+export const kinds = (posted: unknown[], kind: string) => posted.filter((m) => (m as { kind?: string } | null)?.kind === kind)
+
 /** The id of the tab that sent the nth message of a kind (a tab's id is its own secret). */
 export const idOf = (browser: FakeBrowser, kind: string, nth = 0) =>
-  (browser.posted.filter((m) => (m as { kind?: string } | null)?.kind === kind)[nth] as { from: string }).from
+  (kinds(browser.posted, kind)[nth] as { from: string }).from
 
 export function tab(browser: FakeBrowser, options: ClientOptions = {}) {
   const fake = browser.tab()
@@ -55,3 +58,13 @@ export function tab(browser: FakeBrowser, options: ClientOptions = {}) {
   return { fake, client, errors, roles }
 }
 
+
+/** A leader tab and a follower on one FakeBrowser, the leader's socket accepted and its handshake answered. */
+export const servedPair = async () => {
+  const browser = createFakeBrowser()
+  const a = tab(browser)
+  const b = tab(browser)
+  await settle()
+  const socket = await serve()
+  return { browser, a, b, socket }
+}

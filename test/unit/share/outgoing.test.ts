@@ -1,19 +1,22 @@
 // A tab's outgoing frames (src/share/outgoing.ts): numbered and chained, kept until a leader takes them,
 // pending calls and recently taken calls and notifications sent again to a new leader.
 import { describe, expect, it } from 'vitest'
-import { createOutgoing, RECENT, type Frame } from '../../../src/share/outgoing'
+import { createOutgoing, RECENT, type TabFrame } from '../../../src/share/outgoing'
 
 function outgoing() {
   let time = 0
   let leader = true
-  const posted: Frame[] = []
+  let seq = 0
+  const posted: TabFrame[] = []
   const frames = createOutgoing((body) => {
     if (!leader) return false
     posted.push(body)
     return true
-  }, () => time)
+  }, () => time, () => ++seq)
   return {
     frames,
+    /** The tab's next frame number (the tab takes it from its call table). */
+    number: () => ++seq,
     posted,
     advance: (ms: number) => void (time += ms),
     leaderless: () => void (leader = false),
@@ -23,25 +26,25 @@ function outgoing() {
 
 describe('a tab\'s outgoing frames', () => {
   it('numbers frames and chains each to the one sent before it', () => {
-    const { frames, seqs } = outgoing()
-    frames.send({ kind: 'notify', seq: frames.number(), method: 'a' })
-    frames.send({ kind: 'send', seq: frames.number(), data: 'x' })
+    const { frames, number, seqs } = outgoing()
+    frames.send({ kind: 'notify', seq: number(), method: 'a' })
+    frames.send({ kind: 'send', seq: number(), data: 'x' })
     frames.sendOnce('volatile')
-    frames.send({ kind: 'notify', seq: frames.number(), method: 'b' })
+    frames.send({ kind: 'notify', seq: number(), method: 'b' })
     // The volatile send is chained too but is never the `prev` of another: it is not sent again.
     expect(seqs()).toEqual([[1, undefined], [2, 1], [3, 2], [4, 2]])
     expect(frames.queued).toBe(3)
   })
 
   it('gives a new leader what no leader took, recent calls and notifications, and pending calls, in order', () => {
-    const { frames, posted, advance } = outgoing()
-    const notify = (method: string) => frames.send({ kind: 'notify', seq: frames.number(), method })
+    const { frames, number, posted, advance } = outgoing()
+    const notify = (method: string) => frames.send({ kind: 'notify', seq: number(), method })
     notify('old')
     frames.taken(1)
     advance(RECENT + 1)
     notify('recent')
-    frames.send({ kind: 'send', seq: frames.number(), data: 'raw' })
-    const call = { kind: 'call' as const, seq: frames.number(), method: 'c' }
+    frames.send({ kind: 'send', seq: number(), data: 'raw' })
+    const call = { kind: 'call' as const, seq: number(), method: 'c' }
     frames.pending(call)
     frames.send(call)
     notify('untaken')
@@ -54,15 +57,15 @@ describe('a tab\'s outgoing frames', () => {
   })
 
   it('forgets an answered call, and keeps frames while there is no leader', () => {
-    const { frames, posted, leaderless } = outgoing()
-    const call = { kind: 'call' as const, seq: frames.number(), method: 'c' }
+    const { frames, number, posted, leaderless } = outgoing()
+    const call = { kind: 'call' as const, seq: number(), method: 'c' }
     frames.pending(call)
     frames.send(call)
     frames.taken(1)
     frames.done(1)
     leaderless()
-    frames.send({ kind: 'notify', seq: frames.number(), method: 'n' })
-    expect(frames.waiting(2)).toBe(true)
+    frames.send({ kind: 'notify', seq: number(), method: 'n' })
+    expect(frames.unsent(2)).toBe(true)
     posted.length = 0
     frames.handover()
     frames.resend()

@@ -7,17 +7,11 @@ import { isProtocolError, isRpcError } from '../../../src/index'
 import { createClient } from '../../../src/share'
 import { createFakeBrowser } from '../../helpers/fake-tabs'
 import { FakeSocket } from '../../helpers/fake-socket'
-import { KEY, URL, clients, frames, idOf, serve, settle, tab } from './harness'
-
-const kinds = (posted: unknown[], kind: string) => posted.filter((m) => (m as { kind?: string } | null)?.kind === kind)
+import { KEY, URL, clients, frames, idOf, kinds, serve, servedPair, settle, tab } from './harness'
 
 describe('share: events and server requests through a follower', () => {
   it('listens with handlers and streams, counted per tab, and stops when the last listener goes', async () => {
-    const browser = createFakeBrowser()
-    tab(browser)
-    const b = tab(browser)
-    await settle()
-    const socket = await serve()
+    const { browser, b, socket } = await servedPair()
     const heard: unknown[] = []
     const off1 = b.client.listen('tick', (p) => heard.push(p))
     const off2 = b.client.listen('tick', (p) => heard.push(p))
@@ -43,11 +37,7 @@ describe('share: events and server requests through a follower', () => {
   })
 
   it("answers the server's requests from a follower's handler, errors included, until it stops handling", async () => {
-    const browser = createFakeBrowser()
-    tab(browser)
-    const b = tab(browser)
-    await settle()
-    const socket = await serve()
+    const { browser, b, socket } = await servedPair()
     const stop = b.client.handle('ask', (params) => {
       if ((params as { fail?: boolean }).fail) throw Object.assign(new Error('no'), { name: 'RpcError', code: 4001, data: 'why' })
       return 'yes'
@@ -70,12 +60,21 @@ describe('share: events and server requests through a follower', () => {
     expect(frames(socket).find((frame) => frame.id === 's3')).toMatchObject({ error: { code: -32601 } })
   })
 
-  it("fails the server's request when the leader leaves while a follower answers it", async () => {
-    const browser = createFakeBrowser()
-    const a = tab(browser)
-    const b = tab(browser)
+  it('keeps a handler that was set again when a stale stop function runs a second time', async () => {
+    const { b, socket } = await servedPair()
+    const stopFirst = b.client.handle('ask', () => 'first')
+    stopFirst()
+    b.client.handle('ask', () => 'second')
+    stopFirst()
     await settle()
-    const socket = await serve()
+    socket.receive('{"jsonrpc":"2.0","id":"s1","method":"ask","params":{}}')
+    await settle()
+    // The leader still sends 'ask' to this tab, where the second handler answers it.
+    expect(frames(socket).find((frame) => frame.id === 's1')).toEqual({ jsonrpc: '2.0', id: 's1', result: 'second' })
+  })
+
+  it("fails the server's request when the leader leaves while a follower answers it", async () => {
+    const { a, b, socket } = await servedPair()
     b.client.handle('slow', () => new Promise(() => {}))
     await settle()
     socket.receive('{"jsonrpc":"2.0","id":"s1","method":"slow","params":{}}')
@@ -89,11 +88,7 @@ describe('share: events and server requests through a follower', () => {
 
 describe('share: topics through a follower', () => {
   it('tells a refusal to the tab, reports it, and subscribes again on the next subscribe', async () => {
-    const browser = createFakeBrowser()
-    tab(browser)
-    const b = tab(browser)
-    await settle()
-    const socket = await serve()
+    const { b, socket } = await servedPair()
     const sub = b.client.subscribe('secret')
     const ready = sub.ready.catch((err: unknown) => err)
     await settle()
@@ -108,12 +103,36 @@ describe('share: topics through a follower', () => {
     expect(frames(socket).filter((frame) => frame.method === 'rpc.subscribe')).toHaveLength(2)
   })
 
-  it("brings a gap to every subscribing tab's onGap", async () => {
+  it('counts a topic across tabs once, in the real client, and fans each message out in one channel message', async () => {
     const browser = createFakeBrowser()
-    const a = tab(browser)
-    const b = tab(browser)
+    const tabs = [tab(browser), tab(browser), tab(browser)]
     await settle()
     const socket = await serve()
+    const got = tabs.map(() => [] as unknown[])
+    const subs = tabs.map((t, n) => [t.client.subscribe('feed', (data) => got[n]!.push(data)), t.client.subscribe('feed')])
+    await settle()
+    const request = frames(socket).find((frame) => frame.method === 'rpc.subscribe')!
+    socket.receive(JSON.stringify({ jsonrpc: '2.0', id: request.id, result: { seq: 0 } }))
+    await settle()
+    await Promise.all(subs.flat().map((sub) => sub.ready))
+    for (const seq of [1, 2, 3]) socket.receive(JSON.stringify({ jsonrpc: '2.0', method: 'rpc.publish', params: { topic: 'feed', seq, data: seq } }))
+    await settle()
+    expect(got).toEqual([[1, 2, 3], [1, 2, 3], [1, 2, 3]])
+    expect(kinds(browser.posted, 'publish')).toHaveLength(3)
+    // Every tab but the last lets go: the topic stays on the server until the last one does.
+    for (const sub of subs.slice(0, 2).flat()) sub.unsubscribe()
+    subs[2]![0]!.unsubscribe()
+    await settle()
+    expect(frames(socket).filter((frame) => frame.method === 'rpc.unsubscribe')).toEqual([])
+    subs[2]![1]!.unsubscribe()
+    await settle()
+    expect(frames(socket).filter((frame) => frame.method === 'rpc.subscribe')).toHaveLength(1)
+    expect(frames(socket).filter((frame) => frame.method === 'rpc.unsubscribe')).toHaveLength(1)
+    expect(tabs.flatMap((t) => t.errors)).toEqual([])
+  })
+
+  it("brings a gap to every subscribing tab's onGap", async () => {
+    const { a, b, socket } = await servedPair()
     const gaps: string[] = []
     a.client.subscribe('feed', undefined, { onGap: () => gaps.push('a') })
     b.client.subscribe('feed', undefined, { onGap: () => gaps.push('b') })
@@ -150,17 +169,24 @@ describe('share: the rest of the socket through a follower', () => {
   })
 
   it("refuses values that cannot cross the channel in the sending tab, and reports the leader's refusals there", async () => {
-    const browser = createFakeBrowser()
-    tab(browser)
-    const b = tab(browser)
-    await settle()
-    await serve()
+    const { b } = await servedPair()
     expect(() => b.client.send((() => {}) as never)).toThrow(/cannot be sent to the leader tab/)
     await expect(b.client.call('f', { fn: () => {} } as never)).rejects.toSatisfy(isProtocolError)
     expect(b.client.queued).toBe(0)
     b.client.notify('big', { n: 1n } as never)
     await settle()
     expect(b.errors.some((err) => isProtocolError(err))).toBe(true)
+  })
+
+  it('never sends a call that could not cross the channel, not even to the next leader', async () => {
+    const { a, b } = await servedPair()
+    await expect(b.client.call('f', { fn: () => {} } as never)).rejects.toSatisfy(isProtocolError)
+    a.client.close()
+    await settle()
+    expect(b.client.role).toBe('leader')
+    const next = await serve(FakeSocket.last)
+    expect(frames(next).filter((frame) => frame.method === 'f')).toEqual([])
+    expect(b.errors).toEqual([])
   })
 
   it('reports a throwing lifecycle listener as an error event', async () => {

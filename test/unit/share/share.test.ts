@@ -7,7 +7,7 @@ import { createClient as createPlainClient, isProtocolError, isTimeoutError } fr
 import { createClient } from '../../../src/share'
 import { createFakeBrowser } from '../../helpers/fake-tabs'
 import { FakeSocket } from '../../helpers/fake-socket'
-import { KEY, URL, clients, frames, idOf, serve, settle, tab } from './harness'
+import { KEY, URL, clients, frames, idOf, kinds, serve, servedPair, settle, tab } from './harness'
 
 describe('share: fallback', () => {
   it("is refused by lifeline-ws's createClient, in every build, with the entry that has it", () => {
@@ -66,11 +66,7 @@ describe('share: election and routing', () => {
   })
 
   it("sends a follower's call through the leader and its answer to that follower only", async () => {
-    const browser = createFakeBrowser()
-    const a = tab(browser)
-    const b = tab(browser)
-    await settle()
-    const socket = await serve()
+    const { browser, a, b, socket } = await servedPair()
     const answer = b.client.call('sum', [1, 2])
     await settle()
     const request = frames(socket).find((frame) => frame.method === 'sum')!
@@ -79,7 +75,7 @@ describe('share: election and routing', () => {
     expect(request.once).toEqual([idOf(browser, 'hello'), 1])
     socket.receive(JSON.stringify({ jsonrpc: '2.0', id: request.id, result: 3 }))
     await expect(answer).resolves.toBe(3)
-    const answers = browser.posted.filter((m) => (m as { kind: string }).kind === 'result')
+    const answers = kinds(browser.posted, 'result')
     expect(answers).toEqual([expect.objectContaining({ to: idOf(browser, 'hello'), seq: expect.any(Number), ok: true, value: 3 })])
     expect(b.client.notify('note', { x: 1 })).toBe('queued')
     expect(b.client.send('raw')).toBe('queued')
@@ -92,11 +88,7 @@ describe('share: election and routing', () => {
   })
 
   it('times out and aborts a follower call, and tells the leader to forget it', async () => {
-    const browser = createFakeBrowser()
-    tab(browser)
-    const b = tab(browser)
-    await settle()
-    await serve()
+    const { browser, b } = await servedPair()
     const slow = b.client.call('slow', undefined, { timeout: 20 })
     await expect(slow).rejects.toSatisfy(isTimeoutError)
     const controller = new AbortController()
@@ -104,9 +96,43 @@ describe('share: election and routing', () => {
     controller.abort(new Error('stop'))
     await expect(aborted).rejects.toThrow('stop')
     await settle()
-    expect(browser.posted.filter((m) => (m as { kind: string }).kind === 'cancel')).toHaveLength(2)
+    expect(kinds(browser.posted, 'cancel')).toHaveLength(2)
     const stillAborted = b.client.call('slow', undefined, { signal: controller.signal })
     await expect(stillAborted).rejects.toThrow('stop')
+  })
+
+  it("refuses a follower call's NaN or negative timeout with a RangeError, as a client of its own does", async () => {
+    const { browser, b } = await servedPair()
+    // A NaN timeout is never scheduled: the call would never settle.
+    await expect(b.client.call('add', undefined, { timeout: NaN })).rejects.toThrow(new RangeError("lifeline: the timeout of call 'add' must be a number from 0 to Infinity"))
+    await expect(b.client.call('add', undefined, { timeout: -1 })).rejects.toThrow(RangeError)
+    await settle()
+    expect(kinds(browser.posted, 'call')).toEqual([])
+  })
+
+  it("says in a follower's TimeoutError that its call never reached a leader, and the state it waited in", async () => {
+    const browser = createFakeBrowser()
+    tab(browser)
+    await settle()
+    // The answer to the new tab's 'who' is lost: it has no leader to hand its call to.
+    browser.lose((message) => (message as { kind?: string }).kind === 'leader')
+    const b = tab(browser)
+    await settle()
+    const error: unknown = await b.client.call('add', undefined, { timeout: 20 }).catch((err: unknown) => err)
+    expect(isTimeoutError(error) && [error.message, error.sent]).toEqual([
+      "lifeline: call 'add' timed out after 20 ms and was never sent: it waited in the outbox while the client was connecting",
+      false,
+    ])
+  })
+
+  it("says a follower's call was sent once a leader was handed it, even before the leader said it took it", async () => {
+    const { browser, b, socket } = await servedPair()
+    // The leader writes the call to the socket; its 'accepted' never reaches the tab.
+    browser.lose((message) => (message as { kind?: string }).kind === 'accepted')
+    const error: unknown = await b.client.call('slow', undefined, { timeout: 20 }).catch((err: unknown) => err)
+    expect(frames(socket).some((frame) => frame.method === 'slow')).toBe(true)
+    // Not "never sent": the server may have run it.
+    expect(isTimeoutError(error) && [error.message, error.sent]).toEqual(["lifeline: call 'slow' timed out after 20 ms: it was sent and no answer came", true])
   })
 
   it('mirrors raw frames to a follower that listens for them, and sends volatile frames only while open', async () => {
@@ -148,11 +174,7 @@ describe('share: election and routing', () => {
   })
 
   it('closes every tab when the shared socket closes for good', async () => {
-    const browser = createFakeBrowser()
-    const a = tab(browser)
-    const b = tab(browser)
-    await settle()
-    const socket = await serve()
+    const { a, b, socket } = await servedPair()
     const pending = b.client.call('x').catch((err: unknown) => err)
     const ready = b.client.ready()
     await expect(ready).resolves.toBeUndefined()
@@ -169,11 +191,7 @@ describe('share: election and routing', () => {
 
 describe('share: hostile tab messages', () => {
   it('ignores malformed messages with one error event per problem, and the leader keeps serving', async () => {
-    const browser = createFakeBrowser()
-    const a = tab(browser)
-    const b = tab(browser)
-    await settle()
-    const socket = await serve()
+    const { browser, a, b, socket } = await servedPair()
     const garbage = [null, 'x', { v: 9 }, { v: 1, from: 'evil', kind: 'boom' }, { v: 1, from: 'evil', kind: 'call', seq: 'x' }, { v: 1, from: 'evil', kind: 'boom' }]
     for (const message of garbage) browser.inject(KEY, message)
     await settle()

@@ -10,7 +10,7 @@ describe('connection', () => {
   it('forwards open, message and close of the current socket', () => {
     const conn = createConnection(FakeSocket.ctor, 'arraybuffer')
     const on = events()
-    conn.open('ws://x/', 'p1', on)
+    conn.connect('ws://x/', 'p1', on)
     const s = FakeSocket.last
     expect(conn.socket).toBe(s)
     expect([s.url, s.protocols, s.binaryType]).toEqual(['ws://x/', 'p1', 'arraybuffer'])
@@ -25,17 +25,17 @@ describe('connection', () => {
   })
 
   it('leaves binaryType alone when not given', () => {
-    createConnection(FakeSocket.ctor, undefined).open('ws://x/', undefined, events())
+    createConnection(FakeSocket.ctor, undefined).connect('ws://x/', undefined, events())
     expect(FakeSocket.last.binaryType).toBe('blob')
   })
 
   it('opening again abandons the previous socket: closed, detached, silent', () => {
     const conn = createConnection(FakeSocket.ctor, undefined)
     const first = events()
-    conn.open('ws://x/1', undefined, first)
+    conn.connect('ws://x/1', undefined, first)
     const old = FakeSocket.last
     const stale = old.onmessage as unknown as (e: object) => void
-    conn.open('ws://x/2', undefined, events())
+    conn.connect('ws://x/2', undefined, events())
     expect(old.closeCalls).toEqual([[undefined, undefined]])
     expect(old.attached).toBe(false)
     // An error handler stays: `ws` throws on an 'error' nobody listens to.
@@ -49,7 +49,7 @@ describe('connection', () => {
 
   it('drop() passes code and reason, and falls back to a bare close() when refused', () => {
     const conn = createConnection(FakeSocket.ctor, undefined)
-    conn.open('ws://x/', undefined, events())
+    conn.connect('ws://x/', undefined, events())
     const s = FakeSocket.last
     conn.drop(1006, 'not allowed')
     expect(s.closeCalls).toEqual([[1006, 'not allowed'], [undefined, undefined]])
@@ -65,7 +65,7 @@ describe('connection', () => {
       }
     } as never
     const conn = createConnection(Bad, undefined)
-    expect(() => conn.open('ws://x/', undefined, events())).toThrow(SyntaxError)
+    expect(() => conn.connect('ws://x/', undefined, events())).toThrow(SyntaxError)
     expect(conn.socket).toBeUndefined()
   })
 })

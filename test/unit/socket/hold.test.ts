@@ -41,17 +41,17 @@ describe('outbox: holding until acknowledged', () => {
     outbox.push({ frame: 'b' })
     outbox.push({ frame: 'c' })
     expect([last(), outbox.held, outbox.size]).toEqual([3, 3, 0])
-    positions.acknowledge(2)
+    positions.ackedByServer(2)
     expect(outbox.held).toBe(1)
     // An older acknowledgement changes nothing.
-    positions.acknowledge(1)
+    positions.ackedByServer(1)
     expect(outbox.held).toBe(1)
-    positions.acknowledge(3)
+    positions.ackedByServer(3)
     expect(outbox.held).toBe(0)
-    // Holding goes on: only acknowledge() without a cover (the plain rule) ends it.
+    // Holding goes on: only ackedByPeer() without a cover (the plain rule) ends it.
     outbox.push({ frame: 'd' })
     expect(outbox.held).toBe(1)
-    outbox.acknowledge()
+    outbox.ackedByPeer()
     outbox.push({ frame: 'e' })
     expect(outbox.held).toBe(0)
   })
@@ -69,7 +69,7 @@ describe('outbox: holding until acknowledged', () => {
     // Answered while held: the others keep their positions.
     outbox.answered(1)
     expect(outbox.held).toBe(3)
-    positions.acknowledge(2)
+    positions.ackedByServer(2)
     expect(outbox.held).toBe(2)
     outbox.detach(true)
     // Answered after being put back (a reply can still arrive for a frame held across a drop).
@@ -85,7 +85,7 @@ describe('outbox: holding until acknowledged', () => {
     outbox.attach(fakeWriter().writer, { hold: true })
     outbox.push({ frame: 'a' })
     outbox.push({ frame: 'call', call: 1 })
-    outbox.acknowledge((item) => item.frame === 'a')
+    outbox.ackedByPeer((item) => item.frame === 'a')
     outbox.detach(false)
     expect(outbox.size).toBe(0)
 
@@ -104,7 +104,7 @@ describe('outbox: holding until acknowledged', () => {
 })
 
 describe('outbox: a gated attach', () => {
-  it('writes nothing until resume(), then lets go of what the peer has and numbers the rest after it', () => {
+  it('writes nothing until resume(), then holds what the peer counted (until it finishes them) and numbers the rest after it', () => {
     const { outbox } = setup()
     const { positions, socket: first, frames: firstFrames } = numbered(outbox)
     positions.session = 's1'
@@ -112,7 +112,7 @@ describe('outbox: a gated attach', () => {
     positions.resume(0)
     for (const frame of ['a', 'b', 'c', 'd']) outbox.push({ frame })
     expect(firstFrames()).toEqual(['a', 'b', 'c', 'd'])
-    positions.acknowledge(1)
+    positions.ackedByServer(1)
     outbox.detach(true)
     positions.stop()
     // Put back, c was written before on this session; a never written call is not.
@@ -129,10 +129,13 @@ describe('outbox: a gated attach', () => {
     outbox.attach(secondSocket, { hold: true, gate: true })
     outbox.push({ frame: 'e' })
     expect(second.frames()).toEqual([])
-    // The peer got a, b and c before the drop (its count is 3): only d and e go, as 4 and 5.
+    // The peer counted a, b and c before the drop (its count is 3): only d and e go, as 4 and 5. b and c
+    // are held, not written again, until the peer says they finished.
     positions.resume(3)
     expect(second.frames()).toEqual(['d', 'e'])
     expect(second.written.map((item) => item.position)).toEqual([4, 5])
+    expect([outbox.held, outbox.size]).toEqual([4, 0])
+    positions.ackedByServer(3)
     expect([outbox.held, outbox.size]).toEqual([2, 0])
   })
 
@@ -177,7 +180,7 @@ describe('outbox: a gated attach', () => {
 })
 
 describe('outbox: stored frames keep their position and session', () => {
-  it('updates a stored copy once written on a session, and a reload drops what the server had', async () => {
+  it('updates a stored copy once written on a session, and a reload drops what the server had, once it finished them', async () => {
     const { storage, frames } = memoryStorage()
     const { outbox } = setup({ storage })
     await flush()
@@ -198,9 +201,12 @@ describe('outbox: stored frames keep their position and session', () => {
     expect([after.positions.stored(), reloaded.size]).toEqual(['abc', 3])
     after.positions.session = 'abc'
     reloaded.attach(after.socket, { hold: true, gate: true })
-    // The server had received two of them.
+    // The server had counted two of them: not written again, kept until it says they finished.
     after.positions.resume(2)
     expect(after.frames()).toEqual(['c'])
+    await flush()
+    expect(frames.map(({ frame, position }) => [frame, position])).toEqual([['a', 1], ['b', 2], ['c', 3]])
+    after.positions.ackedByServer(2)
     await flush()
     expect(frames.map(({ frame, position }) => [frame, position])).toEqual([['c', 3]])
   })

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest'
 import { resolveOptions, socketUrl } from '../../../src/socket/options'
 import { backoff } from '../../../src/socket/backoff'
-import { nearest, socketRules, validate } from '../../../src/socket/validate'
+import { nearest } from '../../../src/nearest'
+import { socketRules, validate } from '../../../src/socket/validate'
 import { clientRules, type ClientOptions } from '../../../src/client/options'
 
 // Development-build validation, as createSocket and createClient run it.

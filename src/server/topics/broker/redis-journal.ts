@@ -2,9 +2,12 @@
  * Write-through sessions on Redis (docs/scaling.md, "Sessions after a
  * crash"): a live session is kept in Redis as frames flow, so a process
  * killed with SIGKILL loses nothing another process cannot resume. One hash
- * per session (`received`, `sent`, `base`, `owner`, `ttl`) and one list of
+ * per session (`received`, `sent`, `base`, `owner`, `ttl`), one list of
  * the outbound frames the client has not acknowledged (positions `base + 1`
- * to `sent`). Every step is one Lua script, so one round trip, and every
+ * to `sent`), and one set of the client's frames that started and did not
+ * finish (`running`: what a crash leaves in doubt, reported at the resume).
+ * A frame counts (`received`) when it starts, never when it merely arrived,
+ * and finishes with its answer in one step. Every step is one Lua script, so one round trip, and every
  * script but the ones that create or take a session first checks `owner`:
  * a process that lost the session (its client resumed elsewhere) fails
  * instead of mixing its writes in (fencing).
@@ -26,21 +29,36 @@ export const isTakenReply = (err: unknown): boolean => err instanceof Error && e
 const REFRESH = `
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
+redis.call('PEXPIRE', KEYS[3], ARGV[2])
 `
 
-/** The scripts, by ioredis command name. KEYS: the state hash, the outbound list. ARGV[1]: owner, ARGV[2]: ttl (ms). */
+/**
+ * The scripts, by ioredis command name. KEYS: the state hash, the outbound list, the running set.
+ * ARGV[1]: owner, ARGV[2]: ttl (ms).
+ */
 export const JOURNAL_SCRIPTS = {
   /**
-   * Count one inbound frame; returns the new `received`. ARGV[3]: its deadline (Redis's clock): a count
-   * that comes too late does not count, since the server has given up on the frame and not run it.
+   * The client's frame at position ARGV[4] starts: count it (it must be the next one); ARGV[5] '1': it
+   * runs until finished (kept in the running set). ARGV[3]: the deadline (Redis's clock): a start that
+   * comes too late does not count, since the server has given up on the frame and not run it.
+   * Returns the new `received`.
    */
-  lifelineReceive: `${inTime(3)}${OWNED}
+  lifelineStart: `${inTime(3)}${OWNED}
 local received = redis.call('HINCRBY', KEYS[1], 'received', 1)
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
+if received ~= tonumber(ARGV[4]) then
+  redis.call('HINCRBY', KEYS[1], 'received', -1)
+  return redis.error_reply('LIFELINE_COUNT frame ' .. ARGV[4] .. ' started out of turn (received ' .. (received - 1) .. ')')
+end
+if ARGV[5] == '1' then redis.call('SADD', KEYS[3], ARGV[4]) end${REFRESH}
 return received`,
-  /** ARGV[3]: an outbound frame to keep; returns the new `sent`. */
+  /** The client's frame at position ARGV[3] finished without an answer. */
+  lifelineFinish: `${OWNED}
+redis.call('SREM', KEYS[3], ARGV[3])
+return 1`,
+  /** ARGV[3]: an outbound frame to keep; ARGV[4]: the position it answers (it finishes), or 0. Returns the new `sent`. */
   lifelinePush: `${OWNED}
-redis.call('RPUSH', KEYS[2], ARGV[3])${REFRESH}
+redis.call('RPUSH', KEYS[2], ARGV[3])
+if ARGV[4] ~= '0' then redis.call('SREM', KEYS[3], ARGV[4]) end${REFRESH}
 return redis.call('HINCRBY', KEYS[1], 'sent', 1)`,
   /** ARGV[3]: acknowledged up to this position: trim the list and move `base`. */
   lifelineAck: `${OWNED}
@@ -62,42 +80,51 @@ return 1`,
   /** The session ended for good: forget it, unless it moved. */
   lifelineEnd: `
 if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
-redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 return 1`,
   /** 1 while ARGV[1] owns the session. */
   lifelineOwned: `
 if redis.call('HGET', KEYS[1], 'owner') == ARGV[1] then return 1 end
 return 0`,
-  /** Write a whole session. ARGV[3..5]: received, sent, base; ARGV[6..]: the outbound frames. */
+  /** Write a whole session. ARGV[3..5]: received, sent, base; ARGV[6]: running positions, comma-separated; ARGV[7..]: the outbound frames. */
   lifelineCreate: `
-redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 redis.call('HSET', KEYS[1], 'received', ARGV[3], 'sent', ARGV[4], 'base', ARGV[5], 'owner', ARGV[1], 'ttl', ARGV[2])
-for i = 6, #ARGV do
+for position in string.gmatch(ARGV[6], '%d+') do
+  redis.call('SADD', KEYS[3], position)
+end
+for i = 7, #ARGV do
   redis.call('RPUSH', KEYS[2], ARGV[i])
 end${REFRESH}
 return 1`,
-  /** A graceful handover: the session waits until ARGV[2] (ms since the epoch) for any process. */
+  /**
+   * A graceful handover: the session waits until ARGV[2] (ms since the epoch) for any process. ARGV[1]:
+   * the releasing owner, which must still own it (fencing: once another process took it, its hand-over
+   * must not undo that); '' releases whoever owns it.
+   */
   lifelineRelease: `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if ARGV[1] ~= '' and redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'owner', '')
 redis.call('PEXPIREAT', KEYS[1], ARGV[2])
 redis.call('PEXPIREAT', KEYS[2], ARGV[2])
+redis.call('PEXPIREAT', KEYS[3], ARGV[2])
 return 1`,
-  /** Resume: ARGV[1] owns the session from now on; returns received, sent, base, ttl, pttl, frames. */
+  /** Resume: ARGV[1] owns the session from now on; returns received, sent, base, ttl, pttl, frames, running. */
   lifelineTake: `
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 redis.call('HSET', KEYS[1], 'owner', ARGV[1])
 local state = redis.call('HMGET', KEYS[1], 'received', 'sent', 'base', 'ttl')
-return { state[1], state[2], state[3], state[4], redis.call('PTTL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1) }`,
+return { state[1], state[2], state[3], state[4], redis.call('PTTL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1), redis.call('SMEMBERS', KEYS[3]) }`,
 } as const
 
-type Script = (keys: [string, string], ...args: (string | number)[]) => Promise<unknown>
+type Script = (keys: JournalKeys, ...args: (string | number)[]) => Promise<unknown>
 /** The connection with the scripts defined on it. @internal */
 export type JournalRedis = Redis & Record<keyof typeof JOURNAL_SCRIPTS, Script>
 
 /** Define the scripts on `redis` (ioredis sends each as EVAL once per connection, then EVALSHA). @internal */
 export function defineJournalScripts(redis: Redis): JournalRedis {
-  for (const [name, lua] of Object.entries(JOURNAL_SCRIPTS)) redis.defineCommand(name, { lua, numberOfKeys: 2 })
+  for (const [name, lua] of Object.entries(JOURNAL_SCRIPTS)) redis.defineCommand(name, { lua, numberOfKeys: 3 })
   return redis as JournalRedis
 }
 
@@ -107,17 +134,25 @@ export interface TakenState extends SessionState {
   readonly ttl: number
 }
 
-/** The two keys of a session. @internal */
-export const journalKeys = (prefix: string, id: string): [string, string] => [`${prefix}session:${id}:state`, `${prefix}session:${id}:out`]
+/** The keys of a session: its state, its outbound frames, the client's frames running. @internal */
+export type JournalKeys = [state: string, out: string, running: string]
+
+/** @internal */
+export const journalKeys = (prefix: string, id: string): JournalKeys => [`${prefix}session:${id}:state`, `${prefix}session:${id}:out`, `${prefix}session:${id}:running`]
+
+/** The arguments of lifelineCreate after owner and ttl: received, sent, base, running, frames. @internal */
+export const createArgs = (state: SessionState): (string | number)[] =>
+  [state.received, state.sent, state.sent - state.frames.length, (state.running ?? []).join(','), ...state.frames]
 
 /** Take a session over for a resume: this process owns it from now on. @internal */
 export async function takeJournal(redis: JournalRedis, prefix: string, id: string): Promise<TakenState | undefined> {
   const owner = randomUUID()
-  const taken = (await redis.lifelineTake(journalKeys(prefix, id), owner)) as [string, string, string, string, number, string[]] | null
+  const taken = (await redis.lifelineTake(journalKeys(prefix, id), owner)) as [string, string, string, string, number, string[], string[]] | null
   if (!taken) return undefined
   // Every write goes through the scripts, so the list holds exactly the frames base + 1 to sent.
-  const [received, sent, , ttl, remaining, frames] = taken
-  return { id, received: Number(received), sent: Number(sent), frames, expires: Date.now() + remaining, owner, ttl: Number(ttl) }
+  const [received, sent, , ttl, remaining, frames, running] = taken
+  const state = { id, received: Number(received), sent: Number(sent), frames, expires: Date.now() + remaining, owner, ttl: Number(ttl) }
+  return running.length ? { ...state, running: running.map(Number).sort((a, b) => a - b) } : state
 }
 
 /**
@@ -143,7 +178,7 @@ export function openJournal(
       throw failed(err)
     }
   }
-  const created = taken.owner === undefined ? run('lifelineCreate', state.received, state.sent, state.sent - state.frames.length, ...state.frames) : undefined
+  const created = taken.owner === undefined ? run('lifelineCreate', ...createArgs(state)) : undefined
   // Seen through the first write that fails: the session has moved, or Redis is away.
   created?.catch(() => {})
   const refresh = setInterval(() => {
@@ -153,17 +188,29 @@ export function openJournal(
   refresh.unref()
 
   return {
-    receive: async () => {
-      await run('lifelineReceive', deadline())
+    start: async (position, running) => {
+      await run('lifelineStart', deadline(), position, running ? '1' : '0')
     },
-    push: async (frame) => {
-      await run('lifelinePush', frame)
+    finish: async (position) => {
+      await run('lifelineFinish', position)
+    },
+    push: async (frame, finishes) => {
+      await run('lifelinePush', frame, finishes ?? 0)
     },
     acknowledge: async (count) => {
       await run('lifelineAck', count)
     },
     restart: async () => {
       await run('lifelineRestart')
+    },
+    release: async (expires) => {
+      clearInterval(refresh)
+      const redis = await connection()
+      try {
+        return (await redis.lifelineRelease(keys, owner, expires)) === 1
+      } catch (err) {
+        throw failed(err)
+      }
     },
     end: async (forget) => {
       clearInterval(refresh)

@@ -9,7 +9,7 @@
  */
 import { SessionTakenError, type SessionState, type SessionStore } from '../../sessions/store'
 import { commandTimeoutOption, connectRedis, redisDeadline, release, unavailableReason, whenReady, type RedisClientLike } from './redis-connect'
-import { defineJournalScripts, isTakenReply, journalKeys, openJournal, takeJournal, type JournalRedis } from './redis-journal'
+import { createArgs, defineJournalScripts, isTakenReply, journalKeys, openJournal, takeJournal, type JournalRedis } from './redis-journal'
 
 /** Options of {@link redisSessionStore}: `url` or `client`. */
 export interface RedisSessionStoreOptions {
@@ -130,7 +130,7 @@ function writeThroughStore(
         // Redis are the truth (a frame counted there may not have reached this process's memory yet).
         if ((await redis.lifelineRelease(keys, '', state.expires)) === 1) return
         const ttl = state.expires - Date.now()
-        if (ttl > 0) await redis.lifelineCreate(keys, '', ttl, state.received, state.sent, state.sent - state.frames.length, ...state.frames)
+        if (ttl > 0) await redis.lifelineCreate(keys, '', ttl, ...createArgs(state))
       } catch (err) {
         throw failed(`saving session ${state.id}`, err)
       }
