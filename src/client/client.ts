@@ -14,7 +14,7 @@ import { validate } from '../socket/validate'
 import { createCore, type Core, type Layer } from '../socket/socket'
 import type { Frame } from '../socket/outbox'
 import type { Message, Protocol, WireFrame } from '../protocol/protocol'
-import { clientRules, resolveClientOptions, withDialect, type ClientOptions } from './options'
+import { clientRules, resolveClientOptions, type ClientOptions } from './options'
 import { createCalls } from './calls'
 import type { Settle } from './subscriptions'
 import { createSession } from './session'
@@ -108,7 +108,7 @@ function createSocketRpc(core: Core, protocol: Protocol, callTimeout: number, re
    * or its first frame did not decode. Said once; the session handshake and `failed` calls end at once
    * (nothing waits connectTimeout for an answer that cannot come), and nothing is answered.
    */
-  const plainServer = (why: string, frame: WireFrame, failed: (id: number | string) => boolean) => {
+  const plainServer = (why: string, frame: unknown, failed: (id: number | string) => boolean) => {
     const error = new ProtocolError(`lifeline: this looks like a plain WebSocket server (${why}): use createSocket from lifeline-ws/socket`, frame)
     for (const id of calls.ids()) {
       if (failed(id) || calls.method(id) === protocol.session) calls.reject(id, error)
@@ -117,20 +117,15 @@ function createSocketRpc(core: Core, protocol: Protocol, callTimeout: number, re
     toldPlain = true
   }
 
-  const dispatch = (data: unknown) => {
-    // Text, or bytes for a binary dialect (an ArrayBuffer with the binaryType it sets); a Blob cannot be decoded.
-    const frame = data instanceof ArrayBuffer ? new Uint8Array(data) : data
-    if (typeof frame !== 'string' && !(frame instanceof Uint8Array)) {
-      session?.inbound(undefined)
-      return
-    }
+  const dispatch = (frame: unknown) => {
     let messages: Message[]
     try {
-      messages = protocol.decode(frame)
+      // Text, or bytes for a binary dialect (ArrayBuffers: the binaryType its socketOptions set). The
+      // dialect judges: JSON refuses bytes, msgpack() text.
+      messages = protocol.decode(frame as WireFrame)
     } catch (err) {
       session?.inbound(undefined)
-      const shown = typeof frame === 'string' ? frame.slice(0, 40) : `${frame.byteLength} bytes`
-      if (!spoken) return plainServer(`its first frame is not ${protocol.name === 'lifeline.msgpack' ? 'MessagePack' : 'JSON-RPC'}: ${shown}`, frame, () => false)
+      if (!spoken) return plainServer(`its first frame does not decode: ${String(frame).slice(0, 40)}`, frame, () => false)
       return core.report(err)
     }
     spoken = true
@@ -244,7 +239,7 @@ export function createSingleClient<C extends Contract = Contract>(url: UrlInput,
   if (typeof url !== 'function') socketUrl(url)
   const { callTimeout, protocol } = resolveClientOptions(options)
   let methods = rawMode
-  const core = createCore(url, resolveOptions(withDialect(options, protocol), !!protocol), (created) => {
+  const core = createCore(url, resolveOptions(protocol?.socketOptions?.(options) ?? options, !!protocol), (created) => {
     if (!protocol) return {}
     const rpc = createSocketRpc(created, protocol, callTimeout, resume)
     methods = rpc.methods

@@ -94,25 +94,6 @@ export const resolveClientOptions = (options: ClientOptions): ResolvedClient => 
 }
 
 /**
- * The socket options a binary dialect needs (docs/protocol.md, "Encodings"): its subprotocol offered
- * first (`lifeline.msgpack`), so that a server with several dialects answers in it, before the app's own;
- * and inbound frames as `ArrayBuffer`s unless `binaryType` says otherwise (a `Blob`, a browser's default,
- * cannot be decoded synchronously). A text dialect changes nothing: JSON's handshake stays as it was.
- * @internal
- */
-export const withDialect = (options: ClientOptions, dialect: Protocol | undefined): ClientOptions => {
-  const name = dialect?.binary && dialect.name
-  if (!name) return options
-  const { protocols } = options
-  const offered = (own: string | string[] | undefined) => [name, ...(own === undefined ? [] : [own].flat().filter((p) => p !== name))]
-  return {
-    ...options,
-    protocols: typeof protocols === 'function' ? async () => offered(await protocols()) : offered(protocols),
-    binaryType: options.binaryType ?? 'arraybuffer',
-  }
-}
-
-/**
  * A dialect written before `Protocol.codes` existed (JavaScript: no type check said it was missing)
  * answers with JSON-RPC's codes, as every client did then. Its members are read once and its methods
  * called on it, so a class with getters or private fields keeps working. docs/protocol.md, "Writing a dialect".

@@ -5,7 +5,6 @@
  * @module
  */
 import { ProtocolError } from '../errors'
-import { findBinary } from './binary'
 import type { ErrorObject, Id, Message, Once, Protocol } from './protocol'
 
 /** JSON-RPC 2.0: the frame is not valid JSON. */
@@ -66,29 +65,36 @@ export interface JsonRpcOptions {
   ack?: string
 }
 
-/**
- * The conventions' method names and the codes the client uses, shared by every built-in dialect.
- * @internal
- */
-export const conventions = {
-  ping: 'rpc.ping',
-  subscribe: 'rpc.subscribe',
-  unsubscribe: 'rpc.unsubscribe',
-  publish: 'rpc.publish',
-  session: 'rpc.session',
-  ack: 'rpc.ack',
-} as const
-
-/** The codes the client uses: the server takes the others from jsonRpcCodes (no bytes in the bundle). @internal */
-export const clientCodes = { methodNotFound: MethodNotFound, internalError: InternalError, overloaded: TooManyRequests } as const
+// Bundlers replace `process.env.NODE_ENV`; declared here (not from @types/node) so the browser build needs no Node types.
+declare const process: { env: { NODE_ENV?: string } }
 
 /**
- * Refuses a payload that holds binary data, naming where: JSON would turn it into `{}` or an object of
- * numbered bytes without a word.
+ * JSON has no bytes: `JSON.stringify` would turn a `Uint8Array` into `{"0":1,"1":2}` and an `ArrayBuffer`
+ * or a `Blob` into `{}` without a word. This replacer refuses them, naming the key; `encode` makes that a
+ * ProtocolError. It looks at the value as it was (`this[key]`), before a `toJSON` (a Node `Buffer` has
+ * one). @internal
  */
-function refuseBinary(payload: unknown, member: string, message: Message): void {
-  const path = findBinary(payload)
-  if (path) throw new ProtocolError(`lifeline: JSON cannot carry binary data (${member}${path}): use msgpack() from lifeline-ws/msgpack, or base64`, message)
+function refuseBinary(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const raw = this[key]
+  if (raw instanceof ArrayBuffer || ArrayBuffer.isView(raw) || (typeof Blob != 'undefined' && raw instanceof Blob)) {
+    throw new TypeError(`binary data in '${key}': use msgpack() from lifeline-ws/msgpack, or base64`)
+  }
+  return value
+}
+
+/**
+ * The replacer every jsonRpc() encodes with: {@link refuseBinary} in development builds, none in
+ * production ones (see {@link jsonRpc}), until a server is made in this process.
+ */
+let binaryCheck = typeof process !== 'undefined' && process.env.NODE_ENV !== 'production' ? refuseBinary : undefined
+
+/**
+ * From now on every jsonRpc() of this process refuses binary data, whatever NODE_ENV says: called by
+ * createServer, whose fan-out skips a JSON client for bytes and must do so in production too. The client's
+ * bytes are what the check would cost it; a server's are not. @internal
+ */
+export function refuseBinaryAlways(): void {
+  binaryCheck = refuseBinary
 }
 
 type Obj = { [key: string]: unknown }
@@ -138,17 +144,14 @@ function toWire(message: Message): Obj {
       if (!isParams(message.params)) {
         throw new ProtocolError(`lifeline: JSON-RPC params must be an object or an array ('${message.method}' got ${typeof message.params})`, message)
       }
-      refuseBinary(message.params, 'params', message)
       // params and once: undefined vanish from the JSON.
       return message.type === 'request'
         ? { jsonrpc: '2.0', id: message.id, method: message.method, params: message.params, once: message.once }
         : { jsonrpc: '2.0', method: message.method, params: message.params, once: message.once }
     // A result of undefined would vanish from the JSON too, so it becomes null.
     case 'response':
-      refuseBinary(message.result, 'result', message)
       return { jsonrpc: '2.0', id: message.id, result: message.result ?? null }
     default:
-      refuseBinary(message.error.data, 'error.data', message)
       return { jsonrpc: '2.0', id: message.id, error: message.error }
   }
 }
@@ -160,7 +163,13 @@ function toWire(message: Message): Obj {
  * `__proto__`, `constructor` or `prototype` key, throws a `ProtocolError`
  * carrying the frame; its `cause` is a `SyntaxError` only when the frame
  * was not JSON at all (answer that with {@link ParseError}, the rest with
- * {@link InvalidRequest}).
+ * {@link InvalidRequest}). Binary data (a `Uint8Array` or any view, an
+ * `ArrayBuffer`, a `Blob`) in a message is refused with a `ProtocolError` that
+ * names its key and says to use `msgpack()` or base64: in development builds,
+ * and in every build once a `lifeline-ws/server` runs in the process. A
+ * production client build skips the check: sending bytes over JSON is a
+ * mistake of the code that development shows, and in every build the check
+ * cost about 90 B of every client on JSON (docs/protocol.md, "Encodings").
  * @param options method names of the conventions; each has a `rpc.` default
  * @example
  * createClient(url, { protocol: jsonRpc({ publish: 'event' }) })
@@ -168,13 +177,19 @@ function toWire(message: Message): Obj {
 export function jsonRpc(options: JsonRpcOptions = {}): Protocol<string> {
   return {
     name: 'lifeline.json',
-    ...conventions,
+    ping: 'rpc.ping',
+    subscribe: 'rpc.subscribe',
+    unsubscribe: 'rpc.unsubscribe',
+    publish: 'rpc.publish',
+    session: 'rpc.session',
+    ack: 'rpc.ack',
     ...options,
-    codes: clientCodes,
+    // Only the codes the client uses: the server takes the others from jsonRpcCodes (no bytes in the bundle).
+    codes: { methodNotFound: MethodNotFound, internalError: InternalError, overloaded: TooManyRequests },
     encode(message) {
       const wire = Array.isArray(message) ? message.map(toWire) : toWire(message as Message)
       try {
-        return JSON.stringify(wire)
+        return JSON.stringify(wire, binaryCheck)
       } catch (cause) {
         throw new ProtocolError(`lifeline: cannot encode as JSON: ${String((cause as Error).message)}`, message, { cause })
       }
@@ -182,11 +197,11 @@ export function jsonRpc(options: JsonRpcOptions = {}): Protocol<string> {
     decode(frame) {
       let cause
       try {
-        if (typeof frame !== 'string') throw new SyntaxError('binary frame')
         // Keys that could reach a prototype once user code spreads or merges a payload. A reviver
         // costs a call per value, so it runs only when the text could hold such a key (or a \u
-        // escape, which could spell one).
-        const data: unknown = JSON.parse(frame, HOSTILE.test(frame) ? refuseHostileKeys : undefined)
+        // escape, which could spell one). Bytes are no JSON: parsed as nothing, they are a SyntaxError
+        // like any other frame that is not JSON (JSON.parse would read a Node Buffer as its UTF-8 text).
+        const data: unknown = JSON.parse(typeof frame == 'string' ? frame : '', HOSTILE.test(frame as string) ? refuseHostileKeys : undefined)
         // One message is the common frame: no batch array to wrap it in and map over.
         if (!Array.isArray(data)) {
           const message = toMessage(data as Wire | null)

@@ -9,9 +9,9 @@
  */
 import { Decoder, Encoder, ExtensionCodec } from '@msgpack/msgpack'
 import { ProtocolError } from '../errors'
-import { clientCodes, conventions, type JsonRpcOptions } from './json-rpc'
+import { jsonRpc, type JsonRpcOptions } from './json-rpc'
 import { scanFrame } from './msgpack-scan'
-import type { ErrorObject, Id, Message, Once, Protocol } from './protocol'
+import type { DialectSocketOptions, ErrorObject, Id, Message, Once, Protocol } from './protocol'
 
 /** Type numbers of MessagePack-RPC; a lifeline error is a response whose error member is set. */
 const REQUEST = 0
@@ -111,6 +111,25 @@ function toBytes(frame: Uint8Array | ArrayBuffer): Uint8Array {
   return frame.constructor === Uint8Array ? frame : new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength)
 }
 
+/** The subprotocol that names the dialect; a server with several serves the connection in the one offered. */
+const NAME = 'lifeline.msgpack'
+
+/**
+ * The socket a client on MessagePack needs: `lifeline.msgpack` offered first, before the app's own
+ * subprotocols (a server with several dialects answers in the first it serves), and binary frames read
+ * as `ArrayBuffer`s unless the app set `binaryType` (a `Blob` cannot be decoded synchronously). Here and
+ * not in the client, so that a client on JSON ships none of it.
+ */
+function socketOptions<Options extends DialectSocketOptions>(options: Options): Options {
+  const { protocols } = options
+  const offered = (own: string | string[] | undefined) => [NAME, ...(own === undefined ? [] : [own].flat().filter((p) => p !== NAME))]
+  return {
+    ...options,
+    protocols: typeof protocols === 'function' ? async () => offered(await protocols()) : offered(protocols),
+    binaryType: options.binaryType ?? 'arraybuffer',
+  }
+}
+
 /**
  * MessagePack, the binary dialect. A message is an array in MessagePack-RPC's shape: `[0, id, method,
  * params?, once?]` a request, `[2, method, params?, once?]` a notification, `[1, id, null, result]` a
@@ -138,12 +157,12 @@ export function msgpack(options: MsgpackOptions = {}): Protocol<Uint8Array> {
       throw new TypeError(`refused map key ${String(key)}`)
     },
   })
+  // JSON-RPC's conventions (method names, with the app's) and codes; its encoder and decoder stay behind.
+  const { encode: _encode, decode: _decode, ...conventions } = jsonRpc(names)
   return {
-    name: 'lifeline.msgpack',
-    binary: true,
     ...conventions,
-    ...names,
-    codes: clientCodes,
+    name: NAME,
+    socketOptions,
     encode(message) {
       const wire = Array.isArray(message) ? message.map(toWire) : toWire(message as Message)
       try {

@@ -5,12 +5,16 @@
  * this file.
  * @module
  */
+import type { SocketOptions } from '../socket/options'
 
 /**
  * One frame on the wire: text for a text dialect (JSON-RPC), bytes for a binary one (MessagePack).
  * A decoder is also handed an `ArrayBuffer` when the socket's `binaryType` is `'arraybuffer'`.
  */
 export type WireFrame = string | Uint8Array
+
+/** The socket options a dialect may set for its client ({@link Protocol.socketOptions}). */
+export type DialectSocketOptions = Pick<SocketOptions, 'protocols' | 'binaryType'>
 
 /** A request id. lifeline's client makes numbers; peers may use strings. */
 export type Id = number | string
@@ -90,10 +94,14 @@ export interface Protocol<Frame extends WireFrame = WireFrame> {
    */
   readonly name?: string
   /**
-   * True for a dialect whose frames are bytes (msgpack()): the client offers its `name` first among
-   * its subprotocols and reads binary frames as `ArrayBuffer`s (unless `binaryType` says otherwise).
+   * What a client on this dialect needs of its socket, given the app's socket options and returning the
+   * ones to use. msgpack() offers its subprotocol first, before the app's own, and reads binary frames as
+   * `ArrayBuffer`s (a `Blob`, a browser's default, cannot be decoded synchronously). The dialect carries
+   * this, so that a client on JSON ships none of it. @default none: the app's options as they are
+   * @example
+   * const dialect: Protocol = { ...jsonRpc(), socketOptions: (options) => ({ ...options, binaryType: 'arraybuffer' }) }
    */
-  readonly binary?: boolean
+  readonly socketOptions?: <Options extends DialectSocketOptions>(options: Options) => Options
   /** Method of the request sent as a heartbeat probe. Any reply, even an error, proves life. */
   readonly ping: string
   /** Method of the subscribe request; its params are {@link SubscribeParams}. */

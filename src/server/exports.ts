@@ -15,7 +15,7 @@ export { TooManyRequests, TooManySubscriptions, Forbidden } from './messages/cod
 export type { CallOptions, MethodMessage, ServerHeartbeatOptions, ServerSessionOptions, ServerStats, UpgradeRequest } from './types'
 export type { SharedServerOptions } from './options'
 export { ParseError, InvalidRequest, MethodNotFound, InvalidParams, InternalError, AlreadyRun, jsonRpc } from '../protocol/json-rpc'
-export type { Protocol, WireFrame, Message, Id, Once, ErrorObject, SubscribeParams, SubscribeResult, PublishParams } from '../protocol/protocol'
+export type { Protocol, WireFrame, DialectSocketOptions, Message, Id, Once, ErrorObject, SubscribeParams, SubscribeResult, PublishParams } from '../protocol/protocol'
 export {
   LifelineError, RpcError, TimeoutError, ConnectionClosedError, ProtocolError, OutcomeUnknownError,
   isRpcError, isTimeoutError, isConnectionClosedError, isProtocolError, isOutcomeUnknownError,

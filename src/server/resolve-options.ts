@@ -7,7 +7,7 @@
  * without a rule does not compile. The types are in options.ts.
  * @module
  */
-import { jsonRpc, jsonRpcCodes } from '../protocol/json-rpc'
+import { jsonRpc, jsonRpcCodes, refuseBinaryAlways } from '../protocol/json-rpc'
 import type { Protocol } from '../protocol/protocol'
 import { nearest } from '../nearest'
 import { systemClock, type Clock } from './clock'
@@ -201,6 +201,8 @@ export function resolveServerOptions<Auth>(options: ServerOptions<Auth>, clock: 
   if (!isRecord(options)) throw new TypeError(`${PREFIX}options must be an object, got ${describe(options)}`)
   checkMembers('', options, rules)
   const listen = resolveListen(options)
+  // A JSON client is skipped for bytes (and a handler's bytes refused) in production too (json-rpc.ts).
+  refuseBinaryAlways()
   const dialects = resolveDialects(options.protocol)
   const protocol = dialects[0]!
   // A protocol may name the session convention's methods; jsonRpc() uses the rpc. names.

@@ -109,7 +109,7 @@ describe('createClient with JSON', () => {
     first(() => c.close())
     const err = await c.call('upload', { file: bytes(1, 2) }).catch((error: unknown) => error)
     expect(isProtocolError(err)).toBe(true)
-    expect(String(err)).toMatch(/JSON cannot carry binary data \(params\.file: Uint8Array\): use msgpack\(\) from lifeline-ws\/msgpack, or base64/)
+    expect(String(err)).toMatch(/cannot encode as JSON: binary data in 'file': use msgpack\(\) from lifeline-ws\/msgpack, or base64/)
     expect(() => c.notify('upload', { file: bytes(1) })).toThrow(/use msgpack\(\)/)
     await c.call('upload', { file: 'AQI=' })
     expect(calls).toEqual([{ file: 'AQI=' }])

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { isProtocolError, type ProtocolError } from '../../../src/errors'
 import { jsonRpc } from '../../../src/protocol/json-rpc'
 import { msgpack } from '../../../src/protocol/msgpack'
+import type { ClientOptions } from '../../../src/client/options'
 import type { Message } from '../../../src/protocol/protocol'
 
 const dialect = msgpack()
@@ -31,13 +32,32 @@ describe('msgpack(): the wire format', () => {
   })
 
   it('names its subprotocol and keeps the conventions and codes of JSON-RPC', () => {
-    const { encode: _e, decode: _d, name, binary, ...rest } = dialect
+    const { encode: _e, decode: _d, name, socketOptions, ...rest } = dialect
     const { encode: _je, decode: _jd, name: jsonName, ...jsonRest } = jsonRpc()
     expect(name).toBe('lifeline.msgpack')
-    expect(binary).toBe(true)
+    expect(socketOptions).toBeTypeOf('function')
+    expect(jsonRpc().socketOptions).toBeUndefined()
     expect(jsonName).toBe('lifeline.json')
     expect(rest).toEqual(jsonRest)
     expect(msgpack({ publish: 'event' }).publish).toBe('event')
+  })
+
+  it.each([
+    [undefined, ['lifeline.msgpack']],
+    ['app.v2', ['lifeline.msgpack', 'app.v2']],
+    [['app.v2', 'lifeline.msgpack', 'app.v1'], ['lifeline.msgpack', 'app.v2', 'app.v1']],
+  ] as [string | string[] | undefined, string[]][])("offers its subprotocol before the app's own (%o), once", async (protocols, offered) => {
+    const options: ClientOptions = { protocols }
+    expect(dialect.socketOptions!(options).protocols).toEqual(offered)
+    // A provider of subprotocols is asked at every attempt, and its answer gets the dialect's first too.
+    const provided: ClientOptions = { protocols: () => protocols }
+    expect(await (dialect.socketOptions!(provided).protocols as () => Promise<string[]>)()).toEqual(offered)
+  })
+
+  it("reads binary frames as ArrayBuffers unless the app chose binaryType, and keeps the app's other options", () => {
+    const options: ClientOptions = { callTimeout: 5 }
+    expect(dialect.socketOptions!(options)).toEqual({ callTimeout: 5, protocols: ['lifeline.msgpack'], binaryType: 'arraybuffer' })
+    expect(dialect.socketOptions!({ ...options, binaryType: 'blob' }).binaryType).toBe('blob')
   })
 
   it('round-trips every kind of message, with bytes as Uint8Array and dates as Date', () => {
@@ -155,13 +175,14 @@ describe('msgpack(): hostile input', () => {
 
 describe('jsonRpc(): binary refused', () => {
   it.each([
-    [{ type: 'request', id: 1, method: 'upload', params: { file: { bytes: new Uint8Array(4) } } }, /params\.file\.bytes: Uint8Array/],
-    [{ type: 'notification', method: 'cursor', params: [1, new ArrayBuffer(2)] }, /params\.1: ArrayBuffer/],
-    [{ type: 'response', id: 1, result: new Float64Array(1) }, /result: Float64Array/],
-    [{ type: 'error', id: 1, error: { code: 1, message: 'm', data: { raw: Buffer.from('x') } } }, /error\.data\.raw: Buffer/],
-  ] as [Message, RegExp][])('refuses %o with an error that says where and what to use', (message, where) => {
-    expect(() => jsonRpc().encode(message)).toThrow(where)
-    expect(() => jsonRpc().encode(message)).toThrow(/JSON cannot carry binary data .*: use msgpack\(\) from lifeline-ws\/msgpack, or base64$/)
+    [{ type: 'request', id: 1, method: 'upload', params: { file: { bytes: new Uint8Array(4) } } }, "'bytes'"],
+    [{ type: 'notification', method: 'cursor', params: [1, new ArrayBuffer(2)] }, "'1'"],
+    [{ type: 'response', id: 1, result: new Float64Array(1) }, "'result'"],
+    [{ type: 'error', id: 1, error: { code: 1, message: 'm', data: { raw: Buffer.from('x') } } }, "'raw'"],
+    [{ type: 'request', id: 1, method: 'upload', params: { view: new DataView(new ArrayBuffer(1)), blob: new Blob(['x']) } }, "'view'"],
+    [{ type: 'request', id: 1, method: 'upload', params: { blob: new Blob(['x']) } }, "'blob'"],
+  ] as [Message, string][])('refuses %o with an error that names the key and says what to use', (message, key) => {
+    expect(() => jsonRpc().encode(message)).toThrow(`lifeline: cannot encode as JSON: binary data in ${key}: use msgpack() from lifeline-ws/msgpack, or base64`)
     expect(() => jsonRpc().encode([message])).toThrow(expect.objectContaining({ name: 'ProtocolError' }))
   })
 
