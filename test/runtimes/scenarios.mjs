@@ -4,6 +4,7 @@
 // authentication refused for good or for now, a handshake deadline, an oversize frame, a silent
 // peer). Each check names the kind it ran on.
 import { createClient } from '../../dist/lifeline.js'
+import { msgpack } from '../../dist/msgpack.js'
 import { assertEqual, check, closedByPeer, maskedTextFrame, rawUpgrade, until, upgradeStatus } from './harness.mjs'
 
 /** Opens a socket of the runtime's WebSocket and resolves with how it closed. */
@@ -66,6 +67,26 @@ export async function serverScenarios(kind, WebSocket) {
     client.close()
     await server.close()
   })()
+
+  await check(on('MessagePack: lifeline.msgpack agreed, bytes both ways in a call and in a topic message'), async () => {
+    const server = kind.listen({ protocol: [kind.module.jsonRpc(), msgpack()], methods: { reverse: (bytes) => Uint8Array.from(bytes).reverse(), where: (_params, ctx) => ctx.request.headers['sec-websocket-protocol'] }, onError: () => {} })
+    await server.ready
+    try {
+      const client = createClient(`ws://127.0.0.1:${server.port}/`, { WebSocket, protocol: msgpack() })
+      const reversed = await client.call('reverse', new Uint8Array([1, 2, 250]))
+      assertEqual([reversed instanceof Uint8Array, Array.from(reversed)], [true, [250, 2, 1]], 'a Uint8Array result')
+      assertEqual(await client.call('where'), 'lifeline.msgpack', 'the subprotocol offered')
+      const seen = []
+      const subscription = client.subscribe('frames', (data) => seen.push(data))
+      await subscription.ready
+      server.publish('frames', { pixels: new Uint8Array([9, 8]) })
+      await until(() => seen.length === 1, 'a topic message with bytes')
+      assertEqual([seen[0].pixels instanceof Uint8Array, Array.from(seen[0].pixels)], [true, [9, 8]], 'bytes in a topic message')
+      client.close()
+    } finally {
+      await server.close()
+    }
+  })
 
   await check(on('inside an app\'s own HTTP server: upgrades to the path are served, other requests are the app\'s'), async () => {
     const app = await kind.inApp({ path: '/ws', methods: { where: (_params, ctx) => ctx.request.url }, onError: () => {} })

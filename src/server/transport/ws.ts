@@ -17,6 +17,7 @@ import { closeReason } from '../values'
 import { createUpgradeGuard } from './door'
 import { createLiveSockets } from './live-sockets'
 import { createOriginGate } from './origins'
+import { chooseSubprotocol } from './subprotocol'
 import type { WireFrame } from '../../protocol/protocol'
 import type { SocketEvents, Transport, TransportHost, TransportSocket } from './transport'
 import { authenticate, pathMatches, refuse, refusedOverHttp, type Verdict } from './upgrade'
@@ -67,18 +68,6 @@ export function reportEvents(ws: WebSocket, events: SocketEvents): void {
   ws.on('message', (data, isBinary) => events.message(isBinary ? (data as Buffer) : String(data)))
   ws.on('pong', () => events.pong())
   ws.once('close', (code, reason) => events.closed(code, String(reason)))
-}
-
-/**
- * The subprotocol a handshake agrees on: the first of the dialects' (in the server's order of
- * preference) that the client offered; when it offered none of them, its first offer, as `ws` does by
- * default (an app may use subprotocols of its own); false when it offered nothing.
- * @internal
- */
-export function chooseSubprotocol(dialects: readonly string[], offered: ReadonlySet<string>): string | false {
-  for (const name of dialects) if (offered.has(name)) return name
-  const [first] = offered
-  return first ?? false
 }
 
 /** @internal */
