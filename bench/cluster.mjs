@@ -5,52 +5,17 @@
 // every subscriber), for 1 process with the in-memory broker, 1 process on
 // Redis, and 3 processes on Redis. Raw ws clients on loopback; a
 // redis-server of its own (persistence off). Needs `npm run build`.
-import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import WebSocket from 'ws'
+import { launch, startRedis } from './lib/processes.mjs'
 import { median, percentile, ratio, table } from './lib/stats.mjs'
 
 const now = () => performance.timeOrigin + performance.now()
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address()
-      probe.close(() => resolve(port))
-    })
-  })
-}
-
-/** Start `command` and resolve with the child once a line of its stdout matches `ready`. */
-function launch(command, args, env, ready) {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
-  return new Promise((resolve, reject) => {
-    let output = ''
-    child.once('error', reject)
-    child.once('exit', (code) => reject(new Error(`${command} exited with ${code}`)))
-    child.stdout.on('data', (chunk) => {
-      output += chunk
-      const match = ready(output)
-      if (match) resolve({ child, match })
-    })
-  })
-}
 const stop = (child) => new Promise((resolve) => {
   if (child.exitCode !== null || child.signalCode !== null) return resolve()
   child.once('exit', resolve)
   child.kill('SIGTERM')
 })
-
-async function startRedis() {
-  const dir = mkdtempSync(join(tmpdir(), 'lifeline-bench-redis-'))
-  const port = await freePort()
-  const { child } = await launch('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {}, (out) => out.includes('Ready to accept connections'))
-  return { url: `redis://127.0.0.1:${port}`, child, close: async () => { child.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }) } }
-}
 
 async function startNodes(count, redisUrl) {
   const script = new URL('./lib/cluster-node.mjs', import.meta.url).pathname

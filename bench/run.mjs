@@ -23,10 +23,12 @@ const sections = {
   memory: () => import('./memory.mjs'),
   recovery: () => import('./recovery.mjs'),
   cluster: () => import('./cluster.mjs'),
+  history: () => import('./history.mjs'),
   sharing: () => import('./sharing.mjs'),
   gateway: () => import('./gateway.mjs'),
   encodings: () => import('./encodings.mjs'),
   'msgpack-libraries': () => import('./msgpack-libraries.mjs'),
+  capacity: () => import('./capacity.mjs'),
 }
 const aliases = { throughput: ['throughput-node', 'throughput-browser'] }
 

@@ -33,19 +33,19 @@ export const dialect: Protocol<string> = {
     }
   },
   decode(frame) {
-    if (typeof frame !== 'string') throw new ProtocolError('binary frame', frame) // a text dialect
     let data: unknown
     try {
-      // Refuse keys that could reach a prototype once a payload is spread or merged.
-      data = JSON.parse(frame, (key, value: unknown) => {
+      // Refuse keys that could reach a prototype once a payload is spread or merged. Bytes are no JSON.
+      data = JSON.parse(typeof frame === 'string' ? frame : '', (key, value: unknown) => {
         if (['__proto__', 'constructor', 'prototype'].includes(key)) throw new TypeError(key)
         return value
       })
     } catch (cause) {
       throw new ProtocolError('bad frame', frame, { cause })
     }
-    const messages = (Array.isArray(data) ? data : [data]).map(toMessage)
-    if (!messages.length || messages.includes(undefined)) throw new ProtocolError('bad frame', frame)
-    return messages as Message[]
+    const message = Array.isArray(data) ? undefined : toMessage(data as Wire)
+    if (message) return [message]
+    if (!Array.isArray(data) || !data.length) throw new ProtocolError('bad frame', frame) // a bad message, an empty batch
+    return data.map((w: Wire) => toMessage(w) ?? { type: 'invalid', id: isId(w?.id) ? w.id : null }) // member by member
   },
 }

@@ -13,11 +13,12 @@ import { resolveOptions, socketUrl, type UrlInput } from '../socket/options'
 import { validate } from '../socket/validate'
 import { createCore, type Core, type Layer } from '../socket/socket'
 import type { Frame } from '../socket/outbox'
-import type { Message, Protocol, WireFrame } from '../protocol/protocol'
+import type { Decoded, Id, Message, Protocol, WireFrame } from '../protocol/protocol'
 import { clientRules, resolveClientOptions, type ClientOptions } from './options'
 import { createCalls } from './calls'
 import type { Settle } from './subscriptions'
 import { createSession } from './session'
+import { createPacing } from './pacing'
 import { createHandlers } from './handlers'
 import { createRpc, type Carrier, type RpcMethods, type ServerEvents } from './rpc'
 import type { Contract } from './contract'
@@ -26,7 +27,8 @@ import type { Client } from './api'
 // Bundlers replace `process.env.NODE_ENV`; declared here (not from @types/node) so the browser build needs no Node types.
 declare const process: { env: { NODE_ENV?: string } }
 
-type Request = Extract<Message, { type: 'request' }>
+/** A request of ours: its id is never null (a server's may be). */
+type Request = Extract<Message, { type: 'request' }> & { id: Id }
 
 /**
  * The RPC layer (rpc.ts) carried by one socket core: the {@link Carrier} that writes its frames, and the
@@ -42,6 +44,8 @@ function createSocketRpc(core: Core, protocol: Protocol, callTimeout: number, re
     state: () => link.state,
   })
   const session = createSession(core, protocol, calls, options.connectTimeout, resume)
+  // Under the server's announced rate limit: going over it would close the client for good (1008).
+  const pacing = createPacing(options.env.clock)
 
   /**
    * A control request (a ping, a subscribe): not counted by the session, and its answer settles `done`
@@ -118,7 +122,7 @@ function createSocketRpc(core: Core, protocol: Protocol, callTimeout: number, re
   }
 
   const dispatch = (frame: unknown) => {
-    let messages: Message[]
+    let messages: Decoded[]
     try {
       // Text, or bytes for a binary dialect (ArrayBuffers: the binaryType its socketOptions set). The
       // dialect judges: JSON refuses bytes, msgpack() text.
@@ -131,9 +135,11 @@ function createSocketRpc(core: Core, protocol: Protocol, callTimeout: number, re
     spoken = true
     session?.inbound(messages)
     for (const message of messages) {
-      if (message.type === 'request') {
+      // A bad member of a batch: the others are still delivered (JSON-RPC 2.0, section 6).
+      if (message.type === 'invalid') core.report(new ProtocolError('lifeline: bad batch member', frame))
+      else if (message.type === 'request') {
         // Our own request, sent back: an echo server. Answering it would answer ourselves ("Method not found").
-        if (calls.method(message.id) === message.method) plainServer(`it sent back our request '${message.method}'`, frame, (id) => id === message.id)
+        if (message.id !== null && calls.method(message.id) === message.method) plainServer(`it sent back our request '${message.method}'`, frame, (id) => id === message.id)
         else handlers.request(message)
       } else if (message.type === 'notification') {
         if (message.method === protocol.publish) subscriptions.deliver(message.params)
@@ -151,13 +157,15 @@ function createSocketRpc(core: Core, protocol: Protocol, callTimeout: number, re
 
   const layer: Layer = {
     open() {
+      pacing.opened()
       // The handshake goes first on every socket; the resubscribe batch (control) may follow it at once.
       if (session) return session.open(resubscribe)
       resubscribe()
       return undefined
     },
     message: dispatch,
-    admit: (next) => !session || session.admit(next),
+    admit: (next) => pacing.allows(session?.rateLimit, next.frame) && (!session || session.admit(next)),
+    sent: pacing.wrote,
     written(item) {
       if (item.call !== undefined) calls.wrote(item.call)
       session?.written(item)

@@ -10,11 +10,12 @@
 import { ProtocolError, isConnectionClosedError, isRpcError, isTimeoutError, outcomeUnknown } from '../errors'
 import { createTimer } from '../timers'
 import { isCount } from '../checks'
-import type { Id, Message, Protocol } from '../protocol/protocol'
+import type { Decoded, Id, Protocol } from '../protocol/protocol'
 import type { Core } from '../socket/socket'
 import type { AttachOptions, OutboxItem } from '../socket/outbox'
 import type { Calls } from './calls'
 import { createPositions } from './positions'
+import type { RateLimit } from './pacing'
 
 /** At most this long (ms) between the first unacknowledged tracked frame and its `rpc.ack`. */
 export const ACK_DELAY = 200
@@ -30,7 +31,7 @@ export interface Session {
    */
   open(then: () => void): AttachOptions | undefined
   /** Every inbound frame's messages, before they are handled (`undefined`: it did not decode). */
-  inbound(messages: Message[] | undefined): void
+  inbound(messages: Decoded[] | undefined): void
   /** The params of an `rpc.ack` the server sent: it has the client's frames up to a position. */
   ackedByServer(params: unknown): void
   /** A control request written on this socket: its answer is a control frame, not counted. */
@@ -41,6 +42,8 @@ export interface Session {
   written(item: OutboxItem): void
   /** Flow control: a call may be written only while fewer than the server's limits are unanswered. */
   admit(next: OutboxItem): boolean
+  /** The rate limit this socket's server announced in its handshake answer; `undefined` before it, or without one. */
+  readonly rateLimit: RateLimit | undefined
   /** The socket is lost (it ended; another may follow). */
   lost(): void
   /** Final close. */
@@ -51,7 +54,7 @@ interface Answer {
   id: string
   resumed: boolean
   received: number
-  limits?: { maxInFlight: number; maxQueued: number }
+  limits?: { maxInFlight: number; maxQueued: number; rateLimit?: RateLimit }
   /** Positions (up to `received`) the server cannot vouch for: started, never finished (a crash, a hand-over). */
   unknown?: number[]
 }
@@ -61,7 +64,9 @@ const toAnswer = (result: unknown): Answer | undefined => {
   const answer = result as Partial<Answer> | null
   if (typeof answer?.id !== 'string' || typeof answer.resumed !== 'boolean' || !isCount(answer.received)) return undefined
   const limits = answer.limits
-  const validLimits = limits === undefined || (isCount(limits.maxInFlight) && isCount(limits.maxQueued))
+  const rate = limits?.rateLimit
+  const validRate = rate === undefined || (Number.isFinite(rate?.rate) && rate.rate > 0 && isCount(rate.burst) && rate.burst > 0)
+  const validLimits = limits === undefined || (isCount(limits.maxInFlight) && isCount(limits.maxQueued) && validRate)
   const unknown = answer.unknown
   const validUnknown = unknown === undefined || (Array.isArray(unknown) && unknown.every((position) => isCount(position) && position <= answer.received!))
   return validLimits && validUnknown ? (answer as Answer) : undefined
@@ -89,6 +94,7 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
   // The current socket's handshake was answered with a session: count from now on.
   let established = false
   let unanswered = Infinity
+  let rateLimit: RateLimit | undefined
   let socketCount = 0
 
   const ackToServer = () => {
@@ -181,6 +187,7 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
     sessionId = answer.id
     established = true
     unanswered = answer.limits ? answer.limits.maxInFlight + answer.limits.maxQueued : Infinity
+    rateLimit = answer.limits?.rateLimit
     // The frames of the session the server has are let go; the rest are numbered after them.
     positions.session = answer.id
     settleOrphans()
@@ -228,7 +235,7 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
       for (const message of messages ?? []) {
         if (message.type === 'request' || message.type === 'notification') {
           if (!controlMethods.has(message.method)) tracked = true
-        } else if (message.id === null || !controlIds.delete(message.id)) tracked = true
+        } else if (message.type === 'invalid' || message.id === null || !controlIds.delete(message.id)) tracked = true
       }
       if (!established || !tracked || received === null) return
       received++
@@ -246,6 +253,9 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
       return supported && sessionId !== undefined
     },
     written: positions.written,
+    get rateLimit() {
+      return rateLimit
+    },
     admit(next) {
       if (next.call === undefined || unanswered === Infinity) return true
       return calls.applicationPending - outbox.queuedCalls < unanswered
@@ -253,6 +263,7 @@ export function createSession(core: Core, protocol: Protocol, calls: Calls, time
     lost() {
       socketCount++
       established = false
+      rateLimit = undefined
       positions.stop()
       controlIds.clear()
       ackTimer.clear()

@@ -141,14 +141,26 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
       return
     }
     topic.resolve()
-    const { seq, gap } = (value ?? {}) as SubscribeResult
+    const { seq, gap, epoch } = (value ?? {}) as SubscribeResult
     // A first subscribe adopts the server's seq as its cursor, so the next reconnect replays what it
     // missed; null is a numbered topic with no message yet, and numbers start at 1. After a gap the
-    // cursor moves to the server's seq (backwards too: its history was reset), unless a message
-    // already moved it past the answer, which must never be delivered twice.
+    // cursor stays, and the messages the server still keeps (replayed right after this answer) pass it.
+    // The server's numbering restarted (a restart without a shared history) when its seq is below the
+    // cursor or its epoch is another: the cursor goes back to 0 and the new numbering's messages pass
+    // too, even if messages moved the cursor since the request (they counted in the old numbering). A
+    // first answer is adopted unless a message already moved the cursor past it, as that message must
+    // never be delivered twice.
     const cursor = seq === null ? 0 : seq
-    const adopt = gap === true || topic.params.after === undefined
-    if (typeof cursor === 'number' && adopt && !topic.movedSinceRequest) topic.params.after = cursor
+    const after = topic.params.after
+    if (typeof cursor === 'number') {
+      if (after === undefined) {
+        if (!topic.movedSinceRequest) topic.params.after = cursor
+      }
+      // (Also when one side names no numbering: after a gap the server replays nothing at or below `after`.)
+      else if (gap && (cursor < after || epoch != topic.params.epoch)) topic.params.after = 0
+    }
+    // Sent back with the cursor, so that the server can tell a cursor of an older numbering.
+    if (epoch) topic.params.epoch = epoch
     if (gap) topic.entries.forEach((subscriber) => subscriber.onGap?.())
   }
 

@@ -3,12 +3,12 @@
  * the metrics see messages in and out without reaching into the server.
  * @module
  */
-import { jsonRpc, type Message, type Protocol } from '../server/index'
+import { jsonRpc, type Decoded, type Message, type Protocol } from '../server/index'
 
 /** `count(direction, type, n)` is told about each frame's messages. */
-export function countingProtocol(count: (direction: 'in' | 'out', type: Message['type'], n: number) => void): Protocol {
+export function countingProtocol(count: (direction: 'in' | 'out', type: Decoded['type'], n: number) => void): Protocol {
   const base = jsonRpc()
-  const tally = (direction: 'in' | 'out', messages: readonly Message[]) => {
+  const tally = (direction: 'in' | 'out', messages: readonly Decoded[]) => {
     for (const message of messages) count(direction, message.type, 1)
   }
   return {

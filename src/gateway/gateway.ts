@@ -9,7 +9,7 @@
 import { createServer as createHttpServer, STATUS_CODES, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
-import { createServer, redisBroker, redisSessionStore, type Server, type ServerOptions } from '../server/index'
+import { createServer, redisBroker, redisSessionStore, type Contract, type Server, type ServerOptions } from '../server/index'
 import { createApi } from './api'
 import { BackendFailure, createBackend } from './backend'
 import type { GatewayConfig } from './config'
@@ -129,7 +129,7 @@ export async function startGateway(config: GatewayConfig, secrets: GatewaySecret
     onDisconnect: (ctx, code, reason) => log.debug('disconnected', { client: ctx.id, user: ctx.auth.user, code, reason }),
   }
   if (redis) options.broker = redisBroker({ url: redis, prefix: config.redis.prefix, history: config.history })
-  const server = createServer<GatewayUser>(options) as Server<GatewayUser, number | Promise<number>>
+  const server = createServer<Contract, GatewayUser>(options) as Server<GatewayUser, number | Promise<number>>
 
   let fanout: Fanout
   try {

@@ -5,7 +5,7 @@
  * @module
  */
 import { ProtocolError } from '../errors'
-import type { ErrorObject, Id, Message, Once, Protocol } from './protocol'
+import type { Decoded, ErrorObject, Id, Message, Once, Protocol } from './protocol'
 
 /** JSON-RPC 2.0: the frame is not valid JSON. */
 export const ParseError = -32700
@@ -111,16 +111,18 @@ function toCall(wire: Wire): Message | undefined {
   // (server/keyed.ts), so the client's decoder does not carry the check.
   if (typeof method !== 'string' || !isParams(params)) return undefined
   if (!('id' in wire)) return { type: 'notification', method, params, once: once as Once | undefined }
-  // A request with id null is legal but discouraged, and has no place in our Message type.
-  return isId(id) ? { type: 'request', id, method, params, once: once as Once | undefined } : undefined
+  // A request with id null is legal but discouraged: it is answered, with id null.
+  return isId(id) || id === null ? { type: 'request', id, method, params, once: once as Once | undefined } : undefined
 }
 
 /** A response or error, if `wire` is a valid one. Members of `error` beyond code, message and data are ignored. */
 function toAnswer(wire: Wire): Message | undefined {
   const { id, result, error } = wire
-  if ('result' in wire) return isId(id) && !('error' in wire) ? { type: 'response', id, result } : undefined
+  // id null: the answer to a request with id null (a response), or to one whose id could not be read (an error).
+  if (!isId(id) && id !== null) return undefined
+  if ('result' in wire) return 'error' in wire ? undefined : { type: 'response', id, result }
   const validError = Number.isInteger(error?.code) && typeof error?.message === 'string'
-  return (isId(id) || id === null) && validError ? { type: 'error', id, error: error as ErrorObject } : undefined
+  return validError ? { type: 'error', id, error: error as ErrorObject } : undefined
 }
 
 /** Checks one parsed message against the spec; undefined when it is malformed. */
@@ -129,6 +131,9 @@ function toMessage(wire: Wire | null): Message | undefined {
   if (wire?.jsonrpc !== '2.0') return undefined
   return 'method' in wire ? toCall(wire) : toAnswer(wire)
 }
+
+/** A batch member: its message, or an invalid member in its place, with its id when it has a usable one. */
+const toMember = (item: Wire | null): Decoded => toMessage(item) ?? { type: 'invalid', id: isId(item?.id) ? item.id : null }
 
 const HOSTILE = /"(__proto__|constructor|prototype)"|\\u/
 const refuseHostileKeys = (key: string, value: unknown) => {
@@ -159,17 +164,20 @@ function toWire(message: Message): Obj {
 /**
  * JSON-RPC 2.0, the default protocol. Encodes single messages and batches
  * (an array of messages becomes one array frame); decodes and strictly
- * validates single messages and batches. Anything malformed, and any
- * `__proto__`, `constructor` or `prototype` key, throws a `ProtocolError`
- * carrying the frame; its `cause` is a `SyntaxError` only when the frame
- * was not JSON at all (answer that with {@link ParseError}, the rest with
- * {@link InvalidRequest}). Binary data (a `Uint8Array` or any view, an
- * `ArrayBuffer`, a `Blob`) in a message is refused with a `ProtocolError` that
- * names its key and says to use `msgpack()` or base64: in development builds,
- * and in every build once a `lifeline-ws/server` runs in the process. A
- * production client build skips the check: sending bytes over JSON is a
- * mistake of the code that development shows, and in every build the check
- * cost about 90 B of every client on JSON (docs/protocol.md, "Encodings").
+ * validates single messages and batches. A frame that is not JSON (bytes
+ * included), a single message that is malformed, an empty batch, and any
+ * `__proto__`, `constructor` or `prototype` key throw a `ProtocolError`
+ * carrying the frame; its `cause` is a `SyntaxError` only when the frame was
+ * not JSON at all (answer that with {@link ParseError}, the rest with
+ * {@link InvalidRequest}). A batch is judged member by member: a malformed
+ * member becomes an `InvalidMember` in its place. Binary data (a
+ * `Uint8Array` or any view, an `ArrayBuffer`, a `Blob`) in a message is
+ * refused with a `ProtocolError` that names its key and says to use
+ * `msgpack()` or base64: in development builds, and in every build once a
+ * `lifeline-ws/server` runs in the process. A production client build skips
+ * the check: sending bytes over JSON is a mistake of the code that
+ * development shows, and in every build the check cost about 90 B of every
+ * client on JSON (docs/protocol.md, "Encodings").
  * @param options method names of the conventions; each has a `rpc.` default
  * @example
  * createClient(url, { protocol: jsonRpc({ publish: 'event' }) })
@@ -206,9 +214,9 @@ export function jsonRpc(options: JsonRpcOptions = {}): Protocol<string> {
         if (!Array.isArray(data)) {
           const message = toMessage(data as Wire | null)
           if (message) return [message]
-        } else {
-          const messages = data.map((item) => toMessage(item as Wire | null))
-          if (messages.length && messages.every(Boolean)) return messages as Message[]
+        } else if (data.length) {
+          // Judged member by member (JSON-RPC 2.0, section 6): a bad member does not sink the others.
+          return data.map(toMember)
         }
       } catch (err) {
         cause = err

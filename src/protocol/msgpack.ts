@@ -11,7 +11,7 @@ import { Decoder, Encoder, ExtensionCodec } from '@msgpack/msgpack'
 import { ProtocolError } from '../errors'
 import { jsonRpc, type JsonRpcOptions } from './json-rpc'
 import { scanFrame } from './msgpack-scan'
-import type { DialectSocketOptions, ErrorObject, Id, Message, Once, Protocol } from './protocol'
+import type { Decoded, DialectSocketOptions, ErrorObject, Id, Message, Once, Protocol } from './protocol'
 
 /** Type numbers of MessagePack-RPC; a lifeline error is a response whose error member is set. */
 const REQUEST = 0
@@ -57,6 +57,8 @@ refuseBufferAndBlob.register({
 
 const isParams = (value: unknown) => value === undefined || (typeof value === 'object' && value !== null)
 const isId = (value: unknown): value is Id => typeof value === 'string' || typeof value === 'number'
+/** A request's or an answer's id: JSON-RPC allows null (discouraged), and so does the Message type. */
+const isIdOrNull = (value: unknown): value is Id | null => value === null || isId(value)
 /** nil in an optional slot is the member left out. */
 const optional = (value: unknown) => (value === null ? undefined : value)
 
@@ -90,16 +92,27 @@ function toError(value: unknown): ErrorObject | undefined {
 function toMessage(wire: unknown): Message | undefined {
   if (!Array.isArray(wire)) return undefined
   const [type, first, second, third, fourth] = wire as unknown[]
-  if (type === REQUEST && wire.length >= 3 && wire.length <= 5 && isId(first) && typeof second === 'string' && isParams(optional(third))) {
+  if (type === REQUEST && wire.length >= 3 && wire.length <= 5 && isIdOrNull(first) && typeof second === 'string' && isParams(optional(third))) {
     return { type: 'request', id: first, method: second, params: optional(third), once: optional(fourth) as Once | undefined }
   }
   if (type === NOTIFICATION && wire.length >= 2 && wire.length <= 4 && typeof first === 'string' && isParams(optional(second))) {
     return { type: 'notification', method: first, params: optional(second), once: optional(third) as Once | undefined }
   }
   if (type !== RESPONSE || wire.length !== 4) return undefined
-  if (second === null) return isId(first) ? { type: 'response', id: first, result: third } : undefined
+  if (second === null) return isIdOrNull(first) ? { type: 'response', id: first, result: third } : undefined
   const error = toError(second)
-  return error && third === null && (isId(first) || first === null) ? { type: 'error', id: first, error } : undefined
+  return error && third === null && isIdOrNull(first) ? { type: 'error', id: first, error } : undefined
+}
+
+/**
+ * A batch member: its message, or an invalid member in its place (as JSON-RPC's batches: the others are
+ * still handled), with its id when it is a request or an answer with a usable one.
+ */
+function toMember(wire: unknown): Decoded {
+  const message = toMessage(wire)
+  if (message) return message
+  const [type, id] = Array.isArray(wire) ? (wire as unknown[]) : []
+  return { type: 'invalid', id: (type === REQUEST || type === RESPONSE) && isId(id) ? id : null }
 }
 
 /** True when the frame is a batch: an array whose first element is an array (a message starts with its type number). */
@@ -133,10 +146,12 @@ function socketOptions<Options extends DialectSocketOptions>(options: Options): 
 /**
  * MessagePack, the binary dialect. A message is an array in MessagePack-RPC's shape: `[0, id, method,
  * params?, once?]` a request, `[2, method, params?, once?]` a notification, `[1, id, null, result]` a
- * response and `[1, id, error, null]` an error; a batch is an array of them. Its subprotocol is
- * `lifeline.msgpack`. Decoding refuses, with a `ProtocolError` carrying the frame, a text frame, bytes
- * that are not one MessagePack value, a length longer than the frame, nesting deeper than `maxDepth`, a
- * `__proto__`, `constructor` or `prototype` key anywhere, and any value that is no valid message. Its
+ * response and `[1, id, error, null]` an error; a batch is an array of them (an array whose first
+ * element is an array). Its subprotocol is `lifeline.msgpack`. Decoding refuses, with a `ProtocolError`
+ * carrying the frame, a text frame, bytes that are not one MessagePack value, a length longer than the
+ * frame, nesting deeper than `maxDepth`, a `__proto__`, `constructor` or `prototype` key anywhere, and a
+ * single message that is not valid; a batch is judged member by member, as JSON-RPC's: a bad member
+ * becomes an `InvalidMember` in its place (with the id of a request or answer that has one). Its
  * `cause` is a `SyntaxError` when the frame was not MessagePack at all (a server answers that with
  * ParseError, the rest with InvalidRequest).
  * @param options the conventions' method names (each with a `rpc.` default) and the decoder's limits
@@ -192,8 +207,8 @@ export function msgpack(options: MsgpackOptions = {}): Protocol<Uint8Array> {
           const message = toMessage(data)
           if (message) return [message]
         } else {
-          const messages = data.map(toMessage)
-          if (messages.every(Boolean)) return messages as Message[]
+          // Judged member by member: a bad member does not sink the others.
+          return data.map(toMember)
         }
       } catch (err) {
         cause = err

@@ -36,18 +36,38 @@ export interface ErrorObject {
  */
 export type Once = readonly [origin: string, n: number]
 
-/** One protocol message, in either direction. */
+/**
+ * One protocol message, in either direction. A request's `id` may be `null`: JSON-RPC 2.0 allows it
+ * (discouraged), and its answer carries `null` back; lifeline's client never makes one.
+ */
 export type Message =
-  | { type: 'request'; id: Id; method: string; params?: unknown; once?: Once | undefined }
+  | { type: 'request'; id: Id | null; method: string; params?: unknown; once?: Once | undefined }
   | { type: 'notification'; method: string; params?: unknown; once?: Once | undefined }
-  | { type: 'response'; id: Id; result: unknown }
+  | { type: 'response'; id: Id | null; result: unknown }
   | { type: 'error'; id: Id | null; error: ErrorObject }
+
+/**
+ * A member of a batch frame that is no valid message (JSON-RPC 2.0's "Invalid Request"). A decoder
+ * returns one in the member's place, so that the rest of the batch is still handled: a server runs
+ * and answers the valid members and answers this one with its own error; a client delivers the valid
+ * members and reports this one. `id`: the member's id when it has a string or number one, else `null`
+ * (the id its error answer carries, as json-rpc-2.0's server does).
+ */
+export interface InvalidMember {
+  type: 'invalid'
+  id: Id | null
+}
+
+/** What {@link Protocol.decode} gives for each message of a frame: the message, or an invalid batch member. */
+export type Decoded = Message | InvalidMember
 
 /** Parameters of the subscribe request, by convention. */
 export interface SubscribeParams {
   topic: string
   /** The last sequence number the client saw, so the server can replay what came after it. */
   after?: number
+  /** The numbering `after` counts in: the `epoch` of the subscribe answer that gave it (docs/protocol.md, "Topics"). */
+  epoch?: string
   /** Extra, application-defined subscription parameters. */
   params?: unknown
 }
@@ -58,6 +78,11 @@ export interface SubscribeResult {
   seq?: number | null
   /** True when `after` was older than the history the server keeps: messages were lost. */
   gap?: boolean
+  /**
+   * Which numbering `seq` counts in, when the server's history can tell (a history that starts its
+   * numbering again, in a new process, has a new one). A client sends it back with its cursor.
+   */
+  epoch?: string
 }
 
 /** Parameters of a topic message notification (method {@link Protocol.publish}), by convention. */
@@ -82,11 +107,14 @@ export interface Protocol<Frame extends WireFrame = WireFrame> {
    */
   encode(message: Message | readonly Message[]): Frame
   /**
-   * Decode one inbound frame into its messages (several for a batch). Throws
-   * a `ProtocolError` carrying the frame when it is malformed, or when it is of the other kind (a
-   * binary frame for a text dialect, text for a binary one).
+   * Decode one inbound frame into its messages (several for a batch). Throws a `ProtocolError`
+   * carrying the frame when the frame as a whole is malformed (not the dialect's syntax, no message,
+   * an empty batch, a key that could reach a prototype), or when it is of the other kind (a binary
+   * frame for a text dialect, text for a binary one). In a batch, a member that is no valid message
+   * becomes an {@link InvalidMember} in its place, so the others are still handled; a dialect that
+   * throws for such a batch instead still works, and its batches are refused whole.
    */
-  decode(frame: WireFrame | ArrayBuffer): Message[]
+  decode(frame: WireFrame | ArrayBuffer): Decoded[]
   /**
    * The WebSocket subprotocol that names this dialect (`lifeline.json` for jsonRpc(), `lifeline.msgpack`
    * for msgpack()). The client offers it in the handshake; `lifeline-ws/server`, given several dialects,

@@ -5,6 +5,7 @@
  * nothing to install beside lifeline-ws. docs/server.md, "Deno and Bun".
  * @packageDocumentation
  */
+import type { Contract } from '../protocol/contract'
 import type { Broker } from './topics/broker/broker'
 import { createBunTransport, type BunRuntime, type BunServer, type BunWebSocketHandler } from './transport/bun'
 import { startWebServer, type WebServer, type WebServerOptions } from './web'
@@ -12,7 +13,10 @@ import { startWebServer, type WebServer, type WebServerOptions } from './web'
 export * from './exports'
 export type { WebUpgradeRequest } from './transport/web-door'
 export type { BunServer, BunServerWebSocket, BunWebSocketHandler } from './transport/bun'
-export type { WebContext as Context, WebListenOptions as ListenOptions, WebMethodHandler as MethodHandler, WebServerOptions as ServerOptions } from './web'
+export type {
+  WebContext as Context, WebListenOptions as ListenOptions, WebMethodHandler as MethodHandler, WebServerOptions as ServerOptions,
+  WebServerMethod as ServerMethod, WebServerMethods as ServerMethods,
+} from './web'
 
 /**
  * The object `createServer` returns on Bun: the Server of `lifeline-ws/server`, with
@@ -21,7 +25,7 @@ export type { WebContext as Context, WebListenOptions as ListenOptions, WebMetho
  * const lifeline = createServer({ noServer: true, path: '/ws', methods })
  * Bun.serve({ port: 8080, fetch: (request, server) => lifeline.handleUpgrade(request, server) ?? new Response('hello'), websocket: lifeline.websocket })
  */
-export interface Server<Auth = unknown, Published extends number | Promise<number> = number> extends WebServer<Auth, Published> {
+export interface Server<Auth = unknown, Published extends number | Promise<number> = number, C extends Contract = Contract> extends WebServer<Auth, Published, C> {
   /**
    * Answer a request of your `Bun.serve` that may be a WebSocket upgrade (`noServer`): a promise of
    * the refusal, or of undefined once upgraded (what Bun's `fetch` returns then), or undefined,
@@ -39,19 +43,22 @@ export interface Server<Auth = unknown, Published extends number | Promise<numbe
 /**
  * Start a lifeline server on Bun's own WebSocket server. Options are those of
  * `lifeline-ws/server`, but it listens with `port` (a `Bun.serve` of its own) or `noServer`.
+ * Give it the contract your client uses (`createServer<C>`), as on `lifeline-ws/server`, to type
+ * `methods`, `ctx.notify`, `ctx.call`, `publish` and `broadcast`.
  * @example
  * import { createServer } from 'lifeline-ws/server/bun'
  * const server = createServer({ port: 8080, methods: { echo: (params) => params } })
  * await server.ready
  * process.on('SIGTERM', () => server.close())
  */
-export function createServer<Auth = unknown>(
-  options: WebServerOptions<Auth> & { broker: Broker & { publish(topic: string, data: unknown): Promise<number> } },
-): Server<Auth, Promise<number>>
-export function createServer<Auth = unknown>(options: WebServerOptions<Auth>): Server<Auth>
-export function createServer<Auth = unknown>(options: WebServerOptions<Auth>): Server<Auth, number | Promise<number>> {
-  const { server, transport } = startWebServer('bun', options, (resolved, bun: BunRuntime) =>
+export function createServer<C extends Contract = Contract, Auth = unknown>(
+  options: WebServerOptions<Auth, C> & { broker: Broker & { publish(topic: string, data: unknown): Promise<number> } },
+): Server<Auth, Promise<number>, C>
+export function createServer<C extends Contract = Contract, Auth = unknown>(options: WebServerOptions<Auth, C>): Server<Auth, number, C>
+export function createServer<C extends Contract = Contract, Auth = unknown>(options: WebServerOptions<Auth, C>): Server<Auth, number | Promise<number>, C> {
+  // The contract types the options and the Server object only (as in lifeline-ws/server's createServer).
+  const { server, transport } = startWebServer('bun', options as WebServerOptions<Auth>, (resolved, bun: BunRuntime) =>
     createBunTransport({ ...resolved, maxBufferedAmount: resolved.limits.maxBufferedAmount }, bun),
   )
-  return Object.assign(server, { handleUpgrade: transport.handleUpgrade, websocket: transport.websocket })
+  return Object.assign(server as WebServer<Auth, number | Promise<number>, C>, { handleUpgrade: transport.handleUpgrade, websocket: transport.websocket })
 }

@@ -4,7 +4,9 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http'
+import type { Contract, EventName, HandlerName, MethodName, Part, ResultOf } from '../protocol/contract'
 import type { Message } from '../protocol/protocol'
+import type { EventArgs, HandlerCallArgs, HandlerResult, MethodParams } from './contract'
 
 /**
  * The HTTP upgrade request, as every transport gives it: what `authenticate`, `allowedOrigins`,
@@ -33,10 +35,15 @@ export interface CallOptions {
 /**
  * One connected client, as methods, hooks and `server.clients` see it. A client that opened a
  * session keeps one context for the whole session, across its sockets.
+ * @typeParam Auth - what `authenticate` returns.
+ * @typeParam C - the contract (`createServer<C>`): it types `notify` and `call`; without one,
+ *   names are strings and payloads `unknown`.
+ * @typeParam Req - the transport's upgrade request (`ctx.request`): Node's `IncomingMessage`, or a
+ *   `WebUpgradeRequest` on Deno and Bun (whose entries export `Context` with it already).
  * @example
  * methods: { whoami: (_params, ctx) => ({ id: ctx.id, user: ctx.auth }) }
  */
-export interface Context<Auth = unknown, Req extends UpgradeRequest = IncomingMessage> {
+export interface Context<Auth = unknown, C extends Contract = Contract, Req extends UpgradeRequest = IncomingMessage> {
   /** A random id, unique per connection; for a session, the session id (the same on every socket). */
   readonly id: string
   /** What `authenticate` returned for this connection (undefined without `authenticate`). */
@@ -52,14 +59,20 @@ export interface Context<Auth = unknown, Req extends UpgradeRequest = IncomingMe
    * Ask the client (its `client.handle(method, fn)`) and wait for the answer. Rejects with
    * `RpcError` when the client answers with an error, `TimeoutError`, or `ConnectionClosedError`
    * (a plain client left; a session ended). With a session, a call in flight across a drop
-   * settles when the client answers after it resumed.
+   * settles when the client answers after it resumed. With a contract, `method` is one of its
+   * `handlers` and the result is typed.
+   * @example
+   * const version = await ctx.call('client.version', undefined, { timeout: 5000 })
    */
-  call(method: string, params?: unknown, options?: CallOptions): Promise<unknown>
+  call<K extends HandlerName<C>>(method: K, ...args: HandlerCallArgs<C, K, CallOptions>): Promise<HandlerResult<C, K>>
   /**
    * Send an event (a notification) to this client; it arrives at `client.listen(event)`. With a
-   * session, an event sent while the client is away is delivered when it resumes.
+   * session, an event sent while the client is away is delivered when it resumes. With a
+   * contract, `event` is one of its `events` and `params` its payload.
+   * @example
+   * ctx.notify('typing', { user: 'ada' })
    */
-  notify(event: string, params?: unknown): void
+  notify<K extends EventName<C>>(event: K, ...params: EventArgs<C, K>): void
   /** Close this connection; for a session, end the session too (its client starts a new one). @default code 1000 */
   close(code?: number, reason?: string): void
 }
@@ -72,8 +85,41 @@ export interface Context<Auth = unknown, Req extends UpgradeRequest = IncomingMe
 export type MethodMessage = Extract<Message, { type: 'request' | 'notification' }>
 
 /**
- * A method the clients may call: its result, or a thrown `RpcError`, is the answer.
+ * A method the clients may call, without a contract: its result, or a thrown `RpcError`, is the
+ * answer. With a contract, {@link ServerMethod} types one method.
  * @example
  * const log: MethodHandler = (params, ctx, message) => { if (message.type === 'notification') audit(ctx.id, params) }
  */
-export type MethodHandler<Auth = unknown, Req extends UpgradeRequest = IncomingMessage> = (params: unknown, ctx: Context<Auth, Req>, message: MethodMessage) => unknown
+export type MethodHandler<Auth = unknown, C extends Contract = Contract, Req extends UpgradeRequest = IncomingMessage> = (
+  params: unknown,
+  ctx: Context<Auth, C, Req>,
+  message: MethodMessage,
+) => unknown
+
+/**
+ * The handler of one contract method: its params in, its result (or a promise of it) out. Use it to
+ * write a method apart from the options object.
+ * @typeParam C - the contract.
+ * @typeParam K - the method's name in the contract.
+ * @typeParam Auth - what `authenticate` returns (`ctx.auth`).
+ * @typeParam Req - the transport's upgrade request (`ctx.request`). @default IncomingMessage (Node)
+ * @example
+ * const join: ServerMethod<ChatApi, 'room.join'> = ({ room }, ctx) => ({ members: membersOf(room) })
+ * createServer<ChatApi>({ port: 8080, methods: { 'room.join': join, ... } })
+ */
+export type ServerMethod<C extends Contract, K extends MethodName<C>, Auth = unknown, Req extends UpgradeRequest = IncomingMessage> = (
+  params: MethodParams<Part<C, 'methods'>[K]>,
+  ctx: Context<Auth, C, Req>,
+  message: MethodMessage,
+) => ResultOf<C, K> | Promise<ResultOf<C, K>>
+
+/**
+ * The `methods` option. With a contract, exactly its methods, each typed (a method it lists and
+ * the server leaves out is a compile error, like a class that does not implement its interface);
+ * without one, any name, params `unknown`.
+ */
+export type ServerMethods<C extends Contract, Auth = unknown, Req extends UpgradeRequest = IncomingMessage> =
+  // Loose when the contract names no methods of its own (no contract, or one without `methods`).
+  string extends MethodName<C>
+    ? Record<string, MethodHandler<Auth, C, Req>>
+    : { [K in MethodName<C>]: ServerMethod<C, K, Auth, Req> }

@@ -63,7 +63,7 @@ export function createCore<Auth>(resolved: ResolvedServerOptions<Auth>, transpor
       message: topics.deliver,
       broadcast(event, params) {
         try {
-          clients.broadcast(event, params)
+          clients.broadcast(event, params, false)
         } catch (err) {
           report(err)
         }
@@ -126,7 +126,7 @@ export function createCore<Auth>(resolved: ResolvedServerOptions<Auth>, transpor
     },
     publish: topics.publish,
     broadcast(event, params) {
-      clients.broadcast(event, params)
+      clients.broadcast(event, params, true)
       // The other processes' clients: a failure cannot be undone here, so it is reported.
       Promise.resolve()
         .then(() => broker.broadcast(event, params))

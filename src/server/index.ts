@@ -7,5 +7,5 @@
  * @packageDocumentation
  */
 export { createServer } from './server'
-export type { Context, ListenOptions, MethodHandler, Server, ServerOptions } from './types'
+export type { Context, ListenOptions, MethodHandler, Server, ServerMethod, ServerMethods, ServerOptions } from './types'
 export * from './exports'

@@ -12,7 +12,8 @@ import type { Codes } from './messages/codes'
 import type { Broker } from './topics/broker/broker'
 import type { HistoryOptions, HistoryStore } from './topics/history'
 import type { SessionStore } from './sessions/store'
-import type { Context, MethodHandler, UpgradeRequest } from './context'
+import type { Contract, MethodName } from '../protocol/contract'
+import type { Context, MethodHandler, ServerMethods, UpgradeRequest } from './context'
 
 /**
  * Sessions (docs/protocol.md, "Sessions"): a client that opens one with `rpc.session` gets every
@@ -77,23 +78,44 @@ export type ListenOptions =
     }
 
 /**
- * Options of {@link createServer}.
- * @example
- * createServer({ port: 8080, methods: { add: ([a, b]: number[]) => a + b } })
+ * The `methods` option. Without a contract (or with one that lists no methods): optional, any
+ * name, params `unknown`. With a contract: required, exactly the contract's methods, each typed.
  */
-export type ServerOptions<Auth = unknown> = ListenOptions & SharedServerOptions<Auth, IncomingMessage>
+export type MethodsOption<Auth, C extends Contract, Req extends UpgradeRequest = IncomingMessage> = string extends MethodName<C>
+  ? {
+      /** Methods clients may call, by name. Names starting with `rpc.` are reserved. @default {} */
+      methods?: ServerMethods<C, Auth, Req>
+    }
+  : {
+      /** The contract's methods, each with its params and result typed. Names starting with `rpc.` are reserved. */
+      methods: ServerMethods<C, Auth, Req>
+    }
+
+/**
+ * Options of {@link createServer}.
+ * @typeParam Auth - what `authenticate` returns (`ctx.auth`).
+ * @typeParam C - the contract (`createServer<C>`): it types `methods`, and the contexts the hooks get.
+ * @example
+ * createServer({ port: 8080, methods: { add: (params) => sum(params) } })
+ */
+export type ServerOptions<Auth = unknown, C extends Contract = Contract> = ListenOptions & SharedServerOptions<Auth, C, IncomingMessage>
 
 /**
  * Every option but where the server listens: the same on every transport (`lifeline-ws/server` on
  * `ws`, `lifeline-ws/server/deno`, `lifeline-ws/server/bun`); `Req` is the transport's request.
+ * @typeParam Auth - what `authenticate` returns (`ctx.auth`).
+ * @typeParam C - the contract: it types `methods`, and the contexts the hooks get.
+ * @typeParam Req - the transport's upgrade request. @default IncomingMessage (Node)
  * @example
  * const shared: SharedServerOptions = { path: '/ws', methods: { echo: (params) => params } }
  */
-export type SharedServerOptions<Auth = unknown, Req extends UpgradeRequest = IncomingMessage> = {
+export type SharedServerOptions<Auth = unknown, C extends Contract = Contract, Req extends UpgradeRequest = IncomingMessage> = MethodsOption<Auth, C, Req> &
+  ServerBehaviour<Auth, C, Req>
+
+/** Every option of {@link SharedServerOptions} but the methods. */
+export interface ServerBehaviour<Auth = unknown, C extends Contract = Contract, Req extends UpgradeRequest = IncomingMessage> {
   /** Only upgrades to this path are handled. @default undefined (every path) */
   path?: string
-  /** Methods clients may call, by name. Names starting with `rpc.` are reserved. @default {} */
-  methods?: Record<string, MethodHandler<Auth, Req>>
   /**
    * Decide who may connect, at the upgrade, after the door's own checks (path, connections per
    * address, origin). Return what identifies the client (it becomes `ctx.auth`); return `false`,
@@ -123,7 +145,7 @@ export type SharedServerOptions<Auth = unknown, Req extends UpgradeRequest = Inc
    * Decide who may subscribe to a topic. Refusing answers the subscribe with error 403.
    * @default undefined (everyone may subscribe to everything)
    */
-  authorizeSubscribe?: (topic: string, ctx: Context<Auth, Req>, params: unknown) => boolean | Promise<boolean>
+  authorizeSubscribe?: (topic: string, ctx: Context<Auth, C, Req>, params: unknown) => boolean | Promise<boolean>
   /**
    * Origins (`https://app.example.com`) allowed besides the server's own; `'*'` allows any; a
    * function decides. Upgrades without an Origin header (non-browser clients) are always allowed.
@@ -189,24 +211,24 @@ export type SharedServerOptions<Auth = unknown, Req extends UpgradeRequest = Inc
    * Called when a context begins: at every upgrade (each socket starts with a context of its
    * own), and when this server resumes a session another server saved. @default undefined
    */
-  onConnect?: (ctx: Context<Auth, Req>) => void
+  onConnect?: (ctx: Context<Auth, C, Req>) => void
   /**
    * Called when a session got a socket back (after a drop, a reload or a restart), once what
    * it missed was sent. @default undefined
    */
-  onResume?: (ctx: Context<Auth, Req>) => void
+  onResume?: (ctx: Context<Auth, C, Req>) => void
   /**
    * Called once when a context ends: a plain client's socket closed; a session expired
    * (`sessions.ttl` without a socket), was ended by `ctx.close()`, overflowed (1013) or was
    * handed to the store by `close()` (1012); or a socket's own context gave way to the session
    * its first frame resumed (1000, 'Session resumed'). @default undefined
    */
-  onDisconnect?: (ctx: Context<Auth, Req>, code: number, reason: string) => void
+  onDisconnect?: (ctx: Context<Auth, C, Req>, code: number, reason: string) => void
   /**
    * Receives errors the clients are not told about: methods that threw something other than
    * an `RpcError`, failing hooks. @default a `console.error` line
    */
-  onError?: (error: unknown, ctx?: Context<Auth, Req>) => void
+  onError?: (error: unknown, ctx?: Context<Auth, C, Req>) => void
   /**
    * Where topic messages are numbered, kept and fanned out, and broadcasts cross processes.
    * `redisBroker({ url })` shares topics, history and broadcasts between every process on one
@@ -248,8 +270,9 @@ export type SharedServerOptions<Auth = unknown, Req extends UpgradeRequest = Inc
    * Per-socket token bucket on inbound messages (each message of a batch counts; a frame that
    * does not decode counts one): `burst` messages at once, refilled at `rate` per second. A
    * socket that goes over is closed with **1008** (policy violation; lifeline's client does
-   * not retry it). The default is far above what a lifeline client sends, even flushing a full
-   * outbox and resubscribing 1,000 topics after a reconnect. `false` turns it off.
+   * not retry it). The session handshake announces it (`limits.rateLimit`), and a lifeline
+   * client paces what it writes to stay under it, so only a client that ignores it (a flood)
+   * is ever closed; with `sessions: false` nothing is announced. `false` turns it off.
    * @default { rate: 1000, burst: 10000 }
    * @example
    * createServer({ port: 8080, rateLimit: { rate: 100, burst: 2000 } })

@@ -9,6 +9,7 @@
  */
 import { jsonRpc, jsonRpcCodes, refuseBinaryAlways } from '../protocol/json-rpc'
 import type { Protocol } from '../protocol/protocol'
+import type { Contract } from '../protocol/contract'
 import { nearest } from '../nearest'
 import { systemClock, type Clock } from './clock'
 import type { Codes } from './messages/codes'
@@ -221,7 +222,7 @@ export function resolveServerOptions<Auth>(options: ServerOptions<Auth>, clock: 
   const codes: Codes = { ...jsonRpcCodes, ...protocol.codes }
   // The door calls these with its own transport's request (an IncomingMessage from the ws transport,
   // a WebUpgradeRequest from Deno's and Bun's), typed here as what every transport's request has.
-  const { clientAddress, allowedOrigins, authenticate } = options as unknown as Pick<SharedServerOptions<Auth, UpgradeRequest>, 'clientAddress' | 'allowedOrigins' | 'authenticate'>
+  const { clientAddress, allowedOrigins, authenticate } = options as unknown as Pick<SharedServerOptions<Auth, Contract, UpgradeRequest>, 'clientAddress' | 'allowedOrigins' | 'authenticate'>
   return {
     listen,
     door: {

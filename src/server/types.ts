@@ -7,11 +7,13 @@
 import type { IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
+import type { Contract, EventName, TopicName } from '../protocol/contract'
 import type { ClusterCounts } from './topics/broker/broker'
 import type { Context } from './context'
+import type { EventArgs, TopicArgs } from './contract'
 
-export type { CallOptions, Context, MethodHandler, MethodMessage, UpgradeRequest } from './context'
-export type { ServerSessionOptions, ServerHeartbeatOptions, ListenOptions, ServerOptions } from './options'
+export type { CallOptions, Context, MethodHandler, MethodMessage, ServerMethod, ServerMethods, UpgradeRequest } from './context'
+export type { ServerSessionOptions, ServerHeartbeatOptions, ListenOptions, ServerOptions, ServerBehaviour, MethodsOption } from './options'
 
 /** Counters, readable at any time from `server.stats`. */
 export interface ServerStats {
@@ -33,6 +35,9 @@ export interface ServerStats {
 
 /**
  * The object {@link createServer} returns.
+ * @typeParam Auth - what `authenticate` returns (`ctx.auth`).
+ * @typeParam Published - what `publish` returns: a number, or a promise of it with an asynchronous broker.
+ * @typeParam C - the contract (`createServer<C>`): it types `publish`, `broadcast` and the contexts in `clients`.
  * @example
  * const server = createServer({ port: 8080 })
  * await server.ready
@@ -40,7 +45,7 @@ export interface ServerStats {
  * console.log(server.stats.connections)
  * process.on('SIGTERM', () => server.close())
  */
-export interface Server<Auth = unknown, Published extends number | Promise<number> = number> {
+export interface Server<Auth = unknown, Published extends number | Promise<number> = number, C extends Contract = Contract> {
   /** Resolves once listening (`port` and `server` modes; at once with `noServer`); rejects if listening fails. */
   readonly ready: Promise<void>
   /** The port listened on, once listening. */
@@ -51,17 +56,25 @@ export interface Server<Auth = unknown, Published extends number | Promise<numbe
    * Every client by `ctx.id`: a plain client while its socket is open; a session until it ends,
    * also while its client is away (`ctx.notify` then keeps the event for its return).
    */
-  readonly clients: ReadonlyMap<string, Context<Auth>>
+  readonly clients: ReadonlyMap<string, Context<Auth, C>>
   /** A snapshot of the counters. */
   readonly stats: ServerStats
   /**
    * Send `data` to every subscriber of `topic` and keep it in the topic's history.
    * Returns its sequence number (a promise of it with an asynchronous broker such as Redis, which
-   * rejects when the broker cannot be reached). Throws when `data` cannot be encoded.
+   * rejects when the broker cannot be reached). Throws when `data` cannot be encoded. With a
+   * contract, `topic` is one of its `topics` and `data` that topic's message.
+   * @example
+   * server.publish('room:lobby', { from: 'ada', text: 'hi' })
    */
-  publish(topic: string, data?: unknown): Published
-  /** Send an event (a notification) to every client, including sessions waiting for their client to resume. */
-  broadcast(event: string, params?: unknown): void
+  publish<K extends TopicName<C>>(topic: K, ...data: TopicArgs<C, K>): Published
+  /**
+   * Send an event (a notification) to every client, including sessions waiting for their client
+   * to resume. With a contract, `event` is one of its `events` and `params` its payload.
+   * @example
+   * server.broadcast('maintenance', { at: '22:00' })
+   */
+  broadcast<K extends EventName<C>>(event: K, ...params: EventArgs<C, K>): void
   /**
    * Hand over an HTTP upgrade (for `noServer`). Returns false, leaving the socket alone, when
    * the path does not match; otherwise the server owns the socket.

@@ -7,7 +7,8 @@
  * together. docs/server.md, "Deno and Bun".
  * @module
  */
-import type { Context, MethodHandler } from './context'
+import type { Contract, MethodName } from '../protocol/contract'
+import type { Context, MethodHandler, ServerMethod, ServerMethods } from './context'
 import { createCore } from './core'
 import type { ResolvedServerOptions, ServerOptions, SharedServerOptions } from './options'
 import { resolveServerOptions } from './resolve-options'
@@ -41,34 +42,47 @@ export type WebListenOptions =
 /**
  * Options of the Deno and Bun entries' `createServer`: where it listens, and every option of
  * `lifeline-ws/server` (the request they name is a {@link WebUpgradeRequest}).
+ * @typeParam Auth - what `authenticate` returns (`ctx.auth`).
+ * @typeParam C - the contract (`createServer<C>`): it types `methods`, and the contexts the hooks get.
  * @example
- * createServer({ port: 8080, methods: { add: ([a, b]: number[]) => a + b } })
+ * createServer({ port: 8080, methods: { add: (params) => sum(params) } })
  */
-export type WebServerOptions<Auth = unknown> = WebListenOptions & SharedServerOptions<Auth, WebUpgradeRequest>
+export type WebServerOptions<Auth = unknown, C extends Contract = Contract> = WebListenOptions & SharedServerOptions<Auth, C, WebUpgradeRequest>
 
 /**
  * One connected client on Deno or Bun: `ctx.request` is a {@link WebUpgradeRequest}.
+ * @typeParam C - the contract: it types `notify` and `call`.
  * @example
  * methods: { whoami: (_params, ctx: WebContext) => ({ id: ctx.id, from: ctx.request.socket.remoteAddress }) }
  */
-export type WebContext<Auth = unknown> = Context<Auth, WebUpgradeRequest>
+export type WebContext<Auth = unknown, C extends Contract = Contract> = Context<Auth, C, WebUpgradeRequest>
 
 /**
  * A method the clients may call, on Deno or Bun.
  * @example
  * const echo: WebMethodHandler = (params) => params
  */
-export type WebMethodHandler<Auth = unknown> = MethodHandler<Auth, WebUpgradeRequest>
+export type WebMethodHandler<Auth = unknown, C extends Contract = Contract> = MethodHandler<Auth, C, WebUpgradeRequest>
+
+/**
+ * The handler of one contract method, on Deno or Bun.
+ * @example
+ * const join: WebServerMethod<ChatApi, 'room.join'> = ({ room }, ctx) => ({ members: membersOf(room) })
+ */
+export type WebServerMethod<C extends Contract, K extends MethodName<C>, Auth = unknown> = ServerMethod<C, K, Auth, WebUpgradeRequest>
+
+/** The `methods` option on Deno or Bun: with a contract, exactly its methods, each typed. */
+export type WebServerMethods<C extends Contract, Auth = unknown> = ServerMethods<C, Auth, WebUpgradeRequest>
 
 /**
  * What `createServer` of `lifeline-ws/server/deno` and `/bun` returns: the Server of
  * `lifeline-ws/server` (ready, clients, stats, publish, broadcast, cluster, close), with their own
  * request type, and a port instead of `address()`; each entry adds its `handleUpgrade`.
  */
-export interface WebServer<Auth = unknown, Published extends number | Promise<number> = number>
-  extends Omit<Server<Auth, Published>, 'clients' | 'handleUpgrade' | 'address'> {
+export interface WebServer<Auth = unknown, Published extends number | Promise<number> = number, C extends Contract = Contract>
+  extends Omit<Server<Auth, Published, C>, 'clients' | 'handleUpgrade' | 'address'> {
   /** Every client by `ctx.id`, as on `lifeline-ws/server`. */
-  readonly clients: ReadonlyMap<string, WebContext<Auth>>
+  readonly clients: ReadonlyMap<string, WebContext<Auth, C>>
 }
 
 /**

@@ -180,7 +180,9 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
       case 'publish':
         return subscriptions.deliver({ topic: body.topic, seq: body.seq, data: body.data })
       case 'topic':
-        return subscriptions.settled(body.topic, body.ok, body.ok ? { gap: body.gap } : fromWire(body.error))
+        // After a gap the leader's client decides what passes (its cursor goes back to 0 when the server's
+        // numbering restarted) and sends nothing twice: the tab's cursor goes back to 0 (seq 0) so it drops none of it.
+        return subscriptions.settled(body.topic, body.ok, body.ok ? { gap: body.gap, seq: body.gap ? 0 : undefined } : fromWire(body.error))
       case 'request':
         return handlers.request({ type: 'request', id: body.id, method: body.method, params: body.params })
       case 'frame':

@@ -30,6 +30,8 @@ export interface Layer {
   open?(): AttachOptions | undefined
   /** An outbox item was just written to the socket (a session numbers it). */
   written?(item: OutboxItem): void
+  /** Any frame was just written to the socket, queued or not (pacing counts them). */
+  sent?(frame: OutboxItem['frame']): void
   /** Every inbound frame, after the `message` event. */
   message?(data: unknown): void
   /** Whether the outbox may write `next` now (flow control); refusing holds it, and all behind it, in the queue. */
@@ -97,8 +99,10 @@ export function createCore(url: UrlInput, options: Resolved, makeLayer?: (core: 
   }
   const write = (frame: OutboxItem['frame']) => {
     const socket = openSocket()
-    socket?.send(frame as string)
-    return !!socket
+    if (!socket) return false
+    socket.send(frame as string)
+    layer.sent?.(frame)
+    return true
   }
 
   const push = (item: OutboxItem, volatile = false): SendResult => {

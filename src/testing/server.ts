@@ -6,7 +6,7 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer } from 'ws'
-import { createHistory, createServer, createSessionStore, type Context, type HistoryStore, type MethodHandler, type Server, type SessionStore } from '../server/index'
+import { createHistory, createServer, createSessionStore, type Context, type Contract, type HistoryStore, type MethodHandler, type Server, type SessionStore } from '../server/index'
 import { createProxy } from './proxy'
 import { released } from './released'
 import type { DropOptions, SubscribeRecord, TestServer, TestServerOptions } from './types'
@@ -65,7 +65,7 @@ export async function createTestServer<Auth = unknown>(options: TestServerOption
   const build = (): Server<Auth> => {
     const methods: Record<string, MethodHandler<Auth>> = {}
     for (const name of handlers.keys()) methods[name] = dispatch(name)
-    return createServer<Auth>({
+    return createServer<Contract, Auth>({
       shutdownTimeout: 1000,
       ...options,
       noServer: true,

@@ -1,8 +1,11 @@
 // docs/getting-started.md runs as written: its server.js and client.js
 // blocks are saved as files in an ESM scratch project and run with this
 // Node (20 in CI, which has no global WebSocket: the guide's `ws` import is
-// what makes it work). The only change is the port: 8080 becomes a free one.
+// what makes it work), and so do its TypeScript server.ts and client.ts,
+// compiled as tsc would (types dropped; code-blocks.test.ts type-checks them).
+// The only change is the port: 8080 becomes a free one.
 import { afterAll, describe, expect, it, vi } from 'vitest'
+import { transformSync } from 'esbuild'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createConnection, createServer } from 'node:net'
 import { readFileSync } from 'node:fs'
@@ -36,6 +39,21 @@ function program(name: string, port: number): string {
   return workspace.write(name, block.code.replaceAll('8080', String(port)))
 }
 
+/** A TypeScript block compiled to JavaScript beside it (`server.ts` -> `server.ts.mjs`); `./api.js` imports are types only. */
+function compiled(name: string, port: number): string {
+  const source = program(name, port)
+  const { code } = transformSync(readFileSync(source, 'utf8'), { loader: 'ts', format: 'esm', target: 'es2022' })
+  return workspace.write(`${name}.mjs`, code)
+}
+
+/** Waits until something accepts connections on `port`. */
+async function listening(port: number) {
+  await vi.waitFor(() => new Promise<void>((resolve, reject) => {
+    const probe = createConnection({ port, host: '127.0.0.1' }, () => { probe.destroy(); resolve() })
+    probe.once('error', reject)
+  }), { timeout: 20_000, interval: 100 })
+}
+
 /** Runs a file with this Node in the workspace and collects its output. */
 function run(file: string): { output: () => string; exit: Promise<number | null> } {
   const child = spawn(process.execPath, [file], { cwd: workspace.dir, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -44,6 +62,28 @@ function run(file: string): { output: () => string; exit: Promise<number | null>
   child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString() })
   child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString() })
   return { output: () => output, exit: new Promise((resolve) => child.once('exit', resolve)) }
+}
+
+/**
+ * Runs a server file, then a client file against it on a free port, until the client printed each
+ * of `lines` (and is still running); the server must print nothing.
+ */
+async function runsTogether(serverFile: (port: number) => string, clientFile: (port: number) => string, lines: (string | RegExp)[]) {
+  const port = await freePort()
+  const server = run(serverFile(port))
+  await listening(port)
+  const name = clientFile(port)
+  const client = run(name)
+  let clientExit: number | null | undefined
+  void client.exit.then((code) => { clientExit = code })
+  await vi.waitFor(() => {
+    expect(clientExit, `${name} exited early:\n${client.output()}`).toBeUndefined()
+    for (const line of lines) {
+      if (typeof line == 'string') expect(client.output()).toContain(line)
+      else expect(client.output()).toMatch(line)
+    }
+  }, { timeout: 30_000, interval: 100 })
+  expect(server.output(), 'the server printed nothing unexpected').toBe('')
 }
 
 describe('docs/getting-started.md', () => {
@@ -57,22 +97,15 @@ describe('docs/getting-started.md', () => {
   })
 
   it('runs the server and the client as written', async () => {
-    const port = await freePort()
-    const server = run(program('server.js', port))
-    // The server is up once its port accepts a connection.
-    await vi.waitFor(() => new Promise<void>((resolve, reject) => {
-      const probe = createConnection({ port, host: '127.0.0.1' }, () => { probe.destroy(); resolve() })
-      probe.once('error', reject)
-    }), { timeout: 20_000, interval: 100 })
-    const client = run(program('client.js', port))
-    let clientExit: number | null | undefined
-    void client.exit.then((code) => { clientExit = code })
-    await vi.waitFor(() => {
-      expect(clientExit, `client.js exited early:\n${client.output()}`).toBeUndefined()
-      expect(client.output()).toContain('connecting -> open')
-      expect(client.output()).toMatch(/joined \{ room: 'lobby', you: '[^']+' \}/)
-      expect(client.output()).toMatch(/clock \{ now: \d+ \}/)
-    }, { timeout: 30_000, interval: 100 })
-    expect(server.output(), 'the server printed nothing unexpected').toBe('')
+    await runsTogether((port) => program('server.js', port), (port) => program('client.js', port), [
+      'connecting -> open',
+      /joined \{ room: 'lobby', you: '[^']+' \}/,
+      /clock \{ now: \d+ \}/,
+    ])
+  })
+
+  it('runs the TypeScript server and client of the contract section', async () => {
+    expect(blocks.find((block) => block.name === 'api.ts')?.code).toContain('interface DemoApi')
+    await runsTogether((port) => compiled('server.ts', port), (port) => compiled('client.ts', port), [/joined as \S+/, /clock \d{4}-\d\d-\d\dT/])
   })
 })

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net'
 import { JSONRPCClient, JSONRPCErrorException, JSONRPCServer, JSONRPCServerAndClient } from 'json-rpc-2.0'
 import { isRpcError, type RpcError } from '../../src/errors'
 import { jsonRpc, MethodNotFound, ParseError } from '../../src/protocol/json-rpc'
-import type { Message } from '../../src/protocol/protocol'
+import type { Decoded, Message } from '../../src/protocol/protocol'
 import { createCalls } from '../../src/client/calls'
 import { createHandlers } from '../../src/client/handlers'
 import { systemClock } from '../../src/timers'
@@ -61,7 +61,7 @@ async function connect() {
   const ws = new WebSocket(url)
   const calls = createCalls(systemClock, { gone: () => {}, queued: () => false, methodNotFound: MethodNotFound })
   const notifications: Message[] = []
-  const unknown: Message[] = []
+  const unknown: Decoded[] = []
   const handlers = createHandlers((m) => ws.send(rpc.encode(m)), (err) => {
     throw err
   }, rpc.codes)
@@ -70,7 +70,7 @@ async function connect() {
     for (const m of rpc.decode(data.toString())) {
       if (m.type === 'request') handlers.request(m)
       else if (m.type === 'notification') notifications.push(m)
-      else if (!calls.settle(m)) unknown.push(m)
+      else if (m.type === 'invalid' || !calls.settle(m)) unknown.push(m)
     }
   })
   await new Promise((resolve, reject) => {

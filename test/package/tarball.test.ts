@@ -227,11 +227,15 @@ describe('the published types in a TypeScript project (strict, no skipLibCheck)'
     const files = [`${name}-entries.ts`]
     writeFileSync(join(scratch, files[0]!), imported.map((entry, index) => `export * as entry${index} from '${entry}'\n`).join(''))
     if (name === 'node') {
-      // The getting-started guide's TypeScript client, as a Node user writes it (imports ws: needs @types/ws).
-      const guide = blocksOf('docs/getting-started.md').find((block) => block.name === 'client.ts')
-      expect(guide, 'docs/getting-started.md has a block marked file=client.ts').toBeDefined()
-      writeFileSync(join(scratch, 'guide-client.ts'), guide?.code ?? '')
-      files.push('guide-client.ts')
+      // The getting-started guide's TypeScript contract, server and client, as a Node user writes them
+      // (the client imports ws: needs @types/ws); both import the contract from './api.js'.
+      const blocks = blocksOf('docs/getting-started.md')
+      for (const [block, file] of [['api.ts', 'api.ts'], ['server.ts', 'guide-server.ts'], ['client.ts', 'guide-client.ts']] as const) {
+        const guide = blocks.find((candidate) => candidate.name === block)
+        expect(guide, `docs/getting-started.md has a block marked file=${block}`).toBeDefined()
+        writeFileSync(join(scratch, file), guide?.code ?? '')
+        files.push(file)
+      }
     }
     const compilerOptions = {
       target: 'es2022', lib, types, module: 'nodenext', moduleResolution: 'nodenext', strict: true,

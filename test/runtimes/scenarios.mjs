@@ -3,6 +3,9 @@
 // resumed), and what the door refuses (a foreign origin, too many connections from one address,
 // authentication refused for good or for now, a handshake deadline, an oversize frame, a silent
 // peer). Each check names the kind it ran on.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createClient } from '../../dist/lifeline.js'
 import { msgpack } from '../../dist/msgpack.js'
 import { assertEqual, check, closedByPeer, maskedTextFrame, rawUpgrade, until, upgradeStatus } from './harness.mjs'
@@ -85,6 +88,37 @@ export async function serverScenarios(kind, WebSocket) {
       client.close()
     } finally {
       await server.close()
+    }
+  })
+
+  await check(on('fileHistory: a topic\'s numbering and messages survive a restart, and a returning client gets what it missed'), async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lifeline-runtime-history-'))
+    const options = () => ({ history: kind.module.fileHistory(join(dir, 'topics.jsonl')), onError: () => {} })
+    let server = kind.listen(options())
+    try {
+      await server.ready
+      const { port } = server
+      const client = createClient(`ws://127.0.0.1:${port}/`, { WebSocket, reconnect: { initialDelay: 50, maxDelay: 200 } })
+      const seen = []
+      const subscription = client.subscribe('room', (data, meta) => seen.push([data, meta.seq]))
+      await subscription.ready
+      server.publish('room', 'one')
+      await until(() => seen.length === 1, 'the first message')
+      await server.close()
+      await until(() => client.state !== 'open', 'the client to see the restart')
+      // A new process on the same file: it goes on numbering, and replays what the client missed.
+      server = kind.listen(options(), port)
+      await server.ready
+      assertEqual(server.publish('room', 'two'), 2, 'the numbering after the restart')
+      await client.ready()
+      await until(() => seen.length === 2, 'the message published while the client was away')
+      server.publish('room', 'three')
+      await until(() => seen.length === 3, 'a live message after the restart')
+      assertEqual(seen, [['one', 1], ['two', 2], ['three', 3]], 'every message once, in order')
+      client.close()
+    } finally {
+      await server.close()
+      rmSync(dir, { recursive: true, force: true })
     }
   })
 

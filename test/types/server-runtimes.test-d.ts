@@ -4,7 +4,10 @@
 import type { IncomingMessage } from 'node:http'
 import { describe, expectTypeOf, it } from 'vitest'
 import { createServer as createDenoServer, type Context as DenoContext, type DenoServeInfo, type WebUpgradeRequest } from '../../src/server/deno'
-import { createServer as createBunServer, redisBroker, type BunServer, type BunWebSocketHandler, type MethodHandler } from '../../src/server/bun'
+import {
+  createServer as createBunServer, redisBroker, type BunServer, type BunWebSocketHandler, type MethodHandler,
+  type ServerMethod as BunServerMethod, type ServerMethods as BunServerMethods,
+} from '../../src/server/bun'
 import type { Context as NodeContext, UpgradeRequest } from '../../src/server'
 
 describe('the Deno and Bun entries', () => {
@@ -50,5 +53,83 @@ describe('the Deno and Bun entries', () => {
     createBunServer({ methods: {} })
     // @ts-expect-error Node's address() is not there: the port is
     createDenoServer({ port: 0 }).address()
+  })
+})
+
+// The contract createClient<C> takes types these entries as it types lifeline-ws/server: the request
+// stays the runtime's, the names and payloads are the contract's.
+interface RoomsApi {
+  methods: { 'room.join': (p: { room: string }) => { members: string[] }; 'server.time': () => number }
+  events: { typing: { user: string } }
+  topics: { [room: `room:${string}`]: { text: string } }
+  handlers: { 'client.version': () => string }
+}
+
+describe('the Deno and Bun entries with a contract', () => {
+  it('type each method, its context and its request from the contract and the runtime', () => {
+    createDenoServer<RoomsApi, { user: string }>({
+      port: 8080,
+      authenticate: (request) => ({ user: request.headers['x-user'] as string }),
+      methods: {
+        'room.join': ({ room }, ctx) => {
+          expectTypeOf(room).toEqualTypeOf<string>()
+          expectTypeOf(ctx).toEqualTypeOf<DenoContext<{ user: string }, RoomsApi>>()
+          expectTypeOf(ctx.request).toEqualTypeOf<WebUpgradeRequest>()
+          expectTypeOf(ctx.auth.user).toEqualTypeOf<string>()
+          ctx.notify('typing', { user: ctx.auth.user })
+          // @ts-expect-error the contract's typing event carries a user
+          ctx.notify('typing', { who: 'ada' })
+          expectTypeOf(ctx.call('client.version')).toEqualTypeOf<Promise<string>>()
+          return { members: [room] }
+        },
+        'server.time': () => Date.now(),
+      },
+      onConnect: (ctx) => expectTypeOf(ctx).toEqualTypeOf<DenoContext<{ user: string }, RoomsApi>>(),
+    })
+    const time: BunServerMethod<RoomsApi, 'server.time'> = (params, ctx) => {
+      expectTypeOf(params).toEqualTypeOf<undefined>()
+      expectTypeOf(ctx.request).toEqualTypeOf<WebUpgradeRequest>()
+      return 0
+    }
+    const methods: BunServerMethods<RoomsApi> = { 'room.join': ({ room }) => ({ members: [room] }), 'server.time': time }
+    createBunServer<RoomsApi>({ noServer: true, methods })
+  })
+
+  it('refuse a missing method, a wrong result, a topic or an event the contract has not', () => {
+    // @ts-expect-error server.time is in the contract
+    createDenoServer<RoomsApi>({ port: 8080, methods: { 'room.join': ({ room }) => ({ members: [room] }) } })
+    createBunServer<RoomsApi>({
+      noServer: true,
+      methods: {
+        'room.join': ({ room }) => ({ members: [room] }),
+        // @ts-expect-error the contract's server.time answers a number
+        'server.time': () => 'now',
+      },
+    })
+    const deno = createDenoServer<RoomsApi>({ noServer: true, methods: { 'room.join': () => ({ members: [] }), 'server.time': () => 0 } })
+    expectTypeOf(deno.publish('room:lobby', { text: 'hi' })).toEqualTypeOf<number>()
+    // @ts-expect-error no such topic in the contract
+    deno.publish('news', { text: 'hi' })
+    // @ts-expect-error a room's message has text
+    deno.publish('room:lobby', { body: 'hi' })
+    deno.broadcast('typing', { user: 'ada' })
+    // @ts-expect-error no such event in the contract
+    deno.broadcast('restart')
+    expectTypeOf(deno.clients).toEqualTypeOf<ReadonlyMap<string, DenoContext<unknown, RoomsApi>>>()
+    const bun = createBunServer<RoomsApi>({
+      noServer: true,
+      broker: redisBroker({ url: 'redis://127.0.0.1:6379' }),
+      methods: { 'room.join': () => ({ members: [] }), 'server.time': () => 0 },
+    })
+    expectTypeOf(bun.publish('room:lobby', { text: 'hi' })).toEqualTypeOf<Promise<number>>()
+  })
+
+  it('stay loose without a contract, as before contracts', () => {
+    const loose: MethodHandler = (params, ctx) => {
+      expectTypeOf(params).toEqualTypeOf<unknown>()
+      expectTypeOf(ctx.request).toEqualTypeOf<WebUpgradeRequest>()
+      return ctx.call('anything', params)
+    }
+    createBunServer({ port: 8080, methods: { loose } }).publish('any-topic', { any: 'data' })
   })
 })

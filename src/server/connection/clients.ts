@@ -28,7 +28,11 @@ export interface Clients<Auth> {
   readonly connections: ReadonlySet<Connection<Auth>>
   /** Serve a socket that passed the door; returns the connection its events go to. */
   accept(socket: TransportSocket, request: UpgradeRequest, auth: Auth): Connection<Auth>
-  broadcast(event: string, params: unknown): void
+  /**
+   * Send an event to every client of this process. `origin`: this process called `server.broadcast`
+   * (sessions waiting in the store get it too); false for one from another process.
+   */
+  broadcast(event: string, params: unknown, origin: boolean): void
   /**
    * Shutdown: let each client go once its work is done (`force`: now): a session is acknowledged,
    * saved to the store and closed with 1012; a plain client is closed with 1012.
@@ -89,10 +93,16 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
   const sessions = resolved.sessions
     ? createSessions<Auth>({
         sessions: resolved.sessions,
-        limits: { maxInFlight: limits.maxInFlight, maxQueued: limits.maxQueued },
+        // The rate limit too, so that a lifeline client paces what it writes and is never cut off by it.
+        limits: {
+          maxInFlight: limits.maxInFlight,
+          maxQueued: limits.maxQueued,
+          ...(limits.rateLimit ? { rateLimit: { rate: limits.rateLimit.rate, burst: limits.rateLimit.burst } } : {}),
+        },
         ackMethod: resolved.names.ack,
         codes,
         clock,
+        protocol,
         restore: (connection, id) => track(createClient(connection, clientParts, id)),
         began: (client) => afterAnswer(hooks.onConnect, client.ctx),
         resumed: (client) => afterAnswer(hooks.onResume, client.ctx),
@@ -172,7 +182,7 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
       if (hooks.onConnect) hook(hooks.onConnect, client.ctx)
       return connection
     },
-    broadcast(event, params) {
+    broadcast(event, params, origin) {
       if (resolved.control.has(event)) throw new TypeError(`lifeline-ws/server: ${event} is reserved for the protocol`)
       // Encoded once per dialect its clients speak; none may take it (JSON, and bytes): it throws.
       const frameFor = framesOf({ type: 'notification', method: event, params })
@@ -185,6 +195,7 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
       }
       // Some clients' dialect cannot carry it: they miss it, and the app hears of it once.
       if (refused) report(refused)
+      sessions?.broadcast(frameFor, origin)
     },
     async letGoAll(force) {
       const all = [...clients]

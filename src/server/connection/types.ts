@@ -76,8 +76,8 @@ export interface Client<Auth = unknown> {
   readonly session: Session | undefined
   /** True once the client is gone for good: nothing is sent any more. */
   readonly ended: boolean
-  /** Carry every tracked frame through `session` from now on; `end` ends it (ctx.close, an overflow). */
-  startSession(session: Session, end: (code: number, reason: string) => void): void
+  /** Carry every tracked frame through `session` from now on; `ender` ends it (ctx.close, an overflow). */
+  startSession(session: Session, ender: { finish(client: Client<Auth>, code: number, reason: string): void }): void
   /**
    * Encode and send a tracked message or batch; an answer that cannot be encoded becomes an internal
    * error. `finishes`: it answers the client's frame at that position (a session's), which finishes

@@ -7,6 +7,7 @@
  * @module
  */
 import type { Session } from '../sessions/session'
+import type { Commit, Handled } from './answers'
 
 /** @internal */
 export interface CountedFrame {
@@ -52,4 +53,23 @@ export function countedFrame(session: Session, arrival: { position: number; epoc
       })
     },
   }
+}
+
+/**
+ * Runs `make` once the frame counts: at once without a journal (synchronously), else from the
+ * journal's reply, in position order; not at all if the journal failed.
+ * @internal
+ */
+export function whenCounted(frame: CountedFrame | undefined, make: () => Handled): Handled {
+  if (!frame) return make()
+  let later: ((handled: Handled) => void) | undefined
+  let now: boolean | undefined
+  frame.begin((ok) => {
+    if (later) later(ok ? make() : undefined)
+    else now = ok
+  })
+  if (now !== undefined) return now ? make() : undefined
+  return new Promise<Commit | undefined>((resolve) => {
+    later = resolve as (handled: Handled) => void
+  })
 }

@@ -12,12 +12,12 @@
  * @module
  */
 import { isBatchFrame } from '../../protocol/msgpack-scan'
-import type { ErrorObject, Message, WireFrame } from '../../protocol/protocol'
+import type { Decoded, ErrorObject, InvalidMember, Message, WireFrame } from '../../protocol/protocol'
 import type { Client, Connection } from '../connection/types'
 import type { Context, ServerStats } from '../types'
-import { errorReply, type Commit } from './answers'
+import { errorReply, type Commit, type Handled } from './answers'
 import type { Codes } from './codes'
-import { countedFrame, type CountedFrame } from './counted'
+import { countedFrame, whenCounted, type CountedFrame } from './counted'
 import type { Route } from './routing'
 
 /** What the inbound path needs from its server. @internal */
@@ -47,8 +47,16 @@ const isBatch = (data: WireFrame) => (typeof data === 'string' ? /^\s*\[/.test(d
 /** @internal */
 export function createInbound<Auth>(options: InboundOptions<Auth>): Receive<Auth> {
   const { stats, codes, route } = options
-  const isControl = (message: Message) => message.type !== 'response' && message.type !== 'error' && options.control.has(message.method)
-  const isAck = (message: Message) => message.type === 'notification' && message.method === options.ackMethod
+  const isControl = (message: Decoded) => (message.type === 'request' || message.type === 'notification') && options.control.has(message.method)
+  const isAck = (message: Decoded) => message.type === 'notification' && message.method === options.ackMethod
+  /**
+   * A batch member that is no valid message: answered with its own -32600 in the batch's answer
+   * (JSON-RPC 2.0, section 6), once its frame counts, like any answer of a tracked frame.
+   */
+  const invalid = (member: InvalidMember, frame: CountedFrame | undefined): Handled => {
+    stats.malformed++
+    return whenCounted(frame, () => () => ({ reply: errorReply(member.id, { code: codes.invalidRequest, message: 'Invalid Request' }) }))
+  }
 
   /** Decode, classify and count synchronously, so frames are counted in arrival order. */
   function frame(connection: Connection<Auth>, data: WireFrame): Promise<void> | undefined {
@@ -56,7 +64,7 @@ export function createInbound<Auth>(options: InboundOptions<Auth>): Receive<Auth
     // A resume gave this connection's place to a newer one: nothing it still sends counts.
     if (!client) return undefined
     const first = connection.takeFirstFrame()
-    let messages: Message[] | undefined
+    let messages: Decoded[] | undefined
     let failure: ErrorObject | undefined
     try {
       // In the connection's dialect: a frame of the other kind (bytes to JSON, text to MessagePack) is a parse error.
@@ -70,7 +78,8 @@ export function createInbound<Auth>(options: InboundOptions<Auth>): Receive<Auth
     // A frame is control when every message in it is; anything else, even one that does not decode, is tracked.
     const tracked = !messages?.every(isControl)
     const session = client.session
-    const answers = !!messages?.some((message) => message.type === 'request' || message.type === 'notification')
+    // An invalid batch member is answered too (-32600): only the client's answers to our calls are not.
+    const answers = !!messages?.some((message) => message.type !== 'response' && message.type !== 'error')
     // A tracked frame of a session takes its position now; it counts only when it starts.
     const arrival = tracked ? session?.arriveInbound() : undefined
     // Closing: it never starts here, so neither it nor anything after it counts; the client still holds
@@ -107,14 +116,15 @@ export function createInbound<Auth>(options: InboundOptions<Auth>): Receive<Auth
   function answerFrame(
     connection: Connection<Auth>,
     client: Client<Auth>,
-    messages: Message[],
+    messages: Decoded[],
     data: WireFrame,
     tracked: boolean,
     opensSession: boolean,
     frame?: CountedFrame,
   ): Promise<void> | undefined {
     const page = client.session?.page
-    const handled = messages.map((message, index) => route(message, client, connection, opensSession && index === 0, frame))
+    const handled = messages.map((message, index) =>
+      message.type === 'invalid' ? invalid(message, frame) : route(message, client, connection, opensSession && index === 0, frame))
     if (handled.some((one) => one instanceof Promise)) {
       return Promise.all(handled).then((commits) => write(connection, client, commits, data, tracked, page, frame))
     }

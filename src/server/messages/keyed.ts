@@ -31,7 +31,7 @@ function kept(reply: Message | undefined): KeptAnswer {
 export function runKeyed(
   once: Once,
   repeats: Repeats,
-  id: Id | undefined,
+  id: Id | null | undefined,
   run: () => Handled,
   error: (failure: ErrorObject) => Commit | undefined,
   codes: Codes,

@@ -14,7 +14,7 @@ import type { Context, MethodHandler, ServerStats } from '../types'
 import { isRecord } from '../../checks'
 import { errorReply, type Commit, type Granted, type Handled } from './answers'
 import { methodNotFound, type Codes } from './codes'
-import type { CountedFrame } from './counted'
+import { whenCounted, type CountedFrame } from './counted'
 import { isOnce, runKeyed } from './keyed'
 import type { Subscriptions } from './subscribe'
 
@@ -65,24 +65,6 @@ export function createRouting<Auth>(options: RoutingOptions<Auth>): Route<Auth> 
     }
     options.report(err, ctx)
     return { code: codes.internalError, message: 'Internal error' }
-  }
-
-  /**
-   * Runs `make` once the frame counts: at once without a journal (synchronously), else from the
-   * journal's reply, in position order; not at all if the journal failed.
-   */
-  function whenCounted(frame: CountedFrame | undefined, make: () => Handled): Handled {
-    if (!frame) return make()
-    let later: ((handled: Handled) => void) | undefined
-    let now: boolean | undefined
-    frame.begin((ok) => {
-      if (later) later(ok ? make() : undefined)
-      else now = ok
-    })
-    if (now !== undefined) return now ? make() : undefined
-    return new Promise<Commit | undefined>((resolve) => {
-      later = resolve as (handled: Handled) => void
-    })
   }
 
   return function route(message, client, connection, opensSession, frame) {
@@ -156,7 +138,7 @@ export function createRouting<Auth>(options: RoutingOptions<Auth>): Route<Auth> 
   function runMethod(
     message: Extract<Message, { type: 'request' | 'notification' }>,
     client: Client<Auth>,
-    id: Id | undefined,
+    id: Id | null | undefined,
     granted: (answer: Granted) => Commit,
     error: (failure: ErrorObject) => Commit | undefined,
     frame: CountedFrame | undefined,

@@ -31,6 +31,9 @@ export interface Subscriptions<Auth> {
   unsubscribe(connection: Connection<Auth>, params: unknown): void
 }
 
+/** The longest `epoch` a subscribe may carry: the built-in histories' are 13 characters. */
+const MAX_EPOCH = 64
+
 /** @internal */
 export function createSubscriptions<Auth>(options: SubscribeOptions<Auth>): Subscriptions<Auth> {
   // Per connection, the subscribes under way (authorizing, reading history) by topic; an unsubscribe
@@ -47,8 +50,12 @@ export function createSubscriptions<Auth>(options: SubscribeOptions<Auth>): Subs
 
   async function subscribe(connection: Connection<Auth>, params: unknown, ctx: Context<Auth>): Promise<() => Granted> {
     const after = isRecord(params) ? params.after : undefined
-    const validAfter = after === undefined || isCount(after)
-    if (!isRecord(params) || typeof params.topic != 'string' || !params.topic || !validAfter) throw new RpcError(options.codes.invalidParams, 'Invalid params')
+    const validAfter = after === undefined || (isCount(after))
+    const epoch = isRecord(params) ? params.epoch : undefined
+    const validEpoch = epoch === undefined || (typeof epoch == 'string' && epoch.length <= MAX_EPOCH)
+    if (!isRecord(params) || typeof params.topic != 'string' || !params.topic || !validAfter || !validEpoch) {
+      throw new RpcError(options.codes.invalidParams, 'Invalid params')
+    }
     const topic = params.topic
     const pending = underWay.get(connection) ?? new Map<string, object>()
     if (!connection.topics.has(topic) && connection.topics.size + pending.size >= options.maxSubscriptions) {
@@ -61,7 +68,7 @@ export function createSubscriptions<Auth>(options: SubscribeOptions<Auth>): Subs
     try {
       if (options.authorizeSubscribe && !(await options.authorizeSubscribe(topic, ctx, params.params))) throw new RpcError(Forbidden, 'Forbidden')
       // Live messages are held for this connection from here on, while the history is read.
-      prepared = await options.topics.prepare(connection, topic, after as number | undefined)
+      prepared = await options.topics.prepare(connection, topic, after as number | undefined, epoch)
     } catch (err) {
       settled(connection, topic, token)
       throw err

@@ -44,80 +44,98 @@ export interface InboundCount {
 
 type State = 'arrived' | 'started' | 'finished'
 
-/** A count that continues one kept in a store (`received`, and the frames then `running`). @internal */
-export function createInboundCount(received = 0, running: readonly number[] = []): InboundCount {
-  let arrived = received
-  let started = received
-  let epoch = 0
-  // Below the oldest frame still running: settle() only moves it up.
-  let finished = running.length ? Math.min(received, Math.min(...running) - 1) : received
-  // Positions above `finished` and what became of them.
-  const states = new Map<number, State>()
-  const answering = new Set<number>()
-  for (const position of running) {
-    states.set(position, 'started')
-    answering.add(position)
+const none: ReadonlySet<number> = new Set()
+
+/**
+ * An {@link InboundCount}: a class, so that an idle session's count is one small object with its
+ * methods on the prototype; its map of positions and its set of running frames are made when the
+ * first frame arrives (or a restored count has frames running).
+ */
+class Count implements InboundCount {
+  private arrived: number
+  started: number
+  /** Below the oldest frame still running: settle() only moves it up. */
+  finished: number
+  epoch = 0
+  /** Positions above `finished` and what became of them. */
+  private states: Map<number, State> | undefined = undefined
+  /** Positions started with effects or an answer, not finished. */
+  private answering: Set<number> | undefined = undefined
+
+  constructor(received: number, running: readonly number[]) {
+    this.arrived = received
+    this.started = received
+    this.finished = running.length ? Math.min(received, Math.min(...running) - 1) : received
+    for (const position of running) {
+      this.stateMap().set(position, 'started')
+      this.runningSet().add(position)
+    }
+    this.settle()
   }
-  const lowestRunning = () => {
-    let lowest = started + 1
-    for (const position of answering) lowest = Math.min(lowest, position)
+
+  private stateMap(): Map<number, State> {
+    this.states ??= new Map()
+    return this.states
+  }
+  private runningSet(): Set<number> {
+    this.answering ??= new Set()
+    return this.answering
+  }
+  private lowestRunning(): number {
+    let lowest = this.started + 1
+    for (const position of this.answering ?? none) lowest = Math.min(lowest, position)
     return lowest
   }
-  const settle = () => {
-    const before = finished
-    const limit = Math.min(started, lowestRunning() - 1)
-    while (finished < limit) {
-      finished++
-      states.delete(finished)
+  private settle(): boolean {
+    const before = this.finished
+    const limit = Math.min(this.started, this.lowestRunning() - 1)
+    while (this.finished < limit) {
+      this.finished++
+      this.states?.delete(this.finished)
     }
-    return finished > before
+    return this.finished > before
   }
-  settle()
+  get running(): number[] {
+    return [...(this.answering ?? none)].sort((a, b) => a - b)
+  }
+  arrive(): number {
+    this.arrived++
+    this.stateMap().set(this.arrived, 'arrived')
+    return this.arrived
+  }
+  start(position: number, answers: boolean): { position: number; running: boolean }[] {
+    const states = this.stateMap()
+    if (states.get(position) !== 'arrived') return []
+    states.set(position, 'started')
+    if (answers) this.runningSet().add(position)
+    const moved: { position: number; running: boolean }[] = []
+    while (states.get(this.started + 1) === 'started' || states.get(this.started + 1) === 'finished') {
+      this.started++
+      moved.push({ position: this.started, running: !!this.answering?.has(this.started) })
+    }
+    return moved
+  }
+  finish(position: number): boolean {
+    const state = this.states?.get(position)
+    if (state === undefined || state === 'arrived') return false
+    this.stateMap().set(position, 'finished')
+    this.answering?.delete(position)
+    return this.settle()
+  }
+  counted(position: number): boolean {
+    return position <= this.started
+  }
+  rewind(): void {
+    this.epoch++
+    for (let position = this.started + 1; position <= this.arrived; position++) {
+      this.states?.delete(position)
+      this.answering?.delete(position)
+    }
+    this.arrived = this.started
+  }
+}
 
-  return {
-    get started() {
-      return started
-    },
-    get finished() {
-      return finished
-    },
-    get running() {
-      return [...answering].sort((a, b) => a - b)
-    },
-    get epoch() {
-      return epoch
-    },
-    arrive() {
-      arrived++
-      states.set(arrived, 'arrived')
-      return arrived
-    },
-    start(position, answers) {
-      if (states.get(position) !== 'arrived') return []
-      states.set(position, 'started')
-      if (answers) answering.add(position)
-      const moved: { position: number; running: boolean }[] = []
-      while (states.get(started + 1) === 'started' || states.get(started + 1) === 'finished') {
-        started++
-        moved.push({ position: started, running: answering.has(started) })
-      }
-      return moved
-    },
-    finish(position) {
-      const state = states.get(position)
-      if (state === undefined || state === 'arrived') return false
-      states.set(position, 'finished')
-      answering.delete(position)
-      return settle()
-    },
-    counted: (position) => position <= started,
-    rewind() {
-      epoch++
-      for (let position = started + 1; position <= arrived; position++) {
-        states.delete(position)
-        answering.delete(position)
-      }
-      arrived = started
-    },
-  }
+/** A count that continues one kept in a store (`received`, and the frames then `running`). @internal */
+export function createInboundCount(received = 0, running: readonly number[] = []): InboundCount {
+  return new Count(received, running)
 }

@@ -12,26 +12,28 @@
 import { backgroundTimeout, type Clock } from '../clock'
 import { createRepeats, type Repeats } from '../messages/repeats'
 import type { WireFrame } from '../../protocol/protocol'
-import { createInboundCount } from './inbound-count'
+import { createInboundCount, type InboundCount } from './inbound-count'
 import type { SessionJournal, SessionState } from './store'
 import { frameBytes as byteLength, fromStored, toStored } from './stored-frames'
 
 /** An ack is sent at once when this many tracked frames are unacknowledged. @internal */
 export const ACK_EVERY = 128
 
-/** What a session needs from its owner. @internal */
-export interface SessionOptions {
+/**
+ * What the sessions of one server share: their bounds, the clock, and the way to their client (`O`,
+ * the session's owner). One object per server, so that a session carries a pointer, not closures.
+ * @internal
+ */
+export interface SessionParts<O> {
   /** Bytes of unacknowledged outbound frames above which the session ends. */
   maxBytes: number
   /** Milliseconds an ack may wait for more frames to cover. */
   ackDelay: number
   clock: Clock
-  /** Write `rpc.ack { received }` to the client's connection; false when it has none. */
-  writeAck(received: number): boolean
-  /** Write-through: the store's journal of this session (counts and outbound frames go there first). */
-  journal?: SessionJournal | undefined
-  /** The journal failed (store unavailable, or another process took the session over). */
-  lost?: ((err: unknown) => void) | undefined
+  /** Write `rpc.ack { received }` to the owner's connection; false when it has none. */
+  writeAck(owner: O, received: number): boolean
+  /** The owner's journal failed (store unavailable, or another process took the session over). */
+  lost(owner: O, err: unknown): void
 }
 
 /** @internal */
@@ -105,175 +107,227 @@ export interface Session {
   owned(): Promise<boolean> | undefined
 }
 
-/**
- * A new session, or one restored from a store's `state`.
- * @internal
- */
-export function createSession(id: string, options: SessionOptions, state?: SessionState): Session {
-  const inbound = createInboundCount(state?.received ?? 0, state?.running ?? [])
-  // Started by a process that lost the session: they never finish here, so the count goes past them
-  // at once, but they are reported until the client shows it heard.
-  let doubts = [...(state?.running ?? [])]
-  for (const position of doubts) inbound.finish(position)
-  let sent = state?.sent ?? 0
-  let frames: WireFrame[] = (state?.frames ?? []).map(fromStored)
-  let bytes = frames.reduce((total, frame) => total + byteLength(frame), 0)
-  // What the last rpc.ack told the client (finished up to there).
-  let acknowledged = inbound.finished
-  let timer: unknown
-  const repeats = createRepeats(state?.marks)
-  let page = 0
-  // Written through: started frames waiting for their journal step, called back in position order.
-  const counting = new Map<number, (ok: boolean) => void>()
+const noDoubts: readonly number[] = []
 
-  const { clock } = options
-  const stopAckTimer = () => {
-    if (timer !== undefined) clock.clearTimeout(timer)
-    timer = undefined
+/**
+ * A {@link Session}: a class, so that an idle session is one small object with its methods on the
+ * prototype. Its memory of keyed messages is made when the first keyed message comes (or a restored
+ * session's is first asked for), its map of frames waiting for the journal when the first one waits;
+ * its frame buffer holds only what the client has not acknowledged.
+ */
+class SessionBook<O> implements Session {
+  private readonly inbound: InboundCount
+  private doubts_: readonly number[]
+  private sent_: number
+  private frames: WireFrame[]
+  private bytes_: number
+  /** What the last rpc.ack told the client (finished up to there). */
+  private acknowledged: number
+  private timer: unknown = undefined
+  private keyed: Repeats | undefined = undefined
+  /** A restored session's keyed marks, until its repeats are made. */
+  private marks: SessionState['marks']
+  private page_ = 0
+  /** Written through: started frames waiting for their journal step, called back in position order. */
+  private counting: Map<number, (ok: boolean) => void> | undefined = undefined
+
+  constructor(
+    readonly id: string,
+    private readonly parts: SessionParts<O>,
+    private readonly owner: O,
+    private readonly journal: SessionJournal | undefined,
+    state: SessionState | undefined,
+  ) {
+    const running = state?.running ?? noDoubts
+    this.inbound = createInboundCount(state?.received ?? 0, running)
+    // Started by a process that lost the session: they never finish here, so the count goes past them
+    // at once, but they are reported until the client shows it heard.
+    this.doubts_ = running.length ? [...running] : noDoubts
+    for (const position of running) this.inbound.finish(position)
+    this.sent_ = state?.sent ?? 0
+    this.frames = state ? state.frames.map(fromStored) : []
+    this.bytes_ = this.frames.reduce((total, frame) => total + byteLength(frame), 0)
+    this.acknowledged = this.inbound.finished
+    this.marks = state?.marks
   }
-  const ackToClientNow = () => {
-    stopAckTimer()
-    if (inbound.finished > acknowledged && options.writeAck(inbound.finished)) acknowledged = inbound.finished
+
+  get repeats(): Repeats {
+    this.keyed ??= createRepeats(this.marks)
+    this.marks = undefined
+    return this.keyed
   }
-  const oweAck = () => {
-    if (inbound.finished - acknowledged >= ACK_EVERY) ackToClientNow()
-    else if (timer === undefined && inbound.finished > acknowledged) timer = backgroundTimeout(clock, ackToClientNow, options.ackDelay)
+  get page(): number {
+    return this.page_
+  }
+  get received(): number {
+    return this.inbound.started
+  }
+  get sent(): number {
+    return this.sent_
+  }
+  get bytes(): number {
+    return this.bytes_
+  }
+  get buffered(): number {
+    return this.frames.length
+  }
+  get doubts(): readonly number[] {
+    return this.doubts_
   }
   /** Position of the oldest buffered frame, minus one: what the client acknowledged. */
-  const base = () => sent - frames.length
-  const { journal } = options
-  const lost = (err: unknown) => options.lost?.(err)
-  const finished = (position: number) => {
-    if (inbound.finish(position)) oweAck()
+  private get base(): number {
+    return this.sent_ - this.frames.length
   }
-  const keep = (frame: WireFrame) => {
-    sent++
-    frames.push(frame)
-    bytes += byteLength(frame)
-    return bytes <= options.maxBytes
+  private lost(err: unknown): void {
+    this.parts.lost(this.owner, err)
+  }
+  private oweAck(): void {
+    const { finished } = this.inbound
+    if (finished - this.acknowledged >= ACK_EVERY) this.ackToClientNow()
+    else if (this.timer === undefined && finished > this.acknowledged) {
+      this.timer = backgroundTimeout(this.parts.clock, () => this.ackToClientNow(), this.parts.ackDelay)
+    }
+  }
+  private finished(position: number): void {
+    if (this.inbound.finish(position)) this.oweAck()
+  }
+  private keep(frame: WireFrame): boolean {
+    this.sent_++
+    this.frames.push(frame)
+    this.bytes_ += byteLength(frame)
+    return this.bytes_ <= this.parts.maxBytes
+  }
+  /** Kept, and the client's frame it answers (`finishes`) finished with it. */
+  private keepFinishing(frame: WireFrame, finishes: number | undefined): boolean {
+    const kept = this.keep(frame)
+    if (finishes !== undefined) this.finished(finishes)
+    return kept
   }
   /**
    * Journals each position the count moved over, in order (the journal's count is a prefix too). Each
    * step calls its frame back from its own reply, so frames whose replies come in one read still run
    * in position order, whatever the depth of the promise chains around them.
    */
-  const journalStarts = (moved: { position: number; running: boolean }[]) => {
+  private journalStarts(journal: SessionJournal, moved: { position: number; running: boolean }[]): void {
     for (const { position, running } of moved) {
       const counted = (ok: boolean) => {
-        const then = counting.get(position)
-        counting.delete(position)
+        const then = this.counting?.get(position)
+        this.counting?.delete(position)
         then?.(ok)
         // A frame that finished before the count reached it (the client's answer to our call) is done once counted.
-        if (ok && !running) finished(position)
+        if (ok && !running) this.finished(position)
       }
-      journal!.start(position, running).then(
+      journal.start(position, running).then(
         () => counted(true),
         (err: unknown) => {
-          lost(err)
+          this.lost(err)
           counted(false)
         },
       )
     }
   }
-
-  return {
-    id,
-    repeats,
-    get page() {
-      return page
-    },
-    get received() {
-      return inbound.started
-    },
-    get sent() {
-      return sent
-    },
-    get bytes() {
-      return bytes
-    },
-    get buffered() {
-      return frames.length
-    },
-    arriveInbound: () => ({ position: inbound.arrive(), epoch: inbound.epoch }),
-    startInbound(position, epoch, answers, counted) {
-      // Admitted just before its connection went: it never starts, the client writes it again.
-      if (epoch !== inbound.epoch) return counted(false)
-      const moved = inbound.start(position, answers)
-      if (!journal) {
-        if (!answers) finished(position)
-        counted(true)
-        return
-      }
-      // Counted in the journal first: it runs (and the client hears it finished) only once the journal has it.
-      counting.set(position, counted)
-      journalStarts(moved)
-    },
-    finishInbound(position) {
-      if (!journal) return finished(position)
-      return journal.finish(position).then(() => finished(position), lost)
-    },
-    rewindInbound: () => inbound.rewind(),
-    keepOutbound(frame, finishes) {
-      if (!journal) {
-        const kept = keep(frame)
-        if (finishes !== undefined) finished(finishes)
-        return kept
-      }
-      // Replies resolve in call order, so frames are numbered and written in the order they were pushed.
-      return journal.push(toStored(frame), finishes).then(
-        () => {
-          const kept = keep(frame)
-          if (finishes !== undefined) finished(finishes)
-          return kept
-        },
-        (err: unknown) => {
-          lost(err)
-          return undefined
-        },
-      )
-    },
-    get doubts() {
-      return doubts
-    },
-    doubtsHeard() {
-      if (!doubts.length) return
-      const heard = doubts
-      doubts = []
-      // The journal keeps them as running until now: a crash before this reports them again.
-      if (journal) for (const position of heard) journal.finish(position).catch(lost)
-    },
-    ackedByClient(upTo) {
-      if (!Number.isSafeInteger(upTo) || upTo < base() || upTo > sent) return false
-      const released = frames.splice(0, upTo - base())
-      for (const frame of released) bytes -= byteLength(frame)
-      if (journal && released.length) journal.acknowledge(upTo).catch(lost)
-      return true
-    },
-    replayAfter(count) {
-      if (count < base() || count > sent) return undefined
-      return frames.slice(count - base())
-    },
-    newPage() {
-      page++
-      sent = 0
-      frames = []
-      bytes = 0
-      journal?.restart().catch(lost)
-    },
-    ackToClientNow,
-    ackedToClient() {
-      // The answer's `received` counts; an ack tells what finished: the next one is owed from scratch.
-      acknowledged = 0
-      stopAckTimer()
-      oweAck()
-    },
-    stopAckTimer,
-    state: (expires) => ({ id, received: inbound.started, sent, frames: frames.map(toStored), expires, marks: repeats.marks(), running: [...doubts, ...inbound.running] }),
-    handOver: (expires) => journal?.release?.(expires),
-    stopJournal(forget) {
-      // Best effort: if the store is away, the session's keys expire at its ttl anyway.
-      journal?.end(forget).catch(() => {})
-    },
-    owned: () => journal?.owned(),
+  arriveInbound(): { position: number; epoch: number } {
+    return { position: this.inbound.arrive(), epoch: this.inbound.epoch }
   }
+  startInbound(position: number, epoch: number, answers: boolean, counted: (ok: boolean) => void): void {
+    // Admitted just before its connection went: it never starts, the client writes it again.
+    if (epoch !== this.inbound.epoch) return counted(false)
+    const moved = this.inbound.start(position, answers)
+    const { journal } = this
+    if (!journal) {
+      if (!answers) this.finished(position)
+      counted(true)
+      return
+    }
+    // Counted in the journal first: it runs (and the client hears it finished) only once the journal has it.
+    this.counting ??= new Map()
+    this.counting.set(position, counted)
+    this.journalStarts(journal, moved)
+  }
+  finishInbound(position: number): void | Promise<void> {
+    if (!this.journal) return this.finished(position)
+    return this.journal.finish(position).then(
+      () => this.finished(position),
+      (err: unknown) => this.lost(err),
+    )
+  }
+  rewindInbound(): void {
+    this.inbound.rewind()
+  }
+  keepOutbound(frame: WireFrame, finishes?: number): boolean | Promise<boolean | undefined> {
+    const { journal } = this
+    if (!journal) return this.keepFinishing(frame, finishes)
+    // Replies resolve in call order, so frames are numbered and written in the order they were pushed.
+    return journal.push(toStored(frame), finishes).then(
+      () => this.keepFinishing(frame, finishes),
+      (err: unknown) => {
+        this.lost(err)
+        return undefined
+      },
+    )
+  }
+  doubtsHeard(): void {
+    if (!this.doubts_.length) return
+    const heard = this.doubts_
+    this.doubts_ = noDoubts
+    // The journal keeps them as running until now: a crash before this reports them again.
+    for (const position of heard) this.journal?.finish(position).catch((err: unknown) => this.lost(err))
+  }
+  ackedByClient(upTo: number): boolean {
+    if (!Number.isSafeInteger(upTo) || upTo < this.base || upTo > this.sent_) return false
+    const released = this.frames.splice(0, upTo - this.base)
+    for (const frame of released) this.bytes_ -= byteLength(frame)
+    if (this.journal && released.length) this.journal.acknowledge(upTo).catch((err: unknown) => this.lost(err))
+    return true
+  }
+  replayAfter(count: number): WireFrame[] | undefined {
+    if (count < this.base || count > this.sent_) return undefined
+    return this.frames.slice(count - this.base)
+  }
+  newPage(): void {
+    this.page_++
+    this.sent_ = 0
+    this.frames = []
+    this.bytes_ = 0
+    this.journal?.restart().catch((err: unknown) => this.lost(err))
+  }
+  ackToClientNow(): void {
+    this.stopAckTimer()
+    const { finished } = this.inbound
+    if (finished > this.acknowledged && this.parts.writeAck(this.owner, finished)) this.acknowledged = finished
+  }
+  ackedToClient(): void {
+    // The answer's `received` counts; an ack tells what finished: the next one is owed from scratch.
+    this.acknowledged = 0
+    this.stopAckTimer()
+    this.oweAck()
+  }
+  stopAckTimer(): void {
+    if (this.timer !== undefined) this.parts.clock.clearTimeout(this.timer)
+    this.timer = undefined
+  }
+  state(expires: number): SessionState {
+    const marks = this.keyed ? this.keyed.marks() : (this.marks ?? {})
+    const running = [...this.doubts_, ...this.inbound.running]
+    return { id: this.id, received: this.inbound.started, sent: this.sent_, frames: this.frames.map(toStored), expires, marks, running }
+  }
+  handOver(expires: number): Promise<boolean> | undefined {
+    return this.journal?.release?.(expires)
+  }
+  stopJournal(forget: boolean): void {
+    // Best effort: if the store is away, the session's keys expire at its ttl anyway.
+    this.journal?.end(forget).catch(() => {})
+  }
+  owned(): Promise<boolean> | undefined {
+    return this.journal?.owned()
+  }
+}
+
+/**
+ * A new session of `owner` (its client), or one restored from a store's `state`; `journal`: the
+ * store's journal of it (write-through stores: counts and outbound frames go there first).
+ * @internal
+ */
+export function createSession<O>(id: string, parts: SessionParts<O>, owner: O, journal?: SessionJournal, state?: SessionState): Session {
+  return new SessionBook(id, parts, owner, journal, state)
 }

@@ -7,7 +7,8 @@
  * @module
  */
 import { RpcError } from '../../errors'
-import type { WireFrame } from '../../protocol/protocol'
+import type { Protocol, WireFrame } from '../../protocol/protocol'
+import type { FrameFor } from '../messages/frames'
 import { backgroundTimeout, type Clock } from '../clock'
 import type { Client, Connection } from '../connection/types'
 import type { Granted } from '../messages/answers'
@@ -15,18 +16,20 @@ import type { Codes } from '../messages/codes'
 import { asNotice } from '../notices'
 import type { ResolvedSessions } from '../options'
 import { isCount, isRecord } from '../../checks'
-import { createSession, type Session } from './session'
-import { storedFramesFit } from './stored-frames'
+import { createSession, type Session, type SessionParts } from './session'
+import { storedFramesFit, toStored } from './stored-frames'
 import { SessionTakenError, type SessionState } from './store'
 
 /** What the sessions need from their server. @internal */
 export interface SessionsOptions<Auth> {
   sessions: ResolvedSessions
-  /** The flow-control limits, told to the client in the handshake answer. */
-  limits: { maxInFlight: number; maxQueued: number }
+  /** The flow-control limits and the rate limit (absent when off), told to the client in the handshake answer. */
+  limits: { maxInFlight: number; maxQueued: number; rateLimit?: { rate: number; burst: number } }
   ackMethod: string
   codes: Codes
   clock: Clock
+  /** The server's first dialect: a broadcast reaches the sessions waiting in the store in it. */
+  protocol: Protocol
   /** A client for a session restored from the store, on `connection`. */
   restore(connection: Connection<Auth>, id: string): Client<Auth>
   /** A client began in this process (restored from the store): server.clients, then onConnect. */
@@ -51,6 +54,11 @@ export interface Sessions<Auth> {
   dropped(client: Client<Auth>, code: number, reason: string): void
   /** Graceful shutdown: acknowledge on its connection, save to the store, close with 1012. */
   handOff(client: Client<Auth>): Promise<void>
+  /**
+   * A broadcast's frame, sent to every client of this process already: to the sessions waiting in
+   * the store too when `toStore` (the process that broadcast), and to those being taken from it.
+   */
+  broadcast(frameFor: FrameFor, toStore: boolean): void
 }
 
 /**
@@ -69,6 +77,8 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
   const leaving = new Map<Client<Auth>, Promise<void>>()
   // Sessions without a connection: when they expire, and the timer that ends them.
   const waiting = new Map<Client<Auth>, { expires: number; timer: unknown }>()
+  // Broadcasts made while a session is being taken from the store: out of the store, not yet here.
+  const catching = new Set<FrameFor[]>()
 
   const writeAck = (client: Client<Auth>, received: number) => {
     const connection = client.connection
@@ -77,23 +87,28 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
     return true
   }
 
-  const startSession = (client: Client<Auth>, state?: SessionState): Session => {
-    // Write-through stores keep the live session up to date, so it survives this process.
-    const journal = limits.store.journal?.(state ?? { id: client.ctx.id, received: 0, sent: 0, frames: [], expires: now() + limits.ttl })
-    const lost = (err: unknown) => {
+  // One object for every session of this server: a session points to it and to its client.
+  const parts: SessionParts<Client<Auth>> = {
+    maxBytes: limits.maxBytes,
+    ackDelay: limits.ackDelay,
+    clock,
+    writeAck,
+    lost(client, err) {
       if (client.ended) return
       // Taken over by another process is the normal end of a session whose client moved; anything else is news.
       if (!(err instanceof SessionTakenError)) options.report(asNotice(err))
       // The store keeps it: the client resumes it here or on another process.
       finish(client, 1012, 'Service restart', false)
-    }
-    const session = createSession(
-      client.ctx.id,
-      { maxBytes: limits.maxBytes, ackDelay: limits.ackDelay, clock, writeAck: (received) => writeAck(client, received), journal, lost },
-      state,
-    )
-    // ctx.close and an overflow end the session (its client starts a new one).
-    client.startSession(session, (code, reason) => finish(client, code, reason))
+    },
+  }
+  // ctx.close and an overflow end the session (its client starts a new one).
+  const ender = { finish: (client: Client<Auth>, code: number, reason: string) => finish(client, code, reason) }
+
+  const startSession = (client: Client<Auth>, state?: SessionState): Session => {
+    // Write-through stores keep the live session up to date, so it survives this process.
+    const journal = limits.store.journal?.(state ?? { id: client.ctx.id, received: 0, sent: 0, frames: [], expires: now() + limits.ttl })
+    const session = createSession(client.ctx.id, parts, client, journal, state)
+    client.startSession(session, ender)
     live.set(client.ctx.id, client)
     return session
   }
@@ -174,6 +189,8 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
       // Written through, the store has it all: only released, and not if another process took it meanwhile.
       const handedOver = session.handOver(expires)
       if (handedOver) await handedOver
+      // Saved in the tick of the snapshot: a broadcast the store appends after it takes the next position,
+      // which no frame of this (detached) connection takes.
       else await limits.store.save(state)
     } catch (err) {
       options.report(asNotice(err))
@@ -215,8 +232,19 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
       // Write-through: a session served here may have moved to another process since (its client came back here).
       const owned = here?.session!.owned()
       const stale = owned !== undefined && !(await owned) ? here : undefined
-      if (id !== null && (!here || stale)) state = await take(id)
+      // Broadcasts from the moment the store lets go of the session until it is live here (the decision
+      // below runs a few microtasks after the take, when the frame's answers are written).
+      const caught: FrameFor[] = []
+      if (id !== null && (!here || stale)) {
+        catching.add(caught)
+        try {
+          state = await take(id)
+        } finally {
+          if (!state) catching.delete(caught)
+        }
+      }
       return () => {
+        catching.delete(caught)
         if (stale) finish(stale, 1012, 'Session moved', false)
         const own = connection.client!
         let found = id === null ? undefined : live.get(id)
@@ -231,6 +259,11 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
           found = options.restore(connection, state.id)
           startSession(found, state)
           options.began(found)
+          // What was broadcast between the take and now, after what the store kept (and before the replay is cut).
+          for (const frameFor of caught) {
+            const frame = frameFor(found.protocol)
+            if (!(frame instanceof Error)) void found.sendFrame(frame)
+          }
         }
         if (found) {
           const replay = resume(found, own, connection, received)
@@ -251,6 +284,23 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
       // Its client reconnects to another process already; the session must be in the store by then, so it
       // goes now, without waiting for what still runs (in doubt at the resume).
       if (options.closing()) void handOff(client)
+    },
+    broadcast(frameFor, toStore) {
+      for (const caught of catching) caught.push(frameFor)
+      if (!toStore || !limits.store.broadcast) return
+      // The store appends one frame to every session it keeps: the first dialect's. A session of another
+      // dialect waiting there then holds a frame it cannot replay, and starts over when it resumes
+      // (storedFramesFit); per-dialect frames in the store are not done yet.
+      const frame = frameFor(options.protocol)
+      if (frame instanceof Error) return
+      // Now, not a tick later: a take made meanwhile would find the session without this frame, and not catch it.
+      // A store that cannot take it is reported; its waiting sessions miss this one broadcast.
+      try {
+        const appending = limits.store.broadcast(toStored(frame), limits.maxBytes)
+        if (appending) appending.catch((err: unknown) => options.report(asNotice(err)))
+      } catch (err) {
+        options.report(asNotice(err))
+      }
     },
     handOff,
   }

@@ -66,6 +66,16 @@ export interface SessionStore {
    * saved only by a graceful `close()`.
    */
   journal?(state: SessionState): SessionJournal
+  /**
+   * A broadcast (optional): append the tracked frame `frame` to every session the store keeps now,
+   * numbered after its frames (`sent + 1`), as if its server had sent it before saving; a session
+   * whose frames would pass `maxBytes` is forgotten instead (its client starts a new session, as a
+   * live one that overflows). The server that calls `server.broadcast` calls it once, so a session
+   * waiting here between two servers misses no broadcast. Calls to `broadcast` and `take` must take
+   * effect in the order they are made. Without it, a broadcast reaches only the sessions some
+   * server holds, and one waiting in the store misses what was broadcast until its client resumed.
+   */
+  broadcast?(frame: string, maxBytes: number): void | Promise<void>
 }
 
 /**
@@ -144,7 +154,8 @@ export interface SessionStoreOptions {
  */
 export function createSessionStore(options: SessionStoreOptions = {}): SessionStore {
   const now = options.now ?? Date.now
-  const kept = new Map<string, { state: SessionState; timer: ReturnType<typeof setTimeout> }>()
+  // A kept session: its state (a copy, with frames of its own that broadcasts append to), their bytes, its expiry timer.
+  const kept = new Map<string, { state: SessionState & { frames: string[] }; bytes: number; timer: ReturnType<typeof setTimeout> }>()
 
   const forget = (id: string) => {
     const entry = kept.get(id)
@@ -159,8 +170,10 @@ export function createSessionStore(options: SessionStoreOptions = {}): SessionSt
       const timer = setTimeout(() => kept.delete(state.id), Math.max(0, state.expires - now()))
       timer.unref()
       // A copy: the server goes on using its arrays.
-      const copy: SessionState = { ...state, frames: [...state.frames] }
-      kept.set(state.id, { state: state.running ? { ...copy, running: [...state.running] } : copy, timer })
+      const frames = [...state.frames]
+      const copy = { ...state, frames }
+      const bytes = frames.reduce((total, frame) => total + byteLength(frame), 0)
+      kept.set(state.id, { state: state.running ? { ...copy, running: [...state.running] } : copy, bytes, timer })
     },
     take(id) {
       const entry = kept.get(id)
@@ -168,5 +181,20 @@ export function createSessionStore(options: SessionStoreOptions = {}): SessionSt
       if (!entry || entry.state.expires <= now()) return undefined
       return entry.state
     },
+    broadcast(frame, maxBytes) {
+      const size = byteLength(frame)
+      for (const [id, entry] of kept) {
+        if (entry.bytes + size > maxBytes) forget(id)
+        else {
+          // The next position after the kept frames: as if its server had sent it before saving.
+          entry.state.frames.push(frame)
+          entry.state = { ...entry.state, sent: entry.state.sent + 1 }
+          entry.bytes += size
+        }
+      }
+    },
   }
 }
+
+/** Bytes of a frame as sent (UTF-8): what a session counts against `sessions.maxBytes`. @internal */
+export const byteLength = (frame: string) => Buffer.byteLength(frame)

@@ -29,7 +29,7 @@ export interface Subscriber {
 /** A subscribe whose history was read: commit it when its answer is written, or cancel it. @internal */
 export interface PreparedSubscribe {
   /** Subscribe now (synchronously, just before the answer is written): the answer and what to send right after it. */
-  commit(): { result: Required<SubscribeResult>; replay: WireFrame[] }
+  commit(): { result: Required<Pick<SubscribeResult, 'seq' | 'gap'>> & SubscribeResult; replay: WireFrame[] }
   /** The subscribe was withdrawn (unsubscribed, socket gone): forget it. */
   cancel(): void
 }
@@ -39,8 +39,9 @@ export interface Topics {
   /**
    * Start a subscribe: live messages from now on are held for `sub` while the history after
    * `after` is read, so that nothing is lost or doubled between the replay and live messages.
+   * `epoch` is the numbering `after` counts in, as the client got it.
    */
-  prepare(sub: Subscriber, topic: string, after: number | undefined): Promise<PreparedSubscribe>
+  prepare(sub: Subscriber, topic: string, after: number | undefined, epoch?: string): Promise<PreparedSubscribe>
   remove(sub: Subscriber, topic: string): void
   /** A connection closed: forget all its subscriptions. */
   drop(sub: Subscriber): void
@@ -103,7 +104,7 @@ export function createTopics(broker: Broker, dialects: readonly Protocol[], code
   }
 
   return {
-    async prepare(sub, topic, after) {
+    async prepare(sub, topic, after, epoch) {
       const entries = byTopic.get(topic) ?? new Map<Subscriber, Entry>()
       byTopic.set(topic, entries)
       const entry: Entry = { last: 0, held: [] }
@@ -111,21 +112,26 @@ export function createTopics(broker: Broker, dialects: readonly Protocol[], code
       let history: BrokerHistory
       try {
         history = await read(topic, after)
+        // The cursor counts in another numbering (the history started again, in a new process): by its
+        // number alone it may look recent, yet everything kept now is new to this client.
+        if (after !== undefined && epoch !== undefined && history.epoch !== undefined && epoch !== history.epoch) {
+          history = { ...(await read(topic, 0)), gap: true }
+        }
       } catch (err) {
         forget(sub, topic, entry)
         throw err
       }
       return {
         commit() {
-          const { seq, messages, gap } = history
-          // After a gap the app refetches and the client moves its cursor to `seq`: a partial replay would be dropped.
-          const replayed = gap ? [] : messages
-          entry.last = Math.max(seq ?? 0, replayed.at(-1)?.seq ?? 0)
+          const { seq, messages, gap, epoch: current } = history
+          // After a gap too, what is still kept is replayed: the client keeps its cursor (or, after a reset
+          // of the numbering, starts again from 0) and takes these; onGap tells it that older ones are gone.
+          entry.last = Math.max(seq ?? 0, messages.at(-1)?.seq ?? 0)
           const replay: WireFrame[] = []
           const add = (frame: WireFrame | undefined) => {
             if (frame !== undefined) replay.push(frame)
           }
-          for (const message of replayed) add(sender(framesFor(topic, message.seq, message.data))(sub))
+          for (const message of messages) add(sender(framesFor(topic, message.seq, message.data))(sub))
           for (const held of entry.held ?? []) {
             if (held.seq <= entry.last) continue
             entry.last = held.seq
@@ -133,7 +139,7 @@ export function createTopics(broker: Broker, dialects: readonly Protocol[], code
           }
           entry.held = undefined
           sub.subscribed(topic)
-          return { result: { seq, gap }, replay }
+          return { result: current === undefined ? { seq, gap } : { seq, gap, epoch: current }, replay }
         },
         cancel: () => forget(sub, topic, entry),
       }

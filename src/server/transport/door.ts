@@ -43,9 +43,19 @@ export function createUpgradeGuard(
 ): UpgradeGuard {
   const counter = createAddressCounter(options)
   const deadlines = new WeakMap<Duplex, unknown>()
-  // Sockets whose whole upgrade request arrived: what keeps them now is `authenticate`.
+  // The address each admitted socket is counted under, until it closes.
+  const counted = new WeakMap<Duplex, string>()
+  // Sockets whose whole upgrade request arrived, until they upgrade: what keeps them now is `authenticate`.
   const arrived = new WeakSet<Duplex>()
 
+  /** A socket closed: its deadline goes, and its address counts one less. One function for every socket. */
+  function closed(this: Duplex) {
+    disarm(this)
+    const address = counted.get(this)
+    if (address === undefined) return
+    counted.delete(this)
+    counter.release(address)
+  }
   const arm = (socket: Duplex) => {
     if (deadlines.has(socket)) return
     // A pending handshake must not keep the process alive on its own.
@@ -57,9 +67,12 @@ export function createUpgradeGuard(
       else socket.destroy()
     }, options.handshakeTimeout)
     deadlines.set(socket, timer)
-    socket.once('close', () => disarm(socket))
+    // Every socket is armed before it is admitted, so this one listener serves both. on(), not once():
+    // 'close' comes once, and a once() wrapper costs every idle connection a bound function and its state.
+    socket.on('close', closed)
   }
   const disarm = (socket: Duplex) => {
+    arrived.delete(socket)
     const timer = deadlines.get(socket)
     if (timer === undefined) return
     clock.clearTimeout(timer)
@@ -73,9 +86,9 @@ export function createUpgradeGuard(
     admit(request, socket) {
       arm(socket)
       arrived.add(socket)
-      const release = counter.admit(request)
-      if (!release) return false
-      socket.once('close', release)
+      const address = counter.count(request)
+      if (address === undefined) return false
+      counted.set(socket, address)
       return true
     },
     upgraded: disarm,

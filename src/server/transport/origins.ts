@@ -5,6 +5,7 @@
  * at each upgrade, a refused origin is reported once.
  * @module
  */
+import type { Contract } from '../../protocol/contract'
 import type { UpgradeRequest } from '../context'
 import type { OriginCheck, ResolvedDoor, SharedServerOptions } from '../options'
 import { notice } from '../notices'
@@ -70,7 +71,7 @@ function sameOrigin(origin: string, request: UpgradeRequest): boolean {
  * `failed` (the server reports it, once per origin).
  * @internal
  */
-export function resolveAllowedOrigins(allowed: SharedServerOptions<unknown, UpgradeRequest>['allowedOrigins']): OriginCheck {
+export function resolveAllowedOrigins(allowed: SharedServerOptions<unknown, Contract, UpgradeRequest>['allowedOrigins']): OriginCheck {
   if (allowed === undefined) return sameOrigin
   if (allowed === '*') return () => true
   if (typeof allowed == 'function') {

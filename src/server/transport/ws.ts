@@ -10,7 +10,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
-import { WebSocketServer, type WebSocket } from 'ws'
+import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import type { Clock } from '../clock'
 import type { ResolvedDoor, ResolvedListen } from '../options'
 import { closeReason } from '../values'
@@ -62,14 +62,6 @@ export class WsSocket implements TransportSocket {
   }
 }
 
-/** Report what happens on `ws` to `events`, in order, until it closes. @internal */
-export function reportEvents(ws: WebSocket, events: SocketEvents): void {
-  // ws hands binary data over as a Buffer (its default binaryType, which lifeline never changes).
-  ws.on('message', (data, isBinary) => events.message(isBinary ? (data as Buffer) : String(data)))
-  ws.on('pong', () => events.pong())
-  ws.once('close', (code, reason) => events.closed(code, String(reason)))
-}
-
 /** @internal */
 export function createWsTransport<Auth>(options: { listen: ResolvedListen; door: ResolvedDoor<Auth>; clock: Clock }): WsTransport<Auth> {
   const { listen, door, clock } = options
@@ -81,8 +73,9 @@ export function createWsTransport<Auth>(options: { listen: ResolvedListen; door:
   const http: HttpServer | undefined = own
     ? createHttpServer((_req, res) => res.writeHead(426, { 'Content-Type': 'text/plain' }).end('Upgrade Required'))
     : (listen.server as HttpServer | undefined)
-  // Every upgraded socket, accepted or being refused with a close code, so that close() can end them all.
-  const sockets = createLiveSockets<WebSocket>(clock)
+  // Every upgraded socket, accepted (with the core's listener of its events) or being refused with a
+  // close code (undefined), so that close() can end them all.
+  const sockets = createLiveSockets<WebSocket, SocketEvents>(clock)
   let host: TransportHost<Auth> | undefined
   let stopping = false
 
@@ -90,15 +83,36 @@ export function createWsTransport<Auth>(options: { listen: ResolvedListen; door:
   const guard = createUpgradeGuard(door, own ? http : undefined, () => host?.count('rejected'), clock)
   const originRefused = createOriginGate(door, report)
 
+  // The listeners every socket shares, one function each (`this` is the socket) rather than closures
+  // per connection: an idle connection is mostly listeners. ws reports protocol violations (oversize,
+  // bad UTF-8) as 'error' after closing the socket itself. 'close' comes once: on(), not once(), whose
+  // wrapper is a bound function and its state.
+  const malformed = () => host?.count('malformed')
+  function message(this: WebSocket, data: RawData, isBinary: boolean) {
+    // ws hands binary data over as a Buffer (its default binaryType, which lifeline never changes).
+    sockets.get(this)?.message(isBinary ? (data as Buffer) : String(data))
+  }
+  function pong(this: WebSocket) {
+    sockets.get(this)?.pong()
+  }
+  function closed(this: WebSocket, code: number, reason: Buffer) {
+    sockets.get(this)?.closed(code, String(reason))
+    sockets.delete(this)
+  }
+
   /** Serve an upgraded socket: to the core when authenticated; closed with 4401/4403 when not. */
   function upgraded(core: TransportHost<Auth>, ws: WebSocket, request: IncomingMessage, verdict: Verdict<Auth>) {
-    // ws reports protocol violations (oversize, bad UTF-8) here after closing the socket itself.
-    ws.on('error', () => core.count('malformed'))
+    ws.on('error', malformed)
+    ws.on('close', closed)
     // Browsers cannot read an HTTP status from a failed upgrade; they can read a close code.
-    if (verdict.ok) reportEvents(ws, core.accept(new WsSocket(ws), request, verdict.auth))
-    else ws.close(4000 + verdict.status, closeReason(verdict.reason))
-    sockets.add(ws)
-    ws.once('close', () => sockets.delete(ws))
+    if (verdict.ok) {
+      sockets.add(ws, core.accept(new WsSocket(ws), request, verdict.auth))
+      ws.on('message', message)
+      ws.on('pong', pong)
+    } else {
+      sockets.add(ws)
+      ws.close(4000 + verdict.status, closeReason(verdict.reason))
+    }
   }
 
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
@@ -128,6 +142,8 @@ export function createWsTransport<Auth>(options: { listen: ResolvedListen; door:
       if (refusedOverHttp(verdict, door.authRejection)) return refused(verdict.status, verdict.reason)
       if (!verdict.ok) core.count('rejected')
       wss.handleUpgrade(request, socket, head, (ws) => {
+        // ws handles the socket's errors from now on: one listener fewer on every connection.
+        socket.off('error', noop)
         guard.upgraded(socket)
         upgraded(core, ws, request, verdict)
       })

@@ -2,7 +2,7 @@
 // is closed after each test, and a raw `ws` peer that speaks JSON frames.
 import { afterEach } from 'vitest'
 import WebSocket, { type ClientOptions } from 'ws'
-import { createServer, type Server, type ServerOptions } from '../../../src/server'
+import { createServer, type Contract, type Server, type ServerOptions } from '../../../src/server'
 
 const servers: { close(): Promise<void> }[] = []
 const peers: WebSocket[] = []
@@ -35,7 +35,7 @@ type Local<Auth> = Omit<ServerOptions<Auth>, 'port' | 'server' | 'noServer' | 'h
 
 /** A server on 127.0.0.1, any free port, closed after the test. */
 export async function start<Auth = unknown>(options: Local<Auth> = {}, port = 0): Promise<Server<Auth>> {
-  const server = createServer<Auth>({ onError: () => {}, ...options, port, host: '127.0.0.1' } as ServerOptions<Auth>)
+  const server = createServer<Contract, Auth>({ onError: () => {}, ...options, port, host: '127.0.0.1' } as ServerOptions<Auth>)
   servers.push(server)
   await server.ready
   return server

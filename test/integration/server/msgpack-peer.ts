@@ -32,7 +32,8 @@ export async function openMsgpack(address: string, protocols: string[] = ['lifel
   const waiters: (() => void)[] = []
   socket.on('message', (data: Buffer, isBinary) => {
     if (!isBinary) throw new Error(`a text frame on a MessagePack connection: ${String(data)}`)
-    queue.push(...dialect.decode(data))
+    // What a server writes: messages only (an invalid member is something it reads, never writes).
+    queue.push(...(dialect.decode(data) as Message[]))
     for (const waiter of waiters.splice(0)) waiter()
   })
   const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })))

@@ -16,6 +16,20 @@ describe('createSessionStore', () => {
     expect(await store.take('unknown')).toBeUndefined()
   })
 
+  it('appends a broadcast to every session it keeps, after its frames, and forgets one it would overflow', async () => {
+    const store = createSessionStore()
+    const expires = Date.now() + 60_000
+    await store.save({ id: 'small', received: 1, sent: 5, frames: ['f4', 'f5'], expires })
+    await store.save({ id: 'full', received: 0, sent: 1, frames: ['x'.repeat(90)], expires })
+    await store.broadcast!('b6', 100)
+    await store.broadcast!('b'.repeat(20), 100)
+    expect(await store.take('small')).toEqual({ id: 'small', received: 1, sent: 7, frames: ['f4', 'f5', 'b6', 'b'.repeat(20)], expires })
+    // 90 + 2 bytes fit in 100; 20 more do not: its client starts a new session rather than miss one.
+    expect(await store.take('full')).toBeUndefined()
+    await store.broadcast!('after', 100)
+    expect(await store.take('small')).toBeUndefined()
+  })
+
   it('forgets a session at its expiry', async () => {
     let now = 1000
     const store = createSessionStore({ now: () => now })
@@ -28,7 +42,8 @@ describe('createSessionStore', () => {
 describe('a session', () => {
   const make = (maxBytes = 1000) => {
     const acks: number[] = []
-    const session = createSession('id', { maxBytes, ackDelay: 60_000, clock: systemClock, writeAck: (received) => acks.push(received) > 0 })
+    const parts = { maxBytes, ackDelay: 60_000, clock: systemClock, writeAck: (_owner: null, received: number) => acks.push(received) > 0, lost: () => {} }
+    const session = createSession('id', parts, null)
     return { session, acks }
   }
 
@@ -104,7 +119,8 @@ describe('a session', () => {
 
   it('reports the frames a crash left running (doubts) until the client shows it heard, and acknowledges past them', () => {
     const acks: number[] = []
-    const session = createSession('id', { maxBytes: 100, ackDelay: 60_000, clock: systemClock, writeAck: (received) => acks.push(received) > 0 }, {
+    const parts = { maxBytes: 100, ackDelay: 60_000, clock: systemClock, writeAck: (_owner: null, received: number) => acks.push(received) > 0, lost: () => {} }
+    const session = createSession('id', parts, null, undefined, {
       id: 'id', received: 5, sent: 0, frames: [], expires: 1, running: [4, 5],
     })
     expect([session.received, session.doubts]).toEqual([5, [4, 5]])
@@ -134,7 +150,14 @@ describe('a session', () => {
     }
     const lost: unknown[] = []
     const acks: number[] = []
-    const session = createSession('id', { maxBytes: 5, ackDelay: 60_000, clock: systemClock, writeAck: (received) => acks.push(received) > 0, journal, lost: (err) => lost.push(err) })
+    const parts = {
+      maxBytes: 5,
+      ackDelay: 60_000,
+      clock: systemClock,
+      writeAck: (_owner: null, received: number) => acks.push(received) > 0,
+      lost: (_owner: null, err: unknown) => lost.push(err),
+    }
+    const session = createSession('id', parts, null, journal)
     const counting = run(session, true)
     // Counted in memory at once (it must never run twice), but run only once the journal counted it.
     expect([session.received, counting.counted()]).toEqual([1, undefined])
@@ -166,6 +189,6 @@ describe('a session', () => {
     await vi.waitFor(() => expect(calls.at(-1)).toBe('end true'), patient)
     expect(lost).toHaveLength(2)
     expect(await session.owned()).toBe(false)
-    expect(createSession('plain', { maxBytes: 5, ackDelay: 1, clock: systemClock, writeAck: () => true }).owned()).toBeUndefined()
+    expect(createSession('plain', { ...parts, ackDelay: 1 }, null).owned()).toBeUndefined()
   })
 })

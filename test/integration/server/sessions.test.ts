@@ -38,14 +38,26 @@ describe('the rpc.session handshake', () => {
     const answer = await new Promise<string>((resolve) => p.socket.once('message', (data) => resolve(String(data))))
     const id = only(server.clients).id
     expect(id).toMatch(/^[0-9a-f-]{36}$/)
-    expect(answer).toBe(`{"jsonrpc":"2.0","id":7,"result":{"id":"${id}","resumed":false,"received":0,"limits":{"maxInFlight":32,"maxQueued":1000}}}`)
+    expect(answer).toBe(`{"jsonrpc":"2.0","id":7,"result":{"id":"${id}","resumed":false,"received":0,"limits":{"maxInFlight":32,"maxQueued":1000,"rateLimit":{"rate":1000,"burst":10000}}}}`)
   })
 
   it('tells the server limits, and starts a new session for an unknown id', async () => {
-    const server = await start({ maxInFlight: 4, maxQueued: 10 })
+    const server = await start({ maxInFlight: 4, maxQueued: 10, rateLimit: { rate: 50, burst: 200 } })
     const c = sessionClient(url(server))
     const answer = await c.open({ id: 'no-such-session' })
-    expect(answer).toEqual({ id: expect.not.stringMatching('no-such-session') as unknown, resumed: false, received: 0, limits: { maxInFlight: 4, maxQueued: 10 } })
+    expect(answer).toEqual({
+      id: expect.not.stringMatching('no-such-session') as unknown,
+      resumed: false,
+      received: 0,
+      limits: { maxInFlight: 4, maxQueued: 10, rateLimit: { rate: 50, burst: 200 } },
+    })
+  })
+
+  it('leaves the rate limit out of the answer when it is off', async () => {
+    const server = await start({ rateLimit: false })
+    const answer = await sessionClient(url(server)).open({ id: null })
+    expect(answer).toMatchObject({ limits: { maxInFlight: 32, maxQueued: 1000 } })
+    expect((answer as { limits: object }).limits).not.toHaveProperty('rateLimit')
   })
 
   it('refuses bad params with -32602, and rpc.session after the first message with -32600', async () => {
@@ -443,7 +455,7 @@ describe('graceful restart with a shared store', () => {
     p.send([{ jsonrpc: '2.0', id: 2, method: 'rpc.subscribe', params: { topic: 't' } }])
     p.send(note('log', [2]))
     expect(await p.next()).toMatchObject({ id: 1, result: { id: first.id, resumed: true, received: 1 } })
-    expect(await p.next()).toEqual([{ jsonrpc: '2.0', id: 2, result: { seq: null, gap: false } }])
+    expect(await p.next()).toEqual([{ jsonrpc: '2.0', id: 2, result: { seq: null, gap: false, epoch: expect.any(String) } }])
     await vi.waitFor(() => expect(log.length).toBe(2), patient)
     expect(log).toEqual([1, 2])
   })

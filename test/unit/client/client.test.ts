@@ -275,6 +275,34 @@ describe('server messages', () => {
     expect(h.client.state).toBe('open')
   })
 
+  it('delivers the valid members of a batch with a bad one, and reports only the bad one', async () => {
+    h = setup()
+    await h.tick()
+    const ticks = vi.fn()
+    h.client.listen('tick', ticks)
+    h.client.handle('client.version', () => '1.2.3')
+    const call = h.client.call('sum', [1, 2])
+    await h.tick()
+    const { id } = lastRequest('sum')
+    const batch = [
+      { jsonrpc: '2.0', method: 'tick', params: [1] },
+      { jsonrpc: '2.0', method: 7 },
+      { jsonrpc: '2.0', id, result: 3 },
+      { jsonrpc: '2.0', id: null, method: 'client.version' },
+      { jsonrpc: '2.0', method: 'tick', params: [2] },
+    ]
+    h.peer().send(JSON.stringify(batch))
+    await h.tick()
+    await expect(call).resolves.toBe(3)
+    expect(ticks.mock.calls).toEqual([[[1]], [[2]]])
+    // A request with id null is answered, with id null (JSON-RPC 2.0 allows it).
+    expect(h.json()).toContainEqual({ jsonrpc: '2.0', id: null, result: '1.2.3' })
+    expect(h.errors).toHaveLength(1)
+    expect(h.errors[0]).toBeInstanceOf(ProtocolError)
+    expect((h.errors[0] as ProtocolError).frame).toBe(JSON.stringify(batch))
+    expect(h.client.state).toBe('open')
+  })
+
   it('keeps other event handlers running when one throws, and reports the throw', async () => {
     h = setup()
     await h.tick()

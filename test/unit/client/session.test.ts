@@ -441,6 +441,35 @@ describe('sessions: bounds', () => {
   })
 })
 
+describe('sessions: the rate limit', () => {
+  const rateLimited = { maxInFlight: 32, maxQueued: 1000, rateLimit: { rate: 10, burst: 10 } }
+
+  it('paces what it writes under the announced rate limit: the rest waits in the queue, in order', async () => {
+    const { client, errors } = start()
+    const server = await connect()
+    server.answer({ id: 's1', resumed: false, received: 0, limits: rateLimited })
+    for (let n = 1; n <= 20; n++) client.notify('n', { n })
+    // 90% of a burst of 10 is 9, and the handshake took one.
+    expect(server.tracked()).toHaveLength(8)
+    // 10 a second, 90% of it: one more every 111 ms, polled every 40 ms.
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(server.tracked()).toHaveLength(16)
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(server.tracked().map((frame) => (frame as Wire).params!.n)).toEqual(Array.from({ length: 20 }, (_, index) => index + 1))
+    expect(errors).toEqual([])
+  })
+
+  it('takes an answer with a malformed rate limit for no session answer at all', async () => {
+    const { client, errors, sessions } = start()
+    const server = await connect()
+    server.answer({ id: 's1', resumed: false, received: 0, limits: { maxInFlight: 32, maxQueued: 1000, rateLimit: { rate: 0, burst: 10 } } })
+    expect(sessions).toEqual([])
+    expect(String(errors[0])).toMatch(/a session answer must be/)
+    client.notify('n', {})
+    expect(server.tracked()).toHaveLength(1)
+  })
+})
+
 describe('sessions: a reload', () => {
   it('resumes the stored session with received: null and drops stored frames the server already had', async () => {
     const storage = new FakeStorage()

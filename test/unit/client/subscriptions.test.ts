@@ -254,7 +254,7 @@ describe('subscriptions: delivery, dedupe and cursors', () => {
     expect(open()).toEqual([{ topic: 't', after: 5 }])
   })
 
-  it('on a gap, calls onGap of every subscriber and resets the cursor to the server seq', () => {
+  it('after a restarted numbering, calls onGap of every subscriber and takes the new numbering from its start', () => {
     const { subs, open, publish } = setup()
     const onGap = vi.fn()
     const onGap2 = vi.fn()
@@ -263,12 +263,58 @@ describe('subscriptions: delivery, dedupe and cursors', () => {
     subs.subscribe('t', () => {}, { onGap: onGap2 })
     publish('t', 'x', 500)
     open()
-    // The server restarted: its numbering begins again.
+    // The server restarted without its history: its numbering begins again, and it replays what it has.
     subs.settled('t', true, { seq: 3, gap: true })
     expect(onGap).toHaveBeenCalledTimes(1)
     expect(onGap2).toHaveBeenCalledTimes(1)
+    publish('t', 'one', 1)
+    publish('t', 'two', 2)
+    publish('t', 'three', 3)
+    publish('t', 'three', 3)
     publish('t', 'new', 4)
-    expect(seen).toEqual(['x', 'new'])
+    expect(seen).toEqual(['x', 'one', 'two', 'three', 'new'])
+    expect(open()).toEqual([{ topic: 't', after: 4 }])
+  })
+
+  it('sends back the epoch of the answer with its cursor, and takes another epoch for a new numbering even below its cursor', () => {
+    const { subs, open, publish } = setup()
+    const onGap = vi.fn()
+    const seen: unknown[] = []
+    subs.subscribe('t', (d, meta) => seen.push([d, meta.seq]), { onGap })
+    open()
+    subs.settled('t', true, { seq: null, gap: false, epoch: 'old' })
+    publish('t', 'a', 1)
+    publish('t', 'b', 2)
+    expect(open()).toEqual([{ topic: 't', after: 2, epoch: 'old' }])
+    // A new process with a history of its own, already at 3: by numbers alone, 1 and 2 look seen.
+    subs.settled('t', true, { seq: 3, gap: true, epoch: 'new' })
+    publish('t', 'n1', 1)
+    publish('t', 'n2', 2)
+    publish('t', 'n3', 3)
+    expect(seen).toEqual([['a', 1], ['b', 2], ['n1', 1], ['n2', 2], ['n3', 3]])
+    expect(onGap).toHaveBeenCalledTimes(1)
+    expect(open()).toEqual([{ topic: 't', after: 3, epoch: 'new' }])
+    // The same epoch after a gap is a pruned history: the cursor stays.
+    subs.settled('t', true, { seq: 9, gap: true, epoch: 'new' })
+    publish('t', 'kept', 8)
+    expect(seen.at(-1)).toEqual(['kept', 8])
+    expect(open()).toEqual([{ topic: 't', after: 8, epoch: 'new' }])
+  })
+
+  it('after a gap in a history that was pruned, keeps its cursor and takes what the server still keeps', () => {
+    const { subs, open, publish } = setup()
+    const onGap = vi.fn()
+    const seen: unknown[] = []
+    subs.subscribe('t', (d, meta) => seen.push([d, meta.seq]), { onGap })
+    publish('t', 'x', 5)
+    open()
+    // 6..14 are forgotten; 15 and 16 are kept and replayed after the answer.
+    subs.settled('t', true, { seq: 16, gap: true })
+    publish('t', 'kept', 15)
+    publish('t', 'last', 16)
+    publish('t', 'live', 17)
+    expect(onGap).toHaveBeenCalledTimes(1)
+    expect(seen).toEqual([['x', 5], ['kept', 15], ['last', 16], ['live', 17]])
   })
 
   it('reads a null seq as a numbered topic with no message yet (cursor 0), on a gap and on a first subscribe', () => {

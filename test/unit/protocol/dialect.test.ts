@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import fc from 'fast-check'
 import { dialect } from '../../../examples/dialect'
 import { createClient, isProtocolError, isRpcError } from '../../../src/index'
-import type { Message } from '../../../src/protocol/protocol'
+import type { Decoded } from '../../../src/protocol/protocol'
 import { FakeSocket } from '../../helpers/fake-socket'
 import { readFileSync } from 'node:fs'
 
@@ -49,6 +49,15 @@ describe('examples/dialect: the wire format', () => {
     expect(dialect.decode('[{"id":1,"result":1},{"method":"e"}]').map((m) => m.type)).toEqual(['response', 'notification'])
   })
 
+  it('judges a batch member by member: a bad member is invalid in its place, with its id when it has one', () => {
+    expect(dialect.decode('[{"method":"e"},5,{"id":7,"method":3},{"id":2,"result":0}]')).toEqual([
+      { type: 'notification', method: 'e' },
+      { type: 'invalid', id: null },
+      { type: 'invalid', id: 7 },
+      { type: 'response', id: 2, result: 0 },
+    ])
+  })
+
   it.each(['nope', '[]', '5', 'null', '{}', '{"id":{},"method":"m"}', '{"id":true,"result":1}', '{"id":1,"error":{"code":"1","message":"m"}}',
     '{"method":"m","params":{"__proto__":{"x":1}}}', '[{"method":"m"},{"constructor":1}]'])('rejects %s', (frame) => {
     rejects(frame)
@@ -58,7 +67,7 @@ describe('examples/dialect: the wire format', () => {
   it('throws nothing but ProtocolError for any JSON', () => {
     fc.assert(fc.property(fc.jsonValue(), (value) => {
       try {
-        const messages: Message[] = dialect.decode(JSON.stringify(value))
+        const messages: Decoded[] = dialect.decode(JSON.stringify(value))
         expect(messages.length).toBeGreaterThan(0)
       } catch (err) {
         expect(isProtocolError(err)).toBe(true)

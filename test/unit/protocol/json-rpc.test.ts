@@ -106,6 +106,23 @@ describe('jsonRpc: decode', () => {
     expect(rpc.decode(frame).map((m) => m.type)).toEqual(['response', 'notification', 'error'])
   })
 
+  it('decodes a request with a null id (legal, discouraged), and a response carrying it back', () => {
+    expect(rpc.decode('{"jsonrpc":"2.0","id":null,"method":"a"}')).toEqual([{ type: 'request', id: null, method: 'a' }])
+    expect(rpc.decode('{"jsonrpc":"2.0","id":null,"result":1}')).toEqual([{ type: 'response', id: null, result: 1 }])
+  })
+
+  it('judges a batch member by member: a bad member becomes invalid in its place, the others decode', () => {
+    expect(rpc.decode('[{"jsonrpc":"2.0","method":"a"},{"jsonrpc":"1.0","method":"b","id":4},1,[{"jsonrpc":"2.0","method":"c"}],{"jsonrpc":"2.0","id":"x","result":2}]')).toEqual([
+      { type: 'notification', method: 'a' },
+      { type: 'invalid', id: 4 },
+      { type: 'invalid', id: null },
+      { type: 'invalid', id: null },
+      { type: 'response', id: 'x', result: 2 },
+    ])
+    // Every member bad: still one invalid member each (the server answers each with -32600).
+    expect(rpc.decode('[1,2,3]')).toEqual([{ type: 'invalid', id: null }, { type: 'invalid', id: null }, { type: 'invalid', id: null }])
+  })
+
   it('ignores members the spec does not define', () => {
     expect(rpc.decode('{"jsonrpc":"2.0","id":1,"result":1,"extra":true}')).toEqual([{ type: 'response', id: 1, result: 1 }])
   })
@@ -131,18 +148,14 @@ describe('jsonRpc: decode', () => {
     ['null', 'null'],
     ['a string', '"hi"'],
     ['an empty batch', '[]'],
-    ['a nested batch', '[[{"jsonrpc":"2.0","method":"a"}]]'],
-    ['a batch with one bad member', '[{"jsonrpc":"2.0","method":"a"},{"jsonrpc":"1.0","method":"b"}]'],
     ['no version', '{"id":1,"method":"a"}'],
     ['version 1.0', '{"jsonrpc":"1.0","id":1,"method":"a"}'],
     ['a numeric version', '{"jsonrpc":2,"id":1,"method":"a"}'],
     ['a method that is not a string', '{"jsonrpc":"2.0","id":1,"method":5}'],
     ['primitive params', '{"jsonrpc":"2.0","id":1,"method":"a","params":5}'],
     ['null params', '{"jsonrpc":"2.0","method":"a","params":null}'],
-    ['a request with a null id', '{"jsonrpc":"2.0","id":null,"method":"a"}'],
     ['a request with an object id', '{"jsonrpc":"2.0","id":{},"method":"a"}'],
     ['a response without an id', '{"jsonrpc":"2.0","result":1}'],
-    ['a response with a null id', '{"jsonrpc":"2.0","id":null,"result":1}'],
     ['a response with a boolean id', '{"jsonrpc":"2.0","id":true,"result":1}'],
     ['both result and error', '{"jsonrpc":"2.0","id":1,"result":1,"error":{"code":1,"message":"m"}}'],
     ['neither result nor error', '{"jsonrpc":"2.0","id":1}'],

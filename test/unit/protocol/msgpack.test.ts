@@ -165,11 +165,28 @@ describe('msgpack(): hostile input', () => {
     ['a response without its error slot', [1, 1, 'result']],
     ['an error whose code is a string', [1, 1, { code: '1', message: 'm' }, null]],
     ['an error with a result too', [1, 1, { code: 1, message: 'm' }, 5]],
-    ['a batch with one bad member', [[2, 'm'], [9]]],
     ['a map for a message', { method: 'm' }],
   ])('refuses %s as an invalid message', (_, value) => {
     const err = refusal(rawEncode(value))
     expect(causeOf(err)).toBeUndefined()
+  })
+})
+
+describe('msgpack(): batches, member by member', () => {
+  it('decodes a bad member as an invalid one in its place, with the id of a request or answer that has one', () => {
+    const batch = [[2, 'm'], [9], [0, 7, 5], [1, 'x', 'no', null], [0, null, 'n']]
+    expect(dialect.decode(rawEncode(batch))).toEqual([
+      { type: 'notification', method: 'm', params: undefined, once: undefined },
+      { type: 'invalid', id: null },
+      { type: 'invalid', id: 7 },
+      { type: 'invalid', id: 'x' },
+      { type: 'request', id: null, method: 'n', params: undefined, once: undefined },
+    ])
+  })
+
+  it('refuses an empty batch, and a single bad message, whole', () => {
+    expect(() => dialect.decode(rawEncode([]))).toThrow(expect.objectContaining({ name: 'ProtocolError' }))
+    expect(() => dialect.decode(rawEncode([9]))).toThrow(expect.objectContaining({ name: 'ProtocolError' }))
   })
 })
 

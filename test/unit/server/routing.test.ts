@@ -175,7 +175,7 @@ describe('routing a subscribe', () => {
       { jsonrpc: '2.0', id: 1, error: { code: -32602, message: 'Invalid params' } },
       { jsonrpc: '2.0', id: 3, error: { code: -32001, message: 'Too many subscriptions' } },
       { jsonrpc: '2.0', id: 2, error: { code: 403, message: 'Forbidden' } },
-      { jsonrpc: '2.0', id: 4, result: { seq: null, gap: false } },
+      { jsonrpc: '2.0', id: 4, result: { seq: null, gap: false, epoch: expect.any(String) } },
       { jsonrpc: '2.0', id: 5, error: { code: -32001, message: 'Too many subscriptions' } },
     ])
   })
@@ -188,7 +188,7 @@ describe('routing a subscribe', () => {
     await flush()
     void core.publish('t', 4)
     expect(peer.take().map((frame) => frame.result ?? frame.params)).toEqual([
-      { seq: 3, gap: false },
+      { seq: 3, gap: false, epoch: expect.any(String) },
       { topic: 't', seq: 2, data: 2 },
       { topic: 't', seq: 3, data: 3 },
       { topic: 't', seq: 4, data: 4 },

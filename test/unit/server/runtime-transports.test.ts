@@ -13,6 +13,7 @@ import type { BunRuntime, BunServer, BunServerWebSocket, BunWebSocketHandler } f
 import type { DenoRuntime } from '../../../src/server/transport/deno'
 import type { SharedServerOptions } from '../../../src/server/options'
 import type { WebUpgradeRequest } from '../../../src/server/transport/web-door'
+import type { Contract } from '../../../src/protocol/contract'
 
 afterEach(() => {
   vi.unstubAllGlobals()
@@ -242,7 +243,7 @@ function fakeBun(upgrades = true) {
 }
 
 /** A Bun server on the stand-in with one socket open that has called `echo` (its answer on its way). */
-async function bunServing(options: SharedServerOptions<unknown, WebUpgradeRequest> = {}, sendResult = 1) {
+async function bunServing(options: SharedServerOptions<unknown, Contract, WebUpgradeRequest> = {}, sendResult = 1) {
   const bun = fakeBun()
   const server = createBunServer({ port: 0, methods: { echo: (params) => params }, ...options })
   await server.ready

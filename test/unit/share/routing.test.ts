@@ -2,7 +2,7 @@
  * `share`, the rest of the API through a follower: events, server requests, topics, reconnect,
  * values that cannot cross the channel, and a follower that leaves while it holds things.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { isProtocolError, isRpcError } from '../../../src/index'
 import { createClient } from '../../../src/share'
 import { createFakeBrowser } from '../../helpers/fake-tabs'
@@ -141,6 +141,33 @@ describe('share: topics through a follower', () => {
     socket.receive(JSON.stringify({ jsonrpc: '2.0', id: request.id, result: { seq: 9, gap: true } }))
     await settle()
     expect(gaps.sort()).toEqual(['a', 'b'])
+  })
+
+  it("gives a follower tab a restarted numbering's messages, which the tab's own cursor would take for seen", async () => {
+    const browser = createFakeBrowser()
+    const quick = { reconnect: { backoff: () => 1 } }
+    tab(browser, quick)
+    const b = tab(browser, quick)
+    await settle()
+    const first = await serve()
+    const seen: unknown[] = []
+    b.client.subscribe('feed', (data) => seen.push(data))
+    await settle()
+    const subscribe = (socket: FakeSocket) => frames(socket).flat().find((frame) => frame.method === 'rpc.subscribe')!
+    const publish = (socket: FakeSocket, seq: number, data: string) =>
+      socket.receive(JSON.stringify({ jsonrpc: '2.0', method: 'rpc.publish', params: { topic: 'feed', seq, data } }))
+    first.receive(JSON.stringify({ jsonrpc: '2.0', id: subscribe(first).id, result: { seq: null, gap: false, epoch: 'old' } }))
+    publish(first, 1, 'old 1')
+    publish(first, 2, 'old 2')
+    await settle()
+    // A restart without a shared history: the new server is at 3 of a new numbering before the leader is back.
+    first.serverClose(1012, 'restart')
+    await vi.waitFor(() => expect(FakeSocket.last).not.toBe(first))
+    const second = await serve()
+    second.receive(JSON.stringify({ jsonrpc: '2.0', id: subscribe(second).id, result: { seq: 3, gap: true, epoch: 'new' } }))
+    for (const seq of [1, 2, 3]) publish(second, seq, `new ${seq}`)
+    await settle()
+    expect(seen).toEqual(['old 1', 'old 2', 'new 1', 'new 2', 'new 3'])
   })
 })
 

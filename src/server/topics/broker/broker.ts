@@ -15,6 +15,8 @@ export interface BrokerHistory {
   messages: HistoryEntry[]
   /** True when some messages after `after` are no longer kept, or `after` is beyond `seq` (the history was reset). */
   gap: boolean
+  /** The numbering's identity (`HistoryStore.epoch`), when the history has one. */
+  epoch?: string | undefined
 }
 
 /** What a broker tells its server. Given to {@link Broker.start}. */

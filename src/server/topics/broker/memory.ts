@@ -27,8 +27,9 @@ export function memoryBroker(history: HistoryStore = createHistory()): Broker & 
     },
     history(topic, after) {
       const seq = history.latest(topic)
-      if (after === undefined) return { seq, messages: [], gap: false }
-      return { seq, ...history.since(topic, after) }
+      const { epoch } = history
+      if (after === undefined) return { seq, epoch, messages: [], gap: false }
+      return { seq, epoch, ...history.since(topic, after) }
     },
     broadcast() {
       // One process: the server already delivered it to its own clients.

@@ -130,9 +130,10 @@ export function redisBroker(options: RedisBrokerOptions): Broker & { publish(top
       if (Number(field('t')) < oldest) continue
       messages.push({ seq: Number(id.split('-')[0]), data: JSON.parse(field('d')) as unknown })
     }
-    const reset = after > latest
+    // The numbering restarted below the client's cursor (Redis lost its data): what is kept now is all new to it.
+    if (after > latest) return { ...(await history(topic, 0)), gap: true }
     const first = messages[0]?.seq ?? latest + 1
-    return { seq, messages: reset ? [] : messages, gap: reset || first > after + 1 }
+    return { seq, messages, gap: first > after + 1 }
   }
 
   const accept = (topic: string, seq: number, data: unknown) => {
