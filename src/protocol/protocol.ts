@@ -5,7 +5,7 @@
  * this file.
  * @module
  */
-import type { SocketOptions } from '../socket/options'
+import type { HostBinaryType } from '../host'
 
 /**
  * One frame on the wire: text for a text dialect (JSON-RPC), bytes for a binary one (MessagePack).
@@ -13,8 +13,16 @@ import type { SocketOptions } from '../socket/options'
  */
 export type WireFrame = string | Uint8Array
 
-/** The socket options a dialect may set for its client ({@link Protocol.socketOptions}). */
-export type DialectSocketOptions = Pick<SocketOptions, 'protocols' | 'binaryType'>
+/**
+ * The socket options a dialect may set for its client ({@link Protocol.socketOptions}): `protocols` and
+ * `binaryType`, as `createSocket`'s options have them (written out here: the protocol layer sits under the socket's).
+ */
+export interface DialectSocketOptions {
+  /** Subprotocols, or a provider called before every attempt. */
+  protocols?: string | string[] | undefined | (() => string | string[] | undefined | Promise<string | string[] | undefined>)
+  /** How binary frames arrive. */
+  binaryType?: HostBinaryType | undefined
+}
 
 /** A request id. lifeline's client makes numbers; peers may use strings. */
 export type Id = number | string
