@@ -23,9 +23,9 @@ const nodeEnv = (value) => ({
   },
 })
 
-// Three entries share their chunks in ESM and CJS: lifeline-ws (the client), lifeline-ws/socket and
-// lifeline-ws/share (the client whose createClient takes `share`).
-const entries = { lifeline: 'src/index.ts', socket: 'src/socket.ts', share: 'src/share.ts' }
+// Four entries share their chunks in ESM and CJS: lifeline-ws (the client), lifeline-ws/socket,
+// lifeline-ws/share (the client whose createClient takes `share`) and lifeline-ws/msgpack (the binary dialect).
+const entries = { lifeline: 'src/index.ts', socket: 'src/socket.ts', share: 'src/share.ts', msgpack: 'src/msgpack.ts' }
 
 const client = [
   // ESM leaves nanoevents to the app's bundler, which dedupes it with any other copy. By default rollup
@@ -35,7 +35,8 @@ const client = [
   // and an external is taken as free of side effects, as nanoevents says it is, so no entry keeps a bare import.
   {
     input: entries,
-    external: ['nanoevents'],
+    // @msgpack/msgpack too, for the same reason: the app's bundler dedupes it (and only lifeline-ws/msgpack imports it).
+    external: ['nanoevents', '@msgpack/msgpack'],
     treeshake: { moduleSideEffects: 'no-external' },
     plugins: [ts()],
     output: { dir: 'dist', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', format: 'es', sourcemap: true, hoistTransitiveImports: false },
@@ -60,7 +61,7 @@ const client = [
   },
   ...Object.entries(entries).map(([name, input]) => ({
     input,
-    external: ['nanoevents'],
+    external: ['nanoevents', '@msgpack/msgpack'],
     plugins: [dts({ tsconfig: './tsconfig.build.json' })],
     output: { file: `dist/${name}.d.ts`, format: 'es' },
   })),

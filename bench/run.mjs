@@ -26,6 +26,8 @@ const sections = {
   history: () => import('./history.mjs'),
   sharing: () => import('./sharing.mjs'),
   gateway: () => import('./gateway.mjs'),
+  encodings: () => import('./encodings.mjs'),
+  'msgpack-libraries': () => import('./msgpack-libraries.mjs'),
   capacity: () => import('./capacity.mjs'),
 }
 const aliases = { throughput: ['throughput-node', 'throughput-browser'] }
@@ -63,7 +65,8 @@ function chromiumVersion() {
 }
 
 const libraries = ['lifeline-ws', 'ws', 'partysocket', 'reconnecting-websocket', 'sockette', 'websocket-ts', 'socket.io-client', 'socket.io',
-  'phoenix', 'centrifuge', 'rpc-websockets', 'graphql-ws', '@microsoft/signalr', 'json-rpc-2.0', 'esbuild', 'playwright-core']
+  'phoenix', 'centrifuge', 'rpc-websockets', 'graphql-ws', '@microsoft/signalr', 'json-rpc-2.0', 'esbuild', 'playwright-core',
+  '@msgpack/msgpack', 'msgpackr', 'socket.io-msgpack-parser']
 
 const { names, opts } = parseArgs(process.argv.slice(2))
 const machine = {

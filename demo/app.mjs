@@ -3,7 +3,8 @@
 // methods. Its state (rooms, messages, the topic history) outlives the socket
 // server, as a database would, so the lab can restart the server without the
 // chat forgetting its messages or the dashboard losing ticks.
-import { createHistory, InvalidParams, RpcError } from '../dist/server.js'
+import { createHistory, InvalidParams, jsonRpc, RpcError } from '../dist/server.js'
+import { msgpack } from '../dist/msgpack.js'
 
 const TICK_MS = 500
 const BOT_MS = 33
@@ -137,6 +138,8 @@ export function createApp() {
   return {
     /** Options every socket server of the demo is created with. */
     options: {
+      // JSON for every story, MessagePack for the ones that ask for it by subprotocol (Cursors).
+      protocol: [jsonRpc(), msgpack()],
       methods,
       history,
       onDisconnect(ctx) {

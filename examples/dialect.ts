@@ -22,7 +22,7 @@ function toMessage(w: Wire): Message | undefined {
 }
 
 /** The dialect. Ping, subscribe, unsubscribe and publish use the server's own method names. */
-export const dialect: Protocol = {
+export const dialect: Protocol<string> = {
   ping: 'ping', subscribe: 'subscribe', unsubscribe: 'unsubscribe', publish: 'publish',
   codes: { methodNotFound: 404, internalError: 500 }, // what this client answers: no handler, or a handler threw
   encode(message) {
@@ -35,8 +35,8 @@ export const dialect: Protocol = {
   decode(frame) {
     let data: unknown
     try {
-      // Refuse keys that could reach a prototype once a payload is spread or merged.
-      data = JSON.parse(frame, (key, value: unknown) => {
+      // Refuse keys that could reach a prototype once a payload is spread or merged. Bytes are no JSON.
+      data = JSON.parse(typeof frame === 'string' ? frame : '', (key, value: unknown) => {
         if (['__proto__', 'constructor', 'prototype'].includes(key)) throw new TypeError(key)
         return value
       })

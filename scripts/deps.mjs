@@ -41,7 +41,7 @@ const layerOf = (file) => {
   // The bindings (react/, vue/, svelte/) sit on the framework-neutral store/, which sits on the entries.
   if (['react/', 'vue/', 'svelte/', 'react-native/', 'testing/', 'gateway/'].some((dir) => file.startsWith(dir))) return 'bindings, testing, gateway'
   if (file.startsWith('store/')) return 'store'
-  if (file === 'index.ts' || file === 'socket.ts' || file === 'share.ts') return 'entries'
+  if (file === 'index.ts' || file === 'socket.ts' || file === 'share.ts' || file === 'msgpack.ts') return 'entries'
   for (const layer of ['share', 'client', 'socket', 'protocol']) if (file.startsWith(`${layer}/`)) return layer
   return 'base'
 }

@@ -14,7 +14,7 @@ export type {
   HandlerName, HandlerOf, Part, Lookup,
 } from './client/contract'
 export type { JsonRpcOptions } from './protocol/json-rpc'
-export type { Protocol, Message, Decoded, InvalidMember, Id, Once, ErrorObject, SubscribeParams, SubscribeResult, PublishParams } from './protocol/protocol'
+export type { Protocol, WireFrame, DialectSocketOptions, Message, Decoded, InvalidMember, Id, Once, ErrorObject, SubscribeParams, SubscribeResult, PublishParams } from './protocol/protocol'
 export type { HostUrl, HostAbortSignal, HostEventTarget, HostBlob, HostWebSocket, HostMessageEvent, HostStorage, HostIndexedDb, HostBinaryType } from './host'
 export { jsonRpc } from './protocol/json-rpc'
 export {

@@ -13,7 +13,7 @@ import { resolveOptions, socketUrl, type UrlInput } from '../socket/options'
 import { validate } from '../socket/validate'
 import { createCore, type Core, type Layer } from '../socket/socket'
 import type { Frame } from '../socket/outbox'
-import type { Decoded, Id, Message, Protocol } from '../protocol/protocol'
+import type { Decoded, Id, Message, Protocol, WireFrame } from '../protocol/protocol'
 import { clientRules, resolveClientOptions, type ClientOptions } from './options'
 import { createCalls } from './calls'
 import type { Settle } from './subscriptions'
@@ -112,7 +112,7 @@ function createSocketRpc(core: Core, protocol: Protocol, callTimeout: number, re
    * or its first frame did not decode. Said once; the session handshake and `failed` calls end at once
    * (nothing waits connectTimeout for an answer that cannot come), and nothing is answered.
    */
-  const plainServer = (why: string, frame: string, failed: (id: number | string) => boolean) => {
+  const plainServer = (why: string, frame: unknown, failed: (id: number | string) => boolean) => {
     const error = new ProtocolError(`lifeline: this looks like a plain WebSocket server (${why}): use createSocket from lifeline-ws/socket`, frame)
     for (const id of calls.ids()) {
       if (failed(id) || calls.method(id) === protocol.session) calls.reject(id, error)
@@ -122,16 +122,14 @@ function createSocketRpc(core: Core, protocol: Protocol, callTimeout: number, re
   }
 
   const dispatch = (frame: unknown) => {
-    if (typeof frame !== 'string') {
-      session?.inbound(undefined)
-      return
-    }
     let messages: Decoded[]
     try {
-      messages = protocol.decode(frame)
+      // Text, or bytes for a binary dialect (ArrayBuffers: the binaryType its socketOptions set). The
+      // dialect judges: JSON refuses bytes, msgpack() text.
+      messages = protocol.decode(frame as WireFrame)
     } catch (err) {
       session?.inbound(undefined)
-      if (!spoken) return plainServer(`its first frame is not JSON-RPC: ${frame.slice(0, 40)}`, frame, () => false)
+      if (!spoken) return plainServer(`its first frame does not decode: ${String(frame).slice(0, 40)}`, frame, () => false)
       return core.report(err)
     }
     spoken = true
@@ -249,7 +247,7 @@ export function createSingleClient<C extends Contract = Contract>(url: UrlInput,
   if (typeof url !== 'function') socketUrl(url)
   const { callTimeout, protocol } = resolveClientOptions(options)
   let methods = rawMode
-  const core = createCore(url, resolveOptions(options, !!protocol), (created) => {
+  const core = createCore(url, resolveOptions(protocol?.socketOptions?.(options) ?? options, !!protocol), (created) => {
     if (!protocol) return {}
     const rpc = createSocketRpc(created, protocol, callTimeout, resume)
     methods = rpc.methods

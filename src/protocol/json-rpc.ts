@@ -65,6 +65,38 @@ export interface JsonRpcOptions {
   ack?: string
 }
 
+// Bundlers replace `process.env.NODE_ENV`; declared here (not from @types/node) so the browser build needs no Node types.
+declare const process: { env: { NODE_ENV?: string } }
+
+/**
+ * JSON has no bytes: `JSON.stringify` would turn a `Uint8Array` into `{"0":1,"1":2}` and an `ArrayBuffer`
+ * or a `Blob` into `{}` without a word. This replacer refuses them, naming the key; `encode` makes that a
+ * ProtocolError. It looks at the value as it was (`this[key]`), before a `toJSON` (a Node `Buffer` has
+ * one). @internal
+ */
+function refuseBinary(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const raw = this[key]
+  if (raw instanceof ArrayBuffer || ArrayBuffer.isView(raw) || (typeof Blob != 'undefined' && raw instanceof Blob)) {
+    throw new TypeError(`binary data in '${key}': use msgpack() from lifeline-ws/msgpack, or base64`)
+  }
+  return value
+}
+
+/**
+ * The replacer every jsonRpc() encodes with: {@link refuseBinary} in development builds, none in
+ * production ones (see {@link jsonRpc}), until a server is made in this process.
+ */
+let binaryCheck = typeof process !== 'undefined' && process.env.NODE_ENV !== 'production' ? refuseBinary : undefined
+
+/**
+ * From now on every jsonRpc() of this process refuses binary data, whatever NODE_ENV says: called by
+ * createServer, whose fan-out skips a JSON client for bytes and must do so in production too. The client's
+ * bytes are what the check would cost it; a server's are not. @internal
+ */
+export function refuseBinaryAlways(): void {
+  binaryCheck = refuseBinary
+}
+
 type Obj = { [key: string]: unknown }
 type Wire = Obj & { error?: { code?: unknown; message?: unknown } }
 
@@ -132,19 +164,27 @@ function toWire(message: Message): Obj {
 /**
  * JSON-RPC 2.0, the default protocol. Encodes single messages and batches
  * (an array of messages becomes one array frame); decodes and strictly
- * validates single messages and batches. A frame that is not JSON, a single
- * message that is malformed, an empty batch, and any `__proto__`,
- * `constructor` or `prototype` key throw a `ProtocolError` carrying the
- * frame; its `cause` is a `SyntaxError` only when the frame was not JSON at
- * all (answer that with {@link ParseError}, the rest with
+ * validates single messages and batches. A frame that is not JSON (bytes
+ * included), a single message that is malformed, an empty batch, and any
+ * `__proto__`, `constructor` or `prototype` key throw a `ProtocolError`
+ * carrying the frame; its `cause` is a `SyntaxError` only when the frame was
+ * not JSON at all (answer that with {@link ParseError}, the rest with
  * {@link InvalidRequest}). A batch is judged member by member: a malformed
- * member becomes an `InvalidMember` in its place.
+ * member becomes an `InvalidMember` in its place. Binary data (a
+ * `Uint8Array` or any view, an `ArrayBuffer`, a `Blob`) in a message is
+ * refused with a `ProtocolError` that names its key and says to use
+ * `msgpack()` or base64: in development builds, and in every build once a
+ * `lifeline-ws/server` runs in the process. A production client build skips
+ * the check: sending bytes over JSON is a mistake of the code that
+ * development shows, and in every build the check cost about 90 B of every
+ * client on JSON (docs/protocol.md, "Encodings").
  * @param options method names of the conventions; each has a `rpc.` default
  * @example
  * createClient(url, { protocol: jsonRpc({ publish: 'event' }) })
  */
-export function jsonRpc(options: JsonRpcOptions = {}): Protocol {
+export function jsonRpc(options: JsonRpcOptions = {}): Protocol<string> {
   return {
+    name: 'lifeline.json',
     ping: 'rpc.ping',
     subscribe: 'rpc.subscribe',
     unsubscribe: 'rpc.unsubscribe',
@@ -157,7 +197,7 @@ export function jsonRpc(options: JsonRpcOptions = {}): Protocol {
     encode(message) {
       const wire = Array.isArray(message) ? message.map(toWire) : toWire(message as Message)
       try {
-        return JSON.stringify(wire)
+        return JSON.stringify(wire, binaryCheck)
       } catch (cause) {
         throw new ProtocolError(`lifeline: cannot encode as JSON: ${String((cause as Error).message)}`, message, { cause })
       }
@@ -167,8 +207,9 @@ export function jsonRpc(options: JsonRpcOptions = {}): Protocol {
       try {
         // Keys that could reach a prototype once user code spreads or merges a payload. A reviver
         // costs a call per value, so it runs only when the text could hold such a key (or a \u
-        // escape, which could spell one).
-        const data: unknown = JSON.parse(frame, HOSTILE.test(frame) ? refuseHostileKeys : undefined)
+        // escape, which could spell one). Bytes are no JSON: parsed as nothing, they are a SyntaxError
+        // like any other frame that is not JSON (JSON.parse would read a Node Buffer as its UTF-8 text).
+        const data: unknown = JSON.parse(typeof frame == 'string' ? frame : '', HOSTILE.test(frame as string) ? refuseHostileKeys : undefined)
         // One message is the common frame: no batch array to wrap it in and map over.
         if (!Array.isArray(data)) {
           const message = toMessage(data as Wire | null)

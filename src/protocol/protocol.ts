@@ -5,6 +5,24 @@
  * this file.
  * @module
  */
+import type { HostBinaryType } from '../host'
+
+/**
+ * One frame on the wire: text for a text dialect (JSON-RPC), bytes for a binary one (MessagePack).
+ * A decoder is also handed an `ArrayBuffer` when the socket's `binaryType` is `'arraybuffer'`.
+ */
+export type WireFrame = string | Uint8Array
+
+/**
+ * The socket options a dialect may set for its client ({@link Protocol.socketOptions}): `protocols` and
+ * `binaryType`, as `createSocket`'s options have them (written out here: the protocol layer sits under the socket's).
+ */
+export interface DialectSocketOptions {
+  /** Subprotocols, or a provider called before every attempt. */
+  protocols?: string | string[] | undefined | (() => string | string[] | undefined | Promise<string | string[] | undefined>)
+  /** How binary frames arrive. */
+  binaryType?: HostBinaryType | undefined
+}
 
 /** A request id. lifeline's client makes numbers; peers may use strings. */
 export type Id = number | string
@@ -84,25 +102,42 @@ export interface PublishParams {
 }
 
 /**
- * A wire format. The default is `jsonRpc()`; write your own for a dialect
- * (see docs/protocol.md).
+ * A wire format. The default is `jsonRpc()`; `msgpack()` (from `lifeline-ws/msgpack`) is the binary one;
+ * write your own for a dialect (see docs/protocol.md). `Frame` is what `encode` makes: `string` for a text
+ * dialect, `Uint8Array` for a binary one.
  * @example
  * const dialect: Protocol = { ...jsonRpc(), encode: myEncode, decode: myDecode }
  */
-export interface Protocol {
+export interface Protocol<Frame extends WireFrame = WireFrame> {
   /**
    * Encode one message, or several as one batch frame. Throws (a `ProtocolError`)
    * when a value cannot be encoded, for example a BigInt or a cycle.
    */
-  encode(message: Message | readonly Message[]): string
+  encode(message: Message | readonly Message[]): Frame
   /**
    * Decode one inbound frame into its messages (several for a batch). Throws a `ProtocolError`
    * carrying the frame when the frame as a whole is malformed (not the dialect's syntax, no message,
-   * an empty batch, a key that could reach a prototype). In a batch, a member that is no valid message
+   * an empty batch, a key that could reach a prototype), or when it is of the other kind (a binary
+   * frame for a text dialect, text for a binary one). In a batch, a member that is no valid message
    * becomes an {@link InvalidMember} in its place, so the others are still handled; a dialect that
    * throws for such a batch instead still works, and its batches are refused whole.
    */
-  decode(frame: string): Decoded[]
+  decode(frame: WireFrame | ArrayBuffer): Decoded[]
+  /**
+   * The WebSocket subprotocol that names this dialect (`lifeline.json` for jsonRpc(), `lifeline.msgpack`
+   * for msgpack()). The client offers it in the handshake; `lifeline-ws/server`, given several dialects,
+   * serves each connection in the one its client offered (docs/protocol.md, "Encodings").
+   */
+  readonly name?: string
+  /**
+   * What a client on this dialect needs of its socket, given the app's socket options and returning the
+   * ones to use. msgpack() offers its subprotocol first, before the app's own, and reads binary frames as
+   * `ArrayBuffer`s (a `Blob`, a browser's default, cannot be decoded synchronously). The dialect carries
+   * this, so that a client on JSON ships none of it. @default none: the app's options as they are
+   * @example
+   * const dialect: Protocol = { ...jsonRpc(), socketOptions: (options) => ({ ...options, binaryType: 'arraybuffer' }) }
+   */
+  readonly socketOptions?: <Options extends DialectSocketOptions>(options: Options) => Options
   /** Method of the request sent as a heartbeat probe. Any reply, even an error, proves life. */
   readonly ping: string
   /** Method of the subscribe request; its params are {@link SubscribeParams}. */

@@ -44,7 +44,6 @@ export interface Core<Auth> {
 export function createCore<Auth>(resolved: ResolvedServerOptions<Auth>, transport: Transport<Auth>): Core<Auth> {
   const stats: ServerStats = { connections: 0, accepted: 0, rejected: 0, calls: 0, errors: 0, dropped: 0, malformed: 0 }
   const { broker } = resolved
-  const topics = createTopics(broker, resolved.protocol, resolved.codes)
   let stopping = false
   let closed: Promise<void> | undefined
 
@@ -56,6 +55,7 @@ export function createCore<Auth>(resolved: ResolvedServerOptions<Auth>, transpor
       /* nowhere left to report to */
     }
   }
+  const topics = createTopics(broker, resolved.dialects, resolved.codes, report)
   const clients = createClients({ resolved, topics, stats, report, closing: () => stopping })
 
   const brokerStarted = Promise.resolve(

@@ -19,7 +19,7 @@ export type { SharedServerOptions, ServerBehaviour, MethodsOption } from './opti
 export type { Contract, Method } from '../protocol/contract'
 export type { EventArgs, TopicArgs, HandlerCallArgs, HandlerResult, MethodParams, PayloadArgs } from './contract'
 export { ParseError, InvalidRequest, MethodNotFound, InvalidParams, InternalError, AlreadyRun, jsonRpc } from '../protocol/json-rpc'
-export type { Protocol, Message, Decoded, InvalidMember, Id, Once, ErrorObject, SubscribeParams, SubscribeResult, PublishParams } from '../protocol/protocol'
+export type { Protocol, WireFrame, DialectSocketOptions, Message, Decoded, InvalidMember, Id, Once, ErrorObject, SubscribeParams, SubscribeResult, PublishParams } from '../protocol/protocol'
 export {
   LifelineError, RpcError, TimeoutError, ConnectionClosedError, ProtocolError, OutcomeUnknownError,
   isRpcError, isTimeoutError, isConnectionClosedError, isProtocolError, isOutcomeUnknownError,

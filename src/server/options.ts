@@ -190,8 +190,17 @@ export interface ServerBehaviour<Auth = unknown, C extends Contract = Contract, 
   callTimeout?: number
   /** How long `close()` lets in-flight requests finish before closing every client, ms. @default 10000 */
   shutdownTimeout?: number
-  /** The wire format; must match the clients'. @default jsonRpc() */
-  protocol?: Protocol
+  /**
+   * The wire format, or several: each connection is served in the dialect its client offered as its
+   * WebSocket subprotocol (`lifeline.json`, `lifeline.msgpack`: each dialect's `name`), in this list's
+   * order of preference; a client that offers none of them gets the first. The dialects must share the
+   * conventions' method names and error codes (docs/protocol.md, "Encodings").
+   * @default jsonRpc()
+   * @example
+   * import { msgpack } from 'lifeline-ws/msgpack'
+   * createServer({ port: 8080, protocol: [jsonRpc(), msgpack()] })
+   */
+  protocol?: Protocol | readonly Protocol[]
   /**
    * Sessions: on by default for clients that ask (`rpc.session`); `false` answers that request
    * with -32601, like a plain JSON-RPC server. Clients that never ask work as without sessions.
@@ -306,6 +315,8 @@ export interface ResolvedDoor<Auth> {
   authenticate: ((request: UpgradeRequest) => Auth | Promise<Auth>) | undefined
   authRejection: 'close' | 'http'
   maxPayload: number
+  /** The dialects' subprotocols, in order of preference: the one a client offers first in this order is chosen. */
+  subprotocols: readonly string[]
 }
 
 /** Per-client and per-connection limits. @internal */
@@ -329,7 +340,12 @@ export interface ResolvedHooks<Auth> {
 export interface ResolvedServerOptions<Auth> {
   listen: ResolvedListen
   door: ResolvedDoor<Auth>
+  /** The default dialect: for a client that offers none of the dialects' subprotocols. */
   protocol: Protocol
+  /** Every dialect, the default first. */
+  dialects: readonly Protocol[]
+  /** Every dialect by its subprotocol (the default's too, when it has a name). */
+  dialectsByName: ReadonlyMap<string, Protocol>
   /** The protocol's error codes; the ones it leaves out are JSON-RPC's. */
   codes: Codes
   /** The session convention's method names (a protocol may rename them). */

@@ -7,7 +7,7 @@
  * without a rule does not compile. The types are in options.ts.
  * @module
  */
-import { jsonRpc, jsonRpcCodes } from '../protocol/json-rpc'
+import { jsonRpc, jsonRpcCodes, refuseBinaryAlways } from '../protocol/json-rpc'
 import type { Protocol } from '../protocol/protocol'
 import type { Contract } from '../protocol/contract'
 import { nearest } from '../nearest'
@@ -121,8 +121,13 @@ const rules: Rules<ServerOptions> = {
   callTimeout: integer(1),
   shutdownTimeout: integer(0),
   protocol: (value, name) => {
-    implementing('a Protocol, like jsonRpc()', ['encode', 'decode'])(value, name)
-    for (const member of ['ping', 'subscribe', 'unsubscribe', 'publish'] as const) string((value as Protocol)[member], `${name}.${member}`)
+    const list = Array.isArray(value) ? (value as unknown[]) : [value]
+    if (!list.length) throw new TypeError(`${PREFIX}${name} must be a Protocol or a non-empty list of them, got []`)
+    list.forEach((dialect, index) => {
+      const at = Array.isArray(value) ? `${name}[${index}]` : name
+      implementing('a Protocol, like jsonRpc()', ['encode', 'decode'])(dialect, at)
+      for (const member of ['ping', 'subscribe', 'unsubscribe', 'publish'] as const) string((dialect as Protocol)[member], `${at}.${member}`)
+    })
   },
   sessions: section(sessionRules),
   onConnect: fn,
@@ -155,6 +160,35 @@ function resolveSessions(sessions: ServerSessionOptions | false | undefined, clo
   }
 }
 
+/** What every dialect of one server must agree on: routing, sessions and the answers take them from the first. */
+const SHARED = ['ping', 'subscribe', 'unsubscribe', 'publish', 'session', 'ack'] as const
+
+/**
+ * The `protocol` option as a list, the default first. Several dialects must each have a distinct name
+ * (the subprotocol that picks it) and share the conventions' method names and codes.
+ */
+function resolveDialects(option: Protocol | readonly Protocol[] | undefined): Protocol[] {
+  if (option === undefined) return [jsonRpc()]
+  const list: Protocol[] = Array.isArray(option) ? [...(option as readonly Protocol[])] : [option as Protocol]
+  if (list.length === 1) return list
+  const [first] = list as [Protocol]
+  const codes = (dialect: Protocol) => JSON.stringify({ ...jsonRpcCodes, ...dialect.codes })
+  const seen = new Set<string>()
+  list.forEach((dialect, index) => {
+    const at = `${PREFIX}protocol[${index}]`
+    if (typeof dialect.name !== 'string' || !dialect.name) throw new TypeError(`${at} needs a name (its WebSocket subprotocol) when there are several dialects`)
+    if (seen.has(dialect.name)) throw new TypeError(`${at}: two dialects are named ${dialect.name}`)
+    seen.add(dialect.name)
+    for (const member of SHARED) {
+      if (dialect[member] !== first[member]) {
+        throw new TypeError(`${at}.${member} is ${String(dialect[member])} and the first dialect's ${String(first[member])}: every dialect must use the same`)
+      }
+    }
+    if (codes(dialect) !== codes(first)) throw new TypeError(`${at}.codes differ from the first dialect's: every dialect must answer with the same codes`)
+  })
+  return list
+}
+
 /**
  * Check every option of `createServer` and give each its default. `clock`: every timer's (clock.ts);
  * the built-in history and session store read their time from it too. An internal parameter, not
@@ -168,7 +202,10 @@ export function resolveServerOptions<Auth>(options: ServerOptions<Auth>, clock: 
   if (!isRecord(options)) throw new TypeError(`${PREFIX}options must be an object, got ${describe(options)}`)
   checkMembers('', options, rules)
   const listen = resolveListen(options)
-  const protocol = options.protocol ?? jsonRpc()
+  // A JSON client is skipped for bytes (and a handler's bytes refused) in production too (json-rpc.ts).
+  refuseBinaryAlways()
+  const dialects = resolveDialects(options.protocol)
+  const protocol = dialects[0]!
   // A protocol may name the session convention's methods; jsonRpc() uses the rpc. names.
   const names = { session: protocol.session ?? 'rpc.session', ack: protocol.ack ?? 'rpc.ack' }
   const reserved = [protocol.ping, protocol.subscribe, protocol.unsubscribe, protocol.publish, names.session, names.ack]
@@ -198,8 +235,11 @@ export function resolveServerOptions<Auth>(options: ServerOptions<Auth>, clock: 
       authenticate,
       authRejection: options.authRejection ?? 'close',
       maxPayload: options.maxPayload ?? 1_048_576,
+      subprotocols: dialects.flatMap((dialect) => (dialect.name ? [dialect.name] : [])),
     },
     protocol,
+    dialects,
+    dialectsByName: new Map(dialects.flatMap((dialect) => (dialect.name ? [[dialect.name, dialect] as const] : []))),
     codes,
     names,
     control: new Set(reserved),

@@ -6,13 +6,17 @@
  * `persistOutbox` itself): the outbox only calls the hooks it returns.
  * @module
  */
+import type { HostBlob } from '../host'
 import { sizeOf } from './frame-size'
-import type { Entry, Persistence } from './outbox-types'
+import type { Entry, Frame, Persistence } from './outbox-types'
 
-/** One persisted frame. `id` grows with every frame stored, so order survives a reload. */
+/**
+ * One persisted frame. `id` grows with every frame stored, so order survives a reload. `frame` is text,
+ * or bytes (an `ArrayBuffer` or any view is stored as a `Uint8Array` of its bytes), or a `Blob`.
+ */
 export interface StoredFrame {
   id: number
-  frame: string
+  frame: string | Uint8Array | HostBlob
   /** When it was queued (ms since epoch), for `ttl`. */
   at: number
   /** Its position in `session` once written on one, so that a reload can drop what the server already had. */
@@ -22,8 +26,8 @@ export interface StoredFrame {
 }
 
 /**
- * Where queued text frames are kept across reloads: a backend for {@link persistOutbox}. Methods may be
- * sync or async; a throw or rejection makes the outbox report one `error` event and keep frames in
+ * Where queued frames (text and binary, see {@link StoredFrame}) are kept across reloads: a backend
+ * for {@link persistOutbox}. Methods may be sync or async; a throw or rejection makes the outbox report one `error` event and keep frames in
  * memory only from then on. Calls arrive in order, and an async backend must apply them in that order.
  * @example
  * const backend: OutboxStorage = {
@@ -53,11 +57,23 @@ export interface QueueStorage {
   open(report: (err: unknown) => void): Persistence
 }
 
+const isBlob = (value: unknown): value is HostBlob => typeof Blob !== 'undefined' && value instanceof Blob
+
+/**
+ * A frame as it is stored: text as it is, the bytes of an `ArrayBuffer` or a view copied into a
+ * `Uint8Array` (a view's own bytes only: storing the view would clone its whole buffer), a `Blob` as it is.
+ */
+const storable = (frame: Frame): StoredFrame['frame'] => {
+  if (typeof frame === 'string' || isBlob(frame)) return frame
+  if (ArrayBuffer.isView(frame)) return new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength).slice()
+  return new Uint8Array(frame as ArrayBufferLike).slice()
+}
+
 /** Storage contents are input like any other: checked in every build. @internal */
 export const validStoredFrame = (stored: StoredFrame | null): boolean =>
   !!stored &&
   Number.isSafeInteger(stored.id) &&
-  typeof stored.frame === 'string' &&
+  (typeof stored.frame === 'string' || stored.frame instanceof Uint8Array || isBlob(stored.frame)) &&
   Number.isFinite(stored.at) &&
   (stored.position === undefined || Number.isSafeInteger(stored.position)) &&
   (stored.session === undefined || typeof stored.session === 'string')
@@ -88,15 +104,15 @@ function persistence(backend: OutboxStorage, report: (err: unknown) => void): Pe
       failed = true
       return undefined
     })
-  /** Stores a copy of a persisted text frame (again, with its position, once written on a session). */
+  /** Stores a copy of a persisted frame, text or binary (again, with its position, once written on a session). */
   const store = (entry: Entry) => {
     const { frame, persist, position, session } = entry.item
-    if (!persist || typeof frame !== 'string' || failed) return
+    if (!persist || failed) return
     if (entry.key === undefined) {
       lastKey++
       entry.key = lastKey
     }
-    const stored: StoredFrame = { id: entry.key, frame, at: entry.at, position, session }
+    const stored: StoredFrame = { id: entry.key, frame: storable(frame), at: entry.at, position, session }
     void use(() => backend.add(stored))
   }
 

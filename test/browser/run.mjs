@@ -35,6 +35,8 @@ const buildDir = await mkdtemp(join(tmpdir(), 'lifeline-browser-'))
 const mounts = { '/dist/': join(root, 'dist'), '/pages/': join(here, 'pages'), '/node_modules/nanoevents/': join(root, 'node_modules/nanoevents'), '/build/': buildDir }
 // axe-core, loaded into the gallery's pages by the accessibility scenario (stories-axe-1.mjs and stories-axe-2.mjs, through lib/axe.mjs).
 mounts['/node_modules/axe-core/'] = join(root, 'node_modules/axe-core')
+// @msgpack/msgpack's ESM build, imported by dist/msgpack.js on the MessagePack page (pages/msgpack.html).
+mounts['/node_modules/@msgpack/msgpack/'] = join(root, 'node_modules/@msgpack/msgpack')
 // Two origins serving the same files: a different port is a different origin.
 const web = await serveStatic(mounts)
 const crossWeb = await serveStatic(mounts)

@@ -103,7 +103,7 @@ export function memoryServer<Auth = unknown>(
       get open() {
         return isOpen
       },
-      send: (text) => void frames.push(JSON.parse(text) as Json),
+      send: (text) => void frames.push(JSON.parse(String(text)) as Json),
       close(code, reason) {
         if (!isOpen) return
         ended = { code, reason }
@@ -119,7 +119,8 @@ export function memoryServer<Auth = unknown>(
       frames,
       take: () => frames.splice(0) as (Json & Json[])[],
       send: (value) => events.message(JSON.stringify(value)),
-      sendRaw: (text) => events.message(text),
+      // A binary frame when undefined (its bytes do not matter to a JSON server: a parse error).
+      sendRaw: (text) => events.message(text ?? new Uint8Array([0])),
       pong: () => events.pong(),
       get pings() {
         return pings

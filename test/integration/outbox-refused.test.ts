@@ -51,6 +51,6 @@ describe('outbox and a refused socket', () => {
     expect(dropped.map((f) => JSON.parse(f as string).params.n)).toEqual([0, 1, 2])
     // Still stored once every pending storage call has run: the next page, signed in again, sends them.
     await flush()
-    expect(frames.map((f) => JSON.parse(f.frame).params.n)).toEqual([0, 1, 2])
+    expect(frames.map((f) => JSON.parse(f.frame as string).params.n)).toEqual([0, 1, 2])
   })
 })

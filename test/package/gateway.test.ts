@@ -42,7 +42,7 @@ describe('the lifeline-ws executable in the tarball', () => {
 
   it('installs with no package of its own beside lifeline-ws’s dependencies', () => {
     const installed = run('npm', ['ls', '--all', '--parseable']).stdout.trim().split('\n').slice(1).map((path) => path.split('node_modules/').pop())
-    expect(installed.sort()).toEqual(['lifeline-ws', 'nanoevents'])
+    expect(installed.sort()).toEqual(['@msgpack/msgpack', 'lifeline-ws', 'nanoevents'])
   })
 
   it('prints its version and its help', () => {

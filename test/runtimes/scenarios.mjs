@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createClient } from '../../dist/lifeline.js'
+import { msgpack } from '../../dist/msgpack.js'
 import { assertEqual, check, closedByPeer, maskedTextFrame, rawUpgrade, until, upgradeStatus } from './harness.mjs'
 
 /** Opens a socket of the runtime's WebSocket and resolves with how it closed. */
@@ -69,6 +70,26 @@ export async function serverScenarios(kind, WebSocket) {
     client.close()
     await server.close()
   })()
+
+  await check(on('MessagePack: lifeline.msgpack agreed, bytes both ways in a call and in a topic message'), async () => {
+    const server = kind.listen({ protocol: [kind.module.jsonRpc(), msgpack()], methods: { reverse: (bytes) => Uint8Array.from(bytes).reverse(), where: (_params, ctx) => ctx.request.headers['sec-websocket-protocol'] }, onError: () => {} })
+    await server.ready
+    try {
+      const client = createClient(`ws://127.0.0.1:${server.port}/`, { WebSocket, protocol: msgpack() })
+      const reversed = await client.call('reverse', new Uint8Array([1, 2, 250]))
+      assertEqual([reversed instanceof Uint8Array, Array.from(reversed)], [true, [250, 2, 1]], 'a Uint8Array result')
+      assertEqual(await client.call('where'), 'lifeline.msgpack', 'the subprotocol offered')
+      const seen = []
+      const subscription = client.subscribe('frames', (data) => seen.push(data))
+      await subscription.ready
+      server.publish('frames', { pixels: new Uint8Array([9, 8]) })
+      await until(() => seen.length === 1, 'a topic message with bytes')
+      assertEqual([seen[0].pixels instanceof Uint8Array, Array.from(seen[0].pixels)], [true, [9, 8]], 'bytes in a topic message')
+      client.close()
+    } finally {
+      await server.close()
+    }
+  })
 
   await check(on('fileHistory: a topic\'s numbering and messages survive a restart, and a returning client gets what it missed'), async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lifeline-runtime-history-'))

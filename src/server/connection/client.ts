@@ -8,7 +8,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto'
-import type { Message } from '../../protocol/protocol'
+import type { Message, Protocol, WireFrame } from '../../protocol/protocol'
 import type { Clock } from '../clock'
 import type { Codes } from '../messages/codes'
 import { createWorkQueue, type WorkQueue } from '../messages/work'
@@ -19,7 +19,6 @@ import type { Client, Connection } from './types'
 
 /** What every client of one server shares. @internal */
 export interface ClientParts<Auth> {
-  encode(message: Message | readonly Message[]): string
   codes: Codes
   clock: Clock
   callTimeout: number
@@ -65,7 +64,7 @@ class ClientContext<Auth> implements Context<Auth> {
   notify(event: string, params?: unknown): void {
     const { client } = this
     assertNotReserved(event, client.parts.control)
-    void client.sendFrame(client.parts.encode({ type: 'notification', method: event, params }))
+    void client.sendFrame(client.protocol.encode({ type: 'notification', method: event, params }))
   }
   call(method: string, params?: unknown, { timeout = this.client.parts.callTimeout }: CallOptions = {}): Promise<unknown> {
     const { client } = this
@@ -84,6 +83,8 @@ class ClientContext<Auth> implements Context<Auth> {
  */
 class ServedClient<Auth> implements Client<Auth> {
   readonly ctx: ClientContext<Auth>
+  /** The dialect of the connection it was first seen on: a session keeps it (sessions.ts). */
+  readonly protocol: Protocol
   /** The latest connection, even once it closed: ctx.auth and ctx.request stay readable. */
   latest: Connection<Auth>
   private current: Connection<Auth> | undefined = undefined
@@ -93,7 +94,7 @@ class ServedClient<Auth> implements Client<Auth> {
   private ender: SessionEnder<Auth> | undefined = undefined
   private gone = false
   /** Frames sent before the connection's first frame said whether it resumes a session; undefined when decided. */
-  private early: string[] | undefined = undefined
+  private early: WireFrame[] | undefined = undefined
 
   constructor(
     connection: Connection<Auth>,
@@ -101,6 +102,7 @@ class ServedClient<Auth> implements Client<Auth> {
     id: string,
   ) {
     this.latest = connection
+    this.protocol = connection.protocol
     this.ctx = new ClientContext(id, this)
   }
 
@@ -129,8 +131,8 @@ class ServedClient<Auth> implements Client<Auth> {
   call(method: string, params: unknown, timeout: number): Promise<unknown> {
     if (this.gone || (!this.started && !this.current?.writable)) return Promise.reject(clientGone())
     this.calls ??= createOutgoingCalls(this.parts.clock)
-    const { encode } = this.parts
-    return this.calls.start(method, timeout, (callId) => void this.sendFrame(encode({ type: 'request', id: callId, method, params })))
+    const { protocol } = this
+    return this.calls.start(method, timeout, (callId) => void this.sendFrame(protocol.encode({ type: 'request', id: callId, method, params })))
   }
   /** ctx.close: a session ends with its connection (its client starts a new one). */
   close(code: number, reason: string): void {
@@ -138,27 +140,27 @@ class ServedClient<Auth> implements Client<Auth> {
     else this.current?.close(code, reason)
   }
   send(message: Message | Message[], finishes?: number): void | Promise<void> {
-    const { encode } = this.parts
-    let frame: string
+    const { protocol } = this
+    let frame: WireFrame
     try {
-      frame = encode(message)
+      frame = protocol.encode(message)
     } catch (err) {
       this.parts.report(err, this.ctx)
-      frame = encode(Array.isArray(message) ? message.map((one) => this.answerable(one)) : this.answerable(message))
+      frame = protocol.encode(Array.isArray(message) ? message.map((one) => this.answerable(one)) : this.answerable(message))
     }
     return this.sendFrame(frame, finishes)
   }
   /** A result that cannot be encoded (BigInt, cycle) must still answer its request. */
   private answerable(message: Message): Message {
     try {
-      this.parts.encode(message)
+      this.protocol.encode(message)
       return message
     } catch {
       if (!('id' in message)) return message
       return { type: 'error', id: message.id, error: { code: this.parts.codes.internalError, message: 'Internal error' } }
     }
   }
-  sendFrame(frame: string, finishes?: number): void | Promise<void> {
+  sendFrame(frame: WireFrame, finishes?: number): void | Promise<void> {
     if (this.gone) return undefined
     if (this.early) {
       this.early.push(frame)

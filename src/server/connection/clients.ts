@@ -6,8 +6,8 @@
  * sessions, routing, the inbound path), each given what it needs.
  * @module
  */
-import type { Message } from '../../protocol/protocol'
 import type { UpgradeRequest } from '../context'
+import { assertEncodable, framesOf } from '../messages/frames'
 import { createInbound } from '../messages/inbound'
 import { createRouting } from '../messages/routing'
 import { createSubscriptions } from '../messages/subscribe'
@@ -53,7 +53,6 @@ export interface ClientsOptions<Auth> {
 export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth> {
   const { resolved, topics, stats, report } = options
   const { hooks, limits, codes, clock, protocol } = resolved
-  const encode = (message: Message | readonly Message[]) => protocol.encode(message)
   const connections = new Set<Connection<Auth>>()
   const clients = new Set<Client<Auth>>()
   const byId = new Map<string, Context<Auth>>()
@@ -82,7 +81,6 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
   }
 
   const clientParts: ClientParts<Auth> = {
-    encode,
     codes,
     clock,
     callTimeout: resolved.callTimeout,
@@ -104,7 +102,7 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
         ackMethod: resolved.names.ack,
         codes,
         clock,
-        encode,
+        protocol,
         restore: (connection, id) => track(createClient(connection, clientParts, id)),
         began: (client) => afterAnswer(hooks.onConnect, client.ctx),
         resumed: (client) => afterAnswer(hooks.onResume, client.ctx),
@@ -134,7 +132,6 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
     report,
   })
   const receive = createInbound<Auth>({
-    protocol,
     codes,
     stats,
     control: resolved.control,
@@ -147,6 +144,8 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
   })
 
   const connectionParts: ConnectionParts<Auth> = {
+    protocol,
+    dialectsByName: resolved.dialectsByName,
     maxBufferedAmount: limits.maxBufferedAmount,
     rateLimit: limits.rateLimit,
     clock,
@@ -185,9 +184,18 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
     },
     broadcast(event, params, origin) {
       if (resolved.control.has(event)) throw new TypeError(`lifeline-ws/server: ${event} is reserved for the protocol`)
-      const frame = encode({ type: 'notification', method: event, params })
-      for (const client of clients) void client.sendFrame(frame)
-      sessions?.broadcast(frame, origin)
+      // Encoded once per dialect its clients speak; none may take it (JSON, and bytes): it throws.
+      const frameFor = framesOf({ type: 'notification', method: event, params })
+      assertEncodable(frameFor, resolved.dialects)
+      let refused: Error | undefined
+      for (const client of clients) {
+        const frame = frameFor(client.protocol)
+        if (frame instanceof Error) refused ??= frame
+        else void client.sendFrame(frame)
+      }
+      // Some clients' dialect cannot carry it: they miss it, and the app hears of it once.
+      if (refused) report(refused)
+      sessions?.broadcast(frameFor, origin)
     },
     async letGoAll(force) {
       const all = [...clients]

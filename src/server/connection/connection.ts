@@ -9,6 +9,7 @@
  * its token bucket) is made on first use.
  * @module
  */
+import type { Protocol, WireFrame } from '../../protocol/protocol'
 import type { Clock } from '../clock'
 import type { UpgradeRequest } from '../context'
 import type { DeferredRequest, TransportSocket } from '../transport/transport'
@@ -25,8 +26,11 @@ export interface ConnectionParts<Auth> {
   rateLimit: { rate: number; burst: number } | false
   clock: Clock
   stats: ServerStats
+  /** The default dialect, and every dialect by its subprotocol: the socket's picks the connection's. */
+  protocol: Protocol
+  dialectsByName: ReadonlyMap<string, Protocol>
   /** An inbound frame, in order (messages/inbound.ts). */
-  receive(connection: Connection<Auth>, text: string | undefined): void
+  receive(connection: Connection<Auth>, frame: WireFrame): void
   /** The socket closed (connection/clients.ts). */
   closed(connection: Connection<Auth>, code: number, reason: string): void
 }
@@ -73,7 +77,7 @@ class ServedConnection<Auth> implements Connection<Auth> {
   private served: Client<Auth> | undefined = undefined
   private first = true
   /** Frames that arrived while a handshake was decided; undefined when not holding. */
-  private held: (string | undefined)[] | undefined = undefined
+  private held: WireFrame[] | undefined = undefined
   /** Heard from (a frame or a pong) since the heartbeat's last turn. */
   private heard = true
   /** Went over its rate: what it still sends is not even decoded. */
@@ -81,12 +85,17 @@ class ServedConnection<Auth> implements Connection<Auth> {
   private subscribedTopics: Set<string> | undefined = undefined
   private bucket: Bucket | undefined = undefined
 
+  /** The dialect the handshake's subprotocol picked; the server's first when it named none of them. */
+  readonly protocol: Protocol
+
   constructor(
     private readonly socket: TransportSocket,
     private kept: UpgradeRequest | DeferredRequest,
     readonly auth: Auth,
     private readonly parts: ConnectionParts<Auth>,
-  ) {}
+  ) {
+    this.protocol = parts.dialectsByName.get(socket.protocol ?? '') ?? parts.protocol
+  }
 
   get client(): Client<Auth> | undefined {
     return this.served
@@ -113,12 +122,12 @@ class ServedConnection<Auth> implements Connection<Auth> {
   hold(): void {
     this.held = []
   }
-  keepIfHolding(text: string | undefined): boolean {
+  keepIfHolding(frame: WireFrame): boolean {
     if (!this.held) return false
-    this.held.push(text)
+    this.held.push(frame)
     return true
   }
-  unhold(): (string | undefined)[] {
+  unhold(): WireFrame[] {
     const frames = this.held ?? []
     this.held = undefined
     return frames
@@ -149,7 +158,7 @@ class ServedConnection<Auth> implements Connection<Auth> {
   get writable(): boolean {
     return this.socket.open
   }
-  write(frame: string): void {
+  write(frame: WireFrame): void {
     const { socket } = this
     if (!socket.open) return
     // A client that stopped reading would make the server buffer without bound; cut it off.
@@ -176,9 +185,9 @@ class ServedConnection<Auth> implements Connection<Auth> {
   unsubscribed(topic: string): void {
     this.subscribedTopics?.delete(topic)
   }
-  message(text: string | undefined): void {
+  message(frame: WireFrame): void {
     this.heard = true
-    this.parts.receive(this, text)
+    this.parts.receive(this, frame)
   }
   pong(): void {
     this.heard = true

@@ -7,7 +7,7 @@
  * methods. Types only: connection.ts and client.ts make them.
  * @module
  */
-import type { Message } from '../../protocol/protocol'
+import type { Message, Protocol, WireFrame } from '../../protocol/protocol'
 import type { UpgradeRequest } from '../context'
 import type { WorkQueue } from '../messages/work'
 import type { Session } from '../sessions/session'
@@ -34,10 +34,10 @@ export interface Connection<Auth = unknown> extends SocketEvents, Subscriber {
   takeFirstFrame(): boolean
   /** Keep inbound frames from now on, in order, while a handshake is decided. */
   hold(): void
-  /** True while holding: `text` is kept (undefined: a binary frame). */
-  keepIfHolding(text: string | undefined): boolean
+  /** True while holding: `frame` is kept. */
+  keepIfHolding(frame: WireFrame): boolean
   /** Stop holding; returns the frames kept, in arrival order. */
-  unhold(): (string | undefined)[]
+  unhold(): WireFrame[]
   /**
    * Take `count` tokens of the socket's rate limit. True when it went over: the socket is then
    * closed with 1008 (once), and nothing it still sends is read.
@@ -51,7 +51,7 @@ export interface Connection<Auth = unknown> extends SocketEvents, Subscriber {
   /** True while frames can be written. */
   readonly writable: boolean
   /** Write a frame to the socket as it is (untracked); a reader too slow (over `maxBufferedAmount`) is cut off instead. */
-  write(frame: string): void
+  write(frame: WireFrame): void
   /** Close with a code and a reason (cut to what a close frame holds). */
   close(code: number, reason: string): void
   /** Drop the socket without a closing handshake. */
@@ -61,6 +61,11 @@ export interface Connection<Auth = unknown> extends SocketEvents, Subscriber {
 /** One client as the application sees it: its context (`ctx`), its work, the calls made to it, its session. */
 export interface Client<Auth = unknown> {
   readonly ctx: Context<Auth>
+  /**
+   * The dialect it is served in: its first connection's. A session keeps it: a resume from a
+   * connection in another dialect starts a new session instead (the frames kept are in this one).
+   */
+  readonly protocol: Protocol
   /** Application messages running or waiting for a slot (flow control); made on first use. */
   readonly work: WorkQueue
   /** True while application messages run or wait (without making the work queue). */
@@ -80,7 +85,7 @@ export interface Client<Auth = unknown> {
    */
   send(message: Message | Message[], finishes?: number): void | Promise<void>
   /** Send an encoded tracked frame: through the session when there is one, else to the connection. */
-  sendFrame(frame: string, finishes?: number): void | Promise<void>
+  sendFrame(frame: WireFrame, finishes?: number): void | Promise<void>
   /** The client's response or error to a call the server made (`ctx.call`). */
   settle(answer: Extract<Message, { type: 'response' | 'error' }>): void
   /** Serve this client on `connection` from now on. */

@@ -13,12 +13,12 @@
  *   session handshake), its result and replay, made at that moment too.
  * @module
  */
-import type { ErrorObject, Id, Message } from '../../protocol/protocol'
+import type { ErrorObject, Id, Message, WireFrame } from '../../protocol/protocol'
 
 /** What is written for one message. @internal */
 export interface Answer {
   reply?: Message
-  replay?: string[]
+  replay?: WireFrame[]
 }
 
 /** Makes a message's answer when its frame's answers are written. @internal */
@@ -30,7 +30,7 @@ export type Handled = Commit | undefined | Promise<Commit | undefined>
 /** A granted protocol request (subscribe, session): its result, and what to replay right after it. @internal */
 export interface Granted {
   result: unknown
-  replay?: string[]
+  replay?: WireFrame[]
 }
 
 /** An error reply. @internal */

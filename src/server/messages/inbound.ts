@@ -11,7 +11,8 @@
  * a connection's state is its own (connection/connection.ts).
  * @module
  */
-import type { Decoded, ErrorObject, InvalidMember, Message, Protocol } from '../../protocol/protocol'
+import { isBatchFrame } from '../../protocol/msgpack-scan'
+import type { Decoded, ErrorObject, InvalidMember, Message, WireFrame } from '../../protocol/protocol'
 import type { Client, Connection } from '../connection/types'
 import type { Context, ServerStats } from '../types'
 import { errorReply, type Commit, type Handled } from './answers'
@@ -21,7 +22,6 @@ import type { Route } from './routing'
 
 /** What the inbound path needs from its server. @internal */
 export interface InboundOptions<Auth> {
-  protocol: Protocol
   codes: Codes
   stats: ServerStats
   /** Every control method (the session convention's, ping, subscribe, unsubscribe, publish). */
@@ -39,11 +39,14 @@ export interface InboundOptions<Auth> {
 }
 
 /** Receives one inbound frame of a connection (undefined: a binary frame). @internal */
-export type Receive<Auth> = (connection: Connection<Auth>, text: string | undefined) => void
+export type Receive<Auth> = (connection: Connection<Auth>, data: WireFrame) => void
+
+/** A batch is answered with a batch, even of one: a JSON array, or MessagePack's array of arrays. */
+const isBatch = (data: WireFrame) => (typeof data === 'string' ? /^\s*\[/.test(data) : isBatchFrame(data))
 
 /** @internal */
 export function createInbound<Auth>(options: InboundOptions<Auth>): Receive<Auth> {
-  const { protocol, stats, codes, route } = options
+  const { stats, codes, route } = options
   const isControl = (message: Decoded) => (message.type === 'request' || message.type === 'notification') && options.control.has(message.method)
   const isAck = (message: Decoded) => message.type === 'notification' && message.method === options.ackMethod
   /**
@@ -56,7 +59,7 @@ export function createInbound<Auth>(options: InboundOptions<Auth>): Receive<Auth
   }
 
   /** Decode, classify and count synchronously, so frames are counted in arrival order. */
-  function frame(connection: Connection<Auth>, text: string | undefined): Promise<void> | undefined {
+  function frame(connection: Connection<Auth>, data: WireFrame): Promise<void> | undefined {
     const client = connection.client
     // A resume gave this connection's place to a newer one: nothing it still sends counts.
     if (!client) return undefined
@@ -64,10 +67,10 @@ export function createInbound<Auth>(options: InboundOptions<Auth>): Receive<Auth
     let messages: Decoded[] | undefined
     let failure: ErrorObject | undefined
     try {
-      if (text === undefined) throw new TypeError('binary frame')
-      messages = protocol.decode(text)
+      // In the connection's dialect: a frame of the other kind (bytes to JSON, text to MessagePack) is a parse error.
+      messages = connection.protocol.decode(data)
     } catch (err) {
-      const parse = text === undefined || (err as { cause?: unknown }).cause instanceof SyntaxError
+      const parse = (err as { cause?: unknown }).cause instanceof SyntaxError
       failure = parse ? { code: codes.parseError, message: 'Parse error' } : { code: codes.invalidRequest, message: 'Invalid Request' }
     }
     // Every message of a batch costs a token (the frame itself paid one on arrival).
@@ -98,10 +101,10 @@ export function createInbound<Auth>(options: InboundOptions<Auth>): Receive<Auth
     // A tracked frame or an ack comes only after the client read a handshake answer (its outbox opens
     // then): it has the doubts the answer reported. A resubscribe batch, written at once, proves nothing.
     if (tracked || messages.some(isAck)) session?.doubtsHeard()
-    if (!opensSession) return answerFrame(connection, client, messages, text!, tracked, false, frame)
+    if (!opensSession) return answerFrame(connection, client, messages, data, tracked, false, frame)
     // Frames that come while the handshake is decided wait, so each is counted in its session.
     connection.hold()
-    return Promise.resolve(answerFrame(connection, client, messages, text!, tracked, true)).finally(() => {
+    return Promise.resolve(answerFrame(connection, client, messages, data, tracked, true)).finally(() => {
       // The answer and any replay are written: what was sent to this connection's own client
       // meanwhile follows them in its new session (or is dropped, if the connection resumed another).
       client.decided()
@@ -114,7 +117,7 @@ export function createInbound<Auth>(options: InboundOptions<Auth>): Receive<Auth
     connection: Connection<Auth>,
     client: Client<Auth>,
     messages: Decoded[],
-    text: string,
+    data: WireFrame,
     tracked: boolean,
     opensSession: boolean,
     frame?: CountedFrame,
@@ -123,9 +126,9 @@ export function createInbound<Auth>(options: InboundOptions<Auth>): Receive<Auth
     const handled = messages.map((message, index) =>
       message.type === 'invalid' ? invalid(message, frame) : route(message, client, connection, opensSession && index === 0, frame))
     if (handled.some((one) => one instanceof Promise)) {
-      return Promise.all(handled).then((commits) => write(connection, client, commits, text, tracked, page, frame))
+      return Promise.all(handled).then((commits) => write(connection, client, commits, data, tracked, page, frame))
     }
-    write(connection, client, handled as (Commit | undefined)[], text, tracked, page, frame)
+    write(connection, client, handled as (Commit | undefined)[], data, tracked, page, frame)
     return undefined
   }
 
@@ -140,13 +143,13 @@ export function createInbound<Auth>(options: InboundOptions<Auth>): Receive<Auth
     connection: Connection<Auth>,
     client: Client<Auth>,
     commits: (Commit | undefined)[],
-    text: string,
+    data: WireFrame,
     tracked: boolean,
     page: number | undefined,
     frame: CountedFrame | undefined,
   ) {
     const replies: Message[] = []
-    const replay: string[] = []
+    const replay: WireFrame[] = []
     for (const commit of commits) {
       const answer = commit?.()
       if (answer?.reply) replies.push(answer.reply)
@@ -155,10 +158,9 @@ export function createInbound<Auth>(options: InboundOptions<Auth>): Receive<Auth
     const finishing = frame?.started ? frame.position : undefined
     let kept: void | Promise<void> = undefined
     if (replies.length && !(tracked && page !== client.session?.page)) {
-      // A batch is answered with a batch, even of one.
-      const reply = replies.length > 1 || /^\s*\[/.test(text) ? replies : replies[0]!
+      const reply = replies.length > 1 || isBatch(data) ? replies : replies[0]!
       if (tracked) kept = client.send(reply, finishing)
-      else connection.write(protocol.encode(reply))
+      else connection.write(connection.protocol.encode(reply))
     } else if (finishing !== undefined) kept = client.session?.finishInbound(finishing)
     for (const frame of replay) connection.write(frame)
     // Until it finished, the frame is what a crash could leave in doubt: it keeps its slots.
@@ -171,12 +173,12 @@ export function createInbound<Auth>(options: InboundOptions<Auth>): Receive<Auth
     else free()
   }
 
-  function receive(connection: Connection<Auth>, text: string | undefined) {
+  function receive(connection: Connection<Auth>, data: WireFrame) {
     if (connection.overRate(1)) return
-    if (connection.keepIfHolding(text)) return
+    if (connection.keepIfHolding(data)) return
     const report = (err: unknown) => options.report(err, connection.client?.ctx)
     try {
-      frame(connection, text)?.catch(report)
+      frame(connection, data)?.catch(report)
     } catch (err) {
       // Answered synchronously: what would have been a rejection is thrown here.
       report(err)

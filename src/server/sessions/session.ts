@@ -11,8 +11,10 @@
  */
 import { backgroundTimeout, type Clock } from '../clock'
 import { createRepeats, type Repeats } from '../messages/repeats'
+import type { WireFrame } from '../../protocol/protocol'
 import { createInboundCount, type InboundCount } from './inbound-count'
-import { byteLength, type SessionJournal, type SessionState } from './store'
+import type { SessionJournal, SessionState } from './store'
+import { frameBytes as byteLength, fromStored, toStored } from './stored-frames'
 
 /** An ack is sent at once when this many tracked frames are unacknowledged. @internal */
 export const ACK_EVERY = 128
@@ -68,7 +70,7 @@ export interface Session {
    * position, which finishes with it (in the same journal step). False when the buffer is now over
    * `maxBytes`. Written through: once the journal kept it; undefined when the journal failed (do not send it).
    */
-  keepOutbound(frame: string, finishes?: number): boolean | Promise<boolean | undefined>
+  keepOutbound(frame: WireFrame, finishes?: number): boolean | Promise<boolean | undefined>
   /**
    * Frames in doubt: started in a process that lost the session (a crash, or a hand-over at its
    * deadline) and never finished there. Every handshake answer reports them (`unknown`) until
@@ -83,7 +85,7 @@ export interface Session {
    */
   ackedByClient(count: number): boolean
   /** The frames after position `count`, to replay; undefined when some of them are gone. */
-  replayAfter(count: number): string[] | undefined
+  replayAfter(count: number): WireFrame[] | undefined
   /** A new page resumed: drop the buffer and number outbound frames from 1 again. */
   newPage(): void
   /** Write the ack owed to the client, if any (a connection is back, or the server is closing). */
@@ -123,7 +125,7 @@ class SessionBook<O> implements Session {
   private inbound_: InboundCount | undefined
   private doubts_: readonly number[]
   private sent_: number
-  private frames: string[]
+  private frames: WireFrame[]
   private bytes_: number
   /** What the last rpc.ack told the client (finished up to there). */
   private acknowledged: number
@@ -149,7 +151,7 @@ class SessionBook<O> implements Session {
     this.doubts_ = running.length ? [...running] : noDoubts
     for (const position of running) this.inbound.finish(position)
     this.sent_ = state?.sent ?? 0
-    this.frames = state?.frames.length ? [...state.frames] : noFrames
+    this.frames = state?.frames.length ? state.frames.map(fromStored) : noFrames
     this.bytes_ = this.frames.reduce((total, frame) => total + byteLength(frame), 0)
     this.acknowledged = this.counts.finished
     this.marks = state?.marks
@@ -204,7 +206,7 @@ class SessionBook<O> implements Session {
   private finished(position: number): void {
     if (this.inbound.finish(position)) this.oweAck()
   }
-  private keep(frame: string): boolean {
+  private keep(frame: WireFrame): boolean {
     this.sent_++
     if (this.frames === noFrames) this.frames = []
     this.frames.push(frame)
@@ -212,7 +214,7 @@ class SessionBook<O> implements Session {
     return this.bytes_ <= this.parts.maxBytes
   }
   /** Kept, and the client's frame it answers (`finishes`) finished with it. */
-  private keepFinishing(frame: string, finishes: number | undefined): boolean {
+  private keepFinishing(frame: WireFrame, finishes: number | undefined): boolean {
     const kept = this.keep(frame)
     if (finishes !== undefined) this.finished(finishes)
     return kept
@@ -268,11 +270,11 @@ class SessionBook<O> implements Session {
   rewindInbound(): void {
     this.inbound.rewind()
   }
-  keepOutbound(frame: string, finishes?: number): boolean | Promise<boolean | undefined> {
+  keepOutbound(frame: WireFrame, finishes?: number): boolean | Promise<boolean | undefined> {
     const { journal } = this
     if (!journal) return this.keepFinishing(frame, finishes)
     // Replies resolve in call order, so frames are numbered and written in the order they were pushed.
-    return journal.push(frame, finishes).then(
+    return journal.push(toStored(frame), finishes).then(
       () => this.keepFinishing(frame, finishes),
       (err: unknown) => {
         this.lost(err)
@@ -295,7 +297,7 @@ class SessionBook<O> implements Session {
     if (this.journal && released.length) this.journal.acknowledge(upTo).catch((err: unknown) => this.lost(err))
     return true
   }
-  replayAfter(count: number): string[] | undefined {
+  replayAfter(count: number): WireFrame[] | undefined {
     if (count < this.base || count > this.sent_) return undefined
     return this.frames.slice(count - this.base)
   }
@@ -324,7 +326,7 @@ class SessionBook<O> implements Session {
   state(expires: number): SessionState {
     const marks = this.keyed ? this.keyed.marks() : (this.marks ?? {})
     const running = [...this.doubts_, ...this.counts.running]
-    return { id: this.id, received: this.counts.started, sent: this.sent_, frames: [...this.frames], expires, marks, running }
+    return { id: this.id, received: this.counts.started, sent: this.sent_, frames: this.frames.map(toStored), expires, marks, running }
   }
   handOver(expires: number): Promise<boolean> | undefined {
     return this.journal?.release?.(expires)

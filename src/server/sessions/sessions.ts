@@ -7,7 +7,8 @@
  * @module
  */
 import { RpcError } from '../../errors'
-import type { Message } from '../../protocol/protocol'
+import type { Protocol, WireFrame } from '../../protocol/protocol'
+import type { FrameFor } from '../messages/frames'
 import { backgroundTimeout, type Clock } from '../clock'
 import type { Client, Connection } from '../connection/types'
 import type { Granted } from '../messages/answers'
@@ -16,6 +17,7 @@ import { asNotice } from '../notices'
 import type { ResolvedSessions } from '../options'
 import { isCount, isRecord } from '../../checks'
 import { createSession, type Session, type SessionParts } from './session'
+import { storedFramesFit, toStored } from './stored-frames'
 import { SessionTakenError, type SessionState } from './store'
 
 /** What the sessions need from their server. @internal */
@@ -26,7 +28,8 @@ export interface SessionsOptions<Auth> {
   ackMethod: string
   codes: Codes
   clock: Clock
-  encode(message: Message): string
+  /** The server's first dialect: a broadcast reaches the sessions waiting in the store in it. */
+  protocol: Protocol
   /** A client for a session restored from the store, on `connection`. */
   restore(connection: Connection<Auth>, id: string): Client<Auth>
   /** A client began in this process (restored from the store): server.clients, then onConnect. */
@@ -55,7 +58,7 @@ export interface Sessions<Auth> {
    * A broadcast's frame, sent to every client of this process already: to the sessions waiting in
    * the store too when `toStore` (the process that broadcast), and to those being taken from it.
    */
-  broadcast(frame: string, toStore: boolean): void
+  broadcast(frameFor: FrameFor, toStore: boolean): void
 }
 
 /**
@@ -75,12 +78,12 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
   // Sessions without a connection: when they expire, and the timer that ends them.
   const waiting = new Map<Client<Auth>, { expires: number; timer: unknown }>()
   // Broadcasts made while a session is being taken from the store: out of the store, not yet here.
-  const catching = new Set<string[]>()
+  const catching = new Set<FrameFor[]>()
 
   const writeAck = (client: Client<Auth>, received: number) => {
     const connection = client.connection
     if (!connection) return false
-    connection.write(options.encode({ type: 'notification', method: options.ackMethod, params: { received } }))
+    connection.write(client.protocol.encode({ type: 'notification', method: options.ackMethod, params: { received } }))
     return true
   }
 
@@ -146,7 +149,7 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
   }
 
   /** `connection` (whose own client is `own`) takes over the session of `found`; returns the frames to replay. */
-  function resume(found: Client<Auth>, own: Client<Auth>, connection: Connection<Auth>, received: number | null): string[] {
+  function resume(found: Client<Auth>, own: Client<Auth>, connection: Connection<Auth>, received: number | null): WireFrame[] {
     const session = found.session!
     const old = found.connection
     if (old) {
@@ -231,7 +234,7 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
       const stale = owned !== undefined && !(await owned) ? here : undefined
       // Broadcasts from the moment the store lets go of the session until it is live here (the decision
       // below runs a few microtasks after the take, when the frame's answers are written).
-      const caught: string[] = []
+      const caught: FrameFor[] = []
       if (id !== null && (!here || stale)) {
         catching.add(caught)
         try {
@@ -246,16 +249,21 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
         const own = connection.client!
         let found = id === null ? undefined : live.get(id)
         // The client claims frames the session never sent, or lost ones the server no longer holds: start over.
-        if (found && !continuable({ sent: found.session!.sent, buffered: found.session!.buffered }, received)) {
+        // So does a client back in another dialect: the frames kept for it are in the old one.
+        if (found && (found.protocol !== connection.protocol || !continuable({ sent: found.session!.sent, buffered: found.session!.buffered }, received))) {
           finish(found, 1013, 'Session lost')
           found = undefined
         }
-        if (!found && state && continuable({ sent: state.sent, buffered: state.frames.length }, received)) {
+        const fits = state && storedFramesFit(state.frames, connection.protocol)
+        if (!found && state && fits && continuable({ sent: state.sent, buffered: state.frames.length }, received)) {
           found = options.restore(connection, state.id)
           startSession(found, state)
           options.began(found)
           // What was broadcast between the take and now, after what the store kept (and before the replay is cut).
-          for (const frame of caught) void found.sendFrame(frame)
+          for (const frameFor of caught) {
+            const frame = frameFor(found.protocol)
+            if (!(frame instanceof Error)) void found.sendFrame(frame)
+          }
         }
         if (found) {
           const replay = resume(found, own, connection, received)
@@ -277,13 +285,18 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
       // goes now, without waiting for what still runs (in doubt at the resume).
       if (options.closing()) void handOff(client)
     },
-    broadcast(frame, toStore) {
-      for (const caught of catching) caught.push(frame)
+    broadcast(frameFor, toStore) {
+      for (const caught of catching) caught.push(frameFor)
       if (!toStore || !limits.store.broadcast) return
+      // The store appends one frame to every session it keeps: the first dialect's. A session of another
+      // dialect waiting there then holds a frame it cannot replay, and starts over when it resumes
+      // (storedFramesFit); per-dialect frames in the store are not done yet.
+      const frame = frameFor(options.protocol)
+      if (frame instanceof Error) return
       // Now, not a tick later: a take made meanwhile would find the session without this frame, and not catch it.
       // A store that cannot take it is reported; its waiting sessions miss this one broadcast.
       try {
-        const appending = limits.store.broadcast(frame, limits.maxBytes)
+        const appending = limits.store.broadcast(toStored(frame), limits.maxBytes)
         if (appending) appending.catch((err: unknown) => options.report(asNotice(err)))
       } catch (err) {
         options.report(asNotice(err))

@@ -7,8 +7,9 @@
  * @module
  */
 import { RpcError } from '../../errors'
-import type { Protocol, SubscribeResult } from '../../protocol/protocol'
+import type { Protocol, SubscribeResult, WireFrame } from '../../protocol/protocol'
 import type { Codes } from '../messages/codes'
+import { assertEncodable, framesOf, type FrameFor } from '../messages/frames'
 import type { Broker, BrokerHistory } from './broker/broker'
 
 /** What topics need from a connection. @internal */
@@ -19,14 +20,16 @@ export interface Subscriber {
   subscribed(topic: string): void
   /** No longer subscribed to `topic`. */
   unsubscribed(topic: string): void
+  /** The dialect its topic messages are encoded in. */
+  readonly protocol: Protocol
   /** Write a topic message as it is (topics resume by cursors, not through sessions). */
-  write(frame: string): void
+  write(frame: WireFrame): void
 }
 
 /** A subscribe whose history was read: commit it when its answer is written, or cancel it. @internal */
 export interface PreparedSubscribe {
   /** Subscribe now (synchronously, just before the answer is written): the answer and what to send right after it. */
-  commit(): { result: Required<Pick<SubscribeResult, 'seq' | 'gap'>> & SubscribeResult; replay: string[] }
+  commit(): { result: Required<Pick<SubscribeResult, 'seq' | 'gap'>> & SubscribeResult; replay: WireFrame[] }
   /** The subscribe was withdrawn (unsubscribed, socket gone): forget it. */
   cancel(): void
 }
@@ -54,18 +57,35 @@ export interface Topics {
 /** One subscriber of one topic: the last number sent to it, and live messages held while its history is read. */
 interface Entry {
   last: number
-  held: { seq: number; frame: string }[] | undefined
+  held: { seq: number; frame: Send }[] | undefined
 }
+
+/** A message's frame for one subscriber, undefined when its dialect cannot carry it. */
+type Send = (sub: Subscriber) => WireFrame | undefined
 
 /**
  * `codes.overloaded` answers a subscribe that failed for a passing reason (the broker is unreachable):
- * the client asks again on its next open.
+ * the client asks again on its next open. `dialects`: every dialect the server speaks (they share the
+ * publish method); each message is encoded once per dialect its subscribers use. A subscriber whose
+ * dialect cannot encode a message (JSON, and data with bytes in it) does not get it, and `report` hears
+ * of it once per message.
  * @internal
  */
-export function createTopics(broker: Broker, protocol: Protocol, codes: Codes): Topics {
+export function createTopics(broker: Broker, dialects: readonly Protocol[], codes: Codes, report: (err: unknown) => void): Topics {
   const byTopic = new Map<string, Map<Subscriber, Entry>>()
-  const frame = (topic: string, seq: number, data: unknown) =>
-    protocol.encode({ type: 'notification', method: protocol.publish, params: { topic, seq, data: data ?? null } })
+  const method = dialects[0]!.publish
+  const framesFor = (topic: string, seq: number, data: unknown) => framesOf({ type: 'notification', method, params: { topic, seq, data: data ?? null } })
+  /** Each frame for its subscriber's dialect; refusals reported once per message. */
+  const sender = (frameFor: FrameFor): Send => {
+    const told = new Set<Error>()
+    return (sub) => {
+      const frame = frameFor(sub.protocol)
+      if (!(frame instanceof Error)) return frame
+      if (!told.has(frame)) report(frame)
+      told.add(frame)
+      return undefined
+    }
+  }
 
   const forget = (sub: Subscriber, topic: string, only?: Entry) => {
     const entries = byTopic.get(topic)
@@ -107,11 +127,15 @@ export function createTopics(broker: Broker, protocol: Protocol, codes: Codes): 
           // After a gap too, what is still kept is replayed: the client keeps its cursor (or, after a reset
           // of the numbering, starts again from 0) and takes these; onGap tells it that older ones are gone.
           entry.last = Math.max(seq ?? 0, messages.at(-1)?.seq ?? 0)
-          const replay = messages.map((message) => frame(topic, message.seq, message.data))
+          const replay: WireFrame[] = []
+          const add = (frame: WireFrame | undefined) => {
+            if (frame !== undefined) replay.push(frame)
+          }
+          for (const message of messages) add(sender(framesFor(topic, message.seq, message.data))(sub))
           for (const held of entry.held ?? []) {
             if (held.seq <= entry.last) continue
             entry.last = held.seq
-            replay.push(held.frame)
+            add(held.frame(sub))
           }
           entry.held = undefined
           sub.subscribed(topic)
@@ -126,19 +150,20 @@ export function createTopics(broker: Broker, protocol: Protocol, codes: Codes): 
     },
     publish(topic, data) {
       if (typeof topic != 'string' || !topic) throw new TypeError('lifeline-ws/server: topic must be a non-empty string')
-      // Encode first: data that cannot be sent must not take a sequence number.
-      frame(topic, 0, data)
+      // Encode first: data that no dialect can send must not take a sequence number.
+      assertEncodable(framesFor(topic, 0, data), dialects)
       return broker.publish(topic, data)
     },
     deliver(topic, seq, data) {
       const entries = byTopic.get(topic)
       if (!entries) return
-      const encoded = frame(topic, seq, data)
+      const frameOf = sender(framesFor(topic, seq, data))
       for (const [sub, entry] of entries) {
-        if (entry.held) entry.held.push({ seq, frame: encoded })
+        if (entry.held) entry.held.push({ seq, frame: frameOf })
         else if (seq > entry.last) {
           entry.last = seq
-          sub.write(encoded)
+          const frame = frameOf(sub)
+          if (frame !== undefined) sub.write(frame)
         }
       }
     },

@@ -7,10 +7,12 @@
  * as on `ws`, and Bun's own pings and idle timeout are off.
  * @module
  */
+import type { WireFrame } from '../../protocol/protocol'
 import type { Clock } from '../clock'
 import type { ResolvedDoor, ResolvedListen } from '../options'
 import { createLiveSockets } from './live-sockets'
 import { NativeConnection } from './native'
+import { chooseSubprotocol, offeredSubprotocols } from './subprotocol'
 import type { Transport, TransportSocket } from './transport'
 import { createWebDoor, refusal, type Admitted } from './web-door'
 
@@ -19,7 +21,7 @@ export interface BunServerWebSocket {
   /** What `server.upgrade(request, { data })` attached. */
   readonly data: unknown
   readonly readyState: number
-  send(data: string): number
+  send(data: string | Uint8Array): number
   close(code?: number, reason?: string): void
   terminate(): void
   ping(): void
@@ -30,7 +32,7 @@ export interface BunServerWebSocket {
 
 /** What lifeline uses of the server `Bun.serve` returns (and passes to `fetch`). */
 export interface BunServer {
-  upgrade(request: Request, options: { data: unknown }): boolean
+  upgrade(request: Request, options: { data: unknown; headers?: Record<string, string> }): boolean
   requestIP(request: Request): { readonly address: string } | null
   readonly port?: number | undefined
   stop(closeActiveConnections?: boolean): unknown
@@ -92,17 +94,22 @@ class BunSocket<Auth> implements TransportSocket {
   ws: BunServerWebSocket | undefined
   connection: NativeConnection<Auth> | undefined
   /** Frames written this turn, not yet handed to Bun; undefined when none. */
-  private pending: string[] | undefined
-  /** Their length in UTF-16 units: enough for the core's slow-reader check. */
+  private pending: WireFrame[] | undefined
+  /** Their length in UTF-16 units or bytes: enough for the core's slow-reader check. */
   private pendingLength = 0
 
-  send(text: string): void {
+  constructor(
+    /** The subprotocol agreed in the handshake ('' for none): it picks the connection's dialect. */
+    readonly protocol: string,
+  ) {}
+
+  send(frame: WireFrame): void {
     if (!this.pending) {
       this.pending = []
       queueMicrotask(() => this.flush())
     }
-    this.pending.push(text)
-    this.pendingLength += text.length
+    this.pending.push(frame)
+    this.pendingLength += frame.length
   }
 
   /** Hand this turn's frames to Bun in one write. */
@@ -166,7 +173,7 @@ export function createBunTransport<Auth>(
       socket.connection?.opened()
     },
     message(ws, message) {
-      socketOf(ws)?.connection?.message(typeof message == 'string' ? message : undefined)
+      socketOf(ws)?.connection?.message(typeof message == 'string' ? message : new Uint8Array(message.buffer, message.byteOffset, message.byteLength))
     },
     pong(ws) {
       socketOf(ws)?.connection?.pong()
@@ -187,9 +194,11 @@ export function createBunTransport<Auth>(
   }
 
   function upgrade(request: Request, server: BunServer, admitted: Admitted<Auth>): Response | undefined {
-    const socket = new BunSocket<Auth>()
+    const protocol = chooseSubprotocol(door.subprotocols, offeredSubprotocols(request))
+    const socket = new BunSocket<Auth>(protocol || '')
     socket.connection = new NativeConnection(admitted, socket, live)
-    if (server.upgrade(request, { data: socket })) return undefined
+    const upgrade = protocol === false ? { data: socket } : { data: socket, headers: { 'Sec-WebSocket-Protocol': protocol } }
+    if (server.upgrade(request, upgrade)) return undefined
     // Not a valid WebSocket handshake (a missing key, a wrong version): 400, as ws answers it.
     admitted.release()
     return refusal(400)

@@ -10,9 +10,11 @@
  * @module
  */
 import type { Clock } from '../clock'
+import type { WireFrame } from '../../protocol/protocol'
 import type { ResolvedDoor, ResolvedListen } from '../options'
 import { createLiveSockets } from './live-sockets'
 import { NativeConnection } from './native'
+import { chooseSubprotocol, offeredSubprotocols } from './subprotocol'
 import type { Transport, TransportSocket } from './transport'
 import { createWebDoor, refusal, type Admitted } from './web-door'
 
@@ -25,7 +27,9 @@ export interface DenoServeInfo {
 interface DenoWebSocket {
   readonly readyState: number
   readonly bufferedAmount: number
-  send(data: string): void
+  /** 'blob' by default, as in a browser: set to 'arraybuffer', so bytes arrive as they can be decoded at once. */
+  binaryType: 'blob' | 'arraybuffer'
+  send(data: string | Uint8Array): void
   close(code?: number, reason?: string): void
   onopen: (() => void) | null
   onmessage: ((event: { readonly data: unknown }) => void) | null
@@ -39,7 +43,7 @@ export interface DenoRuntime {
     options: { port: number; hostname?: string; onListen?: () => void },
     handler: (request: Request, info: DenoServeInfo) => Response | Promise<Response>,
   ): { readonly addr: { readonly port?: number }; shutdown(): Promise<void> }
-  upgradeWebSocket(request: Request, options: { idleTimeout: number }): { socket: DenoWebSocket; response: Response }
+  upgradeWebSocket(request: Request, options: { idleTimeout: number; protocol?: string }): { socket: DenoWebSocket; response: Response }
 }
 
 /** The Deno transport, with what the Server object shows of it. @internal */
@@ -55,9 +59,13 @@ const OPEN = 1
 /** A Deno WebSocket as the core drives it. */
 class DenoSocket<Auth> implements TransportSocket {
   connection: NativeConnection<Auth> | undefined
-  constructor(private readonly ws: DenoWebSocket) {}
-  send(text: string): void {
-    this.ws.send(text)
+  constructor(
+    private readonly ws: DenoWebSocket,
+    /** The subprotocol agreed in the handshake ('' for none): it picks the connection's dialect. */
+    readonly protocol: string,
+  ) {}
+  send(frame: WireFrame): void {
+    this.ws.send(frame)
   }
   close(code: number, reason: string): void {
     this.ws.close(code, reason)
@@ -96,6 +104,8 @@ export function createDenoTransport<Auth>(
   let served: ReturnType<DenoRuntime['serve']> | undefined
 
   function serve(ws: DenoWebSocket, connection: NativeConnection<Auth>) {
+    // A Blob could be read only later, after frames that came behind it: bytes must come as an ArrayBuffer.
+    ws.binaryType = 'arraybuffer'
     ws.onopen = () => connection.opened()
     ws.onmessage = ({ data }) => {
       // Deno has no maxPayload of its own: a bigger frame is refused here, as ws would (1009).
@@ -104,7 +114,9 @@ export function createDenoTransport<Auth>(
         ws.close(1009, 'Message too big')
         return
       }
-      connection.message(typeof data == 'string' ? data : undefined)
+      // Bytes as an ArrayBuffer (the binaryType set above); anything else is answered as a parse error.
+      if (typeof data == 'string') connection.message(data)
+      else connection.message(data instanceof ArrayBuffer ? new Uint8Array(data) : undefined)
     }
     ws.onclose = ({ code, reason }) => connection.closed(code, reason)
     // Deno reports a broken connection here, then closes it: the close tells the core.
@@ -120,14 +132,15 @@ export function createDenoTransport<Auth>(
 
   function upgrade(request: Request, admitted: Admitted<Auth>): Response {
     let upgraded
+    const protocol = chooseSubprotocol(door.subprotocols, offeredSubprotocols(request))
     try {
-      upgraded = deno.upgradeWebSocket(request, { idleTimeout })
+      upgraded = deno.upgradeWebSocket(request, protocol === false ? { idleTimeout } : { idleTimeout, protocol })
     } catch {
       // Not a valid WebSocket handshake (a missing key, a wrong version): 400, as ws answers it.
       admitted.release()
       return refusal(400)
     }
-    const socket = new DenoSocket<Auth>(upgraded.socket)
+    const socket = new DenoSocket<Auth>(upgraded.socket, protocol || '')
     const connection = new NativeConnection(admitted, socket, live)
     socket.connection = connection
     serve(upgraded.socket, connection)

@@ -5,6 +5,7 @@
  * address's place given back.
  * @module
  */
+import type { WireFrame } from '../../protocol/protocol'
 import { closeReason } from '../values'
 import type { LiveSockets } from './live-sockets'
 import type { SocketEvents, TransportSocket } from './transport'
@@ -35,9 +36,12 @@ export class NativeConnection<Auth> {
     else this.socket.close(4000 + verdict.status, closeReason(verdict.reason))
   }
 
-  /** A text frame, or undefined for a binary one; nothing once closed, or before being accepted. */
-  message(text: string | undefined): void {
-    this.events?.message(text)
+  /**
+   * A text frame or a binary one's bytes (undefined: bytes the runtime gave in a form not read here,
+   * answered as a parse error); nothing once closed, or before being accepted.
+   */
+  message(data: WireFrame | undefined): void {
+    this.events?.message(data ?? new Uint8Array(0))
   }
 
   pong(): void {

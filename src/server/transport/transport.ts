@@ -9,12 +9,13 @@
  * seams", shows how each plugs in. Types only.
  * @module
  */
+import type { WireFrame } from '../../protocol/protocol'
 import type { UpgradeRequest } from '../context'
 
 /** One accepted WebSocket as the core drives it: implemented by the adapter, called by the core. */
 export interface TransportSocket {
-  /** Write one text frame. The core calls it only while {@link TransportSocket.open}. */
-  send(text: string): void
+  /** Write one frame: a string as a text frame, bytes as a binary one. The core calls it only while {@link TransportSocket.open}. */
+  send(frame: WireFrame): void
   /** Start the closing handshake. `reason` fits a close frame (at most 123 bytes of UTF-8): the core cuts it. */
   close(code: number, reason: string): void
   /** Drop the connection now, without a closing handshake (the other end is gone, or too slow to read). */
@@ -23,6 +24,11 @@ export interface TransportSocket {
   readonly bufferedAmount: number
   /** True while frames can be written (open, and no closing handshake begun). */
   readonly open: boolean
+  /**
+   * The WebSocket subprotocol agreed in the handshake ('' for none): it picks the connection's dialect
+   * (`lifeline.msgpack`…); absent or unknown, the server's first dialect serves it.
+   */
+  readonly protocol?: string
   /**
    * Send a ping control frame for the heartbeat; the other end's pong comes back as {@link SocketEvents.pong}.
    * Absent when the platform keeps connections alive by itself (Deno's `idleTimeout`): the core then
@@ -33,8 +39,8 @@ export interface TransportSocket {
 
 /** What happens on an accepted socket, told by the adapter to the core, in order, until `closed`. */
 export interface SocketEvents {
-  /** One inbound frame: its text, or undefined for a binary frame (the protocol is text: answered as a parse error). */
-  message(text: string | undefined): void
+  /** One inbound frame: its text, or its bytes for a binary frame (a text dialect answers those as a parse error). */
+  message(frame: WireFrame): void
   /** A pong control frame. */
   pong(): void
   /** The socket closed (either side, or terminated); told once, and nothing after it. */

@@ -18,6 +18,8 @@ import { createUpgradeGuard } from './door'
 import { HeaderStrings, KeptRequest } from './kept-request'
 import { createLiveSockets } from './live-sockets'
 import { createOriginGate } from './origins'
+import { chooseSubprotocol } from './subprotocol'
+import type { WireFrame } from '../../protocol/protocol'
 import type { SocketEvents, Transport, TransportHost, TransportSocket } from './transport'
 import { authenticate, pathMatches, refuse, refusedOverHttp, type Verdict } from './upgrade'
 
@@ -38,8 +40,8 @@ export interface WsTransport<Auth> extends Transport<Auth> {
  */
 export class WsSocket implements TransportSocket {
   constructor(private readonly ws: WebSocket) {}
-  send(text: string): void {
-    this.ws.send(text)
+  send(frame: WireFrame): void {
+    this.ws.send(frame)
   }
   close(code: number, reason: string): void {
     this.ws.close(code, reason)
@@ -56,12 +58,18 @@ export class WsSocket implements TransportSocket {
   get open(): boolean {
     return this.ws.readyState === this.ws.OPEN
   }
+  get protocol(): string {
+    return this.ws.protocol
+  }
 }
 
 /** @internal */
 export function createWsTransport<Auth>(options: { listen: ResolvedListen; door: ResolvedDoor<Auth>; clock: Clock }): WsTransport<Auth> {
   const { listen, door, clock } = options
-  const wss = new WebSocketServer({ noServer: true, maxPayload: door.maxPayload, clientTracking: false, perMessageDeflate: false })
+  const wss = new WebSocketServer({
+    noServer: true, maxPayload: door.maxPayload, clientTracking: false, perMessageDeflate: false,
+    handleProtocols: (offered) => chooseSubprotocol(door.subprotocols, offered),
+  })
   const own = listen.port !== undefined
   const http: HttpServer | undefined = own
     ? createHttpServer((_req, res) => res.writeHead(426, { 'Content-Type': 'text/plain' }).end('Upgrade Required'))
@@ -84,7 +92,8 @@ export function createWsTransport<Auth>(options: { listen: ResolvedListen; door:
   // wrapper is a bound function and its state.
   const malformed = () => host?.count('malformed')
   function message(this: WebSocket, data: RawData, isBinary: boolean) {
-    sockets.get(this)?.message(isBinary ? undefined : String(data))
+    // ws hands binary data over as a Buffer (its default binaryType, which lifeline never changes).
+    sockets.get(this)?.message(isBinary ? (data as Buffer) : String(data))
   }
   function pong(this: WebSocket) {
     sockets.get(this)?.pong()

@@ -34,6 +34,8 @@ declare global {
     handlers: { 'client.version': () => string; confirm: (p: { text: string }) => boolean | Promise<boolean> }
   }
   type Id = LifelineId
+  /** The socket options a dialect may set (docs/protocol.md, "Writing a dialect"). */
+  type DialectSocketOptions = import('lifeline-ws').DialectSocketOptions
 
   var client: Client<DocsApi>
   var createClient: typeof import('lifeline-ws').createClient

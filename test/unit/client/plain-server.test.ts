@@ -75,7 +75,7 @@ describe('a server whose first frame is not JSON-RPC', () => {
     const { client, received, errors, tick } = plainServer('Welcome to the echo server')
     client.send('queued before open')
     await tick(100)
-    expect((errors[0] as Error).message).toContain('its first frame is not JSON-RPC: Welcome to the echo server')
+    expect((errors[0] as Error).message).toContain('its first frame does not decode: Welcome to the echo server')
     expect(received).toContain('queued before open')
   })
 })

@@ -37,7 +37,7 @@ describe('NativeConnection', () => {
     connection.closed(1000, 'bye')
     connection.closed(1006, '')
     connection.message('after close')
-    expect(events.message.mock.calls).toEqual([['{"jsonrpc":"2.0"}'], [undefined]])
+    expect(events.message.mock.calls).toEqual([['{"jsonrpc":"2.0"}'], [new Uint8Array(0)]])
     expect(events.pong).toHaveBeenCalledTimes(1)
     expect(events.closed.mock.calls).toEqual([[1000, 'bye']])
     expect(release).toHaveBeenCalledTimes(1)

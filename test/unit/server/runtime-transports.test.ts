@@ -3,7 +3,10 @@
 // events to the core and back, and what only a stand-in can make happen on demand (Bun refusing a
 // frame, Deno never finishing a closing handshake, an upgrade the runtime rejects). The same
 // entries against the real runtimes: `npm run test:runtimes`.
+import { decode as rawDecode, encode as rawEncode } from '@msgpack/msgpack'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { msgpack } from '../../../src/msgpack'
+import { jsonRpc } from '../../../src/protocol/json-rpc'
 import { createServer as createDenoServer } from '../../../src/server/deno'
 import { createServer as createBunServer } from '../../../src/server/bun'
 import type { BunRuntime, BunServer, BunServerWebSocket, BunWebSocketHandler } from '../../../src/server/transport/bun'
@@ -31,6 +34,8 @@ function denoSocket(peer: { answers: boolean }) {
   const ws = {
     readyState: 0,
     bufferedAmount: 0,
+    // As Deno (and a browser): bytes come as a Blob unless the server asks for ArrayBuffers.
+    binaryType: 'blob' as 'blob' | 'arraybuffer',
     send: vi.fn(),
     close: vi.fn((code = 1005, reason = '') => {
       ws.readyState = 2
@@ -44,6 +49,10 @@ function denoSocket(peer: { answers: boolean }) {
       ws.readyState = 1
       ws.onopen?.()
     },
+    /** A binary frame, in the form the socket's binaryType asks for. */
+    receiveBytes(bytes: Uint8Array) {
+      ws.onmessage?.({ data: ws.binaryType === 'arraybuffer' ? bytes.slice().buffer : new Blob([bytes.slice()]) })
+    },
   }
   return ws
 }
@@ -51,6 +60,7 @@ function denoSocket(peer: { answers: boolean }) {
 function fakeDeno(peer = { answers: true }) {
   const sockets: ReturnType<typeof denoSocket>[] = []
   const idleTimeouts: number[] = []
+  const protocols: (string | undefined)[] = []
   let handler: Parameters<DenoRuntime['serve']>[1] | undefined
   const shutdown = vi.fn(() => Promise.resolve())
   const deno: DenoRuntime = {
@@ -64,6 +74,7 @@ function fakeDeno(peer = { answers: true }) {
       const socket = denoSocket(peer)
       sockets.push(socket)
       idleTimeouts.push(options.idleTimeout)
+      protocols.push(options.protocol)
       // Node's Response cannot carry 101; the transport returns it as it is.
       return { socket, response: new Response('upgraded') }
     },
@@ -73,7 +84,7 @@ function fakeDeno(peer = { answers: true }) {
     if (!handler) throw new Error('Deno.serve was not called')
     return Promise.resolve(handler(raw, { remoteAddr: { hostname: '10.0.0.1' } }))
   }
-  return { sockets, idleTimeouts, request, shutdown }
+  return { sockets, idleTimeouts, protocols, request, shutdown }
 }
 
 describe('lifeline-ws/server/deno on a stand-in Deno', () => {
@@ -119,6 +130,27 @@ describe('lifeline-ws/server/deno on a stand-in Deno', () => {
     }
     expect(deno.sockets.map((ws) => ws.close.mock.calls[0])).toEqual([[1009, 'Message too big'], [1009, 'Message too big'], undefined])
     expect(server.stats.malformed).toBe(2)
+    await server.close()
+  })
+
+  it('agrees lifeline.msgpack when offered, reads binary frames as bytes (not Blobs), and answers in MessagePack', async () => {
+    const deno = fakeDeno()
+    const methods = { reverse: (params: unknown) => Uint8Array.from(params as Uint8Array).reverse(), echo: (params: unknown) => params }
+    const server = createDenoServer({ port: 0, protocol: [jsonRpc(), msgpack()], methods })
+    await server.ready
+    await deno.request(upgradeRequest('/', { 'sec-websocket-protocol': 'app.v1, lifeline.msgpack' }))
+    await deno.request(upgradeRequest())
+    expect(deno.protocols).toEqual(['lifeline.msgpack', undefined])
+    const [binary, plain] = deno.sockets
+    expect(binary!.binaryType).toBe('arraybuffer')
+    binary!.open()
+    binary!.receiveBytes(rawEncode([0, 1, 'reverse', new Uint8Array([1, 2, 3])]))
+    await vi.waitFor(() => expect(binary!.send).toHaveBeenCalledTimes(1))
+    expect(rawDecode(binary!.send.mock.calls[0]![0] as Uint8Array)).toEqual([1, 1, null, new Uint8Array([3, 2, 1])])
+    // The connection that offered nothing speaks the first dialect, JSON.
+    plain!.open()
+    plain!.onmessage?.({ data: call(2, 'echo', [9]) })
+    await vi.waitFor(() => expect(sentFrames(plain!.send)).toEqual([{ jsonrpc: '2.0', id: 2, result: [9] }]))
     await server.close()
   })
 
@@ -186,10 +218,12 @@ function bunSocket(data: unknown, sendResult = 1) {
 function fakeBun(upgrades = true) {
   const attached: unknown[] = []
   let options: Parameters<BunRuntime['serve']>[0] | undefined
+  const headers: (Record<string, string> | undefined)[] = []
   const served: BunServer = {
-    upgrade(_request, { data }) {
+    upgrade(_request, upgrade) {
       if (!upgrades) return false
-      attached.push(data)
+      attached.push(upgrade.data)
+      headers.push(upgrade.headers)
       return true
     },
     requestIP: () => ({ address: '10.0.0.1' }),
@@ -205,7 +239,7 @@ function fakeBun(upgrades = true) {
   vi.stubGlobal('Bun', bun)
   const websocket = (): BunWebSocketHandler => options!.websocket
   const request = (raw: Request) => Promise.resolve(options!.fetch(raw, served))
-  return { attached, served, websocket, request }
+  return { attached, headers, served, websocket, request }
 }
 
 /** A Bun server on the stand-in with one socket open that has called `echo` (its answer on its way). */
@@ -240,6 +274,26 @@ describe('lifeline-ws/server/bun on a stand-in Bun', () => {
     expect(bun.served.stop).toHaveBeenCalledWith(false)
     await closing
     expect(bun.served.stop).toHaveBeenLastCalledWith(true)
+  })
+
+  it('agrees lifeline.msgpack when offered (its response header), and answers a binary call in MessagePack', async () => {
+    const bun = fakeBun()
+    const server = createBunServer({ port: 0, protocol: [jsonRpc(), msgpack()], methods: { reverse: (params) => Uint8Array.from(params as Uint8Array).reverse() } })
+    await server.ready
+    await bun.request(upgradeRequest('/', { 'sec-websocket-protocol': 'lifeline.msgpack' }))
+    await bun.request(upgradeRequest())
+    expect(bun.headers).toEqual([{ 'Sec-WebSocket-Protocol': 'lifeline.msgpack' }, undefined])
+    const ws = bunSocket(bun.attached[0])
+    bun.websocket().open(ws)
+    bun.websocket().message(ws, Buffer.from(rawEncode([0, 1, 'reverse', new Uint8Array([1, 2])])))
+    await vi.waitFor(() => expect(ws.send).toHaveBeenCalledTimes(1))
+    expect(rawDecode(ws.send.mock.calls[0]![0] as unknown as Uint8Array)).toEqual([1, 1, null, new Uint8Array([2, 1])])
+    for (const attached of bun.attached) {
+      const socket = bunSocket(attached)
+      if (attached !== bun.attached[0]) bun.websocket().open(socket)
+      bun.websocket().close(socket, 1000, '')
+    }
+    await server.close()
   })
 
   it('cuts the socket when Bun drops a frame (send() returns 0), so no frame is lost on a socket that stays up', async () => {

@@ -13,23 +13,55 @@ afterEach(() => {
 })
 
 describe('outbox: persistence', () => {
-  it('stores persisted text frames only, and removes them in one batch once written', async () => {
+  it('stores persisted frames, text and binary, never calls, and removes them in one batch once written', async () => {
     const { storage, frames, log } = memoryStorage()
     const { outbox } = setup({ storage })
     await flush()
     outbox.push({ frame: 'a', persist: true })
     outbox.push({ frame: 'call', call: 1 })
-    outbox.push({ frame: new Uint8Array(2), persist: true })
+    outbox.push({ frame: new Uint8Array([1, 2]), persist: true })
     outbox.push({ frame: 'b', persist: true })
     outbox.push({ frame: 'c' })
     await flush()
-    expect(frames).toEqual([{ id: 1, frame: 'a', at: 1_000_000 }, { id: 2, frame: 'b', at: 1_000_000 }])
+    expect(frames).toEqual([
+      { id: 1, frame: 'a', at: 1_000_000 },
+      { id: 2, frame: new Uint8Array([1, 2]), at: 1_000_000 },
+      { id: 3, frame: 'b', at: 1_000_000 },
+    ])
     const w = fakeWriter()
     outbox.attach(w.writer)
     await flush()
     expect(w.written).toHaveLength(5)
     expect(frames).toEqual([])
-    expect(log).toEqual(['load', 'add 1', 'add 2', 'remove 1,2'])
+    expect(log).toEqual(['load', 'add 1', 'add 2', 'add 3', 'remove 1,2,3'])
+  })
+
+  it("stores an ArrayBuffer's or a view's own bytes as a Uint8Array copy, and a Blob as it is", async () => {
+    const { storage, frames } = memoryStorage()
+    const { outbox } = setup({ storage })
+    await flush()
+    const buffer = new Uint8Array([9, 8, 7, 6, 5]).buffer
+    const view = new Uint16Array(buffer.slice(0, 4), 2, 1)
+    const blob = new Blob(['xyz'])
+    for (const frame of [buffer, new DataView(buffer, 1, 2), view, blob]) outbox.push({ frame, persist: true })
+    await flush()
+    expect(frames.map((stored) => stored.frame)).toEqual([new Uint8Array([9, 8, 7, 6, 5]), new Uint8Array([8, 7]), new Uint8Array([7, 6]), blob])
+    // A copy: the app may reuse its buffer once send returned.
+    new Uint8Array(buffer)[0] = 0
+    expect(frames[0]!.frame).toEqual(new Uint8Array([9, 8, 7, 6, 5]))
+  })
+
+  it('loads binary frames back after a reload, counted by their bytes, and writes them first', async () => {
+    const stored = [{ id: 3, frame: new Uint8Array([7]), at: 1_000_000 }, { id: 4, frame: new Uint8Array([1, 2, 3]), at: 1_000_000 }, { id: 5, frame: 'text', at: 1_000_000 }]
+    const { storage } = memoryStorage(stored)
+    // 8 bytes loaded against a bound of 7: exactly the oldest one-byte frame goes.
+    const { outbox, drops } = setup({ storage, maxBytes: 7 })
+    await flush()
+    expect(drops).toEqual([{ frames: [new Uint8Array([7])], reason: 'overflow' }])
+    const w = fakeWriter()
+    outbox.attach(w.writer)
+    await flush()
+    expect(w.frames()).toEqual([new Uint8Array([1, 2, 3]), 'text'])
   })
 
   it('never stores a frame that is written straight through', async () => {

@@ -101,6 +101,68 @@ describe('localStorageOutbox', () => {
   })
 })
 
+describe('binary frames in storage', () => {
+  const bytes = Uint8Array.from({ length: 70_000 }, (_, index) => (index * 31) & 0xff)
+
+  it('localStorage keeps bytes as base64 that round-trips, text beside them untouched', async () => {
+    const ls = new FakeStorage()
+    const storage = localStorageBackend('q', ls)
+    await storage.add({ id: 1, frame: bytes, at: 1001 })
+    await storage.add({ id: 2, frame: '~,not binary', at: 1002, position: 3, session: 's' })
+    await storage.add({ id: 3, frame: new Uint8Array([0, 255]), at: 1003, position: 4, session: 's;,' })
+    expect(ls.getItem('q:3')).toBe('1003~;4;s%3B%2C,AP8=')
+    expect(await localStorageBackend('q', ls).load()).toEqual([
+      { id: 1, frame: bytes, at: 1001 },
+      { id: 2, frame: '~,not binary', at: 1002, position: 3, session: 's' },
+      { id: 3, frame: new Uint8Array([0, 255]), at: 1003, position: 4, session: 's;,' },
+    ])
+  })
+
+  it('localStorage reads data written before binary frames were kept', async () => {
+    const ls = new FakeStorage()
+    ls.setItem('q:1', '1001,{"jsonrpc":"2.0","method":"m"}')
+    expect(await localStorageBackend('q', ls).load()).toEqual([{ id: 1, frame: '{"jsonrpc":"2.0","method":"m"}', at: 1001 }])
+  })
+
+  it('localStorage clears broken base64 as corrupt data', () => {
+    const ls = new FakeStorage()
+    ls.setItem('q:1', '1001~,%%% not base64')
+    expect(() => localStorageBackend('q', ls).load()).toThrow(/was corrupt and has been cleared/)
+  })
+
+  it('localStorage refuses a Blob with an error that says what to use, and the outbox keeps it in memory', async () => {
+    const ls = new FakeStorage()
+    expect(() => localStorageBackend('q', ls).add({ id: 1, frame: new Blob(['x']), at: 1 })).toThrow(/cannot keep a Blob: use indexedDbOutbox/)
+    const { outbox, errors } = setup({ storage: localStorageOutbox('q', ls) })
+    await flush()
+    const blob = new Blob(['abc'])
+    outbox.push({ frame: blob, persist: true })
+    await vi.waitFor(() => expect(errors).toHaveLength(1), patient)
+    expect(String(errors[0])).toMatch(/Blob/)
+    const w = fakeWriter()
+    outbox.attach(w.writer)
+    expect(w.frames()).toEqual([blob])
+  })
+
+  it('IndexedDB keeps bytes and Blobs natively across a reload', async () => {
+    const factory = new IDBFactory()
+    const first = setup({ storage: indexedDbOutbox('outbox', factory) })
+    await flush()
+    first.outbox.push({ frame: bytes, persist: true })
+    first.outbox.push({ frame: new Blob(['blob!']), persist: true })
+    first.outbox.push({ frame: 'text', persist: true })
+    await vi.waitFor(async () => expect(await indexedDbBackend('outbox', factory).load()).toHaveLength(3), patient)
+    const second = setup({ storage: indexedDbOutbox('outbox', factory) })
+    await vi.waitFor(() => expect(second.outbox.size).toBe(3), patient)
+    const w = fakeWriter()
+    second.outbox.attach(w.writer)
+    const [sentBytes, sentBlob, sentText] = w.frames()
+    expect(sentBytes).toEqual(bytes)
+    expect(await (sentBlob as Blob).text()).toBe('blob!')
+    expect(sentText).toBe('text')
+  })
+})
+
 describe('indexedDbOutbox', () => {
   it('round-trips frames in id order across instances', async () => {
     const factory = new IDBFactory()
