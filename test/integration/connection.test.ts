@@ -10,10 +10,13 @@ import { manualClock } from '../helpers/manual-clock'
 import { patient } from '../helpers/wait'
 import { flush } from '../helpers/flush'
 
+// Short enough for a quick suite, with room for the event-loop stalls of a loaded 2-core CI run
+// (a 150 ms heartbeat timeout once declared a healthy socket dead there while coverage and three
+// browsers ran beside it).
 const timing = {
-  connectTimeout: 300,
+  connectTimeout: 1000,
   reconnect: { initialDelay: 20, maxDelay: 100 },
-  heartbeat: { interval: 150, timeout: 150 },
+  heartbeat: { interval: 150, timeout: 600 },
 } satisfies SocketOptions
 
 let server: Awaited<ReturnType<typeof createPingServer>>
