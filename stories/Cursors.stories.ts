@@ -106,7 +106,7 @@ const render = (args: CursorArgs): HTMLElement => {
 
   return h('main', { class: 'story' },
     h('h1', {}, 'Multiplayer cursors'),
-    h('p', {}, 'Move the pointer over the canvas; open this story in a second window to see both. Positions go out at up to 60 a second with send(frame, { queue: false }): cut the connection and moves are dropped, not queued, so nobody sees a replay of stale positions when it is back.'),
+    h('p', {}, 'Move the pointer over the canvas; open this story in a second window to see both. Positions go out at up to 60 a second with send(frame, { queue: false }): cut the connection and moves are dropped, not queued, so nobody sees a replay of stale positions when it is back. The client speaks MessagePack (protocol: msgpack() from lifeline-ws/msgpack): a position is about 0.6x the bytes of the same frame in JSON.'),
     toolbar(client),
     h('div', { class: 'cols' }, h('div', { class: 'panel' }, canvas), h('div', { class: 'panel' }, h('h2', {}, 'Traffic'), stats)),
   )

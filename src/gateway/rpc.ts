@@ -76,7 +76,7 @@ function rpcProxy(name: string, method: MethodConfig, { backend, token, metrics,
       if (notification) log.info('backend refused a notification', { method: name, client: ctx.id, code: refused.code, message: refused.message })
       throw refused
     }
-    // A notification has no answer to pass on: any 2xx without an error will do (204 included).
+    // A notification has no answer to pass on: every 2xx without an error will do (204 included).
     const fine = notification ? answer.status >= 200 && answer.status < 300 : answer.status === 200 && isRecord(answer.body) && 'result' in answer.body
     if (!fine) {
       done('invalid')
