@@ -11,7 +11,7 @@
 import { startHeartbeat } from './connection/heartbeat'
 import { createClients } from './connection/clients'
 import { asNotice } from './notices'
-import type { ResolvedServerOptions } from './options'
+import type { ResolvedServerOptions } from './resolved-options'
 import type { ClusterCounts } from './topics/broker/broker'
 import { createTopics } from './topics/topics'
 import type { Transport } from './transport/transport'

@@ -9,7 +9,7 @@
  */
 import type { WireFrame } from '../../protocol/protocol'
 import type { Clock } from '../clock'
-import type { ResolvedDoor, ResolvedListen } from '../options'
+import type { ResolvedDoor, ResolvedListen } from '../resolved-options'
 import { createLiveSockets } from './live-sockets'
 import { NativeConnection } from './native'
 import { chooseSubprotocol, offeredSubprotocols } from './subprotocol'

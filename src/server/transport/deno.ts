@@ -11,7 +11,7 @@
  */
 import type { Clock } from '../clock'
 import type { WireFrame } from '../../protocol/protocol'
-import type { ResolvedDoor, ResolvedListen } from '../options'
+import type { ResolvedDoor, ResolvedListen } from '../resolved-options'
 import { createLiveSockets } from './live-sockets'
 import { NativeConnection } from './native'
 import { chooseSubprotocol, offeredSubprotocols } from './subprotocol'

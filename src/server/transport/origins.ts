@@ -7,7 +7,8 @@
  */
 import type { Contract } from '../../protocol/contract'
 import type { UpgradeRequest } from '../context'
-import type { OriginCheck, ResolvedDoor, SharedServerOptions } from '../options'
+import type { SharedServerOptions } from '../options'
+import type { OriginCheck, ResolvedDoor } from '../resolved-options'
 import { notice } from '../notices'
 import { describe } from '../values'
 

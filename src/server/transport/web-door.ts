@@ -10,7 +10,7 @@
  */
 import { backgroundTimeout, type Clock } from '../clock'
 import type { UpgradeRequest } from '../context'
-import type { ResolvedDoor } from '../options'
+import type { ResolvedDoor } from '../resolved-options'
 import { closeReason } from '../values'
 import { createAddressCounter } from './addresses'
 import { createOriginGate } from './origins'
