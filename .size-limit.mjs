@@ -75,10 +75,10 @@ export default [
   // The framework bindings, each measured with createClient as an app ships them (its framework
   // left out: the app has it anyway). The store core is shared: an app pays for it once, whichever
   // bindings it uses. docs/architecture.md, "Size", has the bytes each adds.
-  binding('createClient + lifeline-ws/store (the reactive core alone)', 'store', [], '12.8 kB'),
-  binding('createClient + lifeline-ws/react (everything it exports, react not counted)', 'react', ['react'], '13.4 kB'),
-  binding('createClient + lifeline-ws/vue (everything it exports, vue not counted)', 'vue', ['vue'], '13.5 kB'),
-  binding('createClient + lifeline-ws/svelte (everything it exports, svelte not counted)', 'svelte', ['svelte'], '13.1 kB'),
+  binding('createClient + lifeline-ws/store (the reactive core alone)', 'store', [], '12.5 kB'),
+  binding('createClient + lifeline-ws/react (everything it exports, react not counted)', 'react', ['react'], '13 kB'),
+  binding('createClient + lifeline-ws/vue (everything it exports, vue not counted)', 'vue', ['vue'], '13.1 kB'),
+  binding('createClient + lifeline-ws/svelte (everything it exports, svelte not counted)', 'svelte', ['svelte'], '12.8 kB'),
   {
     // Built from lifeline-ws/share: a <script> page gets `share` too, in one file.
     name: 'UMD for the CDN (everything, share included), minified production build, self-contained',

@@ -68,26 +68,24 @@ export function callStore<C extends Contract, K extends MethodName<C>>(client: C
   const enabled = () => request.enabled ?? true
   const [store, tell] = createSource<CallState<Result>>({ data: undefined, error: undefined, loading: enabled() }, () => soon(() => {
     started = true
-    if (enabled()) run()
+    restart(enabled())
     return () => {
       started = false
-      cancel()
+      restart(false)
     }
   }))
   const update = (change: Partial<CallState<Result>>) => tell({ ...store.get(), ...change })
-  // Aborted without a reason of our own: the platform's AbortError is what the call rejects with,
-  // and nobody sees it (the store drops answers of calls it let go). React Native has no DOMException.
-  const cancel = () => {
+  // Aborts the running call and, when `call`, calls anew. Aborted without a reason of our own: the
+  // platform's AbortError is what the call rejects with, and nobody sees it (the store drops answers
+  // of calls it let go). React Native has no DOMException.
+  const restart = (call: boolean) => {
     controller?.abort()
     controller = undefined
-    // A call stopped while running must not stay "loading" on screen.
-    if (store.get().loading) update({ loading: false })
-  }
-  const run = () => {
-    controller?.abort()
+    // Also when it stops: a call stopped while running must not stay "loading" on screen.
+    update({ loading: call })
+    if (!call) return
     const mine = new AbortController()
     controller = mine
-    update({ loading: true })
     const settle = (change: Partial<CallState<Result>>) => {
       if (controller !== mine) return
       controller = undefined
@@ -103,25 +101,24 @@ export function callStore<C extends Contract, K extends MethodName<C>>(client: C
   return {
     ...store,
     refetch() {
-      if (started) run()
+      if (started) restart(true)
     },
     change(next) {
       const nextKey = keyOf(next as CallRequest)
-      const wasEnabled = enabled()
       request = next
-      if (nextKey === key && enabled() === wasEnabled) return
+      if (nextKey === key) return
       key = nextKey
-      if (!started) update({ loading: enabled() })
-      else if (enabled()) run()
-      else cancel()
+      if (started) restart(enabled())
+      else update({ loading: enabled() })
     },
   }
 }
 
-function keyOf({ method, params }: CallRequest): string {
+/** What makes two requests the same: method, `enabled` and params by value. */
+function keyOf({ method, params, enabled }: CallRequest): string {
   if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') checkName('a call store', method)
   try {
-    return `${method} ${JSON.stringify(params)}`
+    return `${method} ${enabled ?? true} ${JSON.stringify(params)}`
   } catch (cause) {
     throw new TypeError(`lifeline-ws: call('${method}') params must be JSON-serializable`, { cause })
   }
