@@ -87,6 +87,13 @@ export default [
     limit: '18.3 kB',
   },
   {
+    // The MessagePack dialect for a <script> page, after the UMD above: @msgpack/msgpack inside.
+    name: 'msgpack() for the CDN (dist/msgpack.umd.min.js), minified production build, self-contained',
+    path: 'dist/msgpack.umd.min.js',
+    gzip: true,
+    limit: '8.4 kB',
+  },
+  {
     // React Native's adapters alone: lifeline-ws itself is the app's import, counted above.
     name: 'lifeline-ws/react-native (AppState/NetInfo environment, AsyncStorage outbox), production',
     path: 'dist/react-native.js',

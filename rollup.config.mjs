@@ -59,6 +59,18 @@ const client = [
     plugins: [resolve({ browser: true }), nodeEnv('production'), ts()],
     output: { file: 'dist/lifeline.umd.min.js', format: 'umd', name: 'Lifeline', sourcemap: true, exports: 'named', plugins: [minify()] },
   },
+  // The MessagePack dialect for the CDN: @msgpack/msgpack inside, the global LifelineMsgpack; a page
+  // loads it after lifeline.umd.min.js and passes LifelineMsgpack.msgpack() as the client's protocol.
+  {
+    input: 'src/msgpack.ts',
+    plugins: [resolve({ browser: true }), nodeEnv('development'), ts()],
+    output: { file: 'dist/msgpack.umd.js', format: 'umd', name: 'LifelineMsgpack', sourcemap: true, exports: 'named' },
+  },
+  {
+    input: 'src/msgpack.ts',
+    plugins: [resolve({ browser: true }), nodeEnv('production'), ts()],
+    output: { file: 'dist/msgpack.umd.min.js', format: 'umd', name: 'LifelineMsgpack', sourcemap: true, exports: 'named', plugins: [minify()] },
+  },
   ...Object.entries(entries).map(([name, input]) => ({
     input,
     external: ['nanoevents', '@msgpack/msgpack'],
