@@ -4,7 +4,8 @@
 // carries bytes. A refusal from the dialect's own copy of the error classes is told apart by the
 // client's guard (errors from any realm).
 import { startLifeline } from '../lib/peers.mjs'
-import { assertEqual, until } from '../lib/util.mjs'
+import { checkBytesBothWays, reverse } from '../lib/bytes.mjs'
+import { assertEqual } from '../lib/util.mjs'
 
 const dist = (file) => new URL(`../../../dist/${file}`, import.meta.url).href
 
@@ -18,7 +19,7 @@ export default {
       allowedOrigins: [web.origin],
       protocol: [jsonRpc(), msgpack()],
       onConnect: (ctx) => void contexts.push(ctx),
-      methods: { reverse: ({ bytes }) => ({ bytes: Uint8Array.from(bytes).reverse(), arrived: bytes.constructor.name }) },
+      methods: { reverse },
     })
     defer(() => peer.close())
 
@@ -28,21 +29,7 @@ export default {
     await page.evaluate((url) => {
       window.watch(window.Lifeline.createClient(url, { protocol: window.LifelineMsgpack.msgpack() }))
     }, peer.url)
-    const answer = await page.evaluate(async () => {
-      const result = await window.client.call('reverse', { bytes: new Uint8Array([1, 2, 3, 250]) })
-      return { isBytes: result.bytes instanceof Uint8Array, bytes: Array.from(result.bytes), arrived: result.arrived }
-    })
-    assertEqual(answer, { isBytes: true, bytes: [250, 3, 2, 1], arrived: 'Uint8Array' }, 'a call with bytes both ways')
-    assertEqual(contexts.map((ctx) => ctx.request.headers['sec-websocket-protocol']), ['lifeline.msgpack'], 'the subprotocol the client offered')
-
-    await page.evaluate(() => {
-      window.trail = []
-      window.client.subscribe('cursors', (data) => window.trail.push({ x: data.x, isBytes: data.trail instanceof Uint8Array, trail: Array.from(data.trail) }))
-    })
-    await until(() => contexts[0].topics.has('cursors'), 10_000, 'the subscription at the server')
-    await peer.server.publish('cursors', { x: 7, trail: new Uint8Array([9, 8, 0]) })
-    await page.waitFor(() => window.trail.length === 1, undefined, { what: 'the topic message at the page' })
-    assertEqual(await page.evaluate(() => window.trail), [{ x: 7, isBytes: true, trail: [9, 8, 0] }], 'a topic message with bytes')
+    await checkBytesBothWays(page, peer, contexts)
 
     // An ArrayBuffer is refused by the dialect's copy of ProtocolError: the client's guard knows it.
     const refusal = await page.evaluate(async () => {
