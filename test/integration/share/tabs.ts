@@ -16,7 +16,8 @@ export interface TestTab {
   sockets: WebSocket[]
 }
 
-export function createTabs(url: string, options: ClientOptions = {}) {
+/** `url` may be a provider, called before each attempt: a test can hold a new leader's socket until a new server is up. */
+export function createTabs(url: Parameters<typeof createClient>[0], options: ClientOptions = {}) {
   const browser: FakeBrowser = createFakeBrowser()
   const open = (): TestTab => {
     const tab = browser.tab()
