@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from 'vitest'
 import type { Server } from '../../../src/server'
 import { deferred, start, url } from '../server/helpers'
 import { patient } from '../../helpers/wait'
-import { createTabs, type TestTab } from './tabs'
+import { createTabs, followersSubscribed, type TestTab } from './tabs'
 
 /** Where the tabs connect: a provider, so that a test can hold new sockets until the next server is up. */
 function switchboard(server: Server) {
@@ -39,14 +39,7 @@ describe('share: a server restart without a shared history', () => {
     const first = await start()
     const board = switchboard(first)
     const { open } = createTabs(board.provider)
-    const tabs = [open(), open(), open()]
-    await Promise.all(tabs.map((t) => t.client.ready()))
-    const leader = tabs.find((t) => t.client.role === 'leader')!
-    const survivors = tabs.filter((t) => t !== leader)
-    const got = survivors.map(() => [] as unknown[])
-    const gaps: number[] = []
-    const subs = survivors.map((t, n) => t.client.subscribe('feed', (data) => got[n]!.push(data), { onGap: () => gaps.push(n) }))
-    await Promise.all(subs.map((sub) => sub.ready))
+    const { leader, survivors, got, gaps } = await followersSubscribed(open, 'feed')
     await publish(first, 'old 1', 'old 2', 'old 3')
     await vi.waitFor(() => expect(got.map((list) => list.length)).toEqual([3, 3]), patient)
 

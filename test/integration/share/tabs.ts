@@ -54,3 +54,19 @@ export function createTabs(url: Parameters<typeof createClient>[0], options: Cli
   }
   return { browser, open }
 }
+
+/**
+ * Three tabs, ready; the two that do not lead subscribe to `topic`. `got[n]` and `gaps` (survivor
+ * indexes) are what each survivor's handler and `onGap` saw.
+ */
+export async function followersSubscribed(open: () => TestTab, topic: string) {
+  const tabs = [open(), open(), open()]
+  await Promise.all(tabs.map((t) => t.client.ready()))
+  const leader = tabs.find((t) => t.client.role === 'leader')!
+  const survivors = tabs.filter((t) => t !== leader)
+  const got = survivors.map(() => [] as unknown[])
+  const gaps: number[] = []
+  const subs = survivors.map((t, n) => t.client.subscribe(topic, (data) => got[n]!.push(data), { onGap: () => gaps.push(n) }))
+  await Promise.all(subs.map((sub) => sub.ready))
+  return { tabs, leader, survivors, got, gaps }
+}
