@@ -53,10 +53,11 @@ export type TopicHandler<T> = (data: T, meta: TopicMeta) => void
 export interface Subscription<T = unknown> extends AsyncIterable<T> {
   readonly topic: string
   /**
-   * The numbering the topic's cursor counts in now (the last subscribe answer's `epoch`), shared by every
-   * subscription of the topic: a shared connection's leader tells it to the tabs. @internal
+   * The topic's cursor, live (read it when needed, not once): `after`, the seq of the last message
+   * delivered or, before any, where the server's answer put it; `epoch`, the numbering it counts in.
+   * Shared by every subscription of the topic: a shared connection's leader tells it to the tabs. @internal
    */
-  readonly epoch?: string | undefined
+  readonly cursor?: { readonly after?: number | undefined; readonly epoch?: string | undefined }
   /** Resolves when the server confirmed the topic; rejects if it refused (an `RpcError`), on `close()`, or with an `AbortError` when unsubscribed first. */
   readonly ready: Promise<void>
   /** Stop this handler; the last one for a topic unsubscribes on the server. Idempotent. */
@@ -220,9 +221,8 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
       return {
         topic: name,
         ready: topic.ready,
-        get epoch() {
-          return topic.params.epoch
-        },
+        // The registry's own params object: it holds the cursor as it moves (and the topic, the app's params).
+        cursor: topic.params,
         unsubscribe,
         [Symbol.asyncIterator]: iterate,
       }

@@ -55,7 +55,8 @@ export type HubBody =
   | { kind: 'event'; event: string; payload?: unknown }
   | { kind: 'publish'; topic: string; seq?: number | undefined; data?: unknown }
   // `epoch`: the numbering the leader's client counts the topic in now, which the tab's cursor then counts in.
-  | { kind: 'topic'; topic: string; ok: boolean; gap?: boolean | undefined; epoch?: string | undefined; error?: unknown }
+  // `seq`, with a confirmation: the leader's cursor, where a tab that has heard no message yet counts from.
+  | { kind: 'topic'; topic: string; ok: boolean; gap?: boolean | undefined; epoch?: string | undefined; seq?: number | undefined; error?: unknown }
   | { kind: 'request'; id: number; method: string; params?: unknown }
   | { kind: 'frame'; data: unknown }
 
@@ -98,7 +99,7 @@ const shapes: Record<string, Record<string, Check>> = {
   result: { seq: count, ok: flag },
   event: { event: text },
   publish: { topic: text, seq: optional(count) },
-  topic: { topic: text, ok: flag, gap: optional(flag), epoch: optional(text) },
+  topic: { topic: text, ok: flag, gap: optional(flag), epoch: optional(text), seq: optional(count) },
   request: { id: count, method: text },
   frame: {},
 }

@@ -186,7 +186,8 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
         // After a gap the leader's client decides what passes (its cursor goes back to 0 when the server's
         // numbering restarted) and sends nothing twice: the tab's cursor goes back to 0 (seq 0) so it drops none of it.
         // The tab keeps the numbering the leader's client counts in, to hand a next leader with its cursor.
-        return subscriptions.settled(body.topic, body.ok, body.ok ? { gap: body.gap, seq: body.gap ? 0 : undefined, epoch: body.epoch } : fromWire(body.error))
+        // A confirmation carries the leader's cursor: the tab counts from it until a message moves it.
+        return subscriptions.settled(body.topic, body.ok, body.ok ? { gap: body.gap, seq: body.gap ? 0 : body.seq, epoch: body.epoch } : fromWire(body.error))
       case 'request':
         return handlers.request({ type: 'request', id: body.id, method: body.method, params: body.params })
       case 'frame':

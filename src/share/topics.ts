@@ -45,15 +45,16 @@ export function createHubTopics(client: Client, tell: (body: HubBody, to?: strin
         if (!subscription) {
           // A gap may start a new numbering (the client's cursor goes back to 0): the tab's goes with it, in
           // that numbering. Told as the answer is processed, before the messages it replays.
-          const onGap = () => tell({ kind: 'topic', topic, ok: true, gap: true, epoch: subscriptions.get(topic)?.epoch }, from)
+          const onGap = () => tell({ kind: 'topic', topic, ok: true, gap: true, epoch: subscriptions.get(topic)?.cursor?.epoch }, from)
           subscription = client.subscribe(topic, broadcast, { params, after, epoch, onGap })
           subscriptions.set(topic, subscription)
         }
         // Told to the tab while this is still its subscription of the topic (not unsubscribed since), with
-        // the numbering as it is then: a tab that joins a topic after a gap counts in the new one.
+        // the numbering as it is then (a tab that joins a topic after a gap counts in the new one) and the
+        // cursor: a tab that hears no message before this leader goes still hands the next one where it is.
         const current = subscription
         current.ready.then(
-          () => subscriptions.get(topic) === current && tell({ kind: 'topic', topic, ok: true, epoch: current.epoch }, from),
+          () => subscriptions.get(topic) === current && tell({ kind: 'topic', topic, ok: true, epoch: current.cursor?.epoch, seq: current.cursor?.after }, from),
           (err: unknown) => {
             if (subscriptions.get(topic) !== current) return
             subscriptions.delete(topic)

@@ -245,6 +245,23 @@ describe('share: leader hand-over', () => {
     expect(gaps).toEqual([])
   })
 
+  it('resumes from the cursor of a tab that has seen no message yet: it counts from the answer the leader got', async () => {
+    const server = await start()
+    const { open } = createTabs(url(server))
+    // Published before the tabs subscribe: no tab hears a message before the leader goes.
+    for (let n = 0; n < 3; n++) server.publish('feed', n)
+    const { leader, survivors, got, gaps } = await followersSubscribed(open, 'feed')
+    leader.crash()
+    // Into the dead socket, before the server notices: lost unless the next leader resumes from where the
+    // tabs were, which they know only from the subscribe answer the old leader got (seq 3).
+    for (let n = 3; n < 6; n++) server.publish('feed', n)
+    await vi.waitFor(() => expect(survivors.map((t) => t.client.role)).toContain('leader'), patient)
+    for (let n = 6; n < 8; n++) server.publish('feed', n)
+    await vi.waitFor(() => expect(got.map((list) => list.length >= 5)).toEqual([true, true]), patient)
+    expect(got).toEqual([[3, 4, 5, 6, 7], [3, 4, 5, 6, 7]])
+    expect(gaps).toEqual([])
+  })
+
   it("answers the server with an error when the tab handling its request leaves, and answers a follower's call once when the leader closes", async () => {
     let release: (() => void) | undefined
     let runs = 0

@@ -309,13 +309,14 @@ describe('subscriptions: delivery, dedupe and cursors', () => {
     subs.subscribe('u', undefined, { epoch: 'old' })
     expect(open()).toEqual([{ topic: 't', after: 3, epoch: 'old' }, { topic: 'u' }])
     expect(open()[1]).not.toHaveProperty('epoch')
-    expect(first.epoch).toBe('old')
+    expect(first.cursor).toMatchObject({ after: 3, epoch: 'old' })
     // The server restarted without a shared history and is at 5 already: everything it keeps is new.
     subs.settled('t', true, { seq: 5, gap: true, epoch: 'new' })
     for (const seq of [1, 2, 3, 4, 5]) publish('t', `n${seq}`, seq)
     expect(seen).toEqual(['n1', 'n2', 'n3', 'n4', 'n5'])
     // A later subscription of the topic shares its numbering.
-    expect([first.epoch, subs.subscribe('t').epoch]).toEqual(['new', 'new'])
+    expect([first.cursor?.epoch, subs.subscribe('t').cursor?.epoch]).toEqual(['new', 'new'])
+    expect(first.cursor?.after).toBe(5)
     // Subscribed while connected: sent at once, the same way.
     subs.subscribe('v', undefined, { after: 2, epoch: 'old' })
     expect(requests.map((r) => r.params)).toEqual([{ topic: 'v', after: 2, epoch: 'old' }])

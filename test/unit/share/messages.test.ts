@@ -29,6 +29,7 @@ describe('tab messages', () => {
     [{ v: 1, from: 'a', kind: 'sub', topic: 't', after: 'x' }, "bad after in a 'sub' message"],
     [{ v: 1, from: 'a', kind: 'sub', topic: 't', after: 3, epoch: 7 }, "bad epoch in a 'sub' message"],
     [{ v: 1, from: 'a', kind: 'topic', topic: 't', ok: true, epoch: { e: 1 } }, "bad epoch in a 'topic' message"],
+    [{ v: 1, from: 'a', kind: 'topic', topic: 't', ok: true, seq: -1 }, "bad seq in a 'topic' message"],
   ])('refuses %j: %s', (message, problem) => {
     expect(parseMessage(message)).toBe(problem)
   })
