@@ -85,6 +85,9 @@ function instantJournalStore() {
   return { save() {}, take: () => undefined, journal: () => journal }
 }
 
+/** The `sessions` option of each lifeline kind: default sessions, none, or written through. */
+const sessionOptions = { on: {}, off: { sessions: false }, journal: { sessions: { store: instantJournalStore() } } }
+
 async function lifeline(sessions) {
   const { createServer } = await import(pathToFileURL(join(dist, 'server.js')).href)
   const server = createServer({
@@ -94,13 +97,13 @@ async function lifeline(sessions) {
     maxConnectionsPerAddress: 100_000,
     methods: { echo: (params) => params },
     ...(limits === 'unlimited' ? { rateLimit: false } : {}),
-    ...(sessions === 'journal' ? { sessions: { store: instantJournalStore() } } : sessions ? {} : { sessions: false }),
+    ...sessionOptions[sessions],
   })
   await server.ready
   return { port: server.port, connections: () => server.stats.connections, publish: (data) => server.publish('fan', data) }
 }
 
-const servers = { ws: rawWs, 'socket.io': socketIo, lifeline: () => lifeline(true), 'lifeline-plain': () => lifeline(false),
+const servers = { ws: rawWs, 'socket.io': socketIo, lifeline: () => lifeline('on'), 'lifeline-plain': () => lifeline('off'),
   'lifeline-journal': () => lifeline('journal') }
 const server = await servers[kind]()
 
