@@ -21,7 +21,7 @@ describe("a tracked frame's count", () => {
     const { session, starts } = fakeSession(true)
     const frame = countedFrame(session, { position: 3, epoch: 0 }, true)
     expect(frame.started).toBe(false)
-    expect(whenCounted(frame, () => () => ({ reply: undefined }))).toBeTypeOf('function')
+    expect(whenCounted(frame, () => () => ({}))).toBeTypeOf('function')
     expect(whenCounted(frame, () => undefined)).toBeUndefined()
     expect([starts, frame.started]).toEqual([[3], true])
   })
