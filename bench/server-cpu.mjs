@@ -12,12 +12,12 @@
 // BENCH_COMPARE=/abs/dist adds an earlier build's servers as '@compare' rows (before and after in the
 // same rounds); BENCH_CPU_PROF=/abs/dir starts every server with `--cpu-prof` into dir/<contender>/ and
 // prints where each one's samples fell.
-import { fork } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import WebSocket from 'ws'
 import { compareDist, root } from './lib/env.mjs'
 import { summarizeProfile } from './lib/profile-summary.mjs'
+import { forkServer } from './lib/server-process.mjs'
 import { median, table } from './lib/stats.mjs'
 
 /** Sockets per server, and frames each writes before it waits for their answers. */
@@ -38,31 +38,17 @@ function contenders() {
 }
 
 /** One server process for the whole run; `ask(cmd)` resolves with its answer. */
-function startServer({ name, kind, dist }, profileDir) {
-  const execArgv = profileDir ? [`--cpu-prof`, `--cpu-prof-dir=${join(profileDir, name.replace(/[^\w@-]+/g, '-'))}`] : []
-  const child = fork(new URL('./lib/capacity-server.mjs', import.meta.url), [kind, dist, 'unlimited'], {
-    execArgv: ['--expose-gc', ...execArgv],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  })
-  const answers = []
-  child.on('message', (message) => answers.shift()?.(message))
-  const ask = (message) => new Promise((resolve) => {
-    answers.push(resolve)
-    child.send(message)
-  })
+async function startServer({ name, kind, dist }, profileDir) {
+  const execArgv = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name.replace(/[^\w@-]+/g, '-'))}`] : []
+  const { child, ask, listening } = forkServer([kind, dist, 'unlimited'], execArgv)
   const exited = new Promise((resolve) => child.once('exit', resolve))
-  return new Promise((resolve, reject) => {
-    child.once('error', reject)
-    child.once('exit', (code) => reject(new Error(`${name}: its server exited with ${code} before it listened`)))
-    answers.push(({ port }) => resolve({ port, ask, exited,
-      // Disconnecting lets it exit on its own (process.exit), which writes a --cpu-prof profile.
-      stop: () => child.disconnect() }))
-  })
+  // Disconnecting lets it exit on its own (process.exit), which writes a --cpu-prof profile.
+  return { port: await listening, ask, exited, stop: () => child.disconnect() }
 }
 
 /**
- * One socket through its handshake. `sessions`: it acknowledges the server's tracked frames (every answer)
- * after each window, as a client on a session does.
+ * One socket through its handshake. Granted a session, it acknowledges the server's tracked frames (every
+ * answer) after each window, as a client on a session does.
  */
 async function openSocket(port) {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { perMessageDeflate: false })
