@@ -5,10 +5,10 @@
 // the bench process drives them all with plain `ws` sockets that say what each one's own client says
 // (bench/lib/capacity-clients.mjs). `npm run bench -- capacity [--rounds N]`; BENCH_COMPARE=/abs/dist
 // adds an earlier build's server as '@compare' rows, so before and after meet the same noise.
-import { fork } from 'node:child_process'
 import { join } from 'node:path'
 import { closeAll, connectMany, dialogs } from './lib/capacity-clients.mjs'
 import { compareDist, root } from './lib/env.mjs'
+import { forkServer } from './lib/server-process.mjs'
 import { formatBytes, median, ratio, table } from './lib/stats.mjs'
 
 /** Idle connections measured for memory per connection (the issue's figure), and the scale run's. */
@@ -42,25 +42,12 @@ function contenders() {
 }
 
 /** Start one server process; `ask(cmd)` sends a command and resolves with its answer. */
-function startServer({ kind, dist }) {
-  const child = fork(new URL('./lib/capacity-server.mjs', import.meta.url), [kind, dist ?? ''], {
-    execArgv: ['--expose-gc'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  })
-  const answers = []
-  child.on('message', (message) => answers.shift()?.(message))
-  const ask = (message) => new Promise((resolve) => {
-    answers.push(resolve)
-    child.send(message)
-  })
-  return new Promise((resolve, reject) => {
-    child.once('error', reject)
-    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)))
-    answers.push(({ port }) => resolve({ port, ask, stop: () => {
-      child.removeAllListeners('exit')
-      child.kill()
-    } }))
-  })
+async function startServer({ kind, dist }) {
+  const { child, ask, listening } = forkServer([kind, dist ?? ''])
+  return { port: await listening, ask, stop: () => {
+    child.removeAllListeners('exit')
+    child.kill()
+  } }
 }
 
 const cpuMs = (before, after) => (after.user + after.system - before.user - before.system) / 1000

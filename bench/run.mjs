@@ -30,6 +30,7 @@ const sections = {
   encodings: () => import('./encodings.mjs'),
   'msgpack-libraries': () => import('./msgpack-libraries.mjs'),
   capacity: () => import('./capacity.mjs'),
+  'server-cpu': () => import('./server-cpu.mjs'),
 }
 const aliases = { throughput: ['throughput-node', 'throughput-browser'] }
 

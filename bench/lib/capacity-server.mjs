@@ -4,6 +4,11 @@
 //   socket.io       socket.io 4 with the websocket transport only: 'sub' joins room 'fan'
 //   lifeline        lifeline-ws/server from <dist>/server.js, default options (sessions on)
 //   lifeline-plain  the same with `sessions: false`
+//   lifeline-journal  sessions on, written through to an in-process journal whose every step resolves at
+//                   once (bench/server-cpu.mjs): the server's own cost of a write-through store, no I/O
+// `node --expose-gc capacity-server.mjs <kind> <dist> unlimited`: lifeline without its rate limit
+// (bench/server-cpu.mjs writes faster than the default 1,000 frames a second per connection, and
+// measures CPU per frame, not what a limited client may send).
 // Every server keeps its defaults but two: per-address connection limits (every bench socket comes
 // from 127.0.0.1) and, for lifeline, the rate limit is left as it is. The parent asks over IPC:
 //   { cmd: 'memory' }              -> heap and RSS after GC, and the server's own connection count
@@ -15,7 +20,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { WebSocketServer } from 'ws'
 
-const [kind, dist] = process.argv.slice(2)
+const [kind, dist, limits] = process.argv.slice(2)
 const listen = (server) => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address().port)))
 
 /** The same bytes every contender's subscribers get: lifeline's topic frame for `data`. */
@@ -69,6 +74,20 @@ async function socketIo() {
   }
 }
 
+/**
+ * A write-through store whose journal keeps nothing and answers every step at once: what the server
+ * itself spends on a journal (its promise per step, the order it keeps), without a store's I/O.
+ */
+function instantJournalStore() {
+  const done = () => Promise.resolve()
+  const journal = { start: done, finish: done, push: done, acknowledge: done, restart: done, end: done,
+    release: () => Promise.resolve(true), owned: () => Promise.resolve(true) }
+  return { save() {}, take: () => undefined, journal: () => journal }
+}
+
+/** The `sessions` option of each lifeline kind: default sessions, none, or written through. */
+const sessionOptions = { on: {}, off: { sessions: false }, journal: { sessions: { store: instantJournalStore() } } }
+
 async function lifeline(sessions) {
   const { createServer } = await import(pathToFileURL(join(dist, 'server.js')).href)
   const server = createServer({
@@ -77,13 +96,15 @@ async function lifeline(sessions) {
     // Every bench socket comes from 127.0.0.1; real clients come from many addresses.
     maxConnectionsPerAddress: 100_000,
     methods: { echo: (params) => params },
-    ...(sessions ? {} : { sessions: false }),
+    ...(limits === 'unlimited' ? { rateLimit: false } : {}),
+    ...sessionOptions[sessions],
   })
   await server.ready
   return { port: server.port, connections: () => server.stats.connections, publish: (data) => server.publish('fan', data) }
 }
 
-const servers = { ws: rawWs, 'socket.io': socketIo, lifeline: () => lifeline(true), 'lifeline-plain': () => lifeline(false) }
+const servers = { ws: rawWs, 'socket.io': socketIo, lifeline: () => lifeline('on'), 'lifeline-plain': () => lifeline('off'),
+  'lifeline-journal': () => lifeline('journal') }
 const server = await servers[kind]()
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50))

@@ -17,10 +17,60 @@ export interface CountedFrame {
   /** Work slots its messages took; given back when the frame finished (inbound.ts). */
   slots: number
   /**
-   * Start it (the first call does) and call `then` once it counts: at once without a journal, else from
-   * the journal's reply, in position order (false: the journal failed; do not run).
+   * Start it (the first call does). Returns whether it counts when that is known now: at once without a
+   * journal; undefined while the journal's reply is awaited ({@link CountedFrame.whenCounted}).
    */
-  begin(then?: (ok: boolean) => void): void
+  begin(): boolean | undefined
+  /**
+   * After a {@link CountedFrame.begin} that returned undefined: call `then` once it counts, from the
+   * journal's reply, in position order (false: the journal failed; do not run).
+   */
+  whenCounted(then: (ok: boolean) => void): void
+}
+
+/**
+ * A {@link CountedFrame}: a class, so that a frame is one object with its methods on the prototype
+ * (no closures and no accessor of its own), and the list of what waits for the journal is made only
+ * when something waits.
+ */
+class Frame implements CountedFrame {
+  slots = 0
+  private begun = false
+  /** Whether it counts, once known. */
+  private verdict: boolean | undefined = undefined
+  /** What waits for the verdict: one function, or several in the order they came. */
+  private waiting: ((ok: boolean) => void) | ((ok: boolean) => void)[] | undefined = undefined
+
+  constructor(
+    private readonly session: Session,
+    readonly position: number,
+    private readonly epoch: number,
+    private readonly answers: boolean,
+  ) {}
+
+  get started(): boolean {
+    return this.begun && this.verdict !== false
+  }
+  begin(): boolean | undefined {
+    if (!this.begun) {
+      this.begun = true
+      this.session.startInbound(this.position, this.epoch, this.answers, (ok) => this.counted(ok))
+    }
+    return this.verdict
+  }
+  whenCounted(then: (ok: boolean) => void): void {
+    if (this.verdict !== undefined) then(this.verdict)
+    else if (this.waiting === undefined) this.waiting = then
+    else if (typeof this.waiting === 'function') this.waiting = [this.waiting, then]
+    else this.waiting.push(then)
+  }
+  private counted(ok: boolean): void {
+    this.verdict = ok
+    const waiting = this.waiting
+    this.waiting = undefined
+    if (typeof waiting === 'function') waiting(ok)
+    else if (waiting) for (const next of waiting) next(ok)
+  }
 }
 
 /**
@@ -29,30 +79,7 @@ export interface CountedFrame {
  * @internal
  */
 export function countedFrame(session: Session, arrival: { position: number; epoch: number }, answers: boolean): CountedFrame {
-  const { position, epoch } = arrival
-  let started = false
-  let verdict: boolean | undefined
-  const waiting: ((ok: boolean) => void)[] = []
-  return {
-    position,
-    get started() {
-      return started && verdict !== false
-    },
-    slots: 0,
-    begin(then) {
-      if (verdict !== undefined) {
-        then?.(verdict)
-        return
-      }
-      if (then) waiting.push(then)
-      if (started) return
-      started = true
-      session.startInbound(position, epoch, answers, (ok) => {
-        verdict = ok
-        for (const next of waiting.splice(0)) next(ok)
-      })
-    },
-  }
+  return new Frame(session, arrival.position, arrival.epoch, answers)
 }
 
 /**
@@ -62,14 +89,9 @@ export function countedFrame(session: Session, arrival: { position: number; epoc
  */
 export function whenCounted(frame: CountedFrame | undefined, make: () => Handled): Handled {
   if (!frame) return make()
-  let later: ((handled: Handled) => void) | undefined
-  let now: boolean | undefined
-  frame.begin((ok) => {
-    if (later) later(ok ? make() : undefined)
-    else now = ok
-  })
+  const now = frame.begin()
   if (now !== undefined) return now ? make() : undefined
   return new Promise<Commit | undefined>((resolve) => {
-    later = resolve as (handled: Handled) => void
+    frame.whenCounted((ok) => resolve(ok ? make() : undefined))
   })
 }

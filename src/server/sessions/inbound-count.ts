@@ -30,10 +30,13 @@ export interface InboundCount {
   arrive(): number
   /**
    * The frame at `position` started; `answers`: it has effects or an answer that a crash could lose.
-   * Returns the positions the count moved over, in order, each with whether it is still running (a
-   * frame that finished before the count reached it is not).
+   * Returns how many positions the count moved over: `started - moved + 1` to `started`, each still
+   * running or not ({@link InboundCount.isRunning}: a frame that finished before the count reached it is
+   * not). A number, not a list, so that a frame allocates nothing here.
    */
-  start(position: number, answers: boolean): { position: number; running: boolean }[]
+  start(position: number, answers: boolean): number
+  /** True while the frame at `position` started with effects or an answer and did not finish. */
+  isRunning(position: number): boolean
   /** The frame at `position` finished. True when `finished` moved. */
   finish(position: number): boolean
   /** True once the frame at `position` was counted. */
@@ -81,15 +84,15 @@ class Count implements InboundCount {
     this.answering ??= new Set()
     return this.answering
   }
-  private lowestRunning(): number {
-    let lowest = this.started + 1
-    for (const position of this.answering ?? none) lowest = Math.min(lowest, position)
-    return lowest
-  }
+  /**
+   * Moves `finished` up to the first frame still running (or to `started`). Every running position is
+   * above `finished`, so walking up from it finds the same place as the lowest running one would, and
+   * each position is walked over once in the count's life, not once per frame that finishes.
+   */
   private settle(): boolean {
     const before = this.finished
-    const limit = Math.min(this.started, this.lowestRunning() - 1)
-    while (this.finished < limit) {
+    const { answering } = this
+    while (this.finished < this.started && !answering?.has(this.finished + 1)) {
       this.finished++
       this.states?.delete(this.finished)
     }
@@ -103,17 +106,21 @@ class Count implements InboundCount {
     this.stateMap().set(this.arrived, 'arrived')
     return this.arrived
   }
-  start(position: number, answers: boolean): { position: number; running: boolean }[] {
+  start(position: number, answers: boolean): number {
     const states = this.stateMap()
-    if (states.get(position) !== 'arrived') return []
+    if (states.get(position) !== 'arrived') return 0
     states.set(position, 'started')
     if (answers) this.runningSet().add(position)
-    const moved: { position: number; running: boolean }[] = []
-    while (states.get(this.started + 1) === 'started' || states.get(this.started + 1) === 'finished') {
+    const before = this.started
+    let next = states.get(before + 1)
+    while (next === 'started' || next === 'finished') {
       this.started++
-      moved.push({ position: this.started, running: !!this.answering?.has(this.started) })
+      next = states.get(this.started + 1)
     }
-    return moved
+    return this.started - before
+  }
+  isRunning(position: number): boolean {
+    return !!this.answering?.has(position)
   }
   finish(position: number): boolean {
     const state = this.states?.get(position)

@@ -105,12 +105,14 @@ class SessionBook<O> extends OutboundFrames implements Session {
     return kept
   }
   /**
-   * Journals each position the count moved over, in order (the journal's count is a prefix too). Each
-   * step calls its frame back from its own reply, so frames whose replies come in one read still run
-   * in position order, whatever the depth of the promise chains around them.
+   * Journals each position the count moved over (the `moved` up to `started`), in order (the journal's
+   * count is a prefix too). Each step calls its frame back from its own reply, so frames whose replies
+   * come in one read still run in position order, whatever the depth of the promise chains around them.
    */
-  private journalStarts(journal: SessionJournal, moved: { position: number; running: boolean }[]): void {
-    for (const { position, running } of moved) {
+  private journalStarts(journal: SessionJournal, moved: number): void {
+    const { started } = this.inbound
+    for (let position = started - moved + 1; position <= started; position++) {
+      const running = this.inbound.isRunning(position)
       const counted = (ok: boolean) => {
         const then = this.counting?.get(position)
         this.counting?.delete(position)

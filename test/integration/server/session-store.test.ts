@@ -132,6 +132,66 @@ describe('a session', () => {
     expect([session.doubts, session.state(1).running]).toEqual([[], []])
   })
 
+  it('journals every position the count moves over, in order, before any of them runs: a crash in between leaves the call in doubt', async () => {
+    // A store's record, changed as each step is written; its reply comes only when the test lets it.
+    const record = { received: 0, running: new Set<number>() }
+    const steps: string[] = []
+    const replies: (() => void)[] = []
+    const held = () => new Promise<void>((resolve) => replies.push(resolve))
+    const journal = {
+      start: (position: number, running: boolean) => {
+        steps.push(`start ${position}${running ? ' running' : ''}`)
+        record.received = position
+        if (running) record.running.add(position)
+        return held()
+      },
+      finish: (position: number) => {
+        steps.push(`finish ${position}`)
+        record.running.delete(position)
+        return Promise.resolve()
+      },
+      push: (frame: string, finishes?: number) => {
+        steps.push(`push ${frame}${finishes === undefined ? '' : ` finishes ${finishes}`}`)
+        if (finishes !== undefined) record.running.delete(finishes)
+        return Promise.resolve()
+      },
+      acknowledge: () => Promise.resolve(),
+      restart: () => Promise.resolve(),
+      end: () => Promise.resolve(),
+      owned: () => Promise.resolve(true),
+    }
+    const acks: number[] = []
+    const parts = { maxBytes: 100, ackDelay: 60_000, clock: systemClock, writeAck: (_owner: null, received: number) => acks.push(received) > 0, lost: () => {} }
+    const session = createSession('id', parts, null, journal)
+    const call = session.arriveInbound()
+    const answer = session.arriveInbound()
+    const ran: string[] = []
+    // The client's answer to our call starts first; the count waits for the call before it.
+    session.startInbound(answer.position, answer.epoch, false, (ok) => ran.push(`answer ${ok}`))
+    expect([session.received, steps]).toEqual([0, []])
+    session.startInbound(call.position, call.epoch, true, (ok) => ran.push(`call ${ok}`))
+    // Both counted in the journal, in position order, each with whether it still runs; neither ran yet.
+    expect(steps).toEqual(['start 1 running', 'start 2'])
+    await Promise.resolve()
+    expect(ran).toEqual([])
+
+    // A crash now: the process that takes the session over reports the call in doubt, not the answer.
+    const taken = createSession('id', parts, null, undefined, {
+      id: 'id', received: record.received, sent: 0, frames: [], expires: 1, running: [...record.running],
+    })
+    expect([taken.received, taken.doubts]).toEqual([2, [1]])
+
+    // No crash: once the journal replied, they run in position order, and the answer is done at once.
+    for (const reply of replies) reply()
+    await vi.waitFor(() => expect(ran).toEqual(['call true', 'answer true']), patient)
+    session.ackToClientNow()
+    expect(acks).toEqual([])
+    expect(await session.keepOutbound('reply', call.position)).toBe(true)
+    session.ackToClientNow()
+    expect(acks).toEqual([2])
+    expect([steps, [...record.running]]).toEqual([['start 1 running', 'start 2', 'push reply finishes 1'], []])
+  })
+
   it('with a journal, counts, finishes and keeps a frame only once the journal did, and lets go of the session when it fails', async () => {
     const calls: string[] = []
     let failing = false
