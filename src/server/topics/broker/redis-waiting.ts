@@ -1,0 +1,167 @@
+/**
+ * Sessions waiting in Redis for their client (handed over by a graceful
+ * `close()`), and the broadcasts appended to them meanwhile, as
+ * `createSessionStore()` appends them in memory (docs/delivery.md,
+ * "Broadcasts to a session waiting in the store"). One sorted set lists the
+ * waiting sessions by id, scored by when they expire. A session saved whole
+ * (`redisSessionStore({ url })`) is one JSON string under
+ * `{prefix}session:{id}`, and its broadcasts a hash beside it
+ * (`…:broadcasts`: their `bytes` with the saved frames', their `count`, and
+ * the frames under `1` to `count`), so the JSON is never rewritten in Redis.
+ * A session written through (redis-journal.ts) has its broadcasts pushed to
+ * its outbound list like any frame, and counted in `sent`.
+ *
+ * Each step is one Lua script, so a broadcast and a take are atomic against
+ * each other: a session taken before a broadcast runs is no longer listed
+ * (its taker gives it the broadcast live), one taken after has the
+ * broadcast among its frames.
+ * @module
+ */
+import type { Redis } from 'ioredis'
+import { byteLength, type SessionState } from '../../sessions/store'
+import { inTime } from './redis-scripts'
+
+/** The sorted set of the sessions waiting for their client: id, scored by its expiry (ms since the epoch). @internal */
+export const waitingKey = (prefix: string): string => `${prefix}sessions:waiting`
+
+/** Lua: `now`, ms since the epoch by Redis's clock (the clock a key's PXAT expiry is checked against). */
+const NOW = `
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+`
+
+/** Lua: the sessions of the index `key` whose expiry has passed leave it (Redis forgot their keys). @internal */
+export const pruneWaiting = (key: string): string => `
+do${NOW}  redis.call('ZREMRANGEBYSCORE', ${key}, '-inf', now)
+end
+`
+
+/** The scripts, by ioredis command name, with how many of their arguments are keys. */
+const WAITING_SCRIPTS = {
+  /**
+   * Save a session whole. KEYS: its JSON, its broadcasts, the index. ARGV: the JSON, its expiry (ms
+   * since the epoch), the bytes of its frames, its id. An expiry already past forgets it instead.
+   */
+  lifelineSave: {
+    keys: 3,
+    lua: `
+redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('ZREM', KEYS[3], ARGV[4])${NOW}
+if tonumber(ARGV[2]) <= now then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2])
+redis.call('HSET', KEYS[2], 'bytes', ARGV[3], 'count', 0)
+redis.call('PEXPIREAT', KEYS[2], ARGV[2])${pruneWaiting('KEYS[3]')}
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[4])
+return 1`,
+  },
+  /**
+   * Take a session saved whole: it is gone from Redis once this returns it. KEYS: as lifelineSave.
+   * ARGV: its id. Returns false, or its JSON followed by the frames broadcast to it, oldest first.
+   */
+  lifelineTakeSaved: {
+    keys: 3,
+    lua: `
+local saved = redis.call('GET', KEYS[1])
+local reply = { saved }
+if saved then
+  local count = tonumber(redis.call('HGET', KEYS[2], 'count') or '0')
+  for i = 1, count do reply[i + 1] = redis.call('HGET', KEYS[2], i) end
+end
+redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('ZREM', KEYS[3], ARGV[1])
+if not saved then return false end
+return reply`,
+  },
+  /**
+   * Append a broadcast to every waiting session. KEYS: the index. ARGV: the key prefix, the frame,
+   * `maxBytes`, the deadline (ms, Redis's clock: a broadcast its caller gave up on never lands). A
+   * session the frame would take past `maxBytes` is forgotten (its client starts a new one); one that
+   * is live again (written through, owned by a process) or gone leaves the index. Returns how many
+   * sessions got the frame.
+   */
+  lifelineBroadcast: {
+    keys: 1,
+    lua: `${inTime(4)}${pruneWaiting('KEYS[1]')}
+local frame = ARGV[2]
+local size = #frame
+local limit = tonumber(ARGV[3])
+local reached = 0
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local base = ARGV[1] .. 'session:' .. id
+  local state = base .. ':state'
+  local owner = redis.call('HGET', state, 'owner')
+  if owner == '' then
+    local bytes = tonumber(redis.call('HGET', state, 'bytes') or '0')
+    if bytes + size > limit then
+      redis.call('DEL', state, base .. ':out', base .. ':running')
+      redis.call('ZREM', KEYS[1], id)
+    else
+      redis.call('RPUSH', base .. ':out', frame)
+      local ttl = redis.call('PTTL', state)
+      if ttl > 0 then redis.call('PEXPIRE', base .. ':out', ttl) end
+      redis.call('HINCRBY', state, 'sent', 1)
+      redis.call('HINCRBY', state, 'bytes', size)
+      reached = reached + 1
+    end
+  elseif owner then
+    redis.call('ZREM', KEYS[1], id)
+  elseif redis.call('EXISTS', base) == 1 then
+    local more = base .. ':broadcasts'
+    local bytes = tonumber(redis.call('HGET', more, 'bytes') or '0')
+    if bytes + size > limit then
+      redis.call('DEL', base, more)
+      redis.call('ZREM', KEYS[1], id)
+    else
+      local count = redis.call('HINCRBY', more, 'count', 1)
+      redis.call('HSET', more, count, frame)
+      redis.call('HINCRBY', more, 'bytes', size)
+      local ttl = redis.call('PTTL', base)
+      if ttl > 0 then redis.call('PEXPIRE', more, ttl) end
+      reached = reached + 1
+    end
+  else
+    redis.call('ZREM', KEYS[1], id)
+  end
+end
+return reached`,
+  },
+} as const
+
+type Script = (...args: (string | number)[]) => Promise<unknown>
+/** A connection with the scripts of this file defined on it. @internal */
+export type WaitingRedis = Redis & Record<keyof typeof WAITING_SCRIPTS, Script>
+
+/** Define the scripts on `redis` (ioredis sends each as EVAL once per connection, then EVALSHA). @internal */
+export function defineWaitingScripts<R extends Redis>(redis: R): R & WaitingRedis {
+  for (const [name, { lua, keys }] of Object.entries(WAITING_SCRIPTS)) redis.defineCommand(name, { lua, numberOfKeys: keys })
+  return redis as R & WaitingRedis
+}
+
+const savedKeys = (prefix: string, id: string) => [`${prefix}session:${id}`, `${prefix}session:${id}:broadcasts`, waitingKey(prefix)]
+
+/** Save `state` whole, waiting for its client until `state.expires` (forgotten when that has passed). @internal */
+export async function saveWaiting(redis: WaitingRedis, prefix: string, state: SessionState): Promise<void> {
+  const bytes = state.frames.reduce((total, frame) => total + byteLength(frame), 0)
+  await redis.lifelineSave(...savedKeys(prefix, state.id), JSON.stringify(state), state.expires, bytes, state.id)
+}
+
+/**
+ * Take a session saved whole, with the broadcasts appended to it numbered after its frames (as if its
+ * server had sent them before saving); undefined when there is none. Its expiry is the caller's to check. @internal
+ */
+export async function takeWaiting(redis: WaitingRedis, prefix: string, id: string): Promise<SessionState | undefined> {
+  const taken = (await redis.lifelineTakeSaved(...savedKeys(prefix, id), id)) as [string, ...string[]] | null
+  if (!taken) return undefined
+  const [json, ...broadcasts] = taken
+  const state = JSON.parse(json) as SessionState
+  if (!broadcasts.length) return state
+  return { ...state, sent: state.sent + broadcasts.length, frames: [...state.frames, ...broadcasts] }
+}
+
+/**
+ * Append `frame` to every session waiting in Redis under `prefix`, both kinds; returns how many got it.
+ * `deadline`: ms of Redis's clock after which it must not run (redis-connect.ts, `redisDeadline`). @internal
+ */
+export async function broadcastToWaiting(redis: WaitingRedis, prefix: string, frame: string, maxBytes: number, deadline: number): Promise<number> {
+  return (await redis.lifelineBroadcast(waitingKey(prefix), prefix, frame, maxBytes, deadline)) as number
+}

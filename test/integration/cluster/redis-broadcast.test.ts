@@ -1,0 +1,214 @@
+// Broadcasts to sessions waiting in Redis (docs/delivery.md, "Broadcasts to a session waiting in the
+// store"): redisSessionStore appends each broadcast to the sessions it keeps, as the in-memory store does,
+// in both of its kinds (saved whole, and written through). Before, a session handed over by close() missed
+// what the next server broadcast until its client resumed it, and its client saw `resumed: true`. On a real
+// redis-server this file starts.
+import { randomUUID } from 'node:crypto'
+import { Redis } from 'ioredis'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { redisSessionStore, type Server, type SessionStore } from '../../../src/server'
+import { createFaultProxy, type FaultProxy } from '../../helpers/fault-proxy'
+import { patient } from '../../helpers/wait'
+import { client } from '../server/client-helper'
+import { cleanup, start } from '../server/helpers'
+import { useRedis, type RedisProcess } from './redis-server'
+
+let redis: RedisProcess
+let inspect: Redis
+useRedis((started, client) => {
+  redis = started
+  inspect = client
+})
+
+const proxies: FaultProxy[] = []
+afterEach(async () => {
+  await Promise.all(proxies.splice(0).map((proxy) => proxy.close()))
+})
+
+/** The numbers 0..n-1, what n ticks must arrive as. */
+const upTo = (n: number) => Array.from({ length: n }, (_, i) => i)
+
+type Kind = 'saved whole' | 'written through'
+const kinds: Kind[] = ['saved whole', 'written through']
+
+/** A store on the test's Redis under `prefix`, closed after the test. */
+function redisStore(kind: Kind, prefix: string, commandTimeout?: number) {
+  const made = redisSessionStore({ url: redis.url, prefix, writeThrough: kind === 'written through', ...(commandTimeout ? { commandTimeout } : {}) })
+  cleanup(() => made.close())
+  return made
+}
+
+describe.each(kinds)('redisSessionStore, %s: broadcasts to the sessions it keeps', (kind) => {
+  it('appends a broadcast to every session waiting in Redis, after its frames, and forgets one it would overflow', async () => {
+    const prefix = `test:${randomUUID()}:`
+    const [one, other] = [redisStore(kind, prefix), redisStore(kind, prefix)]
+    const expires = Date.now() + 60_000
+    await one.save({ id: 'small', received: 1, sent: 5, frames: ['f4', 'f5'], expires })
+    await one.save({ id: 'full', received: 0, sent: 1, frames: ['x'.repeat(90)], expires })
+    // Another process's broadcast reaches them: the store is Redis, not this object.
+    await other.broadcast!('b6', 100)
+    await other.broadcast!('b'.repeat(20), 100)
+    expect(await one.take('small')).toMatchObject({ id: 'small', received: 1, sent: 7, frames: ['f4', 'f5', 'b6', 'b'.repeat(20)] })
+    // 90 + 2 bytes fit in 100; 20 more do not: its client starts a new session rather than miss one.
+    expect(await one.take('full')).toBeUndefined()
+    // Taken, it waits no more: the server that took it gives it what is broadcast from now on. (Written
+    // through, the taker owns it in Redis, and a second take moves it again, without the broadcast.)
+    await one.broadcast!('after', 100)
+    const again = await one.take('small')
+    if (kind === 'written through') expect(again).toMatchObject({ sent: 7, frames: ['f4', 'f5', 'b6', 'b'.repeat(20)] })
+    else expect(again).toBeUndefined()
+    // Nothing else left behind: no index entry, no frames of a forgotten session (the taker owns what is written through).
+    const owned = kind === 'written through' ? [`${prefix}session:small:out`, `${prefix}session:small:state`] : []
+    expect((await inspect.keys(`${prefix}*`)).sort()).toEqual(owned)
+  })
+
+  it('counts bytes as sent (UTF-8), and forgets an expired session instead of appending to it', async () => {
+    const prefix = `test:${randomUUID()}:`
+    const store = redisStore(kind, prefix)
+    const expires = Date.now() + 60_000
+    await store.save({ id: 's', received: 0, sent: 0, frames: ['é'.repeat(40)], expires })
+    await store.save({ id: 'gone', received: 0, sent: 0, frames: [], expires: Date.now() - 1 })
+    // 80 bytes kept; 'ü' × 10 is 20 bytes: 100 fits, one more byte would not.
+    await store.broadcast!('ü'.repeat(10), 100)
+    await store.broadcast!('!', 100)
+    expect(await store.take('s')).toBeUndefined()
+    expect(await store.take('gone')).toBeUndefined()
+    expect(await inspect.zcard(`${prefix}sessions:waiting`)).toBe(0)
+  })
+})
+
+describe('redisSessionStore, written through: a live session', () => {
+  it('is not appended to in Redis: the process that owns it sends it each broadcast itself', async () => {
+    const prefix = `test:${randomUUID()}:`
+    const store = redisStore('written through', prefix)
+    const state = { id: 'live', received: 0, sent: 0, frames: [], expires: Date.now() + 60_000 }
+    const journal = store.journal!(state)
+    await journal.push('mine')
+    await store.broadcast!('broadcast', 1000)
+    expect(await inspect.lrange(`${prefix}session:live:out`, 0, -1)).toEqual(['mine'])
+    // Handed over, it waits for its client: from now on the store appends.
+    expect(await journal.release!(Date.now() + 60_000)).toBe(true)
+    await store.broadcast!('next', 1000)
+    expect(await store.take('live')).toMatchObject({ sent: 2, frames: ['mine', 'next'] })
+  })
+})
+
+describe.each(kinds)('a graceful restart onto Redis, %s: broadcasts to a session whose client is away', (kind) => {
+  /**
+   * Two servers one after the other on one port, each with a store of its own on the same Redis (as two
+   * processes have), and a client that the proxy keeps away: its session waits in Redis.
+   */
+  async function restartWithClientAway(secondStore: (prefix: string) => SessionStore) {
+    const prefix = `test:${randomUUID()}:`
+    const first = await start({ sessions: { store: redisStore(kind, prefix) } })
+    const port = first.port!
+    const proxy = await createFaultProxy(port)
+    proxies.push(proxy)
+    const c = client(proxy.url())
+    const got: number[] = []
+    const sessions: boolean[] = []
+    c.listen('tick', (p) => void got.push((p as { n: number }).n))
+    c.on('session', ({ resumed }) => sessions.push(resumed))
+    await vi.waitFor(() => expect(sessions).toEqual([false]), patient)
+    for (let n = 0; n < 10; n++) first.broadcast('tick', { n })
+    await vi.waitFor(() => expect(got).toEqual(upTo(10)), patient)
+    proxy.set('refuse')
+    await first.close()
+    const second = await start({ sessions: { store: secondStore(prefix) } }, port)
+    return { second, proxy, got, sessions }
+  }
+
+  it('the session waiting in Redis gets every broadcast of the next server, once and in order', async () => {
+    const { second, proxy, got, sessions } = await restartWithClientAway((prefix) => redisStore(kind, prefix))
+    for (let n = 10; n < 30; n++) second.broadcast('tick', { n })
+    proxy.set('pass')
+    await vi.waitFor(() => expect(sessions).toEqual([false, true]), patient)
+    for (let n = 30; n < 40; n++) second.broadcast('tick', { n })
+    await vi.waitFor(() => expect(got.length).toBeGreaterThanOrEqual(40), patient)
+    expect(got).toEqual(upTo(40))
+  })
+
+  it('broadcasts racing the take reach the session once: those sent before it among its frames, those after it live', async () => {
+    let takes = 0
+    let store: ReturnType<typeof redisStore> | undefined
+    const { second, proxy, got, sessions } = await restartWithClientAway((prefix) => {
+      // Commands wait in a frozen Redis for up to 20 s without failing.
+      store = redisStore(kind, prefix, 20_000)
+      return {
+        save: (state) => store.save(state),
+        take: (id) => {
+          const taking = store!.take(id)
+          takes++
+          return taking
+        },
+        broadcast: (frame, maxBytes) => store!.broadcast!(frame, maxBytes),
+        ...(kind === 'written through' ? { journal: (state: Parameters<NonNullable<SessionStore['journal']>>[0]) => store!.journal!(state) } : {}),
+      }
+    })
+    // While the client is away: into the waiting session.
+    second.broadcast('tick', { n: 10 })
+    // The store's connection is up (and n = 10 applied); from here its commands queue in a frozen Redis, in the order sent.
+    expect(await store!.take('nobody')).toBeUndefined()
+    redis.freeze()
+    try {
+      // Sent before the take: it lands in the waiting session, and the take returns it among its frames.
+      second.broadcast('tick', { n: 11 })
+      proxy.set('pass')
+      await vi.waitFor(() => expect(takes).toBe(1), patient)
+      // Sent after the take (queued behind it in Redis): they find the session gone, and reach it live.
+      second.broadcast('tick', { n: 12 })
+      second.broadcast('tick', { n: 13 })
+    } finally {
+      redis.thaw()
+    }
+    await vi.waitFor(() => expect(sessions).toEqual([false, true]), patient)
+    second.broadcast('tick', { n: 14 })
+    await vi.waitFor(() => expect(got.length).toBeGreaterThanOrEqual(15), patient)
+    expect(got).toEqual(upTo(15))
+  })
+
+  it('a session whose waiting broadcasts pass sessions.maxBytes ends: the client starts a new one', async () => {
+    const { second, proxy, sessions } = await restartWithClientAway((prefix) => redisStore(kind, prefix))
+    for (let n = 0; n < 20; n++) second.broadcast('tick', { n, pad: 'x'.repeat(100_000) })
+    proxy.set('pass')
+    await vi.waitFor(() => expect(sessions).toEqual([false, false]), patient)
+  })
+})
+
+describe.each(kinds)('restarts under a stream of broadcasts, %s', (kind) => {
+  it('every tick reaches the client exactly once and in order across 8 graceful restarts', async () => {
+    const prefix = `test:${randomUUID()}:`
+    let server: Server = await start({ sessions: { store: redisStore(kind, prefix) } })
+    const port = server.port!
+    const c = client(`ws://127.0.0.1:${port}`)
+    const got: number[] = []
+    const sessions: boolean[] = []
+    c.listen('tick', (p) => void got.push((p as { n: number }).n))
+    c.on('session', ({ resumed }) => sessions.push(resumed))
+    await vi.waitFor(() => expect(sessions).toEqual([false]), patient)
+    let sent = 0
+    // A tick every millisecond or so, from whichever server is up (none while one closes, as an app does).
+    let current: Server | undefined = server
+    const ticking = setInterval(() => {
+      for (let k = 0; k < 3; k++) current?.broadcast('tick', { n: sent++ })
+    }, 1)
+    try {
+      for (let restart = 1; restart <= 8; restart++) {
+        // Ticks arriving live before each restart.
+        const target = sent + 30
+        await vi.waitFor(() => expect(got.length).toBeGreaterThanOrEqual(target), patient)
+        current = undefined
+        await server.close()
+        // Each server a store of its own, as the next process has. Its ticks race the client's resume.
+        server = await start({ sessions: { store: redisStore(kind, prefix) } }, port)
+        current = server
+        await vi.waitFor(() => expect(sessions).toHaveLength(restart + 1), patient)
+      }
+    } finally {
+      clearInterval(ticking)
+    }
+    await vi.waitFor(() => expect(got.length).toBeGreaterThanOrEqual(sent), patient)
+    expect(sessions).toEqual([false, ...Array<boolean>(8).fill(true)])
+    expect(got).toEqual(upTo(sent))
+  })
+})
