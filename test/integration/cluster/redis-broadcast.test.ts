@@ -5,12 +5,12 @@
 // redis-server this file starts.
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { redisSessionStore, type Server, type SessionStore } from '../../../src/server'
-import { createFaultProxy, type FaultProxy } from '../../helpers/fault-proxy'
+import { describe, expect, it, vi } from 'vitest'
+import { redisSessionStore, type Server, type SessionState, type SessionStore } from '../../../src/server'
 import { patient } from '../../helpers/wait'
 import { client } from '../server/client-helper'
 import { cleanup, start } from '../server/helpers'
+import { expectEveryBroadcastOnce, restartWithClientAway, upTo } from '../sessions/restart-away'
 import { useRedis, type RedisProcess } from './redis-server'
 
 let redis: RedisProcess
@@ -19,14 +19,6 @@ useRedis((started, client) => {
   redis = started
   inspect = client
 })
-
-const proxies: FaultProxy[] = []
-afterEach(async () => {
-  await Promise.all(proxies.splice(0).map((proxy) => proxy.close()))
-})
-
-/** The numbers 0..n-1, what n ticks must arrive as. */
-const upTo = (n: number) => Array.from({ length: n }, (_, i) => i)
 
 type Kind = 'saved whole' | 'written through'
 const kinds: Kind[] = ['saved whole', 'written through']
@@ -94,61 +86,35 @@ describe('redisSessionStore, written through: a live session', () => {
 })
 
 describe.each(kinds)('a graceful restart onto Redis, %s: broadcasts to a session whose client is away', (kind) => {
-  /**
-   * Two servers one after the other on one port, each with a store of its own on the same Redis (as two
-   * processes have), and a client that the proxy keeps away: its session waits in Redis.
-   */
-  async function restartWithClientAway(secondStore: (prefix: string) => SessionStore) {
+  /** Each server a store of its own on the same Redis, as two processes have. */
+  const twoStores = (commandTimeout?: number) => {
     const prefix = `test:${randomUUID()}:`
-    const first = await start({ sessions: { store: redisStore(kind, prefix) } })
-    const port = first.port!
-    const proxy = await createFaultProxy(port)
-    proxies.push(proxy)
-    const c = client(proxy.url())
-    const got: number[] = []
-    const sessions: boolean[] = []
-    c.listen('tick', (p) => void got.push((p as { n: number }).n))
-    c.on('session', ({ resumed }) => sessions.push(resumed))
-    await vi.waitFor(() => expect(sessions).toEqual([false]), patient)
-    for (let n = 0; n < 10; n++) first.broadcast('tick', { n })
-    await vi.waitFor(() => expect(got).toEqual(upTo(10)), patient)
-    proxy.set('refuse')
-    await first.close()
-    const second = await start({ sessions: { store: secondStore(prefix) } }, port)
-    return { second, proxy, got, sessions }
+    return [redisStore(kind, prefix), redisStore(kind, prefix, commandTimeout)] as const
   }
 
   it('the session waiting in Redis gets every broadcast of the next server, once and in order', async () => {
-    const { second, proxy, got, sessions } = await restartWithClientAway((prefix) => redisStore(kind, prefix))
-    for (let n = 10; n < 30; n++) second.broadcast('tick', { n })
-    proxy.set('pass')
-    await vi.waitFor(() => expect(sessions).toEqual([false, true]), patient)
-    for (let n = 30; n < 40; n++) second.broadcast('tick', { n })
-    await vi.waitFor(() => expect(got.length).toBeGreaterThanOrEqual(40), patient)
-    expect(got).toEqual(upTo(40))
+    await expectEveryBroadcastOnce(...twoStores())
   })
 
   it('broadcasts racing the take reach the session once: those sent before it among its frames, those after it live', async () => {
+    // The second server's commands wait in a frozen Redis for up to 20 s without failing.
+    const [firstStore, store] = twoStores(20_000)
     let takes = 0
-    let store: ReturnType<typeof redisStore> | undefined
-    const { second, proxy, got, sessions } = await restartWithClientAway((prefix) => {
-      // Commands wait in a frozen Redis for up to 20 s without failing.
-      store = redisStore(kind, prefix, 20_000)
-      return {
-        save: (state) => store.save(state),
-        take: (id) => {
-          const taking = store!.take(id)
-          takes++
-          return taking
-        },
-        broadcast: (frame, maxBytes) => store!.broadcast!(frame, maxBytes),
-        ...(kind === 'written through' ? { journal: (state: Parameters<NonNullable<SessionStore['journal']>>[0]) => store!.journal!(state) } : {}),
-      }
-    })
+    const watched: SessionStore = {
+      save: (state) => store.save(state),
+      take: (id) => {
+        const taking = store.take(id)
+        takes++
+        return taking
+      },
+      broadcast: (frame, maxBytes) => store.broadcast!(frame, maxBytes),
+      ...(store.journal ? { journal: (state: SessionState) => store.journal!(state) } : {}),
+    }
+    const { second, proxy, got, sessions } = await restartWithClientAway(firstStore, watched)
     // While the client is away: into the waiting session.
     second.broadcast('tick', { n: 10 })
     // The store's connection is up (and n = 10 applied); from here its commands queue in a frozen Redis, in the order sent.
-    expect(await store!.take('nobody')).toBeUndefined()
+    expect(await store.take('nobody')).toBeUndefined()
     redis.freeze()
     try {
       // Sent before the take: it lands in the waiting session, and the take returns it among its frames.
@@ -168,7 +134,7 @@ describe.each(kinds)('a graceful restart onto Redis, %s: broadcasts to a session
   })
 
   it('a session whose waiting broadcasts pass sessions.maxBytes ends: the client starts a new one', async () => {
-    const { second, proxy, sessions } = await restartWithClientAway((prefix) => redisStore(kind, prefix))
+    const { second, proxy, sessions } = await restartWithClientAway(...twoStores())
     for (let n = 0; n < 20; n++) second.broadcast('tick', { n, pad: 'x'.repeat(100_000) })
     proxy.set('pass')
     await vi.waitFor(() => expect(sessions).toEqual([false, false]), patient)
