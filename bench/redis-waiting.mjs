@@ -88,7 +88,10 @@ inspect.disconnect()
 redis.kill('SIGKILL')
 rmSync(dir, { recursive: true, force: true })
 
-const ms = (value) => (value === undefined ? '—' : value < 1 ? value.toFixed(3) : value.toFixed(1))
+const ms = (value) => {
+  if (value === undefined) return '—'
+  return value < 1 ? value.toFixed(3) : value.toFixed(1)
+}
 console.log(`| waiting sessions | ${kinds.map((kind) => `${kind}: ms per broadcast (Redis busy, ms)`).join(' | ')} | Redis saved whole / memory |`)
 console.log(`| ---: | ${kinds.map(() => '---:').join(' | ')} | ---: |`)
 for (const { count, results } of rows) {
