@@ -69,6 +69,25 @@ describe.each(kinds)('redisSessionStore, %s: broadcasts to the sessions it keeps
   })
 })
 
+describe.each(kinds)('redisSessionStore, %s: a broadcast while Redis is frozen', (kind) => {
+  it('rejects within commandTimeout, naming what failed, and never lands late', async () => {
+    const prefix = `test:${randomUUID()}:`
+    const store = redisStore(kind, prefix, 300)
+    await store.save({ id: 's', received: 0, sent: 1, frames: ['f1'], expires: Date.now() + 60_000 })
+    redis.freeze()
+    try {
+      await expect(store.broadcast!('late', 1000)).rejects.toThrow(
+        'lifeline-ws/server: a broadcast to the sessions waiting in Redis failed: Redis is unavailable (no answer within 300 ms)',
+      )
+    } finally {
+      redis.thaw()
+    }
+    // Redis read the script when it woke up, after its deadline, before this look inside: it did nothing.
+    if (kind === 'written through') expect(await inspect.lrange(`${prefix}session:s:out`, 0, -1)).toEqual(['f1'])
+    else expect(await inspect.hgetall(`${prefix}session:s:broadcasts`)).toEqual({ bytes: '2', count: '0' })
+  })
+})
+
 describe('redisSessionStore, written through: a live session', () => {
   it('is not appended to in Redis: the process that owns it sends it each broadcast itself', async () => {
     const prefix = `test:${randomUUID()}:`
