@@ -5,12 +5,9 @@
 // as the server awaits it, and for Redis the time the script held Redis (INFO commandstats, per call),
 // which every other command waits behind.
 // `npm run build && node bench/redis-waiting.mjs [--dist path/to/dist]` (needs redis-server).
-import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer as createNetServer } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { startRedisServer } from './lib/redis-server.mjs'
 
 const distArgument = process.argv.indexOf('--dist')
 const dist = resolve(distArgument > 0 ? process.argv[distArgument + 1] : new URL('../dist', import.meta.url).pathname)
@@ -22,23 +19,8 @@ const BROADCASTS = 20
 const frame = JSON.stringify({ jsonrpc: '2.0', method: 'tick', params: { n: 123456, at: 1796680000000 } })
 const MAX_BYTES = 1 << 20
 
-const port = await new Promise((done, fail) => {
-  const probe = createNetServer().once('error', fail)
-  probe.listen(0, '127.0.0.1', () => {
-    const { port: free } = probe.address()
-    probe.close(() => done(free))
-  })
-})
-const dir = mkdtempSync(join(tmpdir(), 'lifeline-waiting-'))
-const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] })
-await new Promise((done) => {
-  let output = ''
-  redis.stdout.on('data', (chunk) => {
-    output += chunk
-    if (output.includes('Ready to accept connections')) done()
-  })
-})
-const url = `redis://127.0.0.1:${port}`
+const redisServer = await startRedisServer('waiting')
+const { url } = redisServer
 const inspect = new Redis(url)
 
 /** Microseconds Redis spent per EVAL/EVALSHA since the last reset. */
@@ -85,8 +67,7 @@ for (const count of COUNTS) {
 }
 await inspect.flushall()
 inspect.disconnect()
-redis.kill('SIGKILL')
-rmSync(dir, { recursive: true, force: true })
+redisServer.stop()
 
 const ms = (value) => {
   if (value === undefined) return '—'

@@ -18,7 +18,7 @@ import type { ResolvedSessions } from '../resolved-options'
 import { isCount, isRecord } from '../../checks'
 import { createSession, type Session, type SessionParts } from './session'
 import { storedFramesFit, toStored } from './stored-frames'
-import { SessionTakenError, type SessionState } from './store'
+import { SessionTakenError, type BroadcastStamp, type SessionState } from './store'
 
 /** What the sessions need from their server. @internal */
 export interface SessionsOptions<Auth> {
@@ -43,6 +43,9 @@ export interface SessionsOptions<Auth> {
   closing(): boolean
 }
 
+/** A broadcast heard while a session is being taken from the store, and which one it is. */
+type Caught = { frameFor: FrameFor; stamp: BroadcastStamp | undefined }
+
 /** @internal */
 export interface Sessions<Auth> {
   /** Decide an `rpc.session` request on `connection` (its own client is the one made at the upgrade). */
@@ -58,7 +61,9 @@ export interface Sessions<Auth> {
    * A broadcast's frame, sent to every client of this process already: to the sessions waiting in
    * the store too when `toStore` (the process that broadcast), and to those being taken from it.
    */
-  broadcast(frameFor: FrameFor, toStore: boolean): void
+  broadcast(frameFor: FrameFor, toStore: boolean, stamp?: BroadcastStamp): void
+  /** True when the store gave `client`'s session this broadcast already, among the frames it was taken with. */
+  hadFromStore(client: Client<Auth>, stamp: BroadcastStamp): boolean
 }
 
 /**
@@ -78,7 +83,10 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
   // Sessions without a connection: when they expire, and the timer that ends them.
   const waiting = new Map<Client<Auth>, { expires: number; timer: unknown }>()
   // Broadcasts made while a session is being taken from the store: out of the store, not yet here.
-  const catching = new Set<FrameFor[]>()
+  const catching = new Set<Caught[]>()
+  // Sessions taken from a store shared by every process: per origin, the last broadcast it appended to
+  // them. Another process's copy of one of those may still be on its way here; it is not sent again.
+  const appended = new Map<Client<Auth>, Record<string, number>>()
 
   const writeAck = (client: Client<Auth>, received: number) => {
     const connection = client.connection
@@ -126,6 +134,7 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
   const finish = (client: Client<Auth>, code: number, reason: string, forget = true) => {
     if (client.ended) return
     stopWaiting(client)
+    appended.delete(client)
     live.delete(client.ctx.id)
     client.session?.stopJournal(forget)
     const connection = client.connection
@@ -216,6 +225,17 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
     return pending
   }
 
+  function hadFromStore(client: Client<Auth>, stamp: BroadcastStamp): boolean {
+    const marks = appended.get(client)
+    const last = marks?.[stamp.origin]
+    if (!marks || last === undefined) return false
+    if (stamp.n <= last) return true
+    // A process's broadcasts arrive in its order: from this one on, none of its was in the store.
+    delete marks[stamp.origin]
+    if (!Object.keys(marks).length) appended.delete(client)
+    return false
+  }
+
   function handOff(client: Client<Auth>): Promise<void> {
     const session = client.session
     if (!session || client.ended) return Promise.resolve()
@@ -234,7 +254,7 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
       const stale = owned !== undefined && !(await owned) ? here : undefined
       // Broadcasts from the moment the store lets go of the session until it is live here (the decision
       // below runs a few microtasks after the take, when the frame's answers are written).
-      const caught: FrameFor[] = []
+      const caught: Caught[] = []
       if (id !== null && (!here || stale)) {
         catching.add(caught)
         try {
@@ -259,8 +279,10 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
           found = options.restore(connection, state.id)
           startSession(found, state)
           options.began(found)
+          if (state.appended) appended.set(found, { ...state.appended })
           // What was broadcast between the take and now, after what the store kept (and before the replay is cut).
-          for (const frameFor of caught) {
+          for (const { frameFor, stamp } of caught) {
+            if (stamp && hadFromStore(found, stamp)) continue
             const frame = frameFor(found.protocol)
             if (!(frame instanceof Error)) void found.sendFrame(frame)
           }
@@ -285,8 +307,8 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
       // goes now, without waiting for what still runs (in doubt at the resume).
       if (options.closing()) void handOff(client)
     },
-    broadcast(frameFor, toStore) {
-      for (const caught of catching) caught.push(frameFor)
+    broadcast(frameFor, toStore, stamp) {
+      for (const caught of catching) caught.push({ frameFor, stamp })
       if (!toStore || !limits.store.broadcast) return
       // The store appends one frame to every session it keeps: the first dialect's. A session of another
       // dialect waiting there then holds a frame it cannot replay, and starts over when it resumes
@@ -296,12 +318,13 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
       // Now, not a tick later: a take made meanwhile would find the session without this frame, and not catch it.
       // A store that cannot take it is reported; its waiting sessions miss this one broadcast.
       try {
-        const appending = limits.store.broadcast(toStored(frame), limits.maxBytes)
+        const appending = limits.store.broadcast(toStored(frame), limits.maxBytes, stamp)
         if (appending) appending.catch((err: unknown) => options.report(asNotice(err)))
       } catch (err) {
         options.report(asNotice(err))
       }
     },
     handOff,
+    hadFromStore,
   }
 }

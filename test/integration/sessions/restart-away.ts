@@ -13,6 +13,17 @@ import { cleanup, start } from '../server/helpers'
 /** The numbers 0..n-1, what n ticks must arrive as. */
 export const upTo = (n: number) => Array.from({ length: n }, (_, i) => i)
 
+/** A client of `url` with a session (open once this resolves): the `tick` numbers it got, and each `session` event's `resumed`. */
+export async function tickClient(url: string) {
+  const c = client(url)
+  const got: number[] = []
+  const sessions: boolean[] = []
+  c.listen('tick', (p) => void got.push((p as { n: number }).n))
+  c.on('session', ({ resumed }) => sessions.push(resumed))
+  await vi.waitFor(() => expect(sessions).toEqual([false]), patient)
+  return { c, got, sessions }
+}
+
 /**
  * The first server broadcasts ticks 0..9 (received), the client is kept away and the first server closes
  * (its session goes to `firstStore`), and the second server starts on the port with `secondStore`.
@@ -22,12 +33,7 @@ export async function restartWithClientAway(firstStore: SessionStore, secondStor
   const port = first.port!
   const proxy = await createFaultProxy(port)
   cleanup(() => proxy.close())
-  const c = client(proxy.url())
-  const got: number[] = []
-  const sessions: boolean[] = []
-  c.listen('tick', (p) => void got.push((p as { n: number }).n))
-  c.on('session', ({ resumed }) => sessions.push(resumed))
-  await vi.waitFor(() => expect(sessions).toEqual([false]), patient)
+  const { c, got, sessions } = await tickClient(proxy.url())
   for (let n = 0; n < 10; n++) first.broadcast('tick', { n })
   await vi.waitFor(() => expect(got).toEqual(upTo(10)), patient)
   // The client cannot come back until the proxy lets it: its session waits in the store.

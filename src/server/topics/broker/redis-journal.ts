@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { SessionJournal, SessionState } from '../../sessions/store'
 import { inTime } from './redis-scripts'
-import { pruneWaiting, waitingKey } from './redis-waiting'
+import { appendedFrom, lastAppended, pruneWaiting, waitingKey } from './redis-waiting'
 
 const OWNED = `
 if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then
@@ -136,14 +136,17 @@ redis.call('PEXPIREAT', KEYS[3], ARGV[2])${park('ARGV[3]', 'ARGV[2]')}
 return 1`,
   /**
    * Resume: ARGV[1] owns the session from now on, and it leaves the waiting sessions (ARGV[2]: its id);
-   * returns received, sent, base, ttl, pttl, frames, running.
+   * returns received, sent, base, ttl, pttl, frames, running, and the last broadcast appended per origin
+   * while it waited (origin, n…; those fields go).
    */
   lifelineTake: `
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 redis.call('HSET', KEYS[1], 'owner', ARGV[1])
 redis.call('ZREM', KEYS[4], ARGV[2])
 local state = redis.call('HMGET', KEYS[1], 'received', 'sent', 'base', 'ttl')
-return { state[1], state[2], state[3], state[4], redis.call('PTTL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1), redis.call('SMEMBERS', KEYS[3]) }`,
+local appended = {}${lastAppended('KEYS[1]', 'appended')}
+for i = 1, #appended, 2 do redis.call('HDEL', KEYS[1], 'appended:' .. appended[i]) end
+return { state[1], state[2], state[3], state[4], redis.call('PTTL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1), redis.call('SMEMBERS', KEYS[3]), appended }`,
 } as const
 
 type Script = (keys: JournalKeys, ...args: (string | number)[]) => Promise<unknown>
@@ -176,11 +179,11 @@ export const createArgs = (state: SessionState): (string | number)[] =>
 /** Take a session over for a resume: this process owns it from now on. @internal */
 export async function takeJournal(redis: JournalRedis, prefix: string, id: string): Promise<TakenState | undefined> {
   const owner = randomUUID()
-  const taken = (await redis.lifelineTake(journalKeys(prefix, id), owner, id)) as [string, string, string, string, number, string[], string[]] | null
+  const taken = (await redis.lifelineTake(journalKeys(prefix, id), owner, id)) as [string, string, string, string, number, string[], string[], string[]] | null
   if (!taken) return undefined
   // Every write goes through the scripts, so the list holds exactly the frames base + 1 to sent.
-  const [received, sent, , ttl, remaining, frames, running] = taken
-  const state = { id, received: Number(received), sent: Number(sent), frames, expires: Date.now() + remaining, owner, ttl: Number(ttl) }
+  const [received, sent, , ttl, remaining, frames, running, appended] = taken
+  const state = { id, received: Number(received), sent: Number(sent), frames, expires: Date.now() + remaining, owner, ttl: Number(ttl), ...appendedFrom(appended) }
   return running.length ? { ...state, running: running.map(Number).sort((a, b) => a - b) } : state
 }
 

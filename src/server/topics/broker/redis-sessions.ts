@@ -7,7 +7,7 @@
  * a crash.
  * @module
  */
-import { SessionTakenError, type SessionState, type SessionStore } from '../../sessions/store'
+import { SessionTakenError, type BroadcastStamp, type SessionState, type SessionStore } from '../../sessions/store'
 import { commandTimeoutOption, connectRedis, redisDeadline, release, unavailableReason, whenReady, type RedisClientLike } from './redis-connect'
 import { createArgs, defineJournalScripts, isTakenReply, journalKeys, openJournal, takeJournal, type JournalRedis } from './redis-journal'
 import { broadcastToWaiting, defineWaitingScripts, saveWaiting, takeWaiting, type WaitingRedis } from './redis-waiting'
@@ -85,10 +85,10 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
     new Error(`lifeline-ws/server: ${what} failed: Redis is unavailable (${unavailableReason(err, commandTimeout)})`, { cause: err })
 
   // Sessions waiting in Redis get each broadcast of the server that calls it (both kinds of session).
-  const broadcast = async (frame: string, maxBytes: number) => {
+  const broadcast = async (frame: string, maxBytes: number, stamp?: BroadcastStamp) => {
     const redis = await connection()
     try {
-      await broadcastToWaiting(redis, prefix, frame, maxBytes, deadline())
+      await broadcastToWaiting(redis, prefix, frame, maxBytes, deadline(), stamp)
     } catch (err) {
       throw failed('a broadcast to the sessions waiting in Redis', err)
     }
@@ -130,7 +130,7 @@ function writeThroughStore(
   prefix: string,
   failed: (what: string, err: unknown) => Error,
   deadline: () => number,
-  broadcast: (frame: string, maxBytes: number) => Promise<void>,
+  broadcast: (frame: string, maxBytes: number, stamp?: BroadcastStamp) => Promise<void>,
 ): SessionStore & { close(): Promise<void> } {
   let used = false
   const connect = () => {
@@ -164,9 +164,9 @@ function writeThroughStore(
         throw failed('taking a session', err)
       }
     },
-    broadcast: (frame, maxBytes) => {
+    broadcast: (frame, maxBytes, stamp) => {
       used = true
-      return broadcast(frame, maxBytes)
+      return broadcast(frame, maxBytes, stamp)
     },
     journal: (state) =>
       openJournal(connect, prefix, state, {

@@ -18,7 +18,7 @@
  * @module
  */
 import type { Redis } from 'ioredis'
-import { byteLength, type SessionState } from '../../sessions/store'
+import { byteLength, type BroadcastStamp, type SessionState } from '../../sessions/store'
 import { inTime } from './redis-scripts'
 
 /** The sorted set of the sessions waiting for their client: id, scored by its expiry (ms since the epoch). @internal */
@@ -35,6 +35,27 @@ export const pruneWaiting = (key: string): string => `
 do${NOW}  redis.call('ZREMRANGEBYSCORE', ${key}, '-inf', now)
 end
 `
+
+/**
+ * Lua: into the table `into`, the last broadcast appended per origin, from the fields `appended:<origin>`
+ * of the hash `key` (origin, n, origin, n…). @internal
+ */
+export const lastAppended = (key: string, into: string): string => `
+for _, field in ipairs(redis.call('HKEYS', ${key})) do
+  if string.sub(field, 1, 9) == 'appended:' then
+    table.insert(${into}, string.sub(field, 10))
+    table.insert(${into}, redis.call('HGET', ${key}, field))
+  end
+end
+`
+
+/** `SessionState.appended` from a script's flat list (origin, n…), to spread into a state: none when empty. @internal */
+export function appendedFrom(flat: readonly string[]): { appended?: Record<string, number> } {
+  if (!flat.length) return {}
+  const appended: Record<string, number> = {}
+  for (let i = 0; i < flat.length; i += 2) appended[flat[i]!] = Number(flat[i + 1])
+  return { appended }
+}
 
 /** The scripts, by ioredis command name, with how many of their arguments are keys. */
 const WAITING_SCRIPTS = {
@@ -56,25 +77,29 @@ return 1`,
   },
   /**
    * Take a session saved whole: it is gone from Redis once this returns it. KEYS: as lifelineSave.
-   * ARGV: its id. Returns false, or its JSON followed by the frames broadcast to it, oldest first.
+   * ARGV: its id. Returns false, or its JSON, the frames broadcast to it (oldest first), and the last
+   * broadcast appended per origin (origin, n, origin, n…).
    */
   lifelineTakeSaved: {
     keys: 3,
     lua: `
 local saved = redis.call('GET', KEYS[1])
-local reply = { saved }
+local frames = {}
+local appended = {}
 if saved then
   local count = tonumber(redis.call('HGET', KEYS[2], 'count') or '0')
-  for i = 1, count do reply[i + 1] = redis.call('HGET', KEYS[2], i) end
+  for i = 1, count do frames[i] = redis.call('HGET', KEYS[2], i) end
+  ${lastAppended('KEYS[2]', 'appended')}
 end
 redis.call('DEL', KEYS[1], KEYS[2])
 redis.call('ZREM', KEYS[3], ARGV[1])
 if not saved then return false end
-return reply`,
+return { saved, frames, appended }`,
   },
   /**
    * Append a broadcast to every waiting session. KEYS: the index. ARGV: the key prefix, the frame,
-   * `maxBytes`, the deadline (ms, Redis's clock: a broadcast its caller gave up on never lands). A
+   * `maxBytes`, the deadline (ms, Redis's clock: a broadcast its caller gave up on never lands), and its
+   * stamp (origin and n, or two empty strings), kept as the session's last from that origin. A
    * session the frame would take past `maxBytes` is forgotten (its client starts a new one); one that
    * is live again (written through, owned by a process) or gone leaves the index. Returns how many
    * sessions got the frame. Redis is busy for about 10 µs per waiting session (bench/redis-waiting.mjs).
@@ -100,6 +125,7 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
       if redis.call('RPUSH', base .. ':out', frame) == 1 then redis.call('PEXPIRE', base .. ':out', redis.call('PTTL', state)) end
       redis.call('HINCRBY', state, 'sent', 1)
       redis.call('HINCRBY', state, 'bytes', size)
+      if ARGV[5] ~= '' then redis.call('HSET', state, 'appended:' .. ARGV[5], ARGV[6]) end
       reached = reached + 1
     end
   elseif journal[1] then
@@ -114,6 +140,7 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
     else
       redis.call('HSET', more, redis.call('HINCRBY', more, 'count', 1), frame)
       redis.call('HINCRBY', more, 'bytes', size)
+      if ARGV[5] ~= '' then redis.call('HSET', more, 'appended:' .. ARGV[5], ARGV[6]) end
       reached = reached + 1
     end
   end
@@ -145,18 +172,25 @@ export async function saveWaiting(redis: WaitingRedis, prefix: string, state: Se
  * server had sent them before saving); undefined when there is none. Its expiry is the caller's to check. @internal
  */
 export async function takeWaiting(redis: WaitingRedis, prefix: string, id: string): Promise<SessionState | undefined> {
-  const taken = (await redis.lifelineTakeSaved(...savedKeys(prefix, id), id)) as [string, ...string[]] | null
+  const taken = (await redis.lifelineTakeSaved(...savedKeys(prefix, id), id)) as [string, string[], string[]] | null
   if (!taken) return undefined
-  const [json, ...broadcasts] = taken
+  const [json, broadcasts, appended] = taken
   const state = JSON.parse(json) as SessionState
   if (!broadcasts.length) return state
-  return { ...state, sent: state.sent + broadcasts.length, frames: [...state.frames, ...broadcasts] }
+  return { ...state, sent: state.sent + broadcasts.length, frames: [...state.frames, ...broadcasts], ...appendedFrom(appended) }
 }
 
 /**
  * Append `frame` to every session waiting in Redis under `prefix`, both kinds; returns how many got it.
  * `deadline`: ms of Redis's clock after which it must not run (redis-connect.ts, `redisDeadline`). @internal
  */
-export async function broadcastToWaiting(redis: WaitingRedis, prefix: string, frame: string, maxBytes: number, deadline: number): Promise<number> {
-  return (await redis.lifelineBroadcast(waitingKey(prefix), prefix, frame, maxBytes, deadline)) as number
+export async function broadcastToWaiting(
+  redis: WaitingRedis,
+  prefix: string,
+  frame: string,
+  maxBytes: number,
+  deadline: number,
+  stamp: BroadcastStamp | undefined,
+): Promise<number> {
+  return (await redis.lifelineBroadcast(waitingKey(prefix), prefix, frame, maxBytes, deadline, stamp?.origin ?? '', stamp?.n ?? '')) as number
 }
