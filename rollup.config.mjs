@@ -23,6 +23,17 @@ const nodeEnv = (value) => ({
   },
 })
 
+/** A CDN file pair for a <script> tag: dist/<file>.umd.js (development) and .umd.min.js (production), defining `global`. */
+const umd = (input, file, global) => ['development', 'production'].map((env) => ({
+  input,
+  plugins: [resolve({ browser: true }), nodeEnv(env), ts()],
+  output: {
+    file: `dist/${file}.umd${env === 'production' ? '.min' : ''}.js`,
+    format: 'umd', name: global, sourcemap: true, exports: 'named',
+    plugins: env === 'production' ? [minify()] : [],
+  },
+}))
+
 // Four entries share their chunks in ESM and CJS: lifeline-ws (the client), lifeline-ws/socket,
 // lifeline-ws/share (the client whose createClient takes `share`) and lifeline-ws/msgpack (the binary dialect).
 const entries = { lifeline: 'src/index.ts', socket: 'src/socket.ts', share: 'src/share.ts', msgpack: 'src/msgpack.ts' }
@@ -49,16 +60,10 @@ const client = [
     output: { dir: 'dist', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', format: 'cjs', sourcemap: true, exports: 'named' },
   },
   // The CDN build is the share entry: everything lifeline-ws exports, and createClient takes `share`.
-  {
-    input: 'src/share.ts',
-    plugins: [resolve({ browser: true }), nodeEnv('development'), ts()],
-    output: { file: 'dist/lifeline.umd.js', format: 'umd', name: 'Lifeline', sourcemap: true, exports: 'named' },
-  },
-  {
-    input: 'src/share.ts',
-    plugins: [resolve({ browser: true }), nodeEnv('production'), ts()],
-    output: { file: 'dist/lifeline.umd.min.js', format: 'umd', name: 'Lifeline', sourcemap: true, exports: 'named', plugins: [minify()] },
-  },
+  ...umd('src/share.ts', 'lifeline', 'Lifeline'),
+  // The MessagePack dialect for the CDN: @msgpack/msgpack inside, the global LifelineMsgpack; a page
+  // loads it after lifeline.umd.min.js and passes LifelineMsgpack.msgpack() as the client's protocol.
+  ...umd('src/msgpack.ts', 'msgpack', 'LifelineMsgpack'),
   ...Object.entries(entries).map(([name, input]) => ({
     input,
     external: ['nanoevents', '@msgpack/msgpack'],

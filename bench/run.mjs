@@ -18,6 +18,7 @@ if (typeof globalThis.gc !== 'function') {
 
 const sections = {
   size: () => import('./size.mjs'),
+  bindings: () => import('./bindings.mjs'),
   'throughput-node': () => import('./throughput-node.mjs'),
   'throughput-browser': () => import('./throughput-browser.mjs'),
   memory: () => import('./memory.mjs'),
@@ -66,7 +67,7 @@ function chromiumVersion() {
 
 const libraries = ['lifeline-ws', 'ws', 'partysocket', 'reconnecting-websocket', 'sockette', 'websocket-ts', 'socket.io-client', 'socket.io',
   'phoenix', 'centrifuge', 'rpc-websockets', 'graphql-ws', '@microsoft/signalr', 'json-rpc-2.0', 'esbuild', 'playwright-core',
-  '@msgpack/msgpack', 'msgpackr', 'socket.io-msgpack-parser']
+  '@msgpack/msgpack', 'msgpackr', 'socket.io-msgpack-parser', 'react-use-websocket', '@vueuse/core', 'svelte-websocket-store']
 
 const { names, opts } = parseArgs(process.argv.slice(2))
 const machine = {

@@ -23,6 +23,12 @@ export interface SubscribeOptions {
    * @internal
    */
   after?: number | undefined
+  /**
+   * The numbering `after` counts in (the `epoch` of the subscribe answer it came after), sent with it so
+   * that a server whose numbering started again tells it apart. Ignored without `after`.
+   * @internal
+   */
+  epoch?: string | undefined
 }
 
 /** Where a topic message came from: one object per message, the same for each of its handlers. */
@@ -46,6 +52,11 @@ export type TopicHandler<T> = (data: T, meta: TopicMeta) => void
  */
 export interface Subscription<T = unknown> extends AsyncIterable<T> {
   readonly topic: string
+  /**
+   * The numbering the topic's cursor counts in now (the last subscribe answer's `epoch`), shared by every
+   * subscription of the topic: a shared connection's leader tells it to the tabs. @internal
+   */
+  readonly epoch?: string | undefined
   /** Resolves when the server confirmed the topic; rejects if it refused (an `RpcError`), on `close()`, or with an `AbortError` when unsubscribed first. */
   readonly ready: Promise<void>
   /** Stop this handler; the last one for a topic unsubscribes on the server. Idempotent. */
@@ -169,7 +180,7 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
     hooks.subscribe(topic.params.topic, topic.params, (ok, value) => settle(topic, ok, value))
   }
 
-  const create = (name: string, params: unknown, after: number | undefined): Topic => {
+  const create = (name: string, { params, after, epoch }: SubscribeOptions): Topic => {
     let resolve: () => void = () => {}
     let reject: (err: unknown) => void = () => {}
     const ready = new Promise<void>((onResolve, onReject) => {
@@ -179,7 +190,10 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
     // Refusals are reported (an `error` event); an unobserved `ready` must not also be an unhandled rejection.
     ready.catch(() => {})
     const topic: Topic = { entries: new Set(), params: { topic: name, params }, ready, resolve, reject, movedSinceRequest: false }
-    if (after !== undefined) topic.params.after = after
+    if (after !== undefined) {
+      topic.params.after = after
+      if (epoch) topic.params.epoch = epoch
+    }
     topics.set(name, topic)
     if (connected) send(topic)
     return topic
@@ -187,7 +201,7 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
 
   return {
     subscribe<T>(name: string, handler?: TopicHandler<T>, options: SubscribeOptions = {}) {
-      const topic = topics.get(name) ?? create(name, options.params, options.after)
+      const topic = topics.get(name) ?? create(name, options)
       const unsubscribe = () => {
         if (!topic.entries.delete(subscriber)) return
         subscriber.end()
@@ -203,7 +217,15 @@ export function createSubscriptions(hooks: SubscriptionHooks): Subscriptions {
         subscriber.buffer = true
         return subscriber as Stream<T>
       }
-      return { topic: name, ready: topic.ready, unsubscribe, [Symbol.asyncIterator]: iterate }
+      return {
+        topic: name,
+        ready: topic.ready,
+        get epoch() {
+          return topic.params.epoch
+        },
+        unsubscribe,
+        [Symbol.asyncIterator]: iterate,
+      }
     },
     deliver(params) {
       const { topic: name, seq, data } = (params ?? {}) as PublishParams

@@ -71,7 +71,7 @@ function toWire(message: Message): Wire {
         throw new ProtocolError(`lifeline: params must be an object or an array ('${message.method}' got ${typeof message.params})`, message)
       }
       const head = message.type === 'request' ? [REQUEST, message.id, message.method] : [NOTIFICATION, message.method]
-      if (message.once) return [...head, message.params ?? null, message.once]
+      if (message.once !== undefined) return [...head, message.params ?? null, message.once]
       return message.params === undefined ? head : [...head, message.params]
     }
     case 'response':

@@ -4,7 +4,7 @@
  * `callStore` of `lifeline-ws/store` on `useSyncExternalStore`.
  * @module
  */
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react'
+import { useEffect, useMemo, useSyncExternalStore } from 'react'
 import type { CallOptions, Client, Contract, MethodName, ResultOf } from '../index'
 import { callStore, type CallParams, type CallRequest, type CallState as StoreState } from '../store/index'
 import { useLifeline } from './context'
@@ -39,16 +39,14 @@ export function useCall<C extends Contract = Contract, K extends MethodName<C> =
   options: UseCallOptions<C> = {},
 ): CallState<ResultOf<C, K>> {
   const client = useLifeline(options.client)
-  const request: CallRequest<C, K> = { method, params, enabled: options.enabled ?? true }
-  if (options.timeout !== undefined) request.timeout = options.timeout
-  if (options.resend !== undefined) request.resend = options.resend
+  // The options ride along as the call's options (`timeout`, `resend`; the store ignores `client`).
+  const request = { ...options, method, params } as CallRequest<C, K>
   // A new store for a new client; a new method or params only changes the request (the store compares by value).
   const store = useMemo(() => callStore(client, request), [client])
-  const [server] = useState(store.get)
   // Every commit: the store calls again only when the method, params or `enabled` changed, and
   // otherwise keeps the latest options for the next refetch.
   useEffect(() => store.change(request))
-  const snapshot = useSyncExternalStore(store.subscribe, store.get, () => server)
-  const refetch = useCallback(() => store.refetch(), [store])
-  return useMemo(() => ({ ...snapshot, refetch }), [snapshot, refetch])
+  // Server rendering and hydration see the store as made this render: nothing has run yet.
+  const snapshot = useSyncExternalStore(store.subscribe, store.get, store.get)
+  return useMemo(() => ({ ...snapshot, refetch: store.refetch }), [snapshot])
 }

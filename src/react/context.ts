@@ -40,11 +40,11 @@ export interface LifelineProviderProps<C extends Contract = Contract> {
  * createRoot(root).render(<LifelineProvider client={client}><App /></LifelineProvider>)
  */
 export function LifelineProvider<C extends Contract = Contract>(props: LifelineProviderProps<C>): ReactNode {
-  const { client, connect = true, children } = props
+  const { client, connect = true } = props
   useEffect(() => {
     if (connect && client.state === 'idle') client.connect()
   }, [client, connect])
-  return createElement(LifelineContext.Provider, { value: client as unknown as AnyClient }, children)
+  return createElement(LifelineContext.Provider, { value: client as unknown as AnyClient }, props.children)
 }
 
 /**
@@ -57,7 +57,7 @@ export function useLifeline<C extends Contract = Contract>(client?: Client<C>): 
   const provided = useContext(LifelineContext)
   const chosen = client ?? (provided as unknown as Client<C> | undefined)
   if (!chosen) {
-    throw new Error('lifeline-ws/react: no client. Pass one to the hook, or render inside <LifelineProvider client={client}>')
+    throw new Error('lifeline-ws/react: no client: pass one to the hook, or render inside <LifelineProvider>')
   }
   return chosen
 }

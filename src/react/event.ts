@@ -2,11 +2,14 @@
  * `useEvent`: a server event listener for the life of a component.
  * @module
  */
-import { useEffect, useMemo } from 'react'
+import { useEffect } from 'react'
 import type { Client, Contract, EventName, EventOf } from '../index'
 import { eventStore } from '../store/index'
 import { useLifeline } from './context'
 import { useLatest } from './latest'
+
+// Bundlers replace `process.env.NODE_ENV`; declared here (not from @types/node) so the browser build needs no Node types.
+declare const process: { env: { NODE_ENV?: string } }
 
 /**
  * Calls `handler` for every `event` the server pushes while the component is mounted. The
@@ -22,9 +25,9 @@ export function useEvent<C extends Contract = Contract, K extends EventName<C> =
   handler: (payload: EventOf<C, K>) => void,
   client?: Client<C>,
 ): void {
-  if (typeof handler !== 'function') throw new TypeError(`lifeline-ws/react: useEvent('${String(event)}') needs a handler function`)
+  // Development builds only, like the stores' name checks: TypeScript catches it before that.
+  if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production' && typeof handler !== 'function') throw new TypeError(`lifeline-ws/react: useEvent('${String(event)}') needs a handler function`)
   const chosen = useLifeline(client)
   const latest = useLatest(handler)
-  const store = useMemo(() => eventStore(chosen, event), [chosen, event])
-  useEffect(() => store.listen((payload) => latest.current(payload)), [store, latest])
+  useEffect(() => eventStore(chosen, event).listen((payload) => latest.current(payload)), [chosen, event])
 }

@@ -6,7 +6,7 @@
  */
 import { useMemo, useSyncExternalStore } from 'react'
 import type { Client, Contract, TopicMeta, TopicName, TopicOf } from '../index'
-import { topicStore, type TopicState, type TopicOptionsBase as StoreOptionsBase, type ReducedTopicOptions as StoreReducedOptions, type LatestTopicOptions as StoreLatestOptions } from '../store/index'
+import { topicStore, type TopicState, type TopicStore, type TopicOptionsBase as StoreOptionsBase, type ReducedTopicOptions as StoreReducedOptions, type LatestTopicOptions as StoreLatestOptions } from '../store/index'
 import { useLifeline } from './context'
 import { useLatest } from './latest'
 
@@ -49,12 +49,10 @@ export function useTopic(topic: string, options: Partial<ReducedTopicOptions<unk
   const client = useLifeline(options.client)
   // Latest-ref: the reducer of the last render applies, without re-subscribing for a new function.
   const reducer = useLatest<Reducer | undefined>(options.reducer)
-  const hasReducer = options.reducer !== undefined
-  // A new store (back to `initial`) for a new client or topic; `initial` and `params` of later renders are not used.
-  const store = useMemo(() => topicStore(client, topic, {
-    initial: options.initial,
-    params: options.params,
-    ...(hasReducer ? { reducer: (state: unknown, message: unknown, meta: TopicMeta) => reducer.current!(state, message, meta) } : {}),
-  } as LatestTopicOptions<unknown, Contract>), [client, topic])
+  // A new store (back to `initial`) for a new client or topic; `initial` and `params` of later
+  // renders are not used. The store ignores the other options (`client`).
+  const store = useMemo(() => topicStore(client, topic, options.reducer
+    ? { ...options, reducer: (state: unknown, message: unknown, meta: TopicMeta) => reducer.current!(state, message, meta) }
+    : options) as TopicStore<unknown>, [client, topic])
   return useSyncExternalStore(store.subscribe, store.get, () => store.initial)
 }

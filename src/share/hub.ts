@@ -210,7 +210,7 @@ export function createHub({ id, client, post, watch, taken, key }: HubDeps): Hub
         tab.frames = message.on
         return
       case 'sub':
-        return tab.topics.subscribe(message.topic, message.params, message.after)
+        return tab.topics.subscribe(message)
       case 'unsub':
         return tab.topics.unsubscribe(message.topic)
       case 'listen': {

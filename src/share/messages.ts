@@ -35,7 +35,8 @@ export type TabBody =
   | { kind: 'notify'; seq: number; prev?: number | undefined; method: string; params?: unknown }
   | { kind: 'send'; seq: number; prev?: number | undefined; data: unknown; volatile?: boolean | undefined }
   | { kind: 'cancel'; seq: number }
-  | { kind: 'sub'; topic: string; params?: unknown; after?: number | undefined }
+  // `after` and `epoch`: the tab's cursor and the numbering it counts in, for a new leader to resume from.
+  | { kind: 'sub'; topic: string; params?: unknown; after?: number | undefined; epoch?: string | undefined }
   | { kind: 'unsub'; topic: string }
   | { kind: 'listen' | 'unlisten'; event: string }
   | { kind: 'handle' | 'unhandle'; method: string }
@@ -53,7 +54,8 @@ export type HubBody =
   | { kind: 'result'; seq: number; ok: boolean; value?: unknown }
   | { kind: 'event'; event: string; payload?: unknown }
   | { kind: 'publish'; topic: string; seq?: number | undefined; data?: unknown }
-  | { kind: 'topic'; topic: string; ok: boolean; gap?: boolean | undefined; error?: unknown }
+  // `epoch`: the numbering the leader's client counts the topic in now, which the tab's cursor then counts in.
+  | { kind: 'topic'; topic: string; ok: boolean; gap?: boolean | undefined; epoch?: string | undefined; error?: unknown }
   | { kind: 'request'; id: number; method: string; params?: unknown }
   | { kind: 'frame'; data: unknown }
 
@@ -81,7 +83,7 @@ const shapes: Record<string, Record<string, Check>> = {
   notify: { seq: count, prev: optional(count), method: text },
   send: { seq: count, prev: optional(count), data: anything, volatile: optional(flag) },
   cancel: { seq: count },
-  sub: { topic: text, after: optional(count) },
+  sub: { topic: text, after: optional(count), epoch: optional(text) },
   unsub: { topic: text },
   listen: { event: text },
   unlisten: { event: text },
@@ -96,7 +98,7 @@ const shapes: Record<string, Record<string, Check>> = {
   result: { seq: count, ok: flag },
   event: { event: text },
   publish: { topic: text, seq: optional(count) },
-  topic: { topic: text, ok: flag, gap: optional(flag) },
+  topic: { topic: text, ok: flag, gap: optional(flag), epoch: optional(text) },
   request: { id: count, method: text },
   frame: {},
 }

@@ -13,7 +13,7 @@ import { createCalls } from '../client/calls'
 import { createHandlers } from '../client/handlers'
 import { createRpc } from '../client/rpc'
 import type { Client } from '../client/api'
-import type { Protocol } from '../protocol/protocol'
+import type { Protocol, SubscribeParams } from '../protocol/protocol'
 import type { Clock } from '../timers'
 import type { Role } from '../socket/types'
 import { createLifecycle } from '../socket/lifecycle'
@@ -44,6 +44,9 @@ export interface Tab {
   /** Reports what no promise can carry (a malformed tab message). */
   report(err: unknown): void
 }
+
+/** A topic for the leader's hub: its params, and the cursor to resume from with the numbering it counts in. */
+const subscribeBody = ({ topic, params, after, epoch }: SubscribeParams): TabBody => ({ kind: 'sub', topic, params, after, epoch })
 
 /** @internal */
 export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: TabDeps): Tab {
@@ -112,7 +115,7 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
       return 'queued'
     },
     // The leader's hub counts topics across tabs and answers with a 'topic' message.
-    subscribe: (topic, params) => toLeader({ kind: 'sub', topic, params: params.params, after: params.after }),
+    subscribe: (_topic, params) => toLeader(subscribeBody(params)),
     unsubscribe: (topic) => toLeader({ kind: 'unsub', topic }),
     report,
   }, { calls, handlers: handling, events: listening }, callTimeout)
@@ -141,7 +144,7 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
     for (const event of listening.events()) toLeader({ kind: 'listen', event })
     for (const method of handling.methods()) toLeader({ kind: 'handle', method })
     if (frameListeners) toLeader({ kind: 'frames', on: true })
-    for (const params of subscriptions.resubscribe()) toLeader({ kind: 'sub', topic: params.topic, params: params.params, after: params.after })
+    for (const params of subscriptions.resubscribe()) toLeader(subscribeBody(params))
   }
 
   const receive = (message: TabMessage) => {
@@ -182,7 +185,8 @@ export function createTab({ id, lazy, callTimeout, codes, clock, send, leave }: 
       case 'topic':
         // After a gap the leader's client decides what passes (its cursor goes back to 0 when the server's
         // numbering restarted) and sends nothing twice: the tab's cursor goes back to 0 (seq 0) so it drops none of it.
-        return subscriptions.settled(body.topic, body.ok, body.ok ? { gap: body.gap, seq: body.gap ? 0 : undefined } : fromWire(body.error))
+        // The tab keeps the numbering the leader's client counts in, to hand a next leader with its cursor.
+        return subscriptions.settled(body.topic, body.ok, body.ok ? { gap: body.gap, seq: body.gap ? 0 : undefined, epoch: body.epoch } : fromWire(body.error))
       case 'request':
         return handlers.request({ type: 'request', id: body.id, method: body.method, params: body.params })
       case 'frame':

@@ -3,17 +3,22 @@
  * interest in a topic is one subscription of the real client, so the
  * client's registry is the one count of a topic across tabs, and the last
  * tab to leave a topic unsubscribes on the server. Each topic message
- * crosses the channel once, to every tab.
+ * crosses the channel once, to every tab. Each 'topic' message tells the tab
+ * the numbering (`epoch`) the client counts the topic in, so that the cursor
+ * a tab hands to a next leader comes with the numbering it counts in.
  * @module
  */
 import type { Client } from '../client/api'
 import type { Subscription, TopicMeta } from '../client/subscriptions'
-import { toWire, type HubBody } from './messages'
+import { toWire, type HubBody, type TabBody } from './messages'
 
 /** One tab's topics at the hub. @internal */
 export interface TabTopics {
-  /** The tab has a handler of `topic` now: it is told 'topic' when the server confirms or refuses it. */
-  subscribe(topic: string, params: unknown, after: number | undefined): void
+  /**
+   * The tab has a handler of the topic now: it is told 'topic' when the server confirms or refuses it.
+   * The first tab's params and cursor (`after`, in the numbering `epoch`) subscribe on the server.
+   */
+  subscribe(sub: Extract<TabBody, { kind: 'sub' }>): void
   /** The tab's last handler of `topic` left. */
   unsubscribe(topic: string): void
   /** The tab left: all its topics go. */
@@ -34,17 +39,21 @@ export function createHubTopics(client: Client, tell: (body: HubBody, to?: strin
   return (from) => {
     const subscriptions = new Map<string, Subscription>()
     return {
-      subscribe(topic, params, after) {
+      subscribe({ topic, params, after, epoch }) {
         // The first tab's params and cursor subscribe on the server; a later tab's join the topic as it is.
         let subscription = subscriptions.get(topic)
         if (!subscription) {
-          subscription = client.subscribe(topic, broadcast, { params, after, onGap: () => tell({ kind: 'topic', topic, ok: true, gap: true }, from) })
+          // A gap may start a new numbering (the client's cursor goes back to 0): the tab's goes with it, in
+          // that numbering. Told as the answer is processed, before the messages it replays.
+          const onGap = () => tell({ kind: 'topic', topic, ok: true, gap: true, epoch: subscriptions.get(topic)?.epoch }, from)
+          subscription = client.subscribe(topic, broadcast, { params, after, epoch, onGap })
           subscriptions.set(topic, subscription)
         }
-        // Told to the tab while this is still its subscription of the topic (not unsubscribed since).
+        // Told to the tab while this is still its subscription of the topic (not unsubscribed since), with
+        // the numbering as it is then: a tab that joins a topic after a gap counts in the new one.
         const current = subscription
         current.ready.then(
-          () => subscriptions.get(topic) === current && tell({ kind: 'topic', topic, ok: true }, from),
+          () => subscriptions.get(topic) === current && tell({ kind: 'topic', topic, ok: true, epoch: current.epoch }, from),
           (err: unknown) => {
             if (subscriptions.get(topic) !== current) return
             subscriptions.delete(topic)

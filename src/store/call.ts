@@ -1,7 +1,7 @@
 /**
  * `callStore`: a method call as a store: its result, error and loading flag,
  * called again when its request changes, aborted when it is superseded or
- * nobody is subscribed any more.
+ * nobody is started any more.
  * @module
  */
 import type { CallOptions, Client, Contract, Lookup, MethodName, Part, ResultOf } from '../index'
@@ -16,7 +16,7 @@ export type CallParams<C extends Contract, K extends string> = [Part<C, 'methods
   ? unknown
   : Lookup<Part<C, 'methods'>, K, never> extends (params: infer P) => unknown ? P : undefined
 
-/** What to call, and how. */
+/** What to call, and how: the method, its params, and the call's options. */
 export interface CallRequest<C extends Contract = Contract, K extends MethodName<C> = MethodName<C>> extends Omit<CallOptions, 'signal'> {
   method: K
   /** Compared by value (as JSON): an equal new object is the same request. */
@@ -37,11 +37,11 @@ export interface CallState<R> {
 
 /** A call's store. */
 export interface CallStore<C extends Contract = Contract, K extends MethodName<C> = MethodName<C>> extends Readable<CallState<ResultOf<C, K>>> {
-  /** Calls again now, aborting a running call. Does nothing while nobody is subscribed. */
+  /** Calls again now, aborting a running call. Does nothing while nobody is started. */
   refetch(): void
   /**
    * A new request: a different method, params (by value) or `enabled` aborts the running call
-   * and, while subscribed and enabled, calls again; the same one only takes its new options.
+   * and, while started and enabled, calls again; the same one only takes its new options.
    * @example
    * history.change({ method: 'room.history', params: { room: 'lobby' } })
    */
@@ -53,82 +53,72 @@ export interface CallStore<C extends Contract = Contract, K extends MethodName<C
  * unsubscribe in one go, like React's StrictMode or a server render, call nothing), again on
  * `change` to a new request and on `refetch`; it aborts the running call (its `AbortSignal`)
  * when superseded and when the last subscriber leaves, and a late answer never changes it.
+ * `refetch` and `change` may be called detached (`const { refetch } = store`).
  * @example
  * const history = callStore(client, { method: 'room.history', params: { room: 'lobby' } })
  * const stop = history.subscribe(({ data, error, loading }) => console.log(data, error, loading))
  */
 export function callStore<C extends Contract, K extends MethodName<C>>(client: Client<C>, request: CallRequest<C, K>): CallStore<C, K> {
   type Result = ResultOf<C, K>
-  let current = request
   let key = keyOf(request as CallRequest)
-  let enabled = request.enabled ?? true
+  // Started (a microtask after the first subscriber) and not yet stopped (the last one left).
+  let started = false
+  // The running call's; a call whose controller is no longer this one was superseded.
   let controller: AbortController | undefined
-  // Counts started calls: a change or refetch before the deferred first call makes it unnecessary.
-  let runs = 0
-  const source = createSource<CallState<Result>>({ data: undefined, error: undefined, loading: enabled }, () => {
-    const before = runs
-    const stopStart = soon(() => {
-      if (enabled && runs === before) run()
-    })
+  const enabled = () => request.enabled ?? true
+  const [store, tell] = createSource<CallState<Result>>({ data: undefined, error: undefined, loading: enabled() }, () => soon(() => {
+    started = true
+    restart(enabled())
     return () => {
-      stopStart()
-      cancel()
+      started = false
+      restart(false)
     }
-  })
-  // Aborted without a reason of our own: the platform's AbortError is what the call rejects with,
-  // and nobody sees it (the store drops answers of calls it let go). React Native has no DOMException.
-  const cancel = () => {
+  }))
+  const update = (change: Partial<CallState<Result>>) => tell({ ...store.get(), ...change })
+  // Aborts the running call and, when `call`, calls anew. Aborted without a reason of our own: the
+  // platform's AbortError is what the call rejects with, and nobody sees it (the store drops answers
+  // of calls it let go). React Native has no DOMException.
+  const restart = (call: boolean) => {
     controller?.abort()
     controller = undefined
-    // Told, not just changed: a call stopped while running must not stay "loading" on screen.
-    if (source.readable.get().loading) patch({ loading: false })
-  }
-  const patch = (changes: Partial<CallState<Result>>) => source.set({ ...source.readable.get(), ...changes })
-  const run = () => {
-    controller?.abort()
-    runs++
+    // Also when it stops: a call stopped while running must not stay "loading" on screen.
+    update({ loading: call })
+    if (!call) return
     const mine = new AbortController()
     controller = mine
-    const { method, params, enabled: _enabled, ...options } = current
-    patch({ loading: true })
-    const settle = (changes: Partial<CallState<Result>>) => {
+    const settle = (change: Partial<CallState<Result>>) => {
       if (controller !== mine) return
       controller = undefined
-      patch({ ...changes, loading: false })
+      update({ ...change, loading: false })
     }
     // A promise even when `call` throws at once: a client that breaks its contract must not break the store.
+    // The request's other fields (`timeout`, `resend`) are the call's options; `call` ignores the rest.
     new Promise<Result>((resolve) => {
-      resolve((client.call as (method: string, params: unknown, options: CallOptions) => Promise<Result>)(method, params, { ...options, signal: mine.signal }))
+      resolve((client.call as (method: string, params: unknown, options: CallOptions) => Promise<Result>)(request.method, request.params, { ...request, signal: mine.signal }))
     })
       .then((data) => settle({ data, error: undefined }), (error: unknown) => settle({ error }))
   }
   return {
-    ...source.readable,
+    ...store,
     refetch() {
-      if (source.active) run()
+      if (started) restart(true)
     },
     change(next) {
       const nextKey = keyOf(next as CallRequest)
-      const nextEnabled = next.enabled ?? true
-      current = next
-      if (nextKey === key && nextEnabled === enabled) return
+      request = next
+      if (nextKey === key) return
       key = nextKey
-      enabled = nextEnabled
-      if (!source.active) {
-        patch({ loading: enabled })
-      } else if (enabled) {
-        run()
-      } else {
-        cancel()
-      }
+      if (started) restart(enabled())
+      else update({ loading: enabled() })
     },
   }
 }
 
-function keyOf({ method, params }: CallRequest): string {
+/** What makes two requests the same: method, `enabled` and params by value. */
+function keyOf({ method, params, enabled }: CallRequest): string {
   if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') checkName('a call store', method)
   try {
-    return `${method} ${JSON.stringify(params)}`
+    return `${method} ${enabled ?? true} ${JSON.stringify(params)}`
   } catch (cause) {
     throw new TypeError(`lifeline-ws: call('${method}') params must be JSON-serializable`, { cause })
   }

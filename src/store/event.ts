@@ -29,22 +29,23 @@ export interface EventStore<T> extends Readable<T | undefined> {
  */
 export function eventStore<C extends Contract, K extends EventName<C>>(client: Client<C>, event: K): EventStore<EventOf<C, K>> {
   if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') checkName('an event store', event)
-  const source = createSource<EventOf<C, K> | undefined>(undefined, () => {
+  const [store, tell] = createSource<EventOf<C, K> | undefined>(undefined, (): (() => void) => {
     try {
-      return client.listen(event, (payload) => source.emit(payload as EventOf<C, K>))
+      return client.listen(event, tell)
     } catch {
       // A closed client throws ClientClosedError: it will push nothing, so there is nothing to hear.
       return () => {}
     }
   })
   return {
-    ...source.readable,
+    ...store,
     listen(handler) {
-      let started = false
-      const stop = source.readable.subscribe((payload) => {
-        if (started) handler(payload as EventOf<C, K>)
+      // The store tells its current value at once; a listener hears only what comes after.
+      let listening = false
+      const stop = store.subscribe((payload) => {
+        if (listening) handler(payload!)
       })
-      started = true
+      listening = true
       return stop
     },
   }

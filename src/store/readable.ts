@@ -19,28 +19,21 @@ export interface Readable<T> {
   get(): T
 }
 
-/** A store's inside: its readable and the way to change its value. @internal */
-export interface Source<T> {
-  readonly readable: Readable<T>
-  /** Whether anyone is subscribed. */
-  readonly active: boolean
-  /** A new value, told to every subscriber unless it is the same as the current one. */
-  set(value: T): void
-  /** A value told to every subscriber even if it equals the current one (an event). */
-  emit(value: T): void
-}
+/** Gives every subscriber a new value, even one equal to the current (an event's payload twice is two events). @internal */
+export type Tell<T> = (value: T) => void
 
 /**
- * A readable whose `start` runs when the first subscriber comes and whose returned stop runs
- * when the last one leaves (again and again, as subscribers come and go).
+ * A readable and the way to change its value. `start` runs when the first subscriber comes and
+ * the stop it returns when the last one leaves (again and again, as subscribers come and go).
  * @internal
  */
-export function createSource<T>(initial: T, start: () => () => void): Source<T> {
+export function createSource<T>(initial: T, start: () => () => void): [Readable<T>, Tell<T>] {
   let value = initial
+  // Set while anyone is subscribed.
   let stop: (() => void) | undefined
   // Entries, not functions: the same function subscribed twice is two subscribers.
   const subscribers = new Set<{ run: (value: T) => void }>()
-  const emit = (next: T) => {
+  const tell: Tell<T> = (next) => {
     value = next
     // A copy: a subscriber may unsubscribe itself or another while being told.
     for (const subscriber of [...subscribers]) subscriber.run(next)
@@ -51,37 +44,28 @@ export function createSource<T>(initial: T, start: () => () => void): Source<T> 
       const subscriber = { run }
       subscribers.add(subscriber)
       run(value)
-      if (subscribers.size === 1 && !stop) stop = start()
+      stop ??= start()
       return () => {
         if (!subscribers.delete(subscriber) || subscribers.size) return
-        const stopping = stop
+        stop?.()
         stop = undefined
-        stopping?.()
       }
     },
   }
-  return {
-    readable,
-    get active() {
-      return subscribers.size > 0
-    },
-    set(next) {
-      if (!Object.is(next, value)) emit(next)
-    },
-    emit,
-  }
+  return [readable, tell]
 }
 
 /**
- * Runs `work` a microtask from now unless the returned cancel runs first. A store starts this
- * way when its work reaches the server: React's StrictMode subscribes, unsubscribes and subscribes
- * again in one go, and Svelte's server render subscribes and unsubscribes within the render;
- * neither should reach the client.
+ * Runs `work` a microtask from now unless the returned cancel runs first; the cancel also runs
+ * the stop `work` returned. A store starts this way when its work reaches the server: React's
+ * StrictMode subscribes, unsubscribes and subscribes again in one go, and a server render
+ * (Svelte's, Vue's) subscribes and unsubscribes within the render; neither should reach the
+ * client. Messages and answers arrive in tasks of their own, so none is missed meanwhile.
  * @internal
  */
-export function soon(work: () => (() => void) | void): () => void {
+export function soon(work: () => () => void): () => void {
   let cancelled = false
-  let stop: (() => void) | void
+  let stop: (() => void) | undefined
   queueMicrotask(() => {
     if (!cancelled) stop = work()
   })

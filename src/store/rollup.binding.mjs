@@ -2,7 +2,7 @@
 // bundled types from src/<name>/index.ts, apart from the core bundles. The framework stays
 // external, and the other entries are imported as the package (`../index` is `lifeline-ws`,
 // `../store/index` is `lifeline-ws/store`), never copied in: an app has one client module and
-// one topic registry, whichever bindings it uses.
+// one map of watched topics (store/watched.ts), whichever bindings it uses.
 import typescript from '@rollup/plugin-typescript'
 import { dts } from 'rollup-plugin-dts'
 

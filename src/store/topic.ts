@@ -1,18 +1,18 @@
 /**
  * `topicStore`: a server topic's latest message (or a value reduced over its
- * messages), with its sequence number, gaps and status, over one shared
- * client subscription per topic.
+ * messages), with its sequence number, gaps and status.
  * @module
  */
-import type { Client, Contract, TopicMeta, TopicName, TopicOf } from '../index'
+import { ClientClosedError, type Client, type Contract, type TopicMeta, type TopicName, type TopicOf } from '../index'
 import { createSource, soon, type Readable } from './readable'
-import { peekTopic, watchTopic, type AnyClient, type SharedTopic, type TopicStatus } from './topics'
+import { watchedTopics, type Watched } from './watched'
 import { checkName } from './names'
 
 // Bundlers replace `process.env.NODE_ENV`; declared here (not from @types/node) so the browser build needs no Node types.
 declare const process: { env: { NODE_ENV?: string } }
 
-export type { TopicStatus } from './topics'
+/** Whether the server has confirmed the topic. */
+export type TopicStatus = 'subscribing' | 'ready' | 'error'
 
 /** A topic store's value. */
 export interface TopicState<S> {
@@ -21,8 +21,8 @@ export interface TopicState<S> {
   /** The sequence number of the latest message, when the server numbers the topic. */
   readonly seq: number | undefined
   /**
-   * How many times the server said messages were lost while disconnected (too old to replay).
-   * Starts at 0; use it to reload what the topic summarises.
+   * How many times the server told this store that messages were lost while disconnected (too
+   * old to replay). Starts at 0; use it to reload what the topic summarises.
    */
   readonly gaps: number
   /** `'subscribing'` until the server confirms, then `'ready'`; `'error'` if it refused or the client is closed. */
@@ -60,10 +60,10 @@ export interface TopicStore<S> extends Readable<TopicState<S>> {
 type Reducer = (state: unknown, message: unknown, meta: TopicMeta) => unknown
 
 /**
- * A server topic as a store. While it has subscribers it watches the topic (subscribing a
- * microtask after the first one); every store of one client and topic shares one
- * `client.subscribe`, which ends a macrotask after the last store lets go. Without a reducer,
- * a store created after others shows the topic's latest message at once.
+ * A server topic as a store. While it has subscribers it holds a `client.subscribe` (made a
+ * microtask after the first one, ended a macrotask after the last); the client sends one server
+ * subscription per topic however many stores hold it. Without a reducer, a store made while
+ * others hold the topic shows its latest message at once.
  * @example
  * const prices = topicStore(client, 'prices')
  * const log = topicStore(client, 'room:lobby', {
@@ -80,24 +80,49 @@ export function topicStore<C extends Contract, K extends TopicName<C>>(
 export function topicStore(client: Client<Contract>, topic: string, options: Partial<ReducedTopicOptions<unknown, unknown>> = {}): TopicStore<unknown> {
   if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') checkName('a topic store', topic)
   const reducer = options.reducer as Reducer | undefined
+  const topics = watchedTopics(client)
   const initial: TopicState<unknown> = { data: options.initial, seq: undefined, gaps: 0, status: 'subscribing', error: undefined }
-  const known = reducer ? undefined : peekTopic(client as AnyClient, topic)
-  const source = createSource(known?.last ? { ...fromShared(known), data: known.last.data, seq: known.last.seq } : initial, () => soon(() => {
-    const lease = watchTopic(client as AnyClient, topic, {
-      message(data, meta) {
-        const state = source.readable.get()
-        source.set({ ...state, data: reducer ? reducer(state.data, data, meta) : data, seq: meta.seq })
-      },
-      changed: () => sync(lease.topic),
-    }, options.params)
-    sync(lease.topic)
-    return lease.release
+  // A message came, so the server had confirmed the topic.
+  const last = reducer ? undefined : topics.get(topic)?.last
+  const [store, tell] = createSource<TopicState<unknown>>(last ? { ...initial, ...last, status: 'ready' } : initial, () => soon(() => {
+    // False once the store stops: what its subscription still hears in its last macrotask is not its own.
+    let live = true
+    const update = (change: Partial<TopicState<unknown>>) => {
+      if (live) tell({ ...store.get(), ...change })
+    }
+    const fail = (error: unknown) => {
+      if (store.get().status !== 'error') update({ status: 'error', error })
+    }
+    const watched: Watched = topics.get(topic) ?? { holders: 0 }
+    topics.set(topic, watched)
+    watched.holders++
+    let unsubscribe = () => {}
+    try {
+      const subscription = client.subscribe(topic, (data, meta) => {
+        watched.last = { data, seq: meta.seq }
+        update({ data: reducer ? reducer(store.get().data, data, meta) : data, seq: meta.seq })
+      }, { params: options.params, onGap: () => update({ gaps: store.get().gaps + 1 }) })
+      // Also after an earlier refusal: a store started again subscribes afresh.
+      subscription.ready.then(() => update({ status: 'ready', error: undefined }), fail)
+      unsubscribe = subscription.unsubscribe
+    } catch (error) {
+      // A closed client throws ClientClosedError at once: shown as status 'error', never thrown out of a render.
+      fail(error)
+    }
+    // A confirmed topic hears nothing more of a client closed for good: its status says so.
+    const unwatchClose = client.on('state', (state) => {
+      if (state === 'closed') fail(new ClientClosedError('lifeline: client closed'))
+    })
+    return () => {
+      live = false
+      unwatchClose()
+      // A macrotask late: a component tree unmounted and mounted again in one go (a list re-keyed)
+      // keeps the server subscription, and sends neither an unsubscribe nor a new subscribe.
+      setTimeout(() => {
+        unsubscribe()
+        if (!--watched.holders) topics.delete(topic)
+      })
+    }
   }))
-  const sync = (shared: SharedTopic) => {
-    const state = source.readable.get()
-    if (shared.status !== state.status || shared.gaps !== state.gaps || shared.error !== state.error) source.set({ ...state, ...fromShared(shared) })
-  }
-  return { ...source.readable, initial }
+  return { ...store, initial }
 }
-
-const fromShared = ({ status, error, gaps }: SharedTopic) => ({ status, error, gaps })

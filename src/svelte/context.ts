@@ -50,7 +50,7 @@ export function getLifeline<C extends Contract = Contract>(client?: Client<C>): 
     // Outside component initialisation Svelte throws; the message below says what to do.
   }
   if (!provided) {
-    throw new Error('lifeline-ws/svelte: no client. Pass one to the store, or call setLifeline(client) in a parent component (stores made outside components need the client passed)')
+    throw new Error('lifeline-ws/svelte: no client: pass one to the store (needed outside components), or setLifeline(client) in a parent component')
   }
   return provided
 }

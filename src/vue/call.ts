@@ -40,12 +40,8 @@ export function useCall<C extends Contract = Contract, K extends MethodName<C> =
   options: UseCallOptions<C> = {},
 ): CallRefs<ResultOf<C, K>> {
   const client = useLifeline(options.client)
-  const request = (): CallRequest<C, K> => {
-    const next: CallRequest<C, K> = { method, params: toValue(params), enabled: toValue(options.enabled) ?? true }
-    if (options.timeout !== undefined) next.timeout = options.timeout
-    if (options.resend !== undefined) next.resend = options.resend
-    return next
-  }
+  // The options ride along as the call's options (`timeout`, `resend`; the store ignores `client`).
+  const request = () => ({ ...options, method, params: toValue(params), enabled: toValue(options.enabled) }) as CallRequest<C, K>
   const store = callStore(client, request())
   // Deep: a reactive params object changed inside is a new request too (the store compares by value).
   watch(request, (next) => store.change(next), { deep: true })

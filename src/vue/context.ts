@@ -68,7 +68,7 @@ export function useLifeline<C extends Contract = Contract>(client?: Client<C>): 
   if (client) return client
   const provided = hasInjectionContext() ? inject(lifelineKey, undefined) : undefined
   if (!provided) {
-    throw new Error('lifeline-ws/vue: no client. Pass one to the composable, install createLifeline(client) in the app, or call provideLifeline(client) in a parent')
+    throw new Error('lifeline-ws/vue: no client: pass one to the composable, app.use(createLifeline(client)), or provideLifeline(client) in a parent')
   }
   return provided as unknown as Client<C>
 }

@@ -1,10 +1,11 @@
 /**
  * Ties a store subscription to a component's life: it starts when the component is mounted
- * (never during a server render, which mounts nothing) and stops before it unmounts. Outside a
- * component it starts at once and stops with the current effect scope.
+ * (never during a server render, which mounts nothing) and stops when the component's effect
+ * scope ends, at unmount. Outside a component it starts at once and stops with the current
+ * effect scope (a Pinia store's, an `effectScope()`), if any.
  * @module
  */
-import { getCurrentInstance, getCurrentScope, onBeforeUnmount, onMounted, onScopeDispose, readonly, shallowRef, watch, type ShallowRef, type WatchSource } from 'vue'
+import { getCurrentInstance, getCurrentScope, onMounted, onScopeDispose, readonly, shallowRef, watch, type ShallowRef, type WatchSource } from 'vue'
 import type { Readable } from '../store/index'
 
 /** Runs `start` for as long as the component is mounted; `start` returns its stop. @internal */
@@ -13,17 +14,10 @@ export function whileMounted(start: () => () => void): void {
   const begin = () => {
     stop = start()
   }
-  const end = () => {
-    stop?.()
-    stop = undefined
-  }
-  if (getCurrentInstance()) {
-    onMounted(begin)
-    onBeforeUnmount(end)
-    return
-  }
-  begin()
-  if (getCurrentScope()) onScopeDispose(end)
+  if (getCurrentInstance()) onMounted(begin)
+  else begin()
+  // A component's scope ends at unmount; a server render never mounts, so there is nothing to stop.
+  if (getCurrentScope()) onScopeDispose(() => stop?.())
 }
 
 /**
@@ -33,28 +27,27 @@ export function whileMounted(start: () => () => void): void {
  */
 export function storeRef<T>(store: Readable<T>, source?: WatchSource<Readable<T>>): Readonly<ShallowRef<T>> {
   const value = shallowRef(store.get())
-  let current = store
-  let mounted = false
+  // Set while mounted.
   let stop: (() => void) | undefined
   const follow = () => {
-    stop?.()
-    stop = current.subscribe((next) => {
+    stop = store.subscribe((next) => {
       value.value = next
     })
   }
   if (source) {
     watch(source, (next) => {
-      current = next
+      store = next
       value.value = next.get()
-      if (mounted) follow()
+      if (stop) {
+        stop()
+        follow()
+      }
     })
   }
   whileMounted(() => {
-    mounted = true
     follow()
     return () => {
-      mounted = false
-      stop?.()
+      stop!()
       stop = undefined
     }
   })

@@ -45,9 +45,9 @@ export function useTopic<C extends Contract = Contract, K extends TopicName<C> =
 export function useTopic<C extends Contract = Contract, K extends TopicName<C> = TopicName<C>>(
   topic: MaybeRefOrGetter<K>, options?: LatestTopicOptions<TopicOf<C, K>, C>): TopicRefs<TopicOf<C, K> | undefined>
 export function useTopic(topic: MaybeRefOrGetter<string>, options: Partial<ReducedTopicOptions<unknown, unknown, Contract>> = {}): TopicRefs<unknown> {
-  const { client: given, ...storeOptions } = options
-  const client = useLifeline(given)
-  const make = () => topicStore(client, toValue(topic), storeOptions as LatestTopicOptions<unknown, Contract>)
+  const client = useLifeline(options.client)
+  // The store ignores the other options (`client`).
+  const make = () => topicStore(client, toValue(topic), options as LatestTopicOptions<unknown, Contract>)
   const state = storeRef(make(), typeof topic === 'string' ? undefined : make)
   return fieldRefs(state)
 }

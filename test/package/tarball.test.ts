@@ -204,6 +204,40 @@ describe('a scratch project that installs the tarball', () => {
     const output = run(process.execPath, ['umd.mjs'], scratch)
     expect(JSON.parse(output.trim().split('\n').pop() ?? '')).toEqual({ sum: 5 })
   })
+
+  it("loads the MessagePack UMD file of the README's second CDN line after the first, and calls with bytes", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8')
+    const paths = [...readme.matchAll(new RegExp(`<script src="https://[^"]+/${manifest.name}(?:@[^/"]+)?/([^"]+)"`, 'g'))].map((match) => match[1] ?? '')
+    const client = paths.find((path) => path.includes('lifeline.umd'))
+    const dialect = paths.find((path) => path.includes('msgpack'))
+    expect(dialect, 'README.md has a CDN <script src> line for the MessagePack UMD file').toBeDefined()
+    expect(files).toContain(dialect)
+    writeFileSync(join(scratch, 'umd-msgpack.mjs'), `
+      import { readFileSync } from 'node:fs'
+      import vm from 'node:vm'
+      import WebSocket from 'ws'
+      import { createServer, jsonRpc } from 'lifeline-ws/server'
+      import { msgpack } from 'lifeline-ws/msgpack'
+
+      // As two <script> tags do: each file run as a classic script, in order, each defining its global.
+      for (const path of ['${client}', '${dialect}']) {
+        const file = 'node_modules/lifeline-ws/' + path
+        vm.runInThisContext(readFileSync(file, 'utf8'), { filename: file })
+      }
+      const server = createServer({
+        port: 0, host: '127.0.0.1', protocol: [jsonRpc(), msgpack()],
+        methods: { reverse: ({ bytes }) => ({ bytes: Uint8Array.from(bytes).reverse(), arrived: bytes.constructor.name }) },
+        onConnect: (ctx) => { globalThis.offered = ctx.request.headers['sec-websocket-protocol'] },
+      })
+      await server.ready
+      const client = globalThis.Lifeline.createClient('ws://127.0.0.1:' + server.port, { WebSocket, protocol: globalThis.LifelineMsgpack.msgpack() })
+      const answer = await client.call('reverse', { bytes: new Uint8Array([1, 2, 250]) })
+      client.close()
+      await server.close()
+      console.log(JSON.stringify({ bytes: Array.from(answer.bytes), isBytes: answer.bytes instanceof Uint8Array, arrived: answer.arrived, offered: globalThis.offered }))`)
+    const output = run(process.execPath, ['umd-msgpack.mjs'], scratch)
+    expect(JSON.parse(output.trim().split('\n').pop() ?? '')).toEqual({ bytes: [250, 2, 1], isBytes: true, arrived: 'Uint8Array', offered: 'lifeline.msgpack' })
+  })
 })
 
 describe('the published types in a TypeScript project (strict, no skipLibCheck)', () => {

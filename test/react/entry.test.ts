@@ -18,14 +18,14 @@ describe('built entries', () => {
   it('lifeline-ws/react imports react and the store core only, and copies no client or store code', () => {
     expect(importsOf(read('react.js'))).toEqual(['lifeline-ws/store', 'react'])
     expect(importsOf(read('react.d.ts'))).toEqual(['lifeline-ws', 'lifeline-ws/store', 'react'])
-    expect(read('react.js')).not.toMatch(/function createClient|new WebSocket|function backoff|function watchTopic/)
+    expect(read('react.js')).not.toMatch(/function createClient|new WebSocket|function backoff|function topicStore|function createSource/)
     expect(read('react.cjs')).toMatch(/require\('react'\)/)
   })
 
   it('lifeline-ws/vue and lifeline-ws/svelte import their framework and the store core only', () => {
     for (const framework of ['vue', 'svelte']) {
       expect(importsOf(read(`${framework}.js`))).toEqual(['lifeline-ws/store', framework])
-      expect(read(`${framework}.js`)).not.toMatch(/function createClient|new WebSocket|function watchTopic/)
+      expect(read(`${framework}.js`)).not.toMatch(/function createClient|new WebSocket|function topicStore|function createSource/)
       expect(read(`${framework}.cjs`)).toMatch(new RegExp(`require\\('${framework}'\\)`))
     }
   })

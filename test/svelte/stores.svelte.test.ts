@@ -22,7 +22,8 @@ describe('topic', () => {
     await until(() => expect(paragraphs(view.target)).toEqual(['ready:-:-', 'ready:-:-', 'ready:-:-']))
     server.publish('room', { from: 'ada', text: 'one' })
     await until(() => expect(paragraphs(view.target)).toEqual(['ready:one:1', 'ready:one:1', 'ready:one:1']))
-    expect(held.subscribe).toBe(1)
+    // A client subscription per component, one server subscription for them all.
+    expect(held.subscribe).toBe(3)
     expect(server.subscribes).toHaveLength(1)
 
     props.count = 1

@@ -31,10 +31,13 @@ describe('leaks', () => {
     for (const round of [1, 2]) {
       shown.value = 50
       await until(() => expect(onlyClient(server)?.topics.size).toBe(2))
-      // One state listener per component and one per shared topic; one listener per component.
-      expect(held.on).toBe(52)
+      // Per component: a state listener for the connection, one for its topic (a closed client
+      // turns it to 'error'), an event listener and a client subscription; one server
+      // subscription per topic however many components.
+      expect(held.on).toBe(100)
       expect(held.listen).toBe(50)
-      expect(held.subscribe).toBe(2)
+      expect(held.subscribe).toBe(50)
+      expect(server.subscribes).toHaveLength(2 * round)
       shown.value = 0
       await until(() => expect(held.subscribe).toBe(0))
       expect(held.on).toBe(0)

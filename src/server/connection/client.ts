@@ -83,7 +83,7 @@ class ClientContext<Auth> implements Context<Auth> {
  */
 class ServedClient<Auth> implements Client<Auth> {
   readonly ctx: ClientContext<Auth>
-  /** The dialect of the connection it was first seen on: a session keeps it (sessions.ts). */
+  /** The dialect of the connection it was first seen on: a session keeps it (sessions/handshake.ts). */
   readonly protocol: Protocol
   /** The latest connection, even once it closed: ctx.auth and ctx.request stay readable. */
   latest: Connection<Auth>

@@ -8,16 +8,18 @@ import { WebSocketServer } from 'ws'
 const serverModule = new URL('../../../dist/server.js', import.meta.url)
 
 /**
- * Starts a lifeline server on its own http server, so the test owns the port.
- * @param {{ port?: number, allowedOrigins?: string[], methods?: Record<string, Function> }} options
+ * Starts a lifeline server on its own http server, so the test owns the port. `beforeListen` runs once
+ * the server exists and before any client can reach it (to publish what a restarted server already had).
+ * @param {{ port?: number, allowedOrigins?: string[], methods?: Record<string, Function>, beforeListen?: (server: import('../../../src/server/types').Server) => unknown }} options
  * @returns {Promise<{ port: number, url: string, server: import('../../../src/server/types').Server, close(): Promise<void> }>}
  */
-export async function startLifeline({ port = 0, ...options } = {}) {
+export async function startLifeline({ port = 0, beforeListen, ...options } = {}) {
   const { createServer } = await import(serverModule.href).catch((err) => {
     throw new Error(`cannot load dist/server.js (run \`npm run build\`): ${err.message}`)
   })
   const http = createHttpServer()
   const server = createServer({ server: http, ...options })
+  await beforeListen?.(server)
   const bound = await listen(http, port)
   let closing
   return {

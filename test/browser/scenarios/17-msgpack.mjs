@@ -4,6 +4,7 @@
 // message carries bytes; and with the server down, binary notifications queued in an IndexedDB outbox
 // are kept as bytes, survive a reload, and reach the restarted server once each, in order, intact.
 import { startLifeline } from '../lib/peers.mjs'
+import { checkBytesBothWays, reverse } from '../lib/bytes.mjs'
 import { assertEqual, until } from '../lib/util.mjs'
 
 const dist = (file) => new URL(`../../../dist/${file}`, import.meta.url).href
@@ -23,7 +24,7 @@ export default {
       sessions: { store: createSessionStore() },
       onConnect: (ctx) => void contexts.push(ctx),
       methods: {
-        reverse: ({ bytes }) => ({ bytes: Uint8Array.from(bytes).reverse(), arrived: bytes.constructor.name }),
+        reverse,
         log: ({ n, blob }) => void logged.push({ n, blob: Array.from(blob), arrived: blob.constructor.name }),
       },
     }
@@ -39,21 +40,7 @@ export default {
     const page = await open(web.url('/pages/msgpack.html'))
     await loaded(page)
     await page.evaluate(connect, setup)
-    const answer = await page.evaluate(async () => {
-      const result = await window.client.call('reverse', { bytes: new Uint8Array([1, 2, 3, 250]) })
-      return { isBytes: result.bytes instanceof Uint8Array, bytes: Array.from(result.bytes), arrived: result.arrived }
-    })
-    assertEqual(answer, { isBytes: true, bytes: [250, 3, 2, 1], arrived: 'Uint8Array' }, 'a call with bytes both ways')
-    assertEqual(contexts.map((ctx) => ctx.request.headers['sec-websocket-protocol']), ['lifeline.msgpack'], 'the subprotocol the client offered')
-
-    await page.evaluate(() => {
-      window.trail = []
-      window.client.subscribe('cursors', (data) => window.trail.push({ x: data.x, isBytes: data.trail instanceof Uint8Array, trail: Array.from(data.trail) }))
-    })
-    await until(() => contexts[0].topics.has('cursors'), 10_000, 'the subscription at the server')
-    await peer.server.publish('cursors', { x: 7, trail: new Uint8Array([9, 8, 0]) })
-    await page.waitFor(() => window.trail.length === 1, undefined, { what: 'the topic message at the page' })
-    assertEqual(await page.evaluate(() => window.trail), [{ x: 7, isBytes: true, trail: [9, 8, 0] }], 'a topic message with bytes')
+    await checkBytesBothWays(page, peer, contexts)
 
     // The server goes; binary notifications queue, and IndexedDB keeps them as bytes.
     const { port } = peer

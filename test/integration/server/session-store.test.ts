@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createSessionStore } from '../../../src/server'
 import { systemClock } from '../../../src/server/clock'
-import { createSession } from '../../../src/server/sessions/session'
+import { createSession } from '../../../src/server/sessions/session-book'
 import { patient } from '../../helpers/wait'
 
 describe('createSessionStore', () => {

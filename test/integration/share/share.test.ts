@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { isRpcError } from '../../../src/index'
 import { start, url } from '../server/helpers'
 import { patient } from '../../helpers/wait'
-import { createTabs } from './tabs'
+import { createTabs, followersSubscribed } from './tabs'
 
 describe('share: one connection for every tab', () => {
   it('elects one leader, opens one connection, and routes each reply to the tab that asked', async () => {
@@ -232,14 +232,7 @@ describe('share: leader hand-over', () => {
   it('resumes the topics where the tabs left off: messages published while no tab leads arrive once in each subscribing tab', async () => {
     const server = await start()
     const { open } = createTabs(url(server))
-    const tabs = [open(), open(), open()]
-    await Promise.all(tabs.map((t) => t.client.ready()))
-    const leader = tabs.find((t) => t.client.role === 'leader')!
-    const survivors = tabs.filter((t) => t !== leader)
-    const got = survivors.map(() => [] as unknown[])
-    const gaps: number[] = []
-    const subs = survivors.map((t, n) => t.client.subscribe('feed', (data) => got[n]!.push(data), { onGap: () => gaps.push(n) }))
-    await Promise.all(subs.map((sub) => sub.ready))
+    const { leader, survivors, got, gaps } = await followersSubscribed(open, 'feed')
     for (let n = 0; n < 3; n++) server.publish('feed', n)
     await vi.waitFor(() => expect(got.map((list) => list.length)).toEqual([3, 3]), patient)
     leader.crash()

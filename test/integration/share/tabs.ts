@@ -16,7 +16,8 @@ export interface TestTab {
   sockets: WebSocket[]
 }
 
-export function createTabs(url: string, options: ClientOptions = {}) {
+/** `url` may be a provider, called before each attempt: a test can hold a new leader's socket until a new server is up. */
+export function createTabs(url: Parameters<typeof createClient>[0], options: ClientOptions = {}) {
   const browser: FakeBrowser = createFakeBrowser()
   const open = (): TestTab => {
     const tab = browser.tab()
@@ -52,4 +53,20 @@ export function createTabs(url: string, options: ClientOptions = {}) {
     }
   }
   return { browser, open }
+}
+
+/**
+ * Three tabs, ready; the two that do not lead subscribe to `topic`. `got[n]` and `gaps` (survivor
+ * indexes) are what each survivor's handler and `onGap` saw.
+ */
+export async function followersSubscribed(open: () => TestTab, topic: string) {
+  const tabs = [open(), open(), open()]
+  await Promise.all(tabs.map((t) => t.client.ready()))
+  const leader = tabs.find((t) => t.client.role === 'leader')!
+  const survivors = tabs.filter((t) => t !== leader)
+  const got = survivors.map(() => [] as unknown[])
+  const gaps: number[] = []
+  const subs = survivors.map((t, n) => t.client.subscribe(topic, (data) => got[n]!.push(data), { onGap: () => gaps.push(n) }))
+  await Promise.all(subs.map((sub) => sub.ready))
+  return { tabs, leader, survivors, got, gaps }
 }

@@ -301,6 +301,26 @@ describe('subscriptions: delivery, dedupe and cursors', () => {
     expect(open()).toEqual([{ topic: 't', after: 8, epoch: 'new' }])
   })
 
+  it("starts from a handed-over cursor with its epoch (a share leader's), and shows each subscription the numbering it counts in now", () => {
+    const { subs, open, publish, requests } = setup()
+    const seen: unknown[] = []
+    const first = subs.subscribe('t', (d) => seen.push(d), { after: 3, epoch: 'old' })
+    // An epoch names the numbering of a cursor (a tab that joined knows it before it has one): alone it is not sent.
+    subs.subscribe('u', undefined, { epoch: 'old' })
+    expect(open()).toEqual([{ topic: 't', after: 3, epoch: 'old' }, { topic: 'u' }])
+    expect(open()[1]).not.toHaveProperty('epoch')
+    expect(first.epoch).toBe('old')
+    // The server restarted without a shared history and is at 5 already: everything it keeps is new.
+    subs.settled('t', true, { seq: 5, gap: true, epoch: 'new' })
+    for (const seq of [1, 2, 3, 4, 5]) publish('t', `n${seq}`, seq)
+    expect(seen).toEqual(['n1', 'n2', 'n3', 'n4', 'n5'])
+    // A later subscription of the topic shares its numbering.
+    expect([first.epoch, subs.subscribe('t').epoch]).toEqual(['new', 'new'])
+    // Subscribed while connected: sent at once, the same way.
+    subs.subscribe('v', undefined, { after: 2, epoch: 'old' })
+    expect(requests.map((r) => r.params)).toEqual([{ topic: 'v', after: 2, epoch: 'old' }])
+  })
+
   it('after a gap in a history that was pruned, keeps its cursor and takes what the server still keeps', () => {
     const { subs, open, publish } = setup()
     const onGap = vi.fn()

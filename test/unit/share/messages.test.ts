@@ -27,6 +27,8 @@ describe('tab messages', () => {
     [{ v: 1, from: 'a', kind: 'state', state: 'exploded', subprotocol: '' }, "bad state in a 'state' message"],
     [{ v: 1, from: 'a', kind: 'life', name: 'state' }, "bad name in a 'life' message"],
     [{ v: 1, from: 'a', kind: 'sub', topic: 't', after: 'x' }, "bad after in a 'sub' message"],
+    [{ v: 1, from: 'a', kind: 'sub', topic: 't', after: 3, epoch: 7 }, "bad epoch in a 'sub' message"],
+    [{ v: 1, from: 'a', kind: 'topic', topic: 't', ok: true, epoch: { e: 1 } }, "bad epoch in a 'topic' message"],
   ])('refuses %j: %s', (message, problem) => {
     expect(parseMessage(message)).toBe(problem)
   })
