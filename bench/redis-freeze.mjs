@@ -4,12 +4,9 @@
 // of the freeze, the slowest settle, the heap growth over the freeze (after a full GC), and the topic's
 // counter once Redis is back (publishes that were rejected must not have been applied).
 // `npm run build && node --expose-gc bench/redis-freeze.mjs [--dist path/to/dist]` (needs redis-server).
-import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer as createNetServer } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { startRedisServer } from './lib/redis-server.mjs'
 
 const distArgument = process.argv.indexOf('--dist')
 const dist = resolve(distArgument > 0 ? process.argv[distArgument + 1] : new URL('../dist', import.meta.url).pathname)
@@ -20,22 +17,9 @@ const FREEZE = Number(process.env.FREEZE_MS ?? 5000)
 const PER_SECOND = 1000
 const payload = 'x'.repeat(1000)
 
-const port = await new Promise((done, fail) => {
-  const probe = createNetServer().once('error', fail)
-  probe.listen(0, '127.0.0.1', () => {
-    const { port: free } = probe.address()
-    probe.close(() => done(free))
-  })
-})
-const dir = mkdtempSync(join(tmpdir(), 'lifeline-freeze-'))
-const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] })
-await new Promise((done) => {
-  let output = ''
-  redis.stdout.on('data', (chunk) => {
-    output += chunk
-    if (output.includes('Ready to accept connections')) done()
-  })
-})
+const redisServer = await startRedisServer('freeze')
+const redis = redisServer.child
+const port = redisServer.port
 
 const errors = []
 const server = createServer({ port: 0, host: '127.0.0.1', broker: redisBroker({ url: `redis://127.0.0.1:${port}`, prefix: 'freeze:' }), onError: (err) => errors.push(String(err)) })
@@ -90,5 +74,4 @@ console.log(`  all settled ${thawedAt - frozenAt - FREEZE} ms after SIGCONT`)
 console.log(`  the next publish after Redis came back got seq ${after} (2 = none of the rejected ones was applied)`)
 console.log(`  onError: ${errors.length} report(s)${errors[0] ? `, first: ${errors[0]}` : ''}`)
 await server.close()
-redis.kill('SIGKILL')
-rmSync(dir, { recursive: true, force: true })
+redisServer.stop()

@@ -8,6 +8,7 @@
  * one process. docs/architecture.md, "The server's seams".
  * @module
  */
+import { randomUUID } from 'node:crypto'
 import { startHeartbeat } from './connection/heartbeat'
 import { createClients } from './connection/clients'
 import { asNotice } from './notices'
@@ -58,12 +59,17 @@ export function createCore<Auth>(resolved: ResolvedServerOptions<Auth>, transpor
   const topics = createTopics(broker, resolved.dialects, resolved.codes, report)
   const clients = createClients({ resolved, topics, stats, report, closing: () => stopping })
 
+  // Each broadcast of this server, stamped: which one it is, for a session store shared by every process
+  // (sessions.ts skips what such a store already gave a session it takes).
+  const broadcaster = randomUUID()
+  let broadcasts = 0
+
   const brokerStarted = Promise.resolve(
     broker.start({
       message: topics.deliver,
-      broadcast(event, params) {
+      broadcast(event, params, stamp) {
         try {
-          clients.broadcast(event, params, false)
+          clients.broadcast(event, params, false, stamp)
         } catch (err) {
           report(err)
         }
@@ -126,10 +132,11 @@ export function createCore<Auth>(resolved: ResolvedServerOptions<Auth>, transpor
     },
     publish: topics.publish,
     broadcast(event, params) {
-      clients.broadcast(event, params, true)
+      const stamp = { origin: broadcaster, n: ++broadcasts }
+      clients.broadcast(event, params, true, stamp)
       // The other processes' clients: a failure cannot be undone here, so it is reported.
       Promise.resolve()
-        .then(() => broker.broadcast(event, params))
+        .then(() => broker.broadcast(event, params, stamp))
         .catch((err: unknown) => report(asNotice(err)))
     },
     async cluster() {

@@ -103,7 +103,7 @@ describe('the event checker (server to client)', () => {
     const violations: string[] = []
     const checker = createEventChecker(violations)
     for (const n of [18, 19, 60, 20, 21]) checker.event(0, 'tick', tick(n), n)
-    checker.explainHoles([], new Set(), false)
+    checker.explainHoles([], new Set())
     expect(checker.figures).toMatchObject({ received: 5, repeated: 2, holes: 1 })
     expect(violations[0]).toBe('event tick 20 after 60: client 0, process a (delivered twice or out of order)')
   })
@@ -118,7 +118,7 @@ describe('the event checker (server to client)', () => {
     checker.event(1, 'own', tick(9), Date.now() + 1)
     checker.event(2, 'own', tick(5), 4)
     checker.event(2, 'own', tick(9), 5)
-    checker.explainHoles([], new Set(), false)
+    checker.explainHoles([], new Set())
     expect(checker.figures).toMatchObject({ repeated: 0, holesAfterNewSession: 1, holes: 1 })
     expect(violations).toEqual(['events lost without a new session: client 2, own 6..8 of process a (between 4 and 5)'])
   })
@@ -136,24 +136,20 @@ describe('the event checker (server to client)', () => {
 
   it('puts a hole down to a Redis freeze that overlaps it, and no other fault', () => {
     const { checker, violations } = holey([[0, 'tick'], [1, 'tick']])
-    checker.explainHoles([{ kind: 'freeze', start: 2000, end: 3000 }, { kind: 'rst', start: 2000, end: 2000 }], new Set(['freeze']), true)
+    checker.explainHoles([{ kind: 'freeze', start: 2000, end: 3000 }, { kind: 'rst', start: 2000, end: 2000 }], new Set(['freeze']))
     expect(checker.figures).toMatchObject({ holesExplainedByRedis: 2, holes: 0 })
-    checker.explainHoles([{ kind: 'rst', start: 2000, end: 2000 }], new Set(['freeze']), true)
+    checker.explainHoles([{ kind: 'rst', start: 2000, end: 2000 }], new Set(['freeze']))
     expect(violations).toHaveLength(2)
   })
 
-  it('on Redis, counts apart a tick lost across a graceful restart (the known handover gap), never an own event', () => {
+  it('fails a tick or an own event lost across a graceful restart: every session store gives a waiting session each broadcast', () => {
     const { checker, violations } = holey([[0, 'tick'], [0, 'own']])
-    checker.explainHoles([{ kind: 'restart', start: 2000, end: 2100 }], new Set(), true)
-    expect(checker.figures).toMatchObject({ holesAcrossHandover: 1, holes: 1 })
-    expect(violations).toEqual(['events lost without a new session: client 0, own 2..4 of process a (between 1000 and 5000)'])
-  })
-
-  it('with the in-memory store, fails a tick lost across a graceful restart: the store gives it to a waiting session', () => {
-    const { checker, violations } = holey([[0, 'tick']])
-    checker.explainHoles([{ kind: 'restart', start: 2000, end: 2100 }], new Set(), false)
-    expect(checker.figures).toMatchObject({ holesAcrossHandover: 0, holes: 1 })
-    expect(violations).toEqual(['events lost without a new session: client 0, tick 2..4 of process a (between 1000 and 5000)'])
+    checker.explainHoles([{ kind: 'restart', start: 2000, end: 2100 }], new Set(['freeze']))
+    expect(checker.figures).toMatchObject({ holesExplainedByRedis: 0, holes: 2 })
+    expect(violations).toEqual([
+      'events lost without a new session: client 0, tick 2..4 of process a (between 1000 and 5000)',
+      'events lost without a new session: client 0, own 2..4 of process a (between 1000 and 5000)',
+    ])
   })
 })
 

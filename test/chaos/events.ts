@@ -9,10 +9,10 @@
  *   since the last event (`resumed: false`: the server lost what it held for the client), or on
  *   Redis by a fault of Redis's (a frozen Redis lets a write-through session go, and the frames it
  *   could not keep do not leave: docs/scaling.md, "When Redis fails"); otherwise a violation.
- * - on Redis, one more kind of hole is counted apart, as a known gap rather than explained: a `tick`
- *   lost across a graceful restart. A session the old server handed over waits in the store until its
- *   client resumes; the in-memory store appends each broadcast to the sessions it keeps (so with it such
- *   a hole is a violation), `redisSessionStore` does not yet (docs/reliability.md, "Findings").
+ * - a `tick` lost across a graceful restart is a violation with either store: a session the old server
+ *   handed over waits in the store until its client resumes, and both the in-memory store and
+ *   `redisSessionStore` append each broadcast to the sessions they keep (docs/delivery.md, "Broadcasts to
+ *   a session waiting in the store"). Before, `--redis` runs counted these apart as a known gap.
  *
  * Only the last number per (client, kind, boot) is kept: a long run delivers millions of events.
  */
@@ -30,8 +30,6 @@ export interface EventFigures {
   holesAfterNewSession: number
   /** Holes a Redis fault explains (filled in by {@link explainHoles}). */
   holesExplainedByRedis: number
-  /** Broadcasts lost across a graceful restart with a store without `broadcast` (the known gap above), by {@link explainHoles}. */
-  holesAcrossHandover: number
   /** Holes nothing explains. */
   holes: number
 }
@@ -51,15 +49,12 @@ export interface EventChecker {
   /** The client's handshake was answered with a new session (`resumed: false`), now. */
   newSession(client: number): void
   readonly figures: EventFigures
-  /**
-   * At the end: holes a Redis fault explains are counted apart, and with `handoverGap` (a session store
-   * without `broadcast`) ticks lost across a graceful restart; the others are violations.
-   */
-  explainHoles(injected: readonly Injected[], faults: ReadonlySet<string>, handoverGap: boolean): void
+  /** At the end: holes a Redis fault explains are counted apart; the others are violations. */
+  explainHoles(injected: readonly Injected[], faults: ReadonlySet<string>): void
 }
 
 export function createEventChecker(violations: string[]): EventChecker {
-  const figures: EventFigures = { received: 0, repeated: 0, holesAfterNewSession: 0, holesExplainedByRedis: 0, holesAcrossHandover: 0, holes: 0 }
+  const figures: EventFigures = { received: 0, repeated: 0, holesAfterNewSession: 0, holesExplainedByRedis: 0, holes: 0 }
   const last = new Map<string, { n: number; at: number }>()
   // When each client last got a new session: a hole that spans it is the server's loss, reported as such.
   const renewed = new Map<number, number>()
@@ -85,16 +80,11 @@ export function createEventChecker(violations: string[]): EventChecker {
       if ((renewed.get(client) ?? -Infinity) >= previous.at) figures.holesAfterNewSession++
       else holes.push({ client, kind, stream: `${kind} ${previous.n + 1}..${n - 1} of process ${boot}`, from: previous.at, to: at })
     },
-    explainHoles(injected, faults, handoverGap) {
+    explainHoles(injected, faults) {
       const redisFaults = injected.filter((fault) => faults.has(fault.kind))
-      const restarts = injected.filter((fault) => fault.kind === 'restart')
       for (const hole of holes) {
         if (redisFaults.some((fault) => fault.start <= hole.to && fault.end + REDIS_WINDOW >= hole.from)) {
           figures.holesExplainedByRedis++
-          continue
-        }
-        if (handoverGap && hole.kind === 'tick' && restarts.some((fault) => fault.start <= hole.to && fault.end >= hole.from)) {
-          figures.holesAcrossHandover++
           continue
         }
         figures.holes++

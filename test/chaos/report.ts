@@ -37,7 +37,6 @@ export function markdown(report: ChaosReport, heap: HeapFigures | undefined, com
     row('server events (tick, own) received', events.received),
     row('events repeated or out of order', events.repeated),
     row('events lost (unexplained / after a new session / during a Redis fault)', `${events.holes} / ${events.holesAfterNewSession} / ${events.holesExplainedByRedis}`),
-    row('broadcasts lost across a graceful restart (--redis only, a known gap: redisSessionStore does not append broadcasts to the sessions it keeps)', events.holesAcrossHandover),
     row('publishes settled / rejected / slower than the deadline + grace / pending at the end', `${publishes.settled} / ${publishes.rejected} / ${publishes.slow} / ${publishes.pending}`),
     row('slowest publish, ms', publishes.slowestMs),
     row('leaked timers / listeners / sockets after close()', `${leaks.timers} / ${leaks.listeners} / ${leaks.sockets}`),

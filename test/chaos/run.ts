@@ -186,8 +186,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const calls = checkCalls(workload.calls, violations, stalls)
     const notes = checkNotes(workload.notes, child.notes, injected, violations)
     const topics = workload.topics.figures
-    // The in-memory session store gives a waiting session every broadcast; redisSessionStore does not yet.
-    workload.events.explainHoles(injected, new Set(['freeze']), !!redis)
+    // Both session stores give a waiting session every broadcast: a tick lost across a restart is a violation.
+    workload.events.explainHoles(injected, new Set(['freeze']))
     const events = workload.events.figures
     const publishes = checkPublishes(child.publishes, memory.pendingPublishes, violations)
     const bound = stormBound(options.clients)

@@ -18,6 +18,7 @@ import type { DeferredRequest, TransportSocket } from '../transport/transport'
 import type { Context, ServerStats } from '../types'
 import { createClient, type ClientParts } from './client'
 import { createConnection, type ConnectionParts } from './connection'
+import type { BroadcastStamp } from '../sessions/store'
 import type { Client, Connection } from './types'
 
 /** @internal */
@@ -30,9 +31,10 @@ export interface Clients<Auth> {
   accept(socket: TransportSocket, request: UpgradeRequest | DeferredRequest, auth: Auth): Connection<Auth>
   /**
    * Send an event to every client of this process. `origin`: this process called `server.broadcast`
-   * (sessions waiting in the store get it too); false for one from another process.
+   * (sessions waiting in the store get it too); false for one from another process. `stamp`: which
+   * broadcast it is (a session the store already gave it to does not get it again).
    */
-  broadcast(event: string, params: unknown, origin: boolean): void
+  broadcast(event: string, params: unknown, origin: boolean, stamp?: BroadcastStamp): void
   /**
    * Shutdown: let each client go once its work is done (`force`: now): a session is acknowledged,
    * saved to the store and closed with 1012; a plain client is closed with 1012.
@@ -182,20 +184,21 @@ export function createClients<Auth>(options: ClientsOptions<Auth>): Clients<Auth
       if (hooks.onConnect) hook(hooks.onConnect, client.ctx)
       return connection
     },
-    broadcast(event, params, origin) {
+    broadcast(event, params, origin, stamp) {
       if (resolved.control.has(event)) throw new TypeError(`lifeline-ws/server: ${event} is reserved for the protocol`)
       // Encoded once per dialect its clients speak; none may take it (JSON, and bytes): it throws.
       const frameFor = framesOf({ type: 'notification', method: event, params })
       assertEncodable(frameFor, resolved.dialects)
       let refused: Error | undefined
       for (const client of clients) {
+        if (stamp && sessions?.hadFromStore(client, stamp)) continue
         const frame = frameFor(client.protocol)
         if (frame instanceof Error) refused ??= frame
         else void client.sendFrame(frame)
       }
       // Some clients' dialect cannot carry it: they miss it, and the app hears of it once.
       if (refused) report(refused)
-      sessions?.broadcast(frameFor, origin)
+      sessions?.broadcast(frameFor, origin, stamp)
     },
     async letGoAll(force) {
       const all = [...clients]

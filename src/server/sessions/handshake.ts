@@ -9,16 +9,15 @@
 import { RpcError } from '../../errors'
 import type { WireFrame } from '../../protocol/protocol'
 import type { Client, Connection } from '../connection/types'
-import type { FrameFor } from '../messages/frames'
 import { isCount, isRecord } from '../../checks'
-import type { StoreSide } from './store-side'
+import type { Caught, StoreSide } from './store-side'
 import type { Session } from './session'
 import type { SessionState } from './store'
 import { storedFramesFit } from './stored-frames'
 import type { Sessions, SessionsOptions } from './types'
 
 /** What a handshake needs of the registry (sessions.ts) and of the store's side (store-side.ts). @internal */
-export interface HandshakeParts<Auth> extends Pick<StoreSide<Auth>, 'take' | 'catching'> {
+export interface HandshakeParts<Auth> extends Pick<StoreSide<Auth>, 'take' | 'catching' | 'taken' | 'hadFromStore'> {
   /** The sessions served in this process, by id. */
   live: ReadonlyMap<string, Client<Auth>>
   /** Give `client` a session: a new one, or the one restored from `state`. */
@@ -41,7 +40,7 @@ export function createHandshake<Auth>(
   options: SessionsOptions<Auth>,
   parts: HandshakeParts<Auth>,
 ): Sessions<Auth>['handshake'] {
-  const { live, startSession, stopWaiting, finish, take, catching } = parts
+  const { live, startSession, stopWaiting, finish, take, catching, taken, hadFromStore } = parts
 
   function parseOrThrow(params: unknown): { id: string | null; received: number | null } {
     const id = isRecord(params) ? params.id : undefined
@@ -86,7 +85,7 @@ export function createHandshake<Auth>(
     const stale = owned !== undefined && !(await owned) ? here : undefined
     // Broadcasts from the moment the store lets go of the session until it is live here (the decision
     // below runs a few microtasks after the take, when the frame's answers are written).
-    const caught: FrameFor[] = []
+    const caught: Caught[] = []
     if (id !== null && (!here || stale)) {
       catching.add(caught)
       try {
@@ -111,8 +110,11 @@ export function createHandshake<Auth>(
         found = options.restore(connection, state.id)
         startSession(found, state)
         options.began(found)
-        // What was broadcast between the take and now, after what the store kept (and before the replay is cut).
-        for (const frameFor of caught) {
+        taken(found, state)
+        // What was broadcast between the take and now, after what the store kept (and before the replay is cut),
+        // but what the store had already (another process's broadcast, which the broker brought here too).
+        for (const { frameFor, stamp } of caught) {
+          if (stamp && hadFromStore(found, stamp)) continue
           const frame = frameFor(found.protocol)
           if (!(frame instanceof Error)) void found.sendFrame(frame)
         }

@@ -70,6 +70,7 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
   const finish = (client: Client<Auth>, code: number, reason: string, forget = true) => {
     if (client.ended) return
     stopWaiting(client)
+    storeSide.ended(client)
     live.delete(client.ctx.id)
     client.session?.stopJournal(forget)
     const connection = client.connection
@@ -87,7 +88,10 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
     expires: (client) => waiting.get(client)?.expires ?? now() + limits.ttl,
     finish,
   })
-  const handshake = createHandshake(options, { live, startSession, stopWaiting, finish, take: storeSide.take, catching: storeSide.catching })
+  const handshake = createHandshake(options, {
+    live, startSession, stopWaiting, finish,
+    take: storeSide.take, catching: storeSide.catching, taken: storeSide.taken, hadFromStore: storeSide.hadFromStore,
+  })
 
   return {
     handshake,
@@ -101,5 +105,6 @@ export function createSessions<Auth>(options: SessionsOptions<Auth>): Sessions<A
     },
     broadcast: storeSide.broadcast,
     handOff: storeSide.handOff,
+    hadFromStore: storeSide.hadFromStore,
   }
 }

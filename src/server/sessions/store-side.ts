@@ -10,7 +10,7 @@ import type { Client } from '../connection/types'
 import type { FrameFor } from '../messages/frames'
 import { asNotice } from '../notices'
 import type { Session } from './session'
-import type { SessionState } from './store'
+import type { BroadcastStamp, SessionState } from './store'
 import { toStored } from './stored-frames'
 import type { Sessions, SessionsOptions } from './types'
 
@@ -22,12 +22,19 @@ export interface StoreSideParts<Auth> {
   finish(client: Client<Auth>, code: number, reason: string, forget?: boolean): void
 }
 
+/** A broadcast heard while a session is being taken from the store, and which one it is. @internal */
+export type Caught = { frameFor: FrameFor; stamp: BroadcastStamp | undefined }
+
 /** @internal */
-export interface StoreSide<Auth> extends Pick<Sessions<Auth>, 'handOff' | 'broadcast'> {
+export interface StoreSide<Auth> extends Pick<Sessions<Auth>, 'handOff' | 'broadcast' | 'hadFromStore'> {
   /** Take a session from the store for a handshake; handshakes that race for one id share the take. */
   take(id: string): Promise<SessionState | undefined>
   /** One list per handshake taking its session from the store: the broadcasts made meanwhile go in each. */
-  readonly catching: Set<FrameFor[]>
+  readonly catching: Set<Caught[]>
+  /** `client`'s session was taken with `state`: remember the broadcasts the store appended to it. */
+  taken(client: Client<Auth>, state: SessionState): void
+  /** `client`'s session ended here. */
+  ended(client: Client<Auth>): void
 }
 
 /** @internal */
@@ -37,7 +44,21 @@ export function createStoreSide<Auth>(options: SessionsOptions<Auth>, registry: 
   // Sessions being saved by close(): each is saved once, and every caller waits for that save.
   const leaving = new Map<Client<Auth>, Promise<void>>()
   // Broadcasts made while a session is being taken from the store: out of the store, not yet here.
-  const catching = new Set<FrameFor[]>()
+  const catching = new Set<Caught[]>()
+  // Sessions taken from a store shared by every process: per origin, the last broadcast it appended to
+  // them. Another process's copy of one of those may still be on its way here; it is not sent again.
+  const appended = new Map<Client<Auth>, Record<string, number>>()
+
+  function hadFromStore(client: Client<Auth>, stamp: BroadcastStamp): boolean {
+    const marks = appended.get(client)
+    const last = marks?.[stamp.origin]
+    if (!marks || last === undefined) return false
+    if (stamp.n <= last) return true
+    // A process's broadcasts arrive in its order: from this one on, none of its was in the store.
+    delete marks[stamp.origin]
+    if (!Object.keys(marks).length) appended.delete(client)
+    return false
+  }
 
   async function save(client: Client<Auth>, session: Session) {
     // What waits for a slot never starts here (at the deadline the queue may not be empty): the client
@@ -90,8 +111,8 @@ export function createStoreSide<Auth>(options: SessionsOptions<Auth>, registry: 
     return saving
   }
 
-  function broadcast(frameFor: FrameFor, toStore: boolean): void {
-    for (const caught of catching) caught.push(frameFor)
+  function broadcast(frameFor: FrameFor, toStore: boolean, stamp?: BroadcastStamp): void {
+    for (const caught of catching) caught.push({ frameFor, stamp })
     if (!toStore || !limits.store.broadcast) return
     // The store appends one frame to every session it keeps: the first dialect's. A session of another
     // dialect waiting there then holds a frame it cannot replay, and starts over when it resumes
@@ -101,12 +122,24 @@ export function createStoreSide<Auth>(options: SessionsOptions<Auth>, registry: 
     // Now, not a tick later: a take made meanwhile would find the session without this frame, and not catch it.
     // A store that cannot take it is reported; its waiting sessions miss this one broadcast.
     try {
-      const appending = limits.store.broadcast(toStored(frame), limits.maxBytes)
+      const appending = limits.store.broadcast(toStored(frame), limits.maxBytes, stamp)
       if (appending) appending.catch((err: unknown) => options.report(asNotice(err)))
     } catch (err) {
       options.report(asNotice(err))
     }
   }
 
-  return { handOff, take, catching, broadcast }
+  return {
+    handOff,
+    take,
+    catching,
+    broadcast,
+    hadFromStore,
+    taken(client, state) {
+      if (state.appended) appended.set(client, { ...state.appended })
+    },
+    ended(client) {
+      appended.delete(client)
+    },
+  }
 }

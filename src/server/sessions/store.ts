@@ -40,6 +40,33 @@ export interface SessionState {
    * unknown; the next handshake reports them (`unknown`, docs/protocol.md). Absent: none.
    */
   readonly running?: readonly number[]
+  /**
+   * Per server that broadcast (its {@link BroadcastStamp} `origin`), the `n` of the last of its
+   * broadcasts the store appended to this session while it waited: a server taking the session skips
+   * those when they reach it from another process too. Absent: the store appended none, or does not
+   * tell (a store of one process's own).
+   */
+  readonly appended?: Readonly<Record<string, number>>
+}
+
+/**
+ * Which broadcast a frame is: the server that made it (`origin`, random per server) and its number
+ * there (`n`, from 1, in the order the server broadcast). A broker carries it to the other processes,
+ * and a store shared by them records the last one it appended to each session (`SessionState.appended`).
+ * Only a custom `Broker` or {@link SessionStore} meets it.
+ * @example
+ * const store: SessionStore = {
+ *   save, take,
+ *   broadcast(frame, maxBytes, stamp) {
+ *     // append `frame` to each kept session; keep appended[stamp.origin] = stamp.n with it
+ *   },
+ * }
+ */
+export interface BroadcastStamp {
+  /** The server that broadcast (random per server instance). */
+  readonly origin: string
+  /** Its number among that server's broadcasts, from 1. */
+  readonly n: number
 }
 
 /**
@@ -74,8 +101,11 @@ export interface SessionStore {
    * waiting here between two servers misses no broadcast. Calls to `broadcast` and `take` must take
    * effect in the order they are made. Without it, a broadcast reaches only the sessions some
    * server holds, and one waiting in the store misses what was broadcast until its client resumed.
+   * A store that several processes share records `stamp` in each session it appends to, and returns
+   * the last per origin with the session (`SessionState.appended`), so that the process taking it does
+   * not give it again what another process broadcast just before the take.
    */
-  broadcast?(frame: string, maxBytes: number): void | Promise<void>
+  broadcast?(frame: string, maxBytes: number, stamp?: BroadcastStamp): void | Promise<void>
 }
 
 /**

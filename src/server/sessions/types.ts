@@ -11,6 +11,7 @@ import type { Granted } from '../messages/answers'
 import type { Codes } from '../messages/codes'
 import type { FrameFor } from '../messages/frames'
 import type { ResolvedSessions } from '../resolved-options'
+import type { BroadcastStamp } from './store'
 
 /** What the sessions need from their server. @internal */
 export interface SessionsOptions<Auth> {
@@ -50,5 +51,7 @@ export interface Sessions<Auth> {
    * A broadcast's frame, sent to every client of this process already: to the sessions waiting in
    * the store too when `toStore` (the process that broadcast), and to those being taken from it.
    */
-  broadcast(frameFor: FrameFor, toStore: boolean): void
+  broadcast(frameFor: FrameFor, toStore: boolean, stamp?: BroadcastStamp): void
+  /** True when the store gave `client`'s session this broadcast already, among the frames it was taken with. */
+  hadFromStore(client: Client<Auth>, stamp: BroadcastStamp): boolean
 }

@@ -14,6 +14,7 @@ import { start, url } from '../server/helpers'
 import type { Context, SessionStore } from '../../../src/server'
 import { isOutcomeUnknownError, type DropEvent } from '../../../src/index'
 import { patient } from '../../helpers/wait'
+import { expectEveryBroadcastOnce, restartWithClientAway } from './restart-away'
 
 const proxies: FaultProxy[] = []
 afterEach(async () => {
@@ -319,35 +320,9 @@ describe('sessions: a graceful restart with a store both servers share', () => {
 // Broadcasts to a session waiting in the store between two servers (docs/reliability.md, "Findings"):
 // before the fix, what the next server broadcast before the client resumed never reached it.
 describe('sessions: broadcasts across a graceful restart with a shared store', () => {
-  /** Two servers one after the other on one port, sharing `store`, and a client that can be kept away by the proxy. */
-  async function restartWithClientAway(store: SessionStore) {
-    const first = await start({ sessions: { store } })
-    const port = first.port!
-    const proxy = await proxied(port)
-    const c = client(proxy.url())
-    const got: number[] = []
-    const sessions: boolean[] = []
-    c.listen('tick', (p) => void got.push((p as { n: number }).n))
-    c.on('session', ({ resumed }) => sessions.push(resumed))
-    await vi.waitFor(() => expect(sessions).toEqual([false]), patient)
-    for (let n = 0; n < 10; n++) first.broadcast('tick', { n })
-    await vi.waitFor(() => expect(got).toEqual(upTo(10)), patient)
-    // The client cannot come back until the proxy lets it: its session waits in the store.
-    proxy.set('refuse')
-    await first.close()
-    const second = await start({ sessions: { store } }, port)
-    return { second, proxy, c, got, sessions }
-  }
-
   it('a session waiting in the store gets every broadcast of the next server, once and in order', async () => {
     const { createSessionStore } = await import('../../../src/server')
-    const { second, proxy, got, sessions } = await restartWithClientAway(createSessionStore())
-    for (let n = 10; n < 30; n++) second.broadcast('tick', { n })
-    proxy.set('pass')
-    await vi.waitFor(() => expect(sessions).toEqual([false, true]), patient)
-    for (let n = 30; n < 40; n++) second.broadcast('tick', { n })
-    await vi.waitFor(() => expect(got.length).toBeGreaterThanOrEqual(40), patient)
-    expect(got).toEqual(upTo(40))
+    await expectEveryBroadcastOnce(createSessionStore())
   })
 
   it('a broadcast made while the session is being taken from the store reaches it once', async () => {

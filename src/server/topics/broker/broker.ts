@@ -5,6 +5,7 @@
  * one process; `redisBroker` serves many (docs/scaling.md).
  * @module
  */
+import type { BroadcastStamp } from '../../sessions/store'
 import type { HistoryEntry } from '../history'
 
 /** A topic's latest number and the kept messages after a cursor, read in one consistent step. */
@@ -23,8 +24,8 @@ export interface BrokerHistory {
 export interface BrokerSink {
   /** A topic message, from any process (this one included), in sequence order per topic. */
   message(topic: string, seq: number, data: unknown): void
-  /** A broadcast from another process: deliver it to this process's clients. */
-  broadcast(event: string, params: unknown): void
+  /** A broadcast from another process: deliver it to this process's clients. `stamp`: as given to {@link Broker.broadcast}. */
+  broadcast(event: string, params: unknown, stamp?: BroadcastStamp): void
   /** True when this process has subscribers for `topic` (so lost messages are worth fetching). */
   listening(topic: string): boolean
   /** This process's counts, for {@link Broker.cluster}. */
@@ -63,8 +64,11 @@ export interface Broker {
   publish(topic: string, data: unknown): number | Promise<number>
   /** The topic's latest number, and the messages after `after` when given. */
   history(topic: string, after: number | undefined): BrokerHistory | Promise<BrokerHistory>
-  /** Deliver an event to the clients of every other process (this one delivers its own). */
-  broadcast(event: string, params: unknown): void | Promise<void>
+  /**
+   * Deliver an event to the clients of every other process (this one delivers its own). `stamp`: which
+   * broadcast it is; a broker that crosses processes hands it to their {@link BrokerSink.broadcast}.
+   */
+  broadcast(event: string, params: unknown, stamp?: BroadcastStamp): void | Promise<void>
   /** Counts over every process. */
   cluster(): ClusterCounts | Promise<ClusterCounts>
   /** Stop: release connections and timers. */

@@ -6,6 +6,8 @@
  * the outbound frames the client has not acknowledged (positions `base + 1`
  * to `sent`), and one set of the client's frames that started and did not
  * finish (`running`: what a crash leaves in doubt, reported at the resume).
+ * A session released to wait for its client (owner '') is listed in the
+ * index of waiting sessions (redis-waiting.ts), where broadcasts reach it.
  * A frame counts (`received`) when it starts, never when it merely arrived,
  * and finishes with its answer in one step. Every step is one Lua script, so one round trip, and every
  * script but the ones that create or take a session first checks `owner`:
@@ -17,6 +19,7 @@ import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { SessionJournal, SessionState } from '../../sessions/store'
 import { inTime } from './redis-scripts'
+import { appendedFrom, lastAppended, pruneWaiting, waitingKey } from './redis-waiting'
 
 const OWNED = `
 if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then
@@ -33,8 +36,21 @@ redis.call('PEXPIRE', KEYS[3], ARGV[2])
 `
 
 /**
- * The scripts, by ioredis command name. KEYS: the state hash, the outbound list, the running set.
- * ARGV[1]: owner, ARGV[2]: ttl (ms).
+ * Lua: lists the session `id` in the index of waiting sessions (KEYS[4]) until `expires` (ms since the
+ * epoch), with the bytes of its outbound frames (`bytes`), which each broadcast appended to it adds to
+ * (redis-waiting.ts). Sessions past their expiry leave the index here and at each broadcast.
+ */
+const park = (id: string, expires: string) => `
+local bytes = 0
+for _, frame in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do bytes = bytes + #frame end
+redis.call('HSET', KEYS[1], 'bytes', bytes)
+${pruneWaiting('KEYS[4]')}
+redis.call('ZADD', KEYS[4], ${expires}, ${id})
+`
+
+/**
+ * The scripts, by ioredis command name. KEYS: the state hash, the outbound list, the running set, the
+ * index of waiting sessions. ARGV[1]: owner, ARGV[2]: ttl (ms), unless a script says otherwise.
  */
 export const JOURNAL_SCRIPTS = {
   /**
@@ -86,21 +102,29 @@ return 1`,
   lifelineOwned: `
 if redis.call('HGET', KEYS[1], 'owner') == ARGV[1] then return 1 end
 return 0`,
-  /** Write a whole session. ARGV[3..5]: received, sent, base; ARGV[6]: running positions, comma-separated; ARGV[7..]: the outbound frames. */
+  /**
+   * Write a whole session. ARGV[3]: its id; ARGV[4..6]: received, sent, base; ARGV[7]: running positions,
+   * comma-separated; ARGV[8..]: the outbound frames. Owner '': it waits for its client (a `save`).
+   */
   lifelineCreate: `
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
-redis.call('HSET', KEYS[1], 'received', ARGV[3], 'sent', ARGV[4], 'base', ARGV[5], 'owner', ARGV[1], 'ttl', ARGV[2])
-for position in string.gmatch(ARGV[6], '%d+') do
+redis.call('HSET', KEYS[1], 'received', ARGV[4], 'sent', ARGV[5], 'base', ARGV[6], 'owner', ARGV[1], 'ttl', ARGV[2])
+for position in string.gmatch(ARGV[7], '%d+') do
   redis.call('SADD', KEYS[3], position)
 end
-for i = 7, #ARGV do
+for i = 8, #ARGV do
   redis.call('RPUSH', KEYS[2], ARGV[i])
 end${REFRESH}
+if ARGV[1] == '' then
+  local clock = redis.call('TIME')
+  ${park('ARGV[3]', "tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000) + tonumber(ARGV[2])")}
+end
 return 1`,
   /**
-   * A graceful handover: the session waits until ARGV[2] (ms since the epoch) for any process. ARGV[1]:
-   * the releasing owner, which must still own it (fencing: once another process took it, its hand-over
-   * must not undo that); '' releases whoever owns it.
+   * A graceful handover: the session waits until ARGV[2] (ms since the epoch) for any process, listed
+   * among the waiting sessions under its id ARGV[3]. ARGV[1]: the releasing owner, which must still own
+   * it (fencing: once another process took it, its hand-over must not undo that); '' releases whoever
+   * owns it.
    */
   lifelineRelease: `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -108,14 +132,21 @@ if ARGV[1] ~= '' and redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return
 redis.call('HSET', KEYS[1], 'owner', '')
 redis.call('PEXPIREAT', KEYS[1], ARGV[2])
 redis.call('PEXPIREAT', KEYS[2], ARGV[2])
-redis.call('PEXPIREAT', KEYS[3], ARGV[2])
+redis.call('PEXPIREAT', KEYS[3], ARGV[2])${park('ARGV[3]', 'ARGV[2]')}
 return 1`,
-  /** Resume: ARGV[1] owns the session from now on; returns received, sent, base, ttl, pttl, frames, running. */
+  /**
+   * Resume: ARGV[1] owns the session from now on, and it leaves the waiting sessions (ARGV[2]: its id);
+   * returns received, sent, base, ttl, pttl, frames, running, and the last broadcast appended per origin
+   * while it waited (origin, n…; those fields go).
+   */
   lifelineTake: `
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 redis.call('HSET', KEYS[1], 'owner', ARGV[1])
+redis.call('ZREM', KEYS[4], ARGV[2])
 local state = redis.call('HMGET', KEYS[1], 'received', 'sent', 'base', 'ttl')
-return { state[1], state[2], state[3], state[4], redis.call('PTTL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1), redis.call('SMEMBERS', KEYS[3]) }`,
+local appended = {}${lastAppended('KEYS[1]', 'appended')}
+for i = 1, #appended, 2 do redis.call('HDEL', KEYS[1], 'appended:' .. appended[i]) end
+return { state[1], state[2], state[3], state[4], redis.call('PTTL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1), redis.call('SMEMBERS', KEYS[3]), appended }`,
 } as const
 
 type Script = (keys: JournalKeys, ...args: (string | number)[]) => Promise<unknown>
@@ -124,7 +155,7 @@ export type JournalRedis = Redis & Record<keyof typeof JOURNAL_SCRIPTS, Script>
 
 /** Define the scripts on `redis` (ioredis sends each as EVAL once per connection, then EVALSHA). @internal */
 export function defineJournalScripts(redis: Redis): JournalRedis {
-  for (const [name, lua] of Object.entries(JOURNAL_SCRIPTS)) redis.defineCommand(name, { lua, numberOfKeys: 3 })
+  for (const [name, lua] of Object.entries(JOURNAL_SCRIPTS)) redis.defineCommand(name, { lua, numberOfKeys: 4 })
   return redis as JournalRedis
 }
 
@@ -134,24 +165,25 @@ export interface TakenState extends SessionState {
   readonly ttl: number
 }
 
-/** The keys of a session: its state, its outbound frames, the client's frames running. @internal */
-export type JournalKeys = [state: string, out: string, running: string]
+/** The keys of a session: its state, its outbound frames, the client's frames running; and the index of waiting sessions. @internal */
+export type JournalKeys = [state: string, out: string, running: string, waiting: string]
 
 /** @internal */
-export const journalKeys = (prefix: string, id: string): JournalKeys => [`${prefix}session:${id}:state`, `${prefix}session:${id}:out`, `${prefix}session:${id}:running`]
+export const journalKeys = (prefix: string, id: string): JournalKeys =>
+  [`${prefix}session:${id}:state`, `${prefix}session:${id}:out`, `${prefix}session:${id}:running`, waitingKey(prefix)]
 
-/** The arguments of lifelineCreate after owner and ttl: received, sent, base, running, frames. @internal */
+/** The arguments of lifelineCreate after owner and ttl: id, received, sent, base, running, frames. @internal */
 export const createArgs = (state: SessionState): (string | number)[] =>
-  [state.received, state.sent, state.sent - state.frames.length, (state.running ?? []).join(','), ...state.frames]
+  [state.id, state.received, state.sent, state.sent - state.frames.length, (state.running ?? []).join(','), ...state.frames]
 
 /** Take a session over for a resume: this process owns it from now on. @internal */
 export async function takeJournal(redis: JournalRedis, prefix: string, id: string): Promise<TakenState | undefined> {
   const owner = randomUUID()
-  const taken = (await redis.lifelineTake(journalKeys(prefix, id), owner)) as [string, string, string, string, number, string[], string[]] | null
+  const taken = (await redis.lifelineTake(journalKeys(prefix, id), owner, id)) as [string, string, string, string, number, string[], string[], string[]] | null
   if (!taken) return undefined
   // Every write goes through the scripts, so the list holds exactly the frames base + 1 to sent.
-  const [received, sent, , ttl, remaining, frames, running] = taken
-  const state = { id, received: Number(received), sent: Number(sent), frames, expires: Date.now() + remaining, owner, ttl: Number(ttl) }
+  const [received, sent, , ttl, remaining, frames, running, appended] = taken
+  const state = { id, received: Number(received), sent: Number(sent), frames, expires: Date.now() + remaining, owner, ttl: Number(ttl), ...appendedFrom(appended) }
   return running.length ? { ...state, running: running.map(Number).sort((a, b) => a - b) } : state
 }
 
@@ -207,7 +239,7 @@ export function openJournal(
       clearInterval(refresh)
       const redis = await connection()
       try {
-        return (await redis.lifelineRelease(keys, owner, expires)) === 1
+        return (await redis.lifelineRelease(keys, owner, expires, state.id)) === 1
       } catch (err) {
         throw failed(err)
       }

@@ -7,9 +7,10 @@
  * a crash.
  * @module
  */
-import { SessionTakenError, type SessionState, type SessionStore } from '../../sessions/store'
+import { SessionTakenError, type BroadcastStamp, type SessionState, type SessionStore } from '../../sessions/store'
 import { commandTimeoutOption, connectRedis, redisDeadline, release, unavailableReason, whenReady, type RedisClientLike } from './redis-connect'
 import { createArgs, defineJournalScripts, isTakenReply, journalKeys, openJournal, takeJournal, type JournalRedis } from './redis-journal'
+import { broadcastToWaiting, defineWaitingScripts, saveWaiting, takeWaiting, type WaitingRedis } from './redis-waiting'
 
 /** Options of {@link redisSessionStore}: `url` or `client`. */
 export interface RedisSessionStoreOptions {
@@ -41,10 +42,12 @@ export interface RedisSessionStoreOptions {
 }
 
 /**
- * A {@link SessionStore} on Redis. Atomic where it must be: `take` is one `GETDEL` (two servers
- * never resume one session), `save` one `SET … PXAT expires`. With `writeThrough: true` every live
- * session is kept in Redis as its frames flow, and `take` moves its ownership to the taker (fencing
- * off the process it leaves). Close it with `close()` after the server(s) using it.
+ * A {@link SessionStore} on Redis. Atomic where it must be: `take` removes a session in one step (two
+ * servers never resume one session), `save` writes it whole in one, and `server.broadcast` appends its
+ * event to every session waiting in Redis in one, so a broadcast and a take never cross (the session
+ * gets it once: among the frames taken, or live after). With `writeThrough: true` every live session
+ * is kept in Redis as its frames flow, and `take` moves its ownership to the taker (fencing off the
+ * process it leaves). Close it with `close()` after the server(s) using it.
  * @example
  * import { createServer, redisBroker, redisSessionStore } from 'lifeline-ws/server'
  * const url = process.env.REDIS_URL
@@ -60,12 +63,13 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
   if (client !== undefined && typeof client?.duplicate != 'function') throw new TypeError('lifeline-ws/server: redisSessionStore client must be an ioredis client')
   const prefix = options.prefix ?? 'lifeline:'
   if (typeof prefix != 'string') throw new TypeError('lifeline-ws/server: redisSessionStore prefix must be a string')
-  const key = (id: string) => `${prefix}session:${id}`
   const writeThrough = options.writeThrough ?? false
   if (typeof writeThrough != 'boolean') throw new TypeError('lifeline-ws/server: redisSessionStore writeThrough must be a boolean')
   const commandTimeout = commandTimeoutOption('redisSessionStore', options.commandTimeout)
 
-  let connecting: Promise<JournalRedis> | undefined
+  // Every operation's first step awaits this one promise, so its commands leave in the order the
+  // operations were called: a take and a broadcast take effect in Redis in that order (SessionStore.broadcast).
+  let connecting: Promise<StoreRedis> | undefined
   let deadline = () => Date.now() + commandTimeout
   const connection = () => {
     connecting ??= connectRedis({ url, client, commandTimeout }, 'lifeline-sessions').then(async (made) => {
@@ -73,48 +77,60 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
       made.on('error', () => {})
       await whenReady(made)
       deadline = redisDeadline(made, commandTimeout)
-      return defineJournalScripts(made)
+      return defineWaitingScripts(defineJournalScripts(made))
     })
     return connecting
   }
   const failed = (what: string, err: unknown) =>
     new Error(`lifeline-ws/server: ${what} failed: Redis is unavailable (${unavailableReason(err, commandTimeout)})`, { cause: err })
 
-  if (writeThrough) return writeThroughStore(connection, prefix, failed, () => deadline())
+  // Sessions waiting in Redis get each broadcast of the server that calls it (both kinds of session).
+  const broadcast = async (frame: string, maxBytes: number, stamp?: BroadcastStamp) => {
+    const redis = await connection()
+    try {
+      await broadcastToWaiting(redis, prefix, frame, maxBytes, deadline(), stamp)
+    } catch (err) {
+      throw failed('a broadcast to the sessions waiting in Redis', err)
+    }
+  }
+
+  if (writeThrough) return writeThroughStore(connection, prefix, failed, () => deadline(), broadcast)
   return {
     async save(state) {
       const redis = await connection()
       try {
-        if (state.expires <= Date.now()) await redis.del(key(state.id))
-        else await redis.set(key(state.id), JSON.stringify(state), 'PXAT', state.expires)
+        await saveWaiting(redis, prefix, state)
       } catch (err) {
         throw failed(`saving session ${state.id}`, err)
       }
     },
     async take(id) {
       const redis = await connection()
-      let saved: string | null
+      let state: SessionState | undefined
       try {
-        saved = await redis.getdel(key(id))
+        state = await takeWaiting(redis, prefix, id)
       } catch (err) {
         throw failed('taking a session', err)
       }
-      if (saved === null) return undefined
-      const state = JSON.parse(saved) as SessionState
-      return state.expires > Date.now() ? state : undefined
+      return state && state.expires > Date.now() ? state : undefined
     },
+    broadcast,
     async close() {
       if (connecting) await release(await connecting)
     },
   }
 }
 
+/** The store's connection, with the scripts of both kinds of session defined on it. */
+type StoreRedis = JournalRedis & WaitingRedis
+
 /** The {@link redisSessionStore} with `writeThrough`: live sessions are kept in Redis as they change. */
 function writeThroughStore(
-  connection: () => Promise<JournalRedis>,
+  connection: () => Promise<StoreRedis>,
   prefix: string,
   failed: (what: string, err: unknown) => Error,
   deadline: () => number,
+  broadcast: (frame: string, maxBytes: number, stamp?: BroadcastStamp) => Promise<void>,
 ): SessionStore & { close(): Promise<void> } {
   let used = false
   const connect = () => {
@@ -128,7 +144,7 @@ function writeThroughStore(
       try {
         // Written through already: only the expiry changes, and any process may take it. The counts in
         // Redis are the truth (a frame counted there may not have reached this process's memory yet).
-        if ((await redis.lifelineRelease(keys, '', state.expires)) === 1) return
+        if ((await redis.lifelineRelease(keys, '', state.expires, state.id)) === 1) return
         const ttl = state.expires - Date.now()
         if (ttl > 0) await redis.lifelineCreate(keys, '', ttl, ...createArgs(state))
       } catch (err) {
@@ -138,15 +154,19 @@ function writeThroughStore(
     async take(id) {
       const redis = await connect()
       try {
-        const taken = await takeJournal(redis, prefix, id)
+        // Both kinds at once: a session handed over by a process without writeThrough (turning it on in a
+        // rolling deploy) starts its journal from the saved one. Sent together, before any broadcast called
+        // after this take, so no broadcast lands in a saved session between the two.
+        const [taken, saved] = await Promise.all([takeJournal(redis, prefix, id), takeWaiting(redis, prefix, id)])
         if (taken) return taken
-        // Handed over by a process without writeThrough (turning it on in a rolling deploy): its journal starts from this.
-        const saved = await redis.getdel(`${prefix}session:${id}`)
-        const state = saved === null ? undefined : (JSON.parse(saved) as SessionState)
-        return state && state.expires > Date.now() ? state : undefined
+        return saved && saved.expires > Date.now() ? saved : undefined
       } catch (err) {
         throw failed('taking a session', err)
       }
+    },
+    broadcast: (frame, maxBytes, stamp) => {
+      used = true
+      return broadcast(frame, maxBytes, stamp)
     },
     journal: (state) =>
       openJournal(connect, prefix, state, {

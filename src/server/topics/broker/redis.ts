@@ -178,8 +178,10 @@ export function redisBroker(options: RedisBrokerOptions): Broker & { publish(top
         const [topic, seq, data] = JSON.parse(payload) as [string, number, unknown]
         receive(topic, seq, data)
       } else if (channel === keys.broadcast) {
-        const [from, event, params] = JSON.parse(payload) as [string, string, unknown]
-        if (from !== node) sink?.broadcast(event, params ?? undefined)
+        // [node, event, params?, origin?, n?]: a stamp from processes that stamp their broadcasts.
+        const [from, event, params, origin, n] = JSON.parse(payload) as [string, string, unknown, string?, number?]
+        const stamp = typeof origin == 'string' && typeof n == 'number' ? { origin, n } : undefined
+        if (from !== node) sink?.broadcast(event, params ?? undefined, stamp)
       }
     } catch (err) {
       sink?.report(err)
@@ -262,9 +264,11 @@ export function redisBroker(options: RedisBrokerOptions): Broker & { publish(top
     async history(topic, after) {
       return history(topic, after)
     },
-    async broadcast(event, params) {
+    async broadcast(event, params, stamp) {
+      const message: unknown[] = [node, event, params ?? null]
+      if (stamp) message.push(stamp.origin, stamp.n)
       try {
-        await ready().publish(keys.broadcast, JSON.stringify(params === undefined ? [node, event] : [node, event, params]))
+        await ready().publish(keys.broadcast, JSON.stringify(message))
       } catch (err) {
         throw unavailable(`broadcast of ${event}`, err)
       }
