@@ -33,12 +33,14 @@ const isIncreasing = (numbers: number[]) => numbers.every((value, index) => inde
 /** Two crash-node.mjs processes sharing a step log and a key prefix. */
 async function cluster(writeThrough: boolean) {
   const dir = mkdtempSync(join(tmpdir(), 'lifeline-crash-'))
-  cleanup(() => rmSync(dir, { recursive: true, force: true }))
   const stepLog = join(dir, 'steps.log')
   const env = { WRITE_THROUGH: writeThrough ? '1' : '0', STEP_LOG: stepLog }
   const prefix = `crash:${randomUUID()}:`
   const nodes: NodeProcess[] = await Promise.all([startNode(redis.url, prefix, 'crash-node.mjs', env), startNode(redis.url, prefix, 'crash-node.mjs', env)])
   for (const node of nodes) cleanup(() => node.kill())
+  // After the kills (cleanups run in the order they were added): a process still serving appends to the
+  // step log, and a file written during the removal fails it with ENOTEMPTY (seen once in CI).
+  cleanup(() => rmSync(dir, { recursive: true, force: true }))
   /** The steps run, in the order their effects happened: [pid, number]. */
   const steps = () => (existsSync(stepLog) ? readFileSync(stepLog, 'utf8').split('\n').filter(Boolean).map((line) => line.split(' ').map(Number) as [number, number]) : [])
   return { doomed: nodes[0]!, survivor: nodes[1]!, steps }

@@ -36,12 +36,13 @@ interface Effect {
 /** Two crash-node.mjs processes sharing a run log; `doomed` serves the client first. */
 async function cluster(options: Parameters<typeof client>[1] = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'lifeline-window-'))
-  cleanup(() => rmSync(dir, { recursive: true, force: true }))
   const runLog = join(dir, 'runs.log')
   const env = { WRITE_THROUGH: '1', STEP_LOG: join(dir, 'steps.log'), RUN_LOG: runLog }
   const prefix = `window:${randomUUID()}:`
   const nodes: NodeProcess[] = await Promise.all([startNode(redis.url, prefix, 'crash-node.mjs', env), startNode(redis.url, prefix, 'crash-node.mjs', env)])
   for (const node of nodes) cleanup(() => node.kill())
+  // After the kills, as in crash-sessions.test.ts: a process still serving may write to the logs meanwhile.
+  cleanup(() => rmSync(dir, { recursive: true, force: true }))
   const [doomed, survivor] = nodes as [NodeProcess, NodeProcess]
   const effects = (): Effect[] =>
     existsSync(runLog)
