@@ -50,8 +50,13 @@ export function localFanout(clients: ReadonlyMap<string, Context<GatewayUser>>):
   }
 }
 
-// Like the broker's connections: fail at once while Redis is away instead of queueing, retry for ever.
-const settings = { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: (times: number) => Math.min(times * 100, 2000) }
+// Like the broker's connections: fail at once while Redis is away instead of queueing, retry for ever,
+// and subscribe again ourselves (ioredis's own resubscribe leaves its rejection unhandled when the
+// connection drops right after it is ready, which ends a Node process by default).
+const settings = {
+  enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true, autoResubscribe: false,
+  retryStrategy: (times: number) => Math.min(times * 100, 2000),
+}
 
 /** Every gateway process on `url` with `prefix`; resolves once subscribed. */
 export async function redisFanout(url: string, prefix: string, clients: ReadonlyMap<string, Context<GatewayUser>>, log: Logger): Promise<Fanout> {
@@ -70,8 +75,14 @@ export async function redisFanout(url: string, prefix: string, clients: Readonly
       log.error('bad order on the gateway channel', { error: err })
     }
   })
+  let subscribed = false
+  subscriber.on('ready', () => {
+    // Each reconnect after the first subscribe; a failure is told, and the next reconnect tries again.
+    if (subscribed) subscriber.subscribe(channel).catch((err: unknown) => log.warn('redis subscribe again failed', { error: err }))
+  })
   await Promise.all([publisher.connect(), subscriber.connect()])
   await subscriber.subscribe(channel)
+  subscribed = true
   return {
     async send(order) {
       applyOrder(clients, order)

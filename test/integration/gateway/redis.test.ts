@@ -51,8 +51,12 @@ describe('gateways on Redis', () => {
     await vi.waitFor(() => expect(closes.map(({ code, reason }) => [code, reason])).toEqual([[4409, 'Logged out'], [4409, 'Logged out']]), patient)
   })
 
-  it('answers 503 and turns /readyz 503 while Redis is away, and recovers when it is back', async () => {
-    const { first } = await pair()
+  it('answers 503 and turns /readyz 503 while Redis is away, and recovers when it is back, orders across processes too', async () => {
+    const { first, second } = await pair()
+    const there = client(second.url)
+    const events: number[] = []
+    there.listen('dm', (params) => void events.push((params as { n: number }).n))
+    await there.ready()
     expect((await fetch(`${first.http}/readyz`)).status).toBe(200)
     await redis.kill()
     try {
@@ -64,5 +68,11 @@ describe('gateways on Redis', () => {
     }
     await vi.waitFor(async () => expect((await fetch(`${first.http}/readyz`)).status).toBe(200), { ...patient, timeout: 20_000 })
     await vi.waitFor(async () => expect((await post(first.api, 'publish', { topic: 'news', data: 2 })).status).toBe(200), { ...patient, timeout: 20_000 })
+    // The second process subscribed to the orders channel again when Redis came back (the gateway does it
+    // itself: ioredis's own resubscribe is off, as its failure would be an unhandled rejection).
+    await vi.waitFor(async () => {
+      await post(first.api, 'notify', { user: 'ann', event: 'dm', params: { n: 1 } })
+      expect(events).toContain(1)
+    }, { ...patient, timeout: 20_000 })
   })
 })

@@ -40,6 +40,10 @@ const settings = (commandTimeout: number): RedisOptions => ({
   socketTimeout: commandTimeout,
   // A command given up on must never run later: not sent again after a reconnect.
   autoResendUnfulfilledCommands: false,
+  // The broker subscribes again itself on every reconnect, and hears if that fails. ioredis's own
+  // resubscribe leaves its promise unhandled: when the connection drops again right after it is
+  // ready (a Redis restarting), the rejection is unhandled, which ends a Node process by default.
+  autoResubscribe: false,
 })
 
 /** A new connection to `target`. Connecting is left to the caller. @internal */
