@@ -8,22 +8,19 @@ import { randomUUID } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { client } from '../server/client-helper'
 import { cleanup } from '../server/helpers'
 import { sessionClient, type SessionClient } from '../server/session-client'
 import { buildServer, startNode, type NodeProcess } from './nodes'
-import { startRedis, type RedisProcess } from './redis-server'
+import { useRedis, type RedisProcess } from './redis-server'
 import { patient } from '../../helpers/wait'
 
 let redis: RedisProcess
-beforeAll(async () => {
-  redis = await startRedis()
-  await buildServer()
+useRedis((started) => {
+  redis = started
 })
-afterAll(async () => {
-  await redis?.stop()
-})
+beforeAll(buildServer)
 
 type Json = Record<string, unknown>
 const STEPS = 1200

@@ -9,22 +9,19 @@ import { randomUUID } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Client } from '../../../src/index'
 import { client } from '../server/client-helper'
 import { cleanup } from '../server/helpers'
 import { buildServer, startNode, type NodeProcess } from './nodes'
-import { startRedis, type RedisProcess } from './redis-server'
+import { useRedis, type RedisProcess } from './redis-server'
 import { patient } from '../../helpers/wait'
 
 let redis: RedisProcess
-beforeAll(async () => {
-  redis = await startRedis()
-  await buildServer()
+useRedis((started) => {
+  redis = started
 })
-afterAll(async () => {
-  await redis?.stop()
-})
+beforeAll(buildServer)
 
 /** One line of the run log: which process did what to frame n. */
 interface Effect {
