@@ -12,7 +12,7 @@ import type { Duplex } from 'node:stream'
 import { createServer } from '../../../src/server/index'
 import type { Network } from '../net/network'
 import { ServerSocket } from '../net/server-socket'
-import { processControls, type ProcessConfig, type ServerProcess } from './server-process'
+import { processControls, serverOptions, type ProcessConfig, type ServerProcess } from './server-process'
 
 /** The upgrade's TCP socket as the server sees it: ends with the simulated socket, refusals answered on it. */
 class UpgradeDuplex extends EventEmitter {
@@ -40,23 +40,10 @@ class UpgradeDuplex extends EventEmitter {
 }
 
 export function legacyProcess(config: ProcessConfig): ServerProcess {
-  const { owner, scheduler, hooks } = config
+  const { owner, scheduler } = config
   const network: Network = config.network
   const sockets = new Set<ServerSocket>()
-  const server = createServer({
-    noServer: true,
-    methods: config.methods,
-    broker: config.broker,
-    sessions: { store: config.store, ttl: config.sessions.ttl, ackDelay: config.sessions.ackDelay },
-    heartbeat: { interval: config.heartbeat },
-    maxInFlight: config.maxInFlight,
-    callTimeout: config.callTimeout,
-    shutdownTimeout: config.shutdownTimeout,
-    onConnect: hooks.onConnect,
-    onResume: hooks.onResume,
-    onDisconnect: hooks.onDisconnect,
-    onError: hooks.onError,
-  })
+  const server = createServer(serverOptions(config))
   return {
     owner,
     upgrade(connection) {

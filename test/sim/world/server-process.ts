@@ -52,6 +52,28 @@ export interface ServerProcess {
 
 export type ProcessFactory = (config: ProcessConfig) => ServerProcess
 
+/**
+ * The server options both adapters give the real server, from the process's config (`noServer`: the
+ * world hands each upgrade over itself).
+ */
+export function serverOptions(config: ProcessConfig) {
+  const { hooks } = config
+  return {
+    noServer: true as const,
+    methods: config.methods,
+    broker: config.broker,
+    sessions: { store: config.store, ttl: config.sessions.ttl, ackDelay: config.sessions.ackDelay },
+    heartbeat: { interval: config.heartbeat },
+    maxInFlight: config.maxInFlight,
+    callTimeout: config.callTimeout,
+    shutdownTimeout: config.shutdownTimeout,
+    onConnect: hooks.onConnect,
+    onResume: hooks.onResume,
+    onDisconnect: hooks.onDisconnect,
+    onError: hooks.onError,
+  }
+}
+
 /** What both adapters' servers offer the world, under the names createServer and createCore share. */
 interface RealServer {
   broadcast(event: string, params: unknown): void

@@ -13,7 +13,7 @@ import { resolveServerOptions } from '../../../src/server/resolve-options'
 import type { Transport, TransportHost, TransportSocket } from '../../../src/server/transport/transport'
 import { clockFor } from '../kernel/clocks'
 import { ServerSocket } from '../net/server-socket'
-import { processControls, type ProcessConfig, type ServerProcess } from './server-process'
+import { processControls, serverOptions, type ProcessConfig, type ServerProcess } from './server-process'
 
 /** A simulated socket as the core drives it. */
 class SimTransportSocket implements TransportSocket {
@@ -39,7 +39,7 @@ class SimTransportSocket implements TransportSocket {
 }
 
 export function transportProcess(config: ProcessConfig): ServerProcess {
-  const { owner, scheduler, network, hooks } = config
+  const { owner, scheduler, network } = config
   const clock = clockFor(scheduler, owner)
   const sockets = new Set<ServerSocket>()
   let host: TransportHost<unknown> | undefined
@@ -72,23 +72,7 @@ export function transportProcess(config: ProcessConfig): ServerProcess {
     },
     close() {},
   }
-  const resolved = resolveServerOptions(
-    {
-      noServer: true,
-      methods: config.methods,
-      broker: config.broker,
-      sessions: { store: config.store, ttl: config.sessions.ttl, ackDelay: config.sessions.ackDelay },
-      heartbeat: { interval: config.heartbeat },
-      maxInFlight: config.maxInFlight,
-      callTimeout: config.callTimeout,
-      shutdownTimeout: config.shutdownTimeout,
-      onConnect: hooks.onConnect,
-      onResume: hooks.onResume,
-      onDisconnect: hooks.onDisconnect,
-      onError: hooks.onError,
-    },
-    clock,
-  )
+  const resolved = resolveServerOptions(serverOptions(config), clock)
   const core = createCore(resolved, transport)
   return {
     owner,
